@@ -1,0 +1,65 @@
+import { parseArgs } from 'node:util';
+import { loadConfig } from './config/app-config';
+
+/** `mlflow server` flags and the environment variables they stand for. */
+const SERVER_FLAGS = {
+  host: 'MLFLOW_HOST',
+  port: 'MLFLOW_PORT',
+  'backend-store-uri': 'MLFLOW_BACKEND_STORE_URI',
+  'default-artifact-root': 'MLFLOW_DEFAULT_ARTIFACT_ROOT',
+  'artifacts-destination': 'MLFLOW_ARTIFACTS_DESTINATION',
+} as const;
+
+const USAGE = `Usage: tsflow server [options]
+
+Options (each also settable by the environment variable in brackets):
+  -h, --host HOST                  address to bind (MLFLOW_HOST, default 127.0.0.1)
+  -p, --port PORT                  port to listen on (MLFLOW_PORT, default 5000)
+  --backend-store-uri URI          sqlite:///path.db or postgresql://... (MLFLOW_BACKEND_STORE_URI or DATABASE_URL)
+  --default-artifact-root URI      artifact root of new experiments (MLFLOW_DEFAULT_ARTIFACT_ROOT, default mlflow-artifacts:/)
+  --artifacts-destination DIR      where proxied artifacts are stored (MLFLOW_ARTIFACTS_DESTINATION, default ./artifacts)
+  --serve-artifacts / --no-serve-artifacts   enable the mlflow-artifacts proxy (MLFLOW_SERVE_ARTIFACTS, default on)
+`;
+
+/** Turn CLI flags into the same environment variables the config reads. */
+export function serverEnv(argv: string[], env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      host: { type: 'string', short: 'h' },
+      port: { type: 'string', short: 'p' },
+      'backend-store-uri': { type: 'string' },
+      'default-artifact-root': { type: 'string' },
+      'artifacts-destination': { type: 'string' },
+      'serve-artifacts': { type: 'boolean' },
+      'no-serve-artifacts': { type: 'boolean' },
+      help: { type: 'boolean' },
+    },
+    strict: true,
+  });
+  const out = { ...env };
+  for (const [flag, name] of Object.entries(SERVER_FLAGS)) {
+    const v = values[flag as keyof typeof values];
+    if (typeof v === 'string') out[name] = v;
+  }
+  if (values['serve-artifacts']) out.MLFLOW_SERVE_ARTIFACTS = 'true';
+  if (values['no-serve-artifacts']) out.MLFLOW_SERVE_ARTIFACTS = 'false';
+  if (values.help) out.TSFLOW_HELP = '1';
+  return out;
+}
+
+export async function main(argv: string[]): Promise<void> {
+  const [command = 'server', ...rest] = argv;
+  if (command === '--help' || command === 'help') {
+    process.stdout.write(USAGE);
+    return;
+  }
+  if (command !== 'server') throw new Error(`Unknown command '${command}'.\n\n${USAGE}`);
+  const env = serverEnv(rest, process.env);
+  if (env.TSFLOW_HELP) {
+    process.stdout.write(USAGE);
+    return;
+  }
+  const { bootstrap } = await import('./main');
+  await bootstrap(loadConfig(env));
+}

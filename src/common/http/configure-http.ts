@@ -1,0 +1,85 @@
+import type { Readable } from 'node:stream';
+import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { ErrorCode, MlflowError } from '../mlflow-error';
+import { MlflowExceptionFilter } from '../mlflow-exception.filter';
+import { parseJsonBody, readText } from './body';
+
+/** Route config flag (via `@RouteConfig({ rawBody: true })`): the handler gets the body stream. */
+export interface RawBodyRouteConfig {
+  rawBody?: boolean;
+}
+
+const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
+
+function isRaw(req: FastifyRequest): boolean {
+  return (req.routeOptions?.config as RawBodyRouteConfig | undefined)?.rawBody === true;
+}
+
+function mediaType(header: string): string {
+  return header.split(';')[0].trim().toLowerCase();
+}
+
+export function createHttpAdapter(maxBodyBytes: number): FastifyAdapter {
+  return new FastifyAdapter({
+    bodyLimit: maxBodyBytes,
+    maxParamLength: 4096,
+    // Artifact transfers may take long; keep connections open while they stream.
+    requestTimeout: 0,
+    keepAliveTimeout: 65_000,
+  });
+}
+
+/** MLflow's CSRF defence (CVE-2023-43472): JSON POST/PUT must say application/json. Never echo the header. */
+function checkContentType(req: FastifyRequest): void {
+  if ((req.method !== 'POST' && req.method !== 'PUT') || isRaw(req) || req.is404) return;
+  const header = req.headers['content-type'];
+  if (!header) throw MlflowError.invalid('Bad Request. Content-Type header is missing.');
+  if (mediaType(header) !== 'application/json') {
+    throw MlflowError.invalid("Bad Request. Content-Type must be one of ['application/json'].");
+  }
+}
+
+function checkMethod(fastify: FastifyInstance, req: FastifyRequest): void {
+  if (!req.is404) return;
+  const url = req.url.split('?')[0];
+  if (METHODS.some((method) => method !== req.method && fastify.hasRoute({ url, method }))) {
+    throw new MlflowError(ErrorCode.METHOD_NOT_ALLOWED, `The method ${req.method} is not allowed for ${url}.`);
+  }
+}
+
+function hasBody(req: FastifyRequest): boolean {
+  const len = req.headers['content-length'];
+  return (len !== undefined && len !== '0') || req.headers['transfer-encoding'] !== undefined;
+}
+
+/**
+ * Body handling for the whole API: JSON routes parse (leniently, like MLflow) with a size
+ * limit; raw routes (artifact upload, scoring input) receive the untouched stream; GET with
+ * an empty query string may carry its arguments as a JSON body.
+ */
+export function configureHttp(app: NestFastifyApplication, maxBodyBytes: number): void {
+  const fastify = app.getHttpAdapter().getInstance() as FastifyInstance;
+  fastify.removeAllContentTypeParsers();
+  const parser = (req: FastifyRequest, payload: Readable, done: (err: Error | null, body?: unknown) => void) => {
+    if (isRaw(req)) return done(null, payload);
+    readText(payload, maxBodyBytes)
+      .then(parseJsonBody)
+      .then(
+        (body) => done(null, body),
+        (err) => done(err),
+      );
+  };
+  fastify.addContentTypeParser('application/json', parser);
+  fastify.addContentTypeParser('*', parser);
+  fastify.addHook('onRequest', async (req) => {
+    checkMethod(fastify, req);
+    checkContentType(req);
+  });
+  fastify.addHook('preHandler', async (req) => {
+    if (req.method !== 'GET' || req.body !== undefined || isRaw(req) || !hasBody(req)) return;
+    if (Object.keys((req.query as object) ?? {}).length > 0) return;
+    req.body = parseJsonBody(await readText(req.raw, maxBodyBytes));
+  });
+  app.useGlobalFilters(new MlflowExceptionFilter());
+}

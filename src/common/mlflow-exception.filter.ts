@@ -1,0 +1,64 @@
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
+import { ErrorCode, MlflowError, statusOf } from './mlflow-error';
+
+interface ReplyLike {
+  sent?: boolean;
+  raw?: { headersSent?: boolean; writableEnded?: boolean; destroy?: () => void };
+  status(code: number): ReplyLike;
+  header(name: string, value: string): ReplyLike;
+  send(body: unknown): unknown;
+}
+
+const FASTIFY_CODES: Record<string, ErrorCode> = {
+  FST_ERR_CTP_BODY_TOO_LARGE: ErrorCode.REQUEST_TOO_LARGE,
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: ErrorCode.BAD_REQUEST,
+  FST_ERR_CTP_EMPTY_JSON_BODY: ErrorCode.BAD_REQUEST,
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: ErrorCode.BAD_REQUEST,
+  FST_ERR_BAD_URL: ErrorCode.BAD_REQUEST,
+};
+
+function isLockError(err: { code?: string; message?: string }): boolean {
+  return err.code === 'SQLITE_BUSY' || err.code === 'SQLITE_LOCKED' || /database is locked/i.test(err.message ?? '');
+}
+
+/** Any thrown value as MLflow's `{error_code, message}` with the matching status. */
+export function toMlflowError(exception: unknown): MlflowError {
+  if (exception instanceof MlflowError) return exception;
+  if (exception instanceof HttpException) {
+    const status = exception.getStatus();
+    if (status === 404) return new MlflowError(ErrorCode.ENDPOINT_NOT_FOUND, 'Endpoint not found.');
+    if (status === 405) return new MlflowError(ErrorCode.METHOD_NOT_ALLOWED, 'Method not allowed for this endpoint.');
+    if (status === 413) return new MlflowError(ErrorCode.REQUEST_TOO_LARGE, 'Request body is too large.');
+    if (status < 500) return new MlflowError(ErrorCode.BAD_REQUEST, exception.message);
+    return new MlflowError(ErrorCode.INTERNAL_ERROR, exception.message);
+  }
+  const err = (exception ?? {}) as { code?: string; message?: string; statusCode?: number };
+  if (err.code && FASTIFY_CODES[err.code]) return new MlflowError(FASTIFY_CODES[err.code], err.message ?? 'Bad request');
+  if (isLockError(err)) {
+    return new MlflowError(ErrorCode.TEMPORARILY_UNAVAILABLE, 'The database is busy; retry the request.');
+  }
+  if (typeof err.statusCode === 'number' && err.statusCode >= 400 && err.statusCode < 500) {
+    return new MlflowError(ErrorCode.BAD_REQUEST, err.message ?? 'Bad request');
+  }
+  return new MlflowError(ErrorCode.INTERNAL_ERROR, 'Internal server error.');
+}
+
+/** The one exception filter: every error leaves as JSON `{error_code, message}`. */
+@Catch()
+export class MlflowExceptionFilter implements ExceptionFilter {
+  private readonly logger = new Logger('HTTP');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const reply = host.switchToHttp().getResponse<ReplyLike>();
+    const error = toMlflowError(exception);
+    if (error.status >= 500 && error.code !== ErrorCode.TEMPORARILY_UNAVAILABLE) {
+      this.logger.error(exception instanceof Error ? exception.stack ?? exception.message : String(exception));
+    }
+    if (reply.sent || reply.raw?.headersSent) {
+      // A streamed response already started: all we can do is cut it.
+      reply.raw?.destroy?.();
+      return;
+    }
+    reply.status(statusOf(error.code)).header('content-type', 'application/json').send(error.toJSON());
+  }
+}

@@ -1,0 +1,96 @@
+import { MlflowError } from './mlflow-error';
+
+/** MLflow's validation rules for keys, values and names (mlflow-api.md §7). */
+export const LIMITS = {
+  keyLength: 250,
+  paramValue: 6000,
+  runTagValue: 8000,
+  experimentTagValue: 5000,
+  registryTagValue: 5000,
+  experimentName: 500,
+  artifactLocation: 2048,
+  batchMetrics: 1000,
+  batchParams: 100,
+  batchTags: 100,
+  batchTotal: 1000,
+  searchMaxResults: 50_000,
+} as const;
+
+const KEY_CHARS = /^[\p{L}\p{N}\p{M}_\-. /:]*$/u;
+const RUN_ID = /^[a-zA-Z0-9][\w-]{0,255}$/;
+
+/** Python's posixpath.normpath, which MLflow uses to keep keys file-name safe. */
+export function pyNormpath(p: string): string {
+  if (p === '') return '.';
+  const slashes = p.startsWith('/') ? (p.startsWith('//') && !p.startsWith('///') ? 2 : 1) : 0;
+  const out: string[] = [];
+  for (const comp of p.split('/')) {
+    if (comp === '' || comp === '.') continue;
+    if (comp !== '..' || (!slashes && out.length === 0) || out[out.length - 1] === '..') out.push(comp);
+    else if (out.length) out.pop();
+  }
+  return '/'.repeat(slashes) + out.join('/') || '.';
+}
+
+function quote(v: string): string {
+  return JSON.stringify(v.length > 250 ? `${v.slice(0, 250)}...` : v);
+}
+
+/** Keys of metrics, params, tags (run, experiment, registry). `param` names the field in messages. */
+export function validateKey(key: string, param = 'key'): void {
+  if (key.length > LIMITS.keyLength) {
+    throw MlflowError.invalid(`'${param}' exceeds the maximum length of ${LIMITS.keyLength} characters`);
+  }
+  if (!KEY_CHARS.test(key)) {
+    throw MlflowError.invalid(
+      `Invalid value ${quote(key)} for parameter '${param}' supplied: Names may only contain alphanumerics, ` +
+        'underscores (_), dashes (-), periods (.), spaces ( ), colon(:) and slashes (/).',
+    );
+  }
+  const norm = pyNormpath(key);
+  if (norm !== key || norm === '.' || norm.startsWith('..') || norm.startsWith('/')) {
+    throw MlflowError.invalid(
+      `Invalid value ${quote(key)} for parameter '${param}' supplied: Names may be treated as files in certain ` +
+        `cases, and must not resolve to other names when treated as such. This name would resolve to ${quote(norm)}`,
+    );
+  }
+}
+
+/** Over-long values: rejected, or truncated where MLflow 2.22 truncates by default. */
+export function checkLength(value: string, max: number, param: string, truncate = false): string {
+  if (value.length <= max) return value;
+  if (truncate) return value.slice(0, max);
+  throw MlflowError.invalid(`'${param}' exceeds the maximum length of ${max} characters`);
+}
+
+export function validateRunId(runId: string, param = 'run_id'): void {
+  if (!RUN_ID.test(runId)) {
+    throw MlflowError.invalid(`Invalid value ${quote(runId)} for parameter '${param}' supplied.`);
+  }
+}
+
+export function validateMaxResults(value: number | undefined, fallback: number, max: number): number {
+  if (value === undefined || value === 0) return fallback;
+  if (value < 1 || value > max) {
+    throw MlflowError.invalid(
+      `Invalid value ${value} for parameter 'max_results' supplied. It must be at most ${max}, but got value ${value}`,
+    );
+  }
+  return value;
+}
+
+/** Repeatedly URL-decode (at most 10 rounds) until stable; undecodable input stays as is. */
+export function decodeRepeatedly(value: string, plusAsSpace = false): string {
+  let current = value;
+  for (let i = 0; i < 10; i++) {
+    let next: string;
+    try {
+      next = decodeURIComponent(plusAsSpace ? current.replace(/\+/g, ' ') : current);
+    } catch {
+      return current;
+    }
+    if (next === current) return current;
+    current = next;
+  }
+  return current;
+}

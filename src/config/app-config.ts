@@ -1,0 +1,90 @@
+import * as path from 'node:path';
+import { z } from 'zod';
+
+/**
+ * Typed configuration, validated once at boot. Nothing else in the code base reads
+ * process.env. Variable names follow `mlflow server` (MLFLOW_*) so tsflow can replace it in
+ * existing scripts; DATABASE_URL / PORT / HOST are accepted as the usual shorthands.
+ */
+export type DatabaseConfig =
+  | { type: 'sqlite'; path: string }
+  | { type: 'postgres'; url: string };
+
+export interface AppConfig {
+  host: string;
+  port: number;
+  database: DatabaseConfig;
+  /** What new experiments get as artifact_location prefix (`mlflow-artifacts:/` by default). */
+  defaultArtifactRoot: string;
+  /** Where the mlflow-artifacts proxy stores files (a local directory). */
+  artifactsDestination: string;
+  serveArtifacts: boolean;
+  /** Limit for JSON request bodies (artifact uploads are streamed and not limited). */
+  maxBodyBytes: number;
+  redisUrl?: string;
+  logLevel: 'error' | 'warn' | 'log' | 'debug' | 'verbose';
+  /** Value answered by GET /version: a plain MLflow version that clients gate features on. */
+  mlflowVersion: string;
+}
+
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const EnvSchema = z.object({
+  MLFLOW_HOST: z.string().min(1).optional(),
+  HOST: z.string().min(1).optional(),
+  MLFLOW_PORT: z.coerce.number().int().min(0).max(65535).optional(),
+  PORT: z.coerce.number().int().min(0).max(65535).optional(),
+  MLFLOW_BACKEND_STORE_URI: z.string().min(1).optional(),
+  DATABASE_URL: z.string().min(1).optional(),
+  MLFLOW_DEFAULT_ARTIFACT_ROOT: z.string().min(1).optional(),
+  MLFLOW_ARTIFACTS_DESTINATION: z.string().min(1).optional(),
+  MLFLOW_SERVE_ARTIFACTS: bool.optional(),
+  TSFLOW_MAX_BODY_MB: z.coerce.number().positive().max(1024).optional(),
+  REDIS_URL: z.string().min(1).optional(),
+  LOG_LEVEL: z.enum(['error', 'warn', 'log', 'debug', 'verbose']).optional(),
+  TSFLOW_MLFLOW_VERSION: z.string().regex(/^\d+\.\d+\.\d+$/).optional(),
+});
+
+export class ConfigError extends Error {}
+
+/** `sqlite:///rel.db`, `sqlite:////abs.db`, `sqlite://` (memory), `postgresql+psycopg2://...` */
+export function parseBackendStoreUri(uri: string, cwd = process.cwd()): DatabaseConfig {
+  const m = /^([a-z0-9]+)(\+[a-z0-9_]+)?:\/\/(.*)$/i.exec(uri);
+  if (!m) throw new ConfigError(`Unsupported backend store URI '${uri}': expected sqlite:///path or postgresql://...`);
+  const scheme = m[1].toLowerCase();
+  if (scheme === 'sqlite') {
+    const rest = m[3];
+    if (rest === '' || rest === '/:memory:' || rest === '/') return { type: 'sqlite', path: ':memory:' };
+    const file = rest.startsWith('//') ? rest.slice(1) : rest.replace(/^\//, '');
+    return { type: 'sqlite', path: path.resolve(cwd, file) };
+  }
+  if (scheme === 'postgres' || scheme === 'postgresql') {
+    return { type: 'postgres', url: `postgresql://${m[3]}` };
+  }
+  throw new ConfigError(`Unsupported backend store scheme '${scheme}': use sqlite or postgresql.`);
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): AppConfig {
+  const parsed = EnvSchema.safeParse(env);
+  if (!parsed.success) {
+    const issues = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+    throw new ConfigError(`Invalid configuration: ${issues}`);
+  }
+  const e = parsed.data;
+  const serveArtifacts = e.MLFLOW_SERVE_ARTIFACTS ?? true;
+  const storeUri = e.MLFLOW_BACKEND_STORE_URI ?? e.DATABASE_URL ?? 'sqlite:///tsflow.db';
+  return {
+    host: e.MLFLOW_HOST ?? e.HOST ?? '127.0.0.1',
+    port: e.MLFLOW_PORT ?? e.PORT ?? 5000,
+    database: parseBackendStoreUri(storeUri, cwd),
+    defaultArtifactRoot: (e.MLFLOW_DEFAULT_ARTIFACT_ROOT ?? 'mlflow-artifacts:/').replace(/\/+$/, '') || 'mlflow-artifacts:',
+    artifactsDestination: path.resolve(cwd, e.MLFLOW_ARTIFACTS_DESTINATION ?? 'artifacts'),
+    serveArtifacts,
+    maxBodyBytes: Math.round((e.TSFLOW_MAX_BODY_MB ?? 64) * 1024 * 1024),
+    redisUrl: e.REDIS_URL,
+    logLevel: e.LOG_LEVEL ?? 'log',
+    mlflowVersion: e.TSFLOW_MLFLOW_VERSION ?? '2.22.0',
+  };
+}

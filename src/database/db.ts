@@ -1,0 +1,148 @@
+import type { Database, Statement } from 'better-sqlite3';
+import type { DataSource, QueryRunner } from 'typeorm';
+
+export type Dialect = 'sqlite' | 'postgres';
+export type Row = Record<string, unknown>;
+
+/** What store code needs of a connection: parameterised SQL with `?` placeholders. */
+export interface SqlRunner {
+  readonly dialect: Dialect;
+  query<T = Row>(sql: string, params?: readonly unknown[]): Promise<T[]>;
+}
+
+/**
+ * The stores' view of the database: `?`-placeholder SQL that runs unchanged on sqlite and
+ * Postgres, plus transactions. Built on TypeORM's connection (migrations, pooling, driver
+ * options) but bypassing its query builder on hot paths.
+ */
+export abstract class Db implements SqlRunner {
+  abstract readonly dialect: Dialect;
+  abstract query<T = Row>(sql: string, params?: readonly unknown[]): Promise<T[]>;
+  abstract transaction<T>(fn: (tx: SqlRunner) => Promise<T>): Promise<T>;
+  abstract close(): Promise<void>;
+}
+
+/** better-sqlite3 values: no booleans, no undefined. */
+function bindable(params: readonly unknown[]): unknown[] {
+  return params.map((p) => (p === undefined ? null : typeof p === 'boolean' ? (p ? 1 : 0) : p));
+}
+
+/**
+ * sqlite through better-sqlite3's synchronous API with a statement cache. One writer at a
+ * time: every statement and transaction goes through a FIFO lock, so concurrent requests
+ * never interleave inside another request's transaction and never see "database is locked"
+ * from this process (other processes are covered by the busy timeout and BEGIN IMMEDIATE).
+ */
+export class SqliteDb extends Db {
+  readonly dialect = 'sqlite' as const;
+  private readonly statements = new Map<string, Statement>();
+  private tail: Promise<unknown> = Promise.resolve();
+
+  constructor(
+    private readonly ds: DataSource,
+    private readonly sqlite: Database,
+  ) {
+    super();
+  }
+
+  private prepare(sql: string): Statement {
+    let stmt = this.statements.get(sql);
+    if (!stmt) {
+      stmt = this.sqlite.prepare(sql);
+      if (this.statements.size > 2000) this.statements.clear();
+      this.statements.set(sql, stmt);
+    }
+    return stmt;
+  }
+
+  private exec<T>(sql: string, params: readonly unknown[]): T[] {
+    const stmt = this.prepare(sql);
+    const args = bindable(params);
+    if (stmt.reader) return stmt.all(...args) as T[];
+    stmt.run(...args);
+    return [];
+  }
+
+  private locked<T>(fn: () => Promise<T> | T): Promise<T> {
+    const run = this.tail.then(fn, fn);
+    this.tail = run.catch(() => undefined);
+    return run;
+  }
+
+  query<T = Row>(sql: string, params: readonly unknown[] = []): Promise<T[]> {
+    return this.locked(() => this.exec<T>(sql, params));
+  }
+
+  transaction<T>(fn: (tx: SqlRunner) => Promise<T>): Promise<T> {
+    const runner: SqlRunner = {
+      dialect: 'sqlite',
+      query: async <R>(sql: string, params: readonly unknown[] = []) => this.exec<R>(sql, params),
+    };
+    return this.locked(async () => {
+      this.exec('BEGIN IMMEDIATE', []);
+      try {
+        const result = await fn(runner);
+        this.exec('COMMIT', []);
+        return result;
+      } catch (err) {
+        if (this.sqlite.inTransaction) this.exec('ROLLBACK', []);
+        throw err;
+      }
+    });
+  }
+
+  async close(): Promise<void> {
+    await this.tail;
+    this.statements.clear();
+    if (this.ds.isInitialized) await this.ds.destroy();
+  }
+}
+
+const pgSqlCache = new Map<string, string>();
+
+/** `?` placeholders to `$1..$n` (store SQL never has `?` inside literals). */
+export function toPgPlaceholders(sql: string): string {
+  let out = pgSqlCache.get(sql);
+  if (out === undefined) {
+    let i = 0;
+    out = sql.replace(/\?/g, () => `$${++i}`);
+    pgSqlCache.set(sql, out);
+  }
+  return out;
+}
+
+export class PostgresDb extends Db {
+  readonly dialect = 'postgres' as const;
+
+  constructor(private readonly ds: DataSource) {
+    super();
+  }
+
+  query<T = Row>(sql: string, params: readonly unknown[] = []): Promise<T[]> {
+    return this.ds.query(toPgPlaceholders(sql), [...params]);
+  }
+
+  async transaction<T>(fn: (tx: SqlRunner) => Promise<T>): Promise<T> {
+    const qr: QueryRunner = this.ds.createQueryRunner();
+    await qr.connect();
+    const runner: SqlRunner = {
+      dialect: 'postgres',
+      query: (sql, params = []) => qr.query(toPgPlaceholders(sql), [...params]),
+    };
+    try {
+      await qr.startTransaction();
+      const result = await fn(runner);
+      await qr.commitTransaction();
+      return result;
+    } catch (err) {
+      if (qr.isTransactionActive) await qr.rollbackTransaction();
+      throw err;
+    } finally {
+      await qr.release();
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.ds.isInitialized) await this.ds.destroy();
+  }
+}

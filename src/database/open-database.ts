@@ -1,0 +1,67 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { Database } from 'better-sqlite3';
+import { types as pgTypes } from 'pg';
+import { DataSource, DataSourceOptions } from 'typeorm';
+import type { DatabaseConfig } from '../config/app-config';
+import { Db, PostgresDb, SqliteDb } from './db';
+import { MIGRATIONS } from './migrations';
+
+// int8 (BIGINT, COUNT) as JS numbers: ids, timestamps and steps stay below 2^53.
+pgTypes.setTypeParser(20, (v: string) => Number(v));
+
+const MIGRATION_LOCK = 7_263_001;
+
+export function dataSourceOptions(config: DatabaseConfig): DataSourceOptions {
+  const common = { migrations: MIGRATIONS, entities: [], synchronize: false, logging: false };
+  if (config.type === 'postgres') {
+    return { ...common, type: 'postgres', url: config.url, extra: { max: 10 } };
+  }
+  const memory = config.path === ':memory:';
+  return {
+    ...common,
+    type: 'better-sqlite3',
+    database: config.path,
+    enableWAL: !memory,
+    timeout: 10_000,
+    prepareDatabase: (db: Database) => {
+      db.pragma('synchronous = NORMAL');
+      db.pragma('busy_timeout = 10000');
+    },
+  };
+}
+
+async function migrate(ds: DataSource, pg: boolean): Promise<void> {
+  if (!pg) {
+    await ds.runMigrations({ transaction: 'all' });
+    return;
+  }
+  // Several processes (API replicas, workers) may boot at once against one Postgres.
+  const qr = ds.createQueryRunner();
+  await qr.connect();
+  try {
+    await qr.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
+    await ds.runMigrations({ transaction: 'all' });
+  } finally {
+    await qr.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]).catch(() => undefined);
+    await qr.release();
+  }
+}
+
+/** Connect, run pending migrations, and wrap the connection as the stores' Db. */
+export async function openDatabase(config: DatabaseConfig): Promise<Db> {
+  if (config.type === 'sqlite' && config.path !== ':memory:') {
+    fs.mkdirSync(path.dirname(config.path), { recursive: true });
+  }
+  const ds = new DataSource(dataSourceOptions(config));
+  await ds.initialize();
+  try {
+    await migrate(ds, config.type === 'postgres');
+  } catch (err) {
+    await ds.destroy();
+    throw err;
+  }
+  if (config.type === 'postgres') return new PostgresDb(ds);
+  const sqlite = (ds.driver as unknown as { databaseConnection: Database }).databaseConnection;
+  return new SqliteDb(ds, sqlite);
+}

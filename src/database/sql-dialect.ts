@@ -1,0 +1,82 @@
+import type { Dialect, SqlRunner } from './db';
+
+/**
+ * The few SQL idioms that differ between sqlite and Postgres. Store code composes these so
+ * one implementation serves both.
+ */
+
+/** `col IN <list>` bound to one parameter (no variable-count limits, one cached statement). */
+export function inList(dialect: Dialect, col: string): string {
+  return dialect === 'postgres' ? `${col} = ANY(?)` : `${col} IN (SELECT value FROM json_each(?))`;
+}
+
+export function listParam(dialect: Dialect, values: readonly (string | number)[]): unknown {
+  return dialect === 'postgres' ? [...values] : JSON.stringify(values);
+}
+
+/** sqlite's LIKE ignores ASCII case; GLOB is its case-sensitive twin with other wildcards. */
+export function likeToGlob(pattern: string): string {
+  let out = '';
+  for (const ch of pattern) {
+    if (ch === '%') out += '*';
+    else if (ch === '_') out += '?';
+    else if (ch === '*' || ch === '?' || ch === '[') out += `[${ch}]`;
+    else out += ch;
+  }
+  return out;
+}
+
+/** A string comparison `col <op> ?` with MLflow semantics (case-sensitive except ILIKE). */
+export function stringComparison(
+  dialect: Dialect,
+  col: string,
+  op: string,
+  value: string,
+): { sql: string; param: string } {
+  switch (op) {
+    case 'LIKE':
+      return dialect === 'postgres'
+        ? { sql: `${col} LIKE ?`, param: value }
+        : { sql: `${col} GLOB ?`, param: likeToGlob(value) };
+    case 'ILIKE':
+      return dialect === 'postgres'
+        ? { sql: `${col} ILIKE ?`, param: value }
+        : { sql: `lower(${col}) LIKE lower(?)`, param: value };
+    case '=':
+    case '!=':
+      return { sql: `${col} ${op} ?`, param: value };
+    default:
+      throw new Error(`unsupported string comparator ${op}`);
+  }
+}
+
+/** Byte-order text ordering (uppercase before lowercase), as MLflow specifies. */
+export function textOrder(dialect: Dialect, col: string): string {
+  return dialect === 'postgres' ? `${col} COLLATE "C"` : col;
+}
+
+/**
+ * Insert many rows. sqlite: one cached single-row statement per row (fastest with the
+ * synchronous driver); Postgres: multi-row statements (fewest round trips).
+ */
+export async function insertRows(
+  tx: SqlRunner,
+  head: string,
+  width: number,
+  rows: readonly unknown[][],
+  tail = '',
+): Promise<void> {
+  if (rows.length === 0) return;
+  const tuple = `(${new Array(width).fill('?').join(', ')})`;
+  if (tx.dialect === 'sqlite') {
+    const sql = `${head} VALUES ${tuple} ${tail}`;
+    for (const row of rows) await tx.query(sql, row);
+    return;
+  }
+  const chunk = Math.max(1, Math.floor(30000 / width));
+  for (let i = 0; i < rows.length; i += chunk) {
+    const part = rows.slice(i, i + chunk);
+    const sql = `${head} VALUES ${part.map(() => tuple).join(', ')} ${tail}`;
+    await tx.query(sql, part.flat());
+  }
+}

@@ -1,0 +1,31 @@
+import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { MlflowError } from '../common/mlflow-error';
+import { decodeRepeatedly, LIMITS } from '../common/validation';
+
+const SCHEME = /^([a-zA-Z][a-zA-Z0-9+.-]*):/;
+
+/**
+ * experiments/create `artifact_location` checks (mlflow-api.md T1, §13): no fragments or
+ * `;params`, no `..` in the (repeatedly decoded) query, bounded length, no `runs:` URIs.
+ * Relative local paths become absolute file:// URIs.
+ */
+export function normaliseArtifactLocation(location: string, cwd = process.cwd()): string {
+  if (location.length > LIMITS.artifactLocation) {
+    throw MlflowError.invalid(`'artifact_location' exceeds the maximum length of ${LIMITS.artifactLocation} characters`);
+  }
+  const decoded = decodeRepeatedly(location);
+  if (decoded.includes('#') || /;/.test(decoded.split('?')[0].replace(/^[a-z]+:\/\/[^/]*/i, ''))) {
+    throw MlflowError.invalid("'artifact_location' URL can't include fragments or params.");
+  }
+  const query = decoded.includes('?') ? decoded.slice(decoded.indexOf('?') + 1) : '';
+  if (query.includes('..')) throw MlflowError.invalid('Invalid query string');
+  if (/\0/.test(decoded)) throw MlflowError.invalid("'artifact_location' must not contain NUL characters.");
+  const scheme = SCHEME.exec(location)?.[1]?.toLowerCase();
+  if (scheme === 'runs' || scheme === 'models') {
+    throw MlflowError.invalid(`'artifact_location' cannot be a ${scheme}:/ URI.`);
+  }
+  // Windows drive letters look like a one-letter scheme; treat anything scheme-less as a path.
+  if (!scheme || scheme.length === 1) return pathToFileURL(path.resolve(cwd, location)).href;
+  return location;
+}

@@ -1,0 +1,25 @@
+import { Module } from '@nestjs/common';
+import { CompareController } from './controllers/compare.controller';
+import { ExperimentsController } from './controllers/experiments.controller';
+import { MetricsController } from './controllers/metrics.controller';
+import { RunsController } from './controllers/runs.controller';
+import { CompareService } from './compare.service';
+import { ExperimentsService } from './experiments.service';
+import { RunInputsService } from './run-inputs.service';
+import { RunsService } from './runs.service';
+import { SqlTrackingStore } from './store/sql-tracking.store';
+import { TrackingStore } from './tracking.store';
+
+/** MLflow tracking: experiments, runs, params, metrics, tags, dataset inputs, search. */
+@Module({
+  controllers: [ExperimentsController, RunsController, MetricsController, CompareController],
+  providers: [
+    ExperimentsService,
+    RunsService,
+    RunInputsService,
+    CompareService,
+    { provide: TrackingStore, useClass: SqlTrackingStore },
+  ],
+  exports: [TrackingStore, ExperimentsService, RunsService],
+})
+export class ExperimentsModule {}

@@ -1,0 +1,85 @@
+import { MlflowError } from '../../common/mlflow-error';
+import type { SqlRunner } from '../../database/db';
+import { inList, insertRows, listParam } from '../../database/sql-dialect';
+import type { LogBatch } from '../tracking.store';
+import type { KeyValue, Metric } from '../tracking.types';
+import { encodeMetricValue } from './sql-values';
+
+export const RUN_NAME_TAG = 'mlflow.runName';
+
+function paramConflictError(runId: string, conflicts: { key: string; old: string; value: string }[]): MlflowError {
+  if (conflicts.length === 1) {
+    const c = conflicts[0];
+    return MlflowError.invalid(
+      `Changing param values is not allowed. Param with key='${c.key}' was already logged with value='${c.old}' ` +
+        `for run ID='${runId}'. Attempted logging new value '${c.value}'.`,
+    );
+  }
+  const list = conflicts.map((c) => `{'key': '${c.key}', 'old_value': '${c.old}', 'new_value': '${c.value}'}`);
+  return MlflowError.invalid(
+    `Changing param values is not allowed. Params were already logged='[${list.join(', ')}]' for run ID='${runId}'.`,
+  );
+}
+
+async function writeParams(tx: SqlRunner, runId: string, params: KeyValue[]): Promise<void> {
+  if (params.length === 0) return;
+  const existing = await tx.query<KeyValue>(
+    `SELECT key, value FROM params WHERE run_uuid = ? AND ${inList(tx.dialect, 'key')}`,
+    [runId, listParam(tx.dialect, params.map((p) => p.key))],
+  );
+  const old = new Map(existing.map((p) => [p.key, p.value]));
+  const conflicts = params
+    .filter((p) => old.has(p.key) && old.get(p.key) !== p.value)
+    .map((p) => ({ key: p.key, old: old.get(p.key) as string, value: p.value }));
+  if (conflicts.length) throw paramConflictError(runId, conflicts);
+  const fresh = params.filter((p) => !old.has(p.key));
+  await insertRows(tx, 'INSERT INTO params (run_uuid, key, value)', 3, fresh.map((p) => [runId, p.key, p.value]), 'ON CONFLICT (run_uuid, key) DO NOTHING');
+}
+
+/** (step, timestamp, value) ordering of latest_metrics; NaN counts as 0 as in MLflow. */
+function newer(a: Metric, b: Metric): boolean {
+  if (a.step !== b.step) return a.step > b.step;
+  if (a.timestamp !== b.timestamp) return a.timestamp > b.timestamp;
+  return encodeMetricValue(a.value).value > encodeMetricValue(b.value).value;
+}
+
+const LATEST_UPSERT =
+  'ON CONFLICT (run_uuid, key) DO UPDATE SET value = excluded.value, is_nan = excluded.is_nan, ' +
+  'timestamp = excluded.timestamp, step = excluded.step WHERE excluded.step > latest_metrics.step ' +
+  'OR (excluded.step = latest_metrics.step AND (excluded.timestamp > latest_metrics.timestamp ' +
+  'OR (excluded.timestamp = latest_metrics.timestamp AND excluded.value > latest_metrics.value)))';
+
+async function writeMetrics(tx: SqlRunner, runId: string, metrics: Metric[]): Promise<void> {
+  if (metrics.length === 0) return;
+  const latest = new Map<string, Metric>();
+  const rows = metrics.map((m) => {
+    const best = latest.get(m.key);
+    if (!best || newer(m, best)) latest.set(m.key, m);
+    const { value, isNan } = encodeMetricValue(m.value);
+    return [runId, m.key, value, isNan, m.timestamp, m.step];
+  });
+  await insertRows(tx, 'INSERT INTO metrics (run_uuid, key, value, is_nan, timestamp, step)', 6, rows, 'ON CONFLICT DO NOTHING');
+  // Keys in sorted order so concurrent batches lock latest_metrics rows consistently (no deadlocks on Postgres).
+  const best = [...latest.values()].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  const latestRows = best.map((m) => {
+    const { value, isNan } = encodeMetricValue(m.value);
+    return [runId, m.key, value, isNan, m.timestamp, m.step];
+  });
+  await insertRows(tx, 'INSERT INTO latest_metrics (run_uuid, key, value, is_nan, timestamp, step)', 6, latestRows, LATEST_UPSERT);
+}
+
+async function writeTags(tx: SqlRunner, runId: string, tags: KeyValue[]): Promise<void> {
+  if (tags.length === 0) return;
+  // Within one request the last value of a key wins.
+  const last = new Map(tags.map((t) => [t.key, t.value]));
+  const rows = [...last].map(([key, value]) => [runId, key, value]);
+  await insertRows(tx, 'INSERT INTO tags (run_uuid, key, value)', 3, rows, 'ON CONFLICT (run_uuid, key) DO UPDATE SET value = excluded.value');
+  const runName = last.get(RUN_NAME_TAG);
+  if (runName !== undefined) await tx.query('UPDATE runs SET name = ? WHERE run_uuid = ?', [runName, runId]);
+}
+
+export async function writeBatch(tx: SqlRunner, runId: string, batch: LogBatch): Promise<void> {
+  await writeParams(tx, runId, batch.params);
+  await writeMetrics(tx, runId, batch.metrics);
+  await writeTags(tx, runId, batch.tags);
+}

@@ -1,0 +1,111 @@
+import type { Clause, OrderKey, PageToken } from '../common/search';
+import type {
+  DatasetInput,
+  Experiment,
+  KeyValue,
+  LifecycleStage,
+  Metric,
+  MetricWithRunId,
+  Page,
+  Run,
+  RunInfo,
+  RunStatus,
+} from './tracking.types';
+
+export interface CreateExperimentInput {
+  name: string;
+  /** Absent: `<defaultRoot>/<experiment_id>`. */
+  artifactLocation?: string;
+  tags: KeyValue[];
+}
+
+export interface CreateRunInput {
+  runId: string;
+  experimentId: string;
+  userId: string;
+  runName: string;
+  startTime: number;
+  tags: KeyValue[];
+  artifactUri: string;
+}
+
+export interface RunUpdate {
+  status?: RunStatus;
+  endTime?: number;
+  runName?: string;
+}
+
+export interface LogBatch {
+  metrics: Metric[];
+  params: KeyValue[];
+  tags: KeyValue[];
+}
+
+export interface SearchQuery {
+  clauses: Clause[];
+  orderBy: OrderKey[];
+  stages: LifecycleStage[];
+  maxResults: number;
+  page?: PageToken;
+}
+
+export interface SearchRunsQuery extends SearchQuery {
+  experimentIds: string[];
+}
+
+export interface BulkIntervalQuery {
+  runIds: string[];
+  key: string;
+  startStep?: number;
+  endStep?: number;
+  maxResults: number;
+}
+
+/**
+ * The tracking store contract (MLflow's AbstractStore is the model). Implementations validate
+ * nothing about the request shape (the services did) but own every invariant that needs a
+ * transaction: unique experiment names, immutable params, latest-metric maintenance,
+ * duplicate-metric idempotence, lifecycle cascades.
+ */
+export abstract class TrackingStore {
+  /** Creates experiment `0` named `Default` on an empty store. Safe to call concurrently. */
+  abstract ensureDefaultExperiment(defaultRoot: string): Promise<void>;
+  /** Returns the new id. Throws RESOURCE_ALREADY_EXISTS when the name is taken (active or deleted). */
+  abstract createExperiment(input: CreateExperimentInput, defaultRoot: string): Promise<string>;
+  abstract getExperiment(experimentId: string): Promise<Experiment | undefined>;
+  abstract getExperimentByName(name: string): Promise<Experiment | undefined>;
+  abstract searchExperiments(query: SearchQuery): Promise<Page<Experiment>>;
+  /** Throws RESOURCE_ALREADY_EXISTS when the new name is taken. */
+  abstract renameExperiment(experimentId: string, newName: string): Promise<void>;
+  /** Moves the experiment and all its runs to `stage`. */
+  abstract setExperimentLifecycle(experimentId: string, stage: LifecycleStage): Promise<void>;
+  abstract setExperimentTag(experimentId: string, tag: KeyValue): Promise<void>;
+  /** False when the tag did not exist. */
+  abstract deleteExperimentTag(experimentId: string, key: string): Promise<boolean>;
+
+  abstract createRun(input: CreateRunInput): Promise<Run>;
+  abstract getRunInfo(runId: string): Promise<RunInfo | undefined>;
+  abstract getRun(runId: string): Promise<Run | undefined>;
+  /** Full runs in the order of `runIds`; unknown ids are skipped. */
+  abstract getRuns(runIds: string[]): Promise<Run[]>;
+  /** Applies the present fields; a new run name also upserts tag `mlflow.runName`. */
+  abstract updateRun(runId: string, update: RunUpdate): Promise<RunInfo>;
+  abstract setRunLifecycle(runId: string, stage: LifecycleStage): Promise<void>;
+  /**
+   * One transaction: params inserted (same value again is a no-op, a different value throws
+   * INVALID_PARAMETER_VALUE listing every conflict and writes nothing), metric points appended
+   * (exact duplicates ignored) with latest_metrics maintained by (step, timestamp, value),
+   * tags upserted in order (`mlflow.runName` renames the run).
+   */
+  abstract logBatch(runId: string, batch: LogBatch): Promise<void>;
+  /** False when the tag did not exist. */
+  abstract deleteTag(runId: string, key: string): Promise<boolean>;
+  /** Datasets are stored once per experiment by (name, digest) and linked to the run once. */
+  abstract logInputs(runId: string, experimentId: string, inputs: DatasetInput[]): Promise<void>;
+  /** Points ordered by (timestamp, step, value); offset-paged. */
+  abstract getMetricHistory(runId: string, key: string, maxResults: number, page?: PageToken): Promise<Page<Metric>>;
+  abstract getMetricHistoryBulkInterval(query: BulkIntervalQuery): Promise<MetricWithRunId[]>;
+  abstract searchRuns(query: SearchRunsQuery): Promise<Page<Run>>;
+  /** Cheap liveness probe for /health. */
+  abstract ping(): Promise<void>;
+}
