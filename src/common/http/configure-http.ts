@@ -23,7 +23,7 @@ function mediaType(header: string): string {
 export function createHttpAdapter(maxBodyBytes: number): FastifyAdapter {
   return new FastifyAdapter({
     bodyLimit: maxBodyBytes,
-    maxParamLength: 4096,
+    routerOptions: { maxParamLength: 4096 },
     // Artifact transfers may take long; keep connections open while they stream.
     requestTimeout: 0,
     keepAliveTimeout: 65_000,
