@@ -51,7 +51,7 @@ export function validateKey(key: string, param = 'key'): void {
   if (norm !== key || norm === '.' || norm.startsWith('..') || norm.startsWith('/')) {
     throw MlflowError.invalid(
       `Invalid value ${quote(key)} for parameter '${param}' supplied: Names may be treated as files in certain ` +
-        `cases, and must not resolve to other names when treated as such. This name would resolve to ${quote(norm)}`,
+        `cases, and must not resolve to other names when treated as such. This name would resolve to '${norm}'`,
     );
   }
 }

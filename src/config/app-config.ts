@@ -1,3 +1,4 @@
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { z } from 'zod';
 
@@ -22,6 +23,20 @@ export interface AppConfig {
   /** Limit for JSON request bodies (artifact uploads are streamed and not limited). */
   maxBodyBytes: number;
   redisUrl?: string;
+  /** Namespace of every Redis key, queue and channel (several deployments may share a Redis). */
+  redisPrefix: string;
+  /** Directory of bundled sample price histories (`source: sample`) and CSV files. */
+  dataDir: string;
+  /** Offline mode for the yahoo source: answer from recorded responses in this directory. */
+  yahooReplayDir?: string;
+  jobs: {
+    /** Candidates trained at once per worker process (or by the embedded driver). */
+    concurrency: number;
+    /** BullMQ stalled-job check period: how fast a killed worker's job is picked up again. */
+    stalledIntervalMs: number;
+    /** Attempts per candidate before it is failed (transient errors are retried with backoff). */
+    attempts: number;
+  };
   logLevel: 'error' | 'warn' | 'log' | 'debug' | 'verbose';
   /** Value answered by GET /version: a plain MLflow version that clients gate features on. */
   mlflowVersion: string;
@@ -43,11 +58,24 @@ const EnvSchema = z.object({
   MLFLOW_SERVE_ARTIFACTS: bool.optional(),
   TSFLOW_MAX_BODY_MB: z.coerce.number().positive().max(1024).optional(),
   REDIS_URL: z.string().min(1).optional(),
+  TSFLOW_REDIS_PREFIX: z.string().regex(/^[\w:.-]{1,64}$/).optional(),
+  TSFLOW_DATA_DIR: z.string().min(1).optional(),
+  TSFLOW_YAHOO_REPLAY_DIR: z.string().min(1).optional(),
+  TSFLOW_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).optional(),
+  TSFLOW_STALLED_INTERVAL_MS: z.coerce.number().int().min(500).max(600_000).optional(),
+  TSFLOW_JOB_ATTEMPTS: z.coerce.number().int().min(1).max(20).optional(),
   LOG_LEVEL: z.enum(['error', 'warn', 'log', 'debug', 'verbose']).optional(),
   TSFLOW_MLFLOW_VERSION: z.string().regex(/^\d+\.\d+\.\d+$/).optional(),
 });
 
 export class ConfigError extends Error {}
+
+/** The directory holding tsflow's package.json (works from src/ under tests and from dist/). */
+export function packageRoot(from = __dirname): string {
+  let dir = from;
+  while (!fs.existsSync(path.join(dir, 'package.json')) && path.dirname(dir) !== dir) dir = path.dirname(dir);
+  return dir;
+}
 
 /** `sqlite:///rel.db`, `sqlite:////abs.db`, `sqlite://` (memory), `postgresql+psycopg2://...` */
 export function parseBackendStoreUri(uri: string, cwd = process.cwd()): DatabaseConfig {
@@ -67,7 +95,9 @@ export function parseBackendStoreUri(uri: string, cwd = process.cwd()): Database
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): AppConfig {
-  const parsed = EnvSchema.safeParse(env);
+  // An empty variable means unset (shell scripts often export FOO=).
+  const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = EnvSchema.safeParse(present);
   if (!parsed.success) {
     const issues = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
     throw new ConfigError(`Invalid configuration: ${issues}`);
@@ -84,6 +114,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     serveArtifacts,
     maxBodyBytes: Math.round((e.TSFLOW_MAX_BODY_MB ?? 64) * 1024 * 1024),
     redisUrl: e.REDIS_URL,
+    redisPrefix: e.TSFLOW_REDIS_PREFIX ?? 'tsflow',
+    dataDir: e.TSFLOW_DATA_DIR ? path.resolve(cwd, e.TSFLOW_DATA_DIR) : path.join(packageRoot(), 'data'),
+    yahooReplayDir: e.TSFLOW_YAHOO_REPLAY_DIR ? path.resolve(cwd, e.TSFLOW_YAHOO_REPLAY_DIR) : undefined,
+    jobs: {
+      concurrency: e.TSFLOW_WORKER_CONCURRENCY ?? 1,
+      stalledIntervalMs: e.TSFLOW_STALLED_INTERVAL_MS ?? 30_000,
+      attempts: e.TSFLOW_JOB_ATTEMPTS ?? 3,
+    },
     logLevel: e.LOG_LEVEL ?? 'log',
     mlflowVersion: e.TSFLOW_MLFLOW_VERSION ?? '2.22.0',
   };

@@ -18,8 +18,9 @@ function pyType(v: unknown): string {
   }
 }
 
+/** The offending value as MLflow prints it (`json.dumps`: strings quoted), clipped. */
 function show(v: unknown): string {
-  const text = typeof v === 'string' ? v : JSON.stringify(v);
+  const text = JSON.stringify(v) ?? String(v);
   return text.length > 100 ? `${text.slice(0, 100)}...` : text;
 }
 

@@ -1,0 +1,15 @@
+import { describe } from 'vitest';
+import { TEST_POSTGRES_URL } from './support/postgres';
+import {
+  defineTrackingStoreConformance,
+  makeLinguisticPostgresStore,
+  makePostgresStore,
+  makeSqliteStore,
+} from './support/tracking-store.conformance';
+
+defineTrackingStoreConformance('SqlTrackingStore on sqlite', makeSqliteStore);
+
+describe.skipIf(!TEST_POSTGRES_URL)('postgres (TEST_POSTGRES_URL)', () => {
+  defineTrackingStoreConformance('SqlTrackingStore on PostgreSQL', makePostgresStore);
+  defineTrackingStoreConformance('SqlTrackingStore on PostgreSQL with an ICU en-US default collation', makeLinguisticPostgresStore);
+});
