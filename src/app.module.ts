@@ -4,13 +4,15 @@ import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
 import { ExperimentsModule } from './experiments/experiments.module';
 import { MonitoringModule } from './monitoring/monitoring.module';
+import { RegistryModule } from './registry/registry.module';
+import { StorageModule } from './storage/storage.module';
 
 @Module({})
 export class AppModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: AppModule,
-      imports: [ConfigModule.forRoot(config), DatabaseModule, ExperimentsModule, MonitoringModule],
+      imports: [ConfigModule.forRoot(config), DatabaseModule, ExperimentsModule, MonitoringModule, StorageModule, RegistryModule],
     };
   }
 }

@@ -51,7 +51,7 @@ export class MlflowExceptionFilter implements ExceptionFilter {
   catch(exception: unknown, host: ArgumentsHost): void {
     const reply = host.switchToHttp().getResponse<ReplyLike>();
     const error = toMlflowError(exception);
-    if (error.status >= 500 && error.code !== ErrorCode.TEMPORARILY_UNAVAILABLE) {
+    if (error.status >= 500 && error.code !== ErrorCode.TEMPORARILY_UNAVAILABLE && error.code !== ErrorCode.NOT_IMPLEMENTED) {
       this.logger.error(exception instanceof Error ? exception.stack ?? exception.message : String(exception));
     }
     if (reply.sent || reply.raw?.headersSent) {

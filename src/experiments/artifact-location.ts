@@ -22,6 +22,11 @@ export function normaliseArtifactLocation(location: string, cwd = process.cwd())
   if (query.includes('..')) throw MlflowError.invalid('Invalid query string');
   if (/\0/.test(decoded)) throw MlflowError.invalid("'artifact_location' must not contain NUL characters.");
   const scheme = SCHEME.exec(location)?.[1]?.toLowerCase();
+  // URI roots are later joined with run paths: no `..` segment may climb out of them.
+  // (Local relative paths are resolved to absolute ones below, as MLflow does.)
+  if (scheme && scheme.length > 1 && decoded.split('?')[0].split(/[\\/]/).includes('..')) {
+    throw MlflowError.invalid("'artifact_location' must not contain relative path references ('..').");
+  }
   if (scheme === 'runs' || scheme === 'models') {
     throw MlflowError.invalid(`'artifact_location' cannot be a ${scheme}:/ URI.`);
   }

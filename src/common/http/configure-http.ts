@@ -27,6 +27,14 @@ export function createHttpAdapter(maxBodyBytes: number): FastifyAdapter {
     // Artifact transfers may take long; keep connections open while they stream.
     requestTimeout: 0,
     keepAliveTimeout: 65_000,
+    // Fastify refuses malformed URLs (bad % escapes) before routing: answer in MLflow's shape, echo nothing.
+    frameworkErrors: (error, _req, reply) => {
+      const badUrl = error.code === 'FST_ERR_BAD_URL';
+      reply
+        .code(400)
+        .type('application/json')
+        .send({ error_code: ErrorCode.INVALID_PARAMETER_VALUE, message: badUrl ? 'Invalid path' : 'Bad request.' });
+    },
   });
 }
 
@@ -76,10 +84,17 @@ export function configureHttp(app: NestFastifyApplication, maxBodyBytes: number)
     checkMethod(fastify, req);
     checkContentType(req);
   });
-  fastify.addHook('preHandler', async (req) => {
+  fastify.addHook('preHandler', async (req, reply) => {
     if (req.method !== 'GET' || req.body !== undefined || isRaw(req) || !hasBody(req)) return;
     if (Object.keys((req.query as object) ?? {}).length > 0) return;
-    req.body = parseJsonBody(await readText(req.raw, maxBodyBytes));
+    try {
+      req.body = parseJsonBody(await readText(req.raw, maxBodyBytes));
+    } catch (err) {
+      // As fastify does for parser errors: an unread body rest would be parsed as the next
+      // request on this keep-alive connection and hang it.
+      reply.header('connection', 'close');
+      throw err;
+    }
   });
   app.useGlobalFilters(new MlflowExceptionFilter());
 }

@@ -1,0 +1,118 @@
+import { performance } from 'node:perf_hooks';
+import { api } from './api';
+import { percentile } from './load';
+import { ScaleSeed, seedScalePostgres, seedScaleSqlite } from './seed-scale';
+import { ServerProcess } from './server-process';
+
+export interface ScaleQuery {
+  name: string;
+  body: { filter?: string; order_by?: string[]; max_results: number };
+  /** True when the returned page holds the filter and the order (checked on the last response). */
+  check(runs: WireRun[]): boolean;
+}
+
+interface WireRun {
+  info: { start_time: number };
+  data: { metrics?: { key: string; value: number }[]; params?: { key: string; value: string }[] };
+}
+
+export interface ScaleQueryResult {
+  name: string;
+  filter?: string;
+  orderBy?: string[];
+  /** First request after the server start (cold caches). */
+  firstMs: number;
+  p50Ms: number;
+  p95Ms: number;
+  minMs: number;
+  returned: number;
+  hasNextPage: boolean;
+  checkPassed: boolean;
+}
+
+const metric = (r: WireRun, key: string) => r.data.metrics?.find((m) => m.key === key)?.value;
+const param = (r: WireRun, key: string) => r.data.params?.find((p) => p.key === key)?.value;
+const descending = (xs: (number | undefined)[]) => xs.every((x, i) => x !== undefined && (i === 0 || (xs[i - 1] as number) >= x));
+
+export const SCALE_QUERIES: ScaleQuery[] = [
+  {
+    name: 'filtered, ordered by metric',
+    body: { filter: "metrics.m3 < 0.5 and params.p1 = 'v3'", order_by: ['metrics.m1 DESC'], max_results: 100 },
+    check: (runs) =>
+      runs.length > 0 &&
+      runs.every((r) => (metric(r, 'm3') as number) < 0.5 && param(r, 'p1') === 'v3') &&
+      descending(runs.map((r) => metric(r, 'm1'))),
+  },
+  {
+    name: 'no filter, ordered by start_time',
+    body: { order_by: ['attributes.start_time DESC'], max_results: 100 },
+    check: (runs) => runs.length > 0 && descending(runs.map((r) => r.info.start_time)),
+  },
+];
+
+async function timeQuery(base: string, experimentId: string, q: ScaleQuery, reps: number): Promise<ScaleQueryResult> {
+  const body = { experiment_ids: [experimentId], ...q.body };
+  const times: number[] = [];
+  let last: { runs?: WireRun[]; next_page_token?: string } = {};
+  for (let i = 0; i <= reps; i++) {
+    const t = performance.now();
+    last = await api(base, 'runs/search', body);
+    times.push(performance.now() - t);
+  }
+  const [firstMs, ...rest] = times;
+  const sorted = rest.sort((a, b) => a - b);
+  const r2 = (x: number) => Math.round(x * 100) / 100;
+  return {
+    name: q.name,
+    filter: q.body.filter,
+    orderBy: q.body.order_by,
+    firstMs: r2(firstMs),
+    p50Ms: r2(percentile(sorted, 50)),
+    p95Ms: r2(percentile(sorted, 95)),
+    minMs: r2(sorted[0]),
+    returned: last.runs?.length ?? 0,
+    hasNextPage: !!last.next_page_token,
+    checkPassed: q.check(last.runs ?? []),
+  };
+}
+
+export interface ScaleResult {
+  runs: number;
+  seedMethod: string;
+  seedSec: number;
+  queries: ScaleQueryResult[];
+}
+
+/**
+ * Seed `runs` runs into a freshly migrated store and time first pages of runs/search.
+ * `start()` starts a server on the benchmark's scale database (migrating it on first start).
+ */
+export async function runScaleSearch(opts: {
+  runs: number;
+  reps: number;
+  postgresUrl?: string;
+  sqlitePath?: string;
+  tag: string;
+  start: () => Promise<ServerProcess>;
+}): Promise<ScaleResult> {
+  // 1. Migrate and create the experiment through the API; stop so seeding is the only writer.
+  let server = await opts.start();
+  const experimentId = (await api<{ experiment_id: string }>(server.url, 'experiments/create', { name: `bench-scale-${opts.tag}` })).experiment_id;
+  const { experiment } = await api<{ experiment: { artifact_location: string } }>(server.url, `experiments/get?experiment_id=${experimentId}`);
+  await server.stop();
+  // 2. Seed straight into the tables.
+  const seed: ScaleSeed = { experimentId, runs: opts.runs, artifactLocation: experiment.artifact_location };
+  const t = performance.now();
+  if (opts.postgresUrl) await seedScalePostgres(opts.postgresUrl, seed);
+  else seedScaleSqlite(opts.sqlitePath as string, seed);
+  const seedSec = Math.round((performance.now() - t) / 100) / 10;
+  // 3. Fresh server, sequential requests.
+  server = await opts.start();
+  try {
+    const queries: ScaleQueryResult[] = [];
+    for (const q of SCALE_QUERIES) queries.push(await timeQuery(server.url, experimentId, q, opts.reps));
+    return { runs: opts.runs, seedMethod: opts.postgresUrl ? 'pg unnest inserts' : 'better-sqlite3 multi-row inserts', seedSec, queries };
+  } finally {
+    await server.stop();
+  }
+}

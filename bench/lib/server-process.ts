@@ -1,0 +1,142 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as net from 'node:net';
+import * as path from 'node:path';
+
+/**
+ * The tsflow server as a child process, as benchmarks need it: a separate process (its own
+ * event loop and heap, like production), on a free port, killed at the end. Shared by the
+ * tracking, serving and artifacts benchmarks.
+ */
+export interface ServerProcess {
+  /** Base URL, e.g. http://127.0.0.1:40123 */
+  url: string;
+  port: number;
+  pid: number;
+  /** SIGTERM, then SIGKILL after `graceMs`; resolves when the process has exited. */
+  stop(graceMs?: number): Promise<void>;
+}
+
+export interface ServerProcessOptions {
+  /** Arguments after the entry script, e.g. ['server', '--backend-store-uri', 'sqlite:///x.db']. */
+  args?: string[];
+  /** Extra environment, merged over process.env (LOG_LEVEL defaults to warn). */
+  env?: Record<string, string>;
+  /** Node flags, e.g. ['--cpu-prof', '--cpu-prof-dir=/tmp/prof']. */
+  nodeArgs?: string[];
+  /** Entry script (default: <repo>/bin/tsflow.js). */
+  entry?: string;
+  /** Port to bind; a free one is picked when omitted (appended as `--port`). */
+  port?: number;
+  /** Path polled until it answers 200 (default /health). */
+  readyPath?: string;
+  readyTimeoutMs?: number;
+}
+
+/** The repository root: the nearest ancestor holding bin/tsflow.js (works from src and dist). */
+export function repoRoot(from = __dirname): string {
+  let dir = from;
+  while (!fs.existsSync(path.join(dir, 'bin', 'tsflow.js'))) {
+    const parent = path.dirname(dir);
+    if (parent === dir) throw new Error(`bin/tsflow.js not found above ${from}`);
+    dir = parent;
+  }
+  return dir;
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.unref();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as net.AddressInfo;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+const live = new Set<ChildProcess>();
+let guarded = false;
+
+/**
+ * Never leave an orphan server behind: kill live children when this process exits, also on
+ * SIGINT/SIGTERM (which skip 'exit' handlers unless handled).
+ */
+function guardAgainstOrphans(): void {
+  if (guarded) return;
+  guarded = true;
+  const killAll = () => live.forEach((c) => c.kill('SIGKILL'));
+  process.once('exit', killAll);
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      killAll();
+      process.exit(130);
+    });
+  }
+}
+
+async function waitReady(url: string, child: ChildProcess, output: () => string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null || child.signalCode !== null) {
+      throw new Error(`server exited (${child.exitCode ?? child.signalCode}) before becoming ready:\n${output()}`);
+    }
+    try {
+      const res = await fetch(url, { signal: AbortSignal.timeout(1000) });
+      await res.arrayBuffer();
+      if (res.ok) return;
+    } catch {
+      // not listening yet
+    }
+    await sleep(100);
+  }
+  throw new Error(`server not ready at ${url} after ${timeoutMs} ms:\n${output()}`);
+}
+
+function stopper(child: ChildProcess): (graceMs?: number) => Promise<void> {
+  return (graceMs = 10_000) =>
+    new Promise<void>((resolve) => {
+      if (child.exitCode !== null || child.signalCode !== null) return resolve();
+      const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+      child.once('exit', () => {
+        clearTimeout(timer);
+        resolve();
+      });
+      child.kill('SIGTERM');
+    });
+}
+
+export async function startServerProcess(opts: ServerProcessOptions = {}): Promise<ServerProcess> {
+  const root = repoRoot();
+  const port = opts.port ?? (await freePort());
+  const args = [...(opts.args ?? ['server']), '--host', '127.0.0.1', '--port', String(port)];
+  const child = spawn(process.execPath, [...(opts.nodeArgs ?? []), opts.entry ?? path.join(root, 'bin', 'tsflow.js'), ...args], {
+    cwd: root,
+    env: { ...process.env, LOG_LEVEL: 'warn', ...opts.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  // Keep the last output for error messages; forward warnings and errors as they come.
+  let tail = '';
+  const collect = (chunk: Buffer) => {
+    tail = (tail + chunk.toString()).slice(-8000);
+    process.stderr.write(chunk);
+  };
+  child.stdout?.on('data', collect);
+  child.stderr?.on('data', collect);
+  live.add(child);
+  child.once('exit', () => live.delete(child));
+  guardAgainstOrphans();
+
+  const url = `http://127.0.0.1:${port}`;
+  const stop = stopper(child);
+  try {
+    await waitReady(`${url}${opts.readyPath ?? '/health'}`, child, () => tail, opts.readyTimeoutMs ?? 60_000);
+  } catch (err) {
+    await stop(2000);
+    throw err;
+  }
+  return { url, port, pid: child.pid as number, stop };
+}

@@ -1,0 +1,38 @@
+import { lookup } from 'mime-types';
+import type { FastifyRequest } from 'fastify';
+import { invalidPath } from '../safe-path';
+
+/**
+ * The wildcard tail of the request path exactly as the client sent it (still URL-encoded),
+ * taken from the raw URL rather than Fastify's decoded param, so the safe-path check
+ * decodes it once and the file operation uses that same value (CVE-2023-6976).
+ */
+export function rawWildcardPath(req: FastifyRequest): string {
+  const pattern = req.routeOptions?.url ?? '';
+  const star = pattern.indexOf('*');
+  const rawPath = (req.raw.url ?? '').split('?')[0];
+  if (star < 0) throw invalidPath();
+  const fixed = pattern.slice(0, star).split('/');
+  const parts = rawPath.split('/');
+  // The router matched the fixed segments on their decoded form; insist they are literal.
+  for (let i = 0; i < fixed.length - 1; i++) if (parts[i] !== fixed[i]) throw invalidPath();
+  return parts.slice(fixed.length - 1).join('/');
+}
+
+const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+
+/** `attachment; filename=...` safe for any name: plain token, quoted ASCII, or RFC 5987 UTF-8. */
+export function contentDisposition(name: string): string {
+  if (TOKEN.test(name)) return `attachment; filename=${name}`;
+  if (/^[\x20-\x7e]*$/.test(name)) return `attachment; filename="${name.replace(/["\\]/g, '\\$&')}"`;
+  const fallback = name.replace(/[^\x20-\x7e]|["\\]/g, '_');
+  const encoded = encodeURIComponent(name).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+  return `attachment; filename="${fallback}"; filename*=UTF-8''${encoded}`;
+}
+
+/** Guessed MIME type (Python's mimetypes equivalent), `application/octet-stream` when unknown. */
+export function contentTypeOf(name: string): string {
+  const type = lookup(name);
+  if (!type) return 'application/octet-stream';
+  return type.startsWith('text/') ? `${type}; charset=utf-8` : type;
+}
