@@ -111,6 +111,15 @@ export function toPgPlaceholders(sql: string): string {
   return out;
 }
 
+/**
+ * Always the result rows: TypeORM's plain `query()` answers UPDATE/DELETE ... RETURNING with
+ * `[rows, rowCount]` on Postgres, its structured result does not.
+ */
+async function rows<T>(qr: QueryRunner, sql: string, params: readonly unknown[]): Promise<T[]> {
+  const result = await qr.query(toPgPlaceholders(sql), [...params], true);
+  return (result.records ?? []) as T[];
+}
+
 export class PostgresDb extends Db {
   readonly dialect = 'postgres' as const;
 
@@ -118,8 +127,13 @@ export class PostgresDb extends Db {
     super();
   }
 
-  query<T = Row>(sql: string, params: readonly unknown[] = []): Promise<T[]> {
-    return this.ds.query(toPgPlaceholders(sql), [...params]);
+  async query<T = Row>(sql: string, params: readonly unknown[] = []): Promise<T[]> {
+    const qr = this.ds.createQueryRunner();
+    try {
+      return await rows<T>(qr, sql, params);
+    } finally {
+      await qr.release();
+    }
   }
 
   async transaction<T>(fn: (tx: SqlRunner) => Promise<T>): Promise<T> {
@@ -127,7 +141,7 @@ export class PostgresDb extends Db {
     await qr.connect();
     const runner: SqlRunner = {
       dialect: 'postgres',
-      query: (sql, params = []) => qr.query(toPgPlaceholders(sql), [...params]),
+      query: (sql, params = []) => rows(qr, sql, params),
     };
     try {
       await qr.startTransaction();

@@ -1,0 +1,75 @@
+import { Injectable } from '@nestjs/common';
+import { MlflowError } from '../common/mlflow-error';
+import { validateRunId } from '../common/validation';
+import { RunsService } from '../experiments/runs.service';
+import { ChampionEvents } from './champion-events';
+import { AliasMove, ModelRegistryStore } from './model-registry.store';
+import { ModelVersionsService } from './model-versions.service';
+import { validateModelName, versionNumber } from './registry-validation';
+import { CHAMPION_ALIAS, downloadUri, ModelVersion } from './registry.types';
+
+/** The artifact directory a run's model is logged under (`mlflow.<flavor>.log_model(..., "model")`). */
+export const MODEL_ARTIFACT_PATH = 'model';
+
+export interface ChampionRef {
+  version: string;
+  run_id: string | null;
+}
+
+export interface ChampionInfo extends ChampionRef {
+  source: string;
+  /** Where the model files are (what serving loads). */
+  artifact_uri: string;
+}
+
+export interface Promotion {
+  model: string;
+  previous: ChampionRef | null;
+  champion: ChampionInfo;
+}
+
+const ref = (v: ModelVersion): ChampionRef => ({ version: String(v.version), run_id: v.runId ?? null });
+const info = (v: ModelVersion): ChampionInfo => ({ ...ref(v), source: v.source, artifact_uri: downloadUri(v) });
+
+/**
+ * Champion promotion: the `champion` alias of a registered model, moved in one transaction
+ * (registering a run's model first when promoting by run). Equivalent to setting the alias
+ * through MLflow's API; both announce the change through ChampionEvents.
+ */
+@Injectable()
+export class ChampionService {
+  constructor(
+    private readonly store: ModelRegistryStore,
+    private readonly versions: ModelVersionsService,
+    private readonly runs: RunsService,
+    private readonly events: ChampionEvents,
+  ) {}
+
+  async promote(name: string, args: { runId?: string; version?: string }): Promise<Promotion> {
+    if (!!args.runId === !!args.version) {
+      throw MlflowError.invalid("Specify exactly one of 'run_id' (register the run's model) or 'version' (an existing version).");
+    }
+    const move = args.runId ? await this.promoteRun(name, args.runId) : await this.store.setAlias(name, CHAMPION_ALIAS, versionNumber(name, args.version));
+    this.events.aliasChanged(name, CHAMPION_ALIAS, move.previous?.version ?? null, move.current.version);
+    return { model: name, previous: move.previous ? ref(move.previous) : null, champion: info(move.current) };
+  }
+
+  /** Registers `<run artifact_uri>/model` as a new version (creating the model if needed) and aliases it. */
+  private async promoteRun(name: string, runId: string): Promise<AliasMove> {
+    validateModelName(name);
+    validateRunId(runId);
+    const run = await this.runs.getActive(runId);
+    const input = await this.versions.prepare({
+      name,
+      source: `${run.artifactUri.replace(/\/+$/, '')}/${MODEL_ARTIFACT_PATH}`,
+      runId,
+    });
+    return this.store.registerWithAlias(input, CHAMPION_ALIAS, true);
+  }
+
+  async get(name: string): Promise<{ model: string; champion: ChampionInfo }> {
+    const version = await this.store.getVersionByAlias(name, CHAMPION_ALIAS);
+    if (!version) throw MlflowError.notFound(`Registered model '${name}' has no champion (alias '${CHAMPION_ALIAS}' is not set).`);
+    return { model: name, champion: info(version) };
+  }
+}

@@ -1,0 +1,189 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { MlflowError } from '../common/mlflow-error';
+import { pyNormpath } from '../common/validation';
+import type { RunInfo } from '../experiments/tracking.types';
+import { Stage, STAGES } from './registry.types';
+
+/**
+ * model-versions/create `source` checks (mlflow-api.md R13, §13). A source is where the server
+ * may later read model files from, so this is the registry's main security boundary:
+ *
+ * 1. local sources (no scheme, `file:` with any host, `//x`, drive letters) only when `run_id`
+ *    names a run whose artifact root is local and contains the path;
+ * 2. everything else: after URL-decoding until stable, no `..` segment, no NUL, TAB, CR or
+ *    LF, and an absolute, already-normalised path;
+ * 3. an allow-list of schemes (hardening): `mlflow-artifacts:`, `runs:`, `models:` only. tsflow
+ *    stores artifacts locally behind the mlflow-artifacts proxy, so nothing else can be served;
+ *    refusing e.g. `http:` even inside a run's root (experiments may name any artifact_location)
+ *    keeps sources from ever pointing the server at another host (SSRF).
+ *
+ * The messages are MLflow's, so clients and tests written against MLflow see the same text.
+ */
+
+export type SourceRef =
+  | { kind: 'direct' }
+  | { kind: 'runs'; runId: string; path: string }
+  | { kind: 'models'; name: string; version?: number; alias?: string; stage?: Stage; latest?: boolean };
+
+/** A `models:/` reference: by version, alias, stage, or latest (none of the three). */
+export type ModelsRef = Extract<SourceRef, { kind: 'models' }>;
+
+const SCHEME = /^([a-zA-Z][a-zA-Z0-9+.-]*):/;
+const ALLOWED_SCHEMES = new Set(['mlflow-artifacts', 'runs', 'models']);
+const RUN_ID = /^[a-zA-Z0-9][\w-]{0,255}$/;
+const LOCAL_HOSTS = new Set(['', 'localhost', '127.0.0.1']);
+
+export const localSourceError = (source: string) =>
+  MlflowError.invalid(
+    `Invalid model version source: '${source}'. To use a local path as a model version source, the run_id request ` +
+      'parameter has to be specified and the local path has to be contained within the artifact directory of the run ' +
+      'specified by the run_id.',
+  );
+
+export const relativeSourceError = (source: string) =>
+  MlflowError.invalid(
+    `Invalid model version source: '${source}'. If supplying a source as an http, https, local file path, ftp, ` +
+      'objectstore, or mlflow-artifacts uri, an absolute path must be provided without relative path references ' +
+      'present. Please provide an absolute path.',
+  );
+
+export const disallowedSourceError = (source: string, hint = '') =>
+  MlflowError.invalid(`Invalid model version source: '${source}'.${hint ? ` ${hint}` : ''}`);
+
+/** Python's `unquote_plus`: valid escapes decoded (bad UTF-8 replaced), invalid ones kept. */
+export function unquotePlus(value: string): string {
+  return value
+    .replace(/\+/g, ' ')
+    .replace(/(?:%[0-9a-fA-F]{2})+/g, (run) => Buffer.from(run.replace(/%/g, ''), 'hex').toString('utf8'));
+}
+
+/** Decode until stable: each round shrinks the text, so this terminates. */
+export function decodeFully(value: string): string {
+  let current = value;
+  for (let next = unquotePlus(current); next !== current; next = unquotePlus(current)) current = next;
+  return current;
+}
+
+export function schemeOf(uri: string): string | undefined {
+  return SCHEME.exec(uri)?.[1]?.toLowerCase();
+}
+
+/** One canonical "is local" (CVE-2024-3573): no scheme, `file:` whatever the host, or a drive letter. */
+export function isLocalUri(uri: string): boolean {
+  const scheme = schemeOf(uri);
+  return scheme === undefined || scheme === 'file' || scheme.length === 1;
+}
+
+/** The path of a local URI, or undefined when it names another host or a Windows drive. */
+function localPath(uri: string): string | undefined {
+  const scheme = schemeOf(uri);
+  if (scheme === undefined) return unquotePlus(uri);
+  if (scheme !== 'file') return undefined;
+  let rest = uri.slice(uri.indexOf(':') + 1);
+  if (rest.startsWith('//')) {
+    const end = rest.indexOf('/', 2);
+    const host = (end < 0 ? rest.slice(2) : rest.slice(2, end)).toLowerCase();
+    if (!LOCAL_HOSTS.has(host)) return undefined;
+    rest = end < 0 ? '/' : rest.slice(end);
+  }
+  return decodeURIComponentSafe(rest.split(/[?#]/)[0]);
+}
+
+function decodeURIComponentSafe(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
+}
+
+/** Absolute path with symlinks resolved where the path exists (a link must not lead outside). */
+function realish(p: string): string {
+  const abs = path.resolve(p);
+  try {
+    return fs.realpathSync.native(abs);
+  } catch {
+    return abs;
+  }
+}
+
+function containedLocally(source: string, run: RunInfo | undefined): boolean {
+  if (!run || !isLocalUri(run.artifactUri)) return false;
+  const src = localPath(source);
+  const root = localPath(run.artifactUri);
+  if (src === undefined || root === undefined) return false;
+  const s = realish(src);
+  const r = realish(root);
+  return s === r || s.startsWith(r.endsWith(path.sep) ? r : r + path.sep);
+}
+
+/** The path component as Python's urlparse sees it (authority and query/fragment removed). */
+function urlPath(uri: string): string {
+  let rest = uri.replace(SCHEME, '');
+  if (rest.startsWith('//')) {
+    const end = rest.slice(2).search(/[/?#]/);
+    rest = end < 0 ? '' : rest.slice(2 + end);
+  }
+  return rest.split(/[?#]/)[0];
+}
+
+/** MLflow's `_validate_non_local_source_contains_relative_paths`, plus TAB/CR/LF and `\` separators. */
+export function checkNoRelativePaths(source: string): void {
+  const decoded = decodeFully(source);
+  // NUL truncates paths; urlparse silently drops TAB/CR/LF, which has smuggled `..` past checks.
+  if (/[\u0000\t\r\n]/.test(decoded)) throw relativeSourceError(source);
+  if (decoded.split(/[\\/]/).some((segment) => segment === '..')) throw relativeSourceError(source);
+  const sourcePath = urlPath(decoded).replace(/\/+$/, '').replace(/\/+/g, '/');
+  if (!sourcePath.startsWith('/') || pyNormpath(sourcePath) !== sourcePath) throw relativeSourceError(source);
+}
+
+function parseRunsUri(source: string): SourceRef {
+  const m = /^runs:\/([^/]+)(?:\/(.*))?$/i.exec(source);
+  if (!m || !RUN_ID.test(m[1])) throw disallowedSourceError(source, 'Expected runs:/<run_id>/<artifact path>.');
+  return { kind: 'runs', runId: m[1], path: (m[2] ?? '').replace(/^\/+|\/+$/g, '') };
+}
+
+function parseModelsUri(source: string): SourceRef {
+  const rest = source.replace(/^models:\//i, '').replace(/\/+$/, '');
+  const hint = 'Expected models:/<name>/<version|stage|latest> or models:/<name>@<alias>.';
+  const slash = rest.lastIndexOf('/');
+  if (slash > 0) {
+    const name = rest.slice(0, slash);
+    const selector = rest.slice(slash + 1);
+    if (/^\d+$/.test(selector)) return { kind: 'models', name, version: Number(selector) };
+    if (selector.toLowerCase() === 'latest') return { kind: 'models', name, latest: true };
+    const stage = STAGES.find((s) => s.toLowerCase() === selector.toLowerCase());
+    if (stage) return { kind: 'models', name, stage };
+    throw disallowedSourceError(source, hint);
+  }
+  const at = rest.lastIndexOf('@');
+  if (at > 0 && at < rest.length - 1) return { kind: 'models', name: rest.slice(0, at), alias: rest.slice(at + 1) };
+  throw disallowedSourceError(source, hint);
+}
+
+/**
+ * Validates a model version source and says how to resolve it. `run` is the run named by the
+ * request's `run_id`, if any. Prompt versions (tag mlflow.prompt.is_prompt) carry a placeholder
+ * source in MLflow 2.21+ (`dummy-source`): a relative, scheme-less name without `..` is let
+ * through for them; anything else goes through the normal rules.
+ */
+export function validateSource(source: string, run?: RunInfo, isPrompt = false): SourceRef {
+  if (isPrompt && isPlaceholder(source)) return { kind: 'direct' };
+  if (isLocalUri(source)) {
+    if (containedLocally(source, run)) return { kind: 'direct' };
+    throw localSourceError(source);
+  }
+  checkNoRelativePaths(source);
+  const scheme = schemeOf(source) as string;
+  if (scheme === 'runs') return parseRunsUri(source);
+  if (scheme === 'models') return parseModelsUri(source);
+  if (ALLOWED_SCHEMES.has(scheme)) return { kind: 'direct' };
+  throw disallowedSourceError(source);
+}
+
+function isPlaceholder(source: string): boolean {
+  const decoded = decodeFully(source);
+  if (schemeOf(decoded) !== undefined || /^[\\/]/.test(decoded) || /[\u0000\t\r\n]/.test(decoded)) return false;
+  return !decoded.split(/[\\/]/).includes('..');
+}
