@@ -6,13 +6,14 @@ import { ExperimentsModule } from './experiments/experiments.module';
 import { MonitoringModule } from './monitoring/monitoring.module';
 import { RegistryModule } from './registry/registry.module';
 import { StorageModule } from './storage/storage.module';
+import { TrainingModule } from './training/training.module';
 
 @Module({})
 export class AppModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: AppModule,
-      imports: [ConfigModule.forRoot(config), DatabaseModule, ExperimentsModule, MonitoringModule, StorageModule, RegistryModule],
+      imports: [ConfigModule.forRoot(config), DatabaseModule, ExperimentsModule, MonitoringModule, StorageModule, RegistryModule, TrainingModule],
     };
   }
 }

@@ -10,7 +10,8 @@ const SERVER_FLAGS = {
   'artifacts-destination': 'MLFLOW_ARTIFACTS_DESTINATION',
 } as const;
 
-const USAGE = `Usage: tsflow server [options]
+const USAGE = `Usage: tsflow server [options]     the HTTP API (tracking, registry, training, serving)
+       tsflow worker [options]     a training worker (needs REDIS_URL; same options and variables)
 
 Options (each also settable by the environment variable in brackets):
   -h, --host HOST                  address to bind (MLFLOW_HOST, default 127.0.0.1)
@@ -52,6 +53,14 @@ export async function main(argv: string[]): Promise<void> {
   const [command = 'server', ...rest] = argv;
   if (command === '--help' || command === 'help') {
     process.stdout.write(USAGE);
+    return;
+  }
+  if (command === 'worker') {
+    const { startWorker } = await import('./worker.main');
+    const stop = await startWorker(loadConfig(serverEnv(rest, process.env)));
+    const shutdown = () => stop().then(() => process.exit(0), () => process.exit(1));
+    process.once('SIGTERM', shutdown);
+    process.once('SIGINT', shutdown);
     return;
   }
   if (command !== 'server') throw new Error(`Unknown command '${command}'.\n\n${USAGE}`);

@@ -1,17 +1,11 @@
 import 'reflect-metadata';
-import { Logger, LogLevel } from '@nestjs/common';
+import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AppModule } from './app.module';
 import { configureHttp, createHttpAdapter } from './common/http/configure-http';
 import { setupSwagger } from './common/http/swagger';
-import { AppConfig, loadConfig } from './config/app-config';
-
-const LEVELS: LogLevel[] = ['error', 'warn', 'log', 'debug', 'verbose'];
-
-export function logLevels(level: AppConfig['logLevel']): LogLevel[] {
-  return LEVELS.slice(0, LEVELS.indexOf(level) + 1);
-}
+import { AppConfig, loadConfig, logLevels } from './config/app-config';
 
 /** The HTTP API application, configured but not listening (tests and scripts use it too). */
 export async function createApp(config: AppConfig): Promise<NestFastifyApplication> {

@@ -126,3 +126,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     mlflowVersion: e.TSFLOW_MLFLOW_VERSION ?? '2.22.0',
   };
 }
+
+const LEVELS = ['error', 'warn', 'log', 'debug', 'verbose'] as const;
+
+/** Nest logger levels enabled by LOG_LEVEL (that level and the more severe ones). */
+export function logLevels(level: AppConfig['logLevel']): AppConfig['logLevel'][] {
+  return LEVELS.slice(0, LEVELS.indexOf(level) + 1);
+}

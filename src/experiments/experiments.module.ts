@@ -20,6 +20,6 @@ import { TrackingStore } from './tracking.store';
     CompareService,
     { provide: TrackingStore, useClass: SqlTrackingStore },
   ],
-  exports: [TrackingStore, ExperimentsService, RunsService],
+  exports: [TrackingStore, ExperimentsService, RunsService, RunInputsService],
 })
 export class ExperimentsModule {}

@@ -1,0 +1,56 @@
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_PARAMS, parseParams, paramsToStrings, PARAM_NAMES, validateParams, validateParamValue } from './hyperparams';
+
+describe('hyperparameter vocabulary', () => {
+  it('fills the documented defaults', () => {
+    const r = validateParams({});
+    expect(r).toEqual({ ok: true, params: DEFAULT_PARAMS });
+    expect(DEFAULT_PARAMS).toMatchObject({
+      seq_length: 20, horizon: 1, layers: 1, units: 32, dropout: 0.2, learning_rate: 0.001, batch_size: 32,
+      epochs: 10, patience: 5, loss: 'mae', seed: 42, features: ['close'], train_fraction: 0.7, val_fraction: 0.15,
+      train_end: null, val_end: null,
+    });
+  });
+
+  it('accepts JSON numbers and MLflow-style strings', () => {
+    const p = parseParams({ seq_length: '60', units: 50, dropout: '0', learning_rate: 1, loss: 'huber', features: 'close,volume,returns' });
+    expect(p).toMatchObject({ seq_length: 60, units: 50, dropout: 0, learning_rate: 1, loss: 'huber', features: ['close', 'volume', 'returns'] });
+  });
+
+  it('names the allowed range of out-of-range values, and collects every error', () => {
+    const r = validateParams({ seq_length: 1, dropout: 1, learning_rate: 0, batch_size: 2.5, horizon: 31, loss: 'l1' });
+    expect(r.ok).toBe(false);
+    expect(!r.ok && r.errors).toEqual([
+      'seq_length must be an integer in [2, 500], got 1',
+      'dropout must be a number in [0, 1), got 1',
+      'learning_rate must be a number in (0, 1], got 0',
+      'batch_size must be an integer in [1, 4096], got 2.5',
+      'horizon must be an integer in [1, 30], got 31',
+      'loss must be one of mae, mse, huber, got "l1"',
+    ]);
+  });
+
+  it('rejects unknown names with the list of allowed ones', () => {
+    const r = validateParams({ window: 30 });
+    expect(!r.ok && r.errors[0]).toBe(`unknown parameter "window"; allowed: ${PARAM_NAMES.join(', ')}`);
+    expect(PARAM_NAMES).toContain('seq_length');
+  });
+
+  it('validates features, split fractions and split dates', () => {
+    expect(validateParamValue('features', ['close', 'vwap'])).toEqual({ error: 'features: unknown feature(s) vwap; allowed: close, open, high, low, volume, returns' });
+    expect(validateParamValue('features', [])).toHaveProperty('error');
+    expect(validateParamValue('features', ['close', 'close'])).toHaveProperty('error');
+    expect(validateParamValue('units', 'abc')).toEqual({ error: 'units must be an integer in [1, 512], got "abc"' });
+    const split = validateParams({ train_fraction: 0.8, val_fraction: 0.2, train_end: '2020-01-01' });
+    expect(!split.ok && split.errors).toEqual([
+      'train_fraction + val_fraction must be < 1 so the test part is not empty, got 0.8 + 0.2',
+      'train_end and val_end must be given together',
+    ]);
+    expect(() => parseParams({ train_end: '2021-01-01', val_end: '2020-01-01' })).toThrow('train_end (2021-01-01) must be before val_end (2020-01-01)');
+  });
+
+  it('converts params to MLflow strings', () => {
+    expect(paramsToStrings({ ...DEFAULT_PARAMS, features: ['close', 'volume'] })).toMatchObject({ seq_length: '20', features: 'close,volume', dropout: '0.2' });
+    expect(paramsToStrings(DEFAULT_PARAMS)).not.toHaveProperty('train_end');
+  });
+});

@@ -1,0 +1,172 @@
+import { isIsoDate } from './bars';
+import { TrainingInputError } from './errors';
+import { Feature, FEATURES } from './windows';
+
+export type LossName = 'mae' | 'mse' | 'huber';
+export const LOSSES: readonly LossName[] = ['mae', 'mse', 'huber'];
+
+/** Typed, validated training parameters (snake_case: they are logged as MLflow params). */
+export interface TrainingParams {
+  seq_length: number;
+  horizon: number;
+  layers: number;
+  units: number;
+  dropout: number;
+  learning_rate: number;
+  batch_size: number;
+  epochs: number;
+  patience: number;
+  loss: LossName;
+  seed: number;
+  features: Feature[];
+  train_fraction: number;
+  val_fraction: number;
+  /** Split by dates instead of fractions when both are set (inclusive ends). */
+  train_end: string | null;
+  val_end: string | null;
+}
+
+export type ParamName = keyof TrainingParams;
+
+interface Bound {
+  value: number;
+  open?: boolean;
+}
+
+/** One entry of the vocabulary shared by single runs and grid searches. */
+export interface ParamSpec {
+  name: ParamName;
+  kind: 'int' | 'float' | 'enum' | 'features' | 'date';
+  default: TrainingParams[ParamName];
+  min?: Bound;
+  max?: Bound;
+  values?: readonly string[];
+  doc: string;
+}
+
+const int = (name: ParamName, def: number, min: number, max: number, doc: string): ParamSpec => ({
+  name, kind: 'int', default: def, min: { value: min }, max: { value: max }, doc,
+});
+
+export const PARAM_SPECS: readonly ParamSpec[] = [
+  int('seq_length', 20, 2, 500, 'input window length in trading days'),
+  int('horizon', 1, 1, 30, 'steps ahead of the last input that the model forecasts'),
+  int('layers', 1, 1, 4, 'stacked LSTM layers'),
+  int('units', 32, 1, 512, 'units per LSTM layer'),
+  { name: 'dropout', kind: 'float', default: 0.2, min: { value: 0 }, max: { value: 1, open: true }, doc: 'dropout after each LSTM layer' },
+  { name: 'learning_rate', kind: 'float', default: 0.001, min: { value: 0, open: true }, max: { value: 1 }, doc: 'Adam learning rate' },
+  int('batch_size', 32, 1, 4096, 'mini-batch size'),
+  int('epochs', 10, 1, 1000, 'maximum training epochs'),
+  int('patience', 5, 0, 1000, 'epochs without val_loss improvement before early stopping'),
+  { name: 'loss', kind: 'enum', default: 'mae', values: LOSSES, doc: 'training loss' },
+  int('seed', 42, 0, 2 ** 31 - 1, 'seed for initialisers and dropout (reproducible on one backend)'),
+  { name: 'features', kind: 'features', default: ['close'], values: FEATURES, doc: 'input features (target is always the close)' },
+  { name: 'train_fraction', kind: 'float', default: 0.7, min: { value: 0, open: true }, max: { value: 1, open: true }, doc: 'training share of rows' },
+  { name: 'val_fraction', kind: 'float', default: 0.15, min: { value: 0, open: true }, max: { value: 1, open: true }, doc: 'validation share; test gets the rest' },
+  { name: 'train_end', kind: 'date', default: null, doc: 'last training date (YYYY-MM-DD); with val_end, overrides fractions' },
+  { name: 'val_end', kind: 'date', default: null, doc: 'last validation date (YYYY-MM-DD)' },
+];
+
+const SPEC_BY_NAME = new Map(PARAM_SPECS.map((s) => [s.name, s]));
+export const PARAM_NAMES: readonly ParamName[] = PARAM_SPECS.map((s) => s.name);
+
+export const DEFAULT_PARAMS: Readonly<TrainingParams> = Object.freeze(
+  Object.fromEntries(PARAM_SPECS.map((s) => [s.name, s.default])) as unknown as TrainingParams,
+);
+
+export type ParamsValidation = { ok: true; params: TrainingParams } | { ok: false; errors: string[] };
+
+/**
+ * Validates user input (JSON numbers or MLflow-style strings) against the vocabulary and fills
+ * defaults. Collects every error instead of stopping at the first, so a grid-search request
+ * is rejected once with the full list.
+ */
+export function validateParams(input: Record<string, unknown>): ParamsValidation {
+  const errors: string[] = [];
+  const params: Record<string, unknown> = { ...DEFAULT_PARAMS, features: [...DEFAULT_PARAMS.features] };
+  for (const [name, raw] of Object.entries(input ?? {})) {
+    const result = validateParamValue(name, raw);
+    if ('error' in result) errors.push(result.error);
+    else params[name] = result.value;
+  }
+  errors.push(...crossCheck(params as unknown as TrainingParams));
+  return errors.length > 0 ? { ok: false, errors } : { ok: true, params: params as unknown as TrainingParams };
+}
+
+/** Like validateParams, but throws one TrainingInputError listing every problem. */
+export function parseParams(input: Record<string, unknown>): TrainingParams {
+  const result = validateParams(input);
+  if (!result.ok) throw new TrainingInputError(`invalid training parameters: ${result.errors.join('; ')}`);
+  return result.params;
+}
+
+/** Validates one parameter value (e.g. each candidate of a grid-search list). */
+export function validateParamValue(name: string, raw: unknown): { value: unknown } | { error: string } {
+  const spec = SPEC_BY_NAME.get(name as ParamName);
+  if (!spec) return { error: `unknown parameter "${name}"; allowed: ${PARAM_NAMES.join(', ')}` };
+  switch (spec.kind) {
+    case 'int':
+    case 'float':
+      return numberValue(spec, raw);
+    case 'enum':
+      return spec.values!.includes(String(raw))
+        ? { value: String(raw) }
+        : { error: `${name} must be one of ${spec.values!.join(', ')}, got ${JSON.stringify(raw)}` };
+    case 'features':
+      return featuresValue(raw);
+    case 'date':
+      if (raw === null || raw === undefined || raw === '') return { value: null };
+      return typeof raw === 'string' && isIsoDate(raw) ? { value: raw } : { error: `${name} must be a YYYY-MM-DD date, got ${JSON.stringify(raw)}` };
+  }
+}
+
+function rangeText(spec: ParamSpec): string {
+  return `${spec.min!.open ? '(' : '['}${spec.min!.value}, ${spec.max!.value}${spec.max!.open ? ')' : ']'}`;
+}
+
+function numberValue(spec: ParamSpec, raw: unknown): { value: number } | { error: string } {
+  const n = typeof raw === 'number' ? raw : typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : NaN;
+  const what = spec.kind === 'int' ? 'an integer' : 'a number';
+  const { min, max } = spec as Required<ParamSpec>;
+  const bad =
+    !Number.isFinite(n) ||
+    (spec.kind === 'int' && !Number.isInteger(n)) ||
+    (min.open ? n <= min.value : n < min.value) ||
+    (max.open ? n >= max.value : n > max.value);
+  return bad ? { error: `${spec.name} must be ${what} in ${rangeText(spec)}, got ${JSON.stringify(raw)}` } : { value: n };
+}
+
+function featuresValue(raw: unknown): { value: Feature[] } | { error: string } {
+  const list = typeof raw === 'string' ? raw.split(',').map((s) => s.trim()) : raw;
+  const allowed = FEATURES.join(', ');
+  if (!Array.isArray(list) || list.length === 0 || !list.every((f) => typeof f === 'string')) {
+    return { error: `features must be a non-empty list (or comma-separated string) of ${allowed}, got ${JSON.stringify(raw)}` };
+  }
+  const unknown = list.filter((f) => !(FEATURES as readonly string[]).includes(f));
+  if (unknown.length > 0) return { error: `features: unknown feature(s) ${unknown.join(', ')}; allowed: ${allowed}` };
+  if (new Set(list).size !== list.length) return { error: `features must not repeat a feature, got ${list.join(',')}` };
+  return { value: list as Feature[] };
+}
+
+function crossCheck(p: TrainingParams): string[] {
+  const errors: string[] = [];
+  if (p.train_fraction + p.val_fraction >= 1) {
+    errors.push(`train_fraction + val_fraction must be < 1 so the test part is not empty, got ${p.train_fraction} + ${p.val_fraction}`);
+  }
+  if ((p.train_end === null) !== (p.val_end === null)) errors.push('train_end and val_end must be given together');
+  else if (p.train_end !== null && p.val_end !== null && p.train_end >= p.val_end) {
+    errors.push(`train_end (${p.train_end}) must be before val_end (${p.val_end})`);
+  }
+  return errors;
+}
+
+/** MLflow param values are strings: features joined by commas, unset dates omitted. */
+export function paramsToStrings(p: TrainingParams): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const name of PARAM_NAMES) {
+    const v = p[name];
+    if (v === null) continue;
+    out[name] = Array.isArray(v) ? v.join(',') : String(v);
+  }
+  return out;
+}

@@ -1,0 +1,275 @@
+import { promises as fs } from 'fs';
+import * as path from 'path';
+import * as tf from '@tensorflow/tfjs';
+import type { LossName } from './hyperparams';
+import { WindowSet } from './windows';
+import { EarlyStopping } from './early-stopping';
+
+/** Architecture and optimiser settings of a forecaster (everything needed to rebuild it). */
+export interface ModelSpec {
+  seqLength: number;
+  nFeatures: number;
+  layers: number;
+  units: number;
+  dropout: number;
+  learningRate: number;
+  loss: LossName;
+  seed: number;
+}
+
+export interface EpochLog {
+  /** 1-based. */
+  epoch: number;
+  loss: number;
+  val_loss: number;
+}
+
+export interface FitOptions {
+  epochs: number;
+  batchSize: number;
+  /** Epochs without val_loss improvement before stopping (Keras semantics: 0 = stop at the first). */
+  patience: number;
+  /** After every epoch; resolve to `true` to stop training (e.g. the job was cancelled). */
+  onEpoch?: (log: EpochLog) => void | boolean | Promise<void | boolean>;
+  /** Polled after every batch; `true` stops training as soon as the batch ends. */
+  shouldStop?: () => boolean;
+}
+
+export interface FitResult {
+  history: EpochLog[];
+  /** Early stopping ended training (patience exhausted). */
+  stoppedEarly: boolean;
+  /** onEpoch or shouldStop asked to stop. */
+  cancelled: boolean;
+  /** Epoch whose weights the model holds after fit (best val_loss); 0 if none completed. */
+  bestEpoch: number;
+  bestValLoss: number;
+}
+
+/**
+ * The engine boundary: jobs, tracking and serving only see this, so a faster engine can
+ * replace tfjs-layers without touching them. Inputs are windows flattened row-major as
+ * [count, seqLength, nFeatures]; outputs are one scaled value per window.
+ */
+export interface ForecastModel {
+  readonly spec: ModelSpec;
+  /** Engine/backend that computes, e.g. `tfjs-wasm`. */
+  readonly backend: string;
+  fit(train: WindowSet, validation: WindowSet, options: FitOptions): Promise<FitResult>;
+  predict(x: Float32Array, count: number): Float32Array;
+  /** Writes the model into `dir` (created if needed). */
+  save(dir: string): Promise<void>;
+  dispose(): void;
+}
+
+export interface ForecastModelFactory {
+  build(spec: ModelSpec): ForecastModel;
+  load(dir: string): Promise<ForecastModel>;
+}
+
+type DropoutArgs = { rate: number; seed?: number };
+type LayerCall = (inputs: tf.Tensor | tf.Tensor[], kwargs: Record<string, unknown>) => tf.Tensor | tf.Tensor[];
+const DropoutLayer = tf.layers.dropout({ rate: 0.5 }).constructor as new (args: DropoutArgs) => tf.layers.Layer;
+
+/**
+ * tfjs's Dropout draws its mask from `seed` on every call: a fixed seed drops the same units
+ * in every batch, no seed is unreproducible. This one derives a new seed per call from a
+ * counter. It inherits the class name `Dropout`, so saved models stay standard tfjs files.
+ */
+class SeededDropout extends DropoutLayer {
+  private calls = 0;
+  private readonly baseSeed: number;
+
+  constructor(args: DropoutArgs) {
+    super(args);
+    this.baseSeed = args.seed ?? 0;
+  }
+
+  override call(inputs: tf.Tensor | tf.Tensor[], kwargs: Record<string, unknown>): tf.Tensor | tf.Tensor[] {
+    const self = this as unknown as { seed: number };
+    self.seed = this.baseSeed + 7919 * ++this.calls;
+    try {
+      return (super.call as unknown as LayerCall).call(this, inputs, kwargs);
+    } finally {
+      self.seed = this.baseSeed;
+    }
+  }
+}
+
+const LOSS_FNS: Record<LossName, string | ((yTrue: tf.Tensor, yPred: tf.Tensor) => tf.Tensor)> = {
+  mae: 'meanAbsoluteError',
+  mse: 'meanSquaredError',
+  huber: (yTrue, yPred) => tf.losses.huberLoss(yTrue, yPred),
+};
+
+/**
+ * tfjs warns that orthogonal initialisation of matrices over 2000 elements "may be slow"
+ * (LSTM(32) already qualifies); it takes milliseconds here, so the warning is only noise.
+ */
+function quietOrthogonal<T>(fn: () => T): T {
+  const warn = console.warn;
+  console.warn = (...args: unknown[]) => {
+    if (!String(args[0]).startsWith('Orthogonal initializer')) warn(...args);
+  };
+  try {
+    return fn();
+  } finally {
+    console.warn = warn;
+  }
+}
+
+/** Stacked LSTM → Dense(1), seeded initialisers, per-layer seeded dropout. */
+function buildNetwork(spec: ModelSpec): tf.Sequential {
+  return quietOrthogonal(() => {
+    const model = tf.sequential();
+    for (let l = 0; l < spec.layers; l++) {
+      const seed = spec.seed + 101 * l;
+      model.add(
+        tf.layers.lstm({
+          units: spec.units,
+          returnSequences: l < spec.layers - 1,
+          ...(l === 0 ? { inputShape: [spec.seqLength, spec.nFeatures] } : {}),
+          kernelInitializer: tf.initializers.glorotUniform({ seed }),
+          recurrentInitializer: tf.initializers.orthogonal({ seed: seed + 1 }),
+        }),
+      );
+      if (spec.dropout > 0) model.add(new SeededDropout({ rate: spec.dropout, seed: seed + 2 }));
+    }
+    model.add(tf.layers.dense({ units: 1, kernelInitializer: tf.initializers.glorotUniform({ seed: spec.seed + 9973 }) }));
+    return model;
+  });
+}
+
+export class TfjsLstmModel implements ForecastModel {
+  readonly backend: string;
+
+  private constructor(
+    readonly spec: ModelSpec,
+    private readonly model: tf.LayersModel,
+  ) {
+    this.backend = `tfjs-${tf.getBackend()}`;
+    model.compile({ optimizer: tf.train.adam(spec.learningRate), loss: LOSS_FNS[spec.loss] });
+  }
+
+  static build(spec: ModelSpec): TfjsLstmModel {
+    return new TfjsLstmModel({ ...spec }, buildNetwork(spec));
+  }
+
+  static async load(dir: string): Promise<TfjsLstmModel> {
+    const { artifacts, spec } = await readModelFiles(dir);
+    return new TfjsLstmModel(spec, await tf.loadLayersModel(tf.io.fromMemory(artifacts)));
+  }
+
+  async fit(train: WindowSet, validation: WindowSet, o: FitOptions): Promise<FitResult> {
+    const [xs, ys, vx, vy] = [windowsTensor(train), targetTensor(train), windowsTensor(validation), targetTensor(validation)];
+    const stopper = new EarlyStopping(
+      o.patience,
+      // Optimisers assign new tensors to the variables, so clones stay valid snapshots.
+      () => this.model.getWeights().map((w) => tf.keep(w.clone())),
+      (weights) => tf.dispose(weights),
+    );
+    let cancelled = false;
+    const stop = (): void => {
+      cancelled = true;
+      this.model.stopTraining = true;
+    };
+    try {
+      await this.model.fit(xs, ys, {
+        epochs: o.epochs,
+        batchSize: o.batchSize,
+        // Shuffling in tfjs uses Math.random: keep batches in time order for reproducibility.
+        shuffle: false,
+        validationData: [vx, vy],
+        verbose: 0,
+        callbacks: {
+          onBatchEnd: async () => {
+            if (o.shouldStop?.()) stop();
+          },
+          onEpochEnd: async (epoch, logs) => {
+            // A batch-level stop skips validation, so a cut-short epoch has no val_loss to judge.
+            if (cancelled || logs?.val_loss === undefined) return;
+            const log: EpochLog = { epoch: epoch + 1, loss: logs.loss, val_loss: logs.val_loss };
+            if (stopper.update(log)) this.model.stopTraining = true;
+            if ((await o.onEpoch?.(log)) === true || o.shouldStop?.()) stop();
+          },
+        },
+      });
+      stopper.restoreBest((weights) => this.model.setWeights(weights));
+    } finally {
+      tf.dispose([xs, ys, vx, vy]);
+      stopper.dispose();
+    }
+    return { history: stopper.history, stoppedEarly: stopper.stopped, cancelled, bestEpoch: stopper.bestEpoch, bestValLoss: stopper.bestValLoss };
+  }
+
+  predict(x: Float32Array, count: number): Float32Array {
+    const out = tf.tidy(() => this.model.predict(tf.tensor3d(x, [count, this.spec.seqLength, this.spec.nFeatures])) as tf.Tensor);
+    try {
+      return out.dataSync() as Float32Array;
+    } finally {
+      out.dispose();
+    }
+  }
+
+  async save(dir: string): Promise<void> {
+    await fs.mkdir(dir, { recursive: true });
+    await this.model.save(tf.io.withSaveHandler((artifacts) => writeModelFiles(dir, artifacts, this.spec)));
+  }
+
+  dispose(): void {
+    this.model.dispose();
+  }
+}
+
+export const tfjsLstmFactory: ForecastModelFactory = {
+  build: (spec) => TfjsLstmModel.build(spec),
+  load: (dir) => TfjsLstmModel.load(dir),
+};
+
+function windowsTensor(w: WindowSet): tf.Tensor3D {
+  return tf.tensor3d(w.x, [w.count, w.seqLength, w.nFeatures]);
+}
+
+function targetTensor(w: WindowSet): tf.Tensor2D {
+  return tf.tensor2d(w.y, [w.count, 1]);
+}
+
+const MODEL_JSON = 'model.json';
+const WEIGHTS_BIN = 'weights.bin';
+
+/**
+ * A file IOHandler in the tfjs `model.json` + `weights.bin` layout (what tfjs-node's
+ * `file://` handler writes; that handler is unavailable without tfjs-node). The optimizer
+ * state is not saved: the artifact is for inference.
+ */
+async function writeModelFiles(dir: string, artifacts: tf.io.ModelArtifacts, spec: ModelSpec): Promise<tf.io.SaveResult> {
+  const weights = artifacts.weightData ? tf.io.CompositeArrayBuffer.join(artifacts.weightData) : new ArrayBuffer(0);
+  const modelJson = {
+    format: 'layers-model',
+    generatedBy: `TensorFlow.js tfjs-layers v${tf.version_layers}`,
+    convertedBy: null,
+    modelTopology: artifacts.modelTopology,
+    weightsManifest: [{ paths: [WEIGHTS_BIN], weights: artifacts.weightSpecs ?? [] }],
+    userDefinedMetadata: { tsflow_model_spec: spec },
+  };
+  await fs.writeFile(path.join(dir, WEIGHTS_BIN), Buffer.from(weights));
+  await fs.writeFile(path.join(dir, MODEL_JSON), JSON.stringify(modelJson));
+  return { modelArtifactsInfo: tf.io.getModelArtifactsInfoForJSON(artifacts) };
+}
+
+async function readModelFiles(dir: string): Promise<{ artifacts: tf.io.ModelArtifacts; spec: ModelSpec }> {
+  const json = JSON.parse(await fs.readFile(path.join(dir, MODEL_JSON), 'utf8')) as tf.io.ModelJSON & {
+    userDefinedMetadata?: { tsflow_model_spec?: ModelSpec };
+  };
+  const spec = json.userDefinedMetadata?.tsflow_model_spec;
+  if (!spec) throw new Error(`${path.join(dir, MODEL_JSON)} has no tsflow_model_spec metadata`);
+  const buffers: Buffer[] = [];
+  const weightSpecs: tf.io.WeightsManifestEntry[] = [];
+  for (const group of json.weightsManifest) {
+    for (const p of group.paths) buffers.push(await fs.readFile(path.join(dir, p)));
+    weightSpecs.push(...group.weights);
+  }
+  const all = Buffer.concat(buffers);
+  const weightData = all.buffer.slice(all.byteOffset, all.byteOffset + all.byteLength) as ArrayBuffer;
+  return { artifacts: { modelTopology: json.modelTopology, weightSpecs, weightData }, spec };
+}

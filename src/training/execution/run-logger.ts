@@ -1,0 +1,85 @@
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { promises as fs } from 'node:fs';
+import { RunInputsService } from '../../experiments/run-inputs.service';
+import { RunsService } from '../../experiments/runs.service';
+import { ArtifactTransfer } from '../../storage/artifact-transfer';
+import { CleaningReport, paramsToStrings, renderLossSvg, renderPredictionsSvg, TrainResult, writeMlflowModel } from '../core';
+import type { LoadedDataset } from '../data/price-data.service';
+import type { TrainingSpec } from '../training.types';
+
+export const MODEL_DIR = 'model';
+
+/**
+ * Everything a training run writes to tracking: params and dataset input up front, per-epoch
+ * loss curves while training, and at the end the metrics, plots, data-quality report and the
+ * MLflow model directory, through the same services and repositories as HTTP clients use.
+ */
+export class RunLogger {
+  constructor(
+    private readonly runs: RunsService,
+    private readonly inputs: RunInputsService,
+    private readonly transfer: ArtifactTransfer,
+  ) {}
+
+  async start(runId: string, spec: TrainingSpec, data: LoadedDataset, report: CleaningReport): Promise<void> {
+    const params = Object.entries(paramsToStrings(spec.params)).map(([key, value]) => ({ key, value }));
+    params.push({ key: 'ticker', value: spec.dataset.ticker }, { key: 'data_source', value: data.sourceType }, { key: 'cleaning', value: spec.cleaning });
+    await this.runs.logBatch(runId, { params, tags: [{ key: 'tsflow.data.rows', value: String(report.output_rows) }] });
+    await this.inputs.logInputs(runId, [
+      {
+        tags: [{ key: 'mlflow.data.context', value: 'training' }],
+        dataset: {
+          name: data.name.slice(0, 500),
+          digest: data.digest,
+          sourceType: data.sourceType,
+          source: data.source,
+          schema: JSON.stringify({ columns: ['date', 'open', 'high', 'low', 'close', 'adj_close', 'volume'] }),
+          profile: JSON.stringify({ num_rows: report.output_rows, first_date: report.first_date, last_date: report.last_date }),
+        },
+      },
+    ]);
+    const runInfo = await this.runs.getInfo(runId);
+    await this.transfer.writeText(runInfo.artifactUri, 'data_quality.json', `${JSON.stringify(report, null, 2)}\n`);
+  }
+
+  async epoch(runId: string, epoch: number, loss: number, valLoss: number): Promise<void> {
+    const timestamp = Date.now();
+    await this.runs.logBatch(runId, {
+      metrics: [
+        { key: 'loss', value: loss, timestamp, step: epoch },
+        { key: 'val_loss', value: valLoss, timestamp, step: epoch },
+      ],
+    });
+  }
+
+  async finish(runId: string, result: TrainResult): Promise<void> {
+    const timestamp = Date.now();
+    const metrics = Object.entries(result.metrics).map(([key, value]) => ({ key, value, timestamp, step: 0 }));
+    await this.runs.logBatch(runId, {
+      metrics,
+      tags: [
+        { key: 'tsflow.backend', value: result.backend },
+        { key: 'tsflow.best_epoch', value: String(result.bestEpoch) },
+        { key: 'tsflow.stopped_early', value: String(result.stoppedEarly) },
+        { key: 'tsflow.windows', value: JSON.stringify(result.windows) },
+      ],
+    });
+    const info = await this.runs.getInfo(runId);
+    await this.transfer.writeText(info.artifactUri, 'plots/test_predictions.svg', await renderPredictionsSvg(result.predictions));
+    await this.transfer.writeText(info.artifactUri, 'plots/loss.svg', await renderLossSvg(result.history));
+    const tmp = await fs.mkdtemp(path.join(os.tmpdir(), 'tsflow-model-'));
+    try {
+      const doc = await writeMlflowModel(path.join(tmp, MODEL_DIR), {
+        model: result.model,
+        preprocessing: result.preprocessing,
+        runId,
+        artifactPath: MODEL_DIR,
+      });
+      await this.transfer.uploadDirectory(info.artifactUri, MODEL_DIR, path.join(tmp, MODEL_DIR));
+      await this.inputs.logModel(runId, JSON.stringify({ ...doc, artifact_path: MODEL_DIR, run_id: runId }));
+    } finally {
+      await fs.rm(tmp, { recursive: true, force: true });
+    }
+  }
+}

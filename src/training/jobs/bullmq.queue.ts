@@ -1,0 +1,89 @@
+import { Logger } from '@nestjs/common';
+import { Queue } from 'bullmq';
+import IORedis from 'ioredis';
+import { ErrorCode, MlflowError } from '../../common/mlflow-error';
+import { JobQueue } from './job-queue';
+import type { QueuedJob } from './job.types';
+
+export const TRAINING_QUEUE = 'training';
+
+export interface BullmqSettings {
+  redisUrl: string;
+  prefix: string;
+  attempts: number;
+}
+
+/** Redis connection for BullMQ producers: fail fast (503) instead of queueing commands while Redis is down. */
+export function producerConnection(redisUrl: string): IORedis {
+  return new IORedis(redisUrl, {
+    maxRetriesPerRequest: 1,
+    enableOfflineQueue: false,
+    connectTimeout: 2000,
+    retryStrategy: (times) => Math.min(times * 200, 2000),
+  });
+}
+
+export class BullmqJobQueue extends JobQueue {
+  readonly driver = 'bullmq' as const;
+  private readonly logger = new Logger(BullmqJobQueue.name);
+  private readonly connection: IORedis;
+  private readonly queue: Queue;
+
+  constructor(private readonly settings: BullmqSettings) {
+    super();
+    this.connection = producerConnection(settings.redisUrl);
+    this.connection.on('error', (err) => this.logger.debug(`redis: ${err.message}`));
+    this.queue = new Queue(TRAINING_QUEUE, { connection: this.connection, prefix: `${settings.prefix}:bull` });
+    this.queue.on('error', (err) => this.logger.debug(`queue: ${err.message}`));
+  }
+
+  private unavailable(err: unknown): MlflowError {
+    return new MlflowError(
+      ErrorCode.TEMPORARILY_UNAVAILABLE,
+      `The job queue (Redis) is unavailable: ${(err as Error).message}. Tracking, registry and serving keep working; retry the submission later.`,
+    );
+  }
+
+  async add(jobs: QueuedJob[]): Promise<void> {
+    if (this.connection.status !== 'ready') throw this.unavailable(new Error(`connection is ${this.connection.status}`));
+    try {
+      await this.queue.addBulk(
+        jobs.map((j) => ({
+          name: j.kind,
+          data: j,
+          opts: {
+            jobId: j.jobId,
+            attempts: this.settings.attempts,
+            backoff: { type: 'exponential', delay: 2000 },
+            removeOnComplete: { age: 24 * 3600, count: 10_000 },
+            removeOnFail: { age: 7 * 24 * 3600 },
+          },
+        })),
+      );
+    } catch (err) {
+      throw this.unavailable(err);
+    }
+  }
+
+  async remove(jobIds: string[]): Promise<void> {
+    for (const id of jobIds) {
+      try {
+        const job = await this.queue.getJob(id);
+        const state = job ? await job.getState() : undefined;
+        if (job && (state === 'waiting' || state === 'delayed' || state === 'prioritized')) await job.remove();
+      } catch (err) {
+        this.logger.warn(`could not remove job ${id} from the queue: ${(err as Error).message}`);
+      }
+    }
+  }
+
+  async counts(): Promise<{ waiting: number; active: number }> {
+    const c = await this.queue.getJobCounts('waiting', 'delayed', 'prioritized', 'active');
+    return { waiting: (c.waiting ?? 0) + (c.delayed ?? 0) + (c.prioritized ?? 0), active: c.active ?? 0 };
+  }
+
+  async close(): Promise<void> {
+    await this.queue.close().catch(() => undefined);
+    this.connection.disconnect();
+  }
+}

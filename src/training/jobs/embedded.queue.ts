@@ -1,0 +1,102 @@
+import { ChildProcess, fork } from 'node:child_process';
+import { Logger } from '@nestjs/common';
+import { JobQueue } from './job-queue';
+import type { QueuedJob } from './job.types';
+import type { ChildJob, ChildMessage } from './processor/child-protocol';
+import { EMBEDDED_CHILD_FILE } from './processor-path';
+
+export interface EmbeddedSettings {
+  concurrency: number;
+  attempts: number;
+  /** Environment of the child processes (carries the serialised config). */
+  env: NodeJS.ProcessEnv;
+  /** Called when a job fails for good (all attempts used or unrecoverable). */
+  onFinalFailure: (job: QueuedJob, error: Error) => Promise<void>;
+}
+
+interface Pending {
+  job: QueuedJob;
+  attemptsMade: number;
+}
+
+/**
+ * The zero-setup driver used when REDIS_URL is not set: a FIFO in the API process that runs
+ * each job in a forked child (training never blocks the API's event loop), with the same
+ * retry semantics as the BullMQ driver (attempts, exponential backoff, unrecoverable errors).
+ */
+export class EmbeddedJobQueue extends JobQueue {
+  readonly driver = 'embedded' as const;
+  private readonly logger = new Logger(EmbeddedJobQueue.name);
+  private readonly pending: Pending[] = [];
+  private readonly running = new Map<string, ChildProcess>();
+  private closed = false;
+
+  constructor(private readonly settings: EmbeddedSettings) {
+    super();
+  }
+
+  async add(jobs: QueuedJob[]): Promise<void> {
+    for (const job of jobs) {
+      if (this.running.has(job.jobId) || this.pending.some((p) => p.job.jobId === job.jobId)) continue;
+      this.pending.push({ job, attemptsMade: 0 });
+    }
+    this.pump();
+  }
+
+  async remove(jobIds: string[]): Promise<void> {
+    const drop = new Set(jobIds);
+    for (let i = this.pending.length - 1; i >= 0; i--) if (drop.has(this.pending[i].job.jobId)) this.pending.splice(i, 1);
+  }
+
+  async counts(): Promise<{ waiting: number; active: number }> {
+    return { waiting: this.pending.length, active: this.running.size };
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    this.pending.length = 0;
+    for (const child of this.running.values()) child.kill('SIGKILL');
+    this.running.clear();
+  }
+
+  private pump(): void {
+    while (!this.closed && this.running.size < this.settings.concurrency && this.pending.length) {
+      const next = this.pending.shift() as Pending;
+      this.start(next);
+    }
+  }
+
+  private start(p: Pending): void {
+    const child = fork(EMBEDDED_CHILD_FILE, [], { env: this.settings.env, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    this.running.set(p.job.jobId, child);
+    let outcome: ChildMessage | undefined;
+    child.on('message', (msg: ChildMessage) => {
+      if (msg.cmd === 'completed' || msg.cmd === 'failed') outcome = msg;
+    });
+    child.on('exit', (code, signal) => {
+      this.running.delete(p.job.jobId);
+      if (outcome?.cmd !== 'completed' && !this.closed) {
+        const error = outcome?.cmd === 'failed' ? Object.assign(new Error(outcome.error.message), { name: outcome.error.name }) : new Error(`training process exited (code ${code}, signal ${signal})`);
+        this.retryOrFail(p, error);
+      }
+      this.pump();
+    });
+    const job: ChildJob = { id: p.job.jobId, data: p.job, attemptsMade: p.attemptsMade, opts: { attempts: this.settings.attempts } };
+    child.send({ cmd: 'start', job });
+  }
+
+  private retryOrFail(p: Pending, error: Error): void {
+    const attemptsMade = p.attemptsMade + 1;
+    if (error.name !== 'UnrecoverableError' && attemptsMade < this.settings.attempts) {
+      const delay = 2000 * 2 ** (attemptsMade - 1);
+      this.logger.warn(`job ${p.job.jobId} failed (attempt ${attemptsMade}), retrying in ${delay} ms: ${error.message}`);
+      setTimeout(() => {
+        if (this.closed) return;
+        this.pending.push({ job: p.job, attemptsMade });
+        this.pump();
+      }, delay).unref();
+      return;
+    }
+    this.settings.onFinalFailure(p.job, error).catch((err) => this.logger.error(`could not record failure of ${p.job.jobId}: ${err.message}`));
+  }
+}

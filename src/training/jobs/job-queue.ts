@@ -1,0 +1,19 @@
+import type { QueuedJob } from './job.types';
+
+export type QueueDriver = 'bullmq' | 'embedded';
+
+/**
+ * Where trainable jobs wait for a worker. Two drivers: BullMQ on Redis (many worker
+ * processes or hosts) and an embedded one that runs the same processor file in child
+ * processes of the API (zero setup). Job status lives in the database, not here.
+ */
+export abstract class JobQueue {
+  abstract readonly driver: QueueDriver;
+  /** Enqueue with deterministic ids; TEMPORARILY_UNAVAILABLE when the backend is unreachable. */
+  abstract add(jobs: QueuedJob[]): Promise<void>;
+  /** Drop jobs that have not started; running ones stop at their next epoch (they poll the DB). */
+  abstract remove(jobIds: string[]): Promise<void>;
+  /** Jobs waiting and running, for metrics and the status page. */
+  abstract counts(): Promise<{ waiting: number; active: number }>;
+  abstract close(): Promise<void>;
+}

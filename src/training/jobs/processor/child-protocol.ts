@@ -1,0 +1,14 @@
+/** Messages between the embedded driver and its child processes. */
+export interface ChildJob {
+  id: string;
+  data: unknown;
+  attemptsMade: number;
+  opts: { attempts: number };
+}
+
+export type ParentMessage = { cmd: 'start'; job: ChildJob };
+
+export type ChildMessage =
+  | { cmd: 'progress'; value: unknown }
+  | { cmd: 'completed'; value: unknown }
+  | { cmd: 'failed'; error: { name: string; message: string } };

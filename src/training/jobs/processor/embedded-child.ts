@@ -1,0 +1,29 @@
+import type { ChildMessage, ParentMessage } from './child-protocol';
+
+/**
+ * Child process of the embedded queue driver: runs one job through the very same processor
+ * function BullMQ's sandbox uses, reporting progress and the outcome over IPC.
+ */
+function send(msg: ChildMessage): Promise<void> {
+  return new Promise((resolve) => (process.send ? process.send(msg, () => resolve()) : resolve()));
+}
+
+process.on('disconnect', () => process.exit(1));
+
+process.on('message', async (msg: ParentMessage) => {
+  if (msg?.cmd !== 'start') return;
+  try {
+    const processor = (await import('./training.processor')).default;
+    const job = {
+      ...msg.job,
+      updateProgress: (value: unknown) => send({ cmd: 'progress', value }),
+      log: () => undefined,
+    };
+    const value = await processor(job as never);
+    await send({ cmd: 'completed', value });
+  } catch (err) {
+    const e = err as Error;
+    await send({ cmd: 'failed', error: { name: e?.name ?? 'Error', message: e?.message ?? String(err) } });
+  }
+  process.exit(0);
+});

@@ -1,0 +1,21 @@
+import type { SandboxedJob } from 'bullmq';
+import { TrainingExecutor } from '../../execution/training.executor';
+import type { QueuedJob } from '../job.types';
+import { workerContext } from './worker-context';
+
+// A sandbox whose worker died (SIGKILL) must not go on training an orphaned job: the job
+// is recovered by another worker through stalled-job handling.
+process.on('disconnect', () => process.exit(1));
+
+/**
+ * The job processor, run in a separate process: by BullMQ's sandbox (worker processes) and by
+ * the embedded driver's child processes alike.
+ */
+export default async function trainingProcessor(job: SandboxedJob<QueuedJob>): Promise<Record<string, unknown>> {
+  const ctx = await workerContext();
+  return ctx.get(TrainingExecutor).execute(job.data, {
+    number: job.attemptsMade + 1,
+    max: job.opts.attempts ?? 1,
+    progress: (value) => job.updateProgress(Math.round(value * 1000) / 1000),
+  });
+}

@@ -1,0 +1,106 @@
+import { Injectable } from '@nestjs/common';
+import { Db } from '../../database/db';
+import { inList, insertRows, listParam } from '../../database/sql-dialect';
+import type { JobKind, JobPatch, JobRecord, JobState, NewJob } from './job.types';
+import { TrainingJobsStore } from './training-jobs.store';
+
+interface JobRow {
+  job_id: string;
+  kind: string;
+  parent_id: string | null;
+  state: string;
+  progress: number;
+  spec: string;
+  run_id: string | null;
+  result: string | null;
+  error: string | null;
+  attempts: number;
+  created_at: number;
+  updated_at: number;
+}
+
+const COLUMNS = 'job_id, kind, parent_id, state, progress, spec, run_id, result, error, attempts, created_at, updated_at';
+
+function fromRow(r: JobRow): JobRecord {
+  return {
+    jobId: r.job_id,
+    kind: r.kind as JobKind,
+    parentId: r.parent_id,
+    state: r.state as JobState,
+    progress: Number(r.progress),
+    spec: JSON.parse(r.spec),
+    runId: r.run_id,
+    result: r.result ? JSON.parse(r.result) : null,
+    error: r.error,
+    attempts: Number(r.attempts),
+    createdAt: Number(r.created_at),
+    updatedAt: Number(r.updated_at),
+  };
+}
+
+function assignments(patch: JobPatch): { sql: string[]; params: unknown[] } {
+  const sql: string[] = ['updated_at = ?'];
+  const params: unknown[] = [Date.now()];
+  const add = (col: string, v: unknown) => {
+    sql.push(`${col} = ?`);
+    params.push(v);
+  };
+  if (patch.progress !== undefined) add('progress', patch.progress);
+  if (patch.runId !== undefined) add('run_id', patch.runId);
+  if (patch.result !== undefined) add('result', JSON.stringify(patch.result));
+  if (patch.error !== undefined) add('error', patch.error);
+  if (patch.attempts !== undefined) add('attempts', patch.attempts);
+  return { sql, params };
+}
+
+@Injectable()
+export class SqlTrainingJobsStore extends TrainingJobsStore {
+  constructor(private readonly db: Db) {
+    super();
+  }
+
+  async create(jobs: NewJob[]): Promise<void> {
+    const now = Date.now();
+    await this.db.transaction((tx) =>
+      insertRows(
+        tx,
+        `INSERT INTO training_jobs (${COLUMNS})`,
+        12,
+        jobs.map((j) => [j.jobId, j.kind, j.parentId ?? null, 'queued', 0, JSON.stringify(j.spec), j.runId ?? null, null, null, 0, now, now]),
+      ),
+    );
+  }
+
+  async get(jobId: string): Promise<JobRecord | undefined> {
+    const rows = await this.db.query<JobRow>(`SELECT ${COLUMNS} FROM training_jobs WHERE job_id = ?`, [jobId]);
+    return rows[0] ? fromRow(rows[0]) : undefined;
+  }
+
+  async children(parentId: string): Promise<JobRecord[]> {
+    const rows = await this.db.query<JobRow>(`SELECT ${COLUMNS} FROM training_jobs WHERE parent_id = ? ORDER BY job_id`, [parentId]);
+    return rows.map(fromRow);
+  }
+
+  async list(kind: JobKind, limit: number, offset: number): Promise<JobRecord[]> {
+    const rows = await this.db.query<JobRow>(
+      `SELECT ${COLUMNS} FROM training_jobs WHERE kind = ? ORDER BY created_at DESC, job_id DESC LIMIT ? OFFSET ?`,
+      [kind, limit, offset],
+    );
+    return rows.map(fromRow);
+  }
+
+  async transition(jobId: string, from: readonly JobState[], to: JobState, patch: JobPatch = {}): Promise<boolean> {
+    const d = this.db.dialect;
+    const set = assignments(patch);
+    const rows = await this.db.query(
+      `UPDATE training_jobs SET state = ?, ${set.sql.join(', ')} WHERE job_id = ? AND ${inList(d, 'state')} RETURNING job_id`,
+      [to, ...set.params, jobId, listParam(d, from)],
+    );
+    return rows.length > 0;
+  }
+
+  async update(jobId: string, patch: JobPatch): Promise<void> {
+    const set = assignments(patch);
+    await this.db.query(`UPDATE training_jobs SET ${set.sql.join(', ')} WHERE job_id = ?`, [...set.params, jobId]);
+  }
+}

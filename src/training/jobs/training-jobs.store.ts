@@ -1,0 +1,23 @@
+import type { JobKind, JobPatch, JobRecord, JobState, NewJob } from './job.types';
+
+/**
+ * Persistent job records. The database, not the queue, is the source of truth for what a
+ * user sees, so status survives a Redis restart and is the same from every API replica.
+ */
+export abstract class TrainingJobsStore {
+  /** Inserts all jobs in one transaction, state `queued`. */
+  abstract create(jobs: NewJob[]): Promise<void>;
+  abstract get(jobId: string): Promise<JobRecord | undefined>;
+  /** Candidates of a grid, in job-id order. */
+  abstract children(parentId: string): Promise<JobRecord[]>;
+  /** Newest first. */
+  abstract list(kind: JobKind, limit: number, offset: number): Promise<JobRecord[]>;
+  /**
+   * Compare-and-set: moves the job to `to` only if its state is one of `from`, applying
+   * `patch` in the same statement. Returns whether this call made the change, so exactly one
+   * process wins a race (e.g. finishing a grid).
+   */
+  abstract transition(jobId: string, from: readonly JobState[], to: JobState, patch?: JobPatch): Promise<boolean>;
+  /** Updates fields without touching the state. */
+  abstract update(jobId: string, patch: JobPatch): Promise<void>;
+}

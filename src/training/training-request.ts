@@ -1,0 +1,42 @@
+import { MlflowError } from '../common/mlflow-error';
+import { CleaningStrategy, prepareDataset, cleanBars, TrainingInputError, TrainingParams, validateParams } from './core';
+import type { DatasetSpec, LoadedDataset } from './data/price-data.service';
+
+/** Core input errors become MLflow's 400; anything else propagates. */
+export async function asBadRequest<T>(work: () => Promise<T> | T): Promise<T> {
+  try {
+    return await work();
+  } catch (err) {
+    if (err instanceof TrainingInputError) throw MlflowError.invalid(err.message);
+    throw err;
+  }
+}
+
+export function paramsObject(raw: unknown, name = 'params'): Record<string, unknown> {
+  if (raw === undefined || raw === null) return {};
+  if (typeof raw !== 'object' || Array.isArray(raw)) throw MlflowError.invalid(`'${name}' must be a JSON object of hyperparameters.`);
+  return raw as Record<string, unknown>;
+}
+
+export function checkedParams(input: Record<string, unknown>, label = 'params'): TrainingParams {
+  const result = validateParams(input);
+  if (!result.ok) throw MlflowError.invalid(`Invalid ${label}: ${result.errors.join('; ')}`);
+  return result.params;
+}
+
+export function datasetSpec(d: { ticker: string; source?: DatasetSpec['source']; start_date?: string; end_date?: string; path?: string }): DatasetSpec {
+  return { ticker: d.ticker, source: d.source ?? 'sample', start_date: d.start_date, end_date: d.end_date, path: d.path };
+}
+
+/** Fails now (400) rather than in the worker when the data cannot feed these params. */
+export function checkTrainable(data: LoadedDataset, params: TrainingParams, cleaning: CleaningStrategy): void {
+  const { bars } = cleanBars(data.bars, { strategy: cleaning });
+  try {
+    prepareDataset(bars, params);
+  } catch (err) {
+    if (err instanceof TrainingInputError) {
+      throw MlflowError.invalid(`${data.name}: ${err.message} (seq_length=${params.seq_length}, horizon=${params.horizon}, ${bars.length} rows after cleaning)`);
+    }
+    throw err;
+  }
+}

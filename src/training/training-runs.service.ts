@@ -1,0 +1,59 @@
+import { randomUUID } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import { MlflowError } from '../common/mlflow-error';
+import { Infer } from '../common/proto/fields';
+import { RunsService } from '../experiments/runs.service';
+import { PriceDataService } from './data/price-data.service';
+import { TrainingRunReq } from './dtos/training.dto';
+import { JobSubmission } from './job-submission.service';
+import { JobQueue } from './jobs/job-queue';
+import { FINAL_STATES, JobRecord } from './jobs/job.types';
+import { TrainingJobsStore } from './jobs/training-jobs.store';
+import { asBadRequest, checkedParams, checkTrainable, datasetSpec, paramsObject } from './training-request';
+import type { TrainingSpec } from './training.types';
+
+export type TrainingRunRequest = Infer<typeof TrainingRunReq>;
+
+
+/** Single training runs: validated at submission, queued like any job, tracked as one MLflow run. */
+@Injectable()
+export class TrainingRunsService {
+  constructor(
+    private readonly submission: JobSubmission,
+    private readonly data: PriceDataService,
+    private readonly jobs: TrainingJobsStore,
+    private readonly queue: JobQueue,
+    private readonly runs: RunsService,
+  ) {}
+
+  async submit(req: TrainingRunRequest): Promise<{ job_id: string; run_id: string }> {
+    const params = checkedParams(paramsObject(req.params));
+    const cleaning = req.cleaning ?? 'interpolate';
+    const dataset = datasetSpec(req.dataset);
+    const data = await asBadRequest(() => this.data.load(dataset));
+    checkTrainable(data, params, cleaning);
+    const experimentId = await this.submission.experimentId(req.experiment_name);
+    const jobId = `run-${randomUUID().replace(/-/g, '').slice(0, 16)}`;
+    const runId = await this.submission.scheduledRun(experimentId, req.run_name, [{ key: 'tsflow.job_id', value: jobId }]);
+    const spec: TrainingSpec = { experimentId, dataset, params, cleaning, runName: req.run_name };
+    await this.submission.enqueue([{ jobId, kind: 'run', spec: spec as never, runId }], [{ jobId, kind: 'run' }]);
+    return { job_id: jobId, run_id: runId };
+  }
+
+  async get(jobId: string): Promise<JobRecord> {
+    const job = await this.jobs.get(jobId);
+    if (!job || job.kind !== 'run') throw MlflowError.notFound(`Training job '${jobId}' not found`);
+    return job;
+  }
+
+  /** Queued: dropped at once. Running: stops at the next epoch boundary, its run marked KILLED. */
+  async cancel(jobId: string): Promise<JobRecord> {
+    const job = await this.get(jobId);
+    if (FINAL_STATES.includes(job.state)) return job;
+    const wasQueued = job.state === 'queued';
+    await this.jobs.transition(jobId, ['queued', 'running'], 'cancelled', { error: 'cancelled by user' });
+    await this.queue.remove([jobId]);
+    if (wasQueued && job.runId) await this.runs.update(job.runId, { status: 'KILLED', endTime: Date.now() }).catch(() => undefined);
+    return this.get(jobId);
+  }
+}

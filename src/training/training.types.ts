@@ -1,0 +1,50 @@
+import type { CleaningStrategy, TrainingParams } from './core';
+import type { DatasetSpec } from './data/price-data.service';
+
+/** One trainable unit, as stored in a job record (a single run or one grid candidate). */
+export interface TrainingSpec {
+  experimentId: string;
+  dataset: DatasetSpec;
+  params: TrainingParams;
+  cleaning: CleaningStrategy;
+  runName?: string;
+  /** Grid candidates: the parent run, so MLflow clients show the runs nested. */
+  parentRunId?: string;
+  /** Grid candidates: the hyperparameters this candidate varies. */
+  varied?: Record<string, unknown>;
+}
+
+export const PROMOTION_POLICIES = ['never', 'if_better', 'always'] as const;
+export type PromotionPolicy = (typeof PROMOTION_POLICIES)[number];
+
+/** A grid search, as stored in its job record. */
+export interface GridSpec {
+  experimentId: string;
+  dataset: DatasetSpec;
+  /** Fixed params shared by all candidates (before the grid is applied). */
+  params: Record<string, unknown>;
+  grid: Record<string, unknown[]>;
+  metric: string;
+  promote?: { modelName: string; policy: PromotionPolicy };
+  cleaning: CleaningStrategy;
+}
+
+/** Where grid outcomes are kept (job result). */
+export interface GridResult {
+  best_run_id: string | null;
+  best_candidate: string | null;
+  metric: string;
+  best_value: number | null;
+  promotion: PromotionDecision | null;
+}
+
+export interface PromotionDecision {
+  policy: PromotionPolicy;
+  model_name: string;
+  promoted: boolean;
+  reason: string;
+  candidate_score: number | null;
+  champion_score: number | null;
+  champion_version: string | null;
+  new_version: string | null;
+}

@@ -1,0 +1,62 @@
+import 'reflect-metadata';
+import { Logger } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { Worker } from 'bullmq';
+import IORedis from 'ioredis';
+import { AppConfig, loadConfig, logLevels } from './config/app-config';
+import { TrainingExecutor } from './training/execution/training.executor';
+import { TRAINING_QUEUE } from './training/jobs/bullmq.queue';
+import type { QueuedJob } from './training/jobs/job.types';
+import { CONFIG_ENV } from './training/jobs/processor/worker-context';
+import { PROCESSOR_FILE } from './training/jobs/processor-path';
+import { WorkerModule } from './worker.module';
+
+/**
+ * `tsflow worker`: consumes the training queue with sandboxed processors (each job in a child
+ * process). Several workers, on one host or many, may share one Redis; a job whose worker
+ * dies is picked up again by the stalled-job check.
+ */
+export async function startWorker(config: AppConfig = loadConfig()): Promise<() => Promise<void>> {
+  if (!config.redisUrl) {
+    throw new Error('REDIS_URL is required for `tsflow worker`; without Redis, `tsflow server` runs training jobs itself.');
+  }
+  const logger = new Logger('worker');
+  process.env[CONFIG_ENV] = JSON.stringify(config); // inherited by the sandboxed processors
+  const ctx = await NestFactory.createApplicationContext(WorkerModule.forRoot(config), { logger: logLevels(config.logLevel) });
+  const executor = ctx.get(TrainingExecutor);
+  const connection = new IORedis(config.redisUrl, { maxRetriesPerRequest: null });
+  const worker = new Worker<QueuedJob>(TRAINING_QUEUE, PROCESSOR_FILE, {
+    connection,
+    prefix: `${config.redisPrefix}:bull`,
+    concurrency: config.jobs.concurrency,
+    stalledInterval: config.jobs.stalledIntervalMs,
+    lockDuration: config.jobs.stalledIntervalMs,
+    maxStalledCount: 1,
+    useWorkerThreads: false,
+  });
+  worker.on('failed', (job, err) => {
+    if (!job) return;
+    const final = err.name === 'UnrecoverableError' || job.attemptsMade >= (job.opts.attempts ?? 1);
+    if (final) executor.fail(job.data.jobId, err.message).catch((e) => logger.error(`recording failure of ${job.data.jobId}: ${e.message}`));
+  });
+  worker.on('error', (err) => logger.warn(`queue: ${err.message}`));
+  logger.log(`worker ${process.pid} consuming '${TRAINING_QUEUE}' (concurrency ${config.jobs.concurrency}, prefix ${config.redisPrefix})`);
+  return async () => {
+    await worker.close();
+    connection.disconnect();
+    await ctx.close();
+  };
+}
+
+if (require.main === module) {
+  startWorker()
+    .then((stop) => {
+      const shutdown = () => stop().then(() => process.exit(0), () => process.exit(1));
+      process.once('SIGTERM', shutdown);
+      process.once('SIGINT', shutdown);
+    })
+    .catch((err) => {
+      console.error(err instanceof Error ? err.message : err);
+      process.exit(1);
+    });
+}
