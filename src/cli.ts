@@ -12,6 +12,7 @@ const SERVER_FLAGS = {
 
 const USAGE = `Usage: tsflow server [options]     the HTTP API (tracking, registry, training, serving)
        tsflow worker [options]     a training worker (needs REDIS_URL; same options and variables)
+       tsflow train --ticker MSFT  train one model now, in this process (see tsflow train --help)
 
 Options (each also settable by the environment variable in brackets):
   -h, --host HOST                  address to bind (MLFLOW_HOST, default 127.0.0.1)
@@ -53,6 +54,11 @@ export async function main(argv: string[]): Promise<void> {
   const [command = 'server', ...rest] = argv;
   if (command === '--help' || command === 'help') {
     process.stdout.write(USAGE);
+    return;
+  }
+  if (command === 'train') {
+    const { train } = await import('./train.cli');
+    await train(rest);
     return;
   }
   if (command === 'worker') {

@@ -1,0 +1,35 @@
+import { TrainingExecutor } from '../execution/training.executor';
+import { JobQueue } from './job-queue';
+import type { QueuedJob } from './job.types';
+
+/**
+ * Runs each job to completion inside `add()`, in this process: the command-line `tsflow
+ * train`, where the caller waits for the result anyway. Same executor, same tracking.
+ */
+export class InlineJobQueue extends JobQueue {
+  readonly driver = 'embedded' as const;
+  private active = 0;
+
+  constructor(private readonly executor: TrainingExecutor) {
+    super();
+  }
+
+  async add(jobs: QueuedJob[]): Promise<void> {
+    for (const job of jobs) {
+      this.active++;
+      try {
+        await this.executor.execute(job, { number: 1, max: 1, progress: () => undefined });
+      } finally {
+        this.active--;
+      }
+    }
+  }
+
+  async remove(): Promise<void> {}
+
+  async counts(): Promise<{ waiting: number; active: number }> {
+    return { waiting: 0, active: this.active };
+  }
+
+  async close(): Promise<void> {}
+}
