@@ -14,6 +14,8 @@ export const LIMITS = {
   batchTags: 100,
   batchTotal: 1000,
   searchMaxResults: 50_000,
+  searchClauses: 50,
+  searchOrderBy: 20,
 } as const;
 
 const KEY_CHARS = /^[\p{L}\p{N}\p{M}_\-. /:]*$/u;
@@ -66,6 +68,20 @@ export function checkLength(value: string, max: number, param: string, truncate 
 export function validateRunId(runId: string, param = 'run_id'): void {
   if (!RUN_ID.test(runId)) {
     throw MlflowError.invalid(`Invalid value ${quote(runId)} for parameter '${param}' supplied.`);
+  }
+}
+
+/**
+ * Bounds the SQL one search may generate (not an MLflow rule): sqlite caps expression depth and
+ * joins (500s beyond ~900 clauses or ~60 order keys) and Postgres plans many semi-joins
+ * superlinearly (100 clauses took ~5 s to plan here).
+ */
+export function checkSearchSize(clauses: readonly unknown[], orderBy: readonly unknown[]): void {
+  if (clauses.length > LIMITS.searchClauses) {
+    throw MlflowError.invalid(`Invalid filter string: at most ${LIMITS.searchClauses} comparisons are supported, got ${clauses.length}.`);
+  }
+  if (orderBy.length > LIMITS.searchOrderBy) {
+    throw MlflowError.invalid(`Invalid order_by: at most ${LIMITS.searchOrderBy} clauses are supported, got ${orderBy.length}.`);
   }
 }
 

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { MlflowError } from '../common/mlflow-error';
 import { decodePageToken, EXPERIMENTS_GRAMMAR, parseFilter, parseOrderBy } from '../common/search';
-import { checkLength, LIMITS, validateKey, validateMaxResults } from '../common/validation';
+import { checkLength, checkSearchSize, LIMITS, validateKey, validateMaxResults } from '../common/validation';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { normaliseArtifactLocation } from './artifact-location';
@@ -72,9 +72,12 @@ export class ExperimentsService implements OnModuleInit {
   }
 
   async search(args: SearchExperimentsArgs): Promise<Page<Experiment>> {
+    const clauses = parseFilter(args.filter, EXPERIMENTS_GRAMMAR);
+    const orderBy = parseOrderBy(args.orderBy, EXPERIMENTS_GRAMMAR);
+    checkSearchSize(clauses, orderBy);
     return this.store.searchExperiments({
-      clauses: parseFilter(args.filter, EXPERIMENTS_GRAMMAR),
-      orderBy: parseOrderBy(args.orderBy, EXPERIMENTS_GRAMMAR),
+      clauses,
+      orderBy,
       stages: viewStages(args.viewType),
       maxResults: validateMaxResults(args.maxResults, 1000, LIMITS.searchMaxResults),
       page: decodePageToken(args.pageToken),

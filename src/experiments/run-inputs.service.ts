@@ -60,16 +60,15 @@ export class RunInputsService {
       model_uuid: model.model_uuid,
       flavors,
     };
-    const run = await this.store.getRun(runId);
-    const previous = run?.data.tags.find((t) => t.key === LOG_MODEL_HISTORY_TAG)?.value;
-    let history: unknown[] = [];
-    try {
-      history = previous ? JSON.parse(previous) : [];
-    } catch {
-      history = [];
-    }
-    if (!Array.isArray(history)) history = [];
-    history.push(summary);
-    await this.store.logBatch(runId, { metrics: [], params: [], tags: [{ key: LOG_MODEL_HISTORY_TAG, value: JSON.stringify(history) }] });
+    // Atomic append: concurrent log-model calls must not drop each other's entries.
+    await this.store.updateTag(runId, LOG_MODEL_HISTORY_TAG, (previous) => {
+      let history: unknown;
+      try {
+        history = previous ? JSON.parse(previous) : [];
+      } catch {
+        history = [];
+      }
+      return JSON.stringify([...(Array.isArray(history) ? history : []), summary]);
+    });
   }
 }

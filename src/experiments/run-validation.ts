@@ -27,7 +27,7 @@ function limit(count: number, max: number, what: string): void {
   if (count > max) {
     throw MlflowError.invalid(
       `A batch logging request can contain at most ${max} ${what}. Got ${count} ${what}. ` +
-        'Please split up metrics across multiple requests and try again.',
+        `Please split up ${what} across multiple requests and try again.`,
     );
   }
 }
@@ -39,7 +39,7 @@ export function validateBatch(batch: { metrics?: Metric[]; params?: KeyValue[]; 
   limit(metrics.length, LIMITS.batchMetrics, 'metrics');
   limit(params.length, LIMITS.batchParams, 'params');
   limit(tags.length, LIMITS.batchTags, 'tags');
-  limit(metrics.length + params.length + tags.length, LIMITS.batchTotal, 'total entities');
+  limit(metrics.length + params.length + tags.length, LIMITS.batchTotal, 'metrics, params, and tags');
   const seen = new Set<string>();
   const dupes = new Set<string>();
   for (const p of params) (seen.has(p.key) ? dupes : seen).add(p.key);

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { MlflowError } from '../common/mlflow-error';
 import { decodePageToken, parseFilter, parseOrderBy, RUNS_GRAMMAR } from '../common/search';
-import { LIMITS, validateMaxResults, validateRunId } from '../common/validation';
+import { checkSearchSize, LIMITS, validateMaxResults, validateRunId } from '../common/validation';
 import { ExperimentsService } from './experiments.service';
 import { generateRunName } from './run-names';
 import { validateBatch, validateMetric, validateParam, validateRunTag } from './run-validation';
@@ -131,11 +131,14 @@ export class RunsService {
 
   async search(args: SearchRunsArgs): Promise<Page<Run>> {
     const maxResults = validateMaxResults(args.maxResults, 1000, LIMITS.searchMaxResults);
+    const clauses = parseFilter(args.filter, RUNS_GRAMMAR);
+    const orderBy = parseOrderBy(args.orderBy, RUNS_GRAMMAR);
+    checkSearchSize(clauses, orderBy);
     return this.store.searchRuns({
       // Experiment ids are integers; anything else matches nothing.
       experimentIds: (args.experimentIds ?? []).filter((id) => /^\d{1,15}$/.test(id)),
-      clauses: parseFilter(args.filter, RUNS_GRAMMAR),
-      orderBy: parseOrderBy(args.orderBy, RUNS_GRAMMAR),
+      clauses,
+      orderBy,
       stages: viewStages(args.viewType),
       maxResults,
       page: decodePageToken(args.pageToken),

@@ -98,6 +98,11 @@ export abstract class TrackingStore {
    * tags upserted in order (`mlflow.runName` renames the run).
    */
   abstract logBatch(runId: string, batch: LogBatch): Promise<void>;
+  /**
+   * Read-modify-write of one run tag (`update` gets the current value or undefined), atomic
+   * against concurrent calls for the same run and key (mlflow.log-model.history appends).
+   */
+  abstract updateTag(runId: string, key: string, update: (current: string | undefined) => string): Promise<void>;
   /** False when the tag did not exist. */
   abstract deleteTag(runId: string, key: string): Promise<boolean>;
   /** Datasets are stored once per experiment by (name, digest) and linked to the run once. */

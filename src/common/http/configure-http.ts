@@ -1,6 +1,6 @@
 import type { Readable } from 'node:stream';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ErrorCode, MlflowError } from '../mlflow-error';
 import { MlflowExceptionFilter } from '../mlflow-exception.filter';
 import { parseJsonBody, readText } from './body';
@@ -28,7 +28,7 @@ export function createHttpAdapter(maxBodyBytes: number): FastifyAdapter {
     requestTimeout: 0,
     keepAliveTimeout: 65_000,
     // Fastify refuses malformed URLs (bad % escapes) before routing: answer in MLflow's shape, echo nothing.
-    frameworkErrors: (error, _req, reply) => {
+    frameworkErrors: (error: FastifyError, _req: FastifyRequest, reply: FastifyReply) => {
       const badUrl = error.code === 'FST_ERR_BAD_URL';
       reply
         .code(400)

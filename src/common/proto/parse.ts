@@ -20,7 +20,13 @@ function pyType(v: unknown): string {
 
 /** The offending value as MLflow prints it (`json.dumps`: strings quoted), clipped. */
 function show(v: unknown): string {
-  const text = JSON.stringify(v) ?? String(v);
+  let text: string;
+  try {
+    text = JSON.stringify(v) ?? String(v);
+  } catch {
+    // Deeply nested input overflows JSON.stringify's stack: a 400 must not become a 500.
+    text = Array.isArray(v) ? '[...]' : '{...}';
+  }
   return text.length > 100 ? `${text.slice(0, 100)}...` : text;
 }
 
@@ -79,6 +85,8 @@ function parseEnum(v: unknown, def: FieldDef, path: string): string {
 function parseScalar(v: unknown, def: FieldDef, path: string): unknown {
   switch (def.kind) {
     case 'string':
+      // Postgres TEXT cannot hold NUL: reject it here for every backend instead of failing in SQL.
+      if (typeof v === 'string' && v.includes('\u0000')) throw invalidValue(path, v, `NUL characters are not allowed. ${DOCS}`);
       if (typeof v === 'string') return v;
       if (def.numberAsString && typeof v === 'number' && Number.isFinite(v)) return String(v);
       throw invalidValue(path, v);

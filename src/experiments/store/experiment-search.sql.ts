@@ -2,6 +2,7 @@ import type { Clause, OrderKey } from '../../common/search';
 import type { Dialect } from '../../database/db';
 import { inList, listParam, stringComparison, textOrder } from '../../database/sql-dialect';
 import type { SearchQuery } from '../tracking.store';
+import { integerBound } from './run-search.sql';
 
 const COLUMNS: Record<string, string> = {
   name: 'e.name',
@@ -20,7 +21,7 @@ function condition(d: Dialect, c: Clause): { sql: string; params: unknown[] } {
   }
   const col = COLUMNS[c.key];
   if (!col) throw new Error(`unknown experiment attribute ${c.key}`);
-  if (typeof c.value === 'number') return { sql: `${col} ${c.comparator} ?`, params: [c.value] };
+  if (typeof c.value === 'number') return { sql: `${col} ${c.comparator} ${integerBound(c.value)}`, params: [c.value] };
   const cmp = stringComparison(d, col, c.comparator, String(c.value));
   return { sql: cmp.sql, params: [cmp.param] };
 }

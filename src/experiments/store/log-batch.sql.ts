@@ -21,19 +21,31 @@ function paramConflictError(runId: string, conflicts: { key: string; old: string
   );
 }
 
-async function writeParams(tx: SqlRunner, runId: string, params: KeyValue[]): Promise<void> {
-  if (params.length === 0) return;
-  const existing = await tx.query<KeyValue>(
+async function storedParams(tx: SqlRunner, runId: string, params: KeyValue[]): Promise<Map<string, string>> {
+  const rows = await tx.query<KeyValue>(
     `SELECT key, value FROM params WHERE run_uuid = ? AND ${inList(tx.dialect, 'key')}`,
     [runId, listParam(tx.dialect, params.map((p) => p.key))],
   );
-  const old = new Map(existing.map((p) => [p.key, p.value]));
+  return new Map(rows.map((p) => [p.key, p.value]));
+}
+
+function rejectChanges(runId: string, params: KeyValue[], stored: Map<string, string>): void {
   const conflicts = params
-    .filter((p) => old.has(p.key) && old.get(p.key) !== p.value)
-    .map((p) => ({ key: p.key, old: old.get(p.key) as string, value: p.value }));
+    .filter((p) => stored.has(p.key) && stored.get(p.key) !== p.value)
+    .map((p) => ({ key: p.key, old: stored.get(p.key) as string, value: p.value }));
   if (conflicts.length) throw paramConflictError(runId, conflicts);
+}
+
+async function writeParams(tx: SqlRunner, runId: string, params: KeyValue[]): Promise<void> {
+  if (params.length === 0) return;
+  const old = await storedParams(tx, runId, params);
+  rejectChanges(runId, params, old);
   const fresh = params.filter((p) => !old.has(p.key));
   await insertRows(tx, 'INSERT INTO params (run_uuid, key, value)', 3, fresh.map((p) => [runId, p.key, p.value]), 'ON CONFLICT (run_uuid, key) DO NOTHING');
+  // Postgres runs batches concurrently: a racing request may have inserted one of these keys
+  // first (DO NOTHING kept its value). Re-read, so a different value still fails instead of
+  // being silently dropped. (sqlite serialises writers, so it cannot race.)
+  if (tx.dialect === 'postgres' && fresh.length) rejectChanges(runId, fresh, await storedParams(tx, runId, fresh));
 }
 
 /** (step, timestamp, value) ordering of latest_metrics; NaN counts as 0 as in MLflow. */

@@ -16,6 +16,11 @@ const ATTRIBUTE_COLUMNS: Record<string, string> = {
 
 const NUMERIC_OPS = new Set(['=', '!=', '>', '>=', '<', '<=']);
 
+/** Bound for a BIGINT column: Postgres refuses `1.5` or `1e+30` as bigint, so those compare as doubles. */
+export function integerBound(value: number): string {
+  return Number.isSafeInteger(value) ? '?' : 'CAST(? AS DOUBLE PRECISION)';
+}
+
 interface Sql {
   sql: string;
   params: unknown[];
@@ -76,7 +81,7 @@ export function clauseCondition(d: Dialect, c: Clause): Sql {
     default: {
       const col = ATTRIBUTE_COLUMNS[c.key];
       if (!col) throw new Error(`unknown run attribute ${c.key}`);
-      if (typeof c.value === 'number') return { sql: `${col} ${numericOp(c.comparator)} ?`, params: [c.value] };
+      if (typeof c.value === 'number') return { sql: `${col} ${numericOp(c.comparator)} ${integerBound(c.value)}`, params: [c.value] };
       return stringCondition(d, col, c);
     }
   }

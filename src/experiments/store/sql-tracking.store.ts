@@ -207,6 +207,15 @@ export class SqlTrackingStore extends TrackingStore {
     await this.db.transaction((tx) => writeBatch(tx, runId, batch));
   }
 
+  async updateTag(runId: string, key: string, update: (current: string | undefined) => string): Promise<void> {
+    await this.db.transaction(async (tx) => {
+      // sqlite transactions are serialised already; Postgres needs a lock (taken before any row lock).
+      if (tx.dialect === 'postgres') await tx.query('SELECT pg_advisory_xact_lock(hashtext(?))', [`${runId}/${key}`]);
+      const [row] = await tx.query<{ value: string }>('SELECT value FROM tags WHERE run_uuid = ? AND key = ?', [runId, key]);
+      await writeBatch(tx, runId, { metrics: [], params: [], tags: [{ key, value: update(row?.value) }] });
+    });
+  }
+
   async deleteTag(runId: string, key: string): Promise<boolean> {
     return this.db.transaction(async (tx) => {
       const found = await tx.query('SELECT 1 AS x FROM tags WHERE run_uuid = ? AND key = ?', [runId, key]);
