@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { MlflowError } from '../common/mlflow-error';
-import { decodePageToken, EXPERIMENTS_GRAMMAR, parseFilter, parseOrderBy } from '../common/search';
+import { decodePageToken, EXPERIMENTS_GRAMMAR, parseSearch } from '../common/search';
 import { checkLength, checkSearchSize, LIMITS, validateKey, validateMaxResults } from '../common/validation';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
@@ -72,9 +72,7 @@ export class ExperimentsService implements OnModuleInit {
   }
 
   async search(args: SearchExperimentsArgs): Promise<Page<Experiment>> {
-    const clauses = parseFilter(args.filter, EXPERIMENTS_GRAMMAR);
-    const orderBy = parseOrderBy(args.orderBy, EXPERIMENTS_GRAMMAR);
-    checkSearchSize(clauses, orderBy);
+    const { clauses, orderBy } = parseSearch(args.filter, args.orderBy, EXPERIMENTS_GRAMMAR);
     return this.store.searchExperiments({
       clauses,
       orderBy,

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { MlflowError } from '../common/mlflow-error';
-import { decodePageToken, parseFilter, parseOrderBy, RUNS_GRAMMAR } from '../common/search';
+import { decodePageToken, parseSearch, RUNS_GRAMMAR } from '../common/search';
 import { checkSearchSize, LIMITS, validateMaxResults, validateRunId } from '../common/validation';
 import { ExperimentsService } from './experiments.service';
 import { generateRunName } from './run-names';
@@ -131,9 +131,7 @@ export class RunsService {
 
   async search(args: SearchRunsArgs): Promise<Page<Run>> {
     const maxResults = validateMaxResults(args.maxResults, 1000, LIMITS.searchMaxResults);
-    const clauses = parseFilter(args.filter, RUNS_GRAMMAR);
-    const orderBy = parseOrderBy(args.orderBy, RUNS_GRAMMAR);
-    checkSearchSize(clauses, orderBy);
+    const { clauses, orderBy } = parseSearch(args.filter, args.orderBy, RUNS_GRAMMAR);
     return this.store.searchRuns({
       // Experiment ids are integers; anything else matches nothing.
       experimentIds: (args.experimentIds ?? []).filter((id) => /^\d{1,15}$/.test(id)),

@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { MlflowError } from '../common/mlflow-error';
-import { decodePageToken, MODEL_VERSIONS_GRAMMAR, parseFilter, parseOrderBy } from '../common/search';
+import { decodePageToken, MODEL_VERSIONS_GRAMMAR, parseSearch } from '../common/search';
 import { validateKey, validateRunId } from '../common/validation';
 import { RunsService } from '../experiments/runs.service';
 import type { RunInfo } from '../experiments/tracking.types';
@@ -109,10 +109,10 @@ export class ModelVersionsService {
   }
 
   search(args: RegistrySearchArgs): Promise<Page<ModelVersion>> {
-    const clauses = parseFilter(args.filter, MODEL_VERSIONS_GRAMMAR);
+    const { clauses, orderBy } = parseSearch(args.filter, args.orderBy, MODEL_VERSIONS_GRAMMAR);
     return this.store.searchModelVersions({
       clauses,
-      orderBy: parseOrderBy(args.orderBy, MODEL_VERSIONS_GRAMMAR),
+      orderBy,
       maxResults: registryMaxResults(args.maxResults, 200_000, 200_000),
       page: decodePageToken(args.pageToken),
       includePrompts: wantsPrompts(clauses),

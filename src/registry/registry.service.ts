@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { decodePageToken, parseFilter, parseOrderBy, REGISTERED_MODELS_GRAMMAR } from '../common/search';
+import { decodePageToken, parseSearch, REGISTERED_MODELS_GRAMMAR } from '../common/search';
 import { validateKey } from '../common/validation';
 import { ChampionEvents } from './champion-events';
 import { ModelRegistryStore } from './model-registry.store';
@@ -70,10 +70,10 @@ export class RegistryService {
   }
 
   async search(args: RegistrySearchArgs): Promise<Page<RegisteredModel>> {
-    const clauses = parseFilter(args.filter, REGISTERED_MODELS_GRAMMAR);
+    const { clauses, orderBy } = parseSearch(args.filter, args.orderBy, REGISTERED_MODELS_GRAMMAR);
     return this.store.searchRegisteredModels({
       clauses,
-      orderBy: parseOrderBy(args.orderBy, REGISTERED_MODELS_GRAMMAR),
+      orderBy,
       maxResults: registryMaxResults(args.maxResults, 100, 1000),
       page: decodePageToken(args.pageToken),
       includePrompts: wantsPrompts(clauses),

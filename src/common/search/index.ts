@@ -13,3 +13,4 @@ export {
 } from './grammars';
 export { type OrderKey, parseOrderBy } from './order-by';
 export { decodePageToken, encodePageToken, type PageToken } from './page-token';
+export { parseSearch } from './search-query';

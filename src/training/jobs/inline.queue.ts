@@ -14,6 +14,8 @@ export class InlineJobQueue extends JobQueue {
     super();
   }
 
+  async assertAvailable(): Promise<void> {}
+
   async add(jobs: QueuedJob[]): Promise<void> {
     for (const job of jobs) {
       this.active++;
