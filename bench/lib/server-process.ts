@@ -1,4 +1,4 @@
-import { ChildProcess, spawn } from 'node:child_process';
+import { ChildProcess, execFileSync, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as path from 'node:path';
@@ -13,6 +13,8 @@ export interface ServerProcess {
   url: string;
   port: number;
   pid: number;
+  /** CPU time (user + system) the server has used so far, in ms; undefined off Linux. */
+  cpuMs(): number | undefined;
   /** SIGTERM, then SIGKILL after `graceMs`; resolves when the process has exited. */
   stop(graceMs?: number): Promise<void>;
 }
@@ -54,6 +56,24 @@ export function freePort(): Promise<number> {
       srv.close(() => resolve(port));
     });
   });
+}
+
+let clockTicks: number | undefined;
+
+/**
+ * CPU time of a process from /proc (Linux): a measure of the server's own cost per request
+ * that, unlike throughput, hardly depends on what else runs on a shared machine.
+ */
+export function processCpuMs(pid: number): number | undefined {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the parenthesised command name; utime and stime are fields 14 and 15.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    clockTicks ??= Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / clockTicks;
+  } catch {
+    return undefined;
+  }
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -138,5 +158,6 @@ export async function startServerProcess(opts: ServerProcessOptions = {}): Promi
     await stop(2000);
     throw err;
   }
-  return { url, port, pid: child.pid as number, stop };
+  const pid = child.pid as number;
+  return { url, port, pid, cpuMs: () => processCpuMs(pid), stop };
 }
