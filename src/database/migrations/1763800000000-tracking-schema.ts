@@ -40,7 +40,8 @@ export class TrackingSchema1763800000000 implements MigrationInterface {
         lifecycle_stage TEXT NOT NULL DEFAULT 'active',
         artifact_uri TEXT NOT NULL
       )`,
-      `CREATE INDEX runs_experiment_start ON runs (experiment_id, start_time, run_uuid)`,
+      // Serves the default search order (start_time DESC, run_id ASC) without sorting.
+      `CREATE INDEX runs_experiment_start ON runs (experiment_id, start_time DESC, run_uuid)`,
       `CREATE TABLE metrics (
         run_uuid TEXT NOT NULL,
         key TEXT NOT NULL,
@@ -48,9 +49,8 @@ export class TrackingSchema1763800000000 implements MigrationInterface {
         is_nan SMALLINT NOT NULL DEFAULT 0,
         timestamp BIGINT NOT NULL,
         step BIGINT NOT NULL DEFAULT 0,
-        PRIMARY KEY (run_uuid, key, timestamp, step, value, is_nan)
+        PRIMARY KEY (run_uuid, key, step, timestamp, value, is_nan)
       )`,
-      `CREATE INDEX metrics_run_key_step ON metrics (run_uuid, key, step)`,
       `CREATE TABLE latest_metrics (
         run_uuid TEXT NOT NULL,
         key TEXT NOT NULL,

@@ -18,7 +18,7 @@ import { sampleSteps } from './bulk-interval';
 import { buildExperimentSearch } from './experiment-search.sql';
 import { RUN_NAME_TAG, writeBatch } from './log-batch.sql';
 import { hydrateRuns } from './run-data.sql';
-import { buildRunSearch } from './run-search.sql';
+import { searchRunRows } from './run-search.plan';
 import {
   experimentFromRow,
   ExperimentRow,
@@ -278,8 +278,7 @@ export class SqlTrackingStore extends TrackingStore {
   async searchRuns(query: SearchRunsQuery): Promise<Page<Run>> {
     if (query.experimentIds.length === 0) return { items: [] };
     const snapshot = await this.snapshot('runs', query.page);
-    const { sql, params } = buildRunSearch(this.db.dialect, query, snapshot, RUN_COLUMNS);
-    const rows = await this.db.query<RunRow>(sql, params);
+    const rows = await searchRunRows(this.db, query, snapshot);
     const p = page(rows, query.maxResults, query.page?.offset ?? 0, snapshot);
     return { items: await hydrateRuns(this.db, p.items.map(runInfoFromRow)), nextPageToken: p.nextPageToken };
   }
