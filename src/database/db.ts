@@ -8,6 +8,8 @@ export type Row = Record<string, unknown>;
 export interface SqlRunner {
   readonly dialect: Dialect;
   query<T = Row>(sql: string, params?: readonly unknown[]): Promise<T[]>;
+  /** Runs one statement once per parameter row (sqlite: a synchronous loop over one prepared statement). */
+  runMany?(sql: string, rows: readonly unknown[][]): Promise<void>;
 }
 
 /**
@@ -77,6 +79,10 @@ export class SqliteDb extends Db {
     const runner: SqlRunner = {
       dialect: 'sqlite',
       query: async <R>(sql: string, params: readonly unknown[] = []) => this.exec<R>(sql, params),
+      runMany: async (sql: string, rows: readonly unknown[][]) => {
+        const stmt = this.prepare(sql);
+        for (const row of rows) stmt.run(...bindable(row));
+      },
     };
     return this.locked(async () => {
       this.exec('BEGIN IMMEDIATE', []);

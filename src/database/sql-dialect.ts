@@ -70,7 +70,8 @@ export async function insertRows(
   const tuple = `(${new Array(width).fill('?').join(', ')})`;
   if (tx.dialect === 'sqlite') {
     const sql = `${head} VALUES ${tuple} ${tail}`;
-    for (const row of rows) await tx.query(sql, row);
+    if (tx.runMany) await tx.runMany(sql, rows);
+    else for (const row of rows) await tx.query(sql, row);
     return;
   }
   const chunk = Math.max(1, Math.floor(30000 / width));
