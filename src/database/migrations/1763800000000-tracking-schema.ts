@@ -50,7 +50,7 @@ export class TrackingSchema1763800000000 implements MigrationInterface {
         timestamp BIGINT NOT NULL,
         step BIGINT NOT NULL DEFAULT 0,
         PRIMARY KEY (run_uuid, key, step, timestamp, value, is_nan)
-      )`,
+      )${d.clustered}`,
       `CREATE TABLE latest_metrics (
         run_uuid TEXT NOT NULL,
         key TEXT NOT NULL,
