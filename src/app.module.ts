@@ -5,6 +5,7 @@ import { DatabaseModule } from './database/database.module';
 import { ExperimentsModule } from './experiments/experiments.module';
 import { MonitoringModule } from './monitoring/monitoring.module';
 import { RegistryModule } from './registry/registry.module';
+import { ServingModule } from './serving/serving.module';
 import { StorageModule } from './storage/storage.module';
 import { TrainingModule } from './training/training.module';
 
@@ -13,7 +14,7 @@ export class AppModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: AppModule,
-      imports: [ConfigModule.forRoot(config), DatabaseModule, ExperimentsModule, MonitoringModule, StorageModule, RegistryModule, TrainingModule],
+      imports: [ConfigModule.forRoot(config), DatabaseModule, ExperimentsModule, MonitoringModule, StorageModule, RegistryModule, TrainingModule, ServingModule],
     };
   }
 }

@@ -37,6 +37,14 @@ export interface AppConfig {
     /** Attempts per candidate before it is failed (transient errors are retried with backoff). */
     attempts: number;
   };
+  serving: {
+    /** Registered model that /predict and /invocations serve when the request names none. */
+    defaultModel?: string;
+    /** Fallback check of every model's champion alias, in case a change event was missed. */
+    championPollMs: number;
+    /** Largest forecast horizon a /predict request may ask for. */
+    maxHorizon: number;
+  };
   logLevel: 'error' | 'warn' | 'log' | 'debug' | 'verbose';
   /** Value answered by GET /version: a plain MLflow version that clients gate features on. */
   mlflowVersion: string;
@@ -64,6 +72,9 @@ const EnvSchema = z.object({
   TSFLOW_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).optional(),
   TSFLOW_STALLED_INTERVAL_MS: z.coerce.number().int().min(500).max(600_000).optional(),
   TSFLOW_JOB_ATTEMPTS: z.coerce.number().int().min(1).max(20).optional(),
+  TSFLOW_DEFAULT_MODEL: z.string().min(1).max(256).optional(),
+  TSFLOW_CHAMPION_POLL_MS: z.coerce.number().int().min(100).max(86_400_000).optional(),
+  TSFLOW_MAX_HORIZON: z.coerce.number().int().min(1).max(1000).optional(),
   LOG_LEVEL: z.enum(['error', 'warn', 'log', 'debug', 'verbose']).optional(),
   TSFLOW_MLFLOW_VERSION: z.string().regex(/^\d+\.\d+\.\d+$/).optional(),
 });
@@ -121,6 +132,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
       concurrency: e.TSFLOW_WORKER_CONCURRENCY ?? 1,
       stalledIntervalMs: e.TSFLOW_STALLED_INTERVAL_MS ?? 30_000,
       attempts: e.TSFLOW_JOB_ATTEMPTS ?? 3,
+    },
+    serving: {
+      defaultModel: e.TSFLOW_DEFAULT_MODEL,
+      championPollMs: e.TSFLOW_CHAMPION_POLL_MS ?? 10_000,
+      maxHorizon: e.TSFLOW_MAX_HORIZON ?? 30,
     },
     logLevel: e.LOG_LEVEL ?? 'log',
     mlflowVersion: e.TSFLOW_MLFLOW_VERSION ?? '2.22.0',

@@ -1,0 +1,297 @@
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { ErrorCode, MlflowError } from '../common/mlflow-error';
+import { AppConfig } from '../config/app-config';
+import { APP_CONFIG } from '../config/config.module';
+import { MetricsService } from '../monitoring/metrics.service';
+import { ChampionEvents } from '../registry/champion-events';
+import { downloadUri, ModelVersion } from '../registry/registry.types';
+import { ChampionLoader, ServedEntry, ServedModel } from './champion-loader';
+import { ChampionSlot, Lease } from './champion-slot';
+
+type ModelStatus = 'loading' | 'ready' | 'no_champion' | 'load_failed' | 'registry_error';
+
+interface LoadFailure {
+  version: string;
+  message: string;
+  at: number;
+}
+
+/** Everything the holder knows about one registered model. */
+interface ModelState {
+  name: string;
+  slot: ChampionSlot<ServedModel>;
+  status: ModelStatus;
+  /** The sync loop in progress; `again` asks it for one more pass (a change arrived meanwhile). */
+  syncing: Promise<void> | null;
+  again: boolean;
+  /** Epoch ms of the last completed registry check. */
+  checkedAt: number;
+  failure: LoadFailure | null;
+}
+
+/** One model as reported by /health and the serving status endpoint. */
+export interface ServedModelStatus {
+  name: string;
+  status: ModelStatus;
+  version: string | null;
+  run_id: string | null;
+  backend: string | null;
+  loaded_at: number | null;
+  /** Swapped-out versions still finishing requests. */
+  draining: number;
+  last_failure: LoadFailure | null;
+}
+
+/** Answers for a not-loaded model come from the last check when it is this recent. */
+const RECHECK_MS = 1000;
+const SHUTDOWN_WAIT_MS = 5000;
+
+const isNotFound = (err: unknown) => err instanceof MlflowError && err.code === ErrorCode.RESOURCE_DOES_NOT_EXIST;
+const errorMessage = (err: unknown) => (err as Error)?.message ?? String(err);
+
+/**
+ * The champion of every registered model, in memory and ready for /predict.
+ *
+ * Loads each model's `champion` version at start, reloads in the background when the alias
+ * moves (champion-changed events, in-process and over Redis; polling every
+ * TSFLOW_CHAMPION_POLL_MS catches missed events), and swaps atomically: requests never wait
+ * for a reload and never fail because of one. A failed load keeps the previous champion
+ * serving and is reported by `status()` (/health) and the logs. Loads of one model are
+ * serialised; changes arriving during a load trigger one more pass that reads the alias anew.
+ */
+@Injectable()
+export class ChampionModelHolder implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(ChampionModelHolder.name);
+  private readonly models = new Map<string, ModelState>();
+  private unsubscribe?: () => void;
+  private timer?: NodeJS.Timeout;
+  private polling: Promise<void> | null = null;
+  private pollAgain = false;
+  /** Names the registry confirmed to exist (a model without champion is kept, an unknown one is not). */
+  private readonly exists = new Set<string>();
+  private closed = false;
+
+  constructor(
+    private readonly loader: ChampionLoader,
+    private readonly events: ChampionEvents,
+    private readonly metrics: MetricsService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.unsubscribe = this.events.subscribe((event) => this.sync(event.model));
+    // Start-up loads run in the background; a request for a model still loading waits for it.
+    void this.poll();
+    this.timer = setInterval(() => void this.poll(), this.config.serving.championPollMs);
+    this.timer.unref();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.closed = true;
+    this.unsubscribe?.();
+    clearInterval(this.timer);
+    const pending = [this.polling, ...[...this.models.values()].map((s) => s.syncing)].filter((p): p is Promise<void> => !!p);
+    await Promise.race([Promise.allSettled(pending), new Promise((r) => setTimeout(r, SHUTDOWN_WAIT_MS).unref())]);
+    for (const state of this.models.values()) state.slot.swap(null);
+    this.models.clear();
+  }
+
+  /**
+   * A lease on the champion of `name`, loading it first if this process has not yet. Throws
+   * RESOURCE_DOES_NOT_EXIST (unknown model) or TEMPORARILY_UNAVAILABLE (no champion, or it
+   * could not be loaded). The caller must release the lease.
+   */
+  async lease(name: string): Promise<Lease<ServedModel>> {
+    const ready = this.models.get(name)?.slot.acquire();
+    if (ready) return ready;
+    let state = this.models.get(name);
+    if (!state || state.syncing || Date.now() - state.checkedAt > this.recheckMs(state)) {
+      await this.sync(name);
+      state = this.models.get(name);
+    }
+    const lease = state?.slot.acquire();
+    if (lease) return lease;
+    throw this.unavailable(name, state);
+  }
+
+  /** The model a request that names none is for: TSFLOW_DEFAULT_MODEL, else the only one served. */
+  async defaultModel(): Promise<string> {
+    if (this.config.serving.defaultModel) return this.config.serving.defaultModel;
+    const servedNow = () => [...this.models.values()].filter((s) => s.slot.entry).map((s) => s.name);
+    // Right after start-up the champions may still be loading: wait for them rather than fail.
+    if (servedNow().length === 0 && this.polling) await this.polling;
+    const served = servedNow();
+    if (served.length === 1) return served[0];
+    if (served.length === 0) {
+      throw new MlflowError(ErrorCode.TEMPORARILY_UNAVAILABLE, "No champion model is loaded: promote one, or name the model with 'model' (TSFLOW_DEFAULT_MODEL sets a default).");
+    }
+    throw MlflowError.invalid(`Several models are served (${served.sort().join(', ')}): name one with 'model', or set TSFLOW_DEFAULT_MODEL.`);
+  }
+
+  status(): ServedModelStatus[] {
+    return [...this.models.values()]
+      .sort((a, b) => a.name.localeCompare(b.name))
+      .map((s) => {
+        const e = s.slot.entry;
+        return {
+          name: s.name,
+          status: s.status,
+          version: e?.version ?? null,
+          run_id: e?.runId ?? null,
+          backend: e?.model.predictor.backend ?? null,
+          loaded_at: e?.loadedAt ?? null,
+          draining: s.slot.draining,
+          last_failure: s.failure,
+        };
+      });
+  }
+
+  /** Resolves after a registry check of `name` that started after this call (coalesced). */
+  sync(name: string): Promise<void> {
+    const state = this.state(name);
+    if (state.syncing) {
+      state.again = true;
+      return state.syncing;
+    }
+    state.syncing = (async () => {
+      try {
+        do {
+          state.again = false;
+          await this.syncOnce(state);
+        } while (state.again && !this.closed);
+      } finally {
+        state.syncing = null;
+        // Forget models that do not exist, so unknown names in requests cannot grow the map.
+        if (state.status === 'no_champion' && !state.slot.entry && state.failure === null && !this.exists.has(name)) this.models.delete(name);
+      }
+    })();
+    return state.syncing;
+  }
+
+  /** Every model's alias against what is loaded; syncs the ones that differ (coalesced like sync). */
+  poll(): Promise<void> {
+    if (this.closed) return Promise.resolve();
+    if (this.polling) {
+      this.pollAgain = true;
+      return this.polling;
+    }
+    this.polling = (async () => {
+      try {
+        do {
+          this.pollAgain = false;
+          await this.pollOnce();
+        } while (this.pollAgain && !this.closed);
+      } finally {
+        this.polling = null;
+      }
+    })();
+    return this.polling;
+  }
+
+  private async pollOnce(): Promise<void> {
+    try {
+      const champions = await this.loader.allChampions();
+      const names = new Set([...champions.keys(), ...this.models.keys()]);
+      await Promise.all(
+        [...names].map((name) => {
+          const state = this.models.get(name);
+          const wanted = champions.get(name);
+          const loaded = state?.slot.entry?.version;
+          const upToDate = wanted === undefined ? !loaded && state?.status !== 'load_failed' : loaded === String(wanted);
+          return upToDate ? undefined : this.sync(name);
+        }),
+      );
+    } catch (err) {
+      this.logger.warn(`champion poll failed: ${errorMessage(err)}`);
+    }
+  }
+
+  private state(name: string): ModelState {
+    let state = this.models.get(name);
+    if (!state) {
+      const slot = new ChampionSlot<ServedModel>((err, entry) => this.logger.warn(`disposing '${name}' version ${entry.version}: ${errorMessage(err)}`));
+      state = { name, slot, status: 'loading', syncing: null, again: false, checkedAt: 0, failure: null };
+      this.models.set(name, state);
+    }
+    return state;
+  }
+
+  private async syncOnce(state: ModelState): Promise<void> {
+    let version: ModelVersion | undefined;
+    try {
+      version = await this.loader.champion(state.name);
+      this.exists.add(state.name);
+    } catch (err) {
+      if (!isNotFound(err)) {
+        // The registry is unreachable: keep serving what we have, try again later.
+        if (!state.slot.entry) state.status = 'registry_error';
+        this.logger.warn(`champion of '${state.name}' could not be read: ${errorMessage(err)}`);
+        return;
+      }
+      this.exists.delete(state.name);
+    } finally {
+      state.checkedAt = Date.now();
+    }
+    if (!version) return this.unload(state);
+    const current = state.slot.entry;
+    if (current && current.version === String(version.version) && current.model.source === downloadUri(version)) {
+      state.status = 'ready';
+      state.failure = null;
+      return;
+    }
+    await this.load(state, version);
+  }
+
+  private async load(state: ModelState, version: ModelVersion): Promise<void> {
+    const v = String(version.version);
+    if (!state.slot.entry) state.status = 'loading';
+    let entry: ServedEntry;
+    try {
+      entry = await this.loader.load(version);
+    } catch (err) {
+      state.failure = { version: v, message: errorMessage(err), at: Date.now() };
+      state.status = 'load_failed';
+      this.metrics.modelLoaded(state.name, false);
+      const serving = state.slot.entry ? `still serving version ${state.slot.entry.version}` : 'nothing to serve';
+      this.logger.error(`loading champion '${state.name}' version ${v} failed (${serving}): ${state.failure.message}`);
+      return;
+    }
+    if (this.closed) return entry.model.dispose();
+    const previous = state.slot.swap(entry);
+    state.status = 'ready';
+    state.failure = null;
+    this.metrics.modelLoaded(state.name, true);
+    this.metrics.setChampion(state.name, v);
+    this.logger.log(`serving '${state.name}' version ${v} (${entry.model.predictor.backend})${previous ? `, replacing version ${previous.version}` : ''}`);
+  }
+
+  private unload(state: ModelState): void {
+    const previous = state.slot.swap(null);
+    state.status = 'no_champion';
+    state.failure = null;
+    this.metrics.setChampion(state.name, null);
+    if (previous) this.logger.log(`'${state.name}' has no champion any more: version ${previous.version} unloaded`);
+  }
+
+  private recheckMs(state: ModelState): number {
+    // A failed load is retried by the poller, not by every request.
+    return state.status === 'load_failed' ? this.config.serving.championPollMs : RECHECK_MS;
+  }
+
+  private unavailable(name: string, state: ModelState | undefined): MlflowError {
+    if (!state || (state.status === 'no_champion' && !this.exists.has(name))) {
+      return MlflowError.notFound(`Registered Model with name=${name} not found`);
+    }
+    if (state.status === 'load_failed' && state.failure) {
+      return new MlflowError(
+        ErrorCode.TEMPORARILY_UNAVAILABLE,
+        `The champion of '${name}' (version ${state.failure.version}) could not be loaded: ${state.failure.message}`,
+      );
+    }
+    if (state.status === 'registry_error') return new MlflowError(ErrorCode.TEMPORARILY_UNAVAILABLE, `The model registry is unreachable; '${name}' cannot be loaded now.`);
+    return new MlflowError(
+      ErrorCode.TEMPORARILY_UNAVAILABLE,
+      `Registered model '${name}' has no champion yet: promote a version with POST /api/v1/models/${encodeURIComponent(name)}/champion.`,
+    );
+  }
+}

@@ -1,0 +1,61 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { Readable } from 'node:stream';
+import { readText, parseJsonBody } from '../common/http/body';
+import { ErrorCode, MlflowError } from '../common/mlflow-error';
+import { AppConfig } from '../config/app-config';
+import { APP_CONFIG } from '../config/config.module';
+import { ChampionModelHolder } from './champion-model.holder';
+import { PredictService } from './predict.service';
+import { badRequest, isCsv, parseCsvInput, parseJsonInput, ScoringInput } from './scoring-input';
+
+export { unsupportedMediaType } from './scoring-input';
+
+/**
+ * MLflow scoring-server protocol (`mlflow models serve`): POST /invocations answers
+ * `{"predictions": ...}` from the champion of the default model (or `?model=`), GET /ping is
+ * 200 once that champion is loaded. Forecasts: a number per window, or a list of `horizon`
+ * numbers per window when `params.horizon` > 1; DataFrame input is one series.
+ */
+@Injectable()
+export class InvocationsService {
+  constructor(
+    private readonly predict: PredictService,
+    private readonly holder: ChampionModelHolder,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  async invoke(body: Readable | undefined, contentType: string | undefined, model: string | undefined): Promise<{ predictions: unknown }> {
+    const text = body ? await readText(body, this.config.maxBodyBytes) : '';
+    const csv = isCsv(contentType);
+    const json = csv ? undefined : parseJsonBody(text);
+    const answer = await this.predict.withChampion(model, async (entry) => {
+      const input: ScoringInput = csv ? parseCsvInput(entry.model.predictor, text) : parseJsonInput(entry.model.predictor, json);
+      const steps = this.steps(input.params.horizon);
+      const forecasts = await this.predict.forecastWindows(entry, input.windows, steps);
+      if (input.series) return forecasts[0];
+      return steps === 1 ? forecasts.map((f) => f[0]) : forecasts;
+    });
+    return { predictions: answer.predictions };
+  }
+
+  /** 200 once the default model's champion is loaded (404 otherwise), like MLflow's /ping. */
+  async ping(model: string | undefined): Promise<string> {
+    try {
+      const lease = await this.holder.lease(model ?? (await this.holder.defaultModel()));
+      lease.release();
+      return '\n';
+    } catch (err) {
+      throw new MlflowError(ErrorCode.RESOURCE_DOES_NOT_EXIST, `No model is ready to serve: ${(err as Error).message}`);
+    }
+  }
+
+  private steps(h: unknown): number {
+    if (h === undefined || h === null) return 1;
+    const n = typeof h === 'string' && /^\d+$/.test(h) ? Number(h) : h;
+    try {
+      return this.predict.horizon(n as number);
+    } catch (err) {
+      throw badRequest(`params.${(err as Error).message.replace(/^'horizon'/, 'horizon')}`);
+    }
+  }
+}

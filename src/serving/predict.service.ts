@@ -1,0 +1,153 @@
+import { performance } from 'node:perf_hooks';
+import { Inject, Injectable } from '@nestjs/common';
+import { ErrorCode, MlflowError } from '../common/mlflow-error';
+import { Infer } from '../common/proto/fields';
+import { AppConfig } from '../config/app-config';
+import { APP_CONFIG } from '../config/config.module';
+import { MetricsService } from '../monitoring/metrics.service';
+import { CleanBar, cleanBars, isIsoDate, TrainingInputError, WindowInput } from '../training/core';
+import { DataSourceKind, PriceDataService } from '../training/data/price-data.service';
+import { DataSourceError } from '../training/data/yahoo.source';
+import { ServedEntry } from './champion-loader';
+import { ChampionModelHolder } from './champion-model.holder';
+import { PredictReq } from './dtos/predict.dto';
+import { DatedPrediction, forecastBatch, forecastFrom, lookbackDays, parseValues, rollingForecast } from './forecast';
+
+export type PredictRequest = Infer<typeof PredictReq>;
+
+export interface ModelInfo {
+  name: string;
+  version: string;
+  run_id: string | null;
+  backend: string;
+}
+
+export interface PredictResponse {
+  model: ModelInfo;
+  predictions: number[] | DatedPrediction[];
+}
+
+/** Longest rolling forecast one request may ask for (trading days). */
+const MAX_RANGE_DAYS = 5000;
+const DAY_MS = 86_400_000;
+const isoDay = (t: number) => new Date(t).toISOString().slice(0, 10);
+const shiftDays = (date: string, days: number) => isoDay(Date.parse(`${date}T00:00:00Z`) + days * DAY_MS);
+
+/** Bad input from the core becomes a 400; a transient data-source failure a 503. */
+export function asMlflowError(err: unknown): unknown {
+  if (err instanceof DataSourceError && err.transient) return new MlflowError(ErrorCode.TEMPORARILY_UNAVAILABLE, err.message);
+  if (err instanceof TrainingInputError) return MlflowError.invalid(err.message);
+  return err;
+}
+
+/**
+ * /predict: picks the champion (the request's `model` or the default), holds a lease on it
+ * for the whole request (a concurrent swap cannot free it), and answers one of three forms:
+ * `values` (forecast after the given prices), `start_date`/`end_date` (rolling forecasts
+ * beside the actual prices) or `date` (forecast for one day), each with an optional horizon.
+ */
+@Injectable()
+export class PredictService {
+  constructor(
+    private readonly holder: ChampionModelHolder,
+    private readonly data: PriceDataService,
+    private readonly metrics: MetricsService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  async predict(req: PredictRequest): Promise<PredictResponse> {
+    const form = this.form(req);
+    const steps = this.horizon(req.horizon);
+    return this.withChampion(req.model, async (entry, name) => {
+      const p = entry.model.predictor;
+      if (form === 'values') {
+        const window = parseValues(p, req.values, `model '${name}' version ${entry.version}`);
+        return steps === 1 ? [await entry.model.batcher.predict(window)] : forecastBatch(p, [window], steps)[0];
+      }
+      const bars = await this.history(entry, req, form === 'range' ? (req.start_date as string) : (req.date as string), form === 'range' ? (req.end_date as string) : undefined, steps);
+      return form === 'range' ? rollingForecast(p, bars, req.start_date as string, req.end_date as string, steps) : forecastFrom(p, bars, req.date as string, steps);
+    });
+  }
+
+  /**
+   * Runs `fn` on a leased champion, timing it and mapping core errors; answers with the
+   * model's identity beside the predictions.
+   */
+  async withChampion<R>(
+    model: string | undefined,
+    fn: (entry: ServedEntry, name: string) => R | Promise<R>,
+  ): Promise<{ model: ModelInfo; predictions: R }> {
+    const name = model ?? (await this.holder.defaultModel());
+    const lease = await this.holder.lease(name);
+    const started = performance.now();
+    try {
+      const predictions = await fn(lease.entry, name);
+      this.metrics.observePrediction(name, (performance.now() - started) / 1000);
+      const e = lease.entry;
+      return { model: { name, version: e.version, run_id: e.runId, backend: e.model.predictor.backend }, predictions };
+    } catch (err) {
+      throw asMlflowError(err);
+    } finally {
+      lease.release();
+    }
+  }
+
+  horizon(h: number | undefined): number {
+    const max = this.config.serving.maxHorizon;
+    if (h === undefined) return 1;
+    if (!Number.isInteger(h) || h < 1 || h > max) throw MlflowError.invalid(`'horizon' must be an integer from 1 to ${max} (TSFLOW_MAX_HORIZON), got ${h}.`);
+    return h;
+  }
+
+  private form(req: PredictRequest): 'values' | 'range' | 'date' {
+    const forms = [req.values !== undefined && 'values', (req.start_date !== undefined || req.end_date !== undefined) && 'range', req.date !== undefined && 'date'].filter(
+      (x): x is 'values' | 'range' | 'date' => !!x,
+    );
+    if (forms.length !== 1) {
+      throw MlflowError.invalid(
+        `Give exactly one input: 'values' (the last prices), 'start_date' + 'end_date' (rolling forecasts over a range) or 'date' (one date); got ${forms.length ? forms.join(' and ') : 'none'}.`,
+      );
+    }
+    const form = forms[0];
+    if (form === 'range' && (req.start_date === undefined || req.end_date === undefined)) throw MlflowError.invalid("A range needs both 'start_date' and 'end_date'.");
+    for (const key of ['start_date', 'end_date', 'date'] as const) {
+      const v = req[key];
+      if (v !== undefined && !isIsoDate(v)) throw MlflowError.invalid(`'${key}' must be a date YYYY-MM-DD, got '${v.slice(0, 40)}'.`);
+    }
+    if (form === 'range' && (req.start_date as string) > (req.end_date as string)) {
+      throw MlflowError.invalid(`Empty range: start_date ${req.start_date} is after end_date ${req.end_date}.`);
+    }
+    if (form === 'range' && Date.parse(req.end_date as string) - Date.parse(req.start_date as string) > (MAX_RANGE_DAYS * 7 * DAY_MS) / 5) {
+      throw MlflowError.invalid(`The range is too long: at most about ${MAX_RANGE_DAYS} trading days per request.`);
+    }
+    return form;
+  }
+
+  /** Clean bars from enough days before `from` for the first window, up to `to` (or a few sessions after `from`). */
+  private async history(entry: ServedEntry, req: PredictRequest, from: string, to: string | undefined, steps: number): Promise<CleanBar[]> {
+    const p = entry.model.predictor;
+    const ticker = req.ticker ?? entry.model.dataset.ticker;
+    if (!ticker) throw MlflowError.invalid("This model has no recorded training ticker: pass 'ticker' (and 'source').");
+    const source: DataSourceKind = req.source ?? entry.model.dataset.source ?? 'sample';
+    const end = to ?? shiftDays(from, steps * 2 + 10);
+    const start = shiftDays(from, -lookbackDays(p, steps));
+    try {
+      const loaded = await this.data.load({ ticker, source, start_date: start, end_date: end });
+      return cleanBars(loaded.bars, { strategy: entry.model.dataset.cleaning }).bars;
+    } catch (err) {
+      // An empty window around a single date: say which way the date is off.
+      if (to === undefined && err instanceof TrainingInputError && /^No daily bars/.test(err.message)) {
+        throw new TrainingInputError(
+          `No ${ticker} (${source}) prices between ${start} and ${end}: ${from} is outside the data (before it starts, or beyond the session after its last day).`,
+        );
+      }
+      throw err;
+    }
+  }
+
+  /** For /invocations: one window per entry, `steps` forecasts each. */
+  async forecastWindows(entry: ServedEntry, windows: WindowInput[], steps: number): Promise<number[][]> {
+    if (steps === 1 && windows.length === 1) return [[await entry.model.batcher.predict(windows[0])]];
+    return forecastBatch(entry.model.predictor, windows, steps);
+  }
+}
