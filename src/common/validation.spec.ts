@@ -1,18 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { ErrorCode, MlflowError } from './mlflow-error';
 import { checkLength, decodeRepeatedly, LIMITS, pyNormpath, validateKey, validateMaxResults, validateRunId } from './validation';
+import { invalidMessage } from '../../test/support/mlflow-errors';
 
-function errorOf(fn: () => unknown): string {
-  let caught: unknown;
-  try {
-    fn();
-  } catch (e) {
-    caught = e;
-  }
-  expect(caught).toBeInstanceOf(MlflowError);
-  expect((caught as MlflowError).code).toBe(ErrorCode.INVALID_PARAMETER_VALUE);
-  return (caught as MlflowError).message;
-}
 
 describe('pyNormpath', () => {
   // Expected values produced by CPython 3's posixpath.normpath.
@@ -77,7 +67,7 @@ describe('validateKey', () => {
     ['/a', '/a'],
     ['..', '..'],
   ])('rejects %j as not path-unique (resolves to %j)', (key, norm) => {
-    const msg = errorOf(() => validateKey(key));
+    const msg = invalidMessage(() => validateKey(key));
     expect(msg).toBe(
       `Invalid value ${JSON.stringify(key)} for parameter 'key' supplied: Names may be treated as files in certain cases, ` +
         `and must not resolve to other names when treated as such. This name would resolve to '${norm}'`,
@@ -85,13 +75,13 @@ describe('validateKey', () => {
   });
 
   it.each(['a$b', 'a\\b', 'tab\there', 'semi;colon', 'q?', 'h#', 'new\nline', 'pct%'])('rejects %j by charset', (key) => {
-    expect(errorOf(() => validateKey(key))).toBe(`Invalid value ${JSON.stringify(key)} for parameter 'key' supplied: ${CHARSET}`);
+    expect(invalidMessage(() => validateKey(key))).toBe(`Invalid value ${JSON.stringify(key)} for parameter 'key' supplied: ${CHARSET}`);
   });
 
   it('rejects keys over 250 characters, naming the field', () => {
-    expect(errorOf(() => validateKey('k'.repeat(251)))).toBe("'key' exceeds the maximum length of 250 characters");
-    expect(errorOf(() => validateKey('k'.repeat(251), 'metrics[3].name'))).toBe("'metrics[3].name' exceeds the maximum length of 250 characters");
-    expect(errorOf(() => validateKey('a$b', 'tags[0].key'))).toContain("for parameter 'tags[0].key' supplied");
+    expect(invalidMessage(() => validateKey('k'.repeat(251)))).toBe("'key' exceeds the maximum length of 250 characters");
+    expect(invalidMessage(() => validateKey('k'.repeat(251), 'metrics[3].name'))).toBe("'metrics[3].name' exceeds the maximum length of 250 characters");
+    expect(invalidMessage(() => validateKey('a$b', 'tags[0].key'))).toContain("for parameter 'tags[0].key' supplied");
   });
 });
 
@@ -104,7 +94,7 @@ describe('checkLength', () => {
   it('truncates where asked, else rejects', () => {
     expect(checkLength('abcdef', 4, 'Param value', true)).toBe('abcd');
     expect(checkLength('x'.repeat(LIMITS.paramValue + 10), LIMITS.paramValue, 'Param value', true)).toHaveLength(6000);
-    expect(errorOf(() => checkLength('abcdef', 4, 'value'))).toBe("'value' exceeds the maximum length of 4 characters");
+    expect(invalidMessage(() => checkLength('abcdef', 4, 'value'))).toBe("'value' exceeds the maximum length of 4 characters");
   });
 });
 
@@ -117,10 +107,10 @@ describe('validateMaxResults', () => {
   });
 
   it('rejects out-of-range values', () => {
-    expect(errorOf(() => validateMaxResults(50_001, 1000, 50_000))).toBe(
+    expect(invalidMessage(() => validateMaxResults(50_001, 1000, 50_000))).toBe(
       "Invalid value 50001 for parameter 'max_results' supplied. It must be at most 50000, but got value 50001",
     );
-    expect(errorOf(() => validateMaxResults(-1, 1000, 50_000))).toContain("Invalid value -1 for parameter 'max_results'");
+    expect(invalidMessage(() => validateMaxResults(-1, 1000, 50_000))).toContain("Invalid value -1 for parameter 'max_results'");
   });
 });
 
@@ -129,7 +119,7 @@ describe('validateRunId', () => {
     expect(() => validateRunId('0123456789abcdef0123456789abcdef')).not.toThrow();
     expect(() => validateRunId('a-b_c')).not.toThrow();
     for (const bad of ['', '-a', '_a', 'a/b', 'a b', 'a'.repeat(257), '../x']) {
-      expect(errorOf(() => validateRunId(bad)), bad).toContain("for parameter 'run_id' supplied");
+      expect(invalidMessage(() => validateRunId(bad)), bad).toContain("for parameter 'run_id' supplied");
     }
   });
 });

@@ -3,21 +3,10 @@ import { ErrorCode, MlflowError } from '../mlflow-error';
 import { f, Field, message } from './fields';
 import { normaliseQuery, parseMessage } from './parse';
 import { requestArgs } from './rpc.decorator';
+import { invalidMessage } from '../../../test/support/mlflow-errors';
 
 const DOCS = 'See the API docs for more information about request parameters.';
 
-/** The INVALID_PARAMETER_VALUE message `fn` throws. */
-function errorOf(fn: () => unknown): string {
-  let caught: unknown;
-  try {
-    fn();
-  } catch (e) {
-    caught = e;
-  }
-  expect(caught).toBeInstanceOf(MlflowError);
-  expect((caught as MlflowError).code).toBe(ErrorCode.INVALID_PARAMETER_VALUE);
-  return (caught as MlflowError).message;
-}
 
 /** Parse `{x: v}` against a one-field message. */
 const one = (field: Field<unknown, boolean>, v: unknown): unknown => parseMessage({ x: field }, { x: v }).x;
@@ -25,15 +14,15 @@ const one = (field: Field<unknown, boolean>, v: unknown): unknown => parseMessag
 describe('parseMessage: scalar kinds', () => {
   it('strings must be JSON strings; numbers only where the field is .numeric()', () => {
     expect(one(f.string(), 'abc')).toBe('abc');
-    expect(errorOf(() => parseMessage(message({ run_id: f.string() }), { run_id: 31 }))).toBe(
+    expect(invalidMessage(() => parseMessage(message({ run_id: f.string() }), { run_id: 31 }))).toBe(
       `Invalid value 31 for parameter 'run_id' supplied: Hint: Value was of type 'int'. ${DOCS}`,
     );
-    expect(errorOf(() => one(f.string(), 1.5))).toContain("Hint: Value was of type 'float'");
-    expect(errorOf(() => one(f.string(), true))).toContain("Invalid value true for parameter 'x' supplied: Hint: Value was of type 'bool'");
-    expect(errorOf(() => one(f.string(), { a: 1 }))).toContain(`Invalid value {"a":1} for parameter 'x' supplied: Hint: Value was of type 'dict'`);
+    expect(invalidMessage(() => one(f.string(), 1.5))).toContain("Hint: Value was of type 'float'");
+    expect(invalidMessage(() => one(f.string(), true))).toContain("Invalid value true for parameter 'x' supplied: Hint: Value was of type 'bool'");
+    expect(invalidMessage(() => one(f.string(), { a: 1 }))).toContain(`Invalid value {"a":1} for parameter 'x' supplied: Hint: Value was of type 'dict'`);
     const ids = message({ experiment_id: f.string().numeric(), experiment_ids: f.repeated(f.string().numeric()) });
     expect(parseMessage(ids, { experiment_id: 5, experiment_ids: [1, '2', 30] })).toEqual({ experiment_id: '5', experiment_ids: ['1', '2', '30'] });
-    expect(errorOf(() => parseMessage(ids, { experiment_id: true }))).toContain("'experiment_id'");
+    expect(invalidMessage(() => parseMessage(ids, { experiment_id: true }))).toContain("'experiment_id'");
   });
 
   it('int64 accepts integral numbers and numeric strings within the signed 64-bit range', () => {
@@ -47,9 +36,9 @@ describe('parseMessage: scalar kinds', () => {
     // The largest double below 2^63; 2^63 - 1 itself is not representable and rounds up to 2^63.
     expect(one(f.int64(), '9223372036854774784')).toBe(9223372036854774784);
     for (const bad of [2 ** 63, '9223372036854775808', -(2 ** 63) - 4096, '99999999999999999999', 1.5, '1.5', '1e3', '+1', 'abc', ' ', true, [1]]) {
-      expect(errorOf(() => one(f.int64(), bad)), String(bad)).toMatch(/^Invalid value .* for parameter 'x' supplied: Hint: Value was of type '(int|float|str|bool|list)'\./);
+      expect(invalidMessage(() => one(f.int64(), bad)), String(bad)).toMatch(/^Invalid value .* for parameter 'x' supplied: Hint: Value was of type '(int|float|str|bool|list)'\./);
     }
-    expect(errorOf(() => parseMessage(message({ timestamp: f.int64() }), { timestamp: 'soon' }))).toBe(
+    expect(invalidMessage(() => parseMessage(message({ timestamp: f.int64() }), { timestamp: 'soon' }))).toBe(
       `Invalid value "soon" for parameter 'timestamp' supplied: Hint: Value was of type 'str'. ${DOCS}`,
     );
   });
@@ -59,9 +48,9 @@ describe('parseMessage: scalar kinds', () => {
     expect(parseMessage(i32, { n: 2 ** 31 - 1 }).n).toBe(2147483647);
     expect(parseMessage(i32, { n: -(2 ** 31) }).n).toBe(-2147483648);
     expect(parseMessage(i32, { n: '2147483647' }).n).toBe(2147483647);
-    expect(errorOf(() => parseMessage(i32, { n: 2 ** 31 }))).toContain("Invalid value 2147483648 for parameter 'n'");
-    expect(errorOf(() => parseMessage(i32, { n: -(2 ** 31) - 1 }))).toContain("parameter 'n'");
-    expect(errorOf(() => parseMessage(i32, { n: '2147483648' }))).toContain("parameter 'n'");
+    expect(invalidMessage(() => parseMessage(i32, { n: 2 ** 31 }))).toContain("Invalid value 2147483648 for parameter 'n'");
+    expect(invalidMessage(() => parseMessage(i32, { n: -(2 ** 31) - 1 }))).toContain("parameter 'n'");
+    expect(invalidMessage(() => parseMessage(i32, { n: '2147483648' }))).toContain("parameter 'n'");
   });
 
   it('double accepts numbers, numeric strings and the protobuf names of NaN and the infinities', () => {
@@ -75,11 +64,11 @@ describe('parseMessage: scalar kinds', () => {
     expect(one(f.double(), 'NaN')).toBeNaN();
     expect(one(f.double(), 'Infinity')).toBe(Infinity);
     expect(one(f.double(), '-Infinity')).toBe(-Infinity);
-    expect(errorOf(() => parseMessage(message({ value: f.double() }), { value: true }))).toBe(
+    expect(invalidMessage(() => parseMessage(message({ value: f.double() }), { value: true }))).toBe(
       `Invalid value true for parameter 'value' supplied: Hint: Value was of type 'bool'. ${DOCS}`,
     );
     for (const bad of [false, 'abc', '1.2.3', '0x10', 'nan1', [1], { v: 1 }]) {
-      expect(errorOf(() => one(f.double(), bad)), JSON.stringify(bad)).toContain("for parameter 'x' supplied");
+      expect(invalidMessage(() => one(f.double(), bad)), JSON.stringify(bad)).toContain("for parameter 'x' supplied");
     }
   });
 
@@ -89,7 +78,7 @@ describe('parseMessage: scalar kinds', () => {
     expect(one(f.bool(), 'true')).toBe(true);
     expect(one(f.bool(), 'false')).toBe(false);
     for (const bad of [1, 0, 'yes', 'True', 'FALSE']) {
-      expect(errorOf(() => one(f.bool(), bad)), String(bad)).toContain("for parameter 'x' supplied");
+      expect(invalidMessage(() => one(f.bool(), bad)), String(bad)).toContain("for parameter 'x' supplied");
     }
   });
 
@@ -99,11 +88,11 @@ describe('parseMessage: scalar kinds', () => {
     expect(parseMessage(spec, { status: 3 }).status).toBe('FINISHED');
     expect(parseMessage(spec, { status: '5' }).status).toBe('KILLED');
     expect(parseMessage(spec, { status: 1 }).status).toBe('RUNNING');
-    const msg = errorOf(() => parseMessage(spec, { status: 'finished' }));
+    const msg = invalidMessage(() => parseMessage(spec, { status: 'finished' }));
     expect(msg).toContain(`Invalid value "finished" for parameter 'status' supplied`);
     expect(msg).toContain('RUNNING, SCHEDULED, FINISHED, FAILED, KILLED');
     expect(msg).toContain(DOCS);
-    for (const bad of [0, 6, '0', 2.5, true]) expect(errorOf(() => parseMessage(spec, { status: bad })), String(bad)).toContain("'status'");
+    for (const bad of [0, 6, '0', 2.5, true]) expect(invalidMessage(() => parseMessage(spec, { status: bad })), String(bad)).toContain("'status'");
   });
 
   it('json fields pass any value through', () => {
@@ -123,9 +112,9 @@ describe('parseMessage: presence, repetition, nesting', () => {
   it('a missing, null or empty-string required field is missing; 0 and false are not', () => {
     const expected = `Missing value for required parameter 'x'. ${DOCS}`;
     const spec = message({ x: f.string().required() });
-    expect(errorOf(() => parseMessage(spec, {}))).toBe(expected);
-    expect(errorOf(() => parseMessage(spec, { x: null }))).toBe(expected);
-    expect(errorOf(() => parseMessage(spec, { x: '' }))).toBe(expected);
+    expect(invalidMessage(() => parseMessage(spec, {}))).toBe(expected);
+    expect(invalidMessage(() => parseMessage(spec, { x: null }))).toBe(expected);
+    expect(invalidMessage(() => parseMessage(spec, { x: '' }))).toBe(expected);
     expect(parseMessage(message({ x: f.int64().required() }), { x: 0 }).x).toBe(0);
     expect(parseMessage(message({ x: f.bool().required() }), { x: false }).x).toBe(false);
   });
@@ -139,14 +128,14 @@ describe('parseMessage: presence, repetition, nesting', () => {
   });
 
   it('nested errors use JSON paths like metrics[0].timestamp', () => {
-    expect(errorOf(() => parseMessage(LogBatch, { run_id: 'r', metrics: [{ key: 'm', value: 1 }] }))).toBe(
+    expect(invalidMessage(() => parseMessage(LogBatch, { run_id: 'r', metrics: [{ key: 'm', value: 1 }] }))).toBe(
       `Missing value for required parameter 'metrics[0].timestamp'. ${DOCS}`,
     );
-    expect(errorOf(() => parseMessage(LogBatch, { run_id: 'r', metrics: [{ key: 'm', value: 1, timestamp: 1 }, { key: 'n', value: 'x', timestamp: 1 }] }))).toBe(
+    expect(invalidMessage(() => parseMessage(LogBatch, { run_id: 'r', metrics: [{ key: 'm', value: 1, timestamp: 1 }, { key: 'n', value: 'x', timestamp: 1 }] }))).toBe(
       `Invalid value "x" for parameter 'metrics[1].value' supplied: Hint: Value was of type 'str'. ${DOCS}`,
     );
-    expect(errorOf(() => parseMessage(LogBatch, { run_id: 'r', tags: [{ key: 'a' }, null] }))).toBe(`Missing value for required parameter 'tags[1]'. ${DOCS}`);
-    expect(errorOf(() => parseMessage(LogBatch, { run_id: 'r', tags: ['a'] }))).toContain("parameter 'tags[0]' supplied: Hint: Value was of type 'str'");
+    expect(invalidMessage(() => parseMessage(LogBatch, { run_id: 'r', tags: [{ key: 'a' }, null] }))).toBe(`Missing value for required parameter 'tags[1]'. ${DOCS}`);
+    expect(invalidMessage(() => parseMessage(LogBatch, { run_id: 'r', tags: ['a'] }))).toContain("parameter 'tags[0]' supplied: Hint: Value was of type 'str'");
     const parsed = parseMessage(LogBatch, { run_id: 'r', metrics: [{ key: 'm', value: 'NaN', timestamp: '5' }] });
     expect(parsed.metrics?.[0].value).toBeNaN();
     expect(parsed.metrics?.[0]).toMatchObject({ key: 'm', timestamp: 5 });
@@ -154,21 +143,21 @@ describe('parseMessage: presence, repetition, nesting', () => {
   });
 
   it('a repeated field that is not an array is rejected with its value and type', () => {
-    expect(errorOf(() => parseMessage(LogBatch, { run_id: 'r', metrics: 'foo' }))).toBe(
+    expect(invalidMessage(() => parseMessage(LogBatch, { run_id: 'r', metrics: 'foo' }))).toBe(
       `Invalid value "foo" for parameter 'metrics' supplied: Hint: Value was of type 'str'. ${DOCS}`,
     );
-    expect(errorOf(() => parseMessage(LogBatch, { run_id: 'r', tags: { key: 'a' } }))).toContain("Hint: Value was of type 'dict'");
-    expect(errorOf(() => parseMessage(message({ m: f.message(Metric) }), { m: [1] }))).toContain("Hint: Value was of type 'list'");
+    expect(invalidMessage(() => parseMessage(LogBatch, { run_id: 'r', tags: { key: 'a' } }))).toContain("Hint: Value was of type 'dict'");
+    expect(invalidMessage(() => parseMessage(message({ m: f.message(Metric) }), { m: [1] }))).toContain("Hint: Value was of type 'list'");
   });
 
   it('a required repeated field needs at least one element; an optional one keeps []', () => {
     const spec = message({ run_ids: f.repeated(f.string()).required(), stages: f.repeated(f.string()) });
-    expect(errorOf(() => parseMessage(spec, { run_ids: [] }))).toBe(`Missing value for required parameter 'run_ids'. ${DOCS}`);
+    expect(invalidMessage(() => parseMessage(spec, { run_ids: [] }))).toBe(`Missing value for required parameter 'run_ids'. ${DOCS}`);
     expect(parseMessage(spec, { run_ids: ['a'], stages: [] })).toEqual({ run_ids: ['a'], stages: [] });
   });
 
   it('clips very long values in messages', () => {
-    const msg = errorOf(() => one(f.int64(), 'x'.repeat(500)));
+    const msg = invalidMessage(() => one(f.int64(), 'x'.repeat(500)));
     expect(msg).toContain(`Invalid value "${'x'.repeat(99)}... for parameter 'x'`);
   });
 });
@@ -213,7 +202,7 @@ describe('requestArgs', () => {
 
   it('rejects bodies that are not JSON objects', () => {
     for (const [method, body] of [['POST', [1, 2]], ['POST', 'text'], ['POST', 42], ['DELETE', [{}]], ['PATCH', true], ['GET', ['x']]] as const) {
-      expect(errorOf(() => requestArgs(spec, { method, query: {}, body })), `${method} ${JSON.stringify(body)}`).toContain('expected a JSON object');
+      expect(invalidMessage(() => requestArgs(spec, { method, query: {}, body })), `${method} ${JSON.stringify(body)}`).toContain('expected a JSON object');
     }
   });
 });

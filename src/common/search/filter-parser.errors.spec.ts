@@ -8,20 +8,8 @@ import {
   RUNS_GRAMMAR,
   type SearchGrammar,
 } from './grammars';
+import { invalidMessage } from '../../../test/support/mlflow-errors';
 
-/** Runs `fn`, asserts it threw a 400 MlflowError, and returns the message. */
-function invalidMessage(fn: () => unknown): string {
-  let caught: unknown;
-  try {
-    fn();
-  } catch (e) {
-    caught = e;
-  }
-  expect(caught).toBeInstanceOf(MlflowError);
-  expect((caught as MlflowError).code).toBe(ErrorCode.INVALID_PARAMETER_VALUE);
-  expect((caught as MlflowError).status).toBe(400);
-  return (caught as MlflowError).message;
-}
 
 const runsError = (filter: string) => invalidMessage(() => parseFilter(filter, RUNS_GRAMMAR));
 

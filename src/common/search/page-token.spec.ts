@@ -1,18 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { ErrorCode, MlflowError } from '../mlflow-error';
 import { decodePageToken, encodePageToken } from './page-token';
+import { invalidMessage } from '../../../test/support/mlflow-errors';
 
-function invalidMessage(fn: () => unknown): string {
-  let caught: unknown;
-  try {
-    fn();
-  } catch (e) {
-    caught = e;
-  }
-  expect(caught).toBeInstanceOf(MlflowError);
-  expect((caught as MlflowError).code).toBe(ErrorCode.INVALID_PARAMETER_VALUE);
-  return (caught as MlflowError).message;
-}
 
 const b64 = (text: string) => Buffer.from(text, 'utf8').toString('base64');
 
