@@ -65,6 +65,7 @@ export class GridSearchService {
     const data = await asBadRequest(() => this.data.load(dataset));
     const shapes = new Map(list.map((c) => [createHash('md5').update(JSON.stringify([c.params.seq_length, c.params.horizon, c.params.train_fraction, c.params.val_fraction, c.params.train_end, c.params.val_end])).digest('hex'), c.params]));
     for (const params of shapes.values()) checkTrainable(data, params, cleaning);
+    await this.queue.assertAvailable(); // 503 before anything is created
 
     const experimentId = await this.submission.experimentId(req.experiment_name);
     const parentName = req.run_name ?? `grid-${dataset.ticker}-${list.length}`;

@@ -32,6 +32,7 @@ export class TrainingRunsService {
     const dataset = datasetSpec(req.dataset);
     const data = await asBadRequest(() => this.data.load(dataset));
     checkTrainable(data, params, cleaning);
+    await this.queue.assertAvailable(); // 503 before anything is created
     const experimentId = await this.submission.experimentId(req.experiment_name);
     const jobId = `run-${randomUUID().replace(/-/g, '').slice(0, 16)}`;
     const runId = await this.submission.scheduledRun(experimentId, req.run_name, [{ key: 'tsflow.job_id', value: jobId }]);

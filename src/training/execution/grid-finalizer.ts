@@ -35,7 +35,8 @@ export class GridFinalizer {
     private readonly transfer: ArtifactTransfer,
   ) {}
 
-  async candidateFinished(gridId: string): Promise<void> {
+  /** `candidateId`: the candidate that just became final (it owns the finalisation if it is the last). */
+  async candidateFinished(gridId: string, candidateId: string): Promise<void> {
     const grid = await this.jobs.get(gridId);
     if (!grid || grid.state === 'completed' || grid.state === 'failed') return;
     const children = await this.jobs.children(gridId);
@@ -56,12 +57,16 @@ export class GridFinalizer {
     };
     const state = best ? 'completed' : 'failed';
     const error = best ? null : 'no candidate completed with a finite selection metric';
-    if (!(await this.jobs.transition(gridId, ['queued', 'running'], state, { progress: 1, result: { ...result }, error }))) return;
+    // Claim first, decide, then become final with the decision: a grid never looks completed
+    // (REST, SSE) before its promotion decision is recorded, and only one process promotes.
+    if (!(await this.jobs.claim(gridId, ['queued', 'running'], candidateId))) return;
     if (best && spec.promote) {
       result.promotion = await this.promote(spec, best.job, best.value as number).catch((err) => this.promotionError(spec, err));
-      await this.jobs.update(gridId, { result: { ...result } });
     }
     await this.recordOnParent(grid, result, state);
+    if (!(await this.jobs.transition(gridId, ['queued', 'running'], state, { progress: 1, result: { ...result }, error }))) {
+      this.logger.warn(`grid ${gridId} changed state while it was being finalised (cancelled?)`);
+    }
   }
 
   private promotionError(spec: GridSpec, err: unknown): PromotionDecision {

@@ -46,7 +46,11 @@ export class TrainingExecutor {
   async execute(queued: QueuedJob, attempt: Attempt): Promise<Record<string, unknown>> {
     const job = await this.jobs.get(queued.jobId);
     if (!job) throw new UnrecoverableError(`unknown training job ${queued.jobId}`);
-    if (job.state === 'completed' || job.state === 'cancelled') return { skipped: job.state };
+    if (job.state === 'completed' || job.state === 'cancelled') {
+      // A retry of a job whose worker died after finishing it: finish what it may have left undone.
+      if (job.parentId) await this.grids.candidateFinished(job.parentId, job.jobId);
+      return { skipped: job.state };
+    }
     const spec = job.spec as unknown as TrainingSpec;
     const runId = await this.createRun(job, spec, attempt.number);
     if (!(await this.jobs.transition(job.jobId, ['queued', 'running', 'failed'], 'running', { runId, attempts: attempt.number, progress: 0, error: null }))) {
@@ -74,7 +78,7 @@ export class TrainingExecutor {
     if (!job) return;
     await this.abandonPreviousRun(job);
     if (await this.jobs.transition(jobId, ['queued', 'running'], 'failed', { error: message })) {
-      if (job.parentId) await this.grids.candidateFinished(job.parentId);
+      if (job.parentId) await this.grids.candidateFinished(job.parentId, job.jobId);
     }
   }
 
@@ -126,7 +130,7 @@ export class TrainingExecutor {
     try {
       if (result.cancelled) {
         await this.runs.update(runId, { status: 'KILLED', endTime: Date.now() });
-        if (job.parentId) await this.grids.candidateFinished(job.parentId);
+        if (job.parentId) await this.grids.candidateFinished(job.parentId, job.jobId);
         return { cancelled: true, run_id: runId };
       }
       await this.runLogger.finish(runId, result);
@@ -136,7 +140,7 @@ export class TrainingExecutor {
     }
     const outcome = { run_id: runId, metrics: result.metrics, backend: result.backend, best_epoch: result.bestEpoch };
     await this.jobs.transition(job.jobId, ['running'], 'completed', { progress: 1, result: outcome });
-    if (job.parentId) await this.grids.candidateFinished(job.parentId);
+    if (job.parentId) await this.grids.candidateFinished(job.parentId, job.jobId);
     return outcome;
   }
 }

@@ -6,6 +6,7 @@ import { JobQueue } from './job-queue';
 import type { QueuedJob } from './job.types';
 
 export const TRAINING_QUEUE = 'training';
+const CONNECT_TIMEOUT_MS = 2000;
 
 export interface BullmqSettings {
   redisUrl: string;
@@ -18,7 +19,7 @@ export function producerConnection(redisUrl: string): IORedis {
   return new IORedis(redisUrl, {
     maxRetriesPerRequest: 1,
     enableOfflineQueue: false,
-    connectTimeout: 2000,
+    connectTimeout: CONNECT_TIMEOUT_MS,
     retryStrategy: (times) => Math.min(times * 200, 2000),
   });
 }
@@ -44,8 +45,32 @@ export class BullmqJobQueue extends JobQueue {
     );
   }
 
+  /**
+   * Fails fast while Redis is down, but waits for a connection that is still being set up
+   * (right after boot, or the first try after Redis came back) instead of answering 503.
+   */
+  private async whenReady(): Promise<void> {
+    const c = this.connection;
+    if (c.status === 'connecting' || c.status === 'connect' || c.status === 'wait') {
+      await new Promise<void>((resolve) => {
+        const done = () => {
+          clearTimeout(timer);
+          for (const event of ['ready', 'close', 'end'] as const) c.off(event, done);
+          resolve();
+        };
+        const timer = setTimeout(done, CONNECT_TIMEOUT_MS);
+        for (const event of ['ready', 'close', 'end'] as const) c.once(event, done);
+      });
+    }
+    if (c.status !== 'ready') throw this.unavailable(new Error(`connection is ${c.status}`));
+  }
+
+  assertAvailable(): Promise<void> {
+    return this.whenReady();
+  }
+
   async add(jobs: QueuedJob[]): Promise<void> {
-    if (this.connection.status !== 'ready') throw this.unavailable(new Error(`connection is ${this.connection.status}`));
+    await this.whenReady();
     try {
       await this.queue.addBulk(
         jobs.map((j) => ({

@@ -35,6 +35,9 @@ export class EmbeddedJobQueue extends JobQueue {
     super();
   }
 
+  /** In-process: always available. */
+  async assertAvailable(): Promise<void> {}
+
   async add(jobs: QueuedJob[]): Promise<void> {
     for (const job of jobs) {
       if (this.running.has(job.jobId) || this.pending.some((p) => p.job.jobId === job.jobId)) continue;

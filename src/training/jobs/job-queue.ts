@@ -9,6 +9,11 @@ export type QueueDriver = 'bullmq' | 'embedded';
  */
 export abstract class JobQueue {
   abstract readonly driver: QueueDriver;
+  /**
+   * TEMPORARILY_UNAVAILABLE when jobs cannot be queued now: submissions check this before they
+   * create runs or job records, so a 503 leaves nothing behind.
+   */
+  abstract assertAvailable(): Promise<void>;
   /** Enqueue with deterministic ids; TEMPORARILY_UNAVAILABLE when the backend is unreachable. */
   abstract add(jobs: QueuedJob[]): Promise<void>;
   /** Drop jobs that have not started; running ones stop at their next epoch (they poll the DB). */

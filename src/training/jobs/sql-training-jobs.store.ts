@@ -99,6 +99,16 @@ export class SqlTrainingJobsStore extends TrainingJobsStore {
     return rows.length > 0;
   }
 
+  async claim(jobId: string, from: readonly JobState[], owner: string): Promise<boolean> {
+    const d = this.db.dialect;
+    const marker = JSON.stringify({ finalizing_by: owner });
+    const rows = await this.db.query(
+      `UPDATE training_jobs SET result = ?, updated_at = ? WHERE job_id = ? AND ${inList(d, 'state')} AND (result IS NULL OR result = ?) RETURNING job_id`,
+      [marker, Date.now(), jobId, listParam(d, from), marker],
+    );
+    return rows.length > 0;
+  }
+
   async update(jobId: string, patch: JobPatch): Promise<void> {
     const set = assignments(patch);
     await this.db.query(`UPDATE training_jobs SET ${set.sql.join(', ')} WHERE job_id = ?`, [...set.params, jobId]);

@@ -18,6 +18,14 @@ export abstract class TrainingJobsStore {
    * process wins a race (e.g. finishing a grid).
    */
   abstract transition(jobId: string, from: readonly JobState[], to: JobState, patch?: JobPatch): Promise<boolean>;
+  /**
+   * Claims the right to finalise a job for `owner` (e.g. the candidate whose end closes a grid):
+   * succeeds when the job is in one of `from` and its result is empty or already claimed by the
+   * same owner (a retry of a job whose worker died while finalising). The claim sits in
+   * `result` until the final transition replaces it, so the job never looks final without its
+   * outcome, and only one process does the work.
+   */
+  abstract claim(jobId: string, from: readonly JobState[], owner: string): Promise<boolean>;
   /** Updates fields without touching the state. */
   abstract update(jobId: string, patch: JobPatch): Promise<void>;
 }
