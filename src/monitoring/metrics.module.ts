@@ -1,14 +1,14 @@
 import { Module } from '@nestjs/common';
+import { TrainingCoreModule } from '../training/training-core.module';
 import { TrainingModule } from '../training/training.module';
-import { JobStatsStore } from './job-stats.store';
 import { MetricsController } from './metrics.controller';
 import { MetricsService } from './metrics.service';
 
 /** GET /metrics and the MetricsService other modules record into (serving, HTTP). */
 @Module({
-  imports: [TrainingModule],
+  imports: [TrainingModule, TrainingCoreModule],
   controllers: [MetricsController],
-  providers: [JobStatsStore, MetricsService],
+  providers: [MetricsService],
   exports: [MetricsService],
 })
 export class MetricsModule {}

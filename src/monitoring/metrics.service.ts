@@ -4,7 +4,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { JobQueue } from '../training/jobs/job-queue';
 import { JOB_STATES } from '../training/jobs/job.types';
-import { JobStatsStore } from './job-stats.store';
+import { TrainingJobsStore } from '../training/jobs/training-jobs.store';
 
 const JOB_KINDS = ['run', 'grid', 'candidate'] as const;
 /** A scrape must not hang on an unreachable Redis: queue depth is skipped after this long. */
@@ -64,7 +64,7 @@ export class MetricsService implements OnModuleInit {
 
   constructor(
     @Optional() private readonly adapterHost?: HttpAdapterHost,
-    @Optional() private readonly jobStats?: JobStatsStore,
+    @Optional() private readonly jobStats?: TrainingJobsStore,
     @Optional() private readonly queue?: JobQueue,
   ) {
     collectDefaultMetrics({ register: this.registry });

@@ -1,4 +1,5 @@
-import { MlflowError } from '../common/mlflow-error';
+import { ErrorCode, MlflowError } from '../common/mlflow-error';
+import { DataSourceError } from './data/yahoo.source';
 import { CleaningStrategy, prepareDataset, cleanBars, TrainingInputError, TrainingParams, validateParams } from './core';
 import type { DatasetSpec, LoadedDataset } from './data/price-data.service';
 
@@ -7,6 +8,8 @@ export async function asBadRequest<T>(work: () => Promise<T> | T): Promise<T> {
   try {
     return await work();
   } catch (err) {
+    // A network failure at the data source is not the caller's fault: 503, so clients retry.
+    if (err instanceof DataSourceError && err.transient) throw new MlflowError(ErrorCode.TEMPORARILY_UNAVAILABLE, err.message);
     if (err instanceof TrainingInputError) throw MlflowError.invalid(err.message);
     throw err;
   }

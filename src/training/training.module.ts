@@ -1,4 +1,4 @@
-import { Inject, Logger, Module, OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Logger, Module, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { ExperimentsModule } from '../experiments/experiments.module';
@@ -11,6 +11,7 @@ import { BullmqJobQueue } from './jobs/bullmq.queue';
 import { EmbeddedJobQueue } from './jobs/embedded.queue';
 import { JobQueue } from './jobs/job-queue';
 import { envWithConfig } from './jobs/processor/worker-context';
+import { TrainingJobsStore } from './jobs/training-jobs.store';
 import { TrainingCoreModule } from './training-core.module';
 import { TrainingRunsService } from './training-runs.service';
 
@@ -42,8 +43,31 @@ function jobQueue(config: AppConfig, executor: TrainingExecutor): JobQueue {
   ],
   exports: [JobQueue],
 })
-export class TrainingModule implements OnApplicationShutdown {
-  constructor(@Inject(JobQueue) private readonly queue: JobQueue) {}
+export class TrainingModule implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(TrainingModule.name);
+
+  constructor(
+    @Inject(JobQueue) private readonly queue: JobQueue,
+    private readonly jobs: TrainingJobsStore,
+  ) {}
+
+  /**
+   * Puts back into the queue what the database says is pending: jobs of an embedded driver
+   * that died with its process, or BullMQ jobs lost with a Redis that kept nothing on disk.
+   * Ids are deterministic, so BullMQ ignores jobs it still has. An embedded job counts as lost
+   * once it has made no progress for two minutes (another process may still be running it).
+   */
+  async onApplicationBootstrap(): Promise<void> {
+    const stale = Date.now() - 120_000;
+    const lost = (await this.jobs.pending()).filter((j) => this.queue.driver === 'bullmq' || j.state === 'queued' || j.updatedAt < stale);
+    if (lost.length === 0) return;
+    try {
+      await this.queue.add(lost.map((j) => ({ jobId: j.jobId, kind: j.kind as 'run' | 'candidate' })));
+      this.logger.log(`re-queued ${lost.length} pending training job(s) from the database`);
+    } catch (err) {
+      this.logger.warn(`could not re-queue pending training jobs: ${(err as Error).message}`);
+    }
+  }
 
   async onApplicationShutdown(): Promise<void> {
     await this.queue.close();

@@ -109,6 +109,18 @@ export class SqlTrainingJobsStore extends TrainingJobsStore {
     return rows.length > 0;
   }
 
+  async countByKindAndState(): Promise<{ kind: JobKind; state: JobState; count: number }[]> {
+    const rows = await this.db.query<{ kind: JobKind; state: JobState; n: number }>('SELECT kind, state, COUNT(*) AS n FROM training_jobs GROUP BY kind, state');
+    return rows.map((r) => ({ kind: r.kind, state: r.state, count: Number(r.n) }));
+  }
+
+  async pending(): Promise<JobRecord[]> {
+    const rows = await this.db.query<JobRow>(
+      `SELECT ${COLUMNS} FROM training_jobs WHERE kind IN ('run', 'candidate') AND state IN ('queued', 'running') ORDER BY created_at, job_id`,
+    );
+    return rows.map(fromRow);
+  }
+
   async update(jobId: string, patch: JobPatch): Promise<void> {
     const set = assignments(patch);
     await this.db.query(`UPDATE training_jobs SET ${set.sql.join(', ')} WHERE job_id = ?`, [...set.params, jobId]);

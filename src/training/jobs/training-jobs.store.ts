@@ -26,6 +26,10 @@ export abstract class TrainingJobsStore {
    * outcome, and only one process does the work.
    */
   abstract claim(jobId: string, from: readonly JobState[], owner: string): Promise<boolean>;
+  /** Jobs per kind and state (metrics). */
+  abstract countByKindAndState(): Promise<{ kind: JobKind; state: JobState; count: number }[]>;
+  /** Trainable jobs (runs, candidates) not final yet, oldest first: what a queue must hold. */
+  abstract pending(): Promise<JobRecord[]>;
   /** Updates fields without touching the state. */
   abstract update(jobId: string, patch: JobPatch): Promise<void>;
 }
