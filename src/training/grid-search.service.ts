@@ -116,15 +116,8 @@ export class GridSearchService {
     const { grid, candidates: children } = await this.get(gridId);
     if (FINAL_STATES.includes(grid.state)) return;
     await this.jobs.transition(gridId, ['queued', 'running'], 'cancelled', { error: 'cancelled by user' });
-    const queued = children.filter((c) => c.state === 'queued');
-    await this.queue.remove(queued.map((c) => c.jobId));
-    for (const c of children) {
-      if (FINAL_STATES.includes(c.state)) continue;
-      await this.jobs.transition(c.jobId, ['queued', 'running'], 'cancelled', { error: 'grid cancelled' });
-      if (c.state === 'queued' && c.runId) await this.runs.update(c.runId, { status: 'KILLED', endTime: Date.now() }).catch(() => undefined);
-    }
-    if (!children.some((c) => c.state === 'running') && grid.runId) {
-      await this.runs.update(grid.runId, { status: 'KILLED', endTime: Date.now() }).catch(() => undefined);
-    }
+    await this.submission.cancel(children, 'grid cancelled');
+    // With a candidate still running, the finalizer KILLs the parent when that candidate stops.
+    if (!children.some((c) => c.state === 'running') && grid.runId) await this.submission.killRun(grid.runId);
   }
 }

@@ -4,7 +4,7 @@ import { ExperimentsService } from '../experiments/experiments.service';
 import { RunsService } from '../experiments/runs.service';
 import type { KeyValue } from '../experiments/tracking.types';
 import { JobQueue } from './jobs/job-queue';
-import type { NewJob, QueuedJob } from './jobs/job.types';
+import { FINAL_STATES, JobRecord, NewJob, QueuedJob } from './jobs/job.types';
 import { TrainingJobsStore } from './jobs/training-jobs.store';
 
 /** What single runs and grid searches share when they are submitted. */
@@ -40,6 +40,23 @@ export class JobSubmission {
     const run = await this.runs.create({ experimentId, userId: 'tsflow', runName, tags: [{ key: 'mlflow.user', value: 'tsflow' }, { key: 'mlflow.source.name', value: 'tsflow-training' }, { key: 'mlflow.source.type', value: 'JOB' }, ...tags] });
     await this.runs.update(run.info.runId, { status: 'SCHEDULED' });
     return run.info.runId;
+  }
+
+  /**
+   * Cancels trainable jobs that are not final: queued ones leave the queue and their runs are
+   * KILLED now; running ones stop at their next epoch (the executor sees the state and KILLs).
+   */
+  async cancel(jobs: JobRecord[], reason: string): Promise<void> {
+    const live = jobs.filter((j) => !FINAL_STATES.includes(j.state));
+    await this.queue.remove(live.filter((j) => j.state === 'queued').map((j) => j.jobId));
+    for (const j of live) {
+      await this.jobs.transition(j.jobId, ['queued', 'running'], 'cancelled', { error: reason });
+      if (j.state === 'queued' && j.runId) await this.killRun(j.runId);
+    }
+  }
+
+  killRun(runId: string): Promise<unknown> {
+    return this.runs.update(runId, { status: 'KILLED', endTime: Date.now() }).catch(() => undefined);
   }
 
   /** Records the jobs, then queues the trainable ones; if the queue is down, nothing stays pending. */

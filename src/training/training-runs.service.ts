@@ -2,12 +2,11 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { MlflowError } from '../common/mlflow-error';
 import { Infer } from '../common/proto/fields';
-import { RunsService } from '../experiments/runs.service';
 import { PriceDataService } from './data/price-data.service';
 import { TrainingRunReq } from './dtos/training.dto';
 import { JobSubmission } from './job-submission.service';
 import { JobQueue } from './jobs/job-queue';
-import { FINAL_STATES, JobRecord } from './jobs/job.types';
+import { JobRecord } from './jobs/job.types';
 import { TrainingJobsStore } from './jobs/training-jobs.store';
 import { asBadRequest, checkedParams, checkTrainable, datasetSpec, paramsObject } from './training-request';
 import type { TrainingSpec } from './training.types';
@@ -23,7 +22,6 @@ export class TrainingRunsService {
     private readonly data: PriceDataService,
     private readonly jobs: TrainingJobsStore,
     private readonly queue: JobQueue,
-    private readonly runs: RunsService,
   ) {}
 
   async submit(req: TrainingRunRequest): Promise<{ job_id: string; run_id: string }> {
@@ -49,12 +47,7 @@ export class TrainingRunsService {
 
   /** Queued: dropped at once. Running: stops at the next epoch boundary, its run marked KILLED. */
   async cancel(jobId: string): Promise<JobRecord> {
-    const job = await this.get(jobId);
-    if (FINAL_STATES.includes(job.state)) return job;
-    const wasQueued = job.state === 'queued';
-    await this.jobs.transition(jobId, ['queued', 'running'], 'cancelled', { error: 'cancelled by user' });
-    await this.queue.remove([jobId]);
-    if (wasQueued && job.runId) await this.runs.update(job.runId, { status: 'KILLED', endTime: Date.now() }).catch(() => undefined);
+    await this.submission.cancel([await this.get(jobId)], 'cancelled by user');
     return this.get(jobId);
   }
 }
