@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { MlflowError } from '../../common/mlflow-error';
 import { encodePageToken, PageToken } from '../../common/search';
 import { Db, SqlRunner } from '../../database/db';
+import { StatsRefresher } from '../../database/stats-refresher';
 import { inList, insertRows, listParam } from '../../database/sql-dialect';
 import {
   BulkIntervalQuery,
@@ -41,8 +42,11 @@ function page<T>(rows: T[], max: number, offset: number, snapshot: number): Page
 /** The one SQL implementation of TrackingStore, for sqlite and Postgres alike. */
 @Injectable()
 export class SqlTrackingStore extends TrackingStore {
+  private readonly stats: StatsRefresher;
+
   constructor(private readonly db: Db) {
     super();
+    this.stats = new StatsRefresher(db, ['runs', 'latest_metrics', 'params', 'tags']);
   }
 
   async ping(): Promise<void> {
@@ -169,6 +173,7 @@ export class SqlTrackingStore extends TrackingStore {
       );
       await writeBatch(tx, input.runId, { metrics: [], params: [], tags: input.tags });
     });
+    this.stats.note(1 + input.tags.length);
     return (await this.getRun(input.runId)) as Run;
   }
 
@@ -205,6 +210,7 @@ export class SqlTrackingStore extends TrackingStore {
 
   async logBatch(runId: string, batch: LogBatch): Promise<void> {
     await this.db.transaction((tx) => writeBatch(tx, runId, batch));
+    this.stats.note(batch.metrics.length + batch.params.length + batch.tags.length);
   }
 
   async updateTag(runId: string, key: string, update: (current: string | undefined) => string): Promise<void> {
