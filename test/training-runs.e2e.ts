@@ -140,6 +140,30 @@ describe('training runs over REST (embedded driver)', () => {
     }
   });
 
+  it('trains on a CSV uploaded over REST, and names the broken cell of a bad upload', async () => {
+    const csv = fs.readFileSync(path.join(__dirname, '..', 'data', 'MSFT.csv'), 'utf8').split('\n');
+    const body = [csv[0], ...csv.slice(-400)].join('\n');
+    const put = await http(server.url, 'PUT', '/api/v1/training/datasets/msft-upload', body, { 'content-type': 'text/csv' });
+    expect(put.status).toBe(200);
+    expect(put.body).toMatchObject({ name: 'msft-upload', rows: 400, last_date: '2024-07-26' });
+    const list = await http(server.url, 'GET', '/api/v1/training/datasets');
+    expect(list.body.datasets.map((d: any) => d.name)).toContain('msft-upload');
+
+    const sub = await http(server.url, 'POST', '/api/v1/training/runs', { dataset: { ticker: 'msft-upload', source: 'csv' }, params: { ...TINY, epochs: 1 } });
+    expect(sub.status).toBe(202);
+    const job = await waitForJob(server.url, sub.body.job_id);
+    expect(job.state).toBe('completed');
+    const run = (await mlflow(server.url, 'GET', `/runs/get?run_id=${job.run_id}`)).body.run;
+    expect(run.inputs.dataset_inputs[0].dataset.source).toContain('tsflow-upload://msft-upload');
+
+    const bad = fs.readFileSync(path.join(FIXTURES, 'csv', 'bad-cell.csv'), 'utf8');
+    const rejected = await http(server.url, 'PUT', '/api/v1/training/datasets/broken', bad, { 'content-type': 'text/csv' });
+    expect(rejected.status).toBe(400);
+    expect(rejected.body.message).toMatch(/line 3.*close/i);
+    const badName = await http(server.url, 'PUT', '/api/v1/training/datasets/..%2Fx', bad, { 'content-type': 'text/csv' });
+    expect(badName.status).toBe(400);
+  });
+
   it('answers 404 for an unknown job', async () => {
     const res = await http(server.url, 'GET', '/api/v1/training/runs/run-nope');
     expect(res.status).toBe(404);

@@ -33,6 +33,6 @@ import { TrainingJobsStore } from './jobs/training-jobs.store';
     GridFinalizer,
     TrainingExecutor,
   ],
-  exports: [PriceDataService, TrainingJobsStore, ArtifactTransfer, GridFinalizer, TrainingExecutor],
+  exports: [PriceDataService, PriceCacheStore, TrainingJobsStore, ArtifactTransfer, GridFinalizer, TrainingExecutor],
 })
 export class TrainingCoreModule {}

@@ -2,6 +2,7 @@ import { Inject, Logger, Module, OnApplicationBootstrap, OnApplicationShutdown }
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { ExperimentsModule } from '../experiments/experiments.module';
+import { DatasetsController } from './controllers/datasets.controller';
 import { GridSearchesController } from './controllers/grid-searches.controller';
 import { TrainingRunsController } from './controllers/training-runs.controller';
 import { TrainingExecutor } from './execution/training.executor';
@@ -14,6 +15,7 @@ import { envWithConfig } from './jobs/processor/worker-context';
 import { TrainingJobsStore } from './jobs/training-jobs.store';
 import { TrainingCoreModule } from './training-core.module';
 import { TrainingRunsService } from './training-runs.service';
+import { UploadedDatasetsService } from './data/uploaded-datasets.service';
 
 /** BullMQ when REDIS_URL is set (workers elsewhere), else the embedded driver (child processes of the API). */
 function jobQueue(config: AppConfig, executor: TrainingExecutor): JobQueue {
@@ -34,10 +36,11 @@ function jobQueue(config: AppConfig, executor: TrainingExecutor): JobQueue {
 /** Training REST API: single runs and grid searches, queued to workers. */
 @Module({
   imports: [ExperimentsModule, TrainingCoreModule],
-  controllers: [TrainingRunsController, GridSearchesController],
+  controllers: [TrainingRunsController, GridSearchesController, DatasetsController],
   providers: [
     { provide: JobQueue, useFactory: jobQueue, inject: [APP_CONFIG, TrainingExecutor] },
     JobSubmission,
+    UploadedDatasetsService,
     TrainingRunsService,
     GridSearchService,
   ],

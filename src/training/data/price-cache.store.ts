@@ -50,6 +50,25 @@ export class PriceCacheStore {
     }));
   }
 
+  /** Replaces a whole series (an uploaded dataset) in one transaction. */
+  async replace(ticker: string, source: string, bars: DailyBar[], from: string, to: string): Promise<void> {
+    await this.db.transaction(async (tx) => {
+      await tx.query('DELETE FROM price_bars WHERE ticker = ? AND source = ?', [ticker, source]);
+      await tx.query('DELETE FROM price_series WHERE ticker = ? AND source = ?', [ticker, source]);
+    });
+    await this.save(ticker, source, bars, from, to);
+  }
+
+  /** Every series of a source with its coverage and size. */
+  async series(source: string): Promise<(SeriesCoverage & { ticker: string; rows: number })[]> {
+    const rows = await this.db.query<{ ticker: string; first_date: string; last_date: string; fetched_at: number; n: number }>(
+      `SELECT s.ticker, s.first_date, s.last_date, s.fetched_at, (SELECT COUNT(*) FROM price_bars b WHERE b.ticker = s.ticker AND b.source = s.source) AS n
+       FROM price_series s WHERE s.source = ? ORDER BY s.ticker`,
+      [source],
+    );
+    return rows.map((r) => ({ ticker: r.ticker, firstDate: r.first_date, lastDate: r.last_date, fetchedAt: Number(r.fetched_at), rows: Number(r.n) }));
+  }
+
   /** Upserts bars and widens the series' coverage to include [from, to]. */
   async save(ticker: string, source: string, bars: DailyBar[], from: string, to: string): Promise<void> {
     await this.db.transaction(async (tx) => {

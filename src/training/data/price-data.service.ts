@@ -6,6 +6,7 @@ import { AppConfig } from '../../config/app-config';
 import { APP_CONFIG } from '../../config/config.module';
 import { DailyBar, isIsoDate, parseYahooCsv, TrainingInputError } from '../core';
 import { PriceCacheStore } from './price-cache.store';
+import { UPLOAD_SOURCE } from './uploaded-datasets.service';
 import { DataSourceError, YahooPriceSource } from './yahoo.source';
 import { replayFetch } from './yahoo-replay';
 
@@ -57,10 +58,16 @@ export class PriceDataService {
     const source = spec.source ?? 'sample';
     if (!TICKER.test(spec.ticker ?? '')) throw new TrainingInputError(`Invalid ticker '${String(spec.ticker).slice(0, 40)}': use letters, digits and ^ . = _ - (at most 32).`);
     const { start, end } = this.range(spec, source);
-    const bars = source === 'yahoo' ? await this.fromYahoo(spec.ticker, start, end) : this.fromFile(spec, source, start, end);
+    const uploaded = source === 'csv' && !spec.path && (await this.cache.coverage(spec.ticker, UPLOAD_SOURCE)) !== undefined;
+    const bars =
+      source === 'yahoo'
+        ? await this.fromYahoo(spec.ticker, start, end)
+        : uploaded
+          ? await this.cache.bars(spec.ticker, UPLOAD_SOURCE, start, end)
+          : this.fromFile(spec, source, start, end);
     if (bars.length === 0) throw new TrainingInputError(`No daily bars for ${spec.ticker} (${source}) between ${start} and ${end}.`);
     const digest = createHash('sha256').update(JSON.stringify(bars)).digest('hex').slice(0, 16);
-    const uri = source === 'yahoo' ? `yahoo://${spec.ticker}` : `file://${this.filePath(spec, source)}`;
+    const uri = source === 'yahoo' ? `yahoo://${spec.ticker}` : uploaded ? `tsflow-upload://${spec.ticker}` : `file://${this.filePath(spec, source)}`;
     return {
       name: `${spec.ticker} daily ${bars[0].date}..${bars[bars.length - 1].date}`,
       sourceType: source,

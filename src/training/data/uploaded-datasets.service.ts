@@ -1,0 +1,49 @@
+import type { Readable } from 'node:stream';
+import { Injectable } from '@nestjs/common';
+import { readText } from '../../common/http/body';
+import { MlflowError } from '../../common/mlflow-error';
+import { cleanBars, DailyBar, parseYahooCsv, TrainingInputError } from '../core';
+import { PriceCacheStore } from './price-cache.store';
+
+/** Where uploaded CSV datasets live in the price cache (the dataset name is the "ticker"). */
+export const UPLOAD_SOURCE = 'csv-upload';
+const NAME = /^[A-Za-z0-9^.=_-]{1,32}$/;
+const MAX_CSV_BYTES = 64 * 1024 * 1024;
+
+export interface UploadedDataset {
+  name: string;
+  rows: number;
+  first_date: string;
+  last_date: string;
+}
+
+/**
+ * CSV price histories uploaded over REST (Yahoo export layout). They are parsed at upload, so
+ * a broken cell is a 400 naming its line and column, and stored in the database, so every API
+ * replica and worker can train on them with `source: csv`.
+ */
+@Injectable()
+export class UploadedDatasetsService {
+  constructor(private readonly cache: PriceCacheStore) {}
+
+  async upload(name: string, body: Readable | undefined): Promise<UploadedDataset> {
+    if (!NAME.test(name)) throw MlflowError.invalid(`Invalid dataset name '${name.slice(0, 40)}': use letters, digits and ^ . = _ - (at most 32).`);
+    const text = body ? await readText(body, MAX_CSV_BYTES) : '';
+    let bars: DailyBar[];
+    try {
+      bars = parseYahooCsv(text, `${name}.csv`);
+    } catch (err) {
+      if (err instanceof TrainingInputError) throw MlflowError.invalid(err.message);
+      throw err;
+    }
+    const dates = cleanBars(bars).bars.map((b) => b.date);
+    if (dates.length === 0) throw MlflowError.invalid(`${name}.csv has no usable rows.`);
+    const [first, last] = [dates[0], dates[dates.length - 1]];
+    await this.cache.replace(name, UPLOAD_SOURCE, bars, first, last);
+    return { name, rows: bars.length, first_date: first, last_date: last };
+  }
+
+  async list(): Promise<UploadedDataset[]> {
+    return (await this.cache.series(UPLOAD_SOURCE)).map((s) => ({ name: s.ticker, rows: s.rows, first_date: s.firstDate, last_date: s.lastDate }));
+  }
+}
