@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import IORedis from 'ioredis';
 import { Client } from 'pg';
+import { stopChild } from './lib/stop-child';
 
 /**
  * `npm run stack`: the docker-compose topology without Docker. Starts the API and
@@ -132,17 +133,6 @@ async function waitHealthy(url: string, child: ChildProcess, timeoutMs = 60_000)
   throw new Error(`the API did not answer ${url}/health within ${timeoutMs / 1000} s`);
 }
 
-function stop(child: ChildProcess, graceMs = 10_000): Promise<void> {
-  return new Promise((resolve) => {
-    if (child.exitCode !== null || child.signalCode !== null) return resolve();
-    const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
-    child.once('exit', () => {
-      clearTimeout(timer);
-      resolve();
-    });
-    child.kill('SIGTERM');
-  });
-}
 
 async function main(): Promise<number> {
   const o = options(process.argv.slice(2), process.env);
@@ -164,7 +154,7 @@ async function main(): Promise<number> {
   const stopAll = async () => {
     stopping = true;
     // Workers first (they finish or give back their jobs), then the API.
-    for (const child of [...children].reverse()) await stop(child);
+    for (const child of [...children].reverse()) await stopChild(child);
   };
   const exited = new Promise<number>((resolve) => {
     const onSignal = () => {

@@ -2,6 +2,7 @@ import { ChildProcess, execFileSync, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as path from 'node:path';
+import { stopChild } from '../../scripts/lib/stop-child';
 
 /**
  * The tsflow server as a child process, as benchmarks need it: a separate process (its own
@@ -117,16 +118,7 @@ async function waitReady(url: string, child: ChildProcess, output: () => string,
 }
 
 function stopper(child: ChildProcess): (graceMs?: number) => Promise<void> {
-  return (graceMs = 10_000) =>
-    new Promise<void>((resolve) => {
-      if (child.exitCode !== null || child.signalCode !== null) return resolve();
-      const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
-      child.once('exit', () => {
-        clearTimeout(timer);
-        resolve();
-      });
-      child.kill('SIGTERM');
-    });
+  return (graceMs = 10_000) => stopChild(child, graceMs);
 }
 
 export async function startServerProcess(opts: ServerProcessOptions = {}): Promise<ServerProcess> {
