@@ -4,8 +4,9 @@ import * as path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ChampionChangedEvent, ChampionEvents } from '../src/registry/champion-events';
 import { http, startServer, TestServer } from './support/server';
+import { TEST_REDIS_URL } from './support/redis';
 
-const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+const REDIS_URL = TEST_REDIS_URL;
 
 async function waitFor(check: () => boolean, what: string, timeoutMs = 5000): Promise<void> {
   const deadline = Date.now() + timeoutMs;

@@ -2,8 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { http, startServer, TestServer } from './support/server';
 import { logModelRun, promote, removeTinyModels, TinyModel, trainTinyModel, waitFor } from './support/serving';
+import { TEST_REDIS_URL } from './support/redis';
 
-const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+const REDIS_URL = TEST_REDIS_URL;
 
 /** `name{labels} value` lines of a Prometheus text exposition → value by series key. */
 function parseMetrics(text: string): Map<string, number> {

@@ -3,8 +3,9 @@ import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { http, startServer, TestServer } from './support/server';
 import { logModelRun, msftBars, promote, removeTinyModels, TinyModel, trainTinyModel, waitFor } from './support/serving';
+import { TEST_REDIS_URL } from './support/redis';
 
-const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+const REDIS_URL = TEST_REDIS_URL;
 /** How soon every answer must come from a newly promoted champion. */
 const RELOAD_WINDOW_MS = 3000;
 

@@ -9,8 +9,9 @@ import { freePort } from '../bench/lib/server-process';
 import { TEST_POSTGRES_URL } from './support/postgres';
 import { http } from './support/server';
 import { waitFor } from './support/serving';
+import { TEST_REDIS_URL } from './support/redis';
 
-const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+const REDIS_URL = TEST_REDIS_URL;
 const ROOT = path.resolve(__dirname, '..');
 const SCRIPT = path.join(ROOT, 'dist', 'scripts', 'stack.js');
 

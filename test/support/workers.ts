@@ -7,7 +7,9 @@ import IORedis from 'ioredis';
 import type { AppConfig } from '../../src/config/app-config';
 
 /** The shared Redis of the test machine; tests only ever touch keys under their own prefix. */
-export const TEST_REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+import { TEST_REDIS_URL } from './redis';
+
+export { TEST_REDIS_URL };
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const ENTRY = path.join(ROOT, 'bin', 'tsflow.js');
