@@ -68,6 +68,9 @@ describe('training runs over REST (embedded driver)', () => {
     const svg = await http(server.url, 'GET', `${base}/plots/test_predictions.svg`);
     expect(svg.text.trimStart()).toMatch(/^<svg/);
     expect(svg.headers.get('content-type')).toContain('image/svg+xml');
+    // Viewable in a browser straight from the download URL, with scripts blocked.
+    expect(svg.headers.get('content-disposition')).toBe('inline; filename=test_predictions.svg');
+    expect(svg.headers.get('content-security-policy')).toContain('sandbox');
     const report = await http(server.url, 'GET', `${base}/data_quality.json`);
     expect(report.body).toMatchObject({ strategy: 'interpolate', input_rows: expect.any(Number) });
   });

@@ -21,13 +21,23 @@ export function rawWildcardPath(req: FastifyRequest): string {
 
 const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 
-/** `attachment; filename=...` safe for any name: plain token, quoted ASCII, or RFC 5987 UTF-8. */
+/** Images (plots) open in the browser straight from their download URL; everything else downloads. */
+const INLINE = /^image\/(svg\+xml|png|jpeg|gif|webp)$/;
+
+/**
+ * Served artifacts are user content from this origin: no script may run in them (an SVG or
+ * HTML file could carry one), whether they open inline or not.
+ */
+export const ARTIFACT_CSP = "default-src 'none'; img-src 'self' data:; style-src 'unsafe-inline'; sandbox";
+
+/** `attachment|inline; filename=...` safe for any name: plain token, quoted ASCII, or RFC 5987 UTF-8. */
 export function contentDisposition(name: string): string {
-  if (TOKEN.test(name)) return `attachment; filename=${name}`;
-  if (/^[\x20-\x7e]*$/.test(name)) return `attachment; filename="${name.replace(/["\\]/g, '\\$&')}"`;
+  const kind = INLINE.test(contentTypeOf(name)) ? 'inline' : 'attachment';
+  if (TOKEN.test(name)) return `${kind}; filename=${name}`;
+  if (/^[\x20-\x7e]*$/.test(name)) return `${kind}; filename="${name.replace(/["\\]/g, '\\$&')}"`;
   const fallback = name.replace(/[^\x20-\x7e]|["\\]/g, '_');
   const encoded = encodeURIComponent(name).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
-  return `attachment; filename="${fallback}"; filename*=UTF-8''${encoded}`;
+  return `${kind}; filename="${fallback}"; filename*=UTF-8''${encoded}`;
 }
 
 /** Guessed MIME type (Python's mimetypes equivalent), `application/octet-stream` when unknown. */

@@ -9,7 +9,7 @@ import { compact } from '../../common/wire';
 import { ArtifactsEnabledGuard } from '../artifacts-enabled.guard';
 import { ArtifactsService } from '../artifacts.service';
 import { fileInfoToWire, ListProxiedReq, ListProxiedRes } from '../dtos/artifacts.dto';
-import { contentDisposition, contentTypeOf, rawWildcardPath } from './http-artifacts';
+import { ARTIFACT_CSP, contentDisposition, contentTypeOf, rawWildcardPath } from './http-artifacts';
 
 /** `<prefix>/mlflow-artifacts/<sub>/*` under both /api/2.0 and /ajax-api/2.0. */
 const wildcard = (sub: string) => MLFLOW_PREFIXES.map((p) => `${p}/mlflow-artifacts/${sub}/*`);
@@ -49,6 +49,7 @@ export class MlflowArtifactsController {
       .header('content-length', String(file.size))
       .header('content-disposition', contentDisposition(file.name))
       .header('x-content-type-options', 'nosniff')
+      .header('content-security-policy', ARTIFACT_CSP)
       .send(file.stream);
   }
 
