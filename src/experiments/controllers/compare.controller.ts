@@ -18,7 +18,7 @@ const row = (valueType: string) => ({
   },
 });
 
-@ApiTags('Runs')
+@ApiTags('Compare runs')
 @Controller('api/v1/runs')
 export class CompareController {
   constructor(private readonly compare: CompareService) {}
