@@ -1,4 +1,4 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { MlflowError } from '../common/mlflow-error';
 import { Infer } from '../common/proto/fields';
@@ -13,7 +13,7 @@ import { JobSubmission } from './job-submission.service';
 import { JobQueue } from './jobs/job-queue';
 import { FINAL_STATES, JobRecord, NewJob } from './jobs/job.types';
 import { TrainingJobsStore } from './jobs/training-jobs.store';
-import { asBadRequest, checkedParams, checkTrainable, datasetSpec, paramsObject } from './training-request';
+import { asBadRequest, checkedParams, datasetSpec, paramsObject, trainabilityCheck } from './training-request';
 import type { GridSpec, TrainingSpec } from './training.types';
 
 export type GridSearchRequest = Infer<typeof GridSearchReq>;
@@ -25,21 +25,12 @@ interface Candidate {
 }
 
 /** Expands and validates every candidate before anything is created or queued. */
-function candidates(gridId: string, fixed: Record<string, unknown>, grid: unknown): Candidate[] {
-  const combos = asBadRequestSync(() => expandGrid(paramsObject(grid, 'grid')));
+function candidates(gridId: string, fixed: Record<string, unknown>, combos: Record<string, unknown>[]): Candidate[] {
   return combos.map((varied, i) => ({
     jobId: `${gridId}-c${String(i).padStart(4, '0')}`,
     varied,
     params: checkedParams({ ...fixed, ...varied }, `candidate ${i} (${JSON.stringify(varied)})`),
   }));
-}
-
-function asBadRequestSync<T>(work: () => T): T {
-  try {
-    return work();
-  } catch (err) {
-    throw MlflowError.invalid((err as Error).message);
-  }
 }
 
 /** Grid searches: a parent run, one child run and one queued job per candidate. */
@@ -59,12 +50,14 @@ export class GridSearchService {
     if (req.promote) validateModelName(req.promote.model_name, 'promote.model_name');
     const fixed = paramsObject(req.params);
     const gridId = `grid-${randomUUID().replace(/-/g, '').slice(0, 16)}`;
-    const list = candidates(gridId, fixed, req.grid);
+    const list = candidates(gridId, fixed, await asBadRequest(() => expandGrid(paramsObject(req.grid, 'grid'))));
     const cleaning = req.cleaning ?? 'interpolate';
     const dataset = datasetSpec(req.dataset);
     const data = await asBadRequest(() => this.data.load(dataset));
-    const shapes = new Map(list.map((c) => [createHash('md5').update(JSON.stringify([c.params.seq_length, c.params.horizon, c.params.train_fraction, c.params.val_fraction, c.params.train_end, c.params.val_end])).digest('hex'), c.params]));
-    for (const params of shapes.values()) checkTrainable(data, params, cleaning);
+    // Only window length, horizon and split decide whether the data suffices: check each distinct one once.
+    const shapes = new Map(list.map((c) => [JSON.stringify([c.params.seq_length, c.params.horizon, c.params.train_fraction, c.params.val_fraction, c.params.train_end, c.params.val_end]), c.params]));
+    const check = trainabilityCheck(data, cleaning);
+    for (const params of shapes.values()) check(params);
     await this.queue.assertAvailable(); // 503 before anything is created
 
     const experimentId = await this.submission.experimentId(req.experiment_name);

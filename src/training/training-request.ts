@@ -1,6 +1,6 @@
 import { ErrorCode, MlflowError } from '../common/mlflow-error';
 import { DataSourceError } from './data/yahoo.source';
-import { CleaningStrategy, prepareDataset, cleanBars, TrainingInputError, TrainingParams, validateParams } from './core';
+import { CleanBar, CleaningStrategy, cleanBars, prepareDataset, TrainingInputError, TrainingParams, validateParams } from './core';
 import type { DatasetSpec, LoadedDataset } from './data/price-data.service';
 
 /** Core input errors become MLflow's 400; anything else propagates. */
@@ -31,14 +31,21 @@ export function datasetSpec(d: { ticker: string; source?: DatasetSpec['source'];
   return { ticker: d.ticker, source: d.source ?? 'sample', start_date: d.start_date, end_date: d.end_date, path: d.path };
 }
 
-/** Fails now (400) rather than in the worker when the data cannot feed these params. */
-export function checkTrainable(data: LoadedDataset, params: TrainingParams, cleaning: CleaningStrategy): void {
+/**
+ * Fails now (400) rather than in the worker when the data cannot feed these params. Returns
+ * a check to run per parameter set, so a grid cleans the bars once for all its candidates.
+ */
+export function trainabilityCheck(data: LoadedDataset, cleaning: CleaningStrategy): (params: TrainingParams) => void {
   const { bars } = cleanBars(data.bars, { strategy: cleaning });
+  return (params) => checkTrainable(data.name, bars, params);
+}
+
+function checkTrainable(name: string, bars: CleanBar[], params: TrainingParams): void {
   try {
     prepareDataset(bars, params);
   } catch (err) {
     if (err instanceof TrainingInputError) {
-      throw MlflowError.invalid(`${data.name}: ${err.message} (seq_length=${params.seq_length}, horizon=${params.horizon}, ${bars.length} rows after cleaning)`);
+      throw MlflowError.invalid(`${name}: ${err.message} (seq_length=${params.seq_length}, horizon=${params.horizon}, ${bars.length} rows after cleaning)`);
     }
     throw err;
   }

@@ -8,7 +8,7 @@ import { JobSubmission } from './job-submission.service';
 import { JobQueue } from './jobs/job-queue';
 import { JobRecord } from './jobs/job.types';
 import { TrainingJobsStore } from './jobs/training-jobs.store';
-import { asBadRequest, checkedParams, checkTrainable, datasetSpec, paramsObject } from './training-request';
+import { asBadRequest, checkedParams, datasetSpec, paramsObject, trainabilityCheck } from './training-request';
 import type { TrainingSpec } from './training.types';
 
 export type TrainingRunRequest = Infer<typeof TrainingRunReq>;
@@ -29,7 +29,7 @@ export class TrainingRunsService {
     const cleaning = req.cleaning ?? 'interpolate';
     const dataset = datasetSpec(req.dataset);
     const data = await asBadRequest(() => this.data.load(dataset));
-    checkTrainable(data, params, cleaning);
+    trainabilityCheck(data, cleaning)(params);
     await this.queue.assertAvailable(); // 503 before anything is created
     const experimentId = await this.submission.experimentId(req.experiment_name);
     const jobId = `run-${randomUUID().replace(/-/g, '').slice(0, 16)}`;
