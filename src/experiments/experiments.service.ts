@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { MlflowError } from '../common/mlflow-error';
 import { decodePageToken, EXPERIMENTS_GRAMMAR, parseSearch } from '../common/search';
-import { checkLength, checkSearchSize, LIMITS, validateKey, validateMaxResults } from '../common/validation';
+import { checkLength, LIMITS, validateKey, validateMaxResults } from '../common/validation';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { normaliseArtifactLocation } from './artifact-location';

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { MlflowError } from '../common/mlflow-error';
 import { decodePageToken, parseSearch, RUNS_GRAMMAR } from '../common/search';
-import { checkSearchSize, LIMITS, validateMaxResults, validateRunId } from '../common/validation';
+import { LIMITS, validateMaxResults, validateRunId } from '../common/validation';
 import { ExperimentsService } from './experiments.service';
 import { generateRunName } from './run-names';
 import { validateBatch, validateMetric, validateParam, validateRunTag } from './run-validation';

@@ -1,7 +1,7 @@
 import type { Dialect, SqlRunner } from '../../database/db';
 import { inList, listParam } from '../../database/sql-dialect';
 import type { DatasetInput, KeyValue, Metric, Run, RunInfo } from '../tracking.types';
-import { groupBy, metricFromRow, MetricRow } from './sql-values';
+import { groupBy, metricFromRow } from './sql-values';
 
 interface KvRow {
   run_uuid: string;
