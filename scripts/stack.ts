@@ -75,7 +75,7 @@ async function ensureDatabase(url: string): Promise<void> {
   try {
     await client.connect();
   } catch (err) {
-    throw new Error(`Postgres is not reachable at ${admin.host} (${(err as Error).message}); start it or pass --database-url`);
+    throw new Error(`Postgres is not reachable at ${admin.host} (${(err as Error).message}); start it or pass --database-url`, { cause: err });
   }
   try {
     const found = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
@@ -94,7 +94,7 @@ async function checkRedis(url: string): Promise<void> {
     await redis.connect();
     await redis.ping();
   } catch (err) {
-    throw new Error(`Redis is not reachable at ${url} (${(err as Error).message}); start it or pass --redis-url`);
+    throw new Error(`Redis is not reachable at ${url} (${(err as Error).message}); start it or pass --redis-url`, { cause: err });
   } finally {
     redis.disconnect();
   }

@@ -197,7 +197,11 @@ describe.each(BACKENDS)('tracking API rejects bad input with 4xx MLflow errors a
           { label: `POST ${p}`, method: 'POST', path: `${prefix}/${p}`, body: '{}', headers: JSON_CT, status: 404, code: 'ENDPOINT_NOT_FOUND' },
         ]);
         // `../..` may be normalised away by the URL parser; any 4xx JSON error is fine there.
-        for (const c of cases) if (c.path.includes('etc/passwd')) delete c.status, delete c.code;
+        for (const c of cases) {
+          if (!c.path.includes('etc/passwd')) continue;
+          delete c.status;
+          delete c.code;
+        }
         expect(await runCases(server.url, cases)).toEqual([]);
       });
     });

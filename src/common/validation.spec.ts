@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { ErrorCode, MlflowError } from './mlflow-error';
 import { checkLength, decodeRepeatedly, LIMITS, pyNormpath, validateKey, validateMaxResults, validateRunId } from './validation';
 import { invalidMessage } from '../../test/support/mlflow-errors';
 

@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { ErrorCode, MlflowError } from '../mlflow-error';
 import { f, Field, message } from './fields';
 import { normaliseQuery, parseMessage } from './parse';
 import { requestArgs } from './rpc.decorator';

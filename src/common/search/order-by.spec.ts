@@ -79,7 +79,7 @@ describe('parseOrderBy (runs)', () => {
 
   it('rejects bad syntax with a clear message', () => {
     expect(bad('')).toBe("Invalid order_by clause '': expected 'identifier [ASC|DESC]'");
-    expect(bad('   ')).toMatch(/Invalid order_by clause '   '/);
+    expect(bad('   ')).toMatch(/Invalid order_by clause ' {3}'/);
     expect(bad('metrics.a ASC DESC')).toMatch(/Invalid order_by clause 'metrics\.a ASC DESC': unexpected 'DESC' at position 14/);
     expect(bad('metrics.a b c')).toMatch(/unknown ordering direction 'b' at position 10; expected ASC or DESC/);
     expect(bad('metrics.a UP')).toMatch(/unknown ordering direction 'UP'/);

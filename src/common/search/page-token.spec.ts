@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ErrorCode, MlflowError } from '../mlflow-error';
+import { MlflowError } from '../mlflow-error';
 import { decodePageToken, encodePageToken } from './page-token';
 import { invalidMessage } from '../../../test/support/mlflow-errors';
 
