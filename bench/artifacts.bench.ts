@@ -75,7 +75,12 @@ class RssSampler {
   }
 }
 
-function request(port: number, method: string, urlPath: string, headers: Record<string, string> = {}): http.ClientRequest {
+function request(
+  port: number,
+  method: string,
+  urlPath: string,
+  headers: Record<string, string> = {},
+): http.ClientRequest {
   return http.request({ host: '127.0.0.1', port, method, path: urlPath, headers, agent: false });
 }
 
@@ -126,7 +131,10 @@ function generated(total: number, hash: ReturnType<typeof createHash>): Readable
 async function upload(port: number, urlPath: string, total: number, sampler: RssSampler): Promise<Transfer> {
   const hash = createHash('sha256');
   const start = Date.now();
-  const req = request(port, 'PUT', urlPath, { 'content-type': 'application/octet-stream', 'content-length': String(total) });
+  const req = request(port, 'PUT', urlPath, {
+    'content-type': 'application/octet-stream',
+    'content-length': String(total),
+  });
   const response = responseOf(req);
   await pipeline(generated(total, hash), req);
   const res = await response;
@@ -176,7 +184,16 @@ async function main(): Promise<void> {
   const port = await freePort();
   const child = spawn(
     process.execPath,
-    ['bin/tsflow.js', 'server', '--port', String(port), '--backend-store-uri', `sqlite:///${tmp}/b.db`, '--artifacts-destination', `${tmp}/art`],
+    [
+      'bin/tsflow.js',
+      'server',
+      '--port',
+      String(port),
+      '--backend-store-uri',
+      `sqlite:///${tmp}/b.db`,
+      '--artifacts-destination',
+      `${tmp}/art`,
+    ],
     { cwd: REPO, stdio: ['ignore', 'inherit', 'inherit'], env: { ...process.env, LOG_LEVEL: 'warn' } },
   );
   let sampler: RssSampler | undefined;

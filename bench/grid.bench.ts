@@ -72,11 +72,17 @@ async function rest(base: string, method: string, p: string, body?: unknown): Pr
 }
 
 let ticks: number | undefined;
-const tickMs = () => 1000 / (ticks ??= Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100);
+const tickMs = () =>
+  1000 / (ticks ??= Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100);
 
 /** Busy CPU time of the whole machine (all cores), in ms, from /proc/stat. */
 function machineBusyMs(): number {
-  const [, user, nice, system, , , irq, softirq, steal] = fs.readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).map(Number);
+  const [, user, nice, system, , , irq, softirq, steal] = fs
+    .readFileSync('/proc/stat', 'utf8')
+    .split('\n')[0]
+    .trim()
+    .split(/\s+/)
+    .map(Number);
   return (user + nice + system + irq + softirq + steal) * tickMs();
 }
 
@@ -92,7 +98,10 @@ function treeCpuMs(roots: number[]): number {
     try {
       const text = fs.readFileSync(`/proc/${entry}/stat`, 'utf8');
       const f = text.slice(text.lastIndexOf(')') + 2).split(' ');
-      stats.set(Number(entry), { ppid: Number(f[1]), cpu: (Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14])) * tickMs() });
+      stats.set(Number(entry), {
+        ppid: Number(f[1]),
+        cpu: (Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14])) * tickMs(),
+      });
     } catch {
       // exited meanwhile
     }
@@ -118,7 +127,11 @@ process.once('exit', () => workers.forEach((w) => w.kill('SIGKILL')));
 function startWorker(env: Record<string, string>, nodeArgs: string[]): ChildProcess {
   const root = repoRoot();
   // Node flags of a worker are inherited by its sandboxed processors (BullMQ forks them with the worker's execArgv).
-  const child = spawn(process.execPath, [...nodeArgs, path.join(root, 'bin', 'tsflow.js'), 'worker'], { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...nodeArgs, path.join(root, 'bin', 'tsflow.js'), 'worker'], {
+    cwd: root,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   // Keep stdout clean for the BENCH_JSON line: worker logs go to stderr.
   child.stdout?.pipe(process.stderr);
   child.stderr?.pipe(process.stderr);
@@ -149,7 +162,8 @@ async function runGrid(base: string, body: unknown): Promise<GridRun> {
   for (;;) {
     const status = await rest(base, 'GET', `/api/v1/training/grid-searches/${sub.job_id}`);
     if (['completed', 'failed', 'cancelled'].includes(status.state)) {
-      if (status.state !== 'completed') throw new Error(`grid ${sub.job_id} ended ${status.state}: ${status.error ?? ''}`);
+      if (status.state !== 'completed')
+        throw new Error(`grid ${sub.job_id} ended ${status.state}: ${status.error ?? ''}`);
       return { submittedAt, submitMs, status };
     }
     await sleep(250);
@@ -175,9 +189,17 @@ interface CandidateCost {
 async function candidateCost(base: string, redis: IORedis, prefix: string, c: any): Promise<CandidateCost> {
   const job = await redis.hgetall(`${prefix}:bull:training:${c.job_id}`);
   const run = (await rest(base, 'GET', `/api/2.0/mlflow/runs/get?run_id=${c.run_id}`)).run;
-  const history = await rest(base, 'GET', `/api/2.0/mlflow/metrics/get-history?run_id=${c.run_id}&metric_key=loss&max_results=25000`);
-  const ts = (history.metrics as { step: number; timestamp: number }[]).sort((a, b) => a.step - b.step).map((m) => m.timestamp);
-  const finalMetricsAt = (run.data.metrics as { key: string; timestamp: number }[]).find((m) => m.key === 'val_mae')!.timestamp;
+  const history = await rest(
+    base,
+    'GET',
+    `/api/2.0/mlflow/metrics/get-history?run_id=${c.run_id}&metric_key=loss&max_results=25000`,
+  );
+  const ts = (history.metrics as { step: number; timestamp: number }[])
+    .sort((a, b) => a.step - b.step)
+    .map((m) => m.timestamp);
+  const finalMetricsAt = (run.data.metrics as { key: string; timestamp: number }[]).find(
+    (m) => m.key === 'val_mae',
+  )!.timestamp;
   const processedOn = Number(job.processedOn);
   const finishedOn = Number(job.finishedOn);
   // Training = the measured epochs 2..n plus the first one at the median epoch time; the rest of
@@ -221,7 +243,8 @@ async function warmUp(base: string, redis: IORedis, prefix: string, pids: number
   const names = new Set(pids.map((pid) => `${os.hostname()}:${pid}`));
   for (let round = 0; round < 5 && names.size > 0; round++) {
     const { status } = await runGrid(base, warmUpBody(pids.length));
-    for (const c of status.candidates) names.delete((await redis.hget(`${prefix}:bull:training:${c.job_id}`, 'pb')) ?? '');
+    for (const c of status.candidates)
+      names.delete((await redis.hget(`${prefix}:bull:training:${c.job_id}`, 'pb')) ?? '');
   }
   if (names.size > 0) throw new Error(`workers never took a job: ${[...names].join(', ')}`);
 }
@@ -269,18 +292,35 @@ function summarise(n: number, epochs: number, grid: GridRun, costs: CandidateCos
   };
 }
 
-async function measure(base: string, serverPid: number, redis: IORedis, env: Record<string, string>, n: number, o: { epochs: number; nodeArgs: string[] }) {
+async function measure(
+  base: string,
+  serverPid: number,
+  redis: IORedis,
+  env: Record<string, string>,
+  n: number,
+  o: { epochs: number; nodeArgs: string[] },
+) {
   const children = Array.from({ length: n }, () => startWorker(env, o.nodeArgs));
   const pids = children.map((c) => c.pid as number);
-  const cpuNow = (): CpuWindow => ({ machineBusy: machineBusyMs(), ours: treeCpuMs([process.pid, serverPid, ...pids]), workers: treeCpuMs(pids) });
+  const cpuNow = (): CpuWindow => ({
+    machineBusy: machineBusyMs(),
+    ours: treeCpuMs([process.pid, serverPid, ...pids]),
+    workers: treeCpuMs(pids),
+  });
   try {
     await warmUp(base, redis, env.TSFLOW_REDIS_PREFIX, pids);
     const load = os.loadavg()[0];
     const before = cpuNow();
     const grid = await runGrid(base, gridBody(o.epochs, `bench-${n}-workers`));
     const after = cpuNow();
-    const costs = await Promise.all(grid.status.candidates.map((c: any) => candidateCost(base, redis, env.TSFLOW_REDIS_PREFIX, c)));
-    const cpu = { machineBusy: after.machineBusy - before.machineBusy, ours: after.ours - before.ours, workers: after.workers - before.workers };
+    const costs = await Promise.all(
+      grid.status.candidates.map((c: any) => candidateCost(base, redis, env.TSFLOW_REDIS_PREFIX, c)),
+    );
+    const cpu = {
+      machineBusy: after.machineBusy - before.machineBusy,
+      ours: after.ours - before.ours,
+      workers: after.workers - before.workers,
+    };
     return summarise(n, o.epochs, grid, costs, cpu, load);
   } finally {
     await Promise.all(children.map(stopWorker));
@@ -298,7 +338,14 @@ async function deleteKeys(redis: IORedis, prefix: string): Promise<void> {
 
 function options() {
   const { values } = parseArgs({
-    options: { workers: { type: 'string' }, epochs: { type: 'string' }, repeat: { type: 'string' }, 'node-args': { type: 'string' }, redis: { type: 'string' }, help: { type: 'boolean' } },
+    options: {
+      workers: { type: 'string' },
+      epochs: { type: 'string' },
+      repeat: { type: 'string' },
+      'node-args': { type: 'string' },
+      redis: { type: 'string' },
+      help: { type: 'boolean' },
+    },
     strict: true,
   });
   if (values.help) {
@@ -308,10 +355,21 @@ function options() {
   const counts = (values.workers ?? '1,2').split(',').map(Number);
   const epochs = Number(values.epochs ?? 10);
   const repeat = Number(values.repeat ?? 2);
-  const bad = counts.some((n) => !Number.isInteger(n) || n < 1 || n > 16) || !Number.isInteger(epochs) || epochs < 2 || !Number.isInteger(repeat) || repeat < 1;
+  const bad =
+    counts.some((n) => !Number.isInteger(n) || n < 1 || n > 16) ||
+    !Number.isInteger(epochs) ||
+    epochs < 2 ||
+    !Number.isInteger(repeat) ||
+    repeat < 1;
   if (bad) throw new Error(`invalid options\n${USAGE}`);
   const nodeArgs = values['node-args'] ? values['node-args'].split(',').map((a) => a.trim()) : [];
-  return { counts, epochs, repeat, nodeArgs, redisUrl: values.redis ?? process.env.REDIS_URL ?? 'redis://127.0.0.1:6379' };
+  return {
+    counts,
+    epochs,
+    repeat,
+    nodeArgs,
+    redisUrl: values.redis ?? process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
+  };
 }
 
 async function main(): Promise<void> {
@@ -341,7 +399,8 @@ async function main(): Promise<void> {
     fs.rmSync(dir, { recursive: true, force: true });
   }
   // On a shared machine other tenants only ever slow a run down: the best of the repeats is the least disturbed.
-  const best = (n: number) => results.filter((r) => r.workers === n).sort((a, b) => b.candidates_per_minute - a.candidates_per_minute)[0];
+  const best = (n: number) =>
+    results.filter((r) => r.workers === n).sort((a, b) => b.candidates_per_minute - a.candidates_per_minute)[0];
   const one = best(1);
   const two = best(2);
   const speedup = one && two ? round(two.candidates_per_minute / one.candidates_per_minute, 2) : undefined;

@@ -3,7 +3,14 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
-import { cleanBars, loadPredictor, parseParams, readBundledCsv, trainForecaster, writeMlflowModel } from '../src/training/core';
+import {
+  cleanBars,
+  loadPredictor,
+  parseParams,
+  readBundledCsv,
+  trainForecaster,
+  writeMlflowModel,
+} from '../src/training/core';
 import { percentile, runLoad, LoadResult } from './lib/load';
 import { printJsonLine, table, writeResults } from './lib/report';
 import { repoRoot, startServerProcess, ServerProcess } from './lib/server-process';
@@ -23,7 +30,10 @@ const USAGE = `Usage: node dist/bench/serving.bench.js [options]
 
 const MODELS: Record<string, { label: string; params: Record<string, unknown> }> = {
   small: { label: 'window 20, LSTM(32)', params: { seq_length: 20, layers: 1, units: 32, dropout: 0.2 } },
-  reference: { label: 'window 60, LSTM(50)x2, dropout 0.2', params: { seq_length: 60, layers: 2, units: 50, dropout: 0.2 } },
+  reference: {
+    label: 'window 60, LSTM(50)x2, dropout 0.2',
+    params: { seq_length: 60, layers: 2, units: 50, dropout: 0.2 },
+  },
 };
 
 const log = (msg: string) => process.stderr.write(`${msg}\n`);
@@ -31,7 +41,13 @@ const round = (x: number, d = 3) => Math.round(x * 10 ** d) / 10 ** d;
 
 function options() {
   const { values } = parseArgs({
-    options: { models: { type: 'string' }, duration: { type: 'string' }, concurrency: { type: 'string' }, calls: { type: 'string' }, help: { type: 'boolean' } },
+    options: {
+      models: { type: 'string' },
+      duration: { type: 'string' },
+      concurrency: { type: 'string' },
+      calls: { type: 'string' },
+      help: { type: 'boolean' },
+    },
     strict: true,
   });
   if (values.help) {
@@ -40,7 +56,8 @@ function options() {
   }
   const models = (values.models ?? 'small,reference').split(',').map((s) => s.trim());
   const unknown = models.filter((m) => !MODELS[m]);
-  if (unknown.length) throw new Error(`unknown model(s) ${unknown.join(', ')}; known: ${Object.keys(MODELS).join(', ')}`);
+  if (unknown.length)
+    throw new Error(`unknown model(s) ${unknown.join(', ')}; known: ${Object.keys(MODELS).join(', ')}`);
   return {
     models,
     duration: Number(values.duration ?? 8),
@@ -51,9 +68,14 @@ function options() {
 
 /** Trains one epoch on MSFT 2015..mid-2024 (about 1700 training windows) and writes the model directory. */
 async function trainModel(name: string, dir: string): Promise<string> {
-  const bars = cleanBars(readBundledCsv('MSFT.csv').filter((b) => b.date >= '2015-01-01' && b.date <= '2024-06-30')).bars;
+  const bars = cleanBars(
+    readBundledCsv('MSFT.csv').filter((b) => b.date >= '2015-01-01' && b.date <= '2024-06-30'),
+  ).bars;
   const started = performance.now();
-  const result = await trainForecaster({ bars, params: parseParams({ ...MODELS[name].params, epochs: 1, batch_size: 32 }) });
+  const result = await trainForecaster({
+    bars,
+    params: parseParams({ ...MODELS[name].params, epochs: 1, batch_size: 32 }),
+  });
   log(`  trained ${name} (1 epoch) in ${((performance.now() - started) / 1000).toFixed(1)} s on ${result.backend}`);
   const modelDir = path.join(dir, name, 'model');
   await writeMlflowModel(modelDir, { model: result.model, preprocessing: result.preprocessing });
@@ -79,30 +101,53 @@ async function forwardPass(modelDir: string, calls: number) {
 }
 
 async function json(base: string, method: string, p: string, body?: unknown): Promise<any> {
-  const res = await fetch(`${base}${p}`, { method, headers: body === undefined ? {} : { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+  const res = await fetch(`${base}${p}`, {
+    method,
+    headers: body === undefined ? {} : { 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
   const text = await res.text();
   if (!res.ok) throw new Error(`${method} ${p} -> ${res.status}: ${text.slice(0, 300)}`);
   return text ? JSON.parse(text) : {};
 }
 
 function files(dir: string, rel = ''): string[] {
-  return fs.readdirSync(path.join(dir, rel), { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? files(dir, `${rel}${e.name}/`) : [`${rel}${e.name}`]));
+  return fs
+    .readdirSync(path.join(dir, rel), { withFileTypes: true })
+    .flatMap((e) => (e.isDirectory() ? files(dir, `${rel}${e.name}/`) : [`${rel}${e.name}`]));
 }
 
 /** Logs `modelDir` as a run's `model` artifact over REST and promotes it; returns the version. */
 async function publish(base: string, model: string, modelDir: string): Promise<string> {
   const run = (await json(base, 'POST', '/api/2.0/mlflow/runs/create', { experiment_id: '0' })).run.info;
-  await json(base, 'POST', '/api/2.0/mlflow/runs/log-batch', { run_id: run.run_id, params: [{ key: 'ticker', value: 'MSFT' }, { key: 'data_source', value: 'sample' }] });
+  await json(base, 'POST', '/api/2.0/mlflow/runs/log-batch', {
+    run_id: run.run_id,
+    params: [
+      { key: 'ticker', value: 'MSFT' },
+      { key: 'data_source', value: 'sample' },
+    ],
+  });
   const root = String(run.artifact_uri).replace(/^mlflow-artifacts:\/*/, '');
   for (const rel of files(modelDir)) {
-    const res = await fetch(`${base}/api/2.0/mlflow-artifacts/artifacts/${root}/model/${rel}`, { method: 'PUT', body: fs.readFileSync(path.join(modelDir, rel)) });
+    const res = await fetch(`${base}/api/2.0/mlflow-artifacts/artifacts/${root}/model/${rel}`, {
+      method: 'PUT',
+      body: fs.readFileSync(path.join(modelDir, rel)),
+    });
     if (!res.ok) throw new Error(`upload ${rel}: ${res.status}`);
   }
   return (await json(base, 'POST', `/api/v1/models/${model}/champion`, { run_id: run.run_id })).champion.version;
 }
 
-async function servedVersion(base: string, model: string, window: number[]): Promise<{ version: string; backend: string } | undefined> {
-  const res = await fetch(`${base}/predict`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ model, values: window }) });
+async function servedVersion(
+  base: string,
+  model: string,
+  window: number[],
+): Promise<{ version: string; backend: string } | undefined> {
+  const res = await fetch(`${base}/predict`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ model, values: window }),
+  });
   const body = (await res.json()) as any;
   return res.ok ? body.model : undefined;
 }
@@ -128,20 +173,39 @@ async function benchModel(server: ServerProcess, name: string, modelDir: string,
   const body = JSON.stringify({ model: name, values: forward.window });
   const levels: LevelResult[] = [];
   for (const concurrency of o.concurrency) {
-    await runLoad({ url: server.url, connections: concurrency, durationSec: 1, next: () => ({ method: 'POST', path: '/predict', body }) }); // warm-up
-    const r = await runLoad({ url: server.url, connections: concurrency, durationSec: o.duration, next: () => ({ method: 'POST', path: '/predict', body }) });
-    log(`  ${name} c=${concurrency}: p50 ${r.p50Ms} ms, p99 ${r.p99Ms} ms, ${r.reqPerSec} req/s, errors ${r.errors + r.non2xx}`);
+    await runLoad({
+      url: server.url,
+      connections: concurrency,
+      durationSec: 1,
+      next: () => ({ method: 'POST', path: '/predict', body }),
+    }); // warm-up
+    const r = await runLoad({
+      url: server.url,
+      connections: concurrency,
+      durationSec: o.duration,
+      next: () => ({ method: 'POST', path: '/predict', body }),
+    });
+    log(
+      `  ${name} c=${concurrency}: p50 ${r.p50Ms} ms, p99 ${r.p99Ms} ms, ${r.reqPerSec} req/s, errors ${r.errors + r.non2xx}`,
+    );
     levels.push({ concurrency, ...r });
   }
   // Swap under load: promote a new version (same files) midway through a 16-client run.
-  const load = runLoad({ url: server.url, connections: 16, durationSec: o.duration, next: () => ({ method: 'POST', path: '/predict', body }) });
+  const load = runLoad({
+    url: server.url,
+    connections: 16,
+    durationSec: o.duration,
+    next: () => ({ method: 'POST', path: '/predict', body }),
+  });
   await new Promise((r) => setTimeout(r, (o.duration * 1000) / 3));
   const promotedAt = performance.now();
   const next = await publish(server.url, name, modelDir);
   await waitForVersion(server.url, name, forward.window, next);
   const switchMs = round(performance.now() - promotedAt, 0);
   const swap = await load;
-  log(`  ${name} swap under load (16 clients): ${swap.requests} requests, ${swap.errors + swap.non2xx} failed, version ${next} served after ${switchMs} ms`);
+  log(
+    `  ${name} swap under load (16 clients): ${swap.requests} requests, ${swap.errors + swap.non2xx} failed, version ${next} served after ${switchMs} ms`,
+  );
   const c1 = levels.find((l) => l.concurrency === 1);
   const target = round(1.5 * forward.medianMs + 1);
   return {
@@ -150,10 +214,24 @@ async function benchModel(server: ServerProcess, name: string, modelDir: string,
     backend: serverBackend,
     forward_median_ms: forward.medianMs,
     forward_p99_ms: forward.p99Ms,
-    levels: levels.map((l) => ({ concurrency: l.concurrency, p50_ms: l.p50Ms, p99_ms: l.p99Ms, req_per_sec: l.reqPerSec, requests: l.requests, failed: l.errors + l.non2xx + l.timeouts, first_failure: l.firstFailure })),
+    levels: levels.map((l) => ({
+      concurrency: l.concurrency,
+      p50_ms: l.p50Ms,
+      p99_ms: l.p99Ms,
+      req_per_sec: l.reqPerSec,
+      requests: l.requests,
+      failed: l.errors + l.non2xx + l.timeouts,
+      first_failure: l.firstFailure,
+    })),
     c1_target_ms: target,
     c1_meets_target: c1 ? c1.p50Ms <= target : undefined,
-    swap: { requests: swap.requests, failed: swap.errors + swap.non2xx + swap.timeouts, switch_ms: switchMs, p99_ms: swap.p99Ms, first_failure: swap.firstFailure },
+    swap: {
+      requests: swap.requests,
+      failed: swap.errors + swap.non2xx + swap.timeouts,
+      switch_ms: switchMs,
+      p99_ms: swap.p99Ms,
+      first_failure: swap.firstFailure,
+    },
   };
 }
 
@@ -166,16 +244,43 @@ async function main(): Promise<void> {
     const modelDirs: Record<string, string> = {};
     for (const name of o.models) modelDirs[name] = await trainModel(name, dir);
     server = await startServerProcess({
-      env: { MLFLOW_BACKEND_STORE_URI: `sqlite:///${path.join(dir, 'tsflow.db')}`, MLFLOW_ARTIFACTS_DESTINATION: path.join(dir, 'artifacts'), REDIS_URL: '' },
+      env: {
+        MLFLOW_BACKEND_STORE_URI: `sqlite:///${path.join(dir, 'tsflow.db')}`,
+        MLFLOW_ARTIFACTS_DESTINATION: path.join(dir, 'artifacts'),
+        REDIS_URL: '',
+      },
     });
     const results = [];
     for (const name of o.models) results.push(await benchModel(server, name, modelDirs[name], o));
     const rows = results.flatMap((r) =>
-      r.levels.map((l) => [r.model, r.forward_median_ms, l.concurrency, l.p50_ms, l.p99_ms, l.req_per_sec, l.failed, l.concurrency === 1 ? `${r.c1_target_ms}` : '', l.concurrency === 1 ? r.c1_meets_target : undefined]),
+      r.levels.map((l) => [
+        r.model,
+        r.forward_median_ms,
+        l.concurrency,
+        l.p50_ms,
+        l.p99_ms,
+        l.req_per_sec,
+        l.failed,
+        l.concurrency === 1 ? `${r.c1_target_ms}` : '',
+        l.concurrency === 1 ? r.c1_meets_target : undefined,
+      ]),
     );
-    process.stdout.write(`\n${table(['model', 'forward ms', 'clients', 'p50 ms', 'p99 ms', 'req/s', 'failed', 'c1 target', 'meets'], rows)}\n\n`);
-    process.stdout.write(`${table(['model', 'swap requests', 'failed', 'switch ms', 'p99 ms'], results.map((r) => [r.model, r.swap.requests, r.swap.failed, r.swap.switch_ms, r.swap.p99_ms]))}\n\n`);
-    const result = { benchmark: 'serving', cpus: os.cpus().length, node: process.version, duration_sec: o.duration, results };
+    process.stdout.write(
+      `\n${table(['model', 'forward ms', 'clients', 'p50 ms', 'p99 ms', 'req/s', 'failed', 'c1 target', 'meets'], rows)}\n\n`,
+    );
+    process.stdout.write(
+      `${table(
+        ['model', 'swap requests', 'failed', 'switch ms', 'p99 ms'],
+        results.map((r) => [r.model, r.swap.requests, r.swap.failed, r.swap.switch_ms, r.swap.p99_ms]),
+      )}\n\n`,
+    );
+    const result = {
+      benchmark: 'serving',
+      cpus: os.cpus().length,
+      node: process.version,
+      duration_sec: o.duration,
+      results,
+    };
     printJsonLine(result);
     log(`results: ${writeResults(path.join(repoRoot(), 'bench', 'results'), 'serving', result)}`);
   } finally {

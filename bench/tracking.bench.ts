@@ -56,7 +56,8 @@ function options() {
   }
   const names = values.cases?.split(',').map((s) => s.trim());
   const unknown = names?.filter((n) => !TRACKING_CASES.some((c) => c.name === n)) ?? [];
-  if (unknown.length) throw new Error(`Unknown case(s) ${unknown.join(', ')}; known: ${TRACKING_CASES.map((c) => c.name).join(', ')}`);
+  if (unknown.length)
+    throw new Error(`Unknown case(s) ${unknown.join(', ')}; known: ${TRACKING_CASES.map((c) => c.name).join(', ')}`);
   return {
     duration: Number(values.duration ?? (values.quick ? 3 : 10)),
     warmup: Number(values.warmup ?? 1),
@@ -75,7 +76,9 @@ const log = (msg: string) => process.stderr.write(`[bench] ${msg}\n`);
 
 function serverStarter(opts: Options, tmp: string, dbFile: string): () => Promise<ServerProcess> {
   const store = opts.postgres ?? `sqlite:///${path.join(tmp, dbFile)}`;
-  const nodeArgs = opts.cpuProf ? ['--cpu-prof', `--cpu-prof-dir=${opts.cpuProf}`, '--require', path.join(__dirname, 'lib', 'exit-on-signal.js')] : [];
+  const nodeArgs = opts.cpuProf
+    ? ['--cpu-prof', `--cpu-prof-dir=${opts.cpuProf}`, '--require', path.join(__dirname, 'lib', 'exit-on-signal.js')]
+    : [];
   return () =>
     startServerProcess({
       args: ['server', '--backend-store-uri', store, '--artifacts-destination', path.join(tmp, 'artifacts')],
@@ -135,8 +138,18 @@ async function runCases(opts: Options, start: () => Promise<ServerProcess>, tag:
       const ratio = Math.round((r.reqPerSec / c.mlflowReqPerSec) * 10) / 10;
       const target = c.mlflowReqPerSec * TARGET_FACTOR;
       const meetsTarget = r.reqPerSec >= target && r.non2xx === 0 && r.errors === 0;
-      results.push({ name: c.name, ...r, ...cpu.done(r), mlflowReqPerSec: c.mlflowReqPerSec, ratio, targetReqPerSec: target, meetsTarget });
-      log(`${c.name}: ${r.reqPerSec} req/s, p50 ${r.p50Ms} ms, p95 ${r.p95Ms} ms, non-2xx ${r.non2xx}, errors ${r.errors}${r.firstFailure ? `, first failure: ${r.firstFailure}` : ''}`);
+      results.push({
+        name: c.name,
+        ...r,
+        ...cpu.done(r),
+        mlflowReqPerSec: c.mlflowReqPerSec,
+        ratio,
+        targetReqPerSec: target,
+        meetsTarget,
+      });
+      log(
+        `${c.name}: ${r.reqPerSec} req/s, p50 ${r.p50Ms} ms, p95 ${r.p95Ms} ms, non-2xx ${r.non2xx}, errors ${r.errors}${r.firstFailure ? `, first failure: ${r.firstFailure}` : ''}`,
+      );
     }
   } finally {
     await server.stop();
@@ -163,14 +176,48 @@ function environment(opts: Options) {
 
 function printTables(cases: CaseResult[], scale: ScaleResult | undefined): void {
   const rows = cases.map((c) => [
-    c.name, c.reqPerSec, c.p50Ms, c.p95Ms, c.non2xx, c.errors + c.timeouts, c.serverCpuMsPerReq, c.serverCpuShare, c.loadGenCpuShare, c.mlflowReqPerSec, `${c.ratio}x`, c.meetsTarget,
+    c.name,
+    c.reqPerSec,
+    c.p50Ms,
+    c.p95Ms,
+    c.non2xx,
+    c.errors + c.timeouts,
+    c.serverCpuMsPerReq,
+    c.serverCpuShare,
+    c.loadGenCpuShare,
+    c.mlflowReqPerSec,
+    `${c.ratio}x`,
+    c.meetsTarget,
   ]);
-  const headers = ['case', 'req/s', 'p50 ms', 'p95 ms', 'non-2xx', 'errors', 'srv cpu ms/req', 'srv cores', 'loadgen cores', 'MLflow req/s', 'vs MLflow', `>=${TARGET_FACTOR}x`];
+  const headers = [
+    'case',
+    'req/s',
+    'p50 ms',
+    'p95 ms',
+    'non-2xx',
+    'errors',
+    'srv cpu ms/req',
+    'srv cores',
+    'loadgen cores',
+    'MLflow req/s',
+    'vs MLflow',
+    `>=${TARGET_FACTOR}x`,
+  ];
   process.stdout.write(`\n${table(headers, rows)}\n`);
   if (!scale) return;
-  const srows = scale.queries.map((q) => [q.name, q.firstMs, q.p50Ms, q.p95Ms, q.returned, q.checkPassed, q.p50Ms < SCALE_TARGET_MS]);
+  const srows = scale.queries.map((q) => [
+    q.name,
+    q.firstMs,
+    q.p50Ms,
+    q.p95Ms,
+    q.returned,
+    q.checkPassed,
+    q.p50Ms < SCALE_TARGET_MS,
+  ]);
   process.stdout.write(`\nsearch over ${scale.runs} runs (seeded in ${scale.seedSec} s)\n`);
-  process.stdout.write(`${table(['query', 'first ms', 'p50 ms', 'p95 ms', 'runs', 'correct', `<${SCALE_TARGET_MS} ms`], srows)}\n\n`);
+  process.stdout.write(
+    `${table(['query', 'first ms', 'p50 ms', 'p95 ms', 'runs', 'correct', `<${SCALE_TARGET_MS} ms`], srows)}\n\n`,
+  );
 }
 
 async function main(): Promise<void> {
@@ -178,7 +225,9 @@ async function main(): Promise<void> {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'tsflow-bench-'));
   const tag = Date.now().toString(36);
   const env = environment(opts);
-  log(`tmp ${tmp}; ${env.backend}; ${opts.duration} s per case, ${opts.connections} connections; load ${env.loadavg.join(' ')}`);
+  log(
+    `tmp ${tmp}; ${env.backend}; ${opts.duration} s per case, ${opts.connections} connections; load ${env.loadavg.join(' ')}`,
+  );
   try {
     const cases = await runCases(opts, serverStarter(opts, tmp, 'bench.db'), tag);
     let scale: ScaleResult | undefined;
@@ -197,13 +246,19 @@ async function main(): Promise<void> {
       bench: 'tracking',
       timestamp: new Date().toISOString(),
       env: { ...env, loadavgAfter: os.loadavg().map((x) => Math.round(x * 100) / 100) },
-      settings: { durationSec: opts.duration, warmupSec: opts.warmup, connections: opts.connections, targetFactor: TARGET_FACTOR, scaleTargetMs: SCALE_TARGET_MS },
+      settings: {
+        durationSec: opts.duration,
+        warmupSec: opts.warmup,
+        connections: opts.connections,
+        targetFactor: TARGET_FACTOR,
+        scaleTargetMs: SCALE_TARGET_MS,
+      },
       cases,
       scale: scale && { ...scale, meetsTarget: scale.queries.every((q) => q.p50Ms < SCALE_TARGET_MS && q.checkPassed) },
       notes: [
         'autocannon runs in the benchmark process and competes with the server child for the same CPUs (loadGenCpuShare).',
-        'serverCpuMsPerReq is the server child\'s CPU time (/proc) per request: compare it across runs on a shared machine, req/s depends on other load.',
-        'Per-client runs: setupClient gives each autocannon connection an index; its setupRequest builds that client\'s next request.',
+        "serverCpuMsPerReq is the server child's CPU time (/proc) per request: compare it across runs on a shared machine, req/s depends on other load.",
+        "Per-client runs: setupClient gives each autocannon connection an index; its setupRequest builds that client's next request.",
       ],
     };
     printTables(cases, scale);

@@ -25,8 +25,16 @@ const USAGE = `Usage: node dist/bench/training.bench.js [options]
 `;
 
 const MODELS: Record<string, { label: string; params: Record<string, unknown>; trainWindows: number }> = {
-  reference: { label: 'window 60, LSTM(50)x2, dropout 0.2', params: { seq_length: 60, layers: 2, units: 50, dropout: 0.2 }, trainWindows: 1500 },
-  small: { label: 'window 20, LSTM(32)', params: { seq_length: 20, layers: 1, units: 32, dropout: 0.2 }, trainWindows: 1500 },
+  reference: {
+    label: 'window 60, LSTM(50)x2, dropout 0.2',
+    params: { seq_length: 60, layers: 2, units: 50, dropout: 0.2 },
+    trainWindows: 1500,
+  },
+  small: {
+    label: 'window 20, LSTM(32)',
+    params: { seq_length: 20, layers: 1, units: 32, dropout: 0.2 },
+    trainWindows: 1500,
+  },
 };
 
 interface CaseResult {
@@ -47,7 +55,13 @@ interface CaseResult {
 
 function options() {
   const { values } = parseArgs({
-    options: { backends: { type: 'string' }, models: { type: 'string' }, epochs: { type: 'string' }, calls: { type: 'string' }, help: { type: 'boolean' } },
+    options: {
+      backends: { type: 'string' },
+      models: { type: 'string' },
+      epochs: { type: 'string' },
+      calls: { type: 'string' },
+      help: { type: 'boolean' },
+    },
     strict: true,
   });
   if (values.help) {
@@ -56,7 +70,8 @@ function options() {
   }
   const models = (values.models ?? 'reference,small').split(',').map((s) => s.trim());
   const unknown = models.filter((m) => !MODELS[m]);
-  if (unknown.length) throw new Error(`unknown model(s) ${unknown.join(', ')}; known: ${Object.keys(MODELS).join(', ')}`);
+  if (unknown.length)
+    throw new Error(`unknown model(s) ${unknown.join(', ')}; known: ${Object.keys(MODELS).join(', ')}`);
   return {
     backends: (values.backends ?? 'wasm,cpu').split(',').map((s) => s.trim()) as BackendPreference[],
     models,
@@ -71,7 +86,14 @@ function quantile(sorted: number[], q: number): number {
 
 async function runCase(name: string, backend: string, epochs: number, calls: number): Promise<CaseResult> {
   const def = MODELS[name];
-  const params: TrainingParams = parseParams({ ...def.params, epochs, batch_size: 32, patience: 1000, learning_rate: 0.001, seed: 42 });
+  const params: TrainingParams = parseParams({
+    ...def.params,
+    epochs,
+    batch_size: 32,
+    patience: 1000,
+    learning_rate: 0.001,
+    seed: 42,
+  });
   // Enough of the latest MSFT sessions for `trainWindows` training windows under the 70% split.
   const rows = Math.ceil((def.trainWindows + params.seq_length) / params.train_fraction);
   const bars = cleanBars(readBundledCsv('MSFT.csv')).bars.slice(-rows);
@@ -83,7 +105,12 @@ async function runCase(name: string, backend: string, epochs: number, calls: num
   };
   const stamps = [performance.now()];
   const cpu0 = cpuSeconds();
-  const fit = await model.fit(data.train, data.validation, { epochs, batchSize: 32, patience: 1000, onEpoch: () => void stamps.push(performance.now()) });
+  const fit = await model.fit(data.train, data.validation, {
+    epochs,
+    batchSize: 32,
+    patience: 1000,
+    onEpoch: () => void stamps.push(performance.now()),
+  });
   const cpuPerEpoch = (cpuSeconds() - cpu0) / Math.max(1, stamps.length - 1);
   const epochSeconds = stamps.slice(1).map((t, i) => (t - stamps[i]) / 1000);
   const predictor = createPredictor(model, preprocessingJSON(data));
@@ -128,7 +155,9 @@ async function main(): Promise<void> {
     }
     for (const name of o.models) {
       const r = await runCase(name, backend, o.epochs, o.calls);
-      process.stderr.write(`${name} on ${backend}: ${r.seconds_per_epoch} s/epoch, predict ${r.predict_median_ms} ms\n`);
+      process.stderr.write(
+        `${name} on ${backend}: ${r.seconds_per_epoch} s/epoch, predict ${r.predict_median_ms} ms\n`,
+      );
       results.push(r);
     }
   }
@@ -144,9 +173,21 @@ async function main(): Promise<void> {
   };
   printJsonLine(report);
   const file = writeResults(path.join(__dirname, '..', '..', 'bench', 'results'), 'training', report);
-  const rows = results.map((r) => [r.model, r.backend, r.train_windows, r.epoch_seconds.join(' / '), r.cpu_seconds_per_epoch, r.predict_median_ms, r.predict_p95_ms]);
-  process.stdout.write(`\n${table(['model', 'backend', 'windows', 'wall s per epoch', 'cpu s/epoch', 'predict p50 ms', 'predict p95 ms'], rows)}\n`);
-  process.stdout.write(`load average (1 min) ${report.loadavg_1m} on ${report.cpus} cpus: wall times grow with load, cpu s/epoch does not\n`);
+  const rows = results.map((r) => [
+    r.model,
+    r.backend,
+    r.train_windows,
+    r.epoch_seconds.join(' / '),
+    r.cpu_seconds_per_epoch,
+    r.predict_median_ms,
+    r.predict_p95_ms,
+  ]);
+  process.stdout.write(
+    `\n${table(['model', 'backend', 'windows', 'wall s per epoch', 'cpu s/epoch', 'predict p50 ms', 'predict p95 ms'], rows)}\n`,
+  );
+  process.stdout.write(
+    `load average (1 min) ${report.loadavg_1m} on ${report.cpus} cpus: wall times grow with load, cpu s/epoch does not\n`,
+  );
   for (const s of skipped) process.stdout.write(`skipped ${s.backend}: ${s.reason}\n`);
   process.stdout.write(`results: ${file}\n`);
 }

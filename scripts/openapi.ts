@@ -23,7 +23,14 @@ function sortKeys(value: unknown): unknown {
 async function main(): Promise<void> {
   const root = path.resolve(__dirname, '..', '..');
   const target = path.join(root, 'openapi.json');
-  const config = loadConfig({ MLFLOW_BACKEND_STORE_URI: 'sqlite://', LOG_LEVEL: 'error', MLFLOW_ARTIFACTS_DESTINATION: path.join(root, 'artifacts') }, root);
+  const config = loadConfig(
+    {
+      MLFLOW_BACKEND_STORE_URI: 'sqlite://',
+      LOG_LEVEL: 'error',
+      MLFLOW_ARTIFACTS_DESTINATION: path.join(root, 'artifacts'),
+    },
+    root,
+  );
   const app = await createApp(config);
   await app.init();
   const doc = `${JSON.stringify(sortKeys(buildOpenApi(app)), null, 2)}\n`;

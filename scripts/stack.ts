@@ -68,14 +68,18 @@ function options(argv: string[], env: NodeJS.ProcessEnv): StackOptions | null {
 async function ensureDatabase(url: string): Promise<void> {
   const target = new URL(url);
   const name = decodeURIComponent(target.pathname.replace(/^\//, ''));
-  if (!/^[A-Za-z_][\w$]{0,62}$/.test(name)) throw new Error(`unsupported database name '${name}' (letters, digits, _ and $)`);
+  if (!/^[A-Za-z_][\w$]{0,62}$/.test(name))
+    throw new Error(`unsupported database name '${name}' (letters, digits, _ and $)`);
   const admin = new URL(url);
   admin.pathname = '/postgres';
   const client = new Client({ connectionString: admin.toString(), connectionTimeoutMillis: 5000 });
   try {
     await client.connect();
   } catch (err) {
-    throw new Error(`Postgres is not reachable at ${admin.host} (${(err as Error).message}); start it or pass --database-url`, { cause: err });
+    throw new Error(
+      `Postgres is not reachable at ${admin.host} (${(err as Error).message}); start it or pass --database-url`,
+      { cause: err },
+    );
   }
   try {
     const found = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
@@ -89,12 +93,19 @@ async function ensureDatabase(url: string): Promise<void> {
 }
 
 async function checkRedis(url: string): Promise<void> {
-  const redis = new IORedis(url, { lazyConnect: true, maxRetriesPerRequest: 0, connectTimeout: 3000, retryStrategy: () => null });
+  const redis = new IORedis(url, {
+    lazyConnect: true,
+    maxRetriesPerRequest: 0,
+    connectTimeout: 3000,
+    retryStrategy: () => null,
+  });
   try {
     await redis.connect();
     await redis.ping();
   } catch (err) {
-    throw new Error(`Redis is not reachable at ${url} (${(err as Error).message}); start it or pass --redis-url`, { cause: err });
+    throw new Error(`Redis is not reachable at ${url} (${(err as Error).message}); start it or pass --redis-url`, {
+      cause: err,
+    });
   } finally {
     redis.disconnect();
   }
@@ -102,7 +113,11 @@ async function checkRedis(url: string): Promise<void> {
 
 /** A tsflow process with its output prefixed by `name`. */
 function launch(name: string, args: string[], env: NodeJS.ProcessEnv): ChildProcess {
-  const child = spawn(process.execPath, [path.join(root, 'bin', 'tsflow.js'), ...args], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [path.join(root, 'bin', 'tsflow.js'), ...args], {
+    cwd: root,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const prefix = (stream: NodeJS.WritableStream) => {
     let buffer = '';
     return (chunk: Buffer) => {
@@ -132,7 +147,6 @@ async function waitHealthy(url: string, child: ChildProcess, timeoutMs = 60_000)
   }
   throw new Error(`the API did not answer ${url}/health within ${timeoutMs / 1000} s`);
 }
-
 
 async function main(): Promise<number> {
   const o = options(process.argv.slice(2), process.env);

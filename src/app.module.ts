@@ -14,7 +14,16 @@ export class AppModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: AppModule,
-      imports: [ConfigModule.forRoot(config), DatabaseModule, ExperimentsModule, MonitoringModule, StorageModule, RegistryModule, TrainingModule, ServingModule],
+      imports: [
+        ConfigModule.forRoot(config),
+        DatabaseModule,
+        ExperimentsModule,
+        MonitoringModule,
+        StorageModule,
+        RegistryModule,
+        TrainingModule,
+        ServingModule,
+      ],
     };
   }
 }

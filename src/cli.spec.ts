@@ -6,11 +6,16 @@ describe('serverEnv', () => {
   it('maps every mlflow server flag to its environment variable', () => {
     const env = serverEnv(
       [
-        '--host', '0.0.0.0',
-        '--port', '8080',
-        '--backend-store-uri', 'postgresql://h/db',
-        '--default-artifact-root', 's3://b/r',
-        '--artifacts-destination', '/data/artifacts',
+        '--host',
+        '0.0.0.0',
+        '--port',
+        '8080',
+        '--backend-store-uri',
+        'postgresql://h/db',
+        '--default-artifact-root',
+        's3://b/r',
+        '--artifacts-destination',
+        '/data/artifacts',
       ],
       {},
     );

@@ -64,7 +64,11 @@ export async function main(argv: string[]): Promise<void> {
   if (command === 'worker') {
     const { startWorker } = await import('./worker.main');
     const stop = await startWorker(loadConfig(serverEnv(rest, process.env)));
-    const shutdown = () => stop().then(() => process.exit(0), () => process.exit(1));
+    const shutdown = () =>
+      stop().then(
+        () => process.exit(0),
+        () => process.exit(1),
+      );
     process.once('SIGTERM', shutdown);
     process.once('SIGINT', shutdown);
     return;

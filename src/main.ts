@@ -9,10 +9,14 @@ import { AppConfig, loadConfig, logLevels } from './config/app-config';
 
 /** The HTTP API application, configured but not listening (tests and scripts use it too). */
 export async function createApp(config: AppConfig): Promise<NestFastifyApplication> {
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), createHttpAdapter(config.maxBodyBytes), {
-    bodyParser: false,
-    logger: logLevels(config.logLevel),
-  });
+  const app = await NestFactory.create<NestFastifyApplication>(
+    AppModule.forRoot(config),
+    createHttpAdapter(config.maxBodyBytes),
+    {
+      bodyParser: false,
+      logger: logLevels(config.logLevel),
+    },
+  );
   configureHttp(app, config.maxBodyBytes);
   setupSwagger(app);
   app.enableShutdownHooks();
@@ -23,7 +27,9 @@ export async function bootstrap(config: AppConfig = loadConfig()): Promise<NestF
   const app = await createApp(config);
   await app.listen(config.port, config.host);
   const db = config.database.type === 'sqlite' ? `sqlite ${config.database.path}` : 'postgres';
-  new Logger('tsflow').log(`listening on http://${config.host}:${config.port} (store: ${db}, artifacts: ${config.artifactsDestination}); Swagger UI at /docs`);
+  new Logger('tsflow').log(
+    `listening on http://${config.host}:${config.port} (store: ${db}, artifacts: ${config.artifactsDestination}); Swagger UI at /docs`,
+  );
   return app;
 }
 

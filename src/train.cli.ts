@@ -25,13 +25,23 @@ function numberOrString(v: string): unknown {
 
 /** Flags → the same request body as POST /api/v1/training/runs. */
 export function trainRequest(argv: string[]) {
-  const paramOptions = Object.fromEntries(PARAM_SPECS.map((p) => [p.name.replace(/_/g, '-'), { type: 'string' as const }]));
+  const paramOptions = Object.fromEntries(
+    PARAM_SPECS.map((p) => [p.name.replace(/_/g, '-'), { type: 'string' as const }]),
+  );
   const { values } = parseArgs({
     args: argv,
     options: {
-      ticker: { type: 'string' }, source: { type: 'string' }, start: { type: 'string' }, end: { type: 'string' },
-      experiment: { type: 'string' }, 'run-name': { type: 'string' }, path: { type: 'string' }, cleaning: { type: 'string' },
-      'backend-store-uri': { type: 'string' }, 'artifacts-destination': { type: 'string' }, help: { type: 'boolean' },
+      ticker: { type: 'string' },
+      source: { type: 'string' },
+      start: { type: 'string' },
+      end: { type: 'string' },
+      experiment: { type: 'string' },
+      'run-name': { type: 'string' },
+      path: { type: 'string' },
+      cleaning: { type: 'string' },
+      'backend-store-uri': { type: 'string' },
+      'artifacts-destination': { type: 'string' },
+      help: { type: 'boolean' },
       ...paramOptions,
     },
     strict: true,
@@ -41,7 +51,22 @@ export function trainRequest(argv: string[]) {
     const v = values[p.name.replace(/_/g, '-') as keyof typeof values];
     if (typeof v === 'string') params[p.name] = p.name === 'features' ? v.split(',') : numberOrString(v);
   }
-  return { values, body: { experiment_name: values.experiment, run_name: values['run-name'], cleaning: values.cleaning, dataset: { ticker: values.ticker, source: values.source, start_date: values.start, end_date: values.end, path: values.path }, params } };
+  return {
+    values,
+    body: {
+      experiment_name: values.experiment,
+      run_name: values['run-name'],
+      cleaning: values.cleaning,
+      dataset: {
+        ticker: values.ticker,
+        source: values.source,
+        start_date: values.start,
+        end_date: values.end,
+        path: values.path,
+      },
+      params,
+    },
+  };
 }
 
 export async function train(argv: string[]): Promise<void> {
@@ -71,7 +96,9 @@ export async function train(argv: string[]): Promise<void> {
     const runs = ctx.get(TrainingRunsService);
     const { job_id } = await runs.submit(body as never);
     const job = await runs.get(job_id);
-    process.stdout.write(`${JSON.stringify({ job_id, state: job.state, run_id: job.runId, error: job.error ?? undefined, metrics: job.result?.metrics }, null, 2)}\n`);
+    process.stdout.write(
+      `${JSON.stringify({ job_id, state: job.state, run_id: job.runId, error: job.error ?? undefined, metrics: job.result?.metrics }, null, 2)}\n`,
+    );
     if (job.state !== 'completed') process.exitCode = 1;
   } finally {
     await ctx.close();

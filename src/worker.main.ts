@@ -19,11 +19,15 @@ import { WorkerModule } from './worker.module';
  */
 export async function startWorker(config: AppConfig = loadConfig()): Promise<() => Promise<void>> {
   if (!config.redisUrl) {
-    throw new Error('REDIS_URL is required for `tsflow worker`; without Redis, `tsflow server` runs training jobs itself.');
+    throw new Error(
+      'REDIS_URL is required for `tsflow worker`; without Redis, `tsflow server` runs training jobs itself.',
+    );
   }
   const logger = new Logger('worker');
   process.env[CONFIG_ENV] = JSON.stringify(config); // inherited by the sandboxed processors
-  const ctx = await NestFactory.createApplicationContext(WorkerModule.forRoot(config), { logger: logLevels(config.logLevel) });
+  const ctx = await NestFactory.createApplicationContext(WorkerModule.forRoot(config), {
+    logger: logLevels(config.logLevel),
+  });
   const executor = ctx.get(TrainingExecutor);
   const connection = new IORedis(config.redisUrl, { maxRetriesPerRequest: null });
   const worker = new Worker<QueuedJob>(TRAINING_QUEUE, PROCESSOR_FILE, {
@@ -40,15 +44,22 @@ export async function startWorker(config: AppConfig = loadConfig()): Promise<() 
     // each sandbox use ~1.2 cores, so sandboxes on a full host slow each other down; with
     // single-threaded GC each stays in its core (bench:grid, 2 workers on 2 cores: ~10% less CPU
     // per candidate, ~10% more candidates per minute; a lone worker on an idle host ~10% slower).
-    workerForkOptions: { execArgv: [...process.execArgv.filter((a) => !a.startsWith('--inspect')), '--single-threaded-gc'] },
+    workerForkOptions: {
+      execArgv: [...process.execArgv.filter((a) => !a.startsWith('--inspect')), '--single-threaded-gc'],
+    },
   });
   worker.on('failed', (job, err) => {
     if (!job) return;
     const final = err.name === 'UnrecoverableError' || job.attemptsMade >= (job.opts.attempts ?? 1);
-    if (final) executor.fail(job.data.jobId, err.message).catch((e) => logger.error(`recording failure of ${job.data.jobId}: ${e.message}`));
+    if (final)
+      executor
+        .fail(job.data.jobId, err.message)
+        .catch((e) => logger.error(`recording failure of ${job.data.jobId}: ${e.message}`));
   });
   worker.on('error', (err) => logger.warn(`queue: ${err.message}`));
-  logger.log(`worker ${process.pid} consuming '${TRAINING_QUEUE}' (concurrency ${config.jobs.concurrency}, prefix ${config.redisPrefix})`);
+  logger.log(
+    `worker ${process.pid} consuming '${TRAINING_QUEUE}' (concurrency ${config.jobs.concurrency}, prefix ${config.redisPrefix})`,
+  );
   return async () => {
     await worker.close();
     connection.disconnect();
@@ -59,7 +70,11 @@ export async function startWorker(config: AppConfig = loadConfig()): Promise<() 
 if (require.main === module) {
   startWorker()
     .then((stop) => {
-      const shutdown = () => stop().then(() => process.exit(0), () => process.exit(1));
+      const shutdown = () =>
+        stop().then(
+          () => process.exit(0),
+          () => process.exit(1),
+        );
       process.once('SIGTERM', shutdown);
       process.once('SIGINT', shutdown);
     })

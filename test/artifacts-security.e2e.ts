@@ -122,7 +122,12 @@ describe('artifact path security (every vector × every route × both prefixes)'
   function requestsFor(prefix: string, v: string, opts: Scope): Array<[string, string, string, string?]> {
     const out: Array<[string, string, string, string?]> = [];
     if (opts.proxy) out.push(['list', 'GET', `${prefix}/mlflow-artifacts/artifacts?path=${encodeURIComponent(v)}`]);
-    if (opts.t24) out.push(['artifacts/list', 'GET', `${prefix}/mlflow/artifacts/list?run_id=${runId}&path=${encodeURIComponent(v)}`]);
+    if (opts.t24)
+      out.push([
+        'artifacts/list',
+        'GET',
+        `${prefix}/mlflow/artifacts/list?run_id=${runId}&path=${encodeURIComponent(v)}`,
+      ]);
     if (!opts.proxy) return out;
     const spellings = [encodeURIComponent(v), ...(sendableRaw(v) ? [v] : [])];
     for (const s of spellings) {
@@ -130,7 +135,8 @@ describe('artifact path security (every vector × every route × both prefixes)'
       out.push(['download', 'GET', tail]);
       out.push(['upload', 'PUT', tail, 'pwned']);
       out.push(['delete', 'DELETE', tail]);
-      if (opts.mpu) out.push(['mpu/create', 'POST', `${prefix}/mlflow-artifacts/mpu/create/${s}`, '{"path":"x","num_parts":1}']);
+      if (opts.mpu)
+        out.push(['mpu/create', 'POST', `${prefix}/mlflow-artifacts/mpu/create/${s}`, '{"path":"x","num_parts":1}']);
     }
     return out;
   }
@@ -138,7 +144,12 @@ describe('artifact path security (every vector × every route × both prefixes)'
   async function fire(v: string, opts: Scope): Promise<void> {
     for (const prefix of PREFIXES) {
       for (const [what, method, requestPath, body] of requestsFor(prefix, v, opts)) {
-        const headers: Record<string, string> = method === 'POST' ? { 'content-type': 'application/json' } : method === 'PUT' ? { 'content-type': 'text/plain' } : {};
+        const headers: Record<string, string> =
+          method === 'POST'
+            ? { 'content-type': 'application/json' }
+            : method === 'PUT'
+              ? { 'content-type': 'text/plain' }
+              : {};
         const res = await rawRequest(server.url, method, requestPath, body, headers);
         expectRejected(res, `${method} ${requestPath} (${what})`, requestPath);
       }
@@ -154,22 +165,34 @@ describe('artifact path security (every vector × every route × both prefixes)'
 
   // The mpu routes never touch the filesystem (the path check, then 501), so only the
   // lexical vectors above apply to them.
-  it.each(SYMLINK_VECTORS.map((v) => [v]))('%j (symlink inside the root pointing outside) is rejected everywhere', async (v) => {
-    await fire(v, { t24: true, proxy: true, mpu: false });
-  });
+  it.each(SYMLINK_VECTORS.map((v) => [v]))(
+    '%j (symlink inside the root pointing outside) is rejected everywhere',
+    async (v) => {
+      await fire(v, { t24: true, proxy: true, mpu: false });
+    },
+  );
 
   it.each(RESERVED_VECTORS.map((v) => [v]))('%j (the upload staging area) is not addressable', async (v) => {
     await fire(v, { t24: false, proxy: true, mpu: false });
   });
 
   it('a stored artifact root that escapes the destination is refused by artifacts/list', async () => {
-    const exp = await call(server.url, 'POST', '/api/2.0/mlflow/experiments/create', { name: 'evil-root', artifact_location: 'mlflow-artifacts:/../outside' });
+    const exp = await call(server.url, 'POST', '/api/2.0/mlflow/experiments/create', {
+      name: 'evil-root',
+      artifact_location: 'mlflow-artifacts:/../outside',
+    });
     if (exp.status !== 200) {
       expect(exp.status).toBe(400);
       return;
     }
-    const run = await call(server.url, 'POST', '/api/2.0/mlflow/runs/create', { experiment_id: exp.body.experiment_id });
-    const res = await rawRequest(server.url, 'GET', `/api/2.0/mlflow/artifacts/list?run_id=${run.body.run.info.run_id}`);
+    const run = await call(server.url, 'POST', '/api/2.0/mlflow/runs/create', {
+      experiment_id: exp.body.experiment_id,
+    });
+    const res = await rawRequest(
+      server.url,
+      'GET',
+      `/api/2.0/mlflow/artifacts/list?run_id=${run.body.run.info.run_id}`,
+    );
     expectRejected(res, 'artifacts/list on mlflow-artifacts:/../outside', '');
   });
 
@@ -182,7 +205,13 @@ describe('artifact path security (every vector × every route × both prefixes)'
 
   it.each(ACCEPTED_PATHS.map(([v, rel]) => [v, rel]))('accepted %j round-trips as %j', async (v, rel) => {
     const encoded = `safe/${encodeURIComponent(v)}`;
-    const up = await rawRequest(server.url, 'PUT', `/api/2.0/mlflow-artifacts/artifacts/${encoded}`, `content of ${rel}`, { 'content-type': 'text/plain' });
+    const up = await rawRequest(
+      server.url,
+      'PUT',
+      `/api/2.0/mlflow-artifacts/artifacts/${encoded}`,
+      `content of ${rel}`,
+      { 'content-type': 'text/plain' },
+    );
     expect(up.status).toBe(200);
     expect(fs.readFileSync(path.join(root, 'safe', ...rel.split('/')), 'utf8')).toBe(`content of ${rel}`);
     const down = await rawRequest(server.url, 'GET', `/ajax-api/2.0/mlflow-artifacts/artifacts/${encoded}`);

@@ -22,7 +22,11 @@ describe('mlflow-artifacts proxy (sqlite, local storage)', () => {
     rawRequest(server.url, 'PUT', url(prefix, p), body, headers);
   const get = (p: string, prefix: Prefix = PREFIXES[0]) => rawRequest(server.url, 'GET', url(prefix, p));
   const list = (p?: string, prefix: Prefix = PREFIXES[0]) =>
-    call(server.url, 'GET', `${prefix}/mlflow-artifacts/artifacts${p === undefined ? '' : `?path=${encodeURIComponent(p)}`}`);
+    call(
+      server.url,
+      'GET',
+      `${prefix}/mlflow-artifacts/artifacts${p === undefined ? '' : `?path=${encodeURIComponent(p)}`}`,
+    );
   const stagingEntries = () => fs.readdirSync(path.join(server.config.artifactsDestination, STAGING_DIR));
 
   beforeAll(async () => {
@@ -49,7 +53,10 @@ describe('mlflow-artifacts proxy (sqlite, local storage)', () => {
     const gone = await get(`${dir}/notes.txt`, prefix);
     expect(gone.status).toBe(404);
     expect(gone.headers['content-type']).toMatch(/^application\/json/);
-    expect(gone.json).toEqual({ error_code: 'RESOURCE_DOES_NOT_EXIST', message: `Artifact '${dir}/notes.txt' does not exist.` });
+    expect(gone.json).toEqual({
+      error_code: 'RESOURCE_DOES_NOT_EXIST',
+      message: `Artifact '${dir}/notes.txt' does not exist.`,
+    });
   });
 
   it('stores binary bodies of any content type byte for byte and guesses the download type', async () => {
@@ -113,7 +120,10 @@ describe('mlflow-artifacts proxy (sqlite, local storage)', () => {
           { path: 'model', is_dir: true },
         ],
       });
-      expect((await list(`${root}/model`, prefix)).body.files.map((f: { path: string }) => f.path)).toEqual(['MLmodel', 'data']);
+      expect((await list(`${root}/model`, prefix)).body.files.map((f: { path: string }) => f.path)).toEqual([
+        'MLmodel',
+        'data',
+      ]);
       expect((await list(`${root}/model/MLmodel`, prefix)).body).toEqual({});
       expect((await list(`${root}/nope`, prefix)).body).toEqual({});
     }
@@ -154,13 +164,19 @@ describe('mlflow-artifacts proxy (sqlite, local storage)', () => {
     expect(stagingEntries()).toEqual([]);
   });
 
-  it.each(PREFIXES)('%s: multipart upload routes answer 501 with the message the client falls back on', async (prefix) => {
-    for (const op of ['create', 'complete', 'abort']) {
-      const res = await call(server.url, 'POST', `${prefix}/mlflow-artifacts/mpu/${op}/1/run/artifacts`, { path: 'big.bin', num_parts: 3 });
-      expect(res.status).toBe(501);
-      expect(res.body).toEqual({ error_code: 'NOT_IMPLEMENTED', message: MULTIPART_MESSAGE });
-    }
-  });
+  it.each(PREFIXES)(
+    '%s: multipart upload routes answer 501 with the message the client falls back on',
+    async (prefix) => {
+      for (const op of ['create', 'complete', 'abort']) {
+        const res = await call(server.url, 'POST', `${prefix}/mlflow-artifacts/mpu/${op}/1/run/artifacts`, {
+          path: 'big.bin',
+          num_parts: 3,
+        });
+        expect(res.status).toBe(501);
+        expect(res.body).toEqual({ error_code: 'NOT_IMPLEMENTED', message: MULTIPART_MESSAGE });
+      }
+    },
+  );
 
   it('concurrent uploads to one path: the final file is exactly one writer’s full content, readers never see a torn file', async () => {
     const writers = Array.from({ length: 6 }, (_, i) => randomBytes(3 * 1024 * 1024 + i));
@@ -174,7 +190,9 @@ describe('mlflow-artifacts proxy (sqlite, local storage)', () => {
         else expect(res.status).toBe(404);
       }
     })();
-    const results = await Promise.all(writers.map((w) => put('race/target.bin', w, { 'content-type': 'application/octet-stream' })));
+    const results = await Promise.all(
+      writers.map((w) => put('race/target.bin', w, { 'content-type': 'application/octet-stream' })),
+    );
     reading = false;
     await reader;
     expect(results.map((r) => r.status)).toEqual(writers.map(() => 200));
@@ -188,7 +206,9 @@ describe('mlflow-artifacts proxy (sqlite, local storage)', () => {
     await put('abort/kept.bin', 'original');
     for (const target of ['abort/new/partial.bin', 'abort/kept.bin']) {
       // Cut the connection only once the server is demonstrably streaming into a temp file.
-      await abortedUpload(server.url, url(PREFIXES[0], target), 8 * 1024 * 1024, () => waitFor(() => stagingEntries().length === 1));
+      await abortedUpload(server.url, url(PREFIXES[0], target), 8 * 1024 * 1024, () =>
+        waitFor(() => stagingEntries().length === 1),
+      );
       await waitFor(() => stagingEntries().length === 0);
     }
     expect((await list('abort')).body).toEqual({ files: [{ path: 'kept.bin', is_dir: false, file_size: 8 }] });
@@ -250,16 +270,30 @@ describe('mlflow-artifacts proxy (sqlite, local storage)', () => {
     });
 
     it('a file or a missing path lists as root_uri only; GET with a JSON body works too', async () => {
-      expect((await call(server.url, 'GET', `/api/2.0/mlflow/artifacts/list?run_id=${runId}&path=metrics.txt`)).body).toEqual({ root_uri: rootUri });
-      expect((await call(server.url, 'GET', `/api/2.0/mlflow/artifacts/list?run_id=${runId}&path=none`)).body).toEqual({ root_uri: rootUri });
-      const viaBody = await rawRequest(server.url, 'GET', '/api/2.0/mlflow/artifacts/list', JSON.stringify({ run_id: runId, path: 'model' }), {
-        'content-type': 'application/json',
+      expect(
+        (await call(server.url, 'GET', `/api/2.0/mlflow/artifacts/list?run_id=${runId}&path=metrics.txt`)).body,
+      ).toEqual({ root_uri: rootUri });
+      expect((await call(server.url, 'GET', `/api/2.0/mlflow/artifacts/list?run_id=${runId}&path=none`)).body).toEqual({
+        root_uri: rootUri,
       });
+      const viaBody = await rawRequest(
+        server.url,
+        'GET',
+        '/api/2.0/mlflow/artifacts/list',
+        JSON.stringify({ run_id: runId, path: 'model' }),
+        {
+          'content-type': 'application/json',
+        },
+      );
       expect(viaBody.json.files, viaBody.body.toString()).toHaveLength(2);
     });
 
     it('unknown run → 404, missing run_id → 400', async () => {
-      const missing = await call(server.url, 'GET', '/api/2.0/mlflow/artifacts/list?run_id=0123456789abcdef0123456789abcdef');
+      const missing = await call(
+        server.url,
+        'GET',
+        '/api/2.0/mlflow/artifacts/list?run_id=0123456789abcdef0123456789abcdef',
+      );
       expect(missing.status).toBe(404);
       expect(missing.body.error_code).toBe('RESOURCE_DOES_NOT_EXIST');
       const noId = await call(server.url, 'GET', '/api/2.0/mlflow/artifacts/list?path=model');
@@ -269,16 +303,24 @@ describe('mlflow-artifacts proxy (sqlite, local storage)', () => {
 
     it('lists runs of an experiment with a local file: artifact location directly', async () => {
       const location = path.join(server.dir, 'local-exp');
-      const exp = await call(server.url, 'POST', '/api/2.0/mlflow/experiments/create', { name: 'local-files', artifact_location: location });
+      const exp = await call(server.url, 'POST', '/api/2.0/mlflow/experiments/create', {
+        name: 'local-files',
+        artifact_location: location,
+      });
       expect(exp.status).toBe(200);
-      const run = await call(server.url, 'POST', '/api/2.0/mlflow/runs/create', { experiment_id: exp.body.experiment_id });
+      const run = await call(server.url, 'POST', '/api/2.0/mlflow/runs/create', {
+        experiment_id: exp.body.experiment_id,
+      });
       const info = run.body.run.info;
       expect(info.artifact_uri).toBe(`${pathToFileURL(location).href}/${info.run_id}/artifacts`);
       const dir = path.join(location, info.run_id, 'artifacts', 'plots');
       fs.mkdirSync(dir, { recursive: true });
       fs.writeFileSync(path.join(dir, 'loss.png'), 'png');
       const res = await call(server.url, 'GET', `/api/2.0/mlflow/artifacts/list?run_id=${info.run_id}&path=plots`);
-      expect(res.body).toEqual({ root_uri: info.artifact_uri, files: [{ path: 'plots/loss.png', is_dir: false, file_size: 3 }] });
+      expect(res.body).toEqual({
+        root_uri: info.artifact_uri,
+        files: [{ path: 'plots/loss.png', is_dir: false, file_size: 3 }],
+      });
     });
   });
 });

@@ -17,7 +17,11 @@ async function waitFor(check: () => boolean, what: string, timeoutMs = 5000): Pr
 }
 
 /** Another OS process listening on the champion channel with plain ioredis. */
-function startSubscriber(channel: string): { child: ChildProcessWithoutNullStreams; messages: unknown[]; ready: Promise<void> } {
+function startSubscriber(channel: string): {
+  child: ChildProcessWithoutNullStreams;
+  messages: unknown[];
+  ready: Promise<void>;
+} {
   const script = `
     const Redis = require('ioredis');
     const r = new Redis(process.env.REDIS_URL);
@@ -57,12 +61,20 @@ describe('champion promotion and champion-changed events (sqlite + Redis)', () =
 
   const api = (method: string, p: string, body?: unknown) => http(server.url, method, p, body);
   const mlflow = (method: string, p: string, body?: unknown) => api(method, `/api/2.0/mlflow/${p}`, body);
-  const newRun = async () => (await mlflow('POST', 'runs/create', { experiment_id: '0' })).body.run.info as { run_id: string; artifact_uri: string };
-  const promote = (model: string, body: unknown) => api('POST', `/api/v1/models/${encodeURIComponent(model)}/champion`, body);
+  const newRun = async () =>
+    (await mlflow('POST', 'runs/create', { experiment_id: '0' })).body.run.info as {
+      run_id: string;
+      artifact_uri: string;
+    };
+  const promote = (model: string, body: unknown) =>
+    api('POST', `/api/v1/models/${encodeURIComponent(model)}/champion`, body);
 
   /** The change must reach this process once, the second server once, and the other OS process once. */
   async function expectAnnounced(expected: Omit<ChampionChangedEvent, 'at'>): Promise<void> {
-    await waitFor(() => local.length >= 1 && remote.length >= 1 && subscriber.messages.length >= 1, 'the event everywhere');
+    await waitFor(
+      () => local.length >= 1 && remote.length >= 1 && subscriber.messages.length >= 1,
+      'the event everywhere',
+    );
     expect(local[0]).toMatchObject(expected);
     expect(typeof local[0].at).toBe('number');
     expect(remote[0]).toEqual(local[0]);
@@ -82,7 +94,11 @@ describe('champion promotion and champion-changed events (sqlite + Redis)', () =
     subscriber = startSubscriber(`${prefix}:champion-changed`);
     server.app.get(ChampionEvents).subscribe((e) => void local.push(e));
     other.app.get(ChampionEvents).on('champion-changed', (e) => void remote.push(e));
-    await Promise.all([server.app.get(ChampionEvents).whenReady(), other.app.get(ChampionEvents).whenReady(), subscriber.ready]);
+    await Promise.all([
+      server.app.get(ChampionEvents).whenReady(),
+      other.app.get(ChampionEvents).whenReady(),
+      subscriber.ready,
+    ]);
   });
   afterAll(async () => {
     subscriber?.child.kill();
@@ -104,10 +120,20 @@ describe('champion promotion and champion-changed events (sqlite + Redis)', () =
     const res = await promote('lstm-champ', { run_id: run1.run_id });
     expect(res.status).toBe(200);
     const source = `${run1.artifact_uri}/model`;
-    expect(res.body).toEqual({ model: 'lstm-champ', previous: null, champion: { version: '1', run_id: run1.run_id, source, artifact_uri: source } });
+    expect(res.body).toEqual({
+      model: 'lstm-champ',
+      previous: null,
+      champion: { version: '1', run_id: run1.run_id, source, artifact_uri: source },
+    });
     const model = (await mlflow('GET', 'registered-models/get?name=lstm-champ')).body.registered_model;
     expect(model.aliases).toEqual([{ alias: 'champion', version: '1' }]);
-    expect(model.latest_versions[0]).toMatchObject({ version: '1', source, run_id: run1.run_id, status: 'READY', aliases: ['champion'] });
+    expect(model.latest_versions[0]).toMatchObject({
+      version: '1',
+      source,
+      run_id: run1.run_id,
+      status: 'READY',
+      aliases: ['champion'],
+    });
     await expectAnnounced({ model: 'lstm-champ', version: '1', previousVersion: null });
   });
 
@@ -115,18 +141,30 @@ describe('champion promotion and champion-changed events (sqlite + Redis)', () =
     run2 = await newRun();
     const res = await promote('lstm-champ', { run_id: run2.run_id });
     expect(res.status).toBe(200);
-    expect(res.body).toMatchObject({ model: 'lstm-champ', previous: { version: '1', run_id: run1.run_id }, champion: { version: '2', run_id: run2.run_id } });
+    expect(res.body).toMatchObject({
+      model: 'lstm-champ',
+      previous: { version: '1', run_id: run1.run_id },
+      champion: { version: '2', run_id: run2.run_id },
+    });
     await expectAnnounced({ model: 'lstm-champ', version: '2', previousVersion: '1' });
     expect((await api('GET', '/api/v1/models/lstm-champ/champion')).body).toEqual({
       model: 'lstm-champ',
-      champion: { version: '2', run_id: run2.run_id, source: `${run2.artifact_uri}/model`, artifact_uri: `${run2.artifact_uri}/model` },
+      champion: {
+        version: '2',
+        run_id: run2.run_id,
+        source: `${run2.artifact_uri}/model`,
+        artifact_uri: `${run2.artifact_uri}/model`,
+      },
     });
   });
 
   it('promotes an existing version back', async () => {
     const res = await promote('lstm-champ', { version: '1' });
     expect(res.status).toBe(200);
-    expect(res.body).toMatchObject({ previous: { version: '2', run_id: run2.run_id }, champion: { version: '1', run_id: run1.run_id } });
+    expect(res.body).toMatchObject({
+      previous: { version: '2', run_id: run2.run_id },
+      champion: { version: '1', run_id: run1.run_id },
+    });
     await expectAnnounced({ model: 'lstm-champ', version: '1', previousVersion: '2' });
     // Promoting the current champion again changes nothing and announces nothing.
     reset();
@@ -137,18 +175,25 @@ describe('champion promotion and champion-changed events (sqlite + Redis)', () =
   });
 
   it('treats the MLflow alias endpoint as the same promotion', async () => {
-    expect((await mlflow('POST', 'registered-models/alias', { name: 'lstm-champ', alias: 'champion', version: '2' })).status).toBe(200);
+    expect(
+      (await mlflow('POST', 'registered-models/alias', { name: 'lstm-champ', alias: 'champion', version: '2' })).status,
+    ).toBe(200);
     await expectAnnounced({ model: 'lstm-champ', version: '2', previousVersion: '1' });
     expect((await api('GET', '/api/v1/models/lstm-champ/champion')).body.champion.version).toBe('2');
     // Other aliases are not champion changes.
     reset();
-    expect((await mlflow('POST', 'registered-models/alias', { name: 'lstm-champ', alias: 'challenger', version: '1' })).status).toBe(200);
+    expect(
+      (await mlflow('POST', 'registered-models/alias', { name: 'lstm-champ', alias: 'challenger', version: '1' }))
+        .status,
+    ).toBe(200);
     await new Promise((r) => setTimeout(r, 150));
     expect(local).toHaveLength(0);
   });
 
   it('announces the champion going away when its alias is deleted', async () => {
-    expect((await mlflow('DELETE', 'registered-models/alias', { name: 'lstm-champ', alias: 'champion' })).status).toBe(200);
+    expect((await mlflow('DELETE', 'registered-models/alias', { name: 'lstm-champ', alias: 'champion' })).status).toBe(
+      200,
+    );
     await expectAnnounced({ model: 'lstm-champ', version: null, previousVersion: '2' });
     const none = await api('GET', '/api/v1/models/lstm-champ/champion');
     expect(none.status).toBe(404);
@@ -157,7 +202,10 @@ describe('champion promotion and champion-changed events (sqlite + Redis)', () =
 
   it('announces the champion going away with its version', async () => {
     await promote('lstm-champ', { version: '2' });
-    await waitFor(() => local.length === 1 && remote.length === 1 && subscriber.messages.length === 1, 'promotion event');
+    await waitFor(
+      () => local.length === 1 && remote.length === 1 && subscriber.messages.length === 1,
+      'promotion event',
+    );
     reset();
     expect((await mlflow('DELETE', 'model-versions/delete', { name: 'lstm-champ', version: '2' })).status).toBe(200);
     await expectAnnounced({ model: 'lstm-champ', version: null, previousVersion: '2' });
@@ -168,8 +216,13 @@ describe('champion promotion and champion-changed events (sqlite + Redis)', () =
   });
 
   it('announces both names when the model holding a champion is renamed', async () => {
-    expect((await mlflow('POST', 'registered-models/rename', { name: 'lstm-champ', new_name: 'lstm-champ-2' })).status).toBe(200);
-    await waitFor(() => local.length === 2 && remote.length === 2 && subscriber.messages.length === 2, 'two rename events');
+    expect(
+      (await mlflow('POST', 'registered-models/rename', { name: 'lstm-champ', new_name: 'lstm-champ-2' })).status,
+    ).toBe(200);
+    await waitFor(
+      () => local.length === 2 && remote.length === 2 && subscriber.messages.length === 2,
+      'two rename events',
+    );
     expect(local.map(({ model, version, previousVersion }) => ({ model, version, previousVersion }))).toEqual([
       { model: 'lstm-champ', version: null, previousVersion: '3' },
       { model: 'lstm-champ-2', version: '3', previousVersion: null },
@@ -217,7 +270,9 @@ describe('champion promotion with Redis unreachable', () => {
   let server: TestServer;
   beforeAll(async () => {
     // Port 1: connection refused. Registry requests must not notice.
-    server = await startServer({ env: { REDIS_URL: 'redis://127.0.0.1:1', TSFLOW_REDIS_PREFIX: `tsflow-test-${randomUUID()}` } });
+    server = await startServer({
+      env: { REDIS_URL: 'redis://127.0.0.1:1', TSFLOW_REDIS_PREFIX: `tsflow-test-${randomUUID()}` },
+    });
   });
   afterAll(async () => {
     await server?.close();

@@ -15,16 +15,33 @@ describe('docker-compose.yml, Dockerfile, Prometheus and Grafana provisioning', 
   const compose = yaml.load(read('docker-compose.yml')) as any;
 
   it('has the api, worker, redis, postgres, prometheus and grafana services wired together', () => {
-    expect(Object.keys(compose.services).sort()).toEqual(['api', 'grafana', 'postgres', 'prometheus', 'redis', 'worker']);
+    expect(Object.keys(compose.services).sort()).toEqual([
+      'api',
+      'grafana',
+      'postgres',
+      'prometheus',
+      'redis',
+      'worker',
+    ]);
     for (const name of ['api', 'worker']) {
       const s = compose.services[name];
       expect(s.environment.REDIS_URL).toBe('redis://redis:6379');
-      expect(s.environment.DATABASE_URL).toMatch(/^postgresql:\/\/tsflow:\$\{POSTGRES_PASSWORD:\?[^}]+\}@postgres:5432\/tsflow$/);
+      expect(s.environment.DATABASE_URL).toMatch(
+        /^postgresql:\/\/tsflow:\$\{POSTGRES_PASSWORD:\?[^}]+\}@postgres:5432\/tsflow$/,
+      );
       // API and workers share the artifact store (workers write models, the API serves them).
       expect(s.volumes).toContain('artifacts:/var/lib/tsflow/artifacts');
       expect(s.build).toBe('.');
     }
-    expect(compose.services.api.command).toEqual(['node', 'bin/tsflow.js', 'server', '--host', '0.0.0.0', '--port', '5000']);
+    expect(compose.services.api.command).toEqual([
+      'node',
+      'bin/tsflow.js',
+      'server',
+      '--host',
+      '0.0.0.0',
+      '--port',
+      '5000',
+    ]);
     expect(compose.services.worker.command).toEqual(['node', 'bin/tsflow.js', 'worker']);
     expect(compose.services.worker.depends_on.api.condition).toBe('service_healthy');
   });
@@ -52,12 +69,24 @@ describe('docker-compose.yml, Dockerfile, Prometheus and Grafana provisioning', 
     expect(provider.providers[0].options.path).toBe('/var/lib/grafana/dashboards');
     const exposed = new Set((await new MetricsService().registry.getMetricsAsJSON()).map((m) => m.name));
     const exprs: string[] = dash.panels.flatMap((p: any) => p.targets.map((t: any) => t.expr));
-    const used = new Set(exprs.flatMap((e) => e.match(/\b(http_request_duration_seconds|tsflow_[a-z_]+?)(?=_bucket|_count|_sum|\{|\[|\))/g) ?? []));
-    expect([...used].sort()).toEqual(['http_request_duration_seconds', 'tsflow_champion_version', 'tsflow_model_loads_total', 'tsflow_prediction_duration_seconds', 'tsflow_queue_depth', 'tsflow_training_jobs']);
+    const used = new Set(
+      exprs.flatMap(
+        (e) => e.match(/\b(http_request_duration_seconds|tsflow_[a-z_]+?)(?=_bucket|_count|_sum|\{|\[|\))/g) ?? [],
+      ),
+    );
+    expect([...used].sort()).toEqual([
+      'http_request_duration_seconds',
+      'tsflow_champion_version',
+      'tsflow_model_loads_total',
+      'tsflow_prediction_duration_seconds',
+      'tsflow_queue_depth',
+      'tsflow_training_jobs',
+    ]);
     for (const name of used) expect(exposed.has(name)).toBe(true);
     for (const p of dash.panels) expect(p.datasource.uid).toBe('prometheus');
     const titles = dash.panels.map((p: any) => p.title).join(' | ');
-    for (const t of ['/predict latency', 'Requests per second', 'Champion version', 'Training jobs', 'Queue depth']) expect(titles).toContain(t);
+    for (const t of ['/predict latency', 'Requests per second', 'Champion version', 'Training jobs', 'Queue depth'])
+      expect(titles).toContain(t);
   });
 
   it('the image builds from a lock file and runs the server as a non-root user', () => {

@@ -23,7 +23,16 @@ import {
 } from './support/grid';
 import { startPrivateRedis } from './support/private-redis';
 import { startServer, TestServer } from './support/server';
-import { childPids, countKeys, isAlive, sharedStoreEnv, startWorkers, TEST_REDIS_URL, uniquePrefix, WorkerPool } from './support/workers';
+import {
+  childPids,
+  countKeys,
+  isAlive,
+  sharedStoreEnv,
+  startWorkers,
+  TEST_REDIS_URL,
+  uniquePrefix,
+  WorkerPool,
+} from './support/workers';
 
 /**
  * Grid searches through BullMQ with real `tsflow worker` processes (sandboxed processors) on a
@@ -46,7 +55,9 @@ describe('grid searches on BullMQ with two worker processes', () => {
 
   beforeAll(async () => {
     fs.copyFileSync(path.join(__dirname, '..', 'data', 'MSFT.csv'), path.join(dataDir, 'MSFT.csv'));
-    server = await startServer({ env: { REDIS_URL: TEST_REDIS_URL, TSFLOW_REDIS_PREFIX: prefix, TSFLOW_DATA_DIR: dataDir } });
+    server = await startServer({
+      env: { REDIS_URL: TEST_REDIS_URL, TSFLOW_REDIS_PREFIX: prefix, TSFLOW_DATA_DIR: dataDir },
+    });
     pool = startWorkers({ count: 2, config: server.config, prefix });
     redis = new IORedis(TEST_REDIS_URL);
     await pool.ready();
@@ -94,16 +105,31 @@ describe('grid searches on BullMQ with two worker processes', () => {
     }
 
     // No champion yet: if_better promotes the best candidate and says why.
-    expect(firstStatus.promotion).toMatchObject({ policy: 'if_better', model_name: MODEL, promoted: true, reason: 'no champion yet', new_version: '1', champion_score: null });
+    expect(firstStatus.promotion).toMatchObject({
+      policy: 'if_better',
+      model_name: MODEL,
+      promoted: true,
+      reason: 'no champion yet',
+      new_version: '1',
+      champion_score: null,
+    });
     expect(firstStatus.promotion.candidate_score).toBe(firstStatus.best_value);
     const parentTags = tagsOf(await getRun(api, first.parent_run_id));
-    expect(parentTags).toMatchObject({ 'tsflow.promotion.policy': 'if_better', 'tsflow.promotion.decision': 'promoted', 'tsflow.promotion.new_version': '1' });
+    expect(parentTags).toMatchObject({
+      'tsflow.promotion.policy': 'if_better',
+      'tsflow.promotion.decision': 'promoted',
+      'tsflow.promotion.new_version': '1',
+    });
     expect(Number(parentTags['tsflow.promotion.candidate_score'])).toBe(firstStatus.best_value);
     expect(await champion(api, MODEL)).toMatchObject({ version: '1', run_id: firstStatus.best_run_id });
 
     const list = await api('GET', GRIDS);
     expect(list.status).toBe(200);
-    expect(list.body.grid_searches[0]).toMatchObject({ job_id: first.job_id, state: 'completed', best_run_id: firstStatus.best_run_id });
+    expect(list.body.grid_searches[0]).toMatchObject({
+      job_id: first.job_id,
+      state: 'completed',
+      best_run_id: firstStatus.best_run_id,
+    });
   }, 80_000);
 
   it('if_better re-scores the champion on the new test period and records both scores', async () => {
@@ -136,14 +162,22 @@ describe('grid searches on BullMQ with two worker processes', () => {
     const seq = Number(run.data.params.find((p: any) => p.key === 'seq_length').value);
     const start = tagsOf(run)['mlflow.parentRunId'] === first.parent_run_id ? '2021-01-01' : '2021-07-01';
     const end = start === '2021-01-01' ? '2021-12-31' : '2022-06-30';
-    const sub = await submitGrid(api, tinyGrid({
-      dataset: { ticker: 'MSFT', source: 'sample', start_date: start, end_date: end },
-      grid: { seq_length: [seq] },
-      promote: { model_name: MODEL, policy: 'if_better' },
-    }));
+    const sub = await submitGrid(
+      api,
+      tinyGrid({
+        dataset: { ticker: 'MSFT', source: 'sample', start_date: start, end_date: end },
+        grid: { seq_length: [seq] },
+        promote: { model_name: MODEL, policy: 'if_better' },
+      }),
+    );
     const status = await waitForGrid(api, sub.job_id, 60_000);
     expect(status.state).toBe('completed');
-    expect(status.promotion).toMatchObject({ policy: 'if_better', promoted: false, champion_version: current!.version, new_version: null });
+    expect(status.promotion).toMatchObject({
+      policy: 'if_better',
+      promoted: false,
+      champion_version: current!.version,
+      new_version: null,
+    });
     expect(status.promotion.champion_score).toBeCloseTo(status.promotion.candidate_score, 6);
     expect(status.promotion.reason).toMatch(/is not better/);
     expect(tagsOf(await getRun(api, sub.parent_run_id))['tsflow.promotion.decision']).toBe('not_promoted');
@@ -152,30 +186,50 @@ describe('grid searches on BullMQ with two worker processes', () => {
 
   it("'never' reports only; 'always' promotes even a worse model", async () => {
     const current = await champion(api, MODEL);
-    const never = await submitGrid(api, tinyGrid({ grid: { seq_length: [6] }, promote: { model_name: MODEL, policy: 'never' } }));
+    const never = await submitGrid(
+      api,
+      tinyGrid({ grid: { seq_length: [6] }, promote: { model_name: MODEL, policy: 'never' } }),
+    );
     // A deliberately weak model: one unit, one epoch, a tiny learning rate.
     const weak = { units: 1, epochs: 1, learning_rate: 0.00001, seed: 3, dropout: 0 };
-    const always = await submitGrid(api, tinyGrid({ params: weak, grid: { seq_length: [5] }, promote: { model_name: MODEL, policy: 'always' } }));
+    const always = await submitGrid(
+      api,
+      tinyGrid({ params: weak, grid: { seq_length: [5] }, promote: { model_name: MODEL, policy: 'always' } }),
+    );
     const n = await waitForGrid(api, never.job_id, 60_000);
     expect(n.state).toBe('completed');
     expect(n.promotion).toMatchObject({ policy: 'never', promoted: false, new_version: null });
-    expect(tagsOf(await getRun(api, never.parent_run_id))).toMatchObject({ 'tsflow.promotion.policy': 'never', 'tsflow.promotion.decision': 'not_promoted' });
+    expect(tagsOf(await getRun(api, never.parent_run_id))).toMatchObject({
+      'tsflow.promotion.policy': 'never',
+      'tsflow.promotion.decision': 'not_promoted',
+    });
     const a = await waitForGrid(api, always.job_id, 60_000);
     expect(a.state).toBe('completed');
     expect(a.promotion).toMatchObject({ policy: 'always', promoted: true });
     expect(Number(a.promotion.new_version)).toBeGreaterThan(Number(current!.version));
-    expect(tagsOf(await getRun(api, always.parent_run_id))).toMatchObject({ 'tsflow.promotion.decision': 'promoted', 'tsflow.promotion.new_version': a.promotion.new_version });
+    expect(tagsOf(await getRun(api, always.parent_run_id))).toMatchObject({
+      'tsflow.promotion.decision': 'promoted',
+      'tsflow.promotion.new_version': a.promotion.new_version,
+    });
     expect(await champion(api, MODEL)).toMatchObject({ version: a.promotion.new_version, run_id: a.best_run_id });
   }, 60_000);
 
   it('recovers the job of a worker killed with SIGKILL mid-training; the abandoned run is FAILED', async () => {
-    const sub = await submitGrid(api, slowGrid({ grid: { seq_length: [5] }, params: { units: 8, epochs: 15, patience: 1000, seed: 7, dropout: 0 } }));
+    const sub = await submitGrid(
+      api,
+      slowGrid({ grid: { seq_length: [5] }, params: { units: 8, epochs: 15, patience: 1000, seed: 7, dropout: 0 } }),
+    );
     const [submitted] = sub.candidates;
     // Per-epoch progress reaches the REST status while the candidate trains.
-    const running = await waitUntil('the candidate to be mid-training', async () => {
-      const c = (await gridStatus(api, sub.job_id)).candidates[0];
-      return c.state === 'running' && c.progress > 0 && c.progress < 1 ? c : undefined;
-    }, 30_000, 100);
+    const running = await waitUntil(
+      'the candidate to be mid-training',
+      async () => {
+        const c = (await gridStatus(api, sub.job_id)).candidates[0];
+        return c.state === 'running' && c.progress > 0 && c.progress < 1 ? c : undefined;
+      },
+      30_000,
+      100,
+    );
     expect(running.run_id).toBe(submitted.run_id); // the first attempt uses the run created at submission
     const victim = pool.byName((await bullJob(submitted.job_id)).pb);
     expect(victim, 'the BullMQ job names the worker running it').toBeDefined();
@@ -185,7 +239,12 @@ describe('grid searches on BullMQ with two worker processes', () => {
 
     await pool.kill(victim!.index);
     // The orphaned sandboxed processor stops as well instead of training on.
-    await waitUntil('the sandboxed processor to exit', async () => sandboxes.every((pid) => !isAlive(pid)), 10_000, 100);
+    await waitUntil(
+      'the sandboxed processor to exit',
+      async () => sandboxes.every((pid) => !isAlive(pid)),
+      10_000,
+      100,
+    );
 
     const status = await waitForGrid(api, sub.job_id, 60_000);
     expect(status.state).toBe('completed');
@@ -197,7 +256,11 @@ describe('grid searches on BullMQ with two worker processes', () => {
     expect(abandoned.info.end_time).toBeGreaterThan(0);
     const retry = await getRun(api, done.run_id);
     expect(retry.info.status).toBe('FINISHED');
-    expect(tagsOf(retry)).toMatchObject({ 'mlflow.parentRunId': sub.parent_run_id, 'tsflow.retry_of': submitted.run_id, 'tsflow.job_id': submitted.job_id });
+    expect(tagsOf(retry)).toMatchObject({
+      'mlflow.parentRunId': sub.parent_run_id,
+      'tsflow.retry_of': submitted.run_id,
+      'tsflow.job_id': submitted.job_id,
+    });
     expect(status.best_run_id).toBe(done.run_id);
     // Recovered by stalled-job handling and completed by the other worker.
     const job = await bullJob(submitted.job_id);
@@ -212,15 +275,29 @@ describe('grid searches on BullMQ with two worker processes', () => {
 
   it('cancels a running grid; a spec that became invalid after submission fails at once (no retries)', async () => {
     const expId = (await experimentId(api, 'grid-e2e'))!;
-    const sub = await submitGrid(api, slowGrid({ grid: { seq_length: [5, 6, 7] }, params: { units: 8, epochs: 60, patience: 1000, seed: 7, dropout: 0 } }));
-    await waitUntil('two candidates training', async () => {
-      const s = await gridStatus(api, sub.job_id);
-      return s.candidates.filter((c: any) => c.state === 'running' && c.progress > 0).length === 2 ? s : undefined;
-    }, 40_000, 100);
+    const sub = await submitGrid(
+      api,
+      slowGrid({
+        grid: { seq_length: [5, 6, 7] },
+        params: { units: 8, epochs: 60, patience: 1000, seed: 7, dropout: 0 },
+      }),
+    );
+    await waitUntil(
+      'two candidates training',
+      async () => {
+        const s = await gridStatus(api, sub.job_id);
+        return s.candidates.filter((c: any) => c.state === 'running' && c.progress > 0).length === 2 ? s : undefined;
+      },
+      40_000,
+      100,
+    );
 
     // While both workers are busy, queue a grid over a CSV file, then delete the file.
     fs.copyFileSync(path.join(dataDir, 'MSFT.csv'), path.join(dataDir, 'doomed.csv'));
-    const doomed = await submitGrid(api, tinyGrid({ dataset: { ticker: 'doomed', source: 'csv', start_date: '2021-01-01', end_date: '2021-12-31' } }));
+    const doomed = await submitGrid(
+      api,
+      tinyGrid({ dataset: { ticker: 'doomed', source: 'csv', start_date: '2021-01-01', end_date: '2021-12-31' } }),
+    );
     fs.rmSync(path.join(dataDir, 'doomed.csv'));
 
     const cancelledAt = Date.now();
@@ -234,7 +311,11 @@ describe('grid searches on BullMQ with two worker processes', () => {
 
     // Running candidates stop at their next epoch boundary; every run of the grid ends KILLED.
     const ids = [sub.parent_run_id, ...sub.candidates.map((c) => c.run_id)];
-    await waitUntil('every run of the grid to be KILLED', async () => (await Promise.all(ids.map((id) => getRun(api, id)))).every((r) => r.info.status === 'KILLED'), 20_000);
+    await waitUntil(
+      'every run of the grid to be KILLED',
+      async () => (await Promise.all(ids.map((id) => getRun(api, id)))).every((r) => r.info.status === 'KILLED'),
+      20_000,
+    );
     expect(Date.now() - cancelledAt).toBeLessThan(15_000);
     for (const c of sub.candidates.slice(0, 2)) {
       const history = await api('GET', `/api/2.0/mlflow/metrics/get-history?run_id=${c.run_id}&metric_key=loss`);
@@ -269,8 +350,21 @@ describe('grid searches on BullMQ with two worker processes', () => {
     const runsBefore = (await allRuns(api, ['0'])).length;
     const base = tinyGrid({ experiment_name: exp });
     const cases: [string, object, RegExp][] = [
-      ['1001 candidates', { grid: { units: Array.from({ length: 11 }, (_, i) => i + 1), seq_length: Array.from({ length: 91 }, (_, i) => i + 2) } }, /more than 1000 candidates/],
-      ['unknown grid param', { grid: { unitz: [4, 8] } }, /unknown parameter "unitz"; allowed: seq_length, horizon, layers, units, dropout, learning_rate/],
+      [
+        '1001 candidates',
+        {
+          grid: {
+            units: Array.from({ length: 11 }, (_, i) => i + 1),
+            seq_length: Array.from({ length: 91 }, (_, i) => i + 2),
+          },
+        },
+        /more than 1000 candidates/,
+      ],
+      [
+        'unknown grid param',
+        { grid: { unitz: [4, 8] } },
+        /unknown parameter "unitz"; allowed: seq_length, horizon, layers, units, dropout, learning_rate/,
+      ],
       ['unknown fixed param', { params: { epoch: 2 } }, /unknown parameter "epoch"; allowed: .*epochs/],
       ['out-of-range value', { grid: { units: [4, 0] } }, /units must be an integer in \[1, 512\], got 0/],
       ['out-of-range float', { grid: { dropout: [0.1, 1.5] } }, /dropout must be a number in \[0, 1\), got 1.5/],
@@ -280,7 +374,14 @@ describe('grid searches on BullMQ with two worker processes', () => {
       ['bad promote policy', { promote: { model_name: 'm', policy: 'sometimes' } }, /policy/],
       ['unknown ticker', { dataset: { ticker: 'NOPE', source: 'sample' } }, /Unknown sample dataset 'NOPE.csv'/],
       ['invalid ticker', { dataset: { ticker: '../etc/passwd', source: 'sample' } }, /Invalid ticker/],
-      ['seq_length longer than the data', { dataset: { ticker: 'MSFT', source: 'sample', start_date: '2021-01-01', end_date: '2021-06-30' }, grid: { seq_length: [5, 60] } }, /needed.*seq_length=60/],
+      [
+        'seq_length longer than the data',
+        {
+          dataset: { ticker: 'MSFT', source: 'sample', start_date: '2021-01-01', end_date: '2021-06-30' },
+          grid: { seq_length: [5, 60] },
+        },
+        /needed.*seq_length=60/,
+      ],
     ];
     for (const [label, patch, message] of cases) {
       const res = await api('POST', GRIDS, { ...base, ...patch });
@@ -300,7 +401,9 @@ describe('grid searches on BullMQ with two worker processes', () => {
     const p2 = uniquePrefix('down');
     // A second API process on the same database and artifacts (so it serves the champion
     // trained above), but with a Redis of its own that this test can stop.
-    const other = await startServer({ env: { ...sharedStoreEnv(server.config), REDIS_URL: privateRedis.url, TSFLOW_REDIS_PREFIX: p2 } });
+    const other = await startServer({
+      env: { ...sharedStoreEnv(server.config), REDIS_URL: privateRedis.url, TSFLOW_REDIS_PREFIX: p2 },
+    });
     const api2 = apiOf(() => other.url);
     try {
       // No worker consumes this prefix: the grid stays queued.
@@ -316,7 +419,10 @@ describe('grid searches on BullMQ with two worker processes', () => {
       expect(res.body.error_code).toBe('TEMPORARILY_UNAVAILABLE');
       expect(res.body.message).toMatch(/job queue \(Redis\) is unavailable.*retry/i);
       expect(Date.now() - t0).toBeLessThan(5000);
-      const single = await api2('POST', '/api/v1/training/runs', { dataset: { ticker: 'MSFT' }, params: { epochs: 1 } });
+      const single = await api2('POST', '/api/v1/training/runs', {
+        dataset: { ticker: 'MSFT' },
+        params: { epochs: 1 },
+      });
       expect(single.status).toBe(503);
       // A 503 leaves nothing behind.
       expect((await allRuns(api2, [expId])).length).toBe(runsBefore);
@@ -332,7 +438,16 @@ describe('grid searches on BullMQ with two worker processes', () => {
       const run = await api2('POST', '/api/2.0/mlflow/runs/create', { experiment_id: expId });
       expect(run.status).toBe(200);
       const runId = run.body.run.info.run_id;
-      expect((await api2('POST', '/api/2.0/mlflow/runs/log-metric', { run_id: runId, key: 'm', value: 1, timestamp: Date.now() })).status).toBe(200);
+      expect(
+        (
+          await api2('POST', '/api/2.0/mlflow/runs/log-metric', {
+            run_id: runId,
+            key: 'm',
+            value: 1,
+            timestamp: Date.now(),
+          })
+        ).status,
+      ).toBe(200);
       expect((await api2('POST', '/api/2.0/mlflow/runs/search', { experiment_ids: [expId] })).status).toBe(200);
       expect((await api2('POST', '/api/2.0/mlflow/registered-models/create', { name: 'down-model' })).status).toBe(200);
       expect((await api2('GET', '/api/2.0/mlflow/registered-models/get?name=down-model')).status).toBe(200);
@@ -342,19 +457,28 @@ describe('grid searches on BullMQ with two worker processes', () => {
       expect((await champion(api2, 'down-model'))?.run_id).toBe(trained.run_id);
       // And /predict answers with the champion trained by the grids above.
       const values = Array.from({ length: 30 }, (_, i) => 300 + i);
-      const predicted = await waitUntil('/predict to answer', async () => {
-        const r = await api2('POST', '/predict', { model: MODEL, values });
-        return r.status === 200 ? r : undefined;
-      }, 10_000);
+      const predicted = await waitUntil(
+        '/predict to answer',
+        async () => {
+          const r = await api2('POST', '/predict', { model: MODEL, values });
+          return r.status === 200 ? r : undefined;
+        },
+        10_000,
+      );
       expect(predicted.body.model).toMatchObject({ name: MODEL, version: trained.version });
       expect(Number.isFinite(predicted.body.predictions[0])).toBe(true);
 
       // Redis comes back (empty): submissions work again and the old status is still there.
       await privateRedis.restart();
-      const again = await waitUntil('submissions to be accepted again', async () => {
-        const r = await api2('POST', GRIDS, tinyGrid({ experiment_name: 'down' }));
-        return r.status === 202 ? r : undefined;
-      }, 15_000, 500);
+      const again = await waitUntil(
+        'submissions to be accepted again',
+        async () => {
+          const r = await api2('POST', GRIDS, tinyGrid({ experiment_name: 'down' }));
+          return r.status === 202 ? r : undefined;
+        },
+        15_000,
+        500,
+      );
       expect(again.body.candidates).toHaveLength(2);
       expect((await gridStatus(api2, queued.job_id)).state).toBe('queued');
     } finally {

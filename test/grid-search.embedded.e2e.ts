@@ -57,8 +57,16 @@ describe('grid searches on the embedded driver (no Redis)', () => {
     const progress = events.map((e) => e.progress);
     expect(progress).toEqual([...progress].sort((x, y) => x - y));
 
-    expect(status.promotion).toMatchObject({ policy: 'if_better', promoted: true, reason: 'no champion yet', new_version: '1' });
-    expect(tagsOf(await getRun(api, first.parent_run_id))).toMatchObject({ 'tsflow.promotion.decision': 'promoted', 'tsflow.promotion.new_version': '1' });
+    expect(status.promotion).toMatchObject({
+      policy: 'if_better',
+      promoted: true,
+      reason: 'no champion yet',
+      new_version: '1',
+    });
+    expect(tagsOf(await getRun(api, first.parent_run_id))).toMatchObject({
+      'tsflow.promotion.decision': 'promoted',
+      'tsflow.promotion.new_version': '1',
+    });
     expect(await champion(api, MODEL)).toMatchObject({ version: '1', run_id: status.best_run_id });
   }, 80_000);
 
@@ -67,10 +75,18 @@ describe('grid searches on the embedded driver (no Redis)', () => {
     const current = await champion(api, MODEL);
     const run = await getRun(api, current!.run_id);
     const seq = Number(run.data.params.find((p: any) => p.key === 'seq_length').value);
-    const sub = await submitGrid(api, tinyGrid({ grid: { seq_length: [seq] }, promote: { model_name: MODEL, policy: 'if_better' } }));
+    const sub = await submitGrid(
+      api,
+      tinyGrid({ grid: { seq_length: [seq] }, promote: { model_name: MODEL, policy: 'if_better' } }),
+    );
     const status = await waitForGrid(api, sub.job_id, 60_000);
     expect(status.state).toBe('completed');
-    expect(status.promotion).toMatchObject({ policy: 'if_better', promoted: false, champion_version: '1', new_version: null });
+    expect(status.promotion).toMatchObject({
+      policy: 'if_better',
+      promoted: false,
+      champion_version: '1',
+      new_version: null,
+    });
     expect(status.promotion.champion_score).toBeCloseTo(status.promotion.candidate_score, 6);
     const tags = tagsOf(await getRun(api, sub.parent_run_id));
     expect(tags['tsflow.promotion.decision']).toBe('not_promoted');
@@ -79,12 +95,20 @@ describe('grid searches on the embedded driver (no Redis)', () => {
   }, 60_000);
 
   it('cancels a running grid: the running candidate stops at an epoch boundary, the queued one never starts', async () => {
-    const sub = await submitGrid(api, slowGrid({ grid: { seq_length: [5, 6] }, params: { units: 8, epochs: 60, patience: 1000, seed: 7, dropout: 0 } }));
+    const sub = await submitGrid(
+      api,
+      slowGrid({ grid: { seq_length: [5, 6] }, params: { units: 8, epochs: 60, patience: 1000, seed: 7, dropout: 0 } }),
+    );
     const [running, queued] = sub.candidates;
-    await waitUntil('the first candidate to train', async () => {
-      const c = (await gridStatus(api, sub.job_id)).candidates[0];
-      return c.state === 'running' && c.progress > 0;
-    }, 30_000, 100);
+    await waitUntil(
+      'the first candidate to train',
+      async () => {
+        const c = (await gridStatus(api, sub.job_id)).candidates[0];
+        return c.state === 'running' && c.progress > 0;
+      },
+      30_000,
+      100,
+    );
     expect((await gridStatus(api, sub.job_id)).candidates[1].state).toBe('queued'); // concurrency 1
 
     const res = await api('DELETE', `${GRIDS}/${sub.job_id}`);
@@ -92,16 +116,27 @@ describe('grid searches on the embedded driver (no Redis)', () => {
     expect(res.body.state).toBe('cancelled');
     expect((await getRun(api, queued.run_id)).info.status).toBe('KILLED');
     const ids = [sub.parent_run_id, running.run_id, queued.run_id];
-    await waitUntil('every run of the grid to be KILLED', async () => (await Promise.all(ids.map((id) => getRun(api, id)))).every((r) => r.info.status === 'KILLED'), 20_000);
+    await waitUntil(
+      'every run of the grid to be KILLED',
+      async () => (await Promise.all(ids.map((id) => getRun(api, id)))).every((r) => r.info.status === 'KILLED'),
+      20_000,
+    );
     const history = await api('GET', `/api/2.0/mlflow/metrics/get-history?run_id=${running.run_id}&metric_key=loss`);
     expect(history.body.metrics.length).toBeGreaterThan(0);
     expect(history.body.metrics.length).toBeLessThan(60);
-    const queuedHistory = await api('GET', `/api/2.0/mlflow/metrics/get-history?run_id=${queued.run_id}&metric_key=loss`);
+    const queuedHistory = await api(
+      'GET',
+      `/api/2.0/mlflow/metrics/get-history?run_id=${queued.run_id}&metric_key=loss`,
+    );
     expect(queuedHistory.body.metrics ?? []).toEqual([]);
-    await waitUntil('the driver to be idle', async () => {
-      const c = await server.app.get(JobQueue).counts();
-      return c.waiting === 0 && c.active === 0;
-    }, 10_000);
+    await waitUntil(
+      'the driver to be idle',
+      async () => {
+        const c = await server.app.get(JobQueue).counts();
+        return c.waiting === 0 && c.active === 0;
+      },
+      10_000,
+    );
     const status = await gridStatus(api, sub.job_id);
     expect(status.state).toBe('cancelled');
     expect(status.candidates.map((c: any) => c.state)).toEqual(['cancelled', 'cancelled']);

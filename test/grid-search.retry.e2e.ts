@@ -25,7 +25,12 @@ describe('grid candidates retried with backoff (BullMQ worker)', () => {
     server = await startServer({ env: { REDIS_URL: TEST_REDIS_URL, TSFLOW_REDIS_PREFIX: prefix } });
     // The worker's artifacts go to a directory of its own, which the test breaks later.
     workerArtifacts = path.join(server.dir, 'worker-artifacts');
-    pool = startWorkers({ count: 1, config: server.config, prefix, env: { MLFLOW_ARTIFACTS_DESTINATION: workerArtifacts, TSFLOW_JOB_ATTEMPTS: '3' } });
+    pool = startWorkers({
+      count: 1,
+      config: server.config,
+      prefix,
+      env: { MLFLOW_ARTIFACTS_DESTINATION: workerArtifacts, TSFLOW_JOB_ATTEMPTS: '3' },
+    });
     await pool.ready();
   });
 
@@ -50,7 +55,9 @@ describe('grid candidates retried with backoff (BullMQ worker)', () => {
     expect(c.error).toMatch(/ENOTDIR|not a directory|EEXIST/i);
 
     // One run per attempt, chained by tsflow.retry_of, all FAILED, all children of the parent.
-    const runs = (await allRuns(api, [(await experimentId(api, 'retry'))!])).filter((r) => r.info.run_id !== sub.parent_run_id);
+    const runs = (await allRuns(api, [(await experimentId(api, 'retry'))!])).filter(
+      (r) => r.info.run_id !== sub.parent_run_id,
+    );
     expect(runs).toHaveLength(3);
     runs.sort((a, b) => a.info.start_time - b.info.start_time);
     expect(runs[0].info.run_id).toBe(sub.candidates[0].run_id);

@@ -30,7 +30,9 @@ describe('GET /metrics (Prometheus)', () => {
   beforeAll(async () => {
     tiny = await trainTinyModel({ seed: 3 });
     // BullMQ with no worker: a submitted job stays queued, which makes the job gauges exact.
-    server = await startServer({ env: { REDIS_URL, TSFLOW_REDIS_PREFIX: `tsflow-metrics-${randomUUID()}`, TSFLOW_DEFAULT_MODEL: 'm' } });
+    server = await startServer({
+      env: { REDIS_URL, TSFLOW_REDIS_PREFIX: `tsflow-metrics-${randomUUID()}`, TSFLOW_DEFAULT_MODEL: 'm' },
+    });
   });
 
   afterAll(async () => {
@@ -42,10 +44,18 @@ describe('GET /metrics (Prometheus)', () => {
   it('exposes every series with zero or empty values before traffic', async () => {
     const { text, series, contentType } = await scrape();
     expect(contentType).toMatch(/^text\/plain; version=0\.0\.4/);
-    for (const name of ['http_request_duration_seconds', 'tsflow_prediction_duration_seconds', 'tsflow_champion_version', 'tsflow_model_loads_total', 'tsflow_training_jobs', 'tsflow_queue_depth']) {
+    for (const name of [
+      'http_request_duration_seconds',
+      'tsflow_prediction_duration_seconds',
+      'tsflow_champion_version',
+      'tsflow_model_loads_total',
+      'tsflow_training_jobs',
+      'tsflow_queue_depth',
+    ]) {
       expect(text).toContain(`# TYPE ${name} `);
     }
-    for (const state of ['queued', 'running', 'completed', 'failed', 'cancelled']) expect(series.get(`tsflow_training_jobs{kind="run",state="${state}"}`)).toBe(0);
+    for (const state of ['queued', 'running', 'completed', 'failed', 'cancelled'])
+      expect(series.get(`tsflow_training_jobs{kind="run",state="${state}"}`)).toBe(0);
     expect(series.get('tsflow_queue_depth{state="waiting"}')).toBe(0);
     expect(series.get('tsflow_queue_depth{state="active"}')).toBe(0);
     expect(series.get('process_cpu_user_seconds_total')).toBeGreaterThan(0);
@@ -56,9 +66,15 @@ describe('GET /metrics (Prometheus)', () => {
     await promote(server.url, 'm', good);
     await waitFor(async () => (await http(server.url, 'POST', '/predict', { values })).status === 200, 'version 1');
     await promote(server.url, 'm', await logModelRun(server.url, null)); // fails to load
-    await waitFor(async () => (await scrape()).series.get('tsflow_model_loads_total{model="m",result="failure"}') === 1, 'the failed load');
+    await waitFor(
+      async () => (await scrape()).series.get('tsflow_model_loads_total{model="m",result="failure"}') === 1,
+      'the failed load',
+    );
     await promote(server.url, 'm', good); // version 3, same files: loads
-    await waitFor(async () => (await http(server.url, 'POST', '/predict', { values })).body?.model?.version === '3', 'version 3');
+    await waitFor(
+      async () => (await http(server.url, 'POST', '/predict', { values })).body?.model?.version === '3',
+      'version 3',
+    );
 
     const before = (await scrape()).series;
     const ok = (k: string) => before.get(k) ?? 0;
@@ -66,7 +82,10 @@ describe('GET /metrics (Prometheus)', () => {
     expect((await http(server.url, 'POST', '/predict', { values: [1] })).status).toBe(400);
     expect((await http(server.url, 'GET', '/no/such/path/123')).status).toBe(404);
     expect((await http(server.url, 'GET', '/api/v1/models/m/champion')).status).toBe(200);
-    const job = await http(server.url, 'POST', '/api/v1/training/runs', { dataset: { ticker: 'MSFT', source: 'sample' }, params: { epochs: 1 } });
+    const job = await http(server.url, 'POST', '/api/v1/training/runs', {
+      dataset: { ticker: 'MSFT', source: 'sample' },
+      params: { epochs: 1 },
+    });
     expect(job.status, job.text).toBe(202);
 
     const { text, series } = await scrape();
@@ -74,14 +93,23 @@ describe('GET /metrics (Prometheus)', () => {
     expect(series.get(predictOk)! - ok(predictOk)).toBe(20);
     expect(series.get('http_request_duration_seconds_count{method="POST",route="/predict",status="400"}')).toBe(1);
     // Route patterns, never raw URLs: bounded label values.
-    expect(series.get('http_request_duration_seconds_count{method="GET",route="/api/v1/models/:name/champion",status="200"}')).toBe(1);
+    expect(
+      series.get(
+        'http_request_duration_seconds_count{method="GET",route="/api/v1/models/:name/champion",status="200"}',
+      ),
+    ).toBe(1);
     expect(series.get('http_request_duration_seconds_count{method="GET",route="unmatched",status="404"}')).toBe(1);
     expect(text).not.toContain('/no/such/path');
-    expect(series.get('http_request_duration_seconds_bucket{le="+Inf",method="POST",route="/predict",status="200"}')).toBe(series.get(predictOk));
+    expect(
+      series.get('http_request_duration_seconds_bucket{le="+Inf",method="POST",route="/predict",status="200"}'),
+    ).toBe(series.get(predictOk));
 
     const predictions = 'tsflow_prediction_duration_seconds_count{model="m"}';
     expect(series.get(predictions)! - ok(predictions)).toBe(20); // the 400 never reached the model
-    const mean = (series.get('tsflow_prediction_duration_seconds_sum{model="m"}')! - ok('tsflow_prediction_duration_seconds_sum{model="m"}')) / 20;
+    const mean =
+      (series.get('tsflow_prediction_duration_seconds_sum{model="m"}')! -
+        ok('tsflow_prediction_duration_seconds_sum{model="m"}')) /
+      20;
     expect(mean).toBeGreaterThan(0);
     expect(mean).toBeLessThan(0.5);
 

@@ -22,7 +22,9 @@ class Extra extends MLflowBase {
 }
 
 /** The client's rejections are `Error("Error: {status, statusText, data}")`. */
-async function failure(promise: Promise<unknown>): Promise<{ status: number; data: { error_code: string; message: string } }> {
+async function failure(
+  promise: Promise<unknown>,
+): Promise<{ status: number; data: { error_code: string; message: string } }> {
   try {
     await promise;
   } catch (err) {
@@ -49,18 +51,41 @@ describe('npm mlflow client against tsflow', () => {
   });
 
   it('runs a full tracking session', async () => {
-    const { experiment_id } = await client.Experiments.create({ name: 'node-client', artifact_location: undefined as unknown as string });
+    const { experiment_id } = await client.Experiments.create({
+      name: 'node-client',
+      artifact_location: undefined as unknown as string,
+    });
     expect(experiment_id).toMatch(/^\d+$/);
     const { experiment } = await client.Experiments.get({ experiment_id });
-    expect(experiment).toMatchObject({ experiment_id, name: 'node-client', lifecycle_stage: 'active', artifact_location: `mlflow-artifacts:/${experiment_id}` });
-    expect((await experiments.call('get', '/get-by-name', { experiment_name: 'node-client' })).experiment.experiment_id).toBe(experiment_id);
+    expect(experiment).toMatchObject({
+      experiment_id,
+      name: 'node-client',
+      lifecycle_stage: 'active',
+      artifact_location: `mlflow-artifacts:/${experiment_id}`,
+    });
+    expect(
+      (await experiments.call('get', '/get-by-name', { experiment_name: 'node-client' })).experiment.experiment_id,
+    ).toBe(experiment_id);
     await experiments.call('post', '/set-experiment-tag', { experiment_id, key: 'team', value: 'forecasting' });
-    expect(kvObject((await client.Experiments.get({ experiment_id })).experiment.tags)).toEqual({ team: 'forecasting' });
+    expect(kvObject((await client.Experiments.get({ experiment_id })).experiment.tags)).toEqual({
+      team: 'forecasting',
+    });
 
     const start = Date.now();
-    const { run } = await client.Runs.create({ experiment_id, user_id: 'alice', start_time: start, tags: [{ key: 'mlflow.runName', value: 'node-run' }] });
+    const { run } = await client.Runs.create({
+      experiment_id,
+      user_id: 'alice',
+      start_time: start,
+      tags: [{ key: 'mlflow.runName', value: 'node-run' }],
+    });
     const runId = run.info.run_id;
-    expect(run.info).toMatchObject({ experiment_id, user_id: 'alice', status: 'RUNNING', start_time: start, lifecycle_stage: 'active' });
+    expect(run.info).toMatchObject({
+      experiment_id,
+      user_id: 'alice',
+      status: 'RUNNING',
+      start_time: start,
+      lifecycle_stage: 'active',
+    });
     expect(runId).toMatch(/^[0-9a-f]{32}$/);
 
     await client.Runs.logMetric({ run_id: runId, key: 'loss', value: 0.9, timestamp: start, step: 0 });
@@ -68,7 +93,10 @@ describe('npm mlflow client against tsflow', () => {
     await client.Runs.logParameter({ run_id: runId, key: 'units', value: '32' });
     await client.Runs.logBatch({
       run_id: runId,
-      metrics: [{ key: 'loss', value: 0.2, timestamp: start + 2, step: 2 }, { key: 'mae', value: 1.5, timestamp: start + 2, step: 2 }],
+      metrics: [
+        { key: 'loss', value: 0.2, timestamp: start + 2, step: 2 },
+        { key: 'mae', value: 1.5, timestamp: start + 2, step: 2 },
+      ],
       params: [{ key: 'window', value: '20' }],
       tags: [{ key: 'stage', value: 'dev' }],
     });
@@ -81,42 +109,69 @@ describe('npm mlflow client against tsflow', () => {
 
     const { run: got } = await client.Runs.get({ run_id: runId });
     expect(got.info).toMatchObject({ run_id: runId, status: 'FINISHED', end_time: start + 10 });
-    expect(got.data.metrics).toEqual(expect.arrayContaining([
-      { key: 'loss', value: 0.2, timestamp: start + 2, step: 2 },
-      { key: 'mae', value: 1.5, timestamp: start + 2, step: 2 },
-    ]));
+    expect(got.data.metrics).toEqual(
+      expect.arrayContaining([
+        { key: 'loss', value: 0.2, timestamp: start + 2, step: 2 },
+        { key: 'mae', value: 1.5, timestamp: start + 2, step: 2 },
+      ]),
+    );
     expect(kvObject(got.data.params)).toEqual({ units: '32', window: '20' });
     expect(kvObject(got.data.tags)).toEqual({ 'mlflow.runName': 'node-run', stage: 'test' });
 
     const { metrics } = await client.Metrics.getHistory({ run_id: runId, metric_key: 'loss' });
-    expect(metrics.map((m) => [m.step, m.value])).toEqual([[0, 0.9], [1, 0.4], [2, 0.2]]);
+    expect(metrics.map((m) => [m.step, m.value])).toEqual([
+      [0, 0.9],
+      [1, 0.4],
+      [2, 0.2],
+    ]);
 
     const other = (await client.Runs.create({ experiment_id, user_id: 'bob', start_time: start + 5 })).run.info.run_id;
     await client.Runs.logMetric({ run_id: other, key: 'loss', value: 0.7, timestamp: start, step: 0 });
-    const found = await client.Runs.search({ experiment_ids: [experiment_id], filter: "metrics.loss < 0.5 and params.units = '32'" });
+    const found = await client.Runs.search({
+      experiment_ids: [experiment_id],
+      filter: "metrics.loss < 0.5 and params.units = '32'",
+    });
     expect(found.runs.map((r) => r.info.run_id)).toEqual([runId]);
-    const ordered = await client.Runs.search({ experiment_ids: [experiment_id], order_by: ['metrics.loss DESC'], max_results: 1 });
+    const ordered = await client.Runs.search({
+      experiment_ids: [experiment_id],
+      order_by: ['metrics.loss DESC'],
+      max_results: 1,
+    });
     expect(ordered.runs.map((r) => r.info.run_id)).toEqual([other]);
     expect(typeof ordered.next_page_token).toBe('string');
-    const page2 = await client.Runs.search({ experiment_ids: [experiment_id], order_by: ['metrics.loss DESC'], max_results: 1, page_token: ordered.next_page_token });
+    const page2 = await client.Runs.search({
+      experiment_ids: [experiment_id],
+      order_by: ['metrics.loss DESC'],
+      max_results: 1,
+      page_token: ordered.next_page_token,
+    });
     expect(page2.runs.map((r) => r.info.run_id)).toEqual([runId]);
 
     await client.Runs.delete({ run_id: runId });
     expect((await client.Runs.get({ run_id: runId })).run.info.lifecycle_stage).toBe('deleted');
-    expect((await client.Runs.search({ experiment_ids: [experiment_id] })).runs.map((r) => r.info.run_id)).toEqual([other]);
+    expect((await client.Runs.search({ experiment_ids: [experiment_id] })).runs.map((r) => r.info.run_id)).toEqual([
+      other,
+    ]);
     await client.Runs.restore({ run_id: runId });
     expect((await client.Runs.get({ run_id: runId })).run.info.lifecycle_stage).toBe('active');
 
     await client.Experiments.update({ experiment_id, new_name: 'node-client-renamed' });
     await client.Experiments.delete({ experiment_id });
-    expect((await client.Experiments.get({ experiment_id })).experiment).toMatchObject({ name: 'node-client-renamed', lifecycle_stage: 'deleted' });
+    expect((await client.Experiments.get({ experiment_id })).experiment).toMatchObject({
+      name: 'node-client-renamed',
+      lifecycle_stage: 'deleted',
+    });
     expect((await client.Runs.get({ run_id: other })).run.info.lifecycle_stage).toBe('deleted');
     await client.Experiments.restore({ experiment_id });
     expect((await client.Experiments.get({ experiment_id })).experiment.lifecycle_stage).toBe('active');
   });
 
   it('surfaces MLflow error bodies through the client', async () => {
-    const dup = await failure(client.Experiments.create({ name: 'dup-node', artifact_location: undefined as unknown as string }).then(() => client.Experiments.create({ name: 'dup-node', artifact_location: undefined as unknown as string })));
+    const dup = await failure(
+      client.Experiments.create({ name: 'dup-node', artifact_location: undefined as unknown as string }).then(() =>
+        client.Experiments.create({ name: 'dup-node', artifact_location: undefined as unknown as string }),
+      ),
+    );
     expect(dup.status).toBe(400);
     expect(dup.data.error_code).toBe('RESOURCE_ALREADY_EXISTS');
     const missing = await failure(client.Runs.get({ run_id: 'f'.repeat(32) }));

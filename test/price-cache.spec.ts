@@ -44,16 +44,31 @@ describe('Yahoo bars are cached per ticker and refreshed incrementally', () => {
   });
 
   it('fetches once, then serves the cached range, then fetches only the missing tail', async () => {
-    const first = await service.load({ ticker: 'MSFT', source: 'yahoo', start_date: '2021-02-01', end_date: '2021-06-30' });
+    const first = await service.load({
+      ticker: 'MSFT',
+      source: 'yahoo',
+      start_date: '2021-02-01',
+      end_date: '2021-06-30',
+    });
     expect(calls).toHaveLength(1);
     expect(first.bars[0].date).toBe('2021-02-01');
     expect(first.bars.at(-1)?.date).toBe('2021-06-30');
 
-    const again = await service.load({ ticker: 'MSFT', source: 'yahoo', start_date: '2021-03-01', end_date: '2021-06-30' });
+    const again = await service.load({
+      ticker: 'MSFT',
+      source: 'yahoo',
+      start_date: '2021-03-01',
+      end_date: '2021-06-30',
+    });
     expect(calls).toHaveLength(1); // inside the cached range: no request
     expect(again.bars.every((b) => b.date >= '2021-03-01')).toBe(true);
 
-    const longer = await service.load({ ticker: 'MSFT', source: 'yahoo', start_date: '2021-02-01', end_date: '2022-01-28' });
+    const longer = await service.load({
+      ticker: 'MSFT',
+      source: 'yahoo',
+      start_date: '2021-02-01',
+      end_date: '2022-01-28',
+    });
     expect(calls).toHaveLength(2);
     // Only the days after the cached range were asked for: period1 = 2021-07-01 00:00 UTC.
     expect(new URL(calls[1]).searchParams.get('period1')).toBe(String(Date.parse('2021-07-01T00:00:00Z') / 1000));
@@ -61,6 +76,8 @@ describe('Yahoo bars are cached per ticker and refreshed incrementally', () => {
   });
 
   it('names the ticker and range when Yahoo has no data', async () => {
-    await expect(service.load({ ticker: 'NOPE', source: 'yahoo', start_date: '2021-02-01', end_date: '2021-03-01' })).rejects.toThrow(/NOPE.*2021-02-01.*2021-03-01/);
+    await expect(
+      service.load({ ticker: 'NOPE', source: 'yahoo', start_date: '2021-02-01', end_date: '2021-03-01' }),
+    ).rejects.toThrow(/NOPE.*2021-02-01.*2021-03-01/);
   });
 });

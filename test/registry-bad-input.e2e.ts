@@ -25,30 +25,68 @@ const LONG_VALUE = 'x'.repeat(5001);
 const LOCAL_SOURCE = /To use a local path as a model version source/;
 const RELATIVE_SOURCE = /an absolute path must be provided without relative path references present/;
 
-const bad = (label: string, method: Case['method'], path: string, args: Partial<Case> = {}): Case => ({ label, method, path, status: 400, code: BAD, ...args });
-const notFound = (label: string, method: Case['method'], path: string, args: Partial<Case> = {}): Case => ({ label, method, path, status: 404, code: MISSING, ...args });
+const bad = (label: string, method: Case['method'], path: string, args: Partial<Case> = {}): Case => ({
+  label,
+  method,
+  path,
+  status: 400,
+  code: BAD,
+  ...args,
+});
+const notFound = (label: string, method: Case['method'], path: string, args: Partial<Case> = {}): Case => ({
+  label,
+  method,
+  path,
+  status: 404,
+  code: MISSING,
+  ...args,
+});
 
 const REGISTERED_MODEL_CASES: Case[] = [
-  bad('create: missing name', 'POST', 'registered-models/create', { body: {}, message: "Missing value for required parameter 'name'. See the API docs for more information about request parameters." }),
+  bad('create: missing name', 'POST', 'registered-models/create', {
+    body: {},
+    message:
+      "Missing value for required parameter 'name'. See the API docs for more information about request parameters.",
+  }),
   bad('create: empty name', 'POST', 'registered-models/create', { body: { name: '' } }),
   bad('create: numeric name', 'POST', 'registered-models/create', { body: { name: 5 } }),
-  bad('create: duplicate', 'POST', 'registered-models/create', { body: { name: 'good' }, code: 'RESOURCE_ALREADY_EXISTS', message: 'Registered Model (name=good) already exists.' }),
+  bad('create: duplicate', 'POST', 'registered-models/create', {
+    body: { name: 'good' },
+    code: 'RESOURCE_ALREADY_EXISTS',
+    message: 'Registered Model (name=good) already exists.',
+  }),
   bad('create: name a/b', 'POST', 'registered-models/create', { body: { name: 'a/b' } }),
   bad('create: name a:b', 'POST', 'registered-models/create', { body: { name: 'a:b' } }),
   bad('create: name m%6fdel', 'POST', 'registered-models/create', { body: { name: 'm%6fdel' } }),
   bad('create: name a\\b', 'POST', 'registered-models/create', { body: { name: 'a\\b' } }),
   bad('create: name ..', 'POST', 'registered-models/create', { body: { name: '..' } }),
   bad('create: name with surrounding spaces', 'POST', 'registered-models/create', { body: { name: ' good ' } }),
-  bad('create: bad tag key', 'POST', 'registered-models/create', { body: { name: 'fresh', tags: [{ key: 'a$b', value: 'x' }] }, message: /tags\[0\]\.key/ }),
-  bad('create: tag key ../x', 'POST', 'registered-models/create', { body: { name: 'fresh', tags: [{ key: '../x', value: 'x' }] } }),
-  bad('create: tag value too long', 'POST', 'registered-models/create', { body: { name: 'fresh', tags: [{ key: 'k', value: LONG_VALUE }] } }),
+  bad('create: bad tag key', 'POST', 'registered-models/create', {
+    body: { name: 'fresh', tags: [{ key: 'a$b', value: 'x' }] },
+    message: /tags\[0\]\.key/,
+  }),
+  bad('create: tag key ../x', 'POST', 'registered-models/create', {
+    body: { name: 'fresh', tags: [{ key: '../x', value: 'x' }] },
+  }),
+  bad('create: tag value too long', 'POST', 'registered-models/create', {
+    body: { name: 'fresh', tags: [{ key: 'k', value: LONG_VALUE }] },
+  }),
   bad('create: tags not a list', 'POST', 'registered-models/create', { body: { name: 'fresh', tags: 'x' } }),
-  bad('create: no content type', 'POST', 'registered-models/create', { body: JSON.stringify({ name: 'fresh' }), headers: { 'content-type': 'text/plain' } }),
-  notFound('get: unknown', 'GET', 'registered-models/get', { query: { name: 'nope' }, message: 'Registered Model with name=nope not found' }),
+  bad('create: no content type', 'POST', 'registered-models/create', {
+    body: JSON.stringify({ name: 'fresh' }),
+    headers: { 'content-type': 'text/plain' },
+  }),
+  notFound('get: unknown', 'GET', 'registered-models/get', {
+    query: { name: 'nope' },
+    message: 'Registered Model with name=nope not found',
+  }),
   bad('get: missing name', 'GET', 'registered-models/get'),
   notFound('get: name a/b', 'GET', 'registered-models/get', { query: { name: 'a/b' } }),
   notFound('rename: unknown', 'POST', 'registered-models/rename', { body: { name: 'nope', new_name: 'nope2' } }),
-  bad('rename: taken', 'POST', 'registered-models/rename', { body: { name: 'good', new_name: 'other' }, code: 'RESOURCE_ALREADY_EXISTS' }),
+  bad('rename: taken', 'POST', 'registered-models/rename', {
+    body: { name: 'good', new_name: 'other' },
+    code: 'RESOURCE_ALREADY_EXISTS',
+  }),
   bad('rename: new name x/y', 'POST', 'registered-models/rename', { body: { name: 'good', new_name: 'x/y' } }),
   bad('rename: missing new name', 'POST', 'registered-models/rename', { body: { name: 'good' } }),
   notFound('update: unknown', 'PATCH', 'registered-models/update', { body: { name: 'nope', description: 'd' } }),
@@ -60,36 +98,76 @@ const REGISTERED_MODEL_CASES: Case[] = [
   bad('search: unquoted value', 'GET', 'registered-models/search', { query: { filter: 'name = good' } }),
   bad('search: numeric comparator on name', 'GET', 'registered-models/search', { query: { filter: "name > 'a'" } }),
   bad('search: dangling AND', 'GET', 'registered-models/search', { query: { filter: "name = 'a' AND" } }),
-  bad('search: order_by creation_timestamp', 'GET', 'registered-models/search', { query: { order_by: 'creation_timestamp' } }),
+  bad('search: order_by creation_timestamp', 'GET', 'registered-models/search', {
+    query: { order_by: 'creation_timestamp' },
+  }),
   bad('search: duplicate order_by', 'GET', 'registered-models/search', { query: { order_by: ['name', 'name DESC'] } }),
   bad('search: bad direction', 'GET', 'registered-models/search', { query: { order_by: 'name SIDEWAYS' } }),
-  bad('search: max_results 1001', 'GET', 'registered-models/search', { query: { max_results: '1001' }, message: 'Invalid value for request parameter max_results. It must be at most 1000, but got value 1001' }),
+  bad('search: max_results 1001', 'GET', 'registered-models/search', {
+    query: { max_results: '1001' },
+    message: 'Invalid value for request parameter max_results. It must be at most 1000, but got value 1001',
+  }),
   bad('search: max_results 0', 'GET', 'registered-models/search', { query: { max_results: '0' } }),
   bad('search: max_results abc', 'GET', 'registered-models/search', { query: { max_results: 'abc' } }),
-  bad('search: page token garbage', 'GET', 'registered-models/search', { query: { page_token: '!!!' }, message: /^Invalid page token/ }),
+  bad('search: page token garbage', 'GET', 'registered-models/search', {
+    query: { page_token: '!!!' },
+    message: /^Invalid page token/,
+  }),
   notFound('latest (POST): unknown', 'POST', 'registered-models/get-latest-versions', { body: { name: 'nope' } }),
-  bad('latest (POST): bad stage', 'POST', 'registered-models/get-latest-versions', { body: { name: 'good', stages: ['foo'] }, message: 'Invalid Model Version stage: foo. Value must be one of None, Staging, Production, Archived.' }),
-  bad('latest (GET): bad stage', 'GET', 'registered-models/get-latest-versions', { query: { name: 'good', stages: ['Production', 'foo'] } }),
+  bad('latest (POST): bad stage', 'POST', 'registered-models/get-latest-versions', {
+    body: { name: 'good', stages: ['foo'] },
+    message: 'Invalid Model Version stage: foo. Value must be one of None, Staging, Production, Archived.',
+  }),
+  bad('latest (GET): bad stage', 'GET', 'registered-models/get-latest-versions', {
+    query: { name: 'good', stages: ['Production', 'foo'] },
+  }),
   notFound('latest (GET): unknown', 'GET', 'registered-models/get-latest-versions', { query: { name: 'nope' } }),
-  notFound('set-tag: unknown model', 'POST', 'registered-models/set-tag', { body: { name: 'nope', key: 'k', value: 'v' } }),
+  notFound('set-tag: unknown model', 'POST', 'registered-models/set-tag', {
+    body: { name: 'nope', key: 'k', value: 'v' },
+  }),
   bad('set-tag: key ../x', 'POST', 'registered-models/set-tag', { body: { name: 'good', key: '../x', value: 'v' } }),
   bad('set-tag: missing key', 'POST', 'registered-models/set-tag', { body: { name: 'good', value: 'v' } }),
-  bad('set-tag: value too long', 'POST', 'registered-models/set-tag', { body: { name: 'good', key: 'k', value: LONG_VALUE } }),
+  bad('set-tag: value too long', 'POST', 'registered-models/set-tag', {
+    body: { name: 'good', key: 'k', value: LONG_VALUE },
+  }),
   notFound('delete-tag: unknown model', 'DELETE', 'registered-models/delete-tag', { body: { name: 'nope', key: 'k' } }),
   bad('delete-tag: bad key', 'DELETE', 'registered-models/delete-tag', { body: { name: 'good', key: 'a$b' } }),
-  bad('set alias: latest', 'POST', 'registered-models/alias', { body: { name: 'good', alias: 'Latest', version: '1' }, message: "'latest' alias name (case insensitive) is reserved." }),
-  bad('set alias: v1', 'POST', 'registered-models/alias', { body: { name: 'good', alias: 'v1', version: '1' }, message: "Version alias name 'v1' is reserved." }),
-  bad('set alias: bad characters', 'POST', 'registered-models/alias', { body: { name: 'good', alias: 'bad alias!', version: '1' } }),
-  bad('set alias: too long', 'POST', 'registered-models/alias', { body: { name: 'good', alias: 'a'.repeat(256), version: '1' } }),
-  bad('set alias: version abc', 'POST', 'registered-models/alias', { body: { name: 'good', alias: 'x', version: 'abc' }, message: "Parameter 'version' must be an integer, got 'abc'." }),
-  notFound('set alias: version 99', 'POST', 'registered-models/alias', { body: { name: 'good', alias: 'x', version: '99' }, message: 'Model Version (name=good, version=99) not found' }),
-  notFound('set alias: unknown model', 'POST', 'registered-models/alias', { body: { name: 'nope', alias: 'x', version: '1' } }),
+  bad('set alias: latest', 'POST', 'registered-models/alias', {
+    body: { name: 'good', alias: 'Latest', version: '1' },
+    message: "'latest' alias name (case insensitive) is reserved.",
+  }),
+  bad('set alias: v1', 'POST', 'registered-models/alias', {
+    body: { name: 'good', alias: 'v1', version: '1' },
+    message: "Version alias name 'v1' is reserved.",
+  }),
+  bad('set alias: bad characters', 'POST', 'registered-models/alias', {
+    body: { name: 'good', alias: 'bad alias!', version: '1' },
+  }),
+  bad('set alias: too long', 'POST', 'registered-models/alias', {
+    body: { name: 'good', alias: 'a'.repeat(256), version: '1' },
+  }),
+  bad('set alias: version abc', 'POST', 'registered-models/alias', {
+    body: { name: 'good', alias: 'x', version: 'abc' },
+    message: "Parameter 'version' must be an integer, got 'abc'.",
+  }),
+  notFound('set alias: version 99', 'POST', 'registered-models/alias', {
+    body: { name: 'good', alias: 'x', version: '99' },
+    message: 'Model Version (name=good, version=99) not found',
+  }),
+  notFound('set alias: unknown model', 'POST', 'registered-models/alias', {
+    body: { name: 'nope', alias: 'x', version: '1' },
+  }),
   bad('set alias: missing version', 'POST', 'registered-models/alias', { body: { name: 'good', alias: 'x' } }),
   notFound('delete alias: unknown model', 'DELETE', 'registered-models/alias', { body: { name: 'nope', alias: 'x' } }),
   bad('delete alias: empty alias', 'DELETE', 'registered-models/alias', { body: { name: 'good', alias: '' } }),
   bad('delete alias: reserved', 'DELETE', 'registered-models/alias', { body: { name: 'good', alias: 'v2' } }),
-  bad('get alias: unknown alias', 'GET', 'registered-models/alias', { query: { name: 'good', alias: 'nope' }, message: 'Registered model alias nope not found.' }),
-  notFound('get alias: unknown model', 'GET', 'registered-models/alias', { query: { name: 'nope', alias: 'champion' } }),
+  bad('get alias: unknown alias', 'GET', 'registered-models/alias', {
+    query: { name: 'good', alias: 'nope' },
+    message: 'Registered model alias nope not found.',
+  }),
+  notFound('get alias: unknown model', 'GET', 'registered-models/alias', {
+    query: { name: 'nope', alias: 'champion' },
+  }),
   bad('get alias: missing alias', 'GET', 'registered-models/alias', { query: { name: 'good' } }),
   { label: 'create: wrong method', method: 'GET', path: 'registered-models/create', query: { name: 'x' }, status: 405 },
 ];
@@ -115,32 +193,73 @@ const BAD_SOURCES: [string, RegExp][] = [
 ];
 
 const MODEL_VERSION_CASES: Case[] = [
-  notFound('create: unknown model', 'POST', 'model-versions/create', { body: { name: 'nope', source: 'mlflow-artifacts:/models/x' } }),
+  notFound('create: unknown model', 'POST', 'model-versions/create', {
+    body: { name: 'nope', source: 'mlflow-artifacts:/models/x' },
+  }),
   bad('create: missing source', 'POST', 'model-versions/create', { body: { name: 'good' } }),
   bad('create: numeric source', 'POST', 'model-versions/create', { body: { name: 'good', source: 7 } }),
-  ...BAD_SOURCES.map(([source, message]) => bad(`create: source ${source}`, 'POST', 'model-versions/create', { body: { name: 'good', source, run_id: '$RUN' }, message })),
-  bad('create: local source without run_id', 'POST', 'model-versions/create', { body: { name: 'good', source: '/tmp/model' }, message: LOCAL_SOURCE }),
-  notFound('create: unknown run_id', 'POST', 'model-versions/create', { body: { name: 'good', source: 'mlflow-artifacts:/models/x', run_id: 'f'.repeat(32) } }),
-  bad('create: malformed run_id', 'POST', 'model-versions/create', { body: { name: 'good', source: 'mlflow-artifacts:/models/x', run_id: '../x' } }),
-  notFound('create: runs:/ of an unknown run', 'POST', 'model-versions/create', { body: { name: 'good', source: `runs:/${'e'.repeat(32)}/model` } }),
-  bad('create: models:/ unknown version', 'POST', 'model-versions/create', { body: { name: 'good', source: 'models:/good/99' }, message: /^Unable to resolve model version source 'models:\/good\/99'/ }),
-  bad('create: models:/ unknown model', 'POST', 'model-versions/create', { body: { name: 'good', source: 'models:/nope/1' } }),
-  bad('create: models:/ unknown alias', 'POST', 'model-versions/create', { body: { name: 'good', source: 'models:/good@nope' } }),
-  bad('create: models:/ logged-model id', 'POST', 'model-versions/create', { body: { name: 'good', source: 'models:/m-0123456789abcdef0123456789abcdef' } }),
-  bad('create: bad tag key', 'POST', 'model-versions/create', { body: { name: 'good', source: 'mlflow-artifacts:/models/x', tags: [{ key: 'a$b', value: '' }] } }),
-  bad('get: version abc', 'GET', 'model-versions/get', { query: { name: 'good', version: 'abc' }, message: "Parameter 'version' must be an integer, got 'abc'." }),
+  ...BAD_SOURCES.map(([source, message]) =>
+    bad(`create: source ${source}`, 'POST', 'model-versions/create', {
+      body: { name: 'good', source, run_id: '$RUN' },
+      message,
+    }),
+  ),
+  bad('create: local source without run_id', 'POST', 'model-versions/create', {
+    body: { name: 'good', source: '/tmp/model' },
+    message: LOCAL_SOURCE,
+  }),
+  notFound('create: unknown run_id', 'POST', 'model-versions/create', {
+    body: { name: 'good', source: 'mlflow-artifacts:/models/x', run_id: 'f'.repeat(32) },
+  }),
+  bad('create: malformed run_id', 'POST', 'model-versions/create', {
+    body: { name: 'good', source: 'mlflow-artifacts:/models/x', run_id: '../x' },
+  }),
+  notFound('create: runs:/ of an unknown run', 'POST', 'model-versions/create', {
+    body: { name: 'good', source: `runs:/${'e'.repeat(32)}/model` },
+  }),
+  bad('create: models:/ unknown version', 'POST', 'model-versions/create', {
+    body: { name: 'good', source: 'models:/good/99' },
+    message: /^Unable to resolve model version source 'models:\/good\/99'/,
+  }),
+  bad('create: models:/ unknown model', 'POST', 'model-versions/create', {
+    body: { name: 'good', source: 'models:/nope/1' },
+  }),
+  bad('create: models:/ unknown alias', 'POST', 'model-versions/create', {
+    body: { name: 'good', source: 'models:/good@nope' },
+  }),
+  bad('create: models:/ logged-model id', 'POST', 'model-versions/create', {
+    body: { name: 'good', source: 'models:/m-0123456789abcdef0123456789abcdef' },
+  }),
+  bad('create: bad tag key', 'POST', 'model-versions/create', {
+    body: { name: 'good', source: 'mlflow-artifacts:/models/x', tags: [{ key: 'a$b', value: '' }] },
+  }),
+  bad('get: version abc', 'GET', 'model-versions/get', {
+    query: { name: 'good', version: 'abc' },
+    message: "Parameter 'version' must be an integer, got 'abc'.",
+  }),
   bad('get: version 1.5', 'GET', 'model-versions/get', { query: { name: 'good', version: '1.5' } }),
-  notFound('get: version 99', 'GET', 'model-versions/get', { query: { name: 'good', version: '99' }, message: 'Model Version (name=good, version=99) not found' }),
+  notFound('get: version 99', 'GET', 'model-versions/get', {
+    query: { name: 'good', version: '99' },
+    message: 'Model Version (name=good, version=99) not found',
+  }),
   notFound('get: version -1', 'GET', 'model-versions/get', { query: { name: 'good', version: '-1' } }),
-  notFound('get: version beyond int64', 'GET', 'model-versions/get', { query: { name: 'good', version: '99999999999999999999' } }),
+  notFound('get: version beyond int64', 'GET', 'model-versions/get', {
+    query: { name: 'good', version: '99999999999999999999' },
+  }),
   notFound('get: unknown model', 'GET', 'model-versions/get', { query: { name: 'nope', version: '1' } }),
   bad('get: missing version', 'GET', 'model-versions/get', { query: { name: 'good' } }),
-  bad('update: version x', 'PATCH', 'model-versions/update', { body: { name: 'good', version: 'x', description: 'd' } }),
-  notFound('update: version 99', 'PATCH', 'model-versions/update', { body: { name: 'good', version: '99', description: 'd' } }),
+  bad('update: version x', 'PATCH', 'model-versions/update', {
+    body: { name: 'good', version: 'x', description: 'd' },
+  }),
+  notFound('update: version 99', 'PATCH', 'model-versions/update', {
+    body: { name: 'good', version: '99', description: 'd' },
+  }),
   notFound('delete: version 99', 'DELETE', 'model-versions/delete', { body: { name: 'good', version: '99' } }),
   bad('delete: version x', 'DELETE', 'model-versions/delete', { body: { name: 'good', version: 'x' } }),
   bad('delete: empty body', 'DELETE', 'model-versions/delete', { body: {} }),
-  bad('search: string for version_number', 'GET', 'model-versions/search', { query: { filter: "version_number = 'a'" } }),
+  bad('search: string for version_number', 'GET', 'model-versions/search', {
+    query: { filter: "version_number = 'a'" },
+  }),
   bad('search: decimal version_number', 'GET', 'model-versions/search', { query: { filter: 'version_number = 1.5' } }),
   bad('search: IN without list', 'GET', 'model-versions/search', { query: { filter: "run_id IN 'a'" } }),
   bad('search: IN on source_path', 'GET', 'model-versions/search', { query: { filter: "source_path IN ('a')" } }),
@@ -149,22 +268,52 @@ const MODEL_VERSION_CASES: Case[] = [
   bad('search: unterminated string', 'GET', 'model-versions/search', { query: { filter: "name = 'x" } }),
   bad('search: max_results 200001', 'GET', 'model-versions/search', { query: { max_results: '200001' } }),
   bad('search: order_by foo', 'GET', 'model-versions/search', { query: { order_by: 'foo' } }),
-  bad('transition: bad stage', 'POST', 'model-versions/transition-stage', { body: { name: 'good', version: '1', stage: 'foo' }, message: 'Invalid Model Version stage: foo. Value must be one of None, Staging, Production, Archived.' }),
-  bad('transition: archive into Archived', 'POST', 'model-versions/transition-stage', { body: { name: 'good', version: '1', stage: 'Archived', archive_existing_versions: true }, message: /not an Active stage/ }),
-  bad('transition: archive into None', 'POST', 'model-versions/transition-stage', { body: { name: 'good', version: '1', stage: 'none', archive_existing_versions: true } }),
-  notFound('transition: version 99', 'POST', 'model-versions/transition-stage', { body: { name: 'good', version: '99', stage: 'Staging' } }),
-  notFound('transition: unknown model', 'POST', 'model-versions/transition-stage', { body: { name: 'nope', version: '1', stage: 'Staging' } }),
+  bad('transition: bad stage', 'POST', 'model-versions/transition-stage', {
+    body: { name: 'good', version: '1', stage: 'foo' },
+    message: 'Invalid Model Version stage: foo. Value must be one of None, Staging, Production, Archived.',
+  }),
+  bad('transition: archive into Archived', 'POST', 'model-versions/transition-stage', {
+    body: { name: 'good', version: '1', stage: 'Archived', archive_existing_versions: true },
+    message: /not an Active stage/,
+  }),
+  bad('transition: archive into None', 'POST', 'model-versions/transition-stage', {
+    body: { name: 'good', version: '1', stage: 'none', archive_existing_versions: true },
+  }),
+  notFound('transition: version 99', 'POST', 'model-versions/transition-stage', {
+    body: { name: 'good', version: '99', stage: 'Staging' },
+  }),
+  notFound('transition: unknown model', 'POST', 'model-versions/transition-stage', {
+    body: { name: 'nope', version: '1', stage: 'Staging' },
+  }),
   bad('transition: missing stage', 'POST', 'model-versions/transition-stage', { body: { name: 'good', version: '1' } }),
-  bad('transition: archive flag not a bool', 'POST', 'model-versions/transition-stage', { body: { name: 'good', version: '1', stage: 'Staging', archive_existing_versions: 'maybe' } }),
-  notFound('set-tag: version 99', 'POST', 'model-versions/set-tag', { body: { name: 'good', version: '99', key: 'k', value: 'v' } }),
+  bad('transition: archive flag not a bool', 'POST', 'model-versions/transition-stage', {
+    body: { name: 'good', version: '1', stage: 'Staging', archive_existing_versions: 'maybe' },
+  }),
+  notFound('set-tag: version 99', 'POST', 'model-versions/set-tag', {
+    body: { name: 'good', version: '99', key: 'k', value: 'v' },
+  }),
   bad('set-tag: missing value', 'POST', 'model-versions/set-tag', { body: { name: 'good', version: '1', key: 'k' } }),
-  bad('set-tag: bad key', 'POST', 'model-versions/set-tag', { body: { name: 'good', version: '1', key: 'a//b', value: 'v' } }),
-  bad('set-tag: value too long', 'POST', 'model-versions/set-tag', { body: { name: 'good', version: '1', key: 'k', value: LONG_VALUE } }),
-  notFound('delete-tag: version 99', 'DELETE', 'model-versions/delete-tag', { body: { name: 'good', version: '99', key: 'k' } }),
-  bad('delete-tag: bad key', 'DELETE', 'model-versions/delete-tag', { body: { name: 'good', version: '1', key: '/abs' } }),
-  notFound('download-uri: version 99', 'GET', 'model-versions/get-download-uri', { query: { name: 'good', version: '99' } }),
-  bad('download-uri: version abc', 'GET', 'model-versions/get-download-uri', { query: { name: 'good', version: 'abc' } }),
-  notFound('download-uri: unknown model', 'GET', 'model-versions/get-download-uri', { query: { name: 'nope', version: '1' } }),
+  bad('set-tag: bad key', 'POST', 'model-versions/set-tag', {
+    body: { name: 'good', version: '1', key: 'a//b', value: 'v' },
+  }),
+  bad('set-tag: value too long', 'POST', 'model-versions/set-tag', {
+    body: { name: 'good', version: '1', key: 'k', value: LONG_VALUE },
+  }),
+  notFound('delete-tag: version 99', 'DELETE', 'model-versions/delete-tag', {
+    body: { name: 'good', version: '99', key: 'k' },
+  }),
+  bad('delete-tag: bad key', 'DELETE', 'model-versions/delete-tag', {
+    body: { name: 'good', version: '1', key: '/abs' },
+  }),
+  notFound('download-uri: version 99', 'GET', 'model-versions/get-download-uri', {
+    query: { name: 'good', version: '99' },
+  }),
+  bad('download-uri: version abc', 'GET', 'model-versions/get-download-uri', {
+    query: { name: 'good', version: 'abc' },
+  }),
+  notFound('download-uri: unknown model', 'GET', 'model-versions/get-download-uri', {
+    query: { name: 'nope', version: '1' },
+  }),
   bad('download-uri: missing name', 'GET', 'model-versions/get-download-uri', { query: { version: '1' } }),
 ];
 
@@ -178,7 +327,8 @@ function queryString(query?: Case['query']): string {
 describe('registry bad input (sqlite)', () => {
   let server: TestServer;
   let runId: string;
-  const substitute = <T>(value: T): T => (value === undefined ? value : JSON.parse(JSON.stringify(value).replace(/\$RUN/g, runId)));
+  const substitute = <T>(value: T): T =>
+    value === undefined ? value : JSON.parse(JSON.stringify(value).replace(/\$RUN/g, runId));
 
   async function send(prefix: string, c: Case) {
     const body = typeof c.body === 'string' ? c.body : substitute(c.body);
@@ -189,9 +339,13 @@ describe('registry bad input (sqlite)', () => {
     server = await startServer();
     const post = (p: string, body: unknown) => http(server.url, 'POST', `/api/2.0/mlflow/${p}`, body);
     runId = (await post('runs/create', { experiment_id: '0' })).body.run.info.run_id;
-    expect((await post('registered-models/create', { name: 'good', tags: [{ key: 't', value: '1' }] })).status).toBe(200);
+    expect((await post('registered-models/create', { name: 'good', tags: [{ key: 't', value: '1' }] })).status).toBe(
+      200,
+    );
     expect((await post('registered-models/create', { name: 'other' })).status).toBe(200);
-    expect((await post('model-versions/create', { name: 'good', source: 'mlflow-artifacts:/1/x/artifacts/model' })).status).toBe(200);
+    expect(
+      (await post('model-versions/create', { name: 'good', source: 'mlflow-artifacts:/1/x/artifacts/model' })).status,
+    ).toBe(200);
     expect((await post('registered-models/alias', { name: 'good', alias: 'champion', version: '1' })).status).toBe(200);
   });
   afterAll(async () => {
@@ -200,20 +354,24 @@ describe('registry bad input (sqlite)', () => {
 
   for (const prefix of ['/api/2.0', '/ajax-api/2.0']) {
     describe(prefix, () => {
-      it.each([...REGISTERED_MODEL_CASES, ...MODEL_VERSION_CASES].map((c) => [c.label, c] as const))('%s', async (_label, c) => {
-        const res = await send(prefix, c);
-        expect(res.status, res.text).toBe(c.status);
-        expect(res.headers.get('content-type')).toMatch(/application\/json/);
-        expect(res.body).toEqual({ error_code: expect.any(String), message: expect.any(String) });
-        if (c.code) expect(res.body.error_code).toBe(c.code);
-        if (typeof c.message === 'string') expect(res.body.message).toBe(c.message);
-        else if (c.message) expect(res.body.message).toMatch(c.message);
-      });
+      it.each([...REGISTERED_MODEL_CASES, ...MODEL_VERSION_CASES].map((c) => [c.label, c] as const))(
+        '%s',
+        async (_label, c) => {
+          const res = await send(prefix, c);
+          expect(res.status, res.text).toBe(c.status);
+          expect(res.headers.get('content-type')).toMatch(/application\/json/);
+          expect(res.body).toEqual({ error_code: expect.any(String), message: expect.any(String) });
+          if (c.code) expect(res.body.error_code).toBe(c.code);
+          if (typeof c.message === 'string') expect(res.body.message).toBe(c.message);
+          else if (c.message) expect(res.body.message).toMatch(c.message);
+        },
+      );
     });
   }
 
   describe('champion API', () => {
-    const promote = (name: string, body: unknown) => http(server.url, 'POST', `/api/v1/models/${encodeURIComponent(name)}/champion`, body);
+    const promote = (name: string, body: unknown) =>
+      http(server.url, 'POST', `/api/v1/models/${encodeURIComponent(name)}/champion`, body);
     it.each([
       ['neither run_id nor version', 'good', {}, 400],
       ['both run_id and version', 'good', { run_id: '$RUN', version: '1' }, 400],
@@ -235,7 +393,10 @@ describe('registry bad input (sqlite)', () => {
     it('GET champion of an unknown model is 404', async () => {
       const res = await http(server.url, 'GET', '/api/v1/models/nope/champion');
       expect(res.status).toBe(404);
-      expect(res.body).toEqual({ error_code: 'RESOURCE_DOES_NOT_EXIST', message: 'Registered Model with name=nope not found' });
+      expect(res.body).toEqual({
+        error_code: 'RESOURCE_DOES_NOT_EXIST',
+        message: 'Registered Model with name=nope not found',
+      });
     });
   });
 
@@ -266,7 +427,11 @@ describe('registry bad input (sqlite)', () => {
     ];
     await http(server.url, 'POST', '/api/2.0/mlflow/registered-models/create', { name: 'accepting' });
     for (const source of accepted) {
-      const res = await http(server.url, 'POST', '/api/2.0/mlflow/model-versions/create', { name: 'accepting', source, run_id: runId });
+      const res = await http(server.url, 'POST', '/api/2.0/mlflow/model-versions/create', {
+        name: 'accepting',
+        source,
+        run_id: runId,
+      });
       expect(res.status, `${source}: ${res.text}`).toBe(200);
       expect(res.body.model_version.source).toBe(source);
     }

@@ -3,7 +3,13 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ErrorCode, MlflowError } from '../src/common/mlflow-error';
-import { decodePageToken, MODEL_VERSIONS_GRAMMAR, parseFilter, parseOrderBy, REGISTERED_MODELS_GRAMMAR } from '../src/common/search';
+import {
+  decodePageToken,
+  MODEL_VERSIONS_GRAMMAR,
+  parseFilter,
+  parseOrderBy,
+  REGISTERED_MODELS_GRAMMAR,
+} from '../src/common/search';
 import { Db } from '../src/database/db';
 import { openDatabase } from '../src/database/open-database';
 import { CreateModelVersionInput, ModelRegistryStore, RegistrySearchQuery } from '../src/registry/model-registry.store';
@@ -38,12 +44,24 @@ const version = (name: string, extra: Partial<CreateModelVersionInput> = {}): Cr
 
 function modelQuery(filter?: string, orderBy?: string[], maxResults = 100, pageToken?: string): RegistrySearchQuery {
   const clauses = parseFilter(filter, REGISTERED_MODELS_GRAMMAR);
-  return { clauses, orderBy: parseOrderBy(orderBy, REGISTERED_MODELS_GRAMMAR), maxResults, page: decodePageToken(pageToken), includePrompts: wantsPrompts(clauses) };
+  return {
+    clauses,
+    orderBy: parseOrderBy(orderBy, REGISTERED_MODELS_GRAMMAR),
+    maxResults,
+    page: decodePageToken(pageToken),
+    includePrompts: wantsPrompts(clauses),
+  };
 }
 
 function versionQuery(filter?: string, orderBy?: string[], maxResults = 1000, pageToken?: string): RegistrySearchQuery {
   const clauses = parseFilter(filter, MODEL_VERSIONS_GRAMMAR);
-  return { clauses, orderBy: parseOrderBy(orderBy, MODEL_VERSIONS_GRAMMAR), maxResults, page: decodePageToken(pageToken), includePrompts: wantsPrompts(clauses) };
+  return {
+    clauses,
+    orderBy: parseOrderBy(orderBy, MODEL_VERSIONS_GRAMMAR),
+    maxResults,
+    page: decodePageToken(pageToken),
+    includePrompts: wantsPrompts(clauses),
+  };
 }
 
 interface Backend {
@@ -104,12 +122,29 @@ for (const backend of backends) {
 
     it('creates and reads a model with tags and description; duplicate names are refused', async () => {
       const name = fresh();
-      const created = await store.createRegisteredModel({ name, description: 'first', tags: [{ key: 'team', value: 'ds' }, { key: 'team', value: 'ml' }] });
-      expect(created).toMatchObject({ name, description: 'first', tags: [{ key: 'team', value: 'ml' }], aliases: [], latestVersions: [] });
+      const created = await store.createRegisteredModel({
+        name,
+        description: 'first',
+        tags: [
+          { key: 'team', value: 'ds' },
+          { key: 'team', value: 'ml' },
+        ],
+      });
+      expect(created).toMatchObject({
+        name,
+        description: 'first',
+        tags: [{ key: 'team', value: 'ml' }],
+        aliases: [],
+        latestVersions: [],
+      });
       expect(created.creationTimestamp).toBe(created.lastUpdatedTimestamp);
       expect(await store.getRegisteredModel(name)).toEqual(created);
       expect(await store.getRegisteredModel(name.toUpperCase())).toBeUndefined();
-      await rejects(store.createRegisteredModel({ name, tags: [] }), ErrorCode.RESOURCE_ALREADY_EXISTS, `Registered Model (name=${name}) already exists.`);
+      await rejects(
+        store.createRegisteredModel({ name, tags: [] }),
+        ErrorCode.RESOURCE_ALREADY_EXISTS,
+        `Registered Model (name=${name}) already exists.`,
+      );
     });
 
     it('numbers versions from 1 and never reuses a deleted number', async () => {
@@ -121,7 +156,11 @@ for (const backend of backends) {
       expect(await store.deleteModelVersion(name, 3)).toEqual([]);
       expect(await store.getModelVersion(name, 3)).toBeUndefined();
       expect((await store.createModelVersion(version(name))).version).toBe(4);
-      await rejects(store.deleteModelVersion(name, 3), ErrorCode.RESOURCE_DOES_NOT_EXIST, `Model Version (name=${name}, version=3) not found`);
+      await rejects(
+        store.deleteModelVersion(name, 3),
+        ErrorCode.RESOURCE_DOES_NOT_EXIST,
+        `Model Version (name=${name}, version=3) not found`,
+      );
       const found = await store.searchModelVersions(versionQuery(`name = '${name}'`, ['version_number ASC']));
       expect(found.items.map((v) => v.version)).toEqual([1, 2, 4]);
     });
@@ -155,7 +194,11 @@ for (const backend of backends) {
     });
 
     it('rejects versions of a missing model and reads of missing versions', async () => {
-      await rejects(store.createModelVersion(version('no-such-model')), ErrorCode.RESOURCE_DOES_NOT_EXIST, 'Registered Model with name=no-such-model not found');
+      await rejects(
+        store.createModelVersion(version('no-such-model')),
+        ErrorCode.RESOURCE_DOES_NOT_EXIST,
+        'Registered Model with name=no-such-model not found',
+      );
       const name = fresh();
       await store.createRegisteredModel({ name, tags: [] });
       expect(await store.getModelVersion(name, 1)).toBeUndefined();
@@ -190,17 +233,26 @@ for (const backend of backends) {
       await store.setRegisteredModelTag(name, { key: 'b', value: '1' });
       await store.setRegisteredModelTag(name, { key: 'a', value: '2' });
       await store.setRegisteredModelTag(name, { key: 'b', value: '3' });
-      expect((await store.getRegisteredModel(name))?.tags).toEqual([{ key: 'a', value: '2' }, { key: 'b', value: '3' }]);
+      expect((await store.getRegisteredModel(name))?.tags).toEqual([
+        { key: 'a', value: '2' },
+        { key: 'b', value: '3' },
+      ]);
       await store.deleteRegisteredModelTag(name, 'a');
       await store.deleteRegisteredModelTag(name, 'never-set');
       expect((await store.getRegisteredModel(name))?.tags).toEqual([{ key: 'b', value: '3' }]);
       await store.setModelVersionTag(name, 1, { key: 'x', value: '2' });
       await store.setModelVersionTag(name, 1, { key: 'y', value: '' });
-      expect((await store.getModelVersion(name, 1))?.tags).toEqual([{ key: 'x', value: '2' }, { key: 'y', value: '' }]);
+      expect((await store.getModelVersion(name, 1))?.tags).toEqual([
+        { key: 'x', value: '2' },
+        { key: 'y', value: '' },
+      ]);
       await store.deleteModelVersionTag(name, 1, 'x');
       await store.deleteModelVersionTag(name, 1, 'never-set');
       expect((await store.getModelVersion(name, 1))?.tags).toEqual([{ key: 'y', value: '' }]);
-      await rejects(store.setRegisteredModelTag('no-such-model', { key: 'a', value: 'b' }), ErrorCode.RESOURCE_DOES_NOT_EXIST);
+      await rejects(
+        store.setRegisteredModelTag('no-such-model', { key: 'a', value: 'b' }),
+        ErrorCode.RESOURCE_DOES_NOT_EXIST,
+      );
       await rejects(store.deleteRegisteredModelTag('no-such-model', 'a'), ErrorCode.RESOURCE_DOES_NOT_EXIST);
     });
 
@@ -217,11 +269,18 @@ for (const backend of backends) {
       expect(moved.current).toMatchObject({ version: 2, runId: 'run2', aliases: ['champion'] });
       await store.setAlias(name, 'backup', 2);
       expect((await store.getModelVersion(name, 2))?.aliases).toEqual(['backup', 'champion']);
-      expect((await store.getRegisteredModel(name))?.aliases).toEqual([{ alias: 'backup', version: 2 }, { alias: 'champion', version: 2 }]);
+      expect((await store.getRegisteredModel(name))?.aliases).toEqual([
+        { alias: 'backup', version: 2 },
+        { alias: 'champion', version: 2 },
+      ]);
       expect((await store.getVersionByAlias(name, 'champion'))?.version).toBe(2);
       expect(await store.getVersionByAlias(name, 'nope')).toBeUndefined();
       await rejects(store.getVersionByAlias('no-such-model', 'champion'), ErrorCode.RESOURCE_DOES_NOT_EXIST);
-      await rejects(store.setAlias(name, 'x', 9), ErrorCode.RESOURCE_DOES_NOT_EXIST, `Model Version (name=${name}, version=9) not found`);
+      await rejects(
+        store.setAlias(name, 'x', 9),
+        ErrorCode.RESOURCE_DOES_NOT_EXIST,
+        `Model Version (name=${name}, version=9) not found`,
+      );
       expect(await store.deleteAlias(name, 'backup')).toBe(2);
       expect(await store.deleteAlias(name, 'backup')).toBeNull();
       expect(await store.deleteModelVersion(name, 2)).toEqual(['champion']);
@@ -232,9 +291,17 @@ for (const backend of backends) {
     it('registers a version with an alias in one call, creating the model when asked', async () => {
       const name = fresh();
       const first = await store.registerWithAlias(version(name, { runId: 'r1' }), 'champion', true);
-      expect(first).toMatchObject({ modelCreated: true, previous: null, current: { version: 1, runId: 'r1', aliases: ['champion'] } });
+      expect(first).toMatchObject({
+        modelCreated: true,
+        previous: null,
+        current: { version: 1, runId: 'r1', aliases: ['champion'] },
+      });
       const second = await store.registerWithAlias(version(name, { runId: 'r2' }), 'champion', true);
-      expect(second).toMatchObject({ modelCreated: false, previous: { version: 1, runId: 'r1' }, current: { version: 2, aliases: ['champion'] } });
+      expect(second).toMatchObject({
+        modelCreated: false,
+        previous: { version: 1, runId: 'r1' },
+        current: { version: 2, aliases: ['champion'] },
+      });
       await rejects(store.registerWithAlias(version(fresh()), 'champion', false), ErrorCode.RESOURCE_DOES_NOT_EXIST);
     });
 
@@ -245,12 +312,22 @@ for (const backend of backends) {
       await store.createRegisteredModel({ name: other, tags: [] });
       await store.createModelVersion(version(name, { tags: [{ key: 'vt', value: 'x' }] }));
       await store.setAlias(name, 'champion', 1);
-      await rejects(store.renameRegisteredModel(name, other), ErrorCode.RESOURCE_ALREADY_EXISTS, `Registered Model (name=${other}) already exists.`);
+      await rejects(
+        store.renameRegisteredModel(name, other),
+        ErrorCode.RESOURCE_ALREADY_EXISTS,
+        `Registered Model (name=${other}) already exists.`,
+      );
       await rejects(store.renameRegisteredModel('no-such-model', fresh()), ErrorCode.RESOURCE_DOES_NOT_EXIST);
       const newName = fresh('renamed');
       const renamed = await store.renameRegisteredModel(name, newName);
-      expect(renamed).toMatchObject({ name: newName, tags: [{ key: 't', value: '1' }], aliases: [{ alias: 'champion', version: 1 }] });
-      expect(renamed.latestVersions).toMatchObject([{ name: newName, version: 1, tags: [{ key: 'vt', value: 'x' }], aliases: ['champion'] }]);
+      expect(renamed).toMatchObject({
+        name: newName,
+        tags: [{ key: 't', value: '1' }],
+        aliases: [{ alias: 'champion', version: 1 }],
+      });
+      expect(renamed.latestVersions).toMatchObject([
+        { name: newName, version: 1, tags: [{ key: 'vt', value: 'x' }], aliases: ['champion'] },
+      ]);
       expect(await store.getRegisteredModel(name)).toBeUndefined();
       expect(await store.getModelVersion(name, 1)).toBeUndefined();
       expect((await store.createModelVersion(version(newName))).version).toBe(2);
@@ -265,7 +342,12 @@ for (const backend of backends) {
       expect(await store.deleteRegisteredModel(name)).toEqual([{ alias: 'champion', version: 1 }]);
       expect(await store.getRegisteredModel(name)).toBeUndefined();
       await rejects(store.deleteRegisteredModel(name), ErrorCode.RESOURCE_DOES_NOT_EXIST);
-      for (const table of ['model_versions', 'model_version_tags', 'registered_model_tags', 'registered_model_aliases']) {
+      for (const table of [
+        'model_versions',
+        'model_version_tags',
+        'registered_model_tags',
+        'registered_model_aliases',
+      ]) {
         expect(await db.query(`SELECT 1 AS x FROM ${table} WHERE name = ?`, [name])).toEqual([]);
       }
       await store.createRegisteredModel({ name, tags: [] });
@@ -280,32 +362,59 @@ for (const backend of backends) {
       await store.transitionStage(name, 2, 'Production', false);
       await store.transitionStage(name, 3, 'Staging', false);
       const latest = await store.getLatestVersions(name, STAGES);
-      expect(latest.map((v) => [v.currentStage, v.version])).toEqual([['None', 4], ['Staging', 3], ['Production', 2]]);
+      expect(latest.map((v) => [v.currentStage, v.version])).toEqual([
+        ['None', 4],
+        ['Staging', 3],
+        ['Production', 2],
+      ]);
       expect((await store.getRegisteredModel(name))?.latestVersions.map((v) => v.version)).toEqual([4, 3, 2]);
       expect((await store.getLatestVersions(name, ['Archived', 'Production'])).map((v) => v.version)).toEqual([2]);
       const promoted = await store.transitionStage(name, 4, 'Production', true);
       expect(promoted.currentStage).toBe('Production');
-      const stages = (await store.searchModelVersions(versionQuery(`name = '${name}'`, ['version_number ASC']))).items.map((v) => v.currentStage);
+      const stages = (
+        await store.searchModelVersions(versionQuery(`name = '${name}'`, ['version_number ASC']))
+      ).items.map((v) => v.currentStage);
       expect(stages).toEqual(['Archived', 'Archived', 'Staging', 'Production']);
       await store.deleteModelVersion(name, 4);
-      expect((await store.getLatestVersions(name, ['Production']))).toEqual([]);
+      expect(await store.getLatestVersions(name, ['Production'])).toEqual([]);
     });
 
     it('searches registered models by name and tags, with prompt exclusion, ordering and pages', async () => {
       const prefix = `srch${++seq}`;
       const names = [`${prefix}-b`, `${prefix}-A`, `${prefix}-a`, `${prefix}-c`];
-      for (const n of names) await store.createRegisteredModel({ name: n, tags: n.endsWith('a') ? [{ key: 'team', value: 'ds' }] : [] });
-      await store.createRegisteredModel({ name: `${prefix}-prompt`, tags: [{ key: 'mlflow.prompt.is_prompt', value: 'true' }] });
-      const names_ = async (filter: string, orderBy?: string[]) => (await store.searchRegisteredModels(modelQuery(filter, orderBy))).items.map((m) => m.name);
-      expect(await names_(`name LIKE '${prefix}-%'`)).toEqual([`${prefix}-A`, `${prefix}-a`, `${prefix}-b`, `${prefix}-c`]);
+      for (const n of names)
+        await store.createRegisteredModel({ name: n, tags: n.endsWith('a') ? [{ key: 'team', value: 'ds' }] : [] });
+      await store.createRegisteredModel({
+        name: `${prefix}-prompt`,
+        tags: [{ key: 'mlflow.prompt.is_prompt', value: 'true' }],
+      });
+      const names_ = async (filter: string, orderBy?: string[]) =>
+        (await store.searchRegisteredModels(modelQuery(filter, orderBy))).items.map((m) => m.name);
+      expect(await names_(`name LIKE '${prefix}-%'`)).toEqual([
+        `${prefix}-A`,
+        `${prefix}-a`,
+        `${prefix}-b`,
+        `${prefix}-c`,
+      ]);
       expect(await names_(`name LIKE '${prefix}-a'`)).toEqual([`${prefix}-a`]);
       expect(await names_(`name ILIKE '${prefix}-a'`)).toEqual([`${prefix}-A`, `${prefix}-a`]);
       expect(await names_(`name = '${prefix}-b'`)).toEqual([`${prefix}-b`]);
-      expect(await names_(`name LIKE '${prefix}-%' AND name != '${prefix}-b'`)).toEqual([`${prefix}-A`, `${prefix}-a`, `${prefix}-c`]);
+      expect(await names_(`name LIKE '${prefix}-%' AND name != '${prefix}-b'`)).toEqual([
+        `${prefix}-A`,
+        `${prefix}-a`,
+        `${prefix}-c`,
+      ]);
       expect(await names_(`name LIKE '${prefix}-%' AND tags.team = 'ds'`)).toEqual([`${prefix}-a`]);
       expect(await names_(`name LIKE '${prefix}-%' AND tags.team != 'x'`)).toEqual([`${prefix}-a`]);
-      expect(await names_(`name LIKE '${prefix}-%'`, ['name DESC'])).toEqual([`${prefix}-c`, `${prefix}-b`, `${prefix}-a`, `${prefix}-A`]);
-      expect(await names_(`name LIKE '${prefix}-%' AND tags.\`mlflow.prompt.is_prompt\` = 'true'`)).toEqual([`${prefix}-prompt`]);
+      expect(await names_(`name LIKE '${prefix}-%'`, ['name DESC'])).toEqual([
+        `${prefix}-c`,
+        `${prefix}-b`,
+        `${prefix}-a`,
+        `${prefix}-A`,
+      ]);
+      expect(await names_(`name LIKE '${prefix}-%' AND tags.\`mlflow.prompt.is_prompt\` = 'true'`)).toEqual([
+        `${prefix}-prompt`,
+      ]);
       expect(await names_(`name LIKE '${prefix}-%' AND tags.\`mlflow.prompt.is_prompt\` != 'true'`)).toHaveLength(4);
       expect(await names_(`name LIKE '${prefix}-%' AND tags.\`mlflow.prompt.is_prompt\` = 'false'`)).toHaveLength(4);
 
@@ -335,7 +444,13 @@ for (const backend of backends) {
       await store.createRegisteredModel({ name: a, tags: [] });
       await store.createRegisteredModel({ name: b, tags: [] });
       for (let i = 1; i <= 3; i++) {
-        await store.createModelVersion(version(a, { runId: `run${i}`, source: `mlflow-artifacts:/1/run${i}/artifacts/model`, tags: i === 2 ? [{ key: 'ok', value: 'yes' }] : [] }));
+        await store.createModelVersion(
+          version(a, {
+            runId: `run${i}`,
+            source: `mlflow-artifacts:/1/run${i}/artifacts/model`,
+            tags: i === 2 ? [{ key: 'ok', value: 'yes' }] : [],
+          }),
+        );
       }
       // A later creation time than every version of `a`, so the creation_timestamp order below is strict.
       await new Promise((r) => setTimeout(r, 5));
@@ -344,12 +459,17 @@ for (const backend of backends) {
         (await store.searchModelVersions(versionQuery(filter, orderBy))).items.map((v) => `${v.name}/${v.version}`);
       expect(await find(`name = '${a}'`)).toEqual([`${a}/3`, `${a}/2`, `${a}/1`]);
       expect(await find(`name = '${a}' AND version_number > 1`, ['version_number ASC'])).toEqual([`${a}/2`, `${a}/3`]);
-      expect(await find(`run_id IN ('run1', 'run3') AND name LIKE 'vs-%'`, ['name ASC', 'version_number ASC'])).toEqual([`${a}/1`, `${a}/3`, `${b}/1`]);
+      expect(await find(`run_id IN ('run1', 'run3') AND name LIKE 'vs-%'`, ['name ASC', 'version_number ASC'])).toEqual(
+        [`${a}/1`, `${a}/3`, `${b}/1`],
+      );
       expect(await find(`run_id = 'run2' AND name = '${a}'`)).toEqual([`${a}/2`]);
       expect(await find(`name = '${a}' AND source_path LIKE '%run3%'`)).toEqual([`${a}/3`]);
       expect(await find(`name = '${a}' AND tags.ok = 'yes'`)).toEqual([`${a}/2`]);
       expect(await find(`name = '${a}' AND run_id IN ()`)).toEqual([]);
-      expect(await find(`name LIKE 'vs-%' AND run_id = 'run1'`, ['creation_timestamp ASC', 'name DESC'])).toEqual([`${a}/1`, `${b}/1`]);
+      expect(await find(`name LIKE 'vs-%' AND run_id = 'run1'`, ['creation_timestamp ASC', 'name DESC'])).toEqual([
+        `${a}/1`,
+        `${b}/1`,
+      ]);
 
       const seen: string[] = [];
       let token: string | undefined;
@@ -370,7 +490,9 @@ for (const backend of backends) {
       await store.createRegisteredModel({ name: prompt, tags: [{ key: 'mlflow.prompt.is_prompt', value: 'true' }] });
       await store.createModelVersion(version(prompt, { tags: [{ key: 'mlflow.prompt.is_prompt', value: 'true' }] }));
       expect((await store.searchModelVersions(versionQuery(`name = '${prompt}'`))).items).toEqual([]);
-      const asked = await store.searchModelVersions(versionQuery(`name = '${prompt}' AND tags.\`mlflow.prompt.is_prompt\` = 'true'`));
+      const asked = await store.searchModelVersions(
+        versionQuery(`name = '${prompt}' AND tags.\`mlflow.prompt.is_prompt\` = 'true'`),
+      );
       expect(asked.items.map((v) => v.version)).toEqual([1]);
     });
 
@@ -379,11 +501,16 @@ for (const backend of backends) {
       await store.createRegisteredModel({ name, tags: [] });
       const created = await Promise.all(Array.from({ length: 12 }, () => store.createModelVersion(version(name))));
       expect(created.map((v) => v.version).sort((x, y) => x - y)).toEqual(Array.from({ length: 12 }, (_, i) => i + 1));
-      const promoted = await Promise.all(Array.from({ length: 6 }, () => store.registerWithAlias(version(name), 'champion', true)));
+      const promoted = await Promise.all(
+        Array.from({ length: 6 }, () => store.registerWithAlias(version(name), 'champion', true)),
+      );
       const current = (await store.getVersionByAlias(name, 'champion'))!.version;
       expect(Math.max(...promoted.map((p) => p.current.version))).toBe(current);
       // Every promotion saw the one before it: the previous holders form a chain.
-      const previous = promoted.map((p) => p.previous?.version).filter((v) => v !== undefined).sort((x, y) => x! - y!);
+      const previous = promoted
+        .map((p) => p.previous?.version)
+        .filter((v) => v !== undefined)
+        .sort((x, y) => x! - y!);
       expect(previous).toHaveLength(5);
     });
   });

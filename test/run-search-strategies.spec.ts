@@ -27,12 +27,24 @@ describe('search-runs strategies give identical pages (sqlite)', () => {
     experimentId = await store.createExperiment({ name: 'strategies', tags: [] }, 'mlflow-artifacts:');
     for (let i = 0; i < 240; i++) {
       const runId = `r${String(i).padStart(31, '0')}`;
-      await store.createRun({ runId, experimentId, userId: 'u', runName: `run-${i}`, startTime: 1000 + (i % 17), tags: [], artifactUri: 'x' });
+      await store.createRun({
+        runId,
+        experimentId,
+        userId: 'u',
+        runName: `run-${i}`,
+        startTime: 1000 + (i % 17),
+        tags: [],
+        artifactUri: 'x',
+      });
       const metrics = [];
       // m1: values with ties; every 7th NaN, every 11th missing.
       if (i % 11 !== 0) metrics.push({ key: 'm1', value: i % 7 === 0 ? NaN : (i * 37) % 50, timestamp: 1, step: 0 });
       metrics.push({ key: 'm2', value: (i * 13) % 100, timestamp: 1, step: 0 });
-      await store.logBatch(runId, { metrics, params: [{ key: 'p', value: `v${i % 3}` }], tags: i % 5 === 0 ? [] : [{ key: 't', value: `x${i % 4}` }] });
+      await store.logBatch(runId, {
+        metrics,
+        params: [{ key: 'p', value: `v${i % 3}` }],
+        tags: i % 5 === 0 ? [] : [{ key: 't', value: `x${i % 4}` }],
+      });
     }
   });
 
@@ -54,8 +66,22 @@ describe('search-runs strategies give identical pages (sqlite)', () => {
   it.each(queries)('filter %s, order %j', async (filter, orderBy) => {
     const { clauses, orderBy: keys } = parseSearch(filter, orderBy, RUNS_GRAMMAR);
     const snapshot = 1e9;
-    for (const [maxResults, offset] of [[1000, 0], [25, 0], [25, 50], [25, 175], [40, 200], [10, 230]]) {
-      const q: SearchRunsQuery = { experimentIds: [experimentId], clauses, orderBy: keys, stages: ['active'], maxResults, page: { offset } };
+    for (const [maxResults, offset] of [
+      [1000, 0],
+      [25, 0],
+      [25, 50],
+      [25, 175],
+      [40, 200],
+      [10, 230],
+    ]) {
+      const q: SearchRunsQuery = {
+        experimentIds: [experimentId],
+        clauses,
+        orderBy: keys,
+        stages: ['active'],
+        maxResults,
+        page: { offset },
+      };
       const viaIn = (await searchRunRows(db, q, snapshot, 'in')).map((r) => r.run_uuid);
       const viaWalk = (await searchRunRows(db, q, snapshot, 'exists')).map((r) => r.run_uuid);
       expect(viaWalk, `max ${maxResults} offset ${offset}`).toEqual(viaIn);

@@ -15,7 +15,8 @@ describe('champion serving: /predict, /invocations, /ping', () => {
     return bars.slice(i - count, i).map((b) => b.close);
   };
   const predict = (body: unknown) => http(server.url, 'POST', '/predict', body);
-  const invocations = (body: unknown, headers?: Record<string, string>) => http(server.url, 'POST', '/invocations', body, headers);
+  const invocations = (body: unknown, headers?: Record<string, string>) =>
+    http(server.url, 'POST', '/invocations', body, headers);
   /** The server's forecast for `values` must equal a recursive forecast with the same model here. */
   const expected = (values: number[], steps: number) => tiny.predictor.forecast(values, steps);
 
@@ -36,7 +37,12 @@ describe('champion serving: /predict, /invocations, /ping', () => {
     const values = closes('2024-07-01', 5);
     const r = await predict({ values });
     expect(r.status, r.text).toBe(200);
-    expect(r.body.model).toEqual({ name: 'msft', version: '1', run_id: runId, backend: expect.stringMatching(/^tfjs-|^(wasm|cpu|tensorflow)$/) });
+    expect(r.body.model).toEqual({
+      name: 'msft',
+      version: '1',
+      run_id: runId,
+      backend: expect.stringMatching(/^tfjs-|^(wasm|cpu|tensorflow)$/),
+    });
     expect(r.body.predictions).toHaveLength(1);
     close(r.body.predictions[0], expected(values, 1)[0]);
     // A longer history is fine: the latest seq_length values are used.
@@ -76,7 +82,13 @@ describe('champion serving: /predict, /invocations, /ping', () => {
   it('ticker and source in the body override the training dataset', async () => {
     const r = await predict({ ticker: 'AAPL', source: 'sample', start_date: '2020-12-07', end_date: '2020-12-11' });
     expect(r.status, r.text).toBe(200);
-    expect(r.body.predictions.map((p: any) => p.date)).toEqual(['2020-12-07', '2020-12-08', '2020-12-09', '2020-12-10', '2020-12-11']);
+    expect(r.body.predictions.map((p: any) => p.date)).toEqual([
+      '2020-12-07',
+      '2020-12-08',
+      '2020-12-09',
+      '2020-12-10',
+      '2020-12-11',
+    ]);
     expect(r.body.predictions[4].actual).toBe(122.410004);
   });
 
@@ -84,7 +96,10 @@ describe('champion serving: /predict, /invocations, /ping', () => {
     const one = await predict({ date: '2024-06-28' });
     expect(one.status, one.text).toBe(200);
     expect(one.body.predictions).toHaveLength(1);
-    expect(one.body.predictions[0]).toMatchObject({ date: '2024-06-28', actual: bars.find((b) => b.date === '2024-06-28')!.close });
+    expect(one.body.predictions[0]).toMatchObject({
+      date: '2024-06-28',
+      actual: bars.find((b) => b.date === '2024-06-28')!.close,
+    });
     close(one.body.predictions[0].predicted, expected(closes('2024-06-28', 5), 1)[0]);
 
     const three = await predict({ date: '2024-06-18', horizon: 3 });
@@ -129,7 +144,9 @@ describe('champion serving: /predict, /invocations, /ping', () => {
     it('instances, dataframe_split, dataframe_records and CSV', async () => {
       const inst = await invocations({ instances: [w1()] });
       close(inst.body.predictions[0], expected(w1(), 1)[0]);
-      const split = await invocations({ dataframe_split: { columns: ['date', 'close'], data: w2().map((v, i) => [`d${i}`, v]) } });
+      const split = await invocations({
+        dataframe_split: { columns: ['date', 'close'], data: w2().map((v, i) => [`d${i}`, v]) },
+      });
       expect(split.status, split.text).toBe(200);
       close(split.body.predictions[0], expected(w2(), 1)[0]);
       const records = await invocations({ dataframe_records: w2().map((close) => ({ close })) });
@@ -155,7 +172,9 @@ describe('champion serving: /predict, /invocations, /ping', () => {
       const none = await invocations({ columns: ['close'] });
       expect(none.status).toBe(400);
       expect(none.body.error_code).toBe('BAD_REQUEST');
-      expect(none.body.message).toContain("exactly one of the input fields {'dataframe_split', 'dataframe_records', 'instances', 'inputs'}");
+      expect(none.body.message).toContain(
+        "exactly one of the input fields {'dataframe_split', 'dataframe_records', 'instances', 'inputs'}",
+      );
       expect(none.body.message).toContain("['columns']");
       const two = await invocations({ inputs: w1(), instances: [w1()] });
       expect(two.status).toBe(400);
@@ -166,10 +185,16 @@ describe('champion serving: /predict, /invocations, /ping', () => {
       expect(short.body.message).toMatch(/at least 5/);
       const text = await invocations('hello', { 'content-type': 'text/plain' });
       expect(text.status).toBe(415);
-      expect(text.text).toContain("This predictor only supports the following content types: Types: ['text/csv', 'application/json']. Got 'text/plain'.");
-      const latin1 = await invocations(JSON.stringify({ inputs: w1() }), { 'content-type': 'application/json; charset=latin-1' });
+      expect(text.text).toContain(
+        "This predictor only supports the following content types: Types: ['text/csv', 'application/json']. Got 'text/plain'.",
+      );
+      const latin1 = await invocations(JSON.stringify({ inputs: w1() }), {
+        'content-type': 'application/json; charset=latin-1',
+      });
       expect(latin1.status).toBe(415);
-      const utf8 = await invocations(JSON.stringify({ inputs: w1() }), { 'content-type': 'application/json; charset=UTF-8' });
+      const utf8 = await invocations(JSON.stringify({ inputs: w1() }), {
+        'content-type': 'application/json; charset=UTF-8',
+      });
       expect(utf8.status).toBe(200);
     });
 

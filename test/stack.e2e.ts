@@ -43,11 +43,27 @@ describe.skipIf(!TEST_POSTGRES_URL)('npm run stack (API + worker without Docker)
     url = `http://127.0.0.1:${port}`;
     const dbUrl = new URL(TEST_POSTGRES_URL as string);
     dbUrl.pathname = `/${database}`;
-    stack = spawn(process.execPath, [SCRIPT, '--port', String(port), '--prefix', `tsflow-stack-${database}`, '--database-url', dbUrl.toString(), '--redis-url', REDIS_URL, '--artifacts', artifacts], {
-      cwd: ROOT,
-      env: { ...process.env, LOG_LEVEL: 'log', TSFLOW_DEFAULT_MODEL: 'stack-model' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    stack = spawn(
+      process.execPath,
+      [
+        SCRIPT,
+        '--port',
+        String(port),
+        '--prefix',
+        `tsflow-stack-${database}`,
+        '--database-url',
+        dbUrl.toString(),
+        '--redis-url',
+        REDIS_URL,
+        '--artifacts',
+        artifacts,
+      ],
+      {
+        cwd: ROOT,
+        env: { ...process.env, LOG_LEVEL: 'log', TSFLOW_DEFAULT_MODEL: 'stack-model' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     stack.stdout?.on('data', (c: Buffer) => (output += c.toString()));
     stack.stderr?.on('data', (c: Buffer) => (output += c.toString()));
     await waitFor(() => output.includes('[stack] ready') || stack.exitCode !== null, 'the stack to be ready', 90_000);
@@ -57,7 +73,8 @@ describe.skipIf(!TEST_POSTGRES_URL)('npm run stack (API + worker without Docker)
   afterAll(async () => {
     if (stack && stack.exitCode === null) {
       stack.kill('SIGKILL');
-      for (const m of output.matchAll(/started \(pid (\d+)\)/g)) if (alive(Number(m[1]))) process.kill(Number(m[1]), 'SIGKILL');
+      for (const m of output.matchAll(/started \(pid (\d+)\)/g))
+        if (alive(Number(m[1]))) process.kill(Number(m[1]), 'SIGKILL');
     }
     const admin = new Client({ connectionString: TEST_POSTGRES_URL });
     await admin.connect();
@@ -79,18 +96,26 @@ describe.skipIf(!TEST_POSTGRES_URL)('npm run stack (API + worker without Docker)
       params: { units: 4, epochs: 1, seq_length: 5 },
     });
     expect(submitted.status, submitted.text).toBe(202);
-    const job = await waitFor(async () => {
-      const r = await http(url, 'GET', `/api/v1/training/runs/${submitted.body.job_id}`);
-      if (r.body?.state === 'failed') throw new Error(`training failed: ${r.text}`);
-      return r.body?.state === 'completed' ? r.body : undefined;
-    }, 'the training job', 90_000);
+    const job = await waitFor(
+      async () => {
+        const r = await http(url, 'GET', `/api/v1/training/runs/${submitted.body.job_id}`);
+        if (r.body?.state === 'failed') throw new Error(`training failed: ${r.text}`);
+        return r.body?.state === 'completed' ? r.body : undefined;
+      },
+      'the training job',
+      90_000,
+    );
     expect(job.run_id).toBe(submitted.body.run_id);
     const promoted = await http(url, 'POST', '/api/v1/models/stack-model/champion', { run_id: job.run_id });
     expect(promoted.status, promoted.text).toBe(200);
-    const r = await waitFor(async () => {
-      const p = await http(url, 'POST', '/predict', { values: [410, 412, 409, 415, 418] });
-      return p.status === 200 ? p : undefined;
-    }, 'the champion', 30_000);
+    const r = await waitFor(
+      async () => {
+        const p = await http(url, 'POST', '/predict', { values: [410, 412, 409, 415, 418] });
+        return p.status === 200 ? p : undefined;
+      },
+      'the champion',
+      30_000,
+    );
     expect(r.body.model).toMatchObject({ name: 'stack-model', version: '1', run_id: job.run_id });
     expect(Number.isFinite(r.body.predictions[0])).toBe(true);
     // Job gauges read from Postgres, queue depth from BullMQ.

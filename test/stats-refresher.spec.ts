@@ -17,7 +17,9 @@ describe.skipIf(!TEST_POSTGRES_URL)('StatsRefresher (Postgres)', () => {
   });
 
   const lastAnalyze = async () =>
-    (await db.query<{ t: string | null }>("SELECT last_analyze AS t FROM pg_stat_user_tables WHERE relname = 'params'"))[0]?.t ?? null;
+    (
+      await db.query<{ t: string | null }>("SELECT last_analyze AS t FROM pg_stat_user_tables WHERE relname = 'params'")
+    )[0]?.t ?? null;
 
   it('analyzes once enough rows were written, not before', async () => {
     const refresher = new StatsRefresher(db, ['params'], 100, 0);

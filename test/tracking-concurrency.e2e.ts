@@ -8,7 +8,12 @@ const T0 = 1_700_000_000_000;
 
 /** Batch `b` of a client: 10 keys x 10 steps; step and value encode (batch, index) so every point is unique. */
 function batch(b: number): MetricIn[] {
-  return Array.from({ length: PER_BATCH }, (_, i) => ({ key: `k${i % KEYS}`, value: b * 1000 + i, timestamp: T0 + b, step: b * 10 + Math.floor(i / KEYS) }));
+  return Array.from({ length: PER_BATCH }, (_, i) => ({
+    key: `k${i % KEYS}`,
+    value: b * 1000 + i,
+    timestamp: T0 + b,
+    step: b * 10 + Math.floor(i / KEYS),
+  }));
 }
 
 /** Expected latest point of key k after `batches` batches: the highest step of the last batch. */
@@ -24,7 +29,13 @@ interface Failure {
 }
 
 /** `clients` concurrent loggers, each sending `batches` sequential log-batch requests to `runIdOf(client)`. */
-async function hammer(api: TrackingApi, clients: number, batches: number, runIdOf: (c: number) => string, batchOf: (c: number, b: number) => MetricIn[]): Promise<{ failures: Failure[]; ms: number }> {
+async function hammer(
+  api: TrackingApi,
+  clients: number,
+  batches: number,
+  runIdOf: (c: number) => string,
+  batchOf: (c: number, b: number) => MetricIn[],
+): Promise<{ failures: Failure[]; ms: number }> {
   const failures: Failure[] = [];
   const start = Date.now();
   await Promise.all(
@@ -50,16 +61,26 @@ describe('concurrent logging: 50 clients x 20 batches x 100 metrics on sqlite', 
     server = await startServer({ database: 'sqlite' });
     api = new TrackingApi(server.url);
     exp = await api.createExperiment(unique('concurrency'));
-    runs = await Promise.all(Array.from({ length: CLIENTS }, async () => (await api.createRun(exp)).info.run_id as string));
+    runs = await Promise.all(
+      Array.from({ length: CLIENTS }, async () => (await api.createRun(exp)).info.run_id as string),
+    );
   });
   afterAll(async () => {
     await server?.close();
   });
 
   it('acknowledges every batch: no 5xx, no "database is locked"', async () => {
-    const { failures, ms } = await hammer(api, CLIENTS, BATCHES, (c) => runs[c], (_c, b) => batch(b));
+    const { failures, ms } = await hammer(
+      api,
+      CLIENTS,
+      BATCHES,
+      (c) => runs[c],
+      (_c, b) => batch(b),
+    );
     expect(failures).toEqual([]);
-    console.log(`[concurrency] sqlite: ${CLIENTS * BATCHES} batches / ${CLIENTS * BATCHES * PER_BATCH} points in ${ms} ms`);
+    console.log(
+      `[concurrency] sqlite: ${CLIENTS * BATCHES} batches / ${CLIENTS * BATCHES * PER_BATCH} points in ${ms} ms`,
+    );
   });
 
   it('stores every acknowledged point exactly once (get-history counts and values)', async () => {
@@ -70,10 +91,12 @@ describe('concurrent logging: 50 clients x 20 batches x 100 metrics on sqlite', 
           const { metrics = [] } = await api.history(runId, `k${k}`, { max_results: 25_000 });
           const steps = metrics.map((m: any) => m.step).sort((a: number, b: number) => a - b);
           const expectedSteps = Array.from({ length: BATCHES * 10 }, (_, s) => s);
-          if (JSON.stringify(steps) !== JSON.stringify(expectedSteps)) problems.push(`${runId} k${k}: ${metrics.length} points`);
+          if (JSON.stringify(steps) !== JSON.stringify(expectedSteps))
+            problems.push(`${runId} k${k}: ${metrics.length} points`);
           for (const m of metrics) {
             const b = Math.floor(m.step / 10);
-            if (m.value !== b * 1000 + (m.step % 10) * KEYS + k || m.timestamp !== T0 + b) problems.push(`${runId} k${k}: bad point ${JSON.stringify(m)}`);
+            if (m.value !== b * 1000 + (m.step % 10) * KEYS + k || m.timestamp !== T0 + b)
+              problems.push(`${runId} k${k}: bad point ${JSON.stringify(m)}`);
           }
         }
       }),
@@ -108,29 +131,51 @@ describe.each(BACKENDS)('concurrent batches to one run ($db)', ({ db, skip }) =>
       const name = unique('race');
       const results = await Promise.all(Array.from({ length: 12 }, () => api.post('experiments/create', { name })));
       expect(results.filter((r) => r.status === 200)).toHaveLength(1);
-      for (const r of results.filter((x) => x.status !== 200)) expect(r.body?.error_code, r.text).toBe('RESOURCE_ALREADY_EXISTS');
+      for (const r of results.filter((x) => x.status !== 200))
+        expect(r.body?.error_code, r.text).toBe('RESOURCE_ALREADY_EXISTS');
     });
 
     it('keeps params immutable under concurrent conflicting writes (one 200, the rest 400)', async () => {
       const runId = (await api.createRun('0')).info.run_id as string;
-      const results = await Promise.all(Array.from({ length: 12 }, (_, i) => api.post('runs/log-parameter', { run_id: runId, key: 'lr', value: String(i) })));
+      const results = await Promise.all(
+        Array.from({ length: 12 }, (_, i) =>
+          api.post('runs/log-parameter', { run_id: runId, key: 'lr', value: String(i) }),
+        ),
+      );
       const ok = results.map((r, i) => [r.status, i] as const).filter(([status]) => status === 200);
       expect(ok, results.map((r) => `${r.status} ${r.text.slice(0, 80)}`).join('\n')).toHaveLength(1);
-      for (const r of results.filter((x) => x.status !== 200)) expect(r.body?.error_code, r.text).toBe('INVALID_PARAMETER_VALUE');
+      for (const r of results.filter((x) => x.status !== 200))
+        expect(r.body?.error_code, r.text).toBe('INVALID_PARAMETER_VALUE');
       const params = (await api.getRun(runId)).data.params;
       expect(params).toEqual([{ key: 'lr', value: String(ok[0][1]) }]);
       // The same value from many clients at once is always accepted.
-      const same = await Promise.all(Array.from({ length: 8 }, () => api.post('runs/log-batch', { run_id: runId, params: [{ key: 'units', value: '32' }] })));
+      const same = await Promise.all(
+        Array.from({ length: 8 }, () =>
+          api.post('runs/log-batch', { run_id: runId, params: [{ key: 'units', value: '32' }] }),
+        ),
+      );
       expect(same.map((r) => r.status)).toEqual(Array(8).fill(200));
     });
 
     it('appends every concurrent log-model summary to mlflow.log-model.history', async () => {
       const runId = (await api.createRun('0')).info.run_id as string;
-      const model = (i: number) => JSON.stringify({ run_id: runId, artifact_path: `m${i}`, utc_time_created: '2025-01-01 00:00:00.000000', flavors: {} });
-      const results = await Promise.all(Array.from({ length: 8 }, (_, i) => api.post('runs/log-model', { run_id: runId, model_json: model(i) })));
+      const model = (i: number) =>
+        JSON.stringify({
+          run_id: runId,
+          artifact_path: `m${i}`,
+          utc_time_created: '2025-01-01 00:00:00.000000',
+          flavors: {},
+        });
+      const results = await Promise.all(
+        Array.from({ length: 8 }, (_, i) => api.post('runs/log-model', { run_id: runId, model_json: model(i) })),
+      );
       expect(results.map((r) => r.status)).toEqual(Array(8).fill(200));
       const tag = (await api.getRun(runId)).data.tags.find((t: any) => t.key === 'mlflow.log-model.history');
-      expect(JSON.parse(tag.value).map((m: any) => m.artifact_path).sort()).toEqual(Array.from({ length: 8 }, (_, i) => `m${i}`));
+      expect(
+        JSON.parse(tag.value)
+          .map((m: any) => m.artifact_path)
+          .sort(),
+      ).toEqual(Array.from({ length: 8 }, (_, i) => `m${i}`));
     });
 
     it('never deadlocks or fails, and keeps history and latest_metrics exact', async () => {
@@ -139,7 +184,11 @@ describe.each(BACKENDS)('concurrent batches to one run ($db)', ({ db, skip }) =>
       const BATCHES = 8;
       // Client c's batch b: the same 10 keys in a client-specific order (lock-order stress), unique steps.
       const batchOf = (c: number, b: number) => {
-        const points = batch(b).map((m) => ({ ...m, step: (m.step ?? 0) * CLIENTS + c, value: Number(m.value) + c / 100 }));
+        const points = batch(b).map((m) => ({
+          ...m,
+          step: (m.step ?? 0) * CLIENTS + c,
+          value: Number(m.value) + c / 100,
+        }));
         return c % 2 ? points.reverse() : points;
       };
       const { failures } = await hammer(api, CLIENTS, BATCHES, () => runId, batchOf);

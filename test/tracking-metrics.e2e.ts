@@ -11,7 +11,8 @@ describe.each(BACKENDS)('tracking metrics ($db)', ({ db, skip }) => {
     let api: TrackingApi;
     let exp: string;
     const newRun = async () => (await api.createRun(exp)).info.run_id as string;
-    const latest = async (runId: string, key: string) => (await api.getRun(runId)).data.metrics?.find((m: any) => m.key === key);
+    const latest = async (runId: string, key: string) =>
+      (await api.getRun(runId)).data.metrics?.find((m: any) => m.key === key);
 
     beforeAll(async () => {
       server = await startServer({ database: db });
@@ -34,7 +35,12 @@ describe.each(BACKENDS)('tracking metrics ($db)', ({ db, skip }) => {
 
       it('stores +/-Infinity as +/-max double, as MLflow SQL stores do', async () => {
         const id = await newRun();
-        await api.logBatch(id, { metrics: [{ key: 'pos', value: 'Infinity', timestamp: 1 }, { key: 'neg', value: '-Infinity', timestamp: 1 }] });
+        await api.logBatch(id, {
+          metrics: [
+            { key: 'pos', value: 'Infinity', timestamp: 1 },
+            { key: 'neg', value: '-Infinity', timestamp: 1 },
+          ],
+        });
         expect((await latest(id, 'pos')).value).toBe(MAX_DOUBLE);
         expect((await latest(id, 'neg')).value).toBe(-MAX_DOUBLE);
         const hist = await api.get('metrics/get-history', { run_id: id, metric_key: 'pos' });
@@ -45,7 +51,11 @@ describe.each(BACKENDS)('tracking metrics ($db)', ({ db, skip }) => {
       it('rejects non-numeric values (bool, junk strings) with 400', async () => {
         const id = await newRun();
         for (const value of [true, 'abc', null, {}]) {
-          expectError(await api.post('runs/log-metric', { run_id: id, key: 'm', value, timestamp: 1 }), 400, 'INVALID_PARAMETER_VALUE');
+          expectError(
+            await api.post('runs/log-metric', { run_id: id, key: 'm', value, timestamp: 1 }),
+            400,
+            'INVALID_PARAMETER_VALUE',
+          );
         }
         expect((await api.getRun(id)).data).not.toHaveProperty('metrics');
       });
@@ -98,7 +108,10 @@ describe.each(BACKENDS)('tracking metrics ($db)', ({ db, skip }) => {
 
       it('ignores exact duplicate points (idempotent retries), including NaN', async () => {
         const id = await newRun();
-        const points = [{ key: 'd', value: 1.5, timestamp: 3, step: 1 }, { key: 'd', value: 'NaN', timestamp: 3, step: 1 }];
+        const points = [
+          { key: 'd', value: 1.5, timestamp: 3, step: 1 },
+          { key: 'd', value: 'NaN', timestamp: 3, step: 1 },
+        ];
         await api.logBatch(id, { metrics: [...points, ...points] });
         await api.logBatch(id, { metrics: points });
         await api.logMetric(id, 'd', 1.5, 3, 1);
@@ -123,13 +136,27 @@ describe.each(BACKENDS)('tracking metrics ($db)', ({ db, skip }) => {
         const res = await api.okGet('metrics/get-history', { run_uuid: id, metric_key: 'h' });
         expect(res).toEqual({ metrics: [pts[3], pts[2], pts[1], pts[0]] });
         expect(await api.history(id, 'absent')).toEqual({});
-        expectError(await api.get('metrics/get-history', { run_id: 'f'.repeat(32), metric_key: 'h' }), 404, 'RESOURCE_DOES_NOT_EXIST');
-        expectError(await api.get('metrics/get-history', { run_id: id }), 400, 'INVALID_PARAMETER_VALUE', "'metric_key'");
+        expectError(
+          await api.get('metrics/get-history', { run_id: 'f'.repeat(32), metric_key: 'h' }),
+          404,
+          'RESOURCE_DOES_NOT_EXIST',
+        );
+        expectError(
+          await api.get('metrics/get-history', { run_id: id }),
+          400,
+          'INVALID_PARAMETER_VALUE',
+          "'metric_key'",
+        );
       });
 
       it('pages with max_results and page_token; all pages equal the full history', async () => {
         const id = await newRun();
-        const pts = Array.from({ length: 23 }, (_, i) => ({ key: 'p', value: (i * 7) % 5, timestamp: 100 + (i % 4), step: i }));
+        const pts = Array.from({ length: 23 }, (_, i) => ({
+          key: 'p',
+          value: (i * 7) % 5,
+          timestamp: 100 + (i % 4),
+          step: i,
+        }));
         await api.logBatch(id, { metrics: pts });
         const full = (await api.history(id, 'p')).metrics;
         expect(full).toHaveLength(23);
@@ -148,20 +175,30 @@ describe.each(BACKENDS)('tracking metrics ($db)', ({ db, skip }) => {
         const exact = await api.history(id, 'p', { max_results: 23 });
         expect(exact.metrics).toHaveLength(23);
         expect(exact).not.toHaveProperty('next_page_token');
-        expectError(await api.get('metrics/get-history', { run_id: id, metric_key: 'p', page_token: 'garbage!' }), 400, 'INVALID_PARAMETER_VALUE');
-        expectError(await api.get('metrics/get-history', { run_id: id, metric_key: 'p', max_results: -1 }), 400, 'INVALID_PARAMETER_VALUE');
+        expectError(
+          await api.get('metrics/get-history', { run_id: id, metric_key: 'p', page_token: 'garbage!' }),
+          400,
+          'INVALID_PARAMETER_VALUE',
+        );
+        expectError(
+          await api.get('metrics/get-history', { run_id: id, metric_key: 'p', max_results: -1 }),
+          400,
+          'INVALID_PARAMETER_VALUE',
+        );
       });
     });
 
     describe('get-history-bulk-interval', () => {
       let a: string;
       let b: string;
-      const bulk = (query: Record<string, any>) => api.get('metrics/get-history-bulk-interval', { metric_key: 'loss', ...query });
+      const bulk = (query: Record<string, any>) =>
+        api.get('metrics/get-history-bulk-interval', { metric_key: 'loss', ...query });
 
       beforeAll(async () => {
         a = await newRun();
         b = await newRun();
-        const series = (n: number) => Array.from({ length: n }, (_, s) => ({ key: 'loss', value: 1 / (s + 1), timestamp: 1000 + s, step: s }));
+        const series = (n: number) =>
+          Array.from({ length: n }, (_, s) => ({ key: 'loss', value: 1 / (s + 1), timestamp: 1000 + s, step: s }));
         await api.logBatch(a, { metrics: series(10) });
         await api.logBatch(b, { metrics: [...series(30), { key: 'loss', value: 0.01, timestamp: 5000, step: 29 }] });
       });
@@ -185,7 +222,7 @@ describe.each(BACKENDS)('tracking metrics ($db)', ({ db, skip }) => {
         expect(res.body.metrics).toHaveLength(8);
       });
 
-      it('down-samples to max_results steps but keeps each run\'s first and last step', async () => {
+      it("down-samples to max_results steps but keeps each run's first and last step", async () => {
         const res = await bulk({ run_ids: [a, b], max_results: 5 });
         expect(res.status, res.text).toBe(200);
         const steps = new Set<number>(res.body.metrics.map((m: any) => m.step));
@@ -197,23 +234,55 @@ describe.each(BACKENDS)('tracking metrics ($db)', ({ db, skip }) => {
 
       it('defaults the range to [0, max step], leaving negative steps out', async () => {
         const id = await newRun();
-        await api.logBatch(id, { metrics: [-3, -1, 0, 2, 3].map((step) => ({ key: 'neg', value: step, timestamp: 1, step })) });
+        await api.logBatch(id, {
+          metrics: [-3, -1, 0, 2, 3].map((step) => ({ key: 'neg', value: step, timestamp: 1, step })),
+        });
         const res = await api.get('metrics/get-history-bulk-interval', { run_ids: [id], metric_key: 'neg' });
         expect(res.body.metrics.map((m: any) => m.step)).toEqual([0, 2, 3]);
-        const ranged = await api.get('metrics/get-history-bulk-interval', { run_ids: [id], metric_key: 'neg', start_step: -5, end_step: 5 });
+        const ranged = await api.get('metrics/get-history-bulk-interval', {
+          run_ids: [id],
+          metric_key: 'neg',
+          start_step: -5,
+          end_step: 5,
+        });
         expect(ranged.body.metrics.map((m: any) => m.step)).toEqual([-3, -1, 0, 2, 3]);
       });
 
       it('enforces its limits with MLflow messages', async () => {
         const many = Array.from({ length: 101 }, (_, i) => i.toString(16).padStart(32, '0'));
-        expectError(await bulk({ run_ids: many }), 400, 'INVALID_PARAMETER_VALUE', 'GetMetricHistoryBulkInterval request must specify at most 100 run_ids. Received 101 run_ids.');
-        expectError(await bulk({ run_ids: [a], start_step: 1 }), 400, 'INVALID_PARAMETER_VALUE', 'If either start step or end step are specified, both must be specified.');
-        expectError(await bulk({ run_ids: [a], start_step: 5, end_step: 2 }), 400, 'INVALID_PARAMETER_VALUE', 'end_step must be greater than start_step');
+        expectError(
+          await bulk({ run_ids: many }),
+          400,
+          'INVALID_PARAMETER_VALUE',
+          'GetMetricHistoryBulkInterval request must specify at most 100 run_ids. Received 101 run_ids.',
+        );
+        expectError(
+          await bulk({ run_ids: [a], start_step: 1 }),
+          400,
+          'INVALID_PARAMETER_VALUE',
+          'If either start step or end step are specified, both must be specified.',
+        );
+        expectError(
+          await bulk({ run_ids: [a], start_step: 5, end_step: 2 }),
+          400,
+          'INVALID_PARAMETER_VALUE',
+          'end_step must be greater than start_step',
+        );
         for (const max of [0, -1, 2501]) {
-          expectError(await bulk({ run_ids: [a], max_results: max }), 400, 'INVALID_PARAMETER_VALUE', 'max_results must be between 1 and 2500.');
+          expectError(
+            await bulk({ run_ids: [a], max_results: max }),
+            400,
+            'INVALID_PARAMETER_VALUE',
+            'max_results must be between 1 and 2500.',
+          );
         }
         expectError(await bulk({}), 400, 'INVALID_PARAMETER_VALUE', "'run_ids'");
-        expectError(await api.get('metrics/get-history-bulk-interval', { run_ids: [a] }), 400, 'INVALID_PARAMETER_VALUE', "'metric_key'");
+        expectError(
+          await api.get('metrics/get-history-bulk-interval', { run_ids: [a] }),
+          400,
+          'INVALID_PARAMETER_VALUE',
+          "'metric_key'",
+        );
         expect((await bulk({ run_ids: [a], max_results: 2500 })).status).toBe(200);
       });
     });

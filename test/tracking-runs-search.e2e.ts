@@ -13,26 +13,66 @@ describe.each(BACKENDS)('tracking search-runs ($db)', ({ db, skip }) => {
     let exp2: string;
     const r = {} as Fixture;
 
-    async function run(experimentId: string, name: string, start: number, user: string, batch: Parameters<TrackingApi['logBatch']>[1], extra: { status?: string; end?: number } = {}) {
-      const id = (await api.createRun(experimentId, { run_name: name, start_time: start, user_id: user })).info.run_id as string;
+    async function run(
+      experimentId: string,
+      name: string,
+      start: number,
+      user: string,
+      batch: Parameters<TrackingApi['logBatch']>[1],
+      extra: { status?: string; end?: number } = {},
+    ) {
+      const id = (await api.createRun(experimentId, { run_name: name, start_time: start, user_id: user })).info
+        .run_id as string;
       await api.logBatch(id, batch);
       if (extra.status) await api.okPost('runs/update', { run_id: id, status: extra.status, end_time: extra.end });
       return id;
     }
     const m = (key: string, value: number | string) => ({ key, value, timestamp: 1, step: 0 });
     const kv = (key: string, value: string) => ({ key, value });
-    const dataset = (name: string, digest: string, context: string) => ({ tags: [kv('mlflow.data.context', context)], dataset: { name, digest, source_type: 'local', source: '{}' } });
+    const dataset = (name: string, digest: string, context: string) => ({
+      tags: [kv('mlflow.data.context', context)],
+      dataset: { name, digest, source_type: 'local', source: '{}' },
+    });
 
     beforeAll(async () => {
       server = await startServer({ database: db });
       api = new TrackingApi(server.url);
       exp = await api.createExperiment(unique('search'));
       exp2 = await api.createExperiment(unique('search2'));
-      r.r1 = await run(exp, 'alpha-one', 1000, 'alice', { metrics: [m('m', 1), m('acc', 0.5)], params: [kv('p', 'Abc'), kv('model', 'lr')], tags: [kv('t', 'x'), kv('my-tag', 'hy'), kv('my tag', 'sp')] }, { status: 'FINISHED', end: 2000 });
-      r.r2 = await run(exp, 'Alpha-two', 2000, 'bob', { metrics: [m('m', 3)], params: [kv('p', 'abc'), kv('model', 'rf')], tags: [kv('t', 'y')] });
-      r.r3 = await run(exp, 'beta', 3000, 'alice', { metrics: [m('m', 'NaN')], params: [kv('p', 'ab')], tags: [kv('t', 'Y')] }, { status: 'FAILED', end: 3500 });
+      r.r1 = await run(
+        exp,
+        'alpha-one',
+        1000,
+        'alice',
+        {
+          metrics: [m('m', 1), m('acc', 0.5)],
+          params: [kv('p', 'Abc'), kv('model', 'lr')],
+          tags: [kv('t', 'x'), kv('my-tag', 'hy'), kv('my tag', 'sp')],
+        },
+        { status: 'FINISHED', end: 2000 },
+      );
+      r.r2 = await run(exp, 'Alpha-two', 2000, 'bob', {
+        metrics: [m('m', 3)],
+        params: [kv('p', 'abc'), kv('model', 'rf')],
+        tags: [kv('t', 'y')],
+      });
+      r.r3 = await run(
+        exp,
+        'beta',
+        3000,
+        'alice',
+        { metrics: [m('m', 'NaN')], params: [kv('p', 'ab')], tags: [kv('t', 'Y')] },
+        { status: 'FAILED', end: 3500 },
+      );
       r.r4 = await run(exp, 'gamma', 4000, 'carol', { params: [kv('model', 'lr'), kv('q', 'a*b?[c]%_x')] });
-      r.r5 = await run(exp, 'delta', 2000, 'bob', { metrics: [m('m', -1)], params: [kv('p', 'a_c')] }, { status: 'KILLED' });
+      r.r5 = await run(
+        exp,
+        'delta',
+        2000,
+        'bob',
+        { metrics: [m('m', -1)], params: [kv('p', 'a_c')] },
+        { status: 'KILLED' },
+      );
       r.r6 = await run(exp, 'deleted-run', 5000, 'dave', { metrics: [m('m', 0)] });
       r.r7 = await run(exp2, 'other-exp', 1500, 'erin', { metrics: [m('m', 2)] });
       await api.okPost('runs/log-inputs', { run_id: r.r1, datasets: [dataset('iris', 'd1', 'training')] });
@@ -98,7 +138,7 @@ describe.each(BACKENDS)('tracking search-runs ($db)', ({ db, skip }) => {
         ["tags.t LIKE 'Y'", ['r3']],
         ["tags.t != 'x'", ['r2', 'r3']],
         ["tags.`my-tag` = 'hy'", ['r1']],
-        ["tags.\"my tag\" = 'sp'", ['r1']],
+        ['tags."my tag" = \'sp\'', ['r1']],
         ["`tags`.t = 'x'", ['r1']],
         ["tags.`mlflow.runName` = 'beta'", ['r3']],
       ])('tags: %s', async (filter, expected) => {
@@ -155,7 +195,9 @@ describe.each(BACKENDS)('tracking search-runs ($db)', ({ db, skip }) => {
         expect((await names(undefined, undefined, { run_view_type: 'ALL' })).length).toBe(6);
         expect(await names(undefined, undefined, { run_view_type: 2 })).toEqual(['r6']);
         const both = await api.searchIds([exp, exp2], 'metrics.m >= 2');
-        expect((await api.searchIds([Number(exp), Number(exp2)] as never, 'metrics.m >= 2')).sort()).toEqual(both.sort());
+        expect((await api.searchIds([Number(exp), Number(exp2)] as never, 'metrics.m >= 2')).sort()).toEqual(
+          both.sort(),
+        );
         expect(both.sort()).toEqual([r.r2, r.r7].sort());
         expect(await api.searchRuns({ experiment_ids: [] })).toEqual({});
         expect(await api.searchRuns({ experiment_ids: ['987654'] })).toEqual({});
@@ -164,7 +206,11 @@ describe.each(BACKENDS)('tracking search-runs ($db)', ({ db, skip }) => {
 
       it('matches Unicode keys (backticked) and values', async () => {
         const uexp = await api.createExperiment(unique('unicode'));
-        const id = await run(uexp, 'ünï', 1, 'zoë', { metrics: [m('Größe', 2)], params: [kv('ключ', 'значение')], tags: [kv('标签', '值')] });
+        const id = await run(uexp, 'ünï', 1, 'zoë', {
+          metrics: [m('Größe', 2)],
+          params: [kv('ключ', 'значение')],
+          tags: [kv('标签', '值')],
+        });
         expect(await api.searchIds([uexp], 'metrics.`Größe` > 1')).toEqual([id]);
         expect(await api.searchIds([uexp], "params.`ключ` = 'значение' AND tags.`标签` LIKE '值%'")).toEqual([id]);
         expect(await api.searchIds([uexp], "run_name = 'ünï' AND user_id = 'zoë'")).toEqual([id]);
@@ -201,7 +247,10 @@ describe.each(BACKENDS)('tracking search-runs ($db)', ({ db, skip }) => {
         [['tags.t DESC'], ['r2', 'r1', 'r3', 'r4', 'r5']], // missing last, then start_time DESC
         [['run_name ASC'], ['r2', 'r1', 'r3', 'r5', 'r4']],
         [['attributes.run_name DESC'], ['r4', 'r5', 'r3', 'r1', 'r2']],
-        [['params.model ASC', 'metrics.m DESC'], ['r1', 'r4', 'r2', 'r5', 'r3']],
+        [
+          ['params.model ASC', 'metrics.m DESC'],
+          ['r1', 'r4', 'r2', 'r5', 'r3'],
+        ],
         [['attributes.user_id'], ['r3', 'r1', 'TIE', 'r4']], // alice by start_time DESC, bob tie, carol
         [['attributes.start_time ASC'], ['r1', 'TIE', 'r3', 'r4']],
         [['created DESC'], ['r4', 'r3', 'TIE', 'r1']],
@@ -213,8 +262,19 @@ describe.each(BACKENDS)('tracking search-runs ($db)', ({ db, skip }) => {
       });
 
       it('rejects duplicate, unknown and malformed order_by clauses with 400', async () => {
-        for (const orderBy of [['metrics.m ASC', 'metrics.m DESC'], ['start_time', 'created DESC'], ['datasets.name'], ['nope'], ['metrics.m UP'], ['']]) {
-          expectError(await api.post('runs/search', { experiment_ids: [exp], order_by: orderBy }), 400, 'INVALID_PARAMETER_VALUE');
+        for (const orderBy of [
+          ['metrics.m ASC', 'metrics.m DESC'],
+          ['start_time', 'created DESC'],
+          ['datasets.name'],
+          ['nope'],
+          ['metrics.m UP'],
+          [''],
+        ]) {
+          expectError(
+            await api.post('runs/search', { experiment_ids: [exp], order_by: orderBy }),
+            400,
+            'INVALID_PARAMETER_VALUE',
+          );
         }
       });
     });
@@ -225,7 +285,9 @@ describe.each(BACKENDS)('tracking search-runs ($db)', ({ db, skip }) => {
         expect(res.runs).toEqual([await api.getRun(r.r1)]);
         expect(res.runs?.[0].inputs.dataset_inputs).toHaveLength(1);
         const ajax = new TrackingApi(server.url, '/ajax-api/2.0/mlflow');
-        expect(await ajax.searchRuns({ experiment_ids: [exp] })).toEqual(await api.searchRuns({ experiment_ids: [exp] }));
+        expect(await ajax.searchRuns({ experiment_ids: [exp] })).toEqual(
+          await api.searchRuns({ experiment_ids: [exp] }),
+        );
       });
 
       it.each([[[]], [['metrics.x DESC']], [['params.q ASC', 'start_time ASC']]])(
@@ -234,7 +296,10 @@ describe.each(BACKENDS)('tracking search-runs ($db)', ({ db, skip }) => {
           const pexp = await api.createExperiment(unique('paging'));
           for (let i = 0; i < 23; i++) {
             const id = (await api.createRun(pexp, { start_time: 1000 + (i % 5) })).info.run_id;
-            await api.logBatch(id, { metrics: i % 4 ? [m('x', i % 3)] : [], params: i % 3 ? [kv('q', String(i % 4))] : [] });
+            await api.logBatch(id, {
+              metrics: i % 4 ? [m('x', i % 3)] : [],
+              params: i % 3 ? [kv('q', String(i % 4))] : [],
+            });
           }
           const full = await api.searchIds([pexp], undefined, orderBy, { max_results: 1000 });
           expect(full).toHaveLength(23);
@@ -242,7 +307,12 @@ describe.each(BACKENDS)('tracking search-runs ($db)', ({ db, skip }) => {
           let token: string | undefined;
           let pages = 0;
           do {
-            const page = await api.searchRuns({ experiment_ids: [pexp], order_by: orderBy, max_results: 4, page_token: token });
+            const page = await api.searchRuns({
+              experiment_ids: [pexp],
+              order_by: orderBy,
+              max_results: 4,
+              page_token: token,
+            });
             seen.push(...(page.runs ?? []).map((x: any) => x.info.run_id));
             token = page.next_page_token;
             pages++;
@@ -258,14 +328,30 @@ describe.each(BACKENDS)('tracking search-runs ($db)', ({ db, skip }) => {
 
       it('validates max_results and page tokens', async () => {
         for (const max of [-1, 50001]) {
-          expectError(await api.post('runs/search', { experiment_ids: [exp], max_results: max }), 400, 'INVALID_PARAMETER_VALUE', 'max_results');
+          expectError(
+            await api.post('runs/search', { experiment_ids: [exp], max_results: max }),
+            400,
+            'INVALID_PARAMETER_VALUE',
+            'max_results',
+          );
         }
         expect((await api.searchRuns({ experiment_ids: [exp], max_results: 50000 })).runs).toHaveLength(5);
         const two = await api.searchRuns({ experiment_ids: [exp], max_results: 2 });
         expect(two.runs).toHaveLength(2);
         expect(typeof two.next_page_token).toBe('string');
-        for (const token of ['junk', '!!!', Buffer.from('[1]').toString('base64'), Buffer.from('{"offset": -5}').toString('base64'), 'x'.repeat(5000)]) {
-          expectError(await api.post('runs/search', { experiment_ids: [exp], page_token: token }), 400, 'INVALID_PARAMETER_VALUE', 'Invalid page token');
+        for (const token of [
+          'junk',
+          '!!!',
+          Buffer.from('[1]').toString('base64'),
+          Buffer.from('{"offset": -5}').toString('base64'),
+          'x'.repeat(5000),
+        ]) {
+          expectError(
+            await api.post('runs/search', { experiment_ids: [exp], page_token: token }),
+            400,
+            'INVALID_PARAMETER_VALUE',
+            'Invalid page token',
+          );
         }
       });
     });

@@ -19,7 +19,13 @@ describe.each(BACKENDS)('tracking runs ($db)', ({ db, skip }) => {
 
     describe('create', () => {
       it('returns a RUNNING run with a 32-hex id, artifact_uri layout, numbers for int64 and only tags in data', async () => {
-        const res = await api.post('runs/create', { experiment_id: exp, user_id: 'alice', start_time: 1714000000000, run_name: 'my-run', tags: [{ key: 'mlflow.user', value: 'alice' }] });
+        const res = await api.post('runs/create', {
+          experiment_id: exp,
+          user_id: 'alice',
+          start_time: 1714000000000,
+          run_name: 'my-run',
+          tags: [{ key: 'mlflow.user', value: 'alice' }],
+        });
         expect(res.status).toBe(200);
         const run = res.body.run;
         expect(run.info.run_id).toMatch(/^[0-9a-f]{32}$/);
@@ -66,7 +72,11 @@ describe.each(BACKENDS)('tracking runs ($db)', ({ db, skip }) => {
         const same = await api.createRun(exp, { run_name: 'same', tags: [{ key: 'mlflow.runName', value: 'same' }] });
         expect(same.info.run_name).toBe('same');
         expectError(
-          await api.post('runs/create', { experiment_id: exp, run_name: 'a', tags: [{ key: 'mlflow.runName', value: 'b' }] }),
+          await api.post('runs/create', {
+            experiment_id: exp,
+            run_name: 'a',
+            tags: [{ key: 'mlflow.runName', value: 'b' }],
+          }),
           400,
           'INVALID_PARAMETER_VALUE',
           "Both 'run_name' argument and 'mlflow.runName' tag are specified, but with different values",
@@ -74,7 +84,12 @@ describe.each(BACKENDS)('tracking runs ($db)', ({ db, skip }) => {
       });
 
       it('keeps the last value of duplicate tags and rejects unknown experiments', async () => {
-        const run = await api.createRun(exp, { tags: [{ key: 't', value: '1' }, { key: 't', value: '2' }] });
+        const run = await api.createRun(exp, {
+          tags: [
+            { key: 't', value: '1' },
+            { key: 't', value: '2' },
+          ],
+        });
         expect(kvObject(run.data.tags).t).toBe('2');
         expectError(await api.post('runs/create', { experiment_id: '987654' }), 404, 'RESOURCE_DOES_NOT_EXIST');
       });
@@ -87,14 +102,25 @@ describe.each(BACKENDS)('tracking runs ($db)', ({ db, skip }) => {
         expect(byUuid.run.info.run_id).toBe(run.info.run_id);
         expect(byUuid.run).toEqual(await api.getRun(run.info.run_id));
         const missing = 'f'.repeat(32);
-        expectError(await api.get('runs/get', { run_id: missing }), 404, 'RESOURCE_DOES_NOT_EXIST', `Run with id=${missing} not found`);
+        expectError(
+          await api.get('runs/get', { run_id: missing }),
+          404,
+          'RESOURCE_DOES_NOT_EXIST',
+          `Run with id=${missing} not found`,
+        );
       });
 
       it('updates only the fields present and allows FINISHED -> RUNNING', async () => {
         const run = await api.createRun(exp, { start_time: 1000 });
         const id = run.info.run_id;
         const fin = (await api.okPost('runs/update', { run_id: id, status: 'FINISHED', end_time: 5000 })).run_info;
-        expect(fin).toMatchObject({ run_id: id, status: 'FINISHED', end_time: 5000, start_time: 1000, run_name: run.info.run_name });
+        expect(fin).toMatchObject({
+          run_id: id,
+          status: 'FINISHED',
+          end_time: 5000,
+          start_time: 1000,
+          run_name: run.info.run_name,
+        });
         const resumed = (await api.okPost('runs/update', { run_uuid: id, status: 'RUNNING' })).run_info;
         expect(resumed).toMatchObject({ status: 'RUNNING', end_time: 5000 });
         const ended = (await api.okPost('runs/update', { run_id: id, end_time: 7000 })).run_info;
@@ -105,7 +131,11 @@ describe.each(BACKENDS)('tracking runs ($db)', ({ db, skip }) => {
         expect(renamed).toMatchObject({ run_name: 'renamed', status: 'KILLED', end_time: 7000 });
         expect(kvObject((await api.getRun(id)).data.tags)['mlflow.runName']).toBe('renamed');
         expectError(await api.post('runs/update', { run_id: id, status: 'DONE' }), 400, 'INVALID_PARAMETER_VALUE');
-        expectError(await api.post('runs/update', { run_id: 'f'.repeat(32), status: 'FINISHED' }), 404, 'RESOURCE_DOES_NOT_EXIST');
+        expectError(
+          await api.post('runs/update', { run_id: 'f'.repeat(32), status: 'FINISHED' }),
+          404,
+          'RESOURCE_DOES_NOT_EXIST',
+        );
       });
 
       it('soft-deletes and restores; deleted runs are readable but not writable', async () => {
@@ -115,12 +145,42 @@ describe.each(BACKENDS)('tracking runs ($db)', ({ db, skip }) => {
         expect((await api.getRun(id)).info.lifecycle_stage).toBe('deleted');
         expect(await api.okPost('runs/delete', { run_id: id })).toEqual({});
         const inactive = `The run ${id} must be in the 'active' state. Current state is deleted.`;
-        expectError(await api.post('runs/log-metric', { run_id: id, key: 'm', value: 1, timestamp: 1 }), 400, 'INVALID_PARAMETER_VALUE', inactive);
-        expectError(await api.post('runs/log-parameter', { run_id: id, key: 'p', value: '1' }), 400, 'INVALID_PARAMETER_VALUE', inactive);
-        expectError(await api.post('runs/set-tag', { run_id: id, key: 't', value: '1' }), 400, 'INVALID_PARAMETER_VALUE', inactive);
-        expectError(await api.post('runs/delete-tag', { run_id: id, key: 'mlflow.runName' }), 400, 'INVALID_PARAMETER_VALUE', inactive);
-        expectError(await api.post('runs/log-batch', { run_id: id, tags: [{ key: 't', value: '1' }] }), 400, 'INVALID_PARAMETER_VALUE', inactive);
-        expectError(await api.post('runs/update', { run_id: id, status: 'FINISHED' }), 400, 'INVALID_PARAMETER_VALUE', inactive);
+        expectError(
+          await api.post('runs/log-metric', { run_id: id, key: 'm', value: 1, timestamp: 1 }),
+          400,
+          'INVALID_PARAMETER_VALUE',
+          inactive,
+        );
+        expectError(
+          await api.post('runs/log-parameter', { run_id: id, key: 'p', value: '1' }),
+          400,
+          'INVALID_PARAMETER_VALUE',
+          inactive,
+        );
+        expectError(
+          await api.post('runs/set-tag', { run_id: id, key: 't', value: '1' }),
+          400,
+          'INVALID_PARAMETER_VALUE',
+          inactive,
+        );
+        expectError(
+          await api.post('runs/delete-tag', { run_id: id, key: 'mlflow.runName' }),
+          400,
+          'INVALID_PARAMETER_VALUE',
+          inactive,
+        );
+        expectError(
+          await api.post('runs/log-batch', { run_id: id, tags: [{ key: 't', value: '1' }] }),
+          400,
+          'INVALID_PARAMETER_VALUE',
+          inactive,
+        );
+        expectError(
+          await api.post('runs/update', { run_id: id, status: 'FINISHED' }),
+          400,
+          'INVALID_PARAMETER_VALUE',
+          inactive,
+        );
         expect(await api.okPost('runs/restore', { run_id: id })).toEqual({});
         expect((await api.getRun(id)).info.lifecycle_stage).toBe('active');
         expectError(await api.post('runs/delete', { run_id: 'f'.repeat(32) }), 404, 'RESOURCE_DOES_NOT_EXIST');
@@ -139,10 +199,12 @@ describe.each(BACKENDS)('tracking runs ($db)', ({ db, skip }) => {
         await api.okPost('runs/set-tag', { run_id: id, key: 'team', value: 'b' });
         await api.okPost('runs/set-tag', { run_id: id, key: 'blank', value: '' });
         const run = await api.getRun(id);
-        expect(run.data.metrics).toEqual(expect.arrayContaining([
-          { key: 'loss', value: 0.5, timestamp: 10, step: 0 },
-          { key: 'neg', value: -2.5, timestamp: 11, step: -3 },
-        ]));
+        expect(run.data.metrics).toEqual(
+          expect.arrayContaining([
+            { key: 'loss', value: 0.5, timestamp: 10, step: 0 },
+            { key: 'neg', value: -2.5, timestamp: 11, step: -3 },
+          ]),
+        );
         expect(kvObject(run.data.params)).toEqual({ lr: '0.01', empty: '' });
         expect(kvObject(run.data.tags)).toMatchObject({ team: 'b', blank: '' });
       });
@@ -167,7 +229,12 @@ describe.each(BACKENDS)('tracking runs ($db)', ({ db, skip }) => {
         const run = await api.getRun(id);
         expect(kvObject(run.data.params).long).toHaveLength(6000);
         expect(kvObject(run.data.tags).long).toHaveLength(8000);
-        expectError(await api.post('runs/set-tag', { run_id: id, key: 'k'.repeat(251), value: 'x' }), 400, 'INVALID_PARAMETER_VALUE', "exceeds the maximum length of 250");
+        expectError(
+          await api.post('runs/set-tag', { run_id: id, key: 'k'.repeat(251), value: 'x' }),
+          400,
+          'INVALID_PARAMETER_VALUE',
+          'exceeds the maximum length of 250',
+        );
         await api.okPost('runs/set-tag', { run_id: id, key: 'k'.repeat(250), value: 'x' });
       });
 
@@ -181,13 +248,20 @@ describe.each(BACKENDS)('tracking runs ($db)', ({ db, skip }) => {
         const id = (await api.createRun(exp, { tags: [{ key: 'gone', value: '1' }] })).info.run_id;
         expect(await api.okPost('runs/delete-tag', { run_id: id, key: 'gone' })).toEqual({});
         expect(kvObject((await api.getRun(id)).data.tags)).not.toHaveProperty('gone');
-        expectError(await api.post('runs/delete-tag', { run_id: id, key: 'gone' }), 404, 'RESOURCE_DOES_NOT_EXIST', `No tag with name: gone in run with id ${id}`);
+        expectError(
+          await api.post('runs/delete-tag', { run_id: id, key: 'gone' }),
+          404,
+          'RESOURCE_DOES_NOT_EXIST',
+          `No tag with name: gone in run with id ${id}`,
+        );
       });
     });
 
     describe('log-batch', () => {
-      const metrics = (n: number, prefix = 'm') => Array.from({ length: n }, (_, i) => ({ key: `${prefix}${i}`, value: i, timestamp: 1, step: 0 }));
-      const kvs = (n: number, prefix: string) => Array.from({ length: n }, (_, i) => ({ key: `${prefix}${i}`, value: 'v' }));
+      const metrics = (n: number, prefix = 'm') =>
+        Array.from({ length: n }, (_, i) => ({ key: `${prefix}${i}`, value: i, timestamp: 1, step: 0 }));
+      const kvs = (n: number, prefix: string) =>
+        Array.from({ length: n }, (_, i) => ({ key: `${prefix}${i}`, value: 'v' }));
 
       it('accepts the maximal batch (1000 entities, 100 params, 100 tags)', async () => {
         const id = (await api.createRun(exp)).info.run_id;
@@ -199,10 +273,26 @@ describe.each(BACKENDS)('tracking runs ($db)', ({ db, skip }) => {
       });
 
       it.each([
-        ['metrics', { metrics: metrics(1001) }, 'A batch logging request can contain at most 1000 metrics. Got 1001 metrics. Please split up metrics across multiple requests and try again.'],
-        ['params', { params: kvs(101, 'p') }, 'A batch logging request can contain at most 100 params. Got 101 params. Please split up params across multiple requests and try again.'],
-        ['tags', { tags: kvs(101, 't') }, 'A batch logging request can contain at most 100 tags. Got 101 tags. Please split up tags across multiple requests and try again.'],
-        ['total', { metrics: metrics(901), params: kvs(100, 'p') }, 'A batch logging request can contain at most 1000 metrics, params, and tags. Got 1001 metrics, params, and tags. Please split up metrics, params, and tags across multiple requests and try again.'],
+        [
+          'metrics',
+          { metrics: metrics(1001) },
+          'A batch logging request can contain at most 1000 metrics. Got 1001 metrics. Please split up metrics across multiple requests and try again.',
+        ],
+        [
+          'params',
+          { params: kvs(101, 'p') },
+          'A batch logging request can contain at most 100 params. Got 101 params. Please split up params across multiple requests and try again.',
+        ],
+        [
+          'tags',
+          { tags: kvs(101, 't') },
+          'A batch logging request can contain at most 100 tags. Got 101 tags. Please split up tags across multiple requests and try again.',
+        ],
+        [
+          'total',
+          { metrics: metrics(901), params: kvs(100, 'p') },
+          'A batch logging request can contain at most 1000 metrics, params, and tags. Got 1001 metrics, params, and tags. Please split up metrics, params, and tags across multiple requests and try again.',
+        ],
       ])('rejects too many %s with the exact message and writes nothing', async (_what, batch, message) => {
         const run = await api.createRun(exp);
         const res = await api.post('runs/log-batch', { run_id: run.info.run_id, ...batch });
@@ -214,14 +304,37 @@ describe.each(BACKENDS)('tracking runs ($db)', ({ db, skip }) => {
       it('rejects duplicate param keys, and param changes atomically (nothing written)', async () => {
         const run = await api.createRun(exp);
         const id = run.info.run_id;
-        expectError(await api.post('runs/log-batch', { run_id: id, params: [{ key: 'a', value: '1' }, { key: 'a', value: '1' }] }), 400, 'INVALID_PARAMETER_VALUE', "Duplicate parameter keys have been submitted: ['a']");
-        await api.logBatch(id, { params: [{ key: 'a', value: '1' }, { key: 'b', value: '2' }] });
+        expectError(
+          await api.post('runs/log-batch', {
+            run_id: id,
+            params: [
+              { key: 'a', value: '1' },
+              { key: 'a', value: '1' },
+            ],
+          }),
+          400,
+          'INVALID_PARAMETER_VALUE',
+          "Duplicate parameter keys have been submitted: ['a']",
+        );
+        await api.logBatch(id, {
+          params: [
+            { key: 'a', value: '1' },
+            { key: 'b', value: '2' },
+          ],
+        });
         // Same values again: a no-op, and the rest of the batch is written.
-        await api.logBatch(id, { params: [{ key: 'a', value: '1' }], metrics: [{ key: 'ok', value: 1, timestamp: 1 }] });
+        await api.logBatch(id, {
+          params: [{ key: 'a', value: '1' }],
+          metrics: [{ key: 'ok', value: 1, timestamp: 1 }],
+        });
         const before = await api.getRun(id);
         const res = await api.post('runs/log-batch', {
           run_id: id,
-          params: [{ key: 'a', value: 'X' }, { key: 'b', value: 'Y' }, { key: 'c', value: '3' }],
+          params: [
+            { key: 'a', value: 'X' },
+            { key: 'b', value: 'Y' },
+            { key: 'c', value: '3' },
+          ],
           metrics: [{ key: 'late', value: 2, timestamp: 2 }],
           tags: [{ key: 'late', value: 'x' }],
         });
@@ -233,7 +346,13 @@ describe.each(BACKENDS)('tracking runs ($db)', ({ db, skip }) => {
 
       it('keeps the last value of duplicate tags and renames through mlflow.runName', async () => {
         const id = (await api.createRun(exp)).info.run_id;
-        await api.logBatch(id, { tags: [{ key: 'dup', value: '1' }, { key: 'mlflow.runName', value: 'batch-name' }, { key: 'dup', value: '2' }] });
+        await api.logBatch(id, {
+          tags: [
+            { key: 'dup', value: '1' },
+            { key: 'mlflow.runName', value: 'batch-name' },
+            { key: 'dup', value: '2' },
+          ],
+        });
         const run = await api.getRun(id);
         expect(kvObject(run.data.tags)).toMatchObject({ dup: '2', 'mlflow.runName': 'batch-name' });
         expect(run.info.run_name).toBe('batch-name');
@@ -241,28 +360,80 @@ describe.each(BACKENDS)('tracking runs ($db)', ({ db, skip }) => {
 
       it('validates nested entities with JSON paths and rejects malformed run ids', async () => {
         const id = (await api.createRun(exp)).info.run_id;
-        expectError(await api.post('runs/log-batch', { run_id: id, metrics: [{ key: 'm', value: 1 }] }), 400, 'INVALID_PARAMETER_VALUE', "Missing value for required parameter 'metrics[0].timestamp'");
-        expectError(await api.post('runs/log-batch', { run_id: id, metrics: 'foo' }), 400, 'INVALID_PARAMETER_VALUE', "for parameter 'metrics' supplied");
-        expectError(await api.post('runs/log-batch', { run_id: id, params: [{ key: 'ok', value: '1' }, { key: '../x', value: '1' }] }), 400, 'INVALID_PARAMETER_VALUE', 'params[1].key');
-        expectError(await api.post('runs/log-batch', { run_id: id, metrics: [{ key: 'a b$', value: 1, timestamp: 1 }] }), 400, 'INVALID_PARAMETER_VALUE', 'metrics[0].name');
-        expectError(await api.post('runs/log-batch', { run_id: id, metrics: [{ key: 'm', value: 1, timestamp: -1 }] }), 400, 'INVALID_PARAMETER_VALUE', 'Timestamp must be a nonnegative long');
-        expectError(await api.post('runs/log-batch', { run_id: '../etc', tags: [{ key: 't', value: '1' }] }), 400, 'INVALID_PARAMETER_VALUE');
+        expectError(
+          await api.post('runs/log-batch', { run_id: id, metrics: [{ key: 'm', value: 1 }] }),
+          400,
+          'INVALID_PARAMETER_VALUE',
+          "Missing value for required parameter 'metrics[0].timestamp'",
+        );
+        expectError(
+          await api.post('runs/log-batch', { run_id: id, metrics: 'foo' }),
+          400,
+          'INVALID_PARAMETER_VALUE',
+          "for parameter 'metrics' supplied",
+        );
+        expectError(
+          await api.post('runs/log-batch', {
+            run_id: id,
+            params: [
+              { key: 'ok', value: '1' },
+              { key: '../x', value: '1' },
+            ],
+          }),
+          400,
+          'INVALID_PARAMETER_VALUE',
+          'params[1].key',
+        );
+        expectError(
+          await api.post('runs/log-batch', { run_id: id, metrics: [{ key: 'a b$', value: 1, timestamp: 1 }] }),
+          400,
+          'INVALID_PARAMETER_VALUE',
+          'metrics[0].name',
+        );
+        expectError(
+          await api.post('runs/log-batch', { run_id: id, metrics: [{ key: 'm', value: 1, timestamp: -1 }] }),
+          400,
+          'INVALID_PARAMETER_VALUE',
+          'Timestamp must be a nonnegative long',
+        );
+        expectError(
+          await api.post('runs/log-batch', { run_id: '../etc', tags: [{ key: 't', value: '1' }] }),
+          400,
+          'INVALID_PARAMETER_VALUE',
+        );
         expect((await api.getRun(id)).data).not.toHaveProperty('params');
       });
     });
 
     describe('log-inputs', () => {
-      const dataset = (digest: string, source = '{"uri": "data/a.csv"}') => ({ name: 'prices', digest, source_type: 'local', source, schema: '{"cols": []}' });
+      const dataset = (digest: string, source = '{"uri": "data/a.csv"}') => ({
+        name: 'prices',
+        digest,
+        source_type: 'local',
+        source,
+        schema: '{"cols": []}',
+      });
 
       it('stores a dataset once per experiment, links it once per run, writes input tags only on first link', async () => {
         const a = (await api.createRun(exp)).info.run_id;
         const b = (await api.createRun(exp)).info.run_id;
         const first = [{ tags: [{ key: 'mlflow.data.context', value: 'training' }], dataset: dataset('d1') }];
         await api.okPost('runs/log-inputs', { run_id: a, datasets: first });
-        await api.okPost('runs/log-inputs', { run_id: a, datasets: [{ tags: [{ key: 'mlflow.data.context', value: 'eval' }], dataset: dataset('d1') }] });
-        await api.okPost('runs/log-inputs', { run_id: b, datasets: [{ tags: [{ key: 'mlflow.data.context', value: 'eval' }], dataset: dataset('d1', '{"uri": "other"}') }, { dataset: dataset('d2') }] });
+        await api.okPost('runs/log-inputs', {
+          run_id: a,
+          datasets: [{ tags: [{ key: 'mlflow.data.context', value: 'eval' }], dataset: dataset('d1') }],
+        });
+        await api.okPost('runs/log-inputs', {
+          run_id: b,
+          datasets: [
+            { tags: [{ key: 'mlflow.data.context', value: 'eval' }], dataset: dataset('d1', '{"uri": "other"}') },
+            { dataset: dataset('d2') },
+          ],
+        });
         const runA = await api.getRun(a);
-        expect(runA.inputs.dataset_inputs).toEqual([{ tags: [{ key: 'mlflow.data.context', value: 'training' }], dataset: dataset('d1') }]);
+        expect(runA.inputs.dataset_inputs).toEqual([
+          { tags: [{ key: 'mlflow.data.context', value: 'training' }], dataset: dataset('d1') },
+        ]);
         const runB = await api.getRun(b);
         expect(runB.inputs.dataset_inputs).toHaveLength(2);
         const d1 = runB.inputs.dataset_inputs.find((i: any) => i.dataset.digest === 'd1');
@@ -273,22 +444,41 @@ describe.each(BACKENDS)('tracking runs ($db)', ({ db, skip }) => {
 
       it('validates required fields and size limits', async () => {
         const id = (await api.createRun(exp)).info.run_id;
-        expectError(await api.post('runs/log-inputs', { run_id: id, datasets: [] }), 400, 'INVALID_PARAMETER_VALUE', "'datasets'");
-        expectError(await api.post('runs/log-inputs', { run_id: id, datasets: [{ dataset: { digest: 'd', source_type: 's', source: 'x' } }] }), 400, 'INVALID_PARAMETER_VALUE', "'datasets[0].dataset.name'");
-        expectError(await api.post('runs/log-inputs', { run_id: id, datasets: [{ dataset: dataset('x'.repeat(37)) }] }), 400, 'INVALID_PARAMETER_VALUE', "'digest' exceeds the maximum length of 36 characters");
+        expectError(
+          await api.post('runs/log-inputs', { run_id: id, datasets: [] }),
+          400,
+          'INVALID_PARAMETER_VALUE',
+          "'datasets'",
+        );
+        expectError(
+          await api.post('runs/log-inputs', {
+            run_id: id,
+            datasets: [{ dataset: { digest: 'd', source_type: 's', source: 'x' } }],
+          }),
+          400,
+          'INVALID_PARAMETER_VALUE',
+          "'datasets[0].dataset.name'",
+        );
+        expectError(
+          await api.post('runs/log-inputs', { run_id: id, datasets: [{ dataset: dataset('x'.repeat(37)) }] }),
+          400,
+          'INVALID_PARAMETER_VALUE',
+          "'digest' exceeds the maximum length of 36 characters",
+        );
         expect((await api.getRun(id)).inputs).toEqual({});
       });
     });
 
     describe('log-model', () => {
-      const model = (runId: string, path: string) => JSON.stringify({
-        run_id: runId,
-        artifact_path: path,
-        utc_time_created: '2025-04-28 12:34:56.123456',
-        model_uuid: 'abc',
-        flavors: { python_function: { loader_module: 'tsflow', config: { secret: 1 } }, keras: { version: '3' } },
-        signature: { inputs: '[]' },
-      });
+      const model = (runId: string, path: string) =>
+        JSON.stringify({
+          run_id: runId,
+          artifact_path: path,
+          utc_time_created: '2025-04-28 12:34:56.123456',
+          model_uuid: 'abc',
+          flavors: { python_function: { loader_module: 'tsflow', config: { secret: 1 } }, keras: { version: '3' } },
+          signature: { inputs: '[]' },
+        });
 
       it('appends summaries (without flavor config) to tag mlflow.log-model.history', async () => {
         const id = (await api.createRun(exp)).info.run_id;
@@ -296,16 +486,36 @@ describe.each(BACKENDS)('tracking runs ($db)', ({ db, skip }) => {
         await api.okPost('runs/log-model', { run_id: id, model_json: model(id, 'model2') });
         const history = JSON.parse(kvObject((await api.getRun(id)).data.tags)['mlflow.log-model.history']);
         expect(history).toEqual([
-          { run_id: id, artifact_path: 'model', utc_time_created: '2025-04-28 12:34:56.123456', model_uuid: 'abc', flavors: { python_function: { loader_module: 'tsflow' }, keras: { version: '3' } } },
+          {
+            run_id: id,
+            artifact_path: 'model',
+            utc_time_created: '2025-04-28 12:34:56.123456',
+            model_uuid: 'abc',
+            flavors: { python_function: { loader_module: 'tsflow' }, keras: { version: '3' } },
+          },
           expect.objectContaining({ artifact_path: 'model2' }),
         ]);
       });
 
       it('rejects malformed JSON and missing mandatory fields with 400', async () => {
         const id = (await api.createRun(exp)).info.run_id;
-        expectError(await api.post('runs/log-model', { run_id: id, model_json: '{not json' }), 400, 'INVALID_PARAMETER_VALUE', 'Malformed model info');
-        expectError(await api.post('runs/log-model', { run_id: id, model_json: '{"run_id": "x"}' }), 400, 'INVALID_PARAMETER_VALUE', 'Model json is missing mandatory fields');
-        expectError(await api.post('runs/log-model', { run_id: id, model_json: '[1]' }), 400, 'INVALID_PARAMETER_VALUE');
+        expectError(
+          await api.post('runs/log-model', { run_id: id, model_json: '{not json' }),
+          400,
+          'INVALID_PARAMETER_VALUE',
+          'Malformed model info',
+        );
+        expectError(
+          await api.post('runs/log-model', { run_id: id, model_json: '{"run_id": "x"}' }),
+          400,
+          'INVALID_PARAMETER_VALUE',
+          'Model json is missing mandatory fields',
+        );
+        expectError(
+          await api.post('runs/log-model', { run_id: id, model_json: '[1]' }),
+          400,
+          'INVALID_PARAMETER_VALUE',
+        );
         expect(kvObject((await api.getRun(id)).data.tags)).not.toHaveProperty('mlflow.log-model.history');
       });
     });
@@ -314,16 +524,41 @@ describe.each(BACKENDS)('tracking runs ($db)', ({ db, skip }) => {
       it('serves the same data under /ajax-api/2.0', async () => {
         const ajax = new TrackingApi(server.url, '/ajax-api/2.0/mlflow');
         const run = await ajax.createRun(exp, { run_name: 'ajax' });
-        await ajax.logBatch(run.info.run_id, { metrics: [{ key: 'm', value: 1, timestamp: 1 }], params: [{ key: 'p', value: 'v' }] });
+        await ajax.logBatch(run.info.run_id, {
+          metrics: [{ key: 'm', value: 1, timestamp: 1 }],
+          params: [{ key: 'p', value: 'v' }],
+        });
         expect(await ajax.getRun(run.info.run_id)).toEqual(await api.getRun(run.info.run_id));
       });
 
       it('compares runs: differs flags, best_run_id per goal, 404 for unknown ids', async () => {
         const a = await api.createRun(exp, { run_name: 'cmp-a' });
         const b = await api.createRun(exp, { run_name: 'cmp-b' });
-        await api.logBatch(a.info.run_id, { metrics: [{ key: 'val_loss', value: 0.2, timestamp: 1 }, { key: 'accuracy', value: 0.7, timestamp: 1 }], params: [{ key: 'units', value: '32' }, { key: 'window', value: '20' }] });
-        await api.logBatch(b.info.run_id, { metrics: [{ key: 'val_loss', value: 0.5, timestamp: 1 }, { key: 'accuracy', value: 0.9, timestamp: 1 }], params: [{ key: 'units', value: '64' }, { key: 'window', value: '20' }] });
-        await api.okPost('runs/update', { run_id: a.info.run_id, status: 'FINISHED', end_time: a.info.start_time + 1500 });
+        await api.logBatch(a.info.run_id, {
+          metrics: [
+            { key: 'val_loss', value: 0.2, timestamp: 1 },
+            { key: 'accuracy', value: 0.7, timestamp: 1 },
+          ],
+          params: [
+            { key: 'units', value: '32' },
+            { key: 'window', value: '20' },
+          ],
+        });
+        await api.logBatch(b.info.run_id, {
+          metrics: [
+            { key: 'val_loss', value: 0.5, timestamp: 1 },
+            { key: 'accuracy', value: 0.9, timestamp: 1 },
+          ],
+          params: [
+            { key: 'units', value: '64' },
+            { key: 'window', value: '20' },
+          ],
+        });
+        await api.okPost('runs/update', {
+          run_id: a.info.run_id,
+          status: 'FINISHED',
+          end_time: a.info.start_time + 1500,
+        });
         const res = await http(server.url, 'GET', `/api/v1/runs/compare?run_ids=${a.info.run_id},${b.info.run_id}`);
         expect(res.status, res.text).toBe(200);
         const cmp = res.body;
@@ -334,7 +569,12 @@ describe.each(BACKENDS)('tracking runs ($db)', ({ db, skip }) => {
         expect(param('units')).toEqual({ key: 'units', values: ['32', '64'], differs: true });
         expect(param('window')).toEqual({ key: 'window', values: ['20', '20'], differs: false });
         const metric = (k: string) => cmp.metrics.find((m: any) => m.key === k);
-        expect(metric('val_loss')).toMatchObject({ values: [0.2, 0.5], differs: true, goal: 'min', best_run_id: a.info.run_id });
+        expect(metric('val_loss')).toMatchObject({
+          values: [0.2, 0.5],
+          differs: true,
+          goal: 'min',
+          best_run_id: a.info.run_id,
+        });
         expect(metric('accuracy')).toMatchObject({ values: [0.7, 0.9], goal: 'max', best_run_id: b.info.run_id });
         const missing = 'e'.repeat(32);
         const notFound = await http(server.url, 'GET', `/api/v1/runs/compare?run_ids=${a.info.run_id},${missing}`);

@@ -11,5 +11,8 @@ defineTrackingStoreConformance('SqlTrackingStore on sqlite', makeSqliteStore);
 
 describe.skipIf(!TEST_POSTGRES_URL)('postgres (TEST_POSTGRES_URL)', () => {
   defineTrackingStoreConformance('SqlTrackingStore on PostgreSQL', makePostgresStore);
-  defineTrackingStoreConformance('SqlTrackingStore on PostgreSQL with an ICU en-US default collation', makeLinguisticPostgresStore);
+  defineTrackingStoreConformance(
+    'SqlTrackingStore on PostgreSQL with an ICU en-US default collation',
+    makeLinguisticPostgresStore,
+  );
 });

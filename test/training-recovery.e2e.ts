@@ -33,14 +33,20 @@ describe('pending jobs survive an API restart (embedded driver)', () => {
     // Concurrency 1: at most one job started; the others are still queued when the API stops.
     await first.app.close();
     fs.rmSync(first.dir, { recursive: true, force: true });
-    const states = await Promise.all(ids.map(async (id) => (await http(first.url, 'GET', `/api/v1/training/runs/${id}`).catch(() => undefined))?.body?.state));
+    const states = await Promise.all(
+      ids.map(
+        async (id) => (await http(first.url, 'GET', `/api/v1/training/runs/${id}`).catch(() => undefined))?.body?.state,
+      ),
+    );
     expect(states.every((s) => s === undefined)).toBe(true); // the first server is gone
 
     second = await startServer({ env });
     const deadline = Date.now() + 90_000;
     let last: string[] = [];
     while (Date.now() < deadline) {
-      last = await Promise.all(ids.slice(1).map(async (id) => (await http(second!.url, 'GET', `/api/v1/training/runs/${id}`)).body.state));
+      last = await Promise.all(
+        ids.slice(1).map(async (id) => (await http(second!.url, 'GET', `/api/v1/training/runs/${id}`)).body.state),
+      );
       if (last.every((s) => s === 'completed')) break;
       await new Promise((r) => setTimeout(r, 300));
     }

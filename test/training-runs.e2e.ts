@@ -18,7 +18,8 @@ async function waitForJob(base: string, jobId: string, timeoutMs = 60_000): Prom
   }
 }
 
-const mlflow = (base: string, method: string, p: string, body?: unknown) => http(base, method, `/api/2.0/mlflow${p}`, body);
+const mlflow = (base: string, method: string, p: string, body?: unknown) =>
+  http(base, method, `/api/2.0/mlflow${p}`, body);
 
 describe('training runs over REST (embedded driver)', () => {
   let server: TestServer;
@@ -36,9 +37,16 @@ describe('training runs over REST (embedded driver)', () => {
   });
 
   it('trains a tiny model on a bundled sample into a complete MLflow run', async () => {
-    const sub = await http(server.url, 'POST', '/api/v1/training/runs', { experiment_name: 'train-e2e', dataset: SAMPLE, params: TINY });
+    const sub = await http(server.url, 'POST', '/api/v1/training/runs', {
+      experiment_name: 'train-e2e',
+      dataset: SAMPLE,
+      params: TINY,
+    });
     expect(sub.status).toBe(202);
-    expect(sub.body).toEqual({ job_id: expect.stringMatching(/^run-/), run_id: expect.stringMatching(/^[0-9a-f]{32}$/) });
+    expect(sub.body).toEqual({
+      job_id: expect.stringMatching(/^run-/),
+      run_id: expect.stringMatching(/^[0-9a-f]{32}$/),
+    });
     const job = await waitForJob(server.url, sub.body.job_id);
     expect(job).toMatchObject({ state: 'completed', progress: 1, run_id: sub.body.run_id });
 
@@ -46,7 +54,19 @@ describe('training runs over REST (embedded driver)', () => {
     const run = body.run;
     expect(run.info.status).toBe('FINISHED');
     const metrics = Object.fromEntries(run.data.metrics.map((m: any) => [m.key, m.value]));
-    for (const key of ['val_mae', 'val_rmse', 'val_mape', 'test_mae', 'test_rmse', 'test_mape', 'naive_val_mae', 'naive_test_mae', 'naive_test_rmse', 'naive_test_mape', 'test_skill']) {
+    for (const key of [
+      'val_mae',
+      'val_rmse',
+      'val_mape',
+      'test_mae',
+      'test_rmse',
+      'test_mape',
+      'naive_val_mae',
+      'naive_test_mae',
+      'naive_test_rmse',
+      'naive_test_mape',
+      'test_skill',
+    ]) {
       expect(Number.isFinite(metrics[key]), key).toBe(true);
     }
     expect(metrics.test_skill).toBeCloseTo(1 - metrics.test_mae / metrics.naive_test_mae, 9);
@@ -59,7 +79,11 @@ describe('training runs over REST (embedded driver)', () => {
     const history = await mlflow(server.url, 'GET', `/metrics/get-history?run_id=${job.run_id}&metric_key=loss`);
     expect(history.body.metrics.map((m: any) => m.step)).toEqual([1, 2]);
 
-    const listing = await http(server.url, 'GET', `/api/2.0/mlflow-artifacts/artifacts?path=${encodeURIComponent(run.info.artifact_uri.replace('mlflow-artifacts:/', ''))}`);
+    const listing = await http(
+      server.url,
+      'GET',
+      `/api/2.0/mlflow-artifacts/artifacts?path=${encodeURIComponent(run.info.artifact_uri.replace('mlflow-artifacts:/', ''))}`,
+    );
     expect(listing.body.files.map((f: any) => f.path).sort()).toEqual(['data_quality.json', 'model', 'plots']);
     const base = `/api/2.0/mlflow-artifacts/artifacts/${run.info.artifact_uri.replace('mlflow-artifacts:/', '')}`;
     const mlmodel = await http(server.url, 'GET', `${base}/model/MLmodel`);
@@ -85,7 +109,10 @@ describe('training runs over REST (embedded driver)', () => {
     const rows = run.data.tags.find((t: any) => t.key === 'tsflow.data.rows').value;
     expect(Number(rows)).toBe(252);
 
-    const unknown = await http(server.url, 'POST', '/api/v1/training/runs', { dataset: { ...dataset, ticker: 'NOPE' }, params: TINY });
+    const unknown = await http(server.url, 'POST', '/api/v1/training/runs', {
+      dataset: { ...dataset, ticker: 'NOPE' },
+      params: TINY,
+    });
     expect(unknown.status).toBe(400);
     expect(unknown.body.error_code).toBe('INVALID_PARAMETER_VALUE');
     expect(unknown.body.message).toContain('NOPE');
@@ -93,7 +120,10 @@ describe('training runs over REST (embedded driver)', () => {
   });
 
   it('cancels a queued or running job and marks its run KILLED', async () => {
-    const sub = await http(server.url, 'POST', '/api/v1/training/runs', { dataset: SAMPLE, params: { ...TINY, epochs: 200, patience: 200 } });
+    const sub = await http(server.url, 'POST', '/api/v1/training/runs', {
+      dataset: SAMPLE,
+      params: { ...TINY, epochs: 200, patience: 200 },
+    });
     expect(sub.status).toBe(202);
     const cancel = await http(server.url, 'DELETE', `/api/v1/training/runs/${sub.body.job_id}`);
     expect(cancel.status).toBe(200);
@@ -114,14 +144,30 @@ describe('training runs over REST (embedded driver)', () => {
     ['negative horizon', { dataset: SAMPLE, params: { horizon: -2 } }, /horizon/],
     ['dropout 1', { dataset: SAMPLE, params: { dropout: 1 } }, /dropout/],
     ['units 0', { dataset: SAMPLE, params: { units: 0 } }, /units/],
-    ['seq_length larger than the data', { dataset: { ...SAMPLE, start_date: '2024-06-01' }, params: { seq_length: 200 } }, /seq_length|window|small/i],
-    ['empty date range', { dataset: { ...SAMPLE, start_date: '2024-06-30', end_date: '2024-01-01' }, params: TINY }, /Empty date range/],
-    ['no bars in range', { dataset: { ...SAMPLE, start_date: '1900-01-01', end_date: '1900-02-01' }, params: TINY }, /No daily bars/],
+    [
+      'seq_length larger than the data',
+      { dataset: { ...SAMPLE, start_date: '2024-06-01' }, params: { seq_length: 200 } },
+      /seq_length|window|small/i,
+    ],
+    [
+      'empty date range',
+      { dataset: { ...SAMPLE, start_date: '2024-06-30', end_date: '2024-01-01' }, params: TINY },
+      /Empty date range/,
+    ],
+    [
+      'no bars in range',
+      { dataset: { ...SAMPLE, start_date: '1900-01-01', end_date: '1900-02-01' }, params: TINY },
+      /No daily bars/,
+    ],
     ['unknown sample', { dataset: { ticker: 'ZZZZ', source: 'sample' }, params: TINY }, /ZZZZ/],
     ['bad date', { dataset: { ...SAMPLE, start_date: '2024-13-45' }, params: TINY }, /start_date/],
     ['missing dataset', { params: TINY }, /dataset/],
     ['params not an object', { dataset: SAMPLE, params: [1, 2] }, /params/],
-    ['path traversal in csv path', { dataset: { ticker: 'X', source: 'csv', path: '../../etc/passwd' }, params: TINY }, /data directory/],
+    [
+      'path traversal in csv path',
+      { dataset: { ticker: 'X', source: 'csv', path: '../../etc/passwd' }, params: TINY },
+      /data directory/,
+    ],
   ])('rejects %s with 400', async (_name, body, message) => {
     const res = await http(server.url, 'POST', '/api/v1/training/runs', body);
     expect(res.status).toBe(400);
@@ -132,10 +178,16 @@ describe('training runs over REST (embedded driver)', () => {
   it('names the line and column of a non-numeric CSV cell', async () => {
     const s2 = await startServer({ env: { TSFLOW_DATA_DIR: csvDir } });
     try {
-      const res = await http(s2.url, 'POST', '/api/v1/training/runs', { dataset: { ticker: 'bad-cell', source: 'csv' }, params: TINY });
+      const res = await http(s2.url, 'POST', '/api/v1/training/runs', {
+        dataset: { ticker: 'bad-cell', source: 'csv' },
+        params: TINY,
+      });
       expect(res.status).toBe(400);
       expect(res.body.message).toMatch(/bad-cell\.csv.*line 3.*close/i);
-      const ok = await http(s2.url, 'POST', '/api/v1/training/runs', { dataset: { ticker: 'MSFT', source: 'csv', start_date: '2023-01-01' }, params: { ...TINY, epochs: 1 } });
+      const ok = await http(s2.url, 'POST', '/api/v1/training/runs', {
+        dataset: { ticker: 'MSFT', source: 'csv', start_date: '2023-01-01' },
+        params: { ...TINY, epochs: 1 },
+      });
       expect(ok.status).toBe(202);
       expect((await waitForJob(s2.url, ok.body.job_id)).state).toBe('completed');
     } finally {
@@ -146,13 +198,18 @@ describe('training runs over REST (embedded driver)', () => {
   it('trains on a CSV uploaded over REST, and names the broken cell of a bad upload', async () => {
     const csv = fs.readFileSync(path.join(__dirname, '..', 'data', 'MSFT.csv'), 'utf8').split('\n');
     const body = [csv[0], ...csv.slice(-400)].join('\n');
-    const put = await http(server.url, 'PUT', '/api/v1/training/datasets/msft-upload', body, { 'content-type': 'text/csv' });
+    const put = await http(server.url, 'PUT', '/api/v1/training/datasets/msft-upload', body, {
+      'content-type': 'text/csv',
+    });
     expect(put.status).toBe(200);
     expect(put.body).toMatchObject({ name: 'msft-upload', rows: 400, last_date: '2024-07-26' });
     const list = await http(server.url, 'GET', '/api/v1/training/datasets');
     expect(list.body.datasets.map((d: any) => d.name)).toContain('msft-upload');
 
-    const sub = await http(server.url, 'POST', '/api/v1/training/runs', { dataset: { ticker: 'msft-upload', source: 'csv' }, params: { ...TINY, epochs: 1 } });
+    const sub = await http(server.url, 'POST', '/api/v1/training/runs', {
+      dataset: { ticker: 'msft-upload', source: 'csv' },
+      params: { ...TINY, epochs: 1 },
+    });
     expect(sub.status).toBe(202);
     const job = await waitForJob(server.url, sub.body.job_id);
     expect(job.state).toBe('completed');
@@ -160,10 +217,14 @@ describe('training runs over REST (embedded driver)', () => {
     expect(run.inputs.dataset_inputs[0].dataset.source).toContain('tsflow-upload://msft-upload');
 
     const bad = fs.readFileSync(path.join(FIXTURES, 'csv', 'bad-cell.csv'), 'utf8');
-    const rejected = await http(server.url, 'PUT', '/api/v1/training/datasets/broken', bad, { 'content-type': 'text/csv' });
+    const rejected = await http(server.url, 'PUT', '/api/v1/training/datasets/broken', bad, {
+      'content-type': 'text/csv',
+    });
     expect(rejected.status).toBe(400);
     expect(rejected.body.message).toMatch(/line 3.*close/i);
-    const badName = await http(server.url, 'PUT', '/api/v1/training/datasets/..%2Fx', bad, { 'content-type': 'text/csv' });
+    const badName = await http(server.url, 'PUT', '/api/v1/training/datasets/..%2Fx', bad, {
+      'content-type': 'text/csv',
+    });
     expect(badName.status).toBe(400);
   });
 

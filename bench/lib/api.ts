@@ -1,5 +1,10 @@
 /** Minimal JSON client for the MLflow REST API (setup and seeding, not load generation). */
-export async function api<T = any>(base: string, path: string, body?: unknown, method = body === undefined ? 'GET' : 'POST'): Promise<T> {
+export async function api<T = any>(
+  base: string,
+  path: string,
+  body?: unknown,
+  method = body === undefined ? 'GET' : 'POST',
+): Promise<T> {
   const res = await fetch(`${base}/api/2.0/mlflow/${path}`, {
     method,
     headers: body === undefined ? {} : { 'content-type': 'application/json' },
@@ -24,7 +29,11 @@ export async function createExperiment(base: string, name: string): Promise<stri
   return r.experiment_id;
 }
 
-export async function createRun(base: string, experimentId: string, tags: { key: string; value: string }[] = []): Promise<string> {
+export async function createRun(
+  base: string,
+  experimentId: string,
+  tags: { key: string; value: string }[] = [],
+): Promise<string> {
   const r = await api<{ run: { info: { run_id: string } } }>(base, 'runs/create', {
     experiment_id: experimentId,
     start_time: Date.now(),

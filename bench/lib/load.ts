@@ -72,7 +72,8 @@ export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
   let nextConn = 0;
   let firstFailure: string | undefined;
   const onResponse = (status: number, body: string) => {
-    if ((status < 200 || status >= 300) && firstFailure === undefined) firstFailure = `${status} ${String(body).slice(0, 300)}`;
+    if ((status < 200 || status >= 300) && firstFailure === undefined)
+      firstFailure = `${status} ${String(body).slice(0, 300)}`;
   };
   const instance = autocannon({
     url: spec.url,

@@ -7,9 +7,12 @@ export type Cell = string | number | boolean | undefined;
 
 /** Left-aligned first column, right-aligned numbers. */
 export function table(headers: string[], rows: Cell[][]): string {
-  const text = rows.map((r) => r.map((c) => (c === undefined ? '-' : typeof c === 'boolean' ? (c ? 'yes' : 'NO') : String(c))));
+  const text = rows.map((r) =>
+    r.map((c) => (c === undefined ? '-' : typeof c === 'boolean' ? (c ? 'yes' : 'NO') : String(c))),
+  );
   const widths = headers.map((h, i) => Math.max(h.length, ...text.map((r) => r[i].length)));
-  const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
+  const line = (cells: string[]) =>
+    cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
   return [line(headers), widths.map((w) => '-'.repeat(w)).join('  '), ...text.map(line)].join('\n');
 }
 

@@ -32,7 +32,8 @@ export interface ScaleQueryResult {
 
 const metric = (r: WireRun, key: string) => r.data.metrics?.find((m) => m.key === key)?.value;
 const param = (r: WireRun, key: string) => r.data.params?.find((p) => p.key === key)?.value;
-const descending = (xs: (number | undefined)[]) => xs.every((x, i) => x !== undefined && (i === 0 || (xs[i - 1] as number) >= x));
+const descending = (xs: (number | undefined)[]) =>
+  xs.every((x, i) => x !== undefined && (i === 0 || (xs[i - 1] as number) >= x));
 
 export const SCALE_QUERIES: ScaleQuery[] = [
   {
@@ -97,8 +98,13 @@ export async function runScaleSearch(opts: {
 }): Promise<ScaleResult> {
   // 1. Migrate and create the experiment through the API; stop so seeding is the only writer.
   let server = await opts.start();
-  const experimentId = (await api<{ experiment_id: string }>(server.url, 'experiments/create', { name: `bench-scale-${opts.tag}` })).experiment_id;
-  const { experiment } = await api<{ experiment: { artifact_location: string } }>(server.url, `experiments/get?experiment_id=${experimentId}`);
+  const experimentId = (
+    await api<{ experiment_id: string }>(server.url, 'experiments/create', { name: `bench-scale-${opts.tag}` })
+  ).experiment_id;
+  const { experiment } = await api<{ experiment: { artifact_location: string } }>(
+    server.url,
+    `experiments/get?experiment_id=${experimentId}`,
+  );
   await server.stop();
   // 2. Seed straight into the tables.
   const seed: ScaleSeed = { experimentId, runs: opts.runs, artifactLocation: experiment.artifact_location };
@@ -111,7 +117,12 @@ export async function runScaleSearch(opts: {
   try {
     const queries: ScaleQueryResult[] = [];
     for (const q of SCALE_QUERIES) queries.push(await timeQuery(server.url, experimentId, q, opts.reps));
-    return { runs: opts.runs, seedMethod: opts.postgresUrl ? 'pg unnest inserts' : 'better-sqlite3 multi-row inserts', seedSec, queries };
+    return {
+      runs: opts.runs,
+      seedMethod: opts.postgresUrl ? 'pg unnest inserts' : 'better-sqlite3 multi-row inserts',
+      seedSec,
+      queries,
+    };
   } finally {
     await server.stop();
   }

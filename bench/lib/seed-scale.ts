@@ -29,13 +29,29 @@ interface Chunk {
 }
 
 const COLUMNS = {
-  runs: ['run_uuid', 'name', 'experiment_id', 'user_id', 'status', 'start_time', 'end_time', 'lifecycle_stage', 'artifact_uri'],
+  runs: [
+    'run_uuid',
+    'name',
+    'experiment_id',
+    'user_id',
+    'status',
+    'start_time',
+    'end_time',
+    'lifecycle_stage',
+    'artifact_uri',
+  ],
   metrics: ['run_uuid', 'key', 'value', 'is_nan', 'timestamp', 'step'],
   latest: ['run_uuid', 'key', 'value', 'is_nan', 'timestamp', 'step'],
   params: ['run_uuid', 'key', 'value'],
   tags: ['run_uuid', 'key', 'value'],
 } as const;
-const TABLE: Record<keyof Chunk, string> = { runs: 'runs', metrics: 'metrics', latest: 'latest_metrics', params: 'params', tags: 'tags' };
+const TABLE: Record<keyof Chunk, string> = {
+  runs: 'runs',
+  metrics: 'metrics',
+  latest: 'latest_metrics',
+  params: 'params',
+  tags: 'tags',
+};
 const PG_TYPES: Record<keyof Chunk, string[]> = {
   runs: ['text', 'text', 'int8', 'text', 'text', 'int8', 'int8', 'text', 'text'],
   metrics: ['text', 'text', 'float8', 'int2', 'int8', 'int8'],
@@ -46,7 +62,10 @@ const PG_TYPES: Record<keyof Chunk, string[]> = {
 
 function* generate(seed: ScaleSeed, chunkSize: number): Generator<Chunk> {
   const random = rng(7);
-  const hex = () => Math.floor(random() * 0x100000000).toString(16).padStart(8, '0');
+  const hex = () =>
+    Math.floor(random() * 0x100000000)
+      .toString(16)
+      .padStart(8, '0');
   const t0 = Date.UTC(2024, 0, 1);
   for (let start = 0; start < seed.runs; start += chunkSize) {
     const c: Chunk = { runs: [], metrics: [], latest: [], params: [], tags: [] };
@@ -54,7 +73,17 @@ function* generate(seed: ScaleSeed, chunkSize: number): Generator<Chunk> {
       const id = hex() + hex() + hex() + hex();
       const name = `scale-${i}`;
       const startTime = t0 + i * 60_000;
-      c.runs.push([id, name, Number(seed.experimentId), 'bench', 'FINISHED', startTime, startTime + 30_000, 'active', `${seed.artifactLocation}/${id}/artifacts`]);
+      c.runs.push([
+        id,
+        name,
+        Number(seed.experimentId),
+        'bench',
+        'FINISHED',
+        startTime,
+        startTime + 30_000,
+        'active',
+        `${seed.artifactLocation}/${id}/artifacts`,
+      ]);
       for (let k = 0; k < 20; k++) {
         const m = [id, `m${k}`, random(), 0, startTime, 0];
         c.metrics.push(m);
@@ -81,7 +110,9 @@ export function seedScaleSqlite(dbPath: string, seed: ScaleSeed): void {
       if (!s) {
         const cols = COLUMNS[table];
         const tuple = `(${cols.map(() => '?').join(', ')})`;
-        s = db.prepare(`INSERT INTO ${TABLE[table]} (${cols.join(', ')}) VALUES ${new Array(rows).fill(tuple).join(', ')}`);
+        s = db.prepare(
+          `INSERT INTO ${TABLE[table]} (${cols.join(', ')}) VALUES ${new Array(rows).fill(tuple).join(', ')}`,
+        );
         cache.set(key, s);
       }
       return s;

@@ -125,11 +125,15 @@ export async function startServerProcess(opts: ServerProcessOptions = {}): Promi
   const root = repoRoot();
   const port = opts.port ?? (await freePort());
   const args = [...(opts.args ?? ['server']), '--host', '127.0.0.1', '--port', String(port)];
-  const child = spawn(process.execPath, [...(opts.nodeArgs ?? []), opts.entry ?? path.join(root, 'bin', 'tsflow.js'), ...args], {
-    cwd: root,
-    env: { ...process.env, LOG_LEVEL: 'warn', ...opts.env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    [...(opts.nodeArgs ?? []), opts.entry ?? path.join(root, 'bin', 'tsflow.js'), ...args],
+    {
+      cwd: root,
+      env: { ...process.env, LOG_LEVEL: 'warn', ...opts.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   // Keep the last output for error messages; forward warnings and errors as they come.
   let tail = '';
   const collect = (chunk: Buffer) => {

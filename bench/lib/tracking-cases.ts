@@ -20,7 +20,11 @@ export interface CaseContext {
 }
 
 const API = '/api/2.0/mlflow';
-const post = (path: string, body: unknown): LoadRequest => ({ method: 'POST', path: `${API}/${path}`, body: JSON.stringify(body) });
+const post = (path: string, body: unknown): LoadRequest => ({
+  method: 'POST',
+  path: `${API}/${path}`,
+  body: JSON.stringify(body),
+});
 
 /** A fresh experiment with one run per client ("each client owns one run"). */
 async function perClientRuns(base: string, ctx: CaseContext, name: string): Promise<string[]> {
@@ -39,7 +43,10 @@ function logMetricBatch(name: string, n: number, mlflowReqPerSec: number): Track
       return (conn) => {
         const step = steps[conn]++;
         const timestamp = Date.now();
-        return post('runs/log-batch', { run_id: runs[conn], metrics: keys.map((key) => ({ key, value: Math.random(), timestamp, step })) });
+        return post('runs/log-batch', {
+          run_id: runs[conn],
+          metrics: keys.map((key) => ({ key, value: Math.random(), timestamp, step })),
+        });
       };
     },
   };
@@ -71,7 +78,12 @@ export const TRACKING_CASES: TrackingCase[] = [
     mlflowReqPerSec: 152,
     async setup(base, ctx) {
       const experimentId = await createExperiment(base, `bench-create-${ctx.tag}`);
-      return () => post('runs/create', { experiment_id: experimentId, start_time: Date.now(), tags: [{ key: 'bench', value: 'create-run' }] });
+      return () =>
+        post('runs/create', {
+          experiment_id: experimentId,
+          start_time: Date.now(),
+          tags: [{ key: 'bench', value: 'create-run' }],
+        });
     },
   },
   logMetricBatch('LogMetricBatch10', 10, 118),

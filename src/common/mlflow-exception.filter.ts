@@ -33,7 +33,8 @@ export function toMlflowError(exception: unknown): MlflowError {
     return new MlflowError(ErrorCode.INTERNAL_ERROR, exception.message);
   }
   const err = (exception ?? {}) as { code?: string; message?: string; statusCode?: number };
-  if (err.code && FASTIFY_CODES[err.code]) return new MlflowError(FASTIFY_CODES[err.code], err.message ?? 'Bad request');
+  if (err.code && FASTIFY_CODES[err.code])
+    return new MlflowError(FASTIFY_CODES[err.code], err.message ?? 'Bad request');
   if (isLockError(err)) {
     return new MlflowError(ErrorCode.TEMPORARILY_UNAVAILABLE, 'The database is busy; retry the request.');
   }
@@ -51,8 +52,12 @@ export class MlflowExceptionFilter implements ExceptionFilter {
   catch(exception: unknown, host: ArgumentsHost): void {
     const reply = host.switchToHttp().getResponse<ReplyLike>();
     const error = toMlflowError(exception);
-    if (error.status >= 500 && error.code !== ErrorCode.TEMPORARILY_UNAVAILABLE && error.code !== ErrorCode.NOT_IMPLEMENTED) {
-      this.logger.error(exception instanceof Error ? exception.stack ?? exception.message : String(exception));
+    if (
+      error.status >= 500 &&
+      error.code !== ErrorCode.TEMPORARILY_UNAVAILABLE &&
+      error.code !== ErrorCode.NOT_IMPLEMENTED
+    ) {
+      this.logger.error(exception instanceof Error ? (exception.stack ?? exception.message) : String(exception));
     }
     if (reply.sent || reply.raw?.headersSent) {
       // A streamed response already started: all we can do is cut it.

@@ -1,7 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { checkLength, decodeRepeatedly, LIMITS, pyNormpath, validateKey, validateMaxResults, validateRunId } from './validation';
+import {
+  checkLength,
+  decodeRepeatedly,
+  LIMITS,
+  pyNormpath,
+  validateKey,
+  validateMaxResults,
+  validateRunId,
+} from './validation';
 import { invalidMessage } from '../../test/support/mlflow-errors';
-
 
 describe('pyNormpath', () => {
   // Expected values produced by CPython 3's posixpath.normpath.
@@ -45,14 +52,23 @@ describe('pyNormpath', () => {
 });
 
 describe('validateKey', () => {
-  const CHARSET = 'Names may only contain alphanumerics, underscores (_), dashes (-), periods (.), spaces ( ), colon(:) and slashes (/).';
+  const CHARSET =
+    'Names may only contain alphanumerics, underscores (_), dashes (-), periods (.), spaces ( ), colon(:) and slashes (/).';
 
-  it.each(['a/b', 'a.b', 'a-b c:d', 'under_score', 'métrique/精度', 'Ünïcödé', 'x'.repeat(250), '.a', 'a/.../b', 'system/cpu_utilization_percentage'])(
-    'accepts %j',
-    (key) => {
-      expect(() => validateKey(key)).not.toThrow();
-    },
-  );
+  it.each([
+    'a/b',
+    'a.b',
+    'a-b c:d',
+    'under_score',
+    'métrique/精度',
+    'Ünïcödé',
+    'x'.repeat(250),
+    '.a',
+    'a/.../b',
+    'system/cpu_utilization_percentage',
+  ])('accepts %j', (key) => {
+    expect(() => validateKey(key)).not.toThrow();
+  });
 
   it.each([
     ['', '.'],
@@ -73,13 +89,22 @@ describe('validateKey', () => {
     );
   });
 
-  it.each(['a$b', 'a\\b', 'tab\there', 'semi;colon', 'q?', 'h#', 'new\nline', 'pct%'])('rejects %j by charset', (key) => {
-    expect(invalidMessage(() => validateKey(key))).toBe(`Invalid value ${JSON.stringify(key)} for parameter 'key' supplied: ${CHARSET}`);
-  });
+  it.each(['a$b', 'a\\b', 'tab\there', 'semi;colon', 'q?', 'h#', 'new\nline', 'pct%'])(
+    'rejects %j by charset',
+    (key) => {
+      expect(invalidMessage(() => validateKey(key))).toBe(
+        `Invalid value ${JSON.stringify(key)} for parameter 'key' supplied: ${CHARSET}`,
+      );
+    },
+  );
 
   it('rejects keys over 250 characters, naming the field', () => {
-    expect(invalidMessage(() => validateKey('k'.repeat(251)))).toBe("'key' exceeds the maximum length of 250 characters");
-    expect(invalidMessage(() => validateKey('k'.repeat(251), 'metrics[3].name'))).toBe("'metrics[3].name' exceeds the maximum length of 250 characters");
+    expect(invalidMessage(() => validateKey('k'.repeat(251)))).toBe(
+      "'key' exceeds the maximum length of 250 characters",
+    );
+    expect(invalidMessage(() => validateKey('k'.repeat(251), 'metrics[3].name'))).toBe(
+      "'metrics[3].name' exceeds the maximum length of 250 characters",
+    );
     expect(invalidMessage(() => validateKey('a$b', 'tags[0].key'))).toContain("for parameter 'tags[0].key' supplied");
   });
 });
@@ -93,7 +118,9 @@ describe('checkLength', () => {
   it('truncates where asked, else rejects', () => {
     expect(checkLength('abcdef', 4, 'Param value', true)).toBe('abcd');
     expect(checkLength('x'.repeat(LIMITS.paramValue + 10), LIMITS.paramValue, 'Param value', true)).toHaveLength(6000);
-    expect(invalidMessage(() => checkLength('abcdef', 4, 'value'))).toBe("'value' exceeds the maximum length of 4 characters");
+    expect(invalidMessage(() => checkLength('abcdef', 4, 'value'))).toBe(
+      "'value' exceeds the maximum length of 4 characters",
+    );
   });
 });
 
@@ -109,7 +136,9 @@ describe('validateMaxResults', () => {
     expect(invalidMessage(() => validateMaxResults(50_001, 1000, 50_000))).toBe(
       "Invalid value 50001 for parameter 'max_results' supplied. It must be at most 50000, but got value 50001",
     );
-    expect(invalidMessage(() => validateMaxResults(-1, 1000, 50_000))).toContain("Invalid value -1 for parameter 'max_results'");
+    expect(invalidMessage(() => validateMaxResults(-1, 1000, 50_000))).toContain(
+      "Invalid value -1 for parameter 'max_results'",
+    );
   });
 });
 
@@ -118,7 +147,10 @@ describe('validateRunId', () => {
     expect(() => validateRunId('0123456789abcdef0123456789abcdef')).not.toThrow();
     expect(() => validateRunId('a-b_c')).not.toThrow();
     for (const bad of ['', '-a', '_a', 'a/b', 'a b', 'a'.repeat(257), '../x']) {
-      expect(invalidMessage(() => validateRunId(bad)), bad).toContain("for parameter 'run_id' supplied");
+      expect(
+        invalidMessage(() => validateRunId(bad)),
+        bad,
+      ).toContain("for parameter 'run_id' supplied");
     }
   });
 });

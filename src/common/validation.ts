@@ -78,10 +78,14 @@ export function validateRunId(runId: string, param = 'run_id'): void {
  */
 export function checkSearchSize(clauses: readonly unknown[], orderBy: readonly unknown[]): void {
   if (clauses.length > LIMITS.searchClauses) {
-    throw MlflowError.invalid(`Invalid filter string: at most ${LIMITS.searchClauses} comparisons are supported, got ${clauses.length}.`);
+    throw MlflowError.invalid(
+      `Invalid filter string: at most ${LIMITS.searchClauses} comparisons are supported, got ${clauses.length}.`,
+    );
   }
   if (orderBy.length > LIMITS.searchOrderBy) {
-    throw MlflowError.invalid(`Invalid order_by: at most ${LIMITS.searchOrderBy} clauses are supported, got ${orderBy.length}.`);
+    throw MlflowError.invalid(
+      `Invalid order_by: at most ${LIMITS.searchOrderBy} clauses are supported, got ${orderBy.length}.`,
+    );
   }
 }
 

@@ -8,7 +8,10 @@ describe('parseBackendStoreUri', () => {
   it('sqlite:///rel is relative to the working directory, sqlite:////abs is absolute', () => {
     expect(parseBackendStoreUri('sqlite:///mlflow.db', CWD)).toEqual({ type: 'sqlite', path: '/srv/tsflow/mlflow.db' });
     expect(parseBackendStoreUri('sqlite:///data/x.db', CWD)).toEqual({ type: 'sqlite', path: '/srv/tsflow/data/x.db' });
-    expect(parseBackendStoreUri('sqlite:////var/lib/mlflow.db', CWD)).toEqual({ type: 'sqlite', path: '/var/lib/mlflow.db' });
+    expect(parseBackendStoreUri('sqlite:////var/lib/mlflow.db', CWD)).toEqual({
+      type: 'sqlite',
+      path: '/var/lib/mlflow.db',
+    });
     expect(parseBackendStoreUri('SQLITE:///a.db', CWD)).toEqual({ type: 'sqlite', path: '/srv/tsflow/a.db' });
   });
 
@@ -18,15 +21,29 @@ describe('parseBackendStoreUri', () => {
   });
 
   it('postgres URIs, with or without a SQLAlchemy driver suffix, become postgresql:// URLs', () => {
-    expect(parseBackendStoreUri('postgresql://u:p@db:5432/mlflow', CWD)).toEqual({ type: 'postgres', url: 'postgresql://u:p@db:5432/mlflow' });
+    expect(parseBackendStoreUri('postgresql://u:p@db:5432/mlflow', CWD)).toEqual({
+      type: 'postgres',
+      url: 'postgresql://u:p@db:5432/mlflow',
+    });
     expect(parseBackendStoreUri('postgresql+psycopg2://u:p@db/mlflow?sslmode=require', CWD)).toEqual({
       type: 'postgres',
       url: 'postgresql://u:p@db/mlflow?sslmode=require',
     });
-    expect(parseBackendStoreUri('postgres://db/mlflow', CWD)).toEqual({ type: 'postgres', url: 'postgresql://db/mlflow' });
+    expect(parseBackendStoreUri('postgres://db/mlflow', CWD)).toEqual({
+      type: 'postgres',
+      url: 'postgresql://db/mlflow',
+    });
   });
 
-  it.each(['mysql://u@h/db', 'mssql+pyodbc://h/db', 'file:///tmp/mlruns', './mlruns', 'sqlite:/x.db', 'postgresql:db', ''])('rejects %j', (uri) => {
+  it.each([
+    'mysql://u@h/db',
+    'mssql+pyodbc://h/db',
+    'file:///tmp/mlruns',
+    './mlruns',
+    'sqlite:/x.db',
+    'postgresql:db',
+    '',
+  ])('rejects %j', (uri) => {
     expect(() => parseBackendStoreUri(uri, CWD)).toThrow(ConfigError);
   });
 });
@@ -49,22 +66,43 @@ describe('loadConfig', () => {
 
   it('MLFLOW_* variables win over the PORT / HOST / DATABASE_URL shorthands', () => {
     const both = loadConfig(
-      { MLFLOW_PORT: '6000', PORT: '7000', MLFLOW_HOST: '0.0.0.0', HOST: '10.0.0.1', MLFLOW_BACKEND_STORE_URI: 'sqlite:///a.db', DATABASE_URL: 'postgresql://h/db' },
+      {
+        MLFLOW_PORT: '6000',
+        PORT: '7000',
+        MLFLOW_HOST: '0.0.0.0',
+        HOST: '10.0.0.1',
+        MLFLOW_BACKEND_STORE_URI: 'sqlite:///a.db',
+        DATABASE_URL: 'postgresql://h/db',
+      },
       CWD,
     );
     expect(both).toMatchObject({ port: 6000, host: '0.0.0.0', database: { type: 'sqlite', path: '/srv/tsflow/a.db' } });
     const shorthands = loadConfig({ PORT: '7000', HOST: '10.0.0.1', DATABASE_URL: 'postgresql://h/db' }, CWD);
-    expect(shorthands).toMatchObject({ port: 7000, host: '10.0.0.1', database: { type: 'postgres', url: 'postgresql://h/db' } });
+    expect(shorthands).toMatchObject({
+      port: 7000,
+      host: '10.0.0.1',
+      database: { type: 'postgres', url: 'postgresql://h/db' },
+    });
   });
 
   it('reads the artifact settings', () => {
     const c = loadConfig(
-      { MLFLOW_DEFAULT_ARTIFACT_ROOT: 's3://bucket/root/', MLFLOW_ARTIFACTS_DESTINATION: 'store', MLFLOW_SERVE_ARTIFACTS: 'false' },
+      {
+        MLFLOW_DEFAULT_ARTIFACT_ROOT: 's3://bucket/root/',
+        MLFLOW_ARTIFACTS_DESTINATION: 'store',
+        MLFLOW_SERVE_ARTIFACTS: 'false',
+      },
       CWD,
     );
-    expect(c).toMatchObject({ defaultArtifactRoot: 's3://bucket/root', artifactsDestination: '/srv/tsflow/store', serveArtifacts: false });
+    expect(c).toMatchObject({
+      defaultArtifactRoot: 's3://bucket/root',
+      artifactsDestination: '/srv/tsflow/store',
+      serveArtifacts: false,
+    });
     expect(loadConfig({ MLFLOW_SERVE_ARTIFACTS: '1' }, CWD).serveArtifacts).toBe(true);
-    expect(loadConfig({ MLFLOW_DEFAULT_ARTIFACT_ROOT: 'mlflow-artifacts:/' }, CWD).defaultArtifactRoot).toBe('mlflow-artifacts:');
+    expect(loadConfig({ MLFLOW_DEFAULT_ARTIFACT_ROOT: 'mlflow-artifacts:/' }, CWD).defaultArtifactRoot).toBe(
+      'mlflow-artifacts:',
+    );
   });
 
   it.each([

@@ -7,9 +7,7 @@ import { z } from 'zod';
  * process.env. Variable names follow `mlflow server` (MLFLOW_*) so tsflow can replace it in
  * existing scripts; DATABASE_URL / PORT / HOST are accepted as the usual shorthands.
  */
-export type DatabaseConfig =
-  | { type: 'sqlite'; path: string }
-  | { type: 'postgres'; url: string };
+export type DatabaseConfig = { type: 'sqlite'; path: string } | { type: 'postgres'; url: string };
 
 export interface AppConfig {
   host: string;
@@ -66,7 +64,10 @@ const EnvSchema = z.object({
   MLFLOW_SERVE_ARTIFACTS: bool.optional(),
   TSFLOW_MAX_BODY_MB: z.coerce.number().positive().max(1024).optional(),
   REDIS_URL: z.string().min(1).optional(),
-  TSFLOW_REDIS_PREFIX: z.string().regex(/^[\w:.-]{1,64}$/).optional(),
+  TSFLOW_REDIS_PREFIX: z
+    .string()
+    .regex(/^[\w:.-]{1,64}$/)
+    .optional(),
   TSFLOW_DATA_DIR: z.string().min(1).optional(),
   TSFLOW_YAHOO_REPLAY_DIR: z.string().min(1).optional(),
   TSFLOW_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).optional(),
@@ -76,7 +77,10 @@ const EnvSchema = z.object({
   TSFLOW_CHAMPION_POLL_MS: z.coerce.number().int().min(100).max(86_400_000).optional(),
   TSFLOW_MAX_HORIZON: z.coerce.number().int().min(1).max(1000).optional(),
   LOG_LEVEL: z.enum(['error', 'warn', 'log', 'debug', 'verbose']).optional(),
-  TSFLOW_MLFLOW_VERSION: z.string().regex(/^\d+\.\d+\.\d+$/).optional(),
+  TSFLOW_MLFLOW_VERSION: z
+    .string()
+    .regex(/^\d+\.\d+\.\d+$/)
+    .optional(),
 });
 
 export class ConfigError extends Error {}
@@ -120,7 +124,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     host: e.MLFLOW_HOST ?? e.HOST ?? '127.0.0.1',
     port: e.MLFLOW_PORT ?? e.PORT ?? 5000,
     database: parseBackendStoreUri(storeUri, cwd),
-    defaultArtifactRoot: (e.MLFLOW_DEFAULT_ARTIFACT_ROOT ?? 'mlflow-artifacts:/').replace(/\/+$/, '') || 'mlflow-artifacts:',
+    defaultArtifactRoot:
+      (e.MLFLOW_DEFAULT_ARTIFACT_ROOT ?? 'mlflow-artifacts:/').replace(/\/+$/, '') || 'mlflow-artifacts:',
     artifactsDestination: path.resolve(cwd, e.MLFLOW_ARTIFACTS_DESTINATION ?? 'artifacts'),
     serveArtifacts,
     maxBodyBytes: Math.round((e.TSFLOW_MAX_BODY_MB ?? 64) * 1024 * 1024),

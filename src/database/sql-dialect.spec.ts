@@ -47,7 +47,10 @@ describe('likeToGlob', () => {
     it('stringComparison gives MLflow semantics for every operator', () => {
       const match = (op: string, value: string, pattern: string) => {
         const c = stringComparison('sqlite', 'v', op, pattern);
-        return (db.prepare(`WITH x(v) AS (SELECT ?) SELECT (${c.sql}) AS m FROM x`).get(value, c.param) as { m: number }).m === 1;
+        return (
+          (db.prepare(`WITH x(v) AS (SELECT ?) SELECT (${c.sql}) AS m FROM x`).get(value, c.param) as { m: number })
+            .m === 1
+        );
       };
       expect(match('LIKE', 'Abc', 'a%')).toBe(false);
       expect(match('ILIKE', 'Abc', 'a%')).toBe(true);
@@ -59,7 +62,13 @@ describe('likeToGlob', () => {
 
     it('inList binds a whole list to one parameter', () => {
       const count = (values: (string | number)[]) =>
-        (db.prepare(`SELECT COUNT(*) AS n FROM (SELECT 'a' AS c UNION ALL SELECT 'b' UNION ALL SELECT 'c') WHERE ${inList('sqlite', 'c')}`).get(listParam('sqlite', values)) as { n: number }).n;
+        (
+          db
+            .prepare(
+              `SELECT COUNT(*) AS n FROM (SELECT 'a' AS c UNION ALL SELECT 'b' UNION ALL SELECT 'c') WHERE ${inList('sqlite', 'c')}`,
+            )
+            .get(listParam('sqlite', values)) as { n: number }
+        ).n;
       expect(count(['a', 'c', 'zz'])).toBe(2);
       expect(count([])).toBe(0);
     });
@@ -80,7 +89,9 @@ describe('dialect helpers', () => {
 
 describe('toPgPlaceholders', () => {
   it('numbers ? placeholders left to right', () => {
-    expect(toPgPlaceholders('SELECT * FROM t WHERE a = ? AND b IN (?, ?) LIMIT ?')).toBe('SELECT * FROM t WHERE a = $1 AND b IN ($2, $3) LIMIT $4');
+    expect(toPgPlaceholders('SELECT * FROM t WHERE a = ? AND b IN (?, ?) LIMIT ?')).toBe(
+      'SELECT * FROM t WHERE a = $1 AND b IN ($2, $3) LIMIT $4',
+    );
     expect(toPgPlaceholders('SELECT 1')).toBe('SELECT 1');
     expect(toPgPlaceholders('INSERT INTO t VALUES (?, ?), (?, ?)')).toBe('INSERT INTO t VALUES ($1, $2), ($3, $4)');
   });

@@ -43,7 +43,9 @@ describe('normaliseArtifactLocation: rejected (mlflow-api.md §13.2, T1)', () =>
   });
 
   it('rejects more than 2048 characters', () => {
-    expect(errorOf(`s3://b/${'x'.repeat(2049 - 7)}`)).toBe("'artifact_location' exceeds the maximum length of 2048 characters");
+    expect(errorOf(`s3://b/${'x'.repeat(2049 - 7)}`)).toBe(
+      "'artifact_location' exceeds the maximum length of 2048 characters",
+    );
     expect(() => normaliseArtifactLocation(`s3://b/${'x'.repeat(2048 - 7)}`)).not.toThrow();
   });
 });

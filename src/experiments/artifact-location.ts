@@ -12,7 +12,9 @@ const SCHEME = /^([a-zA-Z][a-zA-Z0-9+.-]*):/;
  */
 export function normaliseArtifactLocation(location: string, cwd = process.cwd()): string {
   if (location.length > LIMITS.artifactLocation) {
-    throw MlflowError.invalid(`'artifact_location' exceeds the maximum length of ${LIMITS.artifactLocation} characters`);
+    throw MlflowError.invalid(
+      `'artifact_location' exceeds the maximum length of ${LIMITS.artifactLocation} characters`,
+    );
   }
   const decoded = decodeRepeatedly(location);
   if (decoded.includes('#') || /;/.test(decoded.split('?')[0].replace(/^[a-z]+:\/\/[^/]*/i, ''))) {

@@ -31,7 +31,11 @@ export class RunInputsService {
       }
     }
     const run = await this.runs.getActive(runId);
-    await this.store.logInputs(runId, run.experimentId, inputs.map((i) => ({ tags: i.tags ?? [], dataset: i.dataset })));
+    await this.store.logInputs(
+      runId,
+      run.experimentId,
+      inputs.map((i) => ({ tags: i.tags ?? [], dataset: i.dataset })),
+    );
   }
 
   /** Appends the model summary to tag `mlflow.log-model.history` (what the UI lists). */
@@ -43,9 +47,11 @@ export class RunInputsService {
     } catch (err) {
       throw MlflowError.invalid(`Malformed model info. \n ${modelJson.slice(0, 200)} \n is not a valid JSON.`);
     }
-    if (!model || typeof model !== 'object' || Array.isArray(model)) throw MlflowError.invalid('Malformed model info: expected a JSON object.');
+    if (!model || typeof model !== 'object' || Array.isArray(model))
+      throw MlflowError.invalid('Malformed model info: expected a JSON object.');
     const missing = ['artifact_path', 'flavors', 'utc_time_created', 'run_id'].filter((k) => !(k in model));
-    if (missing.length) throw MlflowError.invalid(`Model json is missing mandatory fields: {${missing.map((k) => `'${k}'`).join(', ')}}`);
+    if (missing.length)
+      throw MlflowError.invalid(`Model json is missing mandatory fields: {${missing.map((k) => `'${k}'`).join(', ')}}`);
     await this.runs.getActive(runId);
     const flavors = Object.fromEntries(
       Object.entries((model.flavors ?? {}) as Record<string, Record<string, unknown>>).map(([name, conf]) => {

@@ -8,7 +8,9 @@ export function validateMetric(m: Metric, path = ''): Metric {
   validateKey(m.key, path ? `${path}.name` : 'key');
   const ts = path ? `${path}.timestamp` : 'timestamp';
   if (m.timestamp < 0) {
-    throw MlflowError.invalid(`Invalid value ${m.timestamp} for parameter '${ts}' supplied: Timestamp must be a nonnegative long (64-bit integer)`);
+    throw MlflowError.invalid(
+      `Invalid value ${m.timestamp} for parameter '${ts}' supplied: Timestamp must be a nonnegative long (64-bit integer)`,
+    );
   }
   return { key: m.key, value: m.value, timestamp: m.timestamp, step: m.step ?? 0 };
 }
@@ -44,7 +46,9 @@ export function validateBatch(batch: { metrics?: Metric[]; params?: KeyValue[]; 
   const dupes = new Set<string>();
   for (const p of params) (seen.has(p.key) ? dupes : seen).add(p.key);
   if (dupes.size) {
-    throw MlflowError.invalid(`Duplicate parameter keys have been submitted: [${[...dupes].map((k) => `'${k}'`).join(', ')}]. Please ensure the request contains only one param value per param key.`);
+    throw MlflowError.invalid(
+      `Duplicate parameter keys have been submitted: [${[...dupes].map((k) => `'${k}'`).join(', ')}]. Please ensure the request contains only one param value per param key.`,
+    );
   }
   return {
     metrics: metrics.map((m, i) => validateMetric(m, `metrics[${i}]`)),

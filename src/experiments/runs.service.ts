@@ -76,7 +76,9 @@ export class RunsService {
   async getActive(runId: string): Promise<RunInfo> {
     const info = await this.getInfo(runId);
     if (info.lifecycleStage !== 'active') {
-      throw MlflowError.invalid(`The run ${runId} must be in the 'active' state. Current state is ${info.lifecycleStage}.`);
+      throw MlflowError.invalid(
+        `The run ${runId} must be in the 'active' state. Current state is ${info.lifecycleStage}.`,
+      );
     }
     return info;
   }
@@ -158,13 +160,17 @@ export class RunsService {
   }): Promise<MetricWithRunId[]> {
     const { runIds, startStep, endStep } = args;
     if (runIds.length > 100) {
-      throw MlflowError.invalid(`GetMetricHistoryBulkInterval request must specify at most 100 run_ids. Received ${runIds.length} run_ids.`);
+      throw MlflowError.invalid(
+        `GetMetricHistoryBulkInterval request must specify at most 100 run_ids. Received ${runIds.length} run_ids.`,
+      );
     }
     if ((startStep === undefined) !== (endStep === undefined)) {
       throw MlflowError.invalid('If either start step or end step are specified, both must be specified.');
     }
     if (startStep !== undefined && endStep !== undefined && startStep > endStep) {
-      throw MlflowError.invalid(`end_step must be greater than start_step. Found start_step=${startStep} and end_step=${endStep}.`);
+      throw MlflowError.invalid(
+        `end_step must be greater than start_step. Found start_step=${startStep} and end_step=${endStep}.`,
+      );
     }
     const maxResults = args.maxResults ?? 2500;
     if (maxResults < 1 || maxResults > 2500) throw MlflowError.invalid('max_results must be between 1 and 2500.');

@@ -20,7 +20,8 @@ export class HealthController {
   @Header('content-type', 'text/plain; charset=utf-8')
   @ApiOperation({
     summary: 'Liveness: OK when the backend store is reachable (503 otherwise)',
-    description: 'When a champion model failed to load, still 200 (the previous champion keeps serving) but the body starts with DEGRADED and names each failure.',
+    description:
+      'When a champion model failed to load, still 200 (the previous champion keeps serving) but the body starts with DEGRADED and names each failure.',
   })
   @ApiOkResponse({ schema: { type: 'string', example: 'OK' } })
   async health(): Promise<string> {

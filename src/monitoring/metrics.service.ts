@@ -116,7 +116,8 @@ export class MetricsService implements OnModuleInit {
         this.reset();
         for (const kind of JOB_KINDS) for (const state of JOB_STATES) this.set({ kind, state }, 0);
         try {
-          for (const row of await store.countByKindAndState()) this.set({ kind: row.kind, state: row.state }, row.count);
+          for (const row of await store.countByKindAndState())
+            this.set({ kind: row.kind, state: row.state }, row.count);
         } catch (err) {
           logger.warn(`training job counts unavailable: ${(err as Error).message}`);
         }

@@ -31,7 +31,13 @@ interface Envelope {
 function isEvent(e: unknown): e is ChampionChangedEvent {
   const v = e as ChampionChangedEvent;
   const versionLike = (x: unknown) => x === null || typeof x === 'string';
-  return !!v && typeof v.model === 'string' && versionLike(v.version) && versionLike(v.previousVersion) && typeof v.at === 'number';
+  return (
+    !!v &&
+    typeof v.model === 'string' &&
+    versionLike(v.version) &&
+    versionLike(v.previousVersion) &&
+    typeof v.at === 'number'
+  );
 }
 
 /**
@@ -146,7 +152,9 @@ export class ChampionEvents implements OnModuleInit, OnApplicationShutdown {
       try {
         const result = listener(event);
         if (result && typeof (result as Promise<void>).catch === 'function') {
-          (result as Promise<void>).catch((err: Error) => this.logger.error(`champion listener failed: ${err?.message ?? err}`));
+          (result as Promise<void>).catch((err: Error) =>
+            this.logger.error(`champion listener failed: ${err?.message ?? err}`),
+          );
         }
       } catch (err) {
         this.logger.error(`champion listener failed: ${(err as Error)?.message ?? err}`);

@@ -47,9 +47,13 @@ export class ChampionService {
 
   async promote(name: string, args: { runId?: string; version?: string }): Promise<Promotion> {
     if (!!args.runId === !!args.version) {
-      throw MlflowError.invalid("Specify exactly one of 'run_id' (register the run's model) or 'version' (an existing version).");
+      throw MlflowError.invalid(
+        "Specify exactly one of 'run_id' (register the run's model) or 'version' (an existing version).",
+      );
     }
-    const move = args.runId ? await this.promoteRun(name, args.runId) : await this.store.setAlias(name, CHAMPION_ALIAS, versionNumber(name, args.version));
+    const move = args.runId
+      ? await this.promoteRun(name, args.runId)
+      : await this.store.setAlias(name, CHAMPION_ALIAS, versionNumber(name, args.version));
     this.events.aliasChanged(name, CHAMPION_ALIAS, move.previous?.version ?? null, move.current.version);
     return { model: name, previous: move.previous ? ref(move.previous) : null, champion: info(move.current) };
   }
@@ -69,7 +73,8 @@ export class ChampionService {
 
   async get(name: string): Promise<{ model: string; champion: ChampionInfo }> {
     const version = await this.store.getVersionByAlias(name, CHAMPION_ALIAS);
-    if (!version) throw MlflowError.notFound(`Registered model '${name}' has no champion (alias '${CHAMPION_ALIAS}' is not set).`);
+    if (!version)
+      throw MlflowError.notFound(`Registered model '${name}' has no champion (alias '${CHAMPION_ALIAS}' is not set).`);
     return { model: name, champion: info(version) };
   }
 }

@@ -87,7 +87,11 @@ export abstract class ModelRegistryStore {
    * One transaction: creates the registered model if `createModel` and it is missing, creates
    * the version, and points `alias` at it (the champion promotion).
    */
-  abstract registerWithAlias(input: CreateModelVersionInput, alias: string, createModel: boolean): Promise<RegisterWithAliasResult>;
+  abstract registerWithAlias(
+    input: CreateModelVersionInput,
+    alias: string,
+    createModel: boolean,
+  ): Promise<RegisterWithAliasResult>;
   /** Undefined when missing or deleted. */
   abstract getModelVersion(name: string, version: number): Promise<ModelVersion | undefined>;
   /** Sets the description (undefined clears it); bumps the version's last_updated. */
@@ -107,7 +111,12 @@ export abstract class ModelRegistryStore {
    * Moves the version to `stage`; with `archiveExisting`, every other version in that stage
    * moves to Archived. Bumps the model's and the changed versions' last_updated.
    */
-  abstract transitionStage(name: string, version: number, stage: Stage, archiveExisting: boolean): Promise<ModelVersion>;
+  abstract transitionStage(
+    name: string,
+    version: number,
+    stage: Stage,
+    archiveExisting: boolean,
+  ): Promise<ModelVersion>;
   abstract setModelVersionTag(name: string, version: number, tag: KeyValue): Promise<void>;
   /** Deleting a missing tag is not an error (the version must exist). */
   abstract deleteModelVersionTag(name: string, version: number, key: string): Promise<void>;

@@ -7,7 +7,14 @@ import type { RunInfo } from '../experiments/tracking.types';
 import { ChampionEvents } from './champion-events';
 import { CreateModelVersionInput, ModelRegistryStore } from './model-registry.store';
 import { versionNotFound } from './registry-errors';
-import { canonicalStage, registryMaxResults, validateRegistryTag, validateRegistryTags, versionNumber, wantsPrompts } from './registry-validation';
+import {
+  canonicalStage,
+  registryMaxResults,
+  validateRegistryTag,
+  validateRegistryTags,
+  versionNumber,
+  wantsPrompts,
+} from './registry-validation';
 import type { RegistrySearchArgs } from './registry.service';
 import { ACTIVE_STAGES, downloadUri, ModelVersion, Page, PROMPT_TAG, STAGES } from './registry.types';
 import { ModelsRef, SourceRef, validateSource } from './source-validation';

@@ -63,9 +63,12 @@ export function validateAlias(alias: string | undefined): string {
     );
   }
   if (alias.length > MAX_ALIAS_LENGTH) {
-    throw MlflowError.invalid(`'Registered model alias name' exceeds the maximum length of ${MAX_ALIAS_LENGTH} characters`);
+    throw MlflowError.invalid(
+      `'Registered model alias name' exceeds the maximum length of ${MAX_ALIAS_LENGTH} characters`,
+    );
   }
-  if (alias.toLowerCase() === 'latest') throw MlflowError.invalid("'latest' alias name (case insensitive) is reserved.");
+  if (alias.toLowerCase() === 'latest')
+    throw MlflowError.invalid("'latest' alias name (case insensitive) is reserved.");
   if (VERSION_ALIAS.test(alias)) throw MlflowError.invalid(`Version alias name '${alias}' is reserved.`);
   return alias;
 }
@@ -88,9 +91,12 @@ export function validateRegistryTags(tags: { key: string; value?: string }[] | u
 /** max_results of search-registered-models (default 100, at most 1000) and search-model-versions. */
 export function registryMaxResults(value: number | undefined, fallback: number, max: number): number {
   if (value === undefined) return fallback;
-  if (value < 1) throw MlflowError.invalid(`Invalid value for max_results. It must be a positive integer, but got ${value}`);
+  if (value < 1)
+    throw MlflowError.invalid(`Invalid value for max_results. It must be a positive integer, but got ${value}`);
   if (value > max) {
-    throw MlflowError.invalid(`Invalid value for request parameter max_results. It must be at most ${max}, but got value ${value}`);
+    throw MlflowError.invalid(
+      `Invalid value for request parameter max_results. It must be at most ${max}, but got value ${value}`,
+    );
   }
   return value;
 }
@@ -98,6 +104,9 @@ export function registryMaxResults(value: number | undefined, fallback: number, 
 /** The filter asks for prompts explicitly (`= 'true'` or `!= 'false'` on the prompt tag). */
 export function wantsPrompts(clauses: Clause[]): boolean {
   return clauses.some(
-    (c) => c.entity === 'tag' && c.key === PROMPT_TAG && ((c.comparator === '=' && c.value === 'true') || (c.comparator === '!=' && c.value === 'false')),
+    (c) =>
+      c.entity === 'tag' &&
+      c.key === PROMPT_TAG &&
+      ((c.comparator === '=' && c.value === 'true') || (c.comparator === '!=' && c.value === 'false')),
   );
 }

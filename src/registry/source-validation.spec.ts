@@ -39,14 +39,23 @@ function rejection(source: string, run?: RunInfo): string {
 const LOCAL = 'To use a local path as a model version source, the run_id request parameter has to be specified';
 
 describe('validateSource: mlflow-api.md §13.2 corpus (run root mlflow-artifacts:)', () => {
-  it.each(['/etc', '/srv', 'file:///etc/', 'file://./etc', 'file://evil.example.com/../../../', 'file://localhost/etc', '//proc/self/root', 'C:\\path', 'relative/model'])(
-    'refuses local source %s',
-    (source) => {
-      const message = rejection(source, remoteRun);
-      expect(message).toBe(`Invalid model version source: '${source}'. ${LOCAL} and the local path has to be contained within the artifact directory of the run specified by the run_id.`);
-      expect(rejection(source)).toContain(LOCAL);
-    },
-  );
+  it.each([
+    '/etc',
+    '/srv',
+    'file:///etc/',
+    'file://./etc',
+    'file://evil.example.com/../../../',
+    'file://localhost/etc',
+    '//proc/self/root',
+    'C:\\path',
+    'relative/model',
+  ])('refuses local source %s', (source) => {
+    const message = rejection(source, remoteRun);
+    expect(message).toBe(
+      `Invalid model version source: '${source}'. ${LOCAL} and the local path has to be contained within the artifact directory of the run specified by the run_id.`,
+    );
+    expect(rejection(source)).toContain(LOCAL);
+  });
 
   it.each([
     'mlflow-artifacts://host:9000/models/../../../',
@@ -71,12 +80,15 @@ describe('validateSource: mlflow-api.md §13.2 corpus (run root mlflow-artifacts
     );
   });
 
-  it.each(['http://host/model', 'https://host/api/2.0/mlflow-artifacts/artifacts/x', 's3://bucket/model', `dbfs:/${RUN_ID}/artifacts/model`, 'hdfs://nn/model'])(
-    'refuses schemes outside the allow-list: %s',
-    (source) => {
-      expect(rejection(source, remoteRun)).toBe(`Invalid model version source: '${source}'.`);
-    },
-  );
+  it.each([
+    'http://host/model',
+    'https://host/api/2.0/mlflow-artifacts/artifacts/x',
+    's3://bucket/model',
+    `dbfs:/${RUN_ID}/artifacts/model`,
+    'hdfs://nn/model',
+  ])('refuses schemes outside the allow-list: %s', (source) => {
+    expect(rejection(source, remoteRun)).toBe(`Invalid model version source: '${source}'.`);
+  });
 
   it.each([
     'mlflow-artifacts:/models',
@@ -94,9 +106,13 @@ describe('validateSource: mlflow-api.md §13.2 corpus (run root mlflow-artifacts
 
   it('refuses other schemes even inside the artifact root of the given run (no server-side fetches from other hosts)', () => {
     const httpRun = runWithRoot(`http://attacker.example/1/${RUN_ID}/artifacts`);
-    expect(rejection(`${httpRun.artifactUri}/model`, httpRun)).toBe(`Invalid model version source: '${httpRun.artifactUri}/model'.`);
+    expect(rejection(`${httpRun.artifactUri}/model`, httpRun)).toBe(
+      `Invalid model version source: '${httpRun.artifactUri}/model'.`,
+    );
     const s3Run = runWithRoot(`s3://bucket/1/${RUN_ID}/artifacts`);
-    expect(rejection(`${s3Run.artifactUri}/model`, s3Run)).toBe(`Invalid model version source: '${s3Run.artifactUri}/model'.`);
+    expect(rejection(`${s3Run.artifactUri}/model`, s3Run)).toBe(
+      `Invalid model version source: '${s3Run.artifactUri}/model'.`,
+    );
   });
 
   it('parses runs:/ and models:/ references', () => {
@@ -117,7 +133,9 @@ describe('validateSource: mlflow-api.md §13.2 corpus (run root mlflow-artifacts
     for (const source of ['a/../../etc', 'a%00b', '/etc', '%2Fetc', 'file:///etc', '//proc/self/root']) {
       expect(() => validateSource(source, undefined, true), source).toThrow(MlflowError);
     }
-    expect(rejection('http://attacker.example/p', undefined)).toBe("Invalid model version source: 'http://attacker.example/p'.");
+    expect(rejection('http://attacker.example/p', undefined)).toBe(
+      "Invalid model version source: 'http://attacker.example/p'.",
+    );
     expect(() => validateSource('http://attacker.example/p', undefined, true)).toThrow(MlflowError);
   });
 });
@@ -131,13 +149,26 @@ describe('validateSource: local artifact roots', () => {
   afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
   it('accepts paths contained in the run root (plain, file://, file://localhost, normalising inside)', () => {
-    for (const source of [root, path.join(root, 'model'), `${root}/.`, `${root}/model/..`, pathToFileURL(path.join(root, 'model')).href, `file://localhost${path.join(root, 'model')}`]) {
+    for (const source of [
+      root,
+      path.join(root, 'model'),
+      `${root}/.`,
+      `${root}/model/..`,
+      pathToFileURL(path.join(root, 'model')).href,
+      `file://localhost${path.join(root, 'model')}`,
+    ]) {
       expect(validateSource(source, localRun)).toEqual({ kind: 'direct' });
     }
   });
 
   it('refuses paths outside the root, through symlinks, on other hosts, or without a run', () => {
-    for (const source of [dir, `${root}/../x`, `${root}-sibling/model`, path.join(root, 'escape'), `file://otherhost${root}/model`]) {
+    for (const source of [
+      dir,
+      `${root}/../x`,
+      `${root}-sibling/model`,
+      path.join(root, 'escape'),
+      `file://otherhost${root}/model`,
+    ]) {
       expect(rejection(source, localRun)).toContain(LOCAL);
     }
     expect(rejection(path.join(root, 'model'))).toContain(LOCAL);
@@ -153,7 +184,9 @@ describe('helpers', () => {
   });
 
   it('classifies local URIs in one place', () => {
-    for (const uri of ['/x', 'x', '//x', 'file:x', 'file:///x', 'file://host/x', 'C:\\x']) expect(isLocalUri(uri)).toBe(true);
-    for (const uri of ['mlflow-artifacts:/x', 's3://b/x', 'runs:/r/m', 'models:/m/1']) expect(isLocalUri(uri)).toBe(false);
+    for (const uri of ['/x', 'x', '//x', 'file:x', 'file:///x', 'file://host/x', 'C:\\x'])
+      expect(isLocalUri(uri)).toBe(true);
+    for (const uri of ['mlflow-artifacts:/x', 's3://b/x', 'runs:/r/m', 'models:/m/1'])
+      expect(isLocalUri(uri)).toBe(false);
   });
 });

@@ -65,7 +65,13 @@ export class ChampionLoader {
     const out = new Map<string, number>();
     let offset = 0;
     for (;;) {
-      const page = await this.store.searchRegisteredModels({ clauses: [], orderBy: [], maxResults: PAGE, page: offset ? { offset } : undefined, includePrompts: false });
+      const page = await this.store.searchRegisteredModels({
+        clauses: [],
+        orderBy: [],
+        maxResults: PAGE,
+        page: offset ? { offset } : undefined,
+        includePrompts: false,
+      });
       for (const model of page.items) {
         const champion = model.aliases.find((a) => a.alias === CHAMPION_ALIAS);
         if (champion) out.set(model.name, champion.version);
@@ -89,7 +95,12 @@ export class ChampionLoader {
       try {
         warmUp(predictor);
         const dataset = await this.dataset(version.runId ?? null);
-        return { model: new ServedModel(predictor, dataset, downloadUri(version)), version: String(version.version), runId: version.runId ?? null, loadedAt: Date.now() };
+        return {
+          model: new ServedModel(predictor, dataset, downloadUri(version)),
+          version: String(version.version),
+          runId: version.runId ?? null,
+          loadedAt: Date.now(),
+        };
       } catch (err) {
         predictor.dispose();
         throw err;
@@ -113,7 +124,9 @@ export class ChampionLoader {
       };
     } catch (err) {
       // The run may have been deleted: the model still serves, date forms then need a ticker.
-      this.logger.warn(`run ${runId} of a champion could not be read (${(err as Error).message}); date forms will need 'ticker'`);
+      this.logger.warn(
+        `run ${runId} of a champion could not be read (${(err as Error).message}); date forms will need 'ticker'`,
+      );
       return { cleaning: 'interpolate' };
     }
   }

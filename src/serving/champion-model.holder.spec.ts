@@ -19,7 +19,9 @@ class FakeLoader {
   async champion(name: string): Promise<ModelVersion | undefined> {
     if (!this.models.has(name)) throw MlflowError.notFound(`Registered Model with name=${name} not found`);
     const v = this.models.get(name);
-    return v === undefined ? undefined : ({ name, version: v, source: `mem:/${name}`, runId: `run${v}` } as ModelVersion);
+    return v === undefined
+      ? undefined
+      : ({ name, version: v, source: `mem:/${name}`, runId: `run${v}` } as ModelVersion);
   }
 
   async allChampions(): Promise<Map<string, number>> {
@@ -32,11 +34,17 @@ class FakeLoader {
     if (this.gate) await this.gate;
     if (this.failing.has(id)) throw new Error(`corrupt files of ${id}`);
     const predictor = { backend: 'fake', dispose: () => this.disposed.push(id) } as unknown as Predictor;
-    return { model: new ServedModel(predictor, { cleaning: 'interpolate' }, v.source), version: String(v.version), runId: v.runId ?? null, loadedAt: Date.now() };
+    return {
+      model: new ServedModel(predictor, { cleaning: 'interpolate' }, v.source),
+      version: String(v.version),
+      runId: v.runId ?? null,
+      loadedAt: Date.now(),
+    };
   }
 }
 
-const config = (defaultModel?: string) => ({ redisPrefix: 'test', serving: { defaultModel, championPollMs: 600_000, maxHorizon: 30 } }) as AppConfig;
+const config = (defaultModel?: string) =>
+  ({ redisPrefix: 'test', serving: { defaultModel, championPollMs: 600_000, maxHorizon: 30 } }) as AppConfig;
 
 describe('ChampionModelHolder', () => {
   let holder: ChampionModelHolder;
@@ -46,14 +54,24 @@ describe('ChampionModelHolder', () => {
   function start(defaultModel?: string) {
     loader = new FakeLoader();
     events = new ChampionEvents(config(defaultModel));
-    holder = new ChampionModelHolder(loader as unknown as ChampionLoader, events, new MetricsService(), config(defaultModel));
+    holder = new ChampionModelHolder(
+      loader as unknown as ChampionLoader,
+      events,
+      new MetricsService(),
+      config(defaultModel),
+    );
     holder.onApplicationBootstrap();
   }
 
   const promote = (name: string, version: number | undefined) => {
     const previous = loader.models.get(name);
     loader.models.set(name, version);
-    events.publish({ model: name, version: version === undefined ? null : String(version), previousVersion: previous === undefined ? null : String(previous), at: Date.now() });
+    events.publish({
+      model: name,
+      version: version === undefined ? null : String(version),
+      previousVersion: previous === undefined ? null : String(previous),
+      at: Date.now(),
+    });
   };
 
   const versionServed = async (name: string) => {
@@ -100,7 +118,12 @@ describe('ChampionModelHolder', () => {
     promote('m', 2);
     await holder.sync('m');
     expect(await versionServed('m')).toBe('1');
-    expect(holder.status()[0]).toMatchObject({ name: 'm', status: 'load_failed', version: '1', last_failure: { version: '2', message: 'corrupt files of m@2' } });
+    expect(holder.status()[0]).toMatchObject({
+      name: 'm',
+      status: 'load_failed',
+      version: '1',
+      last_failure: { version: '2', message: 'corrupt files of m@2' },
+    });
     promote('m', 3);
     await holder.sync('m');
     expect(holder.status()[0]).toMatchObject({ status: 'ready', version: '3', last_failure: null });
@@ -110,7 +133,10 @@ describe('ChampionModelHolder', () => {
     start();
     loader.models.set('m', 1);
     loader.failing.add('m@1');
-    await expect(holder.lease('m')).rejects.toMatchObject({ code: 'TEMPORARILY_UNAVAILABLE', message: expect.stringContaining('corrupt files of m@1') });
+    await expect(holder.lease('m')).rejects.toMatchObject({
+      code: 'TEMPORARILY_UNAVAILABLE',
+      message: expect.stringContaining('corrupt files of m@1'),
+    });
     await expect(holder.lease('m')).rejects.toMatchObject({ code: 'TEMPORARILY_UNAVAILABLE' });
     expect(loader.loads).toEqual(['m@1']);
   });
@@ -120,7 +146,10 @@ describe('ChampionModelHolder', () => {
     await expect(holder.lease('ghost')).rejects.toMatchObject({ code: 'RESOURCE_DOES_NOT_EXIST' });
     expect(holder.status()).toEqual([]);
     loader.models.set('empty', undefined);
-    await expect(holder.lease('empty')).rejects.toMatchObject({ code: 'TEMPORARILY_UNAVAILABLE', message: expect.stringContaining('no champion yet') });
+    await expect(holder.lease('empty')).rejects.toMatchObject({
+      code: 'TEMPORARILY_UNAVAILABLE',
+      message: expect.stringContaining('no champion yet'),
+    });
     promote('m', 1);
     await holder.sync('m');
     promote('m', undefined);
@@ -134,7 +163,10 @@ describe('ChampionModelHolder', () => {
     loader.models.set('a', 1);
     loader.models.set('b', 2);
     await holder.poll();
-    expect(holder.status().map((s) => [s.name, s.version])).toEqual([['a', '1'], ['b', '2']]);
+    expect(holder.status().map((s) => [s.name, s.version])).toEqual([
+      ['a', '1'],
+      ['b', '2'],
+    ]);
     loader.models.set('a', 5); // no event
     await holder.poll();
     expect(holder.status()[0].version).toBe('5');

@@ -90,7 +90,9 @@ export class ChampionModelHolder implements OnApplicationBootstrap, OnApplicatio
     this.closed = true;
     this.unsubscribe?.();
     clearInterval(this.timer);
-    const pending = [this.polling, ...[...this.models.values()].map((s) => s.syncing)].filter((p): p is Promise<void> => !!p);
+    const pending = [this.polling, ...[...this.models.values()].map((s) => s.syncing)].filter(
+      (p): p is Promise<void> => !!p,
+    );
     await Promise.race([Promise.allSettled(pending), new Promise((r) => setTimeout(r, SHUTDOWN_WAIT_MS).unref())]);
     for (const state of this.models.values()) state.slot.swap(null);
     this.models.clear();
@@ -123,9 +125,14 @@ export class ChampionModelHolder implements OnApplicationBootstrap, OnApplicatio
     const served = servedNow();
     if (served.length === 1) return served[0];
     if (served.length === 0) {
-      throw new MlflowError(ErrorCode.TEMPORARILY_UNAVAILABLE, "No champion model is loaded: promote one, or name the model with 'model' (TSFLOW_DEFAULT_MODEL sets a default).");
+      throw new MlflowError(
+        ErrorCode.TEMPORARILY_UNAVAILABLE,
+        "No champion model is loaded: promote one, or name the model with 'model' (TSFLOW_DEFAULT_MODEL sets a default).",
+      );
     }
-    throw MlflowError.invalid(`Several models are served (${served.sort().join(', ')}): name one with 'model', or set TSFLOW_DEFAULT_MODEL.`);
+    throw MlflowError.invalid(
+      `Several models are served (${served.sort().join(', ')}): name one with 'model', or set TSFLOW_DEFAULT_MODEL.`,
+    );
   }
 
   status(): ServedModelStatus[] {
@@ -162,7 +169,8 @@ export class ChampionModelHolder implements OnApplicationBootstrap, OnApplicatio
       } finally {
         state.syncing = null;
         // Forget models that do not exist, so unknown names in requests cannot grow the map.
-        if (state.status === 'no_champion' && !state.slot.entry && state.failure === null && !this.exists.has(name)) this.models.delete(name);
+        if (state.status === 'no_champion' && !state.slot.entry && state.failure === null && !this.exists.has(name))
+          this.models.delete(name);
       }
     })();
     return state.syncing;
@@ -197,7 +205,8 @@ export class ChampionModelHolder implements OnApplicationBootstrap, OnApplicatio
           const state = this.models.get(name);
           const wanted = champions.get(name);
           const loaded = state?.slot.entry?.version;
-          const upToDate = wanted === undefined ? !loaded && state?.status !== 'load_failed' : loaded === String(wanted);
+          const upToDate =
+            wanted === undefined ? !loaded && state?.status !== 'load_failed' : loaded === String(wanted);
           return upToDate ? undefined : this.sync(name);
         }),
       );
@@ -209,7 +218,9 @@ export class ChampionModelHolder implements OnApplicationBootstrap, OnApplicatio
   private state(name: string): ModelState {
     let state = this.models.get(name);
     if (!state) {
-      const slot = new ChampionSlot<ServedModel>((err, entry) => this.logger.warn(`disposing '${name}' version ${entry.version}: ${errorMessage(err)}`));
+      const slot = new ChampionSlot<ServedModel>((err, entry) =>
+        this.logger.warn(`disposing '${name}' version ${entry.version}: ${errorMessage(err)}`),
+      );
       state = { name, slot, status: 'loading', syncing: null, again: false, checkedAt: 0, failure: null };
       this.models.set(name, state);
     }
@@ -262,7 +273,9 @@ export class ChampionModelHolder implements OnApplicationBootstrap, OnApplicatio
     state.failure = null;
     this.metrics.modelLoaded(state.name, true);
     this.metrics.setChampion(state.name, v);
-    this.logger.log(`serving '${state.name}' version ${v} (${entry.model.predictor.backend})${previous ? `, replacing version ${previous.version}` : ''}`);
+    this.logger.log(
+      `serving '${state.name}' version ${v} (${entry.model.predictor.backend})${previous ? `, replacing version ${previous.version}` : ''}`,
+    );
   }
 
   private unload(state: ModelState): void {
@@ -288,7 +301,11 @@ export class ChampionModelHolder implements OnApplicationBootstrap, OnApplicatio
         `The champion of '${name}' (version ${state.failure.version}) could not be loaded: ${state.failure.message}`,
       );
     }
-    if (state.status === 'registry_error') return new MlflowError(ErrorCode.TEMPORARILY_UNAVAILABLE, `The model registry is unreachable; '${name}' cannot be loaded now.`);
+    if (state.status === 'registry_error')
+      return new MlflowError(
+        ErrorCode.TEMPORARILY_UNAVAILABLE,
+        `The model registry is unreachable; '${name}' cannot be loaded now.`,
+      );
     return new MlflowError(
       ErrorCode.TEMPORARILY_UNAVAILABLE,
       `Registered model '${name}' has no champion yet: promote a version with POST /api/v1/models/${encodeURIComponent(name)}/champion.`,

@@ -9,7 +9,12 @@ class FakeModel {
   }
 }
 
-const entry = (version: string): ChampionEntry<FakeModel> => ({ model: new FakeModel(`v${version}`), version, runId: null, loadedAt: Date.now() });
+const entry = (version: string): ChampionEntry<FakeModel> => ({
+  model: new FakeModel(`v${version}`),
+  version,
+  runId: null,
+  loadedAt: Date.now(),
+});
 
 describe('ChampionSlot', () => {
   it('serves nothing until the first swap', () => {
@@ -82,7 +87,16 @@ describe('ChampionSlot', () => {
   it('a failing dispose is reported and does not break the swap', () => {
     const errors: unknown[] = [];
     const slot = new ChampionSlot<{ dispose(): void }>((err) => errors.push(err));
-    slot.swap({ model: { dispose: () => { throw new Error('gone'); } }, version: '1', runId: null, loadedAt: 0 });
+    slot.swap({
+      model: {
+        dispose: () => {
+          throw new Error('gone');
+        },
+      },
+      version: '1',
+      runId: null,
+      loadedAt: 0,
+    });
     slot.swap({ model: { dispose: () => undefined }, version: '2', runId: null, loadedAt: 0 });
     expect(errors).toHaveLength(1);
     expect(slot.entry?.version).toBe('2');

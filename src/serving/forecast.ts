@@ -42,14 +42,18 @@ export function checkSteps(p: Predictor, steps: number): void {
  * At least `seq_length` entries; a longer history is fine (the latest ones are used).
  */
 export function parseValues(p: Predictor, values: unknown, what: string): WindowInput {
-  if (!Array.isArray(values)) throw new TrainingInputError(`'values' must be a list of numbers (the last prices), got ${describe(values)}.`);
+  if (!Array.isArray(values))
+    throw new TrainingInputError(`'values' must be a list of numbers (the last prices), got ${describe(values)}.`);
   if (values.length < p.seqLength) {
-    throw new TrainingInputError(`'values' needs at least ${p.seqLength} values (the seq_length of ${what}), got ${values.length}.`);
+    throw new TrainingInputError(
+      `'values' needs at least ${p.seqLength} values (the seq_length of ${what}), got ${values.length}.`,
+    );
   }
   const nf = p.features.length;
   const rows = values.map((v, i) => {
     if (nf === 1 && typeof v === 'number') {
-      if (!Number.isFinite(v)) throw new TrainingInputError(`values[${i}] must be a finite number, got ${describe(v)}.`);
+      if (!Number.isFinite(v))
+        throw new TrainingInputError(`values[${i}] must be a finite number, got ${describe(v)}.`);
       return v;
     }
     if (!Array.isArray(v) || v.length !== nf) {
@@ -57,7 +61,8 @@ export function parseValues(p: Predictor, values: unknown, what: string): Window
       throw new TrainingInputError(`values[${i}] must be ${want}, got ${describe(v)}.`);
     }
     v.forEach((x, j) => {
-      if (typeof x !== 'number' || !Number.isFinite(x)) throw new TrainingInputError(`values[${i}][${j}] must be a finite number, got ${describe(x)}.`);
+      if (typeof x !== 'number' || !Number.isFinite(x))
+        throw new TrainingInputError(`values[${i}][${j}] must be a finite number, got ${describe(x)}.`);
     });
     return nf === 1 ? (v[0] as number) : (v as number[]);
   });
@@ -115,7 +120,13 @@ function notEnoughHistory(p: Predictor, date: string, bars: readonly CleanBar[],
  * from the window just before the bar (one step for a horizon-1 model); with steps h > 1,
  * the h-th step of a recursive forecast from the window ending h bars earlier.
  */
-export function rollingForecast(p: Predictor, bars: readonly CleanBar[], start: string, end: string, steps: number): DatedPrediction[] {
+export function rollingForecast(
+  p: Predictor,
+  bars: readonly CleanBar[],
+  start: string,
+  end: string,
+  steps: number,
+): DatedPrediction[] {
   checkSteps(p, steps);
   const targets = bars.map((b, i) => i).filter((i) => bars[i].date >= start && bars[i].date <= end);
   if (targets.length === 0) throw new TrainingInputError(`No trading days with data between ${start} and ${end}.`);
@@ -164,7 +175,9 @@ export function forecastFrom(p: Predictor, bars: readonly CleanBar[], date: stri
     idx = bars.length;
   } else if (bars[idx].date !== date) {
     const before = idx > 0 ? `${bars[idx - 1].date} and ` : '';
-    throw new TrainingInputError(`${date} is not a trading day in the data (no bar): the nearest trading days are ${before}${bars[idx].date}.`);
+    throw new TrainingInputError(
+      `${date} is not a trading day in the data (no bar): the nearest trading days are ${before}${bars[idx].date}.`,
+    );
   }
   const lag = lagOf(p, 1);
   const from = idx - lag - p.seqLength + 1;

@@ -24,12 +24,18 @@ export class InvocationsService {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  async invoke(body: Readable | undefined, contentType: string | undefined, model: string | undefined): Promise<{ predictions: unknown }> {
+  async invoke(
+    body: Readable | undefined,
+    contentType: string | undefined,
+    model: string | undefined,
+  ): Promise<{ predictions: unknown }> {
     const text = body ? await readText(body, this.config.maxBodyBytes) : '';
     const csv = isCsv(contentType);
     const json = csv ? undefined : parseJsonBody(text);
     const answer = await this.predict.withChampion(model, async (entry) => {
-      const input: ScoringInput = csv ? parseCsvInput(entry.model.predictor, text) : parseJsonInput(entry.model.predictor, json);
+      const input: ScoringInput = csv
+        ? parseCsvInput(entry.model.predictor, text)
+        : parseJsonInput(entry.model.predictor, json);
       const steps = this.steps(input.params.horizon);
       const forecasts = await this.predict.forecastWindows(entry, input.windows, steps);
       if (input.series) return forecasts[0];

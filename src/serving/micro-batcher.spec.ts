@@ -16,7 +16,13 @@ describe('MicroBatcher', () => {
   it('concurrent requests share one forward pass and each gets its own answer', async () => {
     const model = new SumModel();
     const batcher = new MicroBatcher(model);
-    const answers = await Promise.all([[1, 2], [3, 4], [5, 6]].map((w) => batcher.predict(w)));
+    const answers = await Promise.all(
+      [
+        [1, 2],
+        [3, 4],
+        [5, 6],
+      ].map((w) => batcher.predict(w)),
+    );
     expect(answers).toEqual([3, 7, 11]);
     expect(model.calls).toEqual([3]);
   });

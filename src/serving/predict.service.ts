@@ -35,7 +35,8 @@ const shiftDays = (date: string, days: number) => isoDay(Date.parse(`${date}T00:
 
 /** Bad input from the core becomes a 400; a transient data-source failure a 503. */
 export function asMlflowError(err: unknown): unknown {
-  if (err instanceof DataSourceError && err.transient) return new MlflowError(ErrorCode.TEMPORARILY_UNAVAILABLE, err.message);
+  if (err instanceof DataSourceError && err.transient)
+    return new MlflowError(ErrorCode.TEMPORARILY_UNAVAILABLE, err.message);
   if (err instanceof TrainingInputError) return MlflowError.invalid(err.message);
   return err;
 }
@@ -64,8 +65,16 @@ export class PredictService {
         const window = parseValues(p, req.values, `model '${name}' version ${entry.version}`);
         return steps === 1 ? [await entry.model.batcher.predict(window)] : forecastBatch(p, [window], steps)[0];
       }
-      const bars = await this.history(entry, req, form === 'range' ? (req.start_date as string) : (req.date as string), form === 'range' ? (req.end_date as string) : undefined, steps);
-      return form === 'range' ? rollingForecast(p, bars, req.start_date as string, req.end_date as string, steps) : forecastFrom(p, bars, req.date as string, steps);
+      const bars = await this.history(
+        entry,
+        req,
+        form === 'range' ? (req.start_date as string) : (req.date as string),
+        form === 'range' ? (req.end_date as string) : undefined,
+        steps,
+      );
+      return form === 'range'
+        ? rollingForecast(p, bars, req.start_date as string, req.end_date as string, steps)
+        : forecastFrom(p, bars, req.date as string, steps);
     });
   }
 
@@ -95,36 +104,50 @@ export class PredictService {
   horizon(h: number | undefined): number {
     const max = this.config.serving.maxHorizon;
     if (h === undefined) return 1;
-    if (!Number.isInteger(h) || h < 1 || h > max) throw MlflowError.invalid(`'horizon' must be an integer from 1 to ${max} (TSFLOW_MAX_HORIZON), got ${h}.`);
+    if (!Number.isInteger(h) || h < 1 || h > max)
+      throw MlflowError.invalid(`'horizon' must be an integer from 1 to ${max} (TSFLOW_MAX_HORIZON), got ${h}.`);
     return h;
   }
 
   private form(req: PredictRequest): 'values' | 'range' | 'date' {
-    const forms = [req.values !== undefined && 'values', (req.start_date !== undefined || req.end_date !== undefined) && 'range', req.date !== undefined && 'date'].filter(
-      (x): x is 'values' | 'range' | 'date' => !!x,
-    );
+    const forms = [
+      req.values !== undefined && 'values',
+      (req.start_date !== undefined || req.end_date !== undefined) && 'range',
+      req.date !== undefined && 'date',
+    ].filter((x): x is 'values' | 'range' | 'date' => !!x);
     if (forms.length !== 1) {
       throw MlflowError.invalid(
         `Give exactly one input: 'values' (the last prices), 'start_date' + 'end_date' (rolling forecasts over a range) or 'date' (one date); got ${forms.length ? forms.join(' and ') : 'none'}.`,
       );
     }
     const form = forms[0];
-    if (form === 'range' && (req.start_date === undefined || req.end_date === undefined)) throw MlflowError.invalid("A range needs both 'start_date' and 'end_date'.");
+    if (form === 'range' && (req.start_date === undefined || req.end_date === undefined))
+      throw MlflowError.invalid("A range needs both 'start_date' and 'end_date'.");
     for (const key of ['start_date', 'end_date', 'date'] as const) {
       const v = req[key];
-      if (v !== undefined && !isIsoDate(v)) throw MlflowError.invalid(`'${key}' must be a date YYYY-MM-DD, got '${v.slice(0, 40)}'.`);
+      if (v !== undefined && !isIsoDate(v))
+        throw MlflowError.invalid(`'${key}' must be a date YYYY-MM-DD, got '${v.slice(0, 40)}'.`);
     }
     if (form === 'range' && (req.start_date as string) > (req.end_date as string)) {
       throw MlflowError.invalid(`Empty range: start_date ${req.start_date} is after end_date ${req.end_date}.`);
     }
-    if (form === 'range' && Date.parse(req.end_date as string) - Date.parse(req.start_date as string) > (MAX_RANGE_DAYS * 7 * DAY_MS) / 5) {
+    if (
+      form === 'range' &&
+      Date.parse(req.end_date as string) - Date.parse(req.start_date as string) > (MAX_RANGE_DAYS * 7 * DAY_MS) / 5
+    ) {
       throw MlflowError.invalid(`The range is too long: at most about ${MAX_RANGE_DAYS} trading days per request.`);
     }
     return form;
   }
 
   /** Clean bars from enough days before `from` for the first window, up to `to` (or a few sessions after `from`). */
-  private async history(entry: ServedEntry, req: PredictRequest, from: string, to: string | undefined, steps: number): Promise<CleanBar[]> {
+  private async history(
+    entry: ServedEntry,
+    req: PredictRequest,
+    from: string,
+    to: string | undefined,
+    steps: number,
+  ): Promise<CleanBar[]> {
     const p = entry.model.predictor;
     const ticker = req.ticker ?? entry.model.dataset.ticker;
     if (!ticker) throw MlflowError.invalid("This model has no recorded training ticker: pass 'ticker' (and 'source').");

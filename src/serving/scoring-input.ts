@@ -46,13 +46,15 @@ function formatError(keys: string[]): MlflowError {
   return badRequest(
     `The input must be a JSON dictionary with exactly one of the input fields {'dataframe_split', 'dataframe_records', 'instances', 'inputs'}. ` +
       `Received dictionary with input fields: [${keys.map((k) => `'${k}'`).join(', ')}]. IMPORTANT: The MLflow Model scoring protocol has changed in MLflow version 2.0. ` +
-      'If you are seeing this error, you are likely using an outdated scoring request format. To resolve the error, either update your request format or adjust your MLflow Model\'s requirements file to specify an older version of MLflow (for example, change the \'mlflow\' requirement specifier to \'mlflow==1.30.0\').',
+      "If you are seeing this error, you are likely using an outdated scoring request format. To resolve the error, either update your request format or adjust your MLflow Model's requirements file to specify an older version of MLflow (for example, change the 'mlflow' requirement specifier to 'mlflow==1.30.0').",
   );
 }
 
 export function parseJsonInput(p: Predictor, body: unknown): ScoringInput {
   if (body === null || typeof body !== 'object' || Array.isArray(body)) {
-    throw badRequest(`The input must be a JSON dictionary with exactly one of the input fields {'dataframe_split', 'dataframe_records', 'instances', 'inputs'}; got ${Array.isArray(body) ? 'a list' : typeof body}.`);
+    throw badRequest(
+      `The input must be a JSON dictionary with exactly one of the input fields {'dataframe_split', 'dataframe_records', 'instances', 'inputs'}; got ${Array.isArray(body) ? 'a list' : typeof body}.`,
+    );
   }
   const o = body as Record<string, unknown>;
   const present = FORMATS.filter((k) => k in o);
@@ -61,20 +63,26 @@ export function parseJsonInput(p: Predictor, body: unknown): ScoringInput {
   if (typeof params !== 'object' || Array.isArray(params)) throw badRequest("'params' must be a JSON object.");
   const key = present[0];
   const value = o[key];
-  if (key === 'dataframe_split') return { windows: [frameWindow(p, splitFrame(value))], series: true, params: params as Record<string, unknown> };
-  if (key === 'dataframe_records') return { windows: [frameWindow(p, recordsFrame(value))], series: true, params: params as Record<string, unknown> };
+  if (key === 'dataframe_split')
+    return { windows: [frameWindow(p, splitFrame(value))], series: true, params: params as Record<string, unknown> };
+  if (key === 'dataframe_records')
+    return { windows: [frameWindow(p, recordsFrame(value))], series: true, params: params as Record<string, unknown> };
   return { windows: tensorWindows(p, value, key), series: false, params: params as Record<string, unknown> };
 }
 
 export function parseCsvInput(p: Predictor, text: string): ScoringInput {
-  const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/).filter((l) => l.trim() !== '');
+  const lines = text
+    .replace(/^\uFEFF/, '')
+    .split(/\r?\n/)
+    .filter((l) => l.trim() !== '');
   if (lines.length < 2) throw badRequest('CSV input needs a header row and at least one data row.');
   const cells = (line: string) => line.split(',').map((c) => c.trim().replace(/^"(.*)"$/, '$1'));
   const columns = cells(lines[0]);
   const data = lines.slice(1).map((line, i) =>
     cells(line).map((c, j) => {
       const n = c === '' ? NaN : Number(c);
-      if (!Number.isFinite(n)) throw badRequest(`CSV row ${i + 1}, column '${columns[j] ?? j}': '${c.slice(0, 40)}' is not a finite number.`);
+      if (!Number.isFinite(n))
+        throw badRequest(`CSV row ${i + 1}, column '${columns[j] ?? j}': '${c.slice(0, 40)}' is not a finite number.`);
       return n;
     }),
   );
@@ -88,7 +96,8 @@ interface Frame {
 
 function splitFrame(v: unknown): Frame {
   const o = v as { columns?: unknown; data?: unknown };
-  if (!o || typeof o !== 'object' || !Array.isArray(o.data)) throw badRequest("'dataframe_split' must be an object with 'columns' and 'data' (pandas split orient).");
+  if (!o || typeof o !== 'object' || !Array.isArray(o.data))
+    throw badRequest("'dataframe_split' must be an object with 'columns' and 'data' (pandas split orient).");
   const width = Array.isArray(o.data[0]) ? (o.data[0] as unknown[]).length : 0;
   const columns = Array.isArray(o.columns) ? o.columns.map(String) : Array.from({ length: width }, (_, i) => String(i));
   if (!o.data.every((row) => Array.isArray(row) && row.length === columns.length)) {
@@ -111,7 +120,10 @@ function frameWindow(p: Predictor, frame: Frame): WindowInput {
   const single = p.features.length === 1 && frame.columns.length === 1;
   const idx = single ? [0] : p.features.map((f) => lower.indexOf(f));
   const missing = p.features.filter((_, i) => idx[i] < 0);
-  if (missing.length) throw badRequest(`Missing column(s) ${missing.map((m) => `'${m}'`).join(', ')}: the model's inputs are [${p.features.join(', ')}]; got columns [${frame.columns.join(', ')}].`);
+  if (missing.length)
+    throw badRequest(
+      `Missing column(s) ${missing.map((m) => `'${m}'`).join(', ')}: the model's inputs are [${p.features.join(', ')}]; got columns [${frame.columns.join(', ')}].`,
+    );
   const rows = frame.data.map((row) => idx.map((j) => row[j]));
   return window(p, p.features.length === 1 ? rows.map((r) => r[0]) : rows, 'the DataFrame');
 }
@@ -120,7 +132,8 @@ function window(p: Predictor, values: unknown, what: string): WindowInput {
   try {
     return parseValues(p, values, 'this model');
   } catch (err) {
-    if (err instanceof TrainingInputError) throw badRequest(`${what}: ${err.message.replace(/'values'/g, 'the input').replace(/^values/, 'rows')}`);
+    if (err instanceof TrainingInputError)
+      throw badRequest(`${what}: ${err.message.replace(/'values'/g, 'the input').replace(/^values/, 'rows')}`);
     throw err;
   }
 }
@@ -132,13 +145,18 @@ function tensorWindows(p: Predictor, value: unknown, key: string): WindowInput[]
   let v = value;
   if (v && typeof v === 'object' && !Array.isArray(v)) {
     const names = Object.keys(v);
-    if (names.length !== 1) throw badRequest(`'${key}' as named tensors must have exactly one tensor (the windows), got [${names.join(', ')}].`);
+    if (names.length !== 1)
+      throw badRequest(
+        `'${key}' as named tensors must have exactly one tensor (the windows), got [${names.join(', ')}].`,
+      );
     v = (v as Record<string, unknown>)[names[0]];
   }
-  if (!Array.isArray(v) || v.length === 0) throw badRequest(`'${key}' must be a non-empty list: one window of prices, or a list of windows.`);
+  if (!Array.isArray(v) || v.length === 0)
+    throw badRequest(`'${key}' must be a non-empty list: one window of prices, or a list of windows.`);
   if (isNumberList(v)) return [window(p, v, key)];
   const rows = v as unknown[];
   // 2-D is one window of feature rows, except [B][L] closes for a one-feature model.
-  if (rows.every(isNumberList) && (p.features.length > 1 || rows.every((r) => (r as unknown[]).length === 1))) return [window(p, rows, key)];
+  if (rows.every(isNumberList) && (p.features.length > 1 || rows.every((r) => (r as unknown[]).length === 1)))
+    return [window(p, rows, key)];
   return rows.map((w, i) => window(p, w, `${key}[${i}]`));
 }

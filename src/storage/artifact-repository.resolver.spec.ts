@@ -41,10 +41,15 @@ describe('ArtifactRepositoryResolver', () => {
     'http://host/api/2.0/mlflow-artifacts/artifacts/../../../',
     'file://otherhost/etc',
   ])('stored URI %s with an unsafe path → Invalid path', (uri) => {
-    expect(() => resolver.resolve(uri)).toThrow(expect.objectContaining({ code: ErrorCode.INVALID_PARAMETER_VALUE, message: 'Invalid path' }));
+    expect(() => resolver.resolve(uri)).toThrow(
+      expect.objectContaining({ code: ErrorCode.INVALID_PARAMETER_VALUE, message: 'Invalid path' }),
+    );
   });
 
-  it.each(['s3://bucket/prefix', 'dbfs:/x', 'http://host/other/path', 'relative/dir'])('%s is not served (501)', (uri) => {
-    expect(() => resolver.resolve(uri)).toThrow(expect.objectContaining({ code: ErrorCode.NOT_IMPLEMENTED }));
-  });
+  it.each(['s3://bucket/prefix', 'dbfs:/x', 'http://host/other/path', 'relative/dir'])(
+    '%s is not served (501)',
+    (uri) => {
+      expect(() => resolver.resolve(uri)).toThrow(expect.objectContaining({ code: ErrorCode.NOT_IMPLEMENTED }));
+    },
+  );
 });

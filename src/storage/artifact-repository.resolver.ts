@@ -34,7 +34,8 @@ export class ArtifactRepositoryResolver {
       if (m) return { repository: this.proxied, base: ArtifactPath.parse(m[1] ?? '') };
     }
     if (scheme === 'file') return { repository: new LocalArtifactRepository(localPath(uri)), base: ArtifactPath.ROOT };
-    if (scheme === undefined && path.isAbsolute(uri)) return { repository: new LocalArtifactRepository(uri), base: ArtifactPath.ROOT };
+    if (scheme === undefined && path.isAbsolute(uri))
+      return { repository: new LocalArtifactRepository(uri), base: ArtifactPath.ROOT };
     throw new MlflowError(
       ErrorCode.NOT_IMPLEMENTED,
       `Artifact roots with scheme '${scheme ?? 'none'}' cannot be served by this server; access them directly.`,

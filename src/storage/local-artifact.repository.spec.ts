@@ -77,7 +77,9 @@ describe('LocalArtifactRepository', () => {
   });
 
   it('a failed body leaves no file, no parent directories and no temp file', async () => {
-    await expect(repo.write(p('x/y/partial.bin'), failingBody(randomBytes(100_000)))).rejects.toMatchObject({ code: ErrorCode.BAD_REQUEST });
+    await expect(repo.write(p('x/y/partial.bin'), failingBody(randomBytes(100_000)))).rejects.toMatchObject({
+      code: ErrorCode.BAD_REQUEST,
+    });
     expect(await repo.list(ArtifactPath.ROOT)).toEqual([]);
     expect(staged()).toEqual([]);
   });
@@ -90,7 +92,9 @@ describe('LocalArtifactRepository', () => {
 
   it('concurrent writers to one path: the result is exactly one complete body', async () => {
     const bodies = Array.from({ length: 6 }, (_, i) => Buffer.alloc(512 * 1024 + i, i + 1));
-    await Promise.all(bodies.map((b) => repo.write(p('same/target.bin'), Readable.from([b.subarray(0, 1000), b.subarray(1000)]))));
+    await Promise.all(
+      bodies.map((b) => repo.write(p('same/target.bin'), Readable.from([b.subarray(0, 1000), b.subarray(1000)]))),
+    );
     const final = await readAll((await repo.open(p('same/target.bin'))).stream);
     expect(bodies.filter((b) => b.equals(final))).toHaveLength(1);
     expect(staged()).toEqual([]);
@@ -105,8 +109,12 @@ describe('LocalArtifactRepository', () => {
 
   it('write over a directory or below a file → 400, and nothing is left behind', async () => {
     await repo.write(p('d/f'), undefined);
-    await expect(repo.write(p('d'), Readable.from([Buffer.from('x')]))).rejects.toMatchObject({ code: ErrorCode.INVALID_PARAMETER_VALUE });
-    await expect(repo.write(p('d/f/g'), Readable.from([Buffer.from('x')]))).rejects.toMatchObject({ code: ErrorCode.INVALID_PARAMETER_VALUE });
+    await expect(repo.write(p('d'), Readable.from([Buffer.from('x')]))).rejects.toMatchObject({
+      code: ErrorCode.INVALID_PARAMETER_VALUE,
+    });
+    await expect(repo.write(p('d/f/g'), Readable.from([Buffer.from('x')]))).rejects.toMatchObject({
+      code: ErrorCode.INVALID_PARAMETER_VALUE,
+    });
     expect(staged()).toEqual([]);
   });
 
@@ -135,7 +143,9 @@ describe('LocalArtifactRepository', () => {
     expect(await repo.list(p('alias'))).toEqual([{ name: 'file.txt', isDir: false, size: 2 }]);
     await expect(repo.list(p('escape'))).rejects.toMatchObject({ message: 'Invalid path' });
     await expect(repo.open(p('escape/secret.txt'))).rejects.toMatchObject({ message: 'Invalid path' });
-    await expect(repo.write(p('escape/secret.txt'), Readable.from([Buffer.from('pwned')]))).rejects.toMatchObject({ message: 'Invalid path' });
+    await expect(repo.write(p('escape/secret.txt'), Readable.from([Buffer.from('pwned')]))).rejects.toMatchObject({
+      message: 'Invalid path',
+    });
     await expect(repo.delete(p('escape'))).rejects.toMatchObject({ message: 'Invalid path' });
     expect(fs.readFileSync(path.join(outside, 'secret.txt'), 'utf8')).toBe('secret');
   });

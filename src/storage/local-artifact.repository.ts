@@ -25,7 +25,9 @@ const errnoOf = (err: unknown): string | undefined => (err as NodeJS.ErrnoExcept
 /** The request body ended early (client disconnect): a client problem, not a server failure. */
 function isInterrupted(err: unknown): boolean {
   const code = errnoOf(err);
-  return code === 'ECONNRESET' || code === 'ERR_STREAM_PREMATURE_CLOSE' || (err as Error | undefined)?.message === 'aborted';
+  return (
+    code === 'ECONNRESET' || code === 'ERR_STREAM_PREMATURE_CLOSE' || (err as Error | undefined)?.message === 'aborted'
+  );
 }
 
 /** Filesystem errors a client can cause with a well-formed path → 400, never a 5xx. */
@@ -149,7 +151,8 @@ export class LocalArtifactRepository extends ArtifactRepository {
       await this.moveIntoPlace(tmp, target);
     } catch (err) {
       await fsp.rm(tmp, { force: true }).catch(() => undefined);
-      if (isInterrupted(err)) throw new MlflowError(ErrorCode.BAD_REQUEST, 'The upload was interrupted before the body was complete.');
+      if (isInterrupted(err))
+        throw new MlflowError(ErrorCode.BAD_REQUEST, 'The upload was interrupted before the body was complete.');
       throw clientFsError(err, `Cannot write artifact '${file}'`) ?? err;
     }
   }

@@ -85,17 +85,27 @@ describe('containedPath (real directories and symlinks)', () => {
   it('resolves existing and not-yet-existing paths inside the root', async () => {
     const real = fs.realpathSync(root);
     expect(await containedPath(root, ArtifactPath.parse('dir/sub'))).toBe(path.join(real, 'dir', 'sub'));
-    expect(await containedPath(root, ArtifactPath.parse('dir/new/deeper/file.bin'))).toBe(path.join(real, 'dir', 'new', 'deeper', 'file.bin'));
+    expect(await containedPath(root, ArtifactPath.parse('dir/new/deeper/file.bin'))).toBe(
+      path.join(real, 'dir', 'new', 'deeper', 'file.bin'),
+    );
     expect(await containedPath(root, ArtifactPath.ROOT)).toBe(real);
   });
 
   it('follows symlinks that stay inside the root', async () => {
-    expect(await containedPath(root, ArtifactPath.parse('inside-link/sub'))).toBe(path.join(fs.realpathSync(root), 'dir', 'sub'));
+    expect(await containedPath(root, ArtifactPath.parse('inside-link/sub'))).toBe(
+      path.join(fs.realpathSync(root), 'dir', 'sub'),
+    );
   });
 
-  it.each([['escape'], ['escape/secret.txt'], ['escape/new/file'], ['secret-link'], ['loop-a/x']])('rejects %j (symlink out of the root or in a loop)', async (p) => {
-    await expect(containedPath(root, ArtifactPath.parse(p))).rejects.toMatchObject({ code: ErrorCode.INVALID_PARAMETER_VALUE, message: 'Invalid path' });
-  });
+  it.each([['escape'], ['escape/secret.txt'], ['escape/new/file'], ['secret-link'], ['loop-a/x']])(
+    'rejects %j (symlink out of the root or in a loop)',
+    async (p) => {
+      await expect(containedPath(root, ArtifactPath.parse(p))).rejects.toMatchObject({
+        code: ErrorCode.INVALID_PARAMETER_VALUE,
+        message: 'Invalid path',
+      });
+    },
+  );
 
   it('resolveSafePath decodes, validates and contains in one call', async () => {
     expect(await resolveSafePath(root, 'dir%2Fsub')).toBe(path.join(fs.realpathSync(root), 'dir', 'sub'));

@@ -14,7 +14,9 @@ async function proxiedRepository(config: AppConfig): Promise<ArtifactRepository>
   const repository = new LocalArtifactRepository(config.artifactsDestination);
   // With --no-serve-artifacts nothing is written through the proxy: do not create the directory.
   if (config.serveArtifacts) await repository.init();
-  new Logger('StorageModule').log(`artifact store: ${repository.location} (serving ${config.serveArtifacts ? 'on' : 'off'})`);
+  new Logger('StorageModule').log(
+    `artifact store: ${repository.location} (serving ${config.serveArtifacts ? 'on' : 'off'})`,
+  );
   return repository;
 }
 

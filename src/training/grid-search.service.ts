@@ -46,7 +46,10 @@ export class GridSearchService {
 
   async submit(req: GridSearchRequest) {
     const metric = req.metric ?? 'val_mae';
-    if (!SELECTION_METRIC.test(metric)) throw MlflowError.invalid(`Invalid metric '${metric}': use val_mae, val_rmse, val_mape, test_mae, test_rmse, test_mape or test_skill.`);
+    if (!SELECTION_METRIC.test(metric))
+      throw MlflowError.invalid(
+        `Invalid metric '${metric}': use val_mae, val_rmse, val_mape, test_mae, test_rmse, test_mape or test_skill.`,
+      );
     if (req.promote) validateModelName(req.promote.model_name, 'promote.model_name');
     const fixed = paramsObject(req.params);
     const gridId = `grid-${randomUUID().replace(/-/g, '').slice(0, 16)}`;
@@ -55,7 +58,19 @@ export class GridSearchService {
     const dataset = datasetSpec(req.dataset);
     const data = await asBadRequest(() => this.data.load(dataset));
     // Only window length, horizon and split decide whether the data suffices: check each distinct one once.
-    const shapes = new Map(list.map((c) => [JSON.stringify([c.params.seq_length, c.params.horizon, c.params.train_fraction, c.params.val_fraction, c.params.train_end, c.params.val_end]), c.params]));
+    const shapes = new Map(
+      list.map((c) => [
+        JSON.stringify([
+          c.params.seq_length,
+          c.params.horizon,
+          c.params.train_fraction,
+          c.params.val_fraction,
+          c.params.train_end,
+          c.params.val_end,
+        ]),
+        c.params,
+      ]),
+    );
     const check = trainabilityCheck(data, cleaning);
     for (const params of shapes.values()) check(params);
     await this.queue.assertAvailable(); // 503 before anything is created
@@ -68,7 +83,9 @@ export class GridSearchService {
       { key: 'tsflow.grid.metric', value: metric },
     ]);
     await this.runs.update(parentRunId, { status: 'RUNNING' });
-    await this.runs.logBatch(parentRunId, { params: Object.entries(req.grid as object).map(([k, v]) => ({ key: `grid.${k}`, value: JSON.stringify(v) })) });
+    await this.runs.logBatch(parentRunId, {
+      params: Object.entries(req.grid as object).map(([k, v]) => ({ key: `grid.${k}`, value: JSON.stringify(v) })),
+    });
     const gridSpec: GridSpec = {
       experimentId,
       dataset,
@@ -76,7 +93,9 @@ export class GridSearchService {
       grid: req.grid as Record<string, unknown[]>,
       metric,
       cleaning,
-      promote: req.promote ? { modelName: req.promote.model_name, policy: req.promote.policy ?? 'if_better' } : undefined,
+      promote: req.promote
+        ? { modelName: req.promote.model_name, policy: req.promote.policy ?? 'if_better' }
+        : undefined,
     };
     const records: NewJob[] = [{ jobId: gridId, kind: 'grid', spec: gridSpec as never, runId: parentRunId }];
     const out = [];
@@ -86,11 +105,22 @@ export class GridSearchService {
         { key: 'mlflow.parentRunId', value: parentRunId },
         { key: 'tsflow.job_id', value: c.jobId },
       ]);
-      const spec: TrainingSpec = { experimentId, dataset, params: c.params, cleaning, runName, parentRunId, varied: c.varied };
+      const spec: TrainingSpec = {
+        experimentId,
+        dataset,
+        params: c.params,
+        cleaning,
+        runName,
+        parentRunId,
+        varied: c.varied,
+      };
       records.push({ jobId: c.jobId, kind: 'candidate', parentId: gridId, spec: spec as never, runId });
       out.push({ job_id: c.jobId, run_id: runId, params: c.varied, state: 'queued' as const });
     }
-    await this.submission.enqueue(records, list.map((c) => ({ jobId: c.jobId, kind: 'candidate' as const })));
+    await this.submission.enqueue(
+      records,
+      list.map((c) => ({ jobId: c.jobId, kind: 'candidate' as const })),
+    );
     return { job_id: gridId, parent_run_id: parentRunId, candidates: out };
   }
 

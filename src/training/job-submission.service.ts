@@ -22,7 +22,8 @@ export class JobSubmission {
     if (!name) return '0';
     try {
       const exp = await this.experiments.getByName(name);
-      if (exp.lifecycleStage !== 'active') throw MlflowError.invalid(`Experiment '${name}' is deleted; restore it or use another name.`);
+      if (exp.lifecycleStage !== 'active')
+        throw MlflowError.invalid(`Experiment '${name}' is deleted; restore it or use another name.`);
       return exp.experimentId;
     } catch (err) {
       if (!(err instanceof MlflowError) || err.code !== ErrorCode.RESOURCE_DOES_NOT_EXIST) throw err;
@@ -30,14 +31,25 @@ export class JobSubmission {
     try {
       return await this.experiments.create(name, undefined);
     } catch (err) {
-      if (err instanceof MlflowError && err.code === ErrorCode.RESOURCE_ALREADY_EXISTS) return (await this.experiments.getByName(name)).experimentId;
+      if (err instanceof MlflowError && err.code === ErrorCode.RESOURCE_ALREADY_EXISTS)
+        return (await this.experiments.getByName(name)).experimentId;
       throw err;
     }
   }
 
   /** A run shown as SCHEDULED until a worker starts it. */
   async scheduledRun(experimentId: string, runName: string | undefined, tags: KeyValue[]): Promise<string> {
-    const run = await this.runs.create({ experimentId, userId: 'tsflow', runName, tags: [{ key: 'mlflow.user', value: 'tsflow' }, { key: 'mlflow.source.name', value: 'tsflow-training' }, { key: 'mlflow.source.type', value: 'JOB' }, ...tags] });
+    const run = await this.runs.create({
+      experimentId,
+      userId: 'tsflow',
+      runName,
+      tags: [
+        { key: 'mlflow.user', value: 'tsflow' },
+        { key: 'mlflow.source.name', value: 'tsflow-training' },
+        { key: 'mlflow.source.type', value: 'JOB' },
+        ...tags,
+      ],
+    });
     await this.runs.update(run.info.runId, { status: 'SCHEDULED' });
     return run.info.runId;
   }

@@ -24,10 +24,15 @@ import { TrainingJobsStore } from './jobs/training-jobs.store';
     PriceCacheStore,
     PriceDataService,
     { provide: TrainingJobsStore, useClass: SqlTrainingJobsStore },
-    { provide: ArtifactTransfer, useFactory: (r: ArtifactRepositoryResolver) => new ArtifactTransfer(r), inject: [ArtifactRepositoryResolver] },
+    {
+      provide: ArtifactTransfer,
+      useFactory: (r: ArtifactRepositoryResolver) => new ArtifactTransfer(r),
+      inject: [ArtifactRepositoryResolver],
+    },
     {
       provide: RunLogger,
-      useFactory: (runs: RunsService, inputs: RunInputsService, transfer: ArtifactTransfer) => new RunLogger(runs, inputs, transfer),
+      useFactory: (runs: RunsService, inputs: RunInputsService, transfer: ArtifactTransfer) =>
+        new RunLogger(runs, inputs, transfer),
       inject: [RunsService, RunInputsService, ArtifactTransfer],
     },
     GridFinalizer,

@@ -1,6 +1,14 @@
 import { ErrorCode, MlflowError } from '../common/mlflow-error';
 import { DataSourceError } from './data/yahoo.source';
-import { CleanBar, CleaningStrategy, cleanBars, prepareDataset, TrainingInputError, TrainingParams, validateParams } from './core';
+import {
+  CleanBar,
+  CleaningStrategy,
+  cleanBars,
+  prepareDataset,
+  TrainingInputError,
+  TrainingParams,
+  validateParams,
+} from './core';
 import type { DatasetSpec, LoadedDataset } from './data/price-data.service';
 
 /** Core input errors become MLflow's 400; anything else propagates. */
@@ -9,7 +17,8 @@ export async function asBadRequest<T>(work: () => Promise<T> | T): Promise<T> {
     return await work();
   } catch (err) {
     // A network failure at the data source is not the caller's fault: 503, so clients retry.
-    if (err instanceof DataSourceError && err.transient) throw new MlflowError(ErrorCode.TEMPORARILY_UNAVAILABLE, err.message);
+    if (err instanceof DataSourceError && err.transient)
+      throw new MlflowError(ErrorCode.TEMPORARILY_UNAVAILABLE, err.message);
     if (err instanceof TrainingInputError) throw MlflowError.invalid(err.message);
     throw err;
   }
@@ -17,7 +26,8 @@ export async function asBadRequest<T>(work: () => Promise<T> | T): Promise<T> {
 
 export function paramsObject(raw: unknown, name = 'params'): Record<string, unknown> {
   if (raw === undefined || raw === null) return {};
-  if (typeof raw !== 'object' || Array.isArray(raw)) throw MlflowError.invalid(`'${name}' must be a JSON object of hyperparameters.`);
+  if (typeof raw !== 'object' || Array.isArray(raw))
+    throw MlflowError.invalid(`'${name}' must be a JSON object of hyperparameters.`);
   return raw as Record<string, unknown>;
 }
 
@@ -27,8 +37,20 @@ export function checkedParams(input: Record<string, unknown>, label = 'params'):
   return result.params;
 }
 
-export function datasetSpec(d: { ticker: string; source?: DatasetSpec['source']; start_date?: string; end_date?: string; path?: string }): DatasetSpec {
-  return { ticker: d.ticker, source: d.source ?? 'sample', start_date: d.start_date, end_date: d.end_date, path: d.path };
+export function datasetSpec(d: {
+  ticker: string;
+  source?: DatasetSpec['source'];
+  start_date?: string;
+  end_date?: string;
+  path?: string;
+}): DatasetSpec {
+  return {
+    ticker: d.ticker,
+    source: d.source ?? 'sample',
+    start_date: d.start_date,
+    end_date: d.end_date,
+    path: d.path,
+  };
 }
 
 /**
@@ -45,7 +67,9 @@ function checkTrainable(name: string, bars: CleanBar[], params: TrainingParams):
     prepareDataset(bars, params);
   } catch (err) {
     if (err instanceof TrainingInputError) {
-      throw MlflowError.invalid(`${name}: ${err.message} (seq_length=${params.seq_length}, horizon=${params.horizon}, ${bars.length} rows after cleaning)`);
+      throw MlflowError.invalid(
+        `${name}: ${err.message} (seq_length=${params.seq_length}, horizon=${params.horizon}, ${bars.length} rows after cleaning)`,
+      );
     }
     throw err;
   }

@@ -13,7 +13,6 @@ import type { TrainingSpec } from './training.types';
 
 export type TrainingRunRequest = Infer<typeof TrainingRunReq>;
 
-
 /** Single training runs: validated at submission, queued like any job, tracked as one MLflow run. */
 @Injectable()
 export class TrainingRunsService {
@@ -33,7 +32,9 @@ export class TrainingRunsService {
     await this.queue.assertAvailable(); // 503 before anything is created
     const experimentId = await this.submission.experimentId(req.experiment_name);
     const jobId = `run-${randomUUID().replace(/-/g, '').slice(0, 16)}`;
-    const runId = await this.submission.scheduledRun(experimentId, req.run_name, [{ key: 'tsflow.job_id', value: jobId }]);
+    const runId = await this.submission.scheduledRun(experimentId, req.run_name, [
+      { key: 'tsflow.job_id', value: jobId },
+    ]);
     const spec: TrainingSpec = { experimentId, dataset, params, cleaning, runName: req.run_name };
     await this.submission.enqueue([{ jobId, kind: 'run', spec: spec as never, runId }], [{ jobId, kind: 'run' }]);
     return { job_id: jobId, run_id: runId };

@@ -22,7 +22,11 @@ function jobQueue(config: AppConfig, executor: TrainingExecutor): JobQueue {
   const logger = new Logger('TrainingModule');
   if (config.redisUrl) {
     logger.log(`training jobs go to BullMQ (prefix ${config.redisPrefix}); start workers with \`tsflow worker\``);
-    return new BullmqJobQueue({ redisUrl: config.redisUrl, prefix: config.redisPrefix, attempts: config.jobs.attempts });
+    return new BullmqJobQueue({
+      redisUrl: config.redisUrl,
+      prefix: config.redisPrefix,
+      attempts: config.jobs.attempts,
+    });
   }
   logger.log(`training jobs run in-process (embedded driver, concurrency ${config.jobs.concurrency})`);
   return new EmbeddedJobQueue({
@@ -62,7 +66,9 @@ export class TrainingModule implements OnApplicationBootstrap, OnApplicationShut
    */
   async onApplicationBootstrap(): Promise<void> {
     const stale = Date.now() - 120_000;
-    const lost = (await this.jobs.pending()).filter((j) => this.queue.driver === 'bullmq' || j.state === 'queued' || j.updatedAt < stale);
+    const lost = (await this.jobs.pending()).filter(
+      (j) => this.queue.driver === 'bullmq' || j.state === 'queued' || j.updatedAt < stale,
+    );
     if (lost.length === 0) return;
     try {
       await this.queue.add(lost.map((j) => ({ jobId: j.jobId, kind: j.kind as 'run' | 'candidate' })));

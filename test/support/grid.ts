@@ -48,7 +48,12 @@ export function apiOf(base: () => string): Api {
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-export async function waitUntil<T>(what: string, probe: () => Promise<T | undefined | null | false>, timeoutMs: number, everyMs = 250): Promise<T> {
+export async function waitUntil<T>(
+  what: string,
+  probe: () => Promise<T | undefined | null | false>,
+  timeoutMs: number,
+  everyMs = 250,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe();
@@ -58,7 +63,10 @@ export async function waitUntil<T>(what: string, probe: () => Promise<T | undefi
   }
 }
 
-export async function submitGrid(api: Api, body: GridBody): Promise<{ job_id: string; parent_run_id: string; candidates: any[] }> {
+export async function submitGrid(
+  api: Api,
+  body: GridBody,
+): Promise<{ job_id: string; parent_run_id: string; candidates: any[] }> {
   const res = await api('POST', GRIDS, body);
   expect(res.status, res.text).toBe(202);
   return res.body;
@@ -72,10 +80,14 @@ export async function gridStatus(api: Api, id: string): Promise<any> {
 
 /** Polls the REST status until the grid is final; returns that status. */
 export function waitForGrid(api: Api, id: string, timeoutMs: number): Promise<any> {
-  return waitUntil(`grid ${id} to finish`, async () => {
-    const s = await gridStatus(api, id);
-    return FINAL.includes(s.state) ? s : undefined;
-  }, timeoutMs);
+  return waitUntil(
+    `grid ${id} to finish`,
+    async () => {
+      const s = await gridStatus(api, id);
+      return FINAL.includes(s.state) ? s : undefined;
+    },
+    timeoutMs,
+  );
 }
 
 export async function getRun(api: Api, runId: string): Promise<{ info: any; data: any }> {
@@ -89,7 +101,9 @@ export function tagsOf(run: { data: any }): Record<string, string> {
 }
 
 export function metricsOf(run: { data: any }): Record<string, number> {
-  return Object.fromEntries(((run.data.metrics ?? []) as { key: string; value: number }[]).map((m) => [m.key, m.value]));
+  return Object.fromEntries(
+    ((run.data.metrics ?? []) as { key: string; value: number }[]).map((m) => [m.key, m.value]),
+  );
 }
 
 export async function experimentId(api: Api, name: string): Promise<string | undefined> {
@@ -102,7 +116,12 @@ export async function allRuns(api: Api, experimentIds: string[]): Promise<{ info
   const out: { info: any; data: any }[] = [];
   let token: string | undefined;
   do {
-    const res = await api('POST', '/api/2.0/mlflow/runs/search', { experiment_ids: experimentIds, max_results: 1000, run_view_type: 'ALL', page_token: token });
+    const res = await api('POST', '/api/2.0/mlflow/runs/search', {
+      experiment_ids: experimentIds,
+      max_results: 1000,
+      run_view_type: 'ALL',
+      page_token: token,
+    });
     expect(res.status, res.text).toBe(200);
     out.push(...(res.body.runs ?? []));
     token = res.body.next_page_token;
@@ -116,7 +135,10 @@ export async function champion(api: Api, model: string): Promise<{ version: stri
 }
 
 /** Reads a server-sent-event stream to its end: the `data` of each `status` event, in order. */
-export async function readEvents(url: string, timeoutMs: number): Promise<{ contentType: string | null; events: any[] }> {
+export async function readEvents(
+  url: string,
+  timeoutMs: number,
+): Promise<{ contentType: string | null; events: any[] }> {
   const res = await fetch(url, { headers: { accept: 'text/event-stream' }, signal: AbortSignal.timeout(timeoutMs) });
   expect(res.status).toBe(200);
   const text = await res.text(); // resolves when the server ends the stream
@@ -125,8 +147,16 @@ export async function readEvents(url: string, timeoutMs: number): Promise<{ cont
     .map((block) => block.split('\n'))
     .filter((lines) => lines.some((l) => l.startsWith('data:')))
     .map((lines) => ({
-      type: lines.find((l) => l.startsWith('event:'))?.slice(6).trim(),
-      data: JSON.parse(lines.filter((l) => l.startsWith('data:')).map((l) => l.slice(5).trim()).join('\n')),
+      type: lines
+        .find((l) => l.startsWith('event:'))
+        ?.slice(6)
+        .trim(),
+      data: JSON.parse(
+        lines
+          .filter((l) => l.startsWith('data:'))
+          .map((l) => l.slice(5).trim())
+          .join('\n'),
+      ),
     }));
   for (const e of events) expect(e.type).toBe('status');
   return { contentType: res.headers.get('content-type'), events: events.map((e) => e.data) };
@@ -137,7 +167,12 @@ export async function readEvents(url: string, timeoutMs: number): Promise<{ cont
  * FINISHED child of the parent with its metrics and per-epoch history, and the best run is
  * the argmin of the selection metric.
  */
-export async function expectCompletedGrid(api: Api, status: any, submitted: { parent_run_id: string }, epochs: number): Promise<void> {
+export async function expectCompletedGrid(
+  api: Api,
+  status: any,
+  submitted: { parent_run_id: string },
+  epochs: number,
+): Promise<void> {
   expect(status.state).toBe('completed');
   expect(status.progress).toBe(1);
   expect(status.parent_run_id).toBe(submitted.parent_run_id);
@@ -147,7 +182,8 @@ export async function expectCompletedGrid(api: Api, status: any, submitted: { pa
     expect(run.info.status).toBe('FINISHED');
     expect(tagsOf(run)['mlflow.parentRunId']).toBe(submitted.parent_run_id);
     const m = metricsOf(run);
-    for (const key of ['val_mae', 'val_rmse', 'test_mae', 'test_skill', 'loss', 'val_loss']) expect(Number.isFinite(m[key]), key).toBe(true);
+    for (const key of ['val_mae', 'val_rmse', 'test_mae', 'test_skill', 'loss', 'val_loss'])
+      expect(Number.isFinite(m[key]), key).toBe(true);
     expect(m.val_mae).toBeCloseTo(c.metrics.val_mae, 10);
     const history = await api('GET', `/api/2.0/mlflow/metrics/get-history?run_id=${c.run_id}&metric_key=loss`);
     expect(history.body.metrics.map((h: any) => h.step)).toEqual(Array.from({ length: epochs }, (_, i) => i + 1));
@@ -163,6 +199,8 @@ export async function expectCompletedGrid(api: Api, status: any, submitted: { pa
 
 /** No run of the experiments is left RUNNING or SCHEDULED. */
 export async function expectNoLiveRuns(api: Api, experimentIds: string[]): Promise<void> {
-  const live = (await allRuns(api, experimentIds)).filter((r) => r.info.status === 'RUNNING' || r.info.status === 'SCHEDULED');
+  const live = (await allRuns(api, experimentIds)).filter(
+    (r) => r.info.status === 'RUNNING' || r.info.status === 'SCHEDULED',
+  );
   expect(live.map((r) => `${r.info.run_name} ${r.info.status}`)).toEqual([]);
 }

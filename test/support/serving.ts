@@ -1,7 +1,16 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { cleanBars, CleanBar, loadPredictor, parseParams, Predictor, readBundledCsv, trainForecaster, writeMlflowModel } from '../../src/training/core';
+import {
+  cleanBars,
+  CleanBar,
+  loadPredictor,
+  parseParams,
+  Predictor,
+  readBundledCsv,
+  trainForecaster,
+  writeMlflowModel,
+} from '../../src/training/core';
 import { http } from './server';
 
 /**
@@ -59,26 +68,51 @@ async function ok(res: Promise<{ status: number; body: any; text: string }>, wha
  * A finished run holding `modelDir` as its `model` artifact, with the dataset params a
  * training job logs. `modelDir` null logs a run without model files (a load must fail).
  */
-export async function logModelRun(base: string, modelDir: string | null, params = { ticker: 'MSFT', data_source: 'sample' }): Promise<string> {
-  const run = (await ok(http(base, 'POST', '/api/2.0/mlflow/runs/create', { experiment_id: '0' }), 'runs/create')).run.info;
-  await ok(http(base, 'POST', '/api/2.0/mlflow/runs/log-batch', { run_id: run.run_id, params: Object.entries(params).map(([key, value]) => ({ key, value })) }), 'log-batch');
+export async function logModelRun(
+  base: string,
+  modelDir: string | null,
+  params = { ticker: 'MSFT', data_source: 'sample' },
+): Promise<string> {
+  const run = (await ok(http(base, 'POST', '/api/2.0/mlflow/runs/create', { experiment_id: '0' }), 'runs/create')).run
+    .info;
+  await ok(
+    http(base, 'POST', '/api/2.0/mlflow/runs/log-batch', {
+      run_id: run.run_id,
+      params: Object.entries(params).map(([key, value]) => ({ key, value })),
+    }),
+    'log-batch',
+  );
   const root = String(run.artifact_uri).replace(/^mlflow-artifacts:\/*/, '');
   for (const rel of modelDir ? files(modelDir) : ['MLmodel']) {
     const body = modelDir ? fs.readFileSync(path.join(modelDir, rel)) : Buffer.from('flavors: {}\n');
-    const res = await fetch(`${base}/api/2.0/mlflow-artifacts/artifacts/${root}/model/${rel}`, { method: 'PUT', body, headers: { 'content-type': 'application/octet-stream' } });
+    const res = await fetch(`${base}/api/2.0/mlflow-artifacts/artifacts/${root}/model/${rel}`, {
+      method: 'PUT',
+      body,
+      headers: { 'content-type': 'application/octet-stream' },
+    });
     if (res.status !== 200) throw new Error(`upload ${rel}: ${res.status} ${await res.text()}`);
   }
-  await ok(http(base, 'POST', '/api/2.0/mlflow/runs/update', { run_id: run.run_id, status: 'FINISHED', end_time: Date.now() }), 'runs/update');
+  await ok(
+    http(base, 'POST', '/api/2.0/mlflow/runs/update', { run_id: run.run_id, status: 'FINISHED', end_time: Date.now() }),
+    'runs/update',
+  );
   return run.run_id as string;
 }
 
 /** Promotes (registering the run's model as a new version); returns the new version. */
 export async function promote(base: string, model: string, runId: string): Promise<string> {
-  const body = await ok(http(base, 'POST', `/api/v1/models/${encodeURIComponent(model)}/champion`, { run_id: runId }), 'promote');
+  const body = await ok(
+    http(base, 'POST', `/api/v1/models/${encodeURIComponent(model)}/champion`, { run_id: runId }),
+    'promote',
+  );
   return body.champion.version as string;
 }
 
-export async function waitFor<T>(check: () => Promise<T | undefined | false> | T | undefined | false, what: string, timeoutMs = 10_000): Promise<T> {
+export async function waitFor<T>(
+  check: () => Promise<T | undefined | false> | T | undefined | false,
+  what: string,
+  timeoutMs = 10_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const v = await check();

@@ -5,7 +5,13 @@ import { metricCases } from './tracking-store/metrics.cases';
 import { runCases } from './tracking-store/runs.cases';
 import { searchRunCases } from './tracking-store/search-runs.cases';
 
-export { makeLinguisticPostgresStore, makePostgresStore, makeSqliteStore, type MakeStore, type StoreHandle } from './tracking-store/fixture';
+export {
+  makeLinguisticPostgresStore,
+  makePostgresStore,
+  makeSqliteStore,
+  type MakeStore,
+  type StoreHandle,
+} from './tracking-store/fixture';
 
 /**
  * The TrackingStore contract (src/experiments/tracking.store.ts) as one suite that any

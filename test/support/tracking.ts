@@ -35,11 +35,23 @@ export function qs(query: Query): string {
  * Raw HTTP with full control over method, body and headers (fetch refuses GET bodies and
  * always adds a Content-Type to string bodies).
  */
-export function raw(base: string, method: string, path: string, body?: string, headers: Record<string, string> = {}): Promise<Res> {
+export function raw(
+  base: string,
+  method: string,
+  path: string,
+  body?: string,
+  headers: Record<string, string> = {},
+): Promise<Res> {
   const url = new URL(path, base);
   return new Promise((resolve, reject) => {
     const req = nodeHttp.request(
-      { host: url.hostname, port: url.port, path: `${url.pathname}${url.search}`, method, headers: { ...headers, ...(body !== undefined ? { 'content-length': Buffer.byteLength(body) } : {}) } },
+      {
+        host: url.hostname,
+        port: url.port,
+        path: `${url.pathname}${url.search}`,
+        method,
+        headers: { ...headers, ...(body !== undefined ? { 'content-length': Buffer.byteLength(body) } : {}) },
+      },
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
@@ -140,7 +152,12 @@ export class TrackingApi {
   }
 
   /** Ids of matching runs, in response order (one page). */
-  async searchIds(experimentIds: string[], filter?: string, orderBy?: string[], extra: Record<string, unknown> = {}): Promise<string[]> {
+  async searchIds(
+    experimentIds: string[],
+    filter?: string,
+    orderBy?: string[],
+    extra: Record<string, unknown> = {},
+  ): Promise<string[]> {
     const res = await this.searchRuns({ experiment_ids: experimentIds, filter, order_by: orderBy, ...extra });
     return (res.runs ?? []).map((r: any) => r.info.run_id);
   }

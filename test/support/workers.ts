@@ -115,7 +115,10 @@ export function startWorkers(opts: WorkerOptions): WorkerPool {
           if (missing.length === 0) return;
           const dead = workers.find((w) => w.exited());
           if (dead && !dead.child.killed) throw new Error(`worker ${dead.index} exited:\n${dead.output()}`);
-          if (Date.now() > deadline) throw new Error(`workers not connected after ${timeoutMs} ms:\n${missing.map((w) => w.output()).join('\n')}`);
+          if (Date.now() > deadline)
+            throw new Error(
+              `workers not connected after ${timeoutMs} ms:\n${missing.map((w) => w.output()).join('\n')}`,
+            );
           await new Promise((r) => setTimeout(r, 100));
         }
       } finally {
@@ -128,7 +131,11 @@ export function startWorkers(opts: WorkerOptions): WorkerPool {
       return w;
     },
     byName(name) {
-      const pid = Number(String(name ?? '').split(':').pop());
+      const pid = Number(
+        String(name ?? '')
+          .split(':')
+          .pop(),
+      );
       return workers.find((w) => w.pid === pid);
     },
     async stop(graceMs = 5000) {

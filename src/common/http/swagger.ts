@@ -17,7 +17,7 @@ export function buildOpenApi(app: INestApplication): OpenAPIObject {
     .setDescription(
       'MLflow-compatible tracking server and model registry with a TensorFlow.js time-series training engine. ' +
         'Every MLflow route listed under /api/2.0 is also served under /ajax-api/2.0 (as `mlflow server` does); ' +
-        'errors are `{error_code, message}` with MLflow\'s HTTP statuses.',
+        "errors are `{error_code, message}` with MLflow's HTTP statuses.",
     )
     .setVersion('0.1.0');
   for (const [name, description] of TAGS) builder.addTag(name, description);

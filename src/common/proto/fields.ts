@@ -63,8 +63,7 @@ export const f = {
     new Field<E>({ kind: 'enum', repeated: false, required: false, enumValues: values }),
   message: <S extends MessageSpec>(spec: S) =>
     new Field<Infer<S>>({ kind: 'message', repeated: false, required: false, message: spec }),
-  repeated: <T>(item: Field<T, boolean>) =>
-    new Field<T[]>({ ...item.def, repeated: true, required: false }),
+  repeated: <T>(item: Field<T, boolean>) => new Field<T[]>({ ...item.def, repeated: true, required: false }),
 };
 
 export function message<S extends MessageSpec>(spec: S): S {

@@ -10,7 +10,12 @@ function scalarSchema(def: FieldDef): SchemaObject {
     case 'int32':
       return { type: 'integer', format: 'int32' };
     case 'double':
-      return { oneOf: [{ type: 'number', format: 'double' }, { type: 'string', enum: ['NaN', 'Infinity', '-Infinity'] }] };
+      return {
+        oneOf: [
+          { type: 'number', format: 'double' },
+          { type: 'string', enum: ['NaN', 'Infinity', '-Infinity'] },
+        ],
+      };
     case 'bool':
       return { type: 'boolean' };
     case 'enum':

@@ -86,7 +86,8 @@ function parseScalar(v: unknown, def: FieldDef, path: string): unknown {
   switch (def.kind) {
     case 'string':
       // Postgres TEXT cannot hold NUL: reject it here for every backend instead of failing in SQL.
-      if (typeof v === 'string' && v.includes('\u0000')) throw invalidValue(path, v, `NUL characters are not allowed. ${DOCS}`);
+      if (typeof v === 'string' && v.includes('\u0000'))
+        throw invalidValue(path, v, `NUL characters are not allowed. ${DOCS}`);
       if (typeof v === 'string') return v;
       if (def.numberAsString && typeof v === 'number' && Number.isFinite(v)) return String(v);
       throw invalidValue(path, v);
@@ -126,11 +127,7 @@ function parseField(v: unknown, def: FieldDef, path: string): unknown {
  * Validate `raw` against a message spec. `prefix` is the JSON path of nested messages, so
  * errors read like MLflow's (`metrics[0].timestamp`).
  */
-export function parseMessage<S extends MessageSpec>(
-  spec: S,
-  raw: Record<string, unknown>,
-  prefix = '',
-): Infer<S> {
+export function parseMessage<S extends MessageSpec>(spec: S, raw: Record<string, unknown>, prefix = ''): Infer<S> {
   const out: Record<string, unknown> = {};
   for (const [name, field] of Object.entries(spec)) {
     const def = field.def;

@@ -10,34 +10,36 @@ import {
 } from './grammars';
 import { invalidMessage } from '../../../test/support/mlflow-errors';
 
-
 const runsError = (filter: string) => invalidMessage(() => parseFilter(filter, RUNS_GRAMMAR));
 
 describe('parseFilter errors: unsupported syntax', () => {
   it.each([
-    ["metrics.a > 1 OR metrics.b > 1", /Invalid clause\(s\) in filter string: 'OR' at position 14: OR is not supported/],
+    [
+      'metrics.a > 1 OR metrics.b > 1',
+      /Invalid clause\(s\) in filter string: 'OR' at position 14: OR is not supported/,
+    ],
     ["metrics.a > 1 or params.b = 'x'", /'or' at position 14: OR is not supported/],
-    ["NOT metrics.a > 1", /Invalid clause\(s\).*'NOT' at position 0/],
+    ['NOT metrics.a > 1', /Invalid clause\(s\).*'NOT' at position 0/],
     ["params.a NOT LIKE 'x'", /'NOT' at position 9: NOT is only supported as NOT IN/],
-    ["(metrics.a > 1)", /parentheses are only allowed around IN lists, found '\(' at position 0/],
-    ["metrics.a > 1 AND (metrics.b > 1)", /parentheses .* at position 18/],
-    ["metrics.a > (1)", /parenthesised list is only allowed with IN \/ NOT IN, found '\(' at position 12/],
-    ["metrics.a > 1 AND", /trailing 'AND' at position 14/],
-    ["metrics.a > 1 AND AND metrics.b > 1", /unexpected 'AND' at position 18/],
-    ["AND metrics.a > 1", /unexpected 'AND' at position 0/],
-    ["metrics.a > 1 metrics.b > 2", /expected AND or end of filter, got 'metrics.b' at position 14/],
-    ["metrics.a > 1, metrics.b > 2", /expected AND or end of filter, got ',' at position 13/],
-    ["metrics.a", /missing comparator at end of filter/],
-    ["metrics.a >", /missing value at end of filter/],
-    ["metrics.a > = 1", /missing value before '=' at position 12/],
+    ['(metrics.a > 1)', /parentheses are only allowed around IN lists, found '\(' at position 0/],
+    ['metrics.a > 1 AND (metrics.b > 1)', /parentheses .* at position 18/],
+    ['metrics.a > (1)', /parenthesised list is only allowed with IN \/ NOT IN, found '\(' at position 12/],
+    ['metrics.a > 1 AND', /trailing 'AND' at position 14/],
+    ['metrics.a > 1 AND AND metrics.b > 1', /unexpected 'AND' at position 18/],
+    ['AND metrics.a > 1', /unexpected 'AND' at position 0/],
+    ['metrics.a > 1 metrics.b > 2', /expected AND or end of filter, got 'metrics.b' at position 14/],
+    ['metrics.a > 1, metrics.b > 2', /expected AND or end of filter, got ',' at position 13/],
+    ['metrics.a', /missing comparator at end of filter/],
+    ['metrics.a >', /missing value at end of filter/],
+    ['metrics.a > = 1', /missing value before '=' at position 12/],
     ["params.a IS 'x'", /expected a comparator, got 'IS' at position 9/],
     ["'metrics.a' > 1", /expected an identifier, got ''metrics.a'' at position 0/],
-    ["= 1", /expected an identifier, got '=' at position 0/],
-    ["metrics. > 1", /missing key after 'metrics.' at position 0/],
-    ["metrics.`` > 1", /empty key in identifier/],
-    [".a > 1", /missing entity prefix before '.'/],
-    ["metrics.a`b` > 1", /malformed identifier 'metrics.a`b`'/],
-    ["`metrics`loss > 1", /expected '.' after the quoted prefix/],
+    ['= 1', /expected an identifier, got '=' at position 0/],
+    ['metrics. > 1', /missing key after 'metrics.' at position 0/],
+    ['metrics.`` > 1', /empty key in identifier/],
+    ['.a > 1', /missing entity prefix before '.'/],
+    ['metrics.a`b` > 1', /malformed identifier 'metrics.a`b`'/],
+    ['`metrics`loss > 1', /expected '.' after the quoted prefix/],
   ])('%s', (filter, expected) => {
     expect(runsError(filter)).toMatch(expected);
   });
@@ -90,7 +92,9 @@ describe('parseFilter errors: entities, keys, comparators, values', () => {
   });
 
   it('rejects unknown dataset keys', () => {
-    expect(runsError("datasets.profile = 'x'")).toMatch(/^Invalid dataset key 'profile' specified\. Valid keys are '\['name', 'digest', 'context'\]'/);
+    expect(runsError("datasets.profile = 'x'")).toMatch(
+      /^Invalid dataset key 'profile' specified\. Valid keys are '\['name', 'digest', 'context'\]'/,
+    );
   });
 
   it.each([
@@ -108,7 +112,9 @@ describe('parseFilter errors: entities, keys, comparators, values', () => {
   });
 
   it('accepts IN lists only for run_id among run attributes', () => {
-    expect(runsError("status IN ('FINISHED')")).toMatch(/Only the \['run_id'\] attribute key\(s\) support comparison with a list/);
+    expect(runsError("status IN ('FINISHED')")).toMatch(
+      /Only the \['run_id'\] attribute key\(s\) support comparison with a list/,
+    );
     expect(runsError("user_id NOT IN ('a')")).toMatch(/Only the \['run_id'\]/);
   });
 
@@ -136,7 +142,9 @@ describe('parseFilter errors: entities, keys, comparators, values', () => {
   it('rejects malformed IN lists', () => {
     expect(runsError("run_id IN 'a'")).toMatch(/expected a parenthesised list after IN, got ''a'' at position 10/);
     expect(runsError('run_id IN')).toMatch(/expected a parenthesised list after IN, got end of filter/);
-    expect(runsError("run_id IN ('a', b)")).toMatch(/Expected a list of quoted string values for attribute .* Got 'b' at position 16/);
+    expect(runsError("run_id IN ('a', b)")).toMatch(
+      /Expected a list of quoted string values for attribute .* Got 'b' at position 16/,
+    );
     expect(runsError('run_id IN (1, 2)')).toMatch(/Expected a list of quoted string values/);
     expect(runsError("run_id IN ('a'")).toMatch(/expected ',' or '\)' in list, got end of filter/);
     expect(runsError("run_id IN ('a' 'b')")).toMatch(/expected ',' or '\)' in list, got ''b'' at position 15/);
@@ -154,8 +162,23 @@ describe('parseFilter errors: hostile input', () => {
       return s / 2 ** 32;
     };
   }
-  const ALPHABET = [..."abcXYZ019_.`'\"()=<>!,-+ \t\n%:/\\#", '\u0000', 'é', '✓', '\ud83d', 'AND ', 'OR ', 'IN ', 'NOT '];
-  const grammars: SearchGrammar[] = [RUNS_GRAMMAR, EXPERIMENTS_GRAMMAR, REGISTERED_MODELS_GRAMMAR, MODEL_VERSIONS_GRAMMAR];
+  const ALPHABET = [
+    ...'abcXYZ019_.`\'"()=<>!,-+ \t\n%:/\\#',
+    '\u0000',
+    'é',
+    '✓',
+    '\ud83d',
+    'AND ',
+    'OR ',
+    'IN ',
+    'NOT ',
+  ];
+  const grammars: SearchGrammar[] = [
+    RUNS_GRAMMAR,
+    EXPERIMENTS_GRAMMAR,
+    REGISTERED_MODELS_GRAMMAR,
+    MODEL_VERSIONS_GRAMMAR,
+  ];
 
   /** The parser may accept or reject junk, but only ever by returning clauses or throwing MlflowError. */
   function parsesOrRejects(filter: string, grammar: SearchGrammar): void {
@@ -185,7 +208,7 @@ describe('parseFilter errors: hostile input', () => {
       '('.repeat(100_000),
       `metrics.${'a'.repeat(100_000)} > 1 OR`,
       `${'1'.repeat(100_000)}e`,
-      `${"metrics.a > 1 AND ".repeat(5_000)}metrics.b > 1x`,
+      `${'metrics.a > 1 AND '.repeat(5_000)}metrics.b > 1x`,
       `${'-'.repeat(50_000)}1`,
       `${'\u0000'.repeat(50_000)}`,
       `metrics.a IN (${"'a',".repeat(20_000)}`,

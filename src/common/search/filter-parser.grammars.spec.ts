@@ -42,7 +42,9 @@ describe('parseFilter (experiments)', () => {
   it('rejects other entities and attributes', () => {
     expect(bad('metrics.a > 1')).toBe("Invalid entity type 'metrics'. Valid values are ['attribute', 'tag', 'tags']");
     expect(bad("params.a = 'x'")).toMatch(/Invalid entity type 'params'/);
-    expect(bad('experiment_id = 1')).toMatch(/^Invalid attribute key 'experiment_id' specified\. Valid keys are '\['name', 'creation_time', 'last_update_time'\]'/);
+    expect(bad('experiment_id = 1')).toMatch(
+      /^Invalid attribute key 'experiment_id' specified\. Valid keys are '\['name', 'creation_time', 'last_update_time'\]'/,
+    );
     expect(bad("lifecycle_stage = 'active'")).toMatch(/Invalid attribute key 'lifecycle_stage'/);
   });
 
@@ -51,7 +53,9 @@ describe('parseFilter (experiments)', () => {
     expect(bad("name IN ('a')")).toMatch(/Invalid comparator 'IN'/);
     expect(bad("creation_time LIKE '1'")).toMatch(/Invalid comparator 'LIKE'/);
     expect(bad('name = abc')).toMatch(/Expected a quoted string value for attribute .* Got value abc/);
-    expect(bad("creation_time > 'soon'")).toBe("Expected numeric value type for attribute 'creation_time'. Found 'soon'");
+    expect(bad("creation_time > 'soon'")).toBe(
+      "Expected numeric value type for attribute 'creation_time'. Found 'soon'",
+    );
   });
 });
 
@@ -120,9 +124,13 @@ describe('parseFilter (model versions)', () => {
 
   it('rejects invalid filters', () => {
     expect(bad('version_number = 1.5')).toBe("Expected an integer value for attribute 'version_number'. Found 1.5");
-    expect(bad("version_number = '1'")).toMatch(/Expected numeric value type for attribute 'version_number'\. Found '1'/);
+    expect(bad("version_number = '1'")).toMatch(
+      /Expected numeric value type for attribute 'version_number'\. Found '1'/,
+    );
     expect(bad('version_number = 1e300')).toMatch(/Expected an integer value/);
-    expect(bad("run_id NOT IN ('a')")).toBe("Invalid comparator 'NOT IN' not one of '{'=', '!=', 'LIKE', 'ILIKE', 'IN'}'");
+    expect(bad("run_id NOT IN ('a')")).toBe(
+      "Invalid comparator 'NOT IN' not one of '{'=', '!=', 'LIKE', 'ILIKE', 'IN'}'",
+    );
     expect(bad("name IN ('a')")).toMatch(/Invalid comparator 'IN'/);
     expect(bad("source = 'x'")).toMatch(/Invalid attribute key 'source' specified/);
     expect(bad("version = '1'")).toMatch(/Invalid attribute key 'version'/);

@@ -133,7 +133,7 @@ describe('parseFilter (runs): attributes', () => {
   });
 
   it('parses IN / NOT IN lists for run_id', () => {
-    expect(one("attributes.run_id IN ('a1', \"b2\")")).toEqual({
+    expect(one('attributes.run_id IN (\'a1\', "b2")')).toEqual({
       entity: 'attribute',
       key: 'run_id',
       comparator: 'IN',
@@ -158,7 +158,12 @@ describe('parseFilter (runs): attributes', () => {
 describe('parseFilter (runs): datasets', () => {
   it.each(['name', 'digest', 'context'])('dataset key %s', (key) => {
     expect(one(`datasets.${key} = 'training'`)).toEqual({ entity: 'dataset', key, comparator: '=', value: 'training' });
-    expect(one(`dataset.${key} IN ('a', 'B')`)).toEqual({ entity: 'dataset', key, comparator: 'IN', value: ['a', 'B'] });
+    expect(one(`dataset.${key} IN ('a', 'B')`)).toEqual({
+      entity: 'dataset',
+      key,
+      comparator: 'IN',
+      value: ['a', 'B'],
+    });
   });
 
   it.each(['=', '!=', 'LIKE', 'ILIKE'] as const)('dataset comparator %s', (cmp) => {

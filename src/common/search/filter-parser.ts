@@ -56,9 +56,10 @@ function parseComparison(cursor: Cursor, grammar: SearchGrammar): Clause {
   const { entity, key, spec } = resolveKey(readIdentifier(cursor), grammar);
   const comparator = readComparator(cursor);
   checkComparator(comparator, entity, spec);
-  const value = comparator === 'IN' || comparator === 'NOT IN'
-    ? readList(cursor, entity, spec)
-    : readScalar(cursor, entity, key, spec);
+  const value =
+    comparator === 'IN' || comparator === 'NOT IN'
+      ? readList(cursor, entity, spec)
+      : readScalar(cursor, entity, key, spec);
   return { entity: entity.entity, key, comparator, value };
 }
 
@@ -170,7 +171,9 @@ function readList(cursor: Cursor, entity: EntitySpec, spec: KeySpec): string[] {
     const separator = cursor.next();
     if (separator?.type === 'rparen') break;
     if (separator?.type !== 'comma') {
-      return cursor.fail(`expected ',' or ')' in list, got ${separator ? cursor.describe(separator) : 'end of filter'}`);
+      return cursor.fail(
+        `expected ',' or ')' in list, got ${separator ? cursor.describe(separator) : 'end of filter'}`,
+      );
     }
   }
   // Run ids are lowercase hex, so MLflow silently drops values with uppercase letters.

@@ -43,7 +43,8 @@ describe.each(ALL.map((g) => [g.name, g] as const))('grammar %s is self-consiste
     for (const e of grammar.entities) {
       for (const target of Object.values(e.aliases ?? {})) expect(Object.keys(e.keys ?? {})).toContain(target);
     }
-    for (const target of Object.values(grammar.orderBy.aliases ?? {})) expect(grammar.orderBy.attributes).toContain(target);
+    for (const target of Object.values(grammar.orderBy.aliases ?? {}))
+      expect(grammar.orderBy.attributes).toContain(target);
   });
 
   it('only lists orderable entities that exist in the grammar', () => {
@@ -67,9 +68,15 @@ describe('grammar contents match the spec tables', () => {
     expect(byEntity.tag.prefixes).toEqual(['tag', 'tags']);
     expect(byEntity.attribute.prefixes).toEqual(['attribute', 'attributes', 'attr', 'run']);
     expect(byEntity.dataset.prefixes).toEqual(['dataset', 'datasets']);
-    expect(Object.keys(byEntity.attribute.keys ?? {}).sort()).toEqual(
-      ['artifact_uri', 'end_time', 'run_id', 'run_name', 'start_time', 'status', 'user_id'],
-    );
+    expect(Object.keys(byEntity.attribute.keys ?? {}).sort()).toEqual([
+      'artifact_uri',
+      'end_time',
+      'run_id',
+      'run_name',
+      'start_time',
+      'status',
+      'user_id',
+    ]);
     expect(Object.keys(byEntity.dataset.keys ?? {})).toEqual(['name', 'digest', 'context']);
     expect(byEntity.attribute.keys?.run_id.dropUppercaseFromList).toBe(true);
   });
@@ -78,9 +85,12 @@ describe('grammar contents match the spec tables', () => {
     for (const g of [EXPERIMENTS_GRAMMAR, REGISTERED_MODELS_GRAMMAR, MODEL_VERSIONS_GRAMMAR]) {
       expect(g.entities.map((e) => e.entity)).toEqual(['attribute', 'tag']);
     }
-    expect(Object.keys(MODEL_VERSIONS_GRAMMAR.entities[0].keys ?? {})).toEqual(
-      ['name', 'version_number', 'run_id', 'source_path'],
-    );
+    expect(Object.keys(MODEL_VERSIONS_GRAMMAR.entities[0].keys ?? {})).toEqual([
+      'name',
+      'version_number',
+      'run_id',
+      'source_path',
+    ]);
   });
 });
 

@@ -51,7 +51,9 @@ function keyAfterDot(cursor: Cursor, rest: string, remaining: Token[], whole: st
     return remaining[0].text;
   }
   if (rest === '' && remaining.length === 0) return cursor.fail(`missing key after ${whole}`);
-  return cursor.fail(`malformed identifier ${whole}: quote keys containing special characters, e.g. metrics.\`my key\``);
+  return cursor.fail(
+    `malformed identifier ${whole}: quote keys containing special characters, e.g. metrics.\`my key\``,
+  );
 }
 
 export function readIdentifier(cursor: Cursor): RawIdentifier {
@@ -90,7 +92,9 @@ function allPrefixes(grammar: SearchGrammar): string[] {
 export function resolveEntity(grammar: SearchGrammar, prefix: string | undefined): EntitySpec {
   const entity = grammar.entities.find((e) => (prefix === undefined ? e.bare === true : e.prefixes.includes(prefix)));
   if (!entity) {
-    throw MlflowError.invalid(`Invalid entity type '${clip(prefix ?? '')}'. Valid values are ${pyList(allPrefixes(grammar))}`);
+    throw MlflowError.invalid(
+      `Invalid entity type '${clip(prefix ?? '')}'. Valid values are ${pyList(allPrefixes(grammar))}`,
+    );
   }
   return entity;
 }

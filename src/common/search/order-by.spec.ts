@@ -44,7 +44,9 @@ describe('parseOrderBy (runs)', () => {
     expect(parse('`metrics`.loss')).toEqual([{ entity: 'metric', key: 'loss', ascending: true }]);
     expect(parse('tags."user-name"')).toEqual([{ entity: 'tag', key: 'user-name', ascending: true }]);
     expect(parse('params.a.b')).toEqual([{ entity: 'param', key: 'a.b', ascending: true }]);
-    expect(parse('  attributes.run_name   DESC  ')).toEqual([{ entity: 'attribute', key: 'run_name', ascending: false }]);
+    expect(parse('  attributes.run_name   DESC  ')).toEqual([
+      { entity: 'attribute', key: 'run_name', ascending: false },
+    ]);
   });
 
   it.each(['run_id', 'run_name', 'user_id', 'status', 'start_time', 'end_time', 'artifact_uri'])(
@@ -62,7 +64,9 @@ describe('parseOrderBy (runs)', () => {
   });
 
   it('rejects duplicates, including via aliases', () => {
-    expect(bad('metrics.a', 'metrics.a DESC')).toMatch(/order_by.*duplicate fields: metric 'a'.*'metrics\.a' and 'metrics\.a DESC'/);
+    expect(bad('metrics.a', 'metrics.a DESC')).toMatch(
+      /order_by.*duplicate fields: metric 'a'.*'metrics\.a' and 'metrics\.a DESC'/,
+    );
     expect(bad('created', 'start_time DESC')).toMatch(/duplicate fields: attribute 'start_time'/);
     expect(bad('metrics.`a`', '`metrics`.a')).toMatch(/duplicate/);
   });
@@ -72,15 +76,21 @@ describe('parseOrderBy (runs)', () => {
   });
 
   it('rejects non-orderable entities and keys', () => {
-    expect(bad("datasets.name")).toMatch(/^Invalid order_by entity type 'dataset' in clause 'datasets\.name'\. Orderable entities are \['metric', 'param', 'tag', 'attribute'\]/);
-    expect(bad('experiment_id')).toMatch(/^Invalid order_by key 'experiment_id' in clause 'experiment_id'\. Valid keys are '\['run_id',/);
+    expect(bad('datasets.name')).toMatch(
+      /^Invalid order_by entity type 'dataset' in clause 'datasets\.name'\. Orderable entities are \['metric', 'param', 'tag', 'attribute'\]/,
+    );
+    expect(bad('experiment_id')).toMatch(
+      /^Invalid order_by key 'experiment_id' in clause 'experiment_id'\. Valid keys are '\['run_id',/,
+    );
     expect(bad('foo.bar')).toMatch(/^Invalid entity type 'foo'/);
   });
 
   it('rejects bad syntax with a clear message', () => {
     expect(bad('')).toBe("Invalid order_by clause '': expected 'identifier [ASC|DESC]'");
     expect(bad('   ')).toMatch(/Invalid order_by clause ' {3}'/);
-    expect(bad('metrics.a ASC DESC')).toMatch(/Invalid order_by clause 'metrics\.a ASC DESC': unexpected 'DESC' at position 14/);
+    expect(bad('metrics.a ASC DESC')).toMatch(
+      /Invalid order_by clause 'metrics\.a ASC DESC': unexpected 'DESC' at position 14/,
+    );
     expect(bad('metrics.a b c')).toMatch(/unknown ordering direction 'b' at position 10; expected ASC or DESC/);
     expect(bad('metrics.a UP')).toMatch(/unknown ordering direction 'UP'/);
     expect(bad('metrics.a, metrics.b')).toMatch(/unknown ordering direction ','/);
@@ -108,7 +118,12 @@ describe('parseOrderBy (experiments)', () => {
   const bad = (...o: string[]) => invalidMessage(o, EXPERIMENTS_GRAMMAR);
 
   it('accepts the four keys', () => {
-    expect(parseOrderBy(['name', 'experiment_id DESC', 'creation_time asc', 'attribute.last_update_time DESC'], EXPERIMENTS_GRAMMAR)).toEqual([
+    expect(
+      parseOrderBy(
+        ['name', 'experiment_id DESC', 'creation_time asc', 'attribute.last_update_time DESC'],
+        EXPERIMENTS_GRAMMAR,
+      ),
+    ).toEqual([
       { entity: 'attribute', key: 'name', ascending: true },
       { entity: 'attribute', key: 'experiment_id', ascending: false },
       { entity: 'attribute', key: 'creation_time', ascending: true },
@@ -117,7 +132,9 @@ describe('parseOrderBy (experiments)', () => {
   });
 
   it('rejects other keys and entities', () => {
-    expect(bad('lifecycle_stage')).toMatch(/Invalid order_by key 'lifecycle_stage'.*\['name', 'experiment_id', 'creation_time', 'last_update_time'\]/);
+    expect(bad('lifecycle_stage')).toMatch(
+      /Invalid order_by key 'lifecycle_stage'.*\['name', 'experiment_id', 'creation_time', 'last_update_time'\]/,
+    );
     expect(bad('tags.k')).toMatch(/Invalid order_by entity type 'tag'.*Orderable entities are \['attribute'\]/);
     expect(bad('metrics.m')).toMatch(/Invalid entity type 'metrics'/);
   });
@@ -138,11 +155,15 @@ describe('parseOrderBy (registered models)', () => {
   });
 
   it('treats timestamp and last_updated_timestamp as duplicates', () => {
-    expect(bad('timestamp', 'last_updated_timestamp DESC')).toMatch(/duplicate fields: attribute 'last_updated_timestamp'/);
+    expect(bad('timestamp', 'last_updated_timestamp DESC')).toMatch(
+      /duplicate fields: attribute 'last_updated_timestamp'/,
+    );
   });
 
   it('rejects creation_timestamp and tags', () => {
-    expect(bad('creation_timestamp')).toMatch(/Invalid order_by key 'creation_timestamp'.*\['name', 'last_updated_timestamp', 'timestamp'\]/);
+    expect(bad('creation_timestamp')).toMatch(
+      /Invalid order_by key 'creation_timestamp'.*\['name', 'last_updated_timestamp', 'timestamp'\]/,
+    );
     expect(bad('tags.k')).toMatch(/Invalid order_by entity type 'tag'/);
   });
 });
@@ -150,7 +171,10 @@ describe('parseOrderBy (registered models)', () => {
 describe('parseOrderBy (model versions)', () => {
   it('accepts the four keys', () => {
     expect(
-      parseOrderBy(['name', 'version_number DESC', 'creation_timestamp', 'last_updated_timestamp DESC'], MODEL_VERSIONS_GRAMMAR),
+      parseOrderBy(
+        ['name', 'version_number DESC', 'creation_timestamp', 'last_updated_timestamp DESC'],
+        MODEL_VERSIONS_GRAMMAR,
+      ),
     ).toEqual([
       { entity: 'attribute', key: 'name', ascending: true },
       { entity: 'attribute', key: 'version_number', ascending: false },

@@ -3,7 +3,6 @@ import { MlflowError } from '../mlflow-error';
 import { decodePageToken, encodePageToken } from './page-token';
 import { invalidMessage } from '../../../test/support/mlflow-errors';
 
-
 const b64 = (text: string) => Buffer.from(text, 'utf8').toString('base64');
 
 describe('encodePageToken', () => {
@@ -29,12 +28,16 @@ describe('decodePageToken', () => {
     expect(decodePageToken('')).toBeUndefined();
   });
 
-  it.each([{ offset: 0 }, { offset: 1 }, { offset: 1000 }, { offset: 7, snapshot: 0 }, { offset: 123456, snapshot: 1714000000000 }, { offset: Number.MAX_SAFE_INTEGER }])(
-    'round-trips %j',
-    (token) => {
-      expect(decodePageToken(encodePageToken(token))).toEqual(token);
-    },
-  );
+  it.each([
+    { offset: 0 },
+    { offset: 1 },
+    { offset: 1000 },
+    { offset: 7, snapshot: 0 },
+    { offset: 123456, snapshot: 1714000000000 },
+    { offset: Number.MAX_SAFE_INTEGER },
+  ])('round-trips %j', (token) => {
+    expect(decodePageToken(encodePageToken(token))).toEqual(token);
+  });
 
   it("decodes MLflow's own tokens", () => {
     expect(decodePageToken('eyJvZmZzZXQiOiAxMDAwfQ==')).toEqual({ offset: 1000 });

@@ -92,7 +92,18 @@ export class TrackingSchema1763800000000 implements MigrationInterface {
   }
 
   async down(qr: QueryRunner): Promise<void> {
-    for (const t of ['input_tags', 'run_inputs', 'datasets', 'tags', 'params', 'latest_metrics', 'metrics', 'runs', 'experiment_tags', 'experiments']) {
+    for (const t of [
+      'input_tags',
+      'run_inputs',
+      'datasets',
+      'tags',
+      'params',
+      'latest_metrics',
+      'metrics',
+      'runs',
+      'experiment_tags',
+      'experiments',
+    ]) {
       await qr.query(`DROP TABLE IF EXISTS ${t}`);
     }
   }

@@ -66,7 +66,13 @@ export class RegistrySchema1763800000001 implements MigrationInterface {
   }
 
   async down(qr: QueryRunner): Promise<void> {
-    for (const t of ['registered_model_aliases', 'model_version_tags', 'model_versions', 'registered_model_tags', 'registered_models']) {
+    for (const t of [
+      'registered_model_aliases',
+      'model_version_tags',
+      'model_versions',
+      'registered_model_tags',
+      'registered_models',
+    ]) {
       await qr.query(`DROP TABLE IF EXISTS ${t}`);
     }
   }

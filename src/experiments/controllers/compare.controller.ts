@@ -26,9 +26,14 @@ export class CompareController {
   @Get('compare')
   @ApiOperation({
     summary: 'Compare runs side by side',
-    description: 'Params, latest metrics, tags, status and duration of each run; `differs` marks keys whose values differ, `best_run_id` the best run per metric (lowest unless the metric is maximised).',
+    description:
+      'Params, latest metrics, tags, status and duration of each run; `differs` marks keys whose values differ, `best_run_id` the best run per metric (lowest unless the metric is maximised).',
   })
-  @ApiQuery({ name: 'run_ids', required: true, example: '0a1b2c3d4e5f60718293a4b5c6d7e8f9,1b2c3d4e5f60718293a4b5c6d7e8f90a' })
+  @ApiQuery({
+    name: 'run_ids',
+    required: true,
+    example: '0a1b2c3d4e5f60718293a4b5c6d7e8f9,1b2c3d4e5f60718293a4b5c6d7e8f90a',
+  })
   @ApiQuery({ name: 'maximize', required: false, example: 'test_skill' })
   @ApiOkResponse({
     schema: {
@@ -36,7 +41,17 @@ export class CompareController {
       properties: {
         runs: { type: 'array', items: { type: 'object' } },
         params: { type: 'array', items: row('string') },
-        metrics: { type: 'array', items: { ...row('number'), properties: { ...row('number').properties, goal: { type: 'string', enum: ['min', 'max'] }, best_run_id: { type: 'string' } } } },
+        metrics: {
+          type: 'array',
+          items: {
+            ...row('number'),
+            properties: {
+              ...row('number').properties,
+              goal: { type: 'string', enum: ['min', 'max'] },
+              best_run_id: { type: 'string' },
+            },
+          },
+        },
         tags: { type: 'array', items: row('string') },
       },
     },

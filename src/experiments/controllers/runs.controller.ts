@@ -24,7 +24,8 @@ import { runInfoToWire, runToWire } from '../dtos/tracking.mapper';
 import { RunInputsService } from '../run-inputs.service';
 import { RunsService } from '../runs.service';
 
-const kv = (items?: { key: string; value?: string }[]) => (items ?? []).map((t) => ({ key: t.key, value: t.value ?? '' }));
+const kv = (items?: { key: string; value?: string }[]) =>
+  (items ?? []).map((t) => ({ key: t.key, value: t.value ?? '' }));
 
 @Controller()
 export class RunsController {
@@ -45,30 +46,60 @@ export class RunsController {
     return { run: runToWire(run) };
   }
 
-  @MlflowRpc({ method: 'GET', path: 'runs/get', request: RunIdReq, response: RunRes, summary: 'Get a run (active or deleted)' })
+  @MlflowRpc({
+    method: 'GET',
+    path: 'runs/get',
+    request: RunIdReq,
+    response: RunRes,
+    summary: 'Get a run (active or deleted)',
+  })
   async get(@RpcArgs(RunIdReq) a: Infer<typeof RunIdReq>) {
     return { run: runToWire(await this.runs.get(runIdOf(a))) };
   }
 
-  @MlflowRpc({ method: 'POST', path: 'runs/update', request: UpdateRunReq, response: UpdateRunRes, summary: 'Update status, end time or name of a run' })
+  @MlflowRpc({
+    method: 'POST',
+    path: 'runs/update',
+    request: UpdateRunReq,
+    response: UpdateRunRes,
+    summary: 'Update status, end time or name of a run',
+  })
   async update(@RpcArgs(UpdateRunReq) a: Infer<typeof UpdateRunReq>) {
     const info = await this.runs.update(runIdOf(a), { status: a.status, endTime: a.end_time, runName: a.run_name });
     return { run_info: runInfoToWire(info) };
   }
 
-  @MlflowRpc({ method: 'POST', path: 'runs/delete', request: RunIdReq, response: EmptyRes, summary: 'Soft-delete a run' })
+  @MlflowRpc({
+    method: 'POST',
+    path: 'runs/delete',
+    request: RunIdReq,
+    response: EmptyRes,
+    summary: 'Soft-delete a run',
+  })
   async delete(@RpcArgs(RunIdReq) a: Infer<typeof RunIdReq>) {
     await this.runs.delete(runIdOf(a));
     return {};
   }
 
-  @MlflowRpc({ method: 'POST', path: 'runs/restore', request: RunIdReq, response: EmptyRes, summary: 'Restore a deleted run' })
+  @MlflowRpc({
+    method: 'POST',
+    path: 'runs/restore',
+    request: RunIdReq,
+    response: EmptyRes,
+    summary: 'Restore a deleted run',
+  })
   async restore(@RpcArgs(RunIdReq) a: Infer<typeof RunIdReq>) {
     await this.runs.restore(runIdOf(a));
     return {};
   }
 
-  @MlflowRpc({ method: 'POST', path: 'runs/search', request: SearchRunsReq, response: SearchRunsRes, summary: 'Search runs (filter, order_by, pages)' })
+  @MlflowRpc({
+    method: 'POST',
+    path: 'runs/search',
+    request: SearchRunsReq,
+    response: SearchRunsRes,
+    summary: 'Search runs (filter, order_by, pages)',
+  })
   async search(@RpcArgs(SearchRunsReq) a: Infer<typeof SearchRunsReq>) {
     const page = await this.runs.search({
       experimentIds: a.experiment_ids,
@@ -81,13 +112,25 @@ export class RunsController {
     return compact({ runs: page.items.map(runToWire), next_page_token: page.nextPageToken });
   }
 
-  @MlflowRpc({ method: 'POST', path: 'runs/log-metric', request: LogMetricReq, response: EmptyRes, summary: 'Log one metric point' })
+  @MlflowRpc({
+    method: 'POST',
+    path: 'runs/log-metric',
+    request: LogMetricReq,
+    response: EmptyRes,
+    summary: 'Log one metric point',
+  })
   async logMetric(@RpcArgs(LogMetricReq) a: Infer<typeof LogMetricReq>) {
     await this.runs.logMetric(runIdOf(a), { key: a.key, value: a.value, timestamp: a.timestamp, step: a.step ?? 0 });
     return {};
   }
 
-  @MlflowRpc({ method: 'POST', path: 'runs/log-parameter', request: LogParamReq, response: EmptyRes, summary: 'Log a param (immutable)' })
+  @MlflowRpc({
+    method: 'POST',
+    path: 'runs/log-parameter',
+    request: LogParamReq,
+    response: EmptyRes,
+    summary: 'Log a param (immutable)',
+  })
   async logParam(@RpcArgs(LogParamReq) a: Infer<typeof LogParamReq>) {
     await this.runs.logParam(runIdOf(a), { key: a.key, value: a.value ?? '' });
     return {};
@@ -99,13 +142,25 @@ export class RunsController {
     return {};
   }
 
-  @MlflowRpc({ method: 'POST', path: 'runs/delete-tag', request: DeleteTagReq, response: EmptyRes, summary: 'Delete a run tag' })
+  @MlflowRpc({
+    method: 'POST',
+    path: 'runs/delete-tag',
+    request: DeleteTagReq,
+    response: EmptyRes,
+    summary: 'Delete a run tag',
+  })
   async deleteTag(@RpcArgs(DeleteTagReq) a: Infer<typeof DeleteTagReq>) {
     await this.runs.deleteTag(runIdOf(a), a.key);
     return {};
   }
 
-  @MlflowRpc({ method: 'POST', path: 'runs/log-batch', request: LogBatchReq, response: EmptyRes, summary: 'Log metrics, params and tags in one transaction' })
+  @MlflowRpc({
+    method: 'POST',
+    path: 'runs/log-batch',
+    request: LogBatchReq,
+    response: EmptyRes,
+    summary: 'Log metrics, params and tags in one transaction',
+  })
   async logBatch(@RpcArgs(LogBatchReq) a: Infer<typeof LogBatchReq>) {
     await this.runs.logBatch(a.run_id, {
       metrics: a.metrics?.map((m) => ({ key: m.key, value: m.value, timestamp: m.timestamp, step: m.step ?? 0 })),
@@ -115,7 +170,13 @@ export class RunsController {
     return {};
   }
 
-  @MlflowRpc({ method: 'POST', path: 'runs/log-inputs', request: LogInputsReq, response: EmptyRes, summary: 'Log dataset inputs of a run' })
+  @MlflowRpc({
+    method: 'POST',
+    path: 'runs/log-inputs',
+    request: LogInputsReq,
+    response: EmptyRes,
+    summary: 'Log dataset inputs of a run',
+  })
   async logInputs(@RpcArgs(LogInputsReq) a: Infer<typeof LogInputsReq>) {
     await this.inputs.logInputs(
       a.run_id,
@@ -134,7 +195,13 @@ export class RunsController {
     return {};
   }
 
-  @MlflowRpc({ method: 'POST', path: 'runs/log-model', request: LogModelReq, response: EmptyRes, summary: 'Record a logged model in tag mlflow.log-model.history' })
+  @MlflowRpc({
+    method: 'POST',
+    path: 'runs/log-model',
+    request: LogModelReq,
+    response: EmptyRes,
+    summary: 'Record a logged model in tag mlflow.log-model.history',
+  })
   async logModel(@RpcArgs(LogModelReq) a: Infer<typeof LogModelReq>) {
     await this.inputs.logModel(a.run_id, a.model_json);
     return {};

@@ -32,7 +32,9 @@ export const RunInfoMsg = message({
   status: f.enum(RUN_STATUSES),
   start_time: f.int64(),
   end_time: f.int64(),
-  artifact_uri: f.string().doc('Artifact root of the run', 'mlflow-artifacts:/1/0a1b2c3d4e5f60718293a4b5c6d7e8f9/artifacts'),
+  artifact_uri: f
+    .string()
+    .doc('Artifact root of the run', 'mlflow-artifacts:/1/0a1b2c3d4e5f60718293a4b5c6d7e8f9/artifacts'),
   lifecycle_stage: f.enum(['active', 'deleted'] as const),
 });
 
@@ -60,4 +62,5 @@ export const RunMsg = message({
   inputs: f.message({ dataset_inputs: f.repeated(f.message(DatasetInputMsg)) }),
 });
 
-export const ViewTypeField = () => f.enum(VIEW_TYPES).doc('Which lifecycle stages to include (default ACTIVE_ONLY)', 'ACTIVE_ONLY');
+export const ViewTypeField = () =>
+  f.enum(VIEW_TYPES).doc('Which lifecycle stages to include (default ACTIVE_ONLY)', 'ACTIVE_ONLY');

@@ -20,7 +20,9 @@ export const SearchExperimentsReq = message({
   max_results: f.int64().doc('Page size, 1..50000 (default 1000)', 100),
   page_token: f.string().doc('Token from a previous page'),
   filter: f.string().doc("Filter, e.g. name LIKE 'lstm-%' AND tags.team = 'ds'", "name LIKE 'lstm-%'"),
-  order_by: f.repeated(f.string()).doc('Order keys: name, experiment_id, creation_time, last_update_time [ASC|DESC]', ['name ASC']),
+  order_by: f
+    .repeated(f.string())
+    .doc('Order keys: name, experiment_id, creation_time, last_update_time [ASC|DESC]', ['name ASC']),
   view_type: ViewTypeField(),
 });
 export const SearchExperimentsRes = message({

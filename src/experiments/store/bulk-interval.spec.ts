@@ -4,7 +4,12 @@ import { sampleSteps } from './bulk-interval';
 
 const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => from + i);
 const pts = (runId: string, steps: number[]) => steps.map((step) => ({ runId, step }));
-const q = (over: Partial<BulkIntervalQuery> = {}): BulkIntervalQuery => ({ runIds: [], key: 'loss', maxResults: 2500, ...over });
+const q = (over: Partial<BulkIntervalQuery> = {}): BulkIntervalQuery => ({
+  runIds: [],
+  key: 'loss',
+  maxResults: 2500,
+  ...over,
+});
 
 describe('sampleSteps (mlflow-api.md T23)', () => {
   it('returns nothing without points', () => {
@@ -19,7 +24,9 @@ describe('sampleSteps (mlflow-api.md T23)', () => {
   it('otherwise takes max_results evenly spaced steps (floor(i * n / max)) plus the last', () => {
     // 10 steps, 3 samples: stride 3.33 -> indices 0, 3, 6, plus the last.
     expect(sampleSteps(pts('a', range(0, 9)), q({ maxResults: 3 }))).toEqual([0, 3, 6, 9]);
-    expect(sampleSteps(pts('a', range(0, 99)), q({ maxResults: 10 }))).toEqual([0, 10, 20, 30, 40, 50, 60, 70, 80, 90, 99]);
+    expect(sampleSteps(pts('a', range(0, 99)), q({ maxResults: 10 }))).toEqual([
+      0, 10, 20, 30, 40, 50, 60, 70, 80, 90, 99,
+    ]);
     expect(sampleSteps(pts('a', range(0, 9)), q({ maxResults: 1 }))).toEqual([0, 9]);
     // Sparse steps are sampled by position, not by value.
     expect(sampleSteps(pts('a', [0, 1, 2, 1000, 2000, 5000]), q({ maxResults: 2 }))).toEqual([0, 1000, 5000]);
@@ -47,6 +54,8 @@ describe('sampleSteps (mlflow-api.md T23)', () => {
   });
 
   it('counts a step logged by several runs once', () => {
-    expect(sampleSteps([...pts('a', [0, 1, 2, 3]), ...pts('b', [0, 1, 2, 3]), ...pts('a', [3])], q({ maxResults: 2 }))).toEqual([0, 2, 3]);
+    expect(
+      sampleSteps([...pts('a', [0, 1, 2, 3]), ...pts('b', [0, 1, 2, 3]), ...pts('a', [3])], q({ maxResults: 2 })),
+    ).toEqual([0, 2, 3]);
   });
 });

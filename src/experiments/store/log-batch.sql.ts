@@ -24,7 +24,13 @@ function paramConflictError(runId: string, conflicts: { key: string; old: string
 async function storedParams(tx: SqlRunner, runId: string, params: KeyValue[]): Promise<Map<string, string>> {
   const rows = await tx.query<KeyValue>(
     `SELECT key, value FROM params WHERE run_uuid = ? AND ${inList(tx.dialect, 'key')}`,
-    [runId, listParam(tx.dialect, params.map((p) => p.key))],
+    [
+      runId,
+      listParam(
+        tx.dialect,
+        params.map((p) => p.key),
+      ),
+    ],
   );
   return new Map(rows.map((p) => [p.key, p.value]));
 }
@@ -41,7 +47,13 @@ async function writeParams(tx: SqlRunner, runId: string, params: KeyValue[]): Pr
   const old = await storedParams(tx, runId, params);
   rejectChanges(runId, params, old);
   const fresh = params.filter((p) => !old.has(p.key));
-  await insertRows(tx, 'INSERT INTO params (run_uuid, key, value)', 3, fresh.map((p) => [runId, p.key, p.value]), 'ON CONFLICT (run_uuid, key) DO NOTHING');
+  await insertRows(
+    tx,
+    'INSERT INTO params (run_uuid, key, value)',
+    3,
+    fresh.map((p) => [runId, p.key, p.value]),
+    'ON CONFLICT (run_uuid, key) DO NOTHING',
+  );
   // Postgres runs batches concurrently: a racing request may have inserted one of these keys
   // first (DO NOTHING kept its value). Re-read, so a different value still fails instead of
   // being silently dropped. (sqlite serialises writers, so it cannot race.)
@@ -70,14 +82,26 @@ async function writeMetrics(tx: SqlRunner, runId: string, metrics: Metric[]): Pr
     const { value, isNan } = encodeMetricValue(m.value);
     return [runId, m.key, value, isNan, m.timestamp, m.step];
   });
-  await insertRows(tx, 'INSERT INTO metrics (run_uuid, key, value, is_nan, timestamp, step)', 6, rows, 'ON CONFLICT DO NOTHING');
+  await insertRows(
+    tx,
+    'INSERT INTO metrics (run_uuid, key, value, is_nan, timestamp, step)',
+    6,
+    rows,
+    'ON CONFLICT DO NOTHING',
+  );
   // Keys in sorted order so concurrent batches lock latest_metrics rows consistently (no deadlocks on Postgres).
   const best = [...latest.values()].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   const latestRows = best.map((m) => {
     const { value, isNan } = encodeMetricValue(m.value);
     return [runId, m.key, value, isNan, m.timestamp, m.step];
   });
-  await insertRows(tx, 'INSERT INTO latest_metrics (run_uuid, key, value, is_nan, timestamp, step)', 6, latestRows, LATEST_UPSERT);
+  await insertRows(
+    tx,
+    'INSERT INTO latest_metrics (run_uuid, key, value, is_nan, timestamp, step)',
+    6,
+    latestRows,
+    LATEST_UPSERT,
+  );
 }
 
 async function writeTags(tx: SqlRunner, runId: string, tags: KeyValue[]): Promise<void> {
@@ -85,7 +109,13 @@ async function writeTags(tx: SqlRunner, runId: string, tags: KeyValue[]): Promis
   // Within one request the last value of a key wins.
   const last = new Map(tags.map((t) => [t.key, t.value]));
   const rows = [...last].map(([key, value]) => [runId, key, value]);
-  await insertRows(tx, 'INSERT INTO tags (run_uuid, key, value)', 3, rows, 'ON CONFLICT (run_uuid, key) DO UPDATE SET value = excluded.value');
+  await insertRows(
+    tx,
+    'INSERT INTO tags (run_uuid, key, value)',
+    3,
+    rows,
+    'ON CONFLICT (run_uuid, key) DO UPDATE SET value = excluded.value',
+  );
   const runName = last.get(RUN_NAME_TAG);
   if (runName !== undefined) await tx.query('UPDATE runs SET name = ? WHERE run_uuid = ?', [runName, runId]);
 }

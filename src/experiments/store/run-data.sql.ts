@@ -69,10 +69,13 @@ async function latestMetrics(db: SqlRunner, ids: unknown): Promise<Map<string, M
   );
   const out = new Map<string, Metric[]>();
   for (const row of rows) {
-    const points = (JSON.parse(row.m) as [string, number, number, number, number][]).map(([key, value, isNan, timestamp, step]) =>
-      metricFromRow({ key, value, is_nan: isNan, timestamp, step }),
+    const points = (JSON.parse(row.m) as [string, number, number, number, number][]).map(
+      ([key, value, isNan, timestamp, step]) => metricFromRow({ key, value, is_nan: isNan, timestamp, step }),
     );
-    out.set(row.run_uuid, points.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0)));
+    out.set(
+      row.run_uuid,
+      points.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0)),
+    );
   }
   return out;
 }
@@ -86,7 +89,10 @@ const kv = (rows: KvRow[] | undefined): KeyValue[] => (rows ?? []).map(({ key, v
 export async function hydrateRuns(db: SqlRunner, infos: RunInfo[]): Promise<Run[]> {
   if (infos.length === 0) return [];
   const d = db.dialect;
-  const ids = listParam(d, infos.map((i) => i.runId));
+  const ids = listParam(
+    d,
+    infos.map((i) => i.runId),
+  );
   const [metrics, params, tags, inputs] = [
     await latestMetrics(db, ids),
     await db.query<KvRow>(`SELECT run_uuid, key, value FROM params WHERE ${inList(d, 'run_uuid')} ORDER BY key`, [ids]),

@@ -1,6 +1,13 @@
 import type { Db, SqlRunner } from '../../database/db';
 import type { SearchRunsQuery } from '../tracking.store';
-import { buildMetricWalk, buildRunSearch, leadsWithMetric, metricWalkRest, SemiJoin, selectivityProbe } from './run-search.sql';
+import {
+  buildMetricWalk,
+  buildRunSearch,
+  leadsWithMetric,
+  metricWalkRest,
+  SemiJoin,
+  selectivityProbe,
+} from './run-search.sql';
 import { RUN_COLUMNS, RunRow } from './sql-values';
 
 /** A clause matching fewer runs than this drives the query (`in`); otherwise runs are walked in order. */
@@ -62,6 +69,13 @@ export async function searchRunRows(db: Db, q: SearchRunsQuery, snapshot: number
     const c = buildMetricWalk(d, q, snapshot, RUN_COLUMNS, { style, limit, offset }, true);
     walked = Number((await db.query<{ n: number }>(c.sql, c.params))[0].n);
   }
-  const rest = buildRunSearch(d, q, snapshot, RUN_COLUMNS, { style, limit: limit - first.length, offset: Math.max(0, offset - walked) }, metricWalkRest(q));
+  const rest = buildRunSearch(
+    d,
+    q,
+    snapshot,
+    RUN_COLUMNS,
+    { style, limit: limit - first.length, offset: Math.max(0, offset - walked) },
+    metricWalkRest(q),
+  );
   return [...first, ...(await db.query<RunRow>(rest.sql, rest.params))];
 }

@@ -62,10 +62,16 @@ function keyedSubquery(d: Dialect, table: string, c: Clause, style: SemiJoin): S
 function datasetCondition(d: Dialect, c: Clause, style: SemiJoin): Sql {
   if (c.key === 'context') {
     const cond = stringCondition(d, 'value', c);
-    return { sql: member(style, 'input_tags', 'run_uuid', `key = 'mlflow.data.context' AND ${cond.sql}`), params: cond.params };
+    return {
+      sql: member(style, 'input_tags', 'run_uuid', `key = 'mlflow.data.context' AND ${cond.sql}`),
+      params: cond.params,
+    };
   }
   const cond = stringCondition(d, `ds.${c.key === 'digest' ? 'digest' : 'name'}`, c);
-  return { sql: member(style, 'run_inputs ri JOIN datasets ds ON ds.dataset_id = ri.dataset_id', 'ri.run_uuid', cond.sql), params: cond.params };
+  return {
+    sql: member(style, 'run_inputs ri JOIN datasets ds ON ds.dataset_id = ri.dataset_id', 'ri.run_uuid', cond.sql),
+    params: cond.params,
+  };
 }
 
 export function clauseCondition(d: Dialect, c: Clause, style: SemiJoin = 'in'): Sql {
@@ -73,7 +79,12 @@ export function clauseCondition(d: Dialect, c: Clause, style: SemiJoin = 'in'): 
     case 'metric':
       // NaN never matches a numeric comparison (mlflow-api.md §8.1, harmless deviation).
       return {
-        sql: member(style, 'latest_metrics', 'run_uuid', `key = ? AND is_nan = 0 AND value ${numericOp(c.comparator)} ?`),
+        sql: member(
+          style,
+          'latest_metrics',
+          'run_uuid',
+          `key = ? AND is_nan = 0 AND value ${numericOp(c.comparator)} ?`,
+        ),
         params: [c.key, c.value],
       };
     case 'param':
@@ -85,7 +96,8 @@ export function clauseCondition(d: Dialect, c: Clause, style: SemiJoin = 'in'): 
     default: {
       const col = ATTRIBUTE_COLUMNS[c.key];
       if (!col) throw new Error(`unknown run attribute ${c.key}`);
-      if (typeof c.value === 'number') return { sql: `${col} ${numericOp(c.comparator)} ${integerBound(c.value)}`, params: [c.value] };
+      if (typeof c.value === 'number')
+        return { sql: `${col} ${numericOp(c.comparator)} ${integerBound(c.value)}`, params: [c.value] };
       return stringCondition(d, col, c);
     }
   }
@@ -106,10 +118,15 @@ function orderTerms(d: Dialect, keys: OrderKey[]): OrderSql {
       out.joins.push(`LEFT JOIN latest_metrics ${a} ON ${a}.run_uuid = r.run_uuid AND ${a}.key = ?`);
       out.joinParams.push(k.key);
       // Values first, then NaN, then runs without the metric, in both directions.
-      out.terms.push(`CASE WHEN ${a}.run_uuid IS NULL THEN 2 WHEN ${a}.is_nan = 1 THEN 1 ELSE 0 END`, `${a}.value ${dir}`);
+      out.terms.push(
+        `CASE WHEN ${a}.run_uuid IS NULL THEN 2 WHEN ${a}.is_nan = 1 THEN 1 ELSE 0 END`,
+        `${a}.value ${dir}`,
+      );
     } else if (k.entity === 'param' || k.entity === 'tag') {
       const a = `o${k.entity[0]}${i}`;
-      out.joins.push(`LEFT JOIN ${k.entity === 'param' ? 'params' : 'tags'} ${a} ON ${a}.run_uuid = r.run_uuid AND ${a}.key = ?`);
+      out.joins.push(
+        `LEFT JOIN ${k.entity === 'param' ? 'params' : 'tags'} ${a} ON ${a}.run_uuid = r.run_uuid AND ${a}.key = ?`,
+      );
       out.joinParams.push(k.key);
       out.terms.push(`CASE WHEN ${a}.value IS NULL THEN 1 ELSE 0 END`, `${textOrder(d, `${a}.value`)} ${dir}`);
     } else {
@@ -147,7 +164,14 @@ function baseWhere(d: Dialect, q: SearchRunsQuery, snapshot: number, style: Semi
  * at `snapshot` (the highest `seq` when the first page was served) so offsets stay valid
  * while other clients insert runs. `extra` narrows the set further (the metric walk's rest).
  */
-export function buildRunSearch(d: Dialect, q: SearchRunsQuery, snapshot: number, columns: string, o: RunPageOptions, extra?: Sql): Sql {
+export function buildRunSearch(
+  d: Dialect,
+  q: SearchRunsQuery,
+  snapshot: number,
+  columns: string,
+  o: RunPageOptions,
+  extra?: Sql,
+): Sql {
   const where = baseWhere(d, q, snapshot, o.style);
   const order = orderTerms(d, q.orderBy);
   const sql =
@@ -166,7 +190,14 @@ export function leadsWithMetric(q: SearchRunsQuery): boolean {
  * through latest_metrics' (key, value) index, so a page stops as soon as it is full instead of
  * sorting every match. `count` gives the size of that set instead (for offsets past it).
  */
-export function buildMetricWalk(d: Dialect, q: SearchRunsQuery, snapshot: number, columns: string, o: RunPageOptions, count = false): Sql {
+export function buildMetricWalk(
+  d: Dialect,
+  q: SearchRunsQuery,
+  snapshot: number,
+  columns: string,
+  o: RunPageOptions,
+  count = false,
+): Sql {
   const where = baseWhere(d, q, snapshot, o.style);
   const order = orderTerms(d, q.orderBy);
   // om0 drives the query (CROSS JOIN fixes sqlite's join order); drop its LEFT JOIN and its NaN/missing rank.
@@ -175,12 +206,18 @@ export function buildMetricWalk(d: Dialect, q: SearchRunsQuery, snapshot: number
   const cond = `om0.key = ? AND om0.is_nan = 0 AND r.run_uuid = om0.run_uuid AND ${where.sql}`;
   const params = [...order.joinParams.slice(1), q.orderBy[0].key, ...where.params];
   if (count) return { sql: `SELECT COUNT(*) AS n FROM ${from} WHERE ${cond}`, params };
-  return { sql: `SELECT ${columns} FROM ${from} WHERE ${cond} ORDER BY ${order.terms.slice(1).join(', ')} LIMIT ? OFFSET ?`, params: [...params, o.limit, o.offset] };
+  return {
+    sql: `SELECT ${columns} FROM ${from} WHERE ${cond} ORDER BY ${order.terms.slice(1).join(', ')} LIMIT ? OFFSET ?`,
+    params: [...params, o.limit, o.offset],
+  };
 }
 
 /** Complement of the metric walk: runs whose leading order metric is NaN or missing. */
 export function metricWalkRest(q: SearchRunsQuery): Sql {
-  return { sql: 'NOT EXISTS (SELECT 1 FROM latest_metrics x WHERE x.run_uuid = r.run_uuid AND x.key = ? AND x.is_nan = 0)', params: [q.orderBy[0].key] };
+  return {
+    sql: 'NOT EXISTS (SELECT 1 FROM latest_metrics x WHERE x.run_uuid = r.run_uuid AND x.key = ? AND x.is_nan = 0)',
+    params: [q.orderBy[0].key],
+  };
 }
 
 /**
@@ -188,11 +225,21 @@ export function metricWalkRest(q: SearchRunsQuery): Sql {
  * selectivity probe that lets sqlite searches pick `in` (selective) or `exists` (broad).
  */
 export function selectivityProbe(d: Dialect, c: Clause, cap: number): Sql | undefined {
-  const table = c.entity === 'metric' ? 'latest_metrics' : c.entity === 'param' ? 'params' : c.entity === 'tag' ? 'tags' : undefined;
+  const table =
+    c.entity === 'metric'
+      ? 'latest_metrics'
+      : c.entity === 'param'
+        ? 'params'
+        : c.entity === 'tag'
+          ? 'tags'
+          : undefined;
   if (!table) return undefined;
   const cond =
     c.entity === 'metric'
       ? { sql: `is_nan = 0 AND value ${numericOp(c.comparator)} ?`, params: [c.value] }
       : stringCondition(d, 'value', c);
-  return { sql: `SELECT COUNT(*) AS n FROM (SELECT 1 FROM ${table} WHERE key = ? AND ${cond.sql} LIMIT ?) t`, params: [c.key, ...cond.params, cap] };
+  return {
+    sql: `SELECT COUNT(*) AS n FROM (SELECT 1 FROM ${table} WHERE key = ? AND ${cond.sql} LIMIT ?) t`,
+    params: [c.key, ...cond.params, cap],
+  };
 }

@@ -14,7 +14,17 @@ import {
   SearchRunsQuery,
   TrackingStore,
 } from '../tracking.store';
-import type { DatasetInput, Experiment, KeyValue, LifecycleStage, Metric, MetricWithRunId, Page, Run, RunInfo } from '../tracking.types';
+import type {
+  DatasetInput,
+  Experiment,
+  KeyValue,
+  LifecycleStage,
+  Metric,
+  MetricWithRunId,
+  Page,
+  Run,
+  RunInfo,
+} from '../tracking.types';
 import { sampleSteps } from './bulk-interval';
 import { buildExperimentSearch } from './experiment-search.sql';
 import { RUN_NAME_TAG, writeBatch } from './log-batch.sql';
@@ -76,13 +86,19 @@ export class SqlTrackingStore extends TrackingStore {
         );
         const id = String(row.experiment_id);
         if (input.artifactLocation === undefined) {
-          await tx.query('UPDATE experiments SET artifact_location = ? WHERE experiment_id = ?', [`${defaultRoot}/${id}`, Number(id)]);
+          await tx.query('UPDATE experiments SET artifact_location = ? WHERE experiment_id = ?', [
+            `${defaultRoot}/${id}`,
+            Number(id),
+          ]);
         }
         await this.upsertExperimentTags(tx, id, input.tags);
         return id;
       });
     } catch (err) {
-      if (isUniqueViolation(err)) throw MlflowError.exists(`Experiment(name=${input.name}) already exists. Error: UNIQUE constraint failed: experiments.name`);
+      if (isUniqueViolation(err))
+        throw MlflowError.exists(
+          `Experiment(name=${input.name}) already exists. Error: UNIQUE constraint failed: experiments.name`,
+        );
       throw err;
     }
   }
@@ -103,20 +119,35 @@ export class SqlTrackingStore extends TrackingStore {
     const d = this.db.dialect;
     const tags = await this.db.query<KeyValue & { experiment_id: number }>(
       `SELECT experiment_id, key, value FROM experiment_tags WHERE ${inList(d, 'experiment_id')} ORDER BY key`,
-      [listParam(d, rows.map((r) => Number(r.experiment_id)))],
+      [
+        listParam(
+          d,
+          rows.map((r) => Number(r.experiment_id)),
+        ),
+      ],
     );
     const byId = groupBy(tags, (t) => String(t.experiment_id));
-    return rows.map((r) => experimentFromRow(r, (byId.get(String(r.experiment_id)) ?? []).map(({ key, value }) => ({ key, value }))));
+    return rows.map((r) =>
+      experimentFromRow(
+        r,
+        (byId.get(String(r.experiment_id)) ?? []).map(({ key, value }) => ({ key, value })),
+      ),
+    );
   }
 
   async getExperiment(experimentId: string): Promise<Experiment | undefined> {
     if (!/^\d{1,15}$/.test(experimentId)) return undefined;
-    const rows = await this.db.query<ExperimentRow>(`SELECT ${EXPERIMENT_COLUMNS} FROM experiments WHERE experiment_id = ?`, [Number(experimentId)]);
+    const rows = await this.db.query<ExperimentRow>(
+      `SELECT ${EXPERIMENT_COLUMNS} FROM experiments WHERE experiment_id = ?`,
+      [Number(experimentId)],
+    );
     return (await this.experimentsWithTags(rows))[0];
   }
 
   async getExperimentByName(name: string): Promise<Experiment | undefined> {
-    const rows = await this.db.query<ExperimentRow>(`SELECT ${EXPERIMENT_COLUMNS} FROM experiments WHERE name = ?`, [name]);
+    const rows = await this.db.query<ExperimentRow>(`SELECT ${EXPERIMENT_COLUMNS} FROM experiments WHERE name = ?`, [
+      name,
+    ]);
     return (await this.experimentsWithTags(rows))[0];
   }
 
@@ -137,7 +168,11 @@ export class SqlTrackingStore extends TrackingStore {
 
   async renameExperiment(experimentId: string, newName: string): Promise<void> {
     try {
-      await this.db.query('UPDATE experiments SET name = ?, last_update_time = ? WHERE experiment_id = ?', [newName, Date.now(), Number(experimentId)]);
+      await this.db.query('UPDATE experiments SET name = ?, last_update_time = ? WHERE experiment_id = ?', [
+        newName,
+        Date.now(),
+        Number(experimentId),
+      ]);
     } catch (err) {
       if (isUniqueViolation(err)) throw MlflowError.exists(`Experiment(name=${newName}) already exists.`);
       throw err;
@@ -147,8 +182,16 @@ export class SqlTrackingStore extends TrackingStore {
   async setExperimentLifecycle(experimentId: string, stage: LifecycleStage): Promise<void> {
     const now = Date.now();
     await this.db.transaction(async (tx) => {
-      await tx.query('UPDATE experiments SET lifecycle_stage = ?, last_update_time = ? WHERE experiment_id = ?', [stage, now, Number(experimentId)]);
-      await tx.query('UPDATE runs SET lifecycle_stage = ?, deleted_time = ? WHERE experiment_id = ?', [stage, stage === 'deleted' ? now : null, Number(experimentId)]);
+      await tx.query('UPDATE experiments SET lifecycle_stage = ?, last_update_time = ? WHERE experiment_id = ?', [
+        stage,
+        now,
+        Number(experimentId),
+      ]);
+      await tx.query('UPDATE runs SET lifecycle_stage = ?, deleted_time = ? WHERE experiment_id = ?', [
+        stage,
+        stage === 'deleted' ? now : null,
+        Number(experimentId),
+      ]);
     });
   }
 
@@ -158,7 +201,10 @@ export class SqlTrackingStore extends TrackingStore {
 
   async deleteExperimentTag(experimentId: string, key: string): Promise<boolean> {
     return this.db.transaction(async (tx) => {
-      const found = await tx.query('SELECT 1 AS x FROM experiment_tags WHERE experiment_id = ? AND key = ?', [Number(experimentId), key]);
+      const found = await tx.query('SELECT 1 AS x FROM experiment_tags WHERE experiment_id = ? AND key = ?', [
+        Number(experimentId),
+        key,
+      ]);
       await tx.query('DELETE FROM experiment_tags WHERE experiment_id = ? AND key = ?', [Number(experimentId), key]);
       return found.length > 0;
     });
@@ -189,7 +235,9 @@ export class SqlTrackingStore extends TrackingStore {
   async getRuns(runIds: string[]): Promise<Run[]> {
     if (runIds.length === 0) return [];
     const d = this.db.dialect;
-    const rows = await this.db.query<RunRow>(`SELECT ${RUN_COLUMNS} FROM runs r WHERE ${inList(d, 'r.run_uuid')}`, [listParam(d, runIds)]);
+    const rows = await this.db.query<RunRow>(`SELECT ${RUN_COLUMNS} FROM runs r WHERE ${inList(d, 'r.run_uuid')}`, [
+      listParam(d, runIds),
+    ]);
     const byId = new Map(rows.map((r) => [r.run_uuid, runInfoFromRow(r)]));
     const infos = runIds.map((id) => byId.get(id)).filter((i): i is RunInfo => !!i);
     return hydrateRuns(this.db, infos);
@@ -197,15 +245,22 @@ export class SqlTrackingStore extends TrackingStore {
 
   async updateRun(runId: string, update: RunUpdate): Promise<RunInfo> {
     await this.db.transaction(async (tx) => {
-      if (update.status !== undefined) await tx.query('UPDATE runs SET status = ? WHERE run_uuid = ?', [update.status, runId]);
-      if (update.endTime !== undefined) await tx.query('UPDATE runs SET end_time = ? WHERE run_uuid = ?', [update.endTime, runId]);
-      if (update.runName !== undefined) await writeBatch(tx, runId, { metrics: [], params: [], tags: [{ key: RUN_NAME_TAG, value: update.runName }] });
+      if (update.status !== undefined)
+        await tx.query('UPDATE runs SET status = ? WHERE run_uuid = ?', [update.status, runId]);
+      if (update.endTime !== undefined)
+        await tx.query('UPDATE runs SET end_time = ? WHERE run_uuid = ?', [update.endTime, runId]);
+      if (update.runName !== undefined)
+        await writeBatch(tx, runId, { metrics: [], params: [], tags: [{ key: RUN_NAME_TAG, value: update.runName }] });
     });
     return (await this.getRunInfo(runId)) as RunInfo;
   }
 
   async setRunLifecycle(runId: string, stage: LifecycleStage): Promise<void> {
-    await this.db.query('UPDATE runs SET lifecycle_stage = ?, deleted_time = ? WHERE run_uuid = ?', [stage, stage === 'deleted' ? Date.now() : null, runId]);
+    await this.db.query('UPDATE runs SET lifecycle_stage = ?, deleted_time = ? WHERE run_uuid = ?', [
+      stage,
+      stage === 'deleted' ? Date.now() : null,
+      runId,
+    ]);
   }
 
   async logBatch(runId: string, batch: LogBatch): Promise<void> {
@@ -217,7 +272,10 @@ export class SqlTrackingStore extends TrackingStore {
     await this.db.transaction(async (tx) => {
       // sqlite transactions are serialised already; Postgres needs a lock (taken before any row lock).
       if (tx.dialect === 'postgres') await tx.query('SELECT pg_advisory_xact_lock(hashtext(?))', [`${runId}/${key}`]);
-      const [row] = await tx.query<{ value: string }>('SELECT value FROM tags WHERE run_uuid = ? AND key = ?', [runId, key]);
+      const [row] = await tx.query<{ value: string }>('SELECT value FROM tags WHERE run_uuid = ? AND key = ?', [
+        runId,
+        key,
+      ]);
       await writeBatch(tx, runId, { metrics: [], params: [], tags: [{ key, value: update(row?.value) }] });
     });
   }
@@ -243,11 +301,20 @@ export class SqlTrackingStore extends TrackingStore {
           'SELECT dataset_id FROM datasets WHERE experiment_id = ? AND name = ? AND digest = ?',
           [Number(experimentId), ds.name, ds.digest],
         );
-        const linked = await tx.query('INSERT INTO run_inputs (run_uuid, dataset_id) VALUES (?, ?) ON CONFLICT DO NOTHING RETURNING run_uuid', [runId, dataset_id]);
+        const linked = await tx.query(
+          'INSERT INTO run_inputs (run_uuid, dataset_id) VALUES (?, ?) ON CONFLICT DO NOTHING RETURNING run_uuid',
+          [runId, dataset_id],
+        );
         // Input tags are only written with the first link (MLflow semantics).
         if (linked.length === 0) continue;
         const tags = [...new Map(input.tags.map((t) => [t.key, t.value]))];
-        await insertRows(tx, 'INSERT INTO input_tags (run_uuid, dataset_id, key, value)', 4, tags.map(([k, v]) => [runId, dataset_id, k, v]), 'ON CONFLICT DO NOTHING');
+        await insertRows(
+          tx,
+          'INSERT INTO input_tags (run_uuid, dataset_id, key, value)',
+          4,
+          tags.map(([k, v]) => [runId, dataset_id, k, v]),
+          'ON CONFLICT DO NOTHING',
+        );
       }
     });
   }
@@ -270,7 +337,10 @@ export class SqlTrackingStore extends TrackingStore {
       `SELECT DISTINCT run_uuid, step FROM metrics WHERE ${inList(d, 'run_uuid')} AND key = ? ORDER BY step`,
       [ids, q.key],
     );
-    const steps = sampleSteps(stepRows.map((r) => ({ runId: r.run_uuid, step: Number(r.step) })), q);
+    const steps = sampleSteps(
+      stepRows.map((r) => ({ runId: r.run_uuid, step: Number(r.step) })),
+      q,
+    );
     if (steps.length === 0) return [];
     const rows = await this.db.query<MetricRow & { run_uuid: string }>(
       `SELECT run_uuid, key, value, is_nan, timestamp, step FROM metrics
@@ -278,7 +348,9 @@ export class SqlTrackingStore extends TrackingStore {
       [ids, q.key, listParam(d, steps)],
     );
     const byRun = groupBy(rows, (r) => r.run_uuid);
-    return q.runIds.flatMap((runId) => (byRun.get(runId) ?? []).slice(0, 25_000).map((r) => ({ ...metricFromRow(r), runId })));
+    return q.runIds.flatMap((runId) =>
+      (byRun.get(runId) ?? []).slice(0, 25_000).map((r) => ({ ...metricFromRow(r), runId })),
+    );
   }
 
   async searchRuns(query: SearchRunsQuery): Promise<Page<Run>> {

@@ -22,14 +22,19 @@ describe('metricFromRow', () => {
   });
 
   it('reads ±Infinity back as ±max double (MLflow SQL store semantics)', () => {
-    for (const [v, back] of [[Infinity, MAX], [-Infinity, -MAX]]) {
+    for (const [v, back] of [
+      [Infinity, MAX],
+      [-Infinity, -MAX],
+    ]) {
       const { value, isNan } = encodeMetricValue(v);
       expect(metricFromRow(row(value, isNan)).value).toBe(back);
     }
   });
 
   it('coerces driver strings (bigint / numeric columns) to numbers', () => {
-    expect(metricFromRow({ key: 'k', value: '2.5', is_nan: '0', timestamp: '1714000000000', step: '-3' } as never)).toEqual({
+    expect(
+      metricFromRow({ key: 'k', value: '2.5', is_nan: '0', timestamp: '1714000000000', step: '-3' } as never),
+    ).toEqual({
       key: 'k',
       value: 2.5,
       timestamp: 1714000000000,
@@ -52,7 +57,17 @@ describe('row helpers', () => {
       lifecycle_stage: 'active',
       artifact_uri: 'a',
     });
-    expect(info).toEqual({ runId: 'r', runName: 'n', experimentId: '7', userId: 'u', status: 'RUNNING', startTime: 10, endTime: null, artifactUri: 'a', lifecycleStage: 'active' });
+    expect(info).toEqual({
+      runId: 'r',
+      runName: 'n',
+      experimentId: '7',
+      userId: 'u',
+      status: 'RUNNING',
+      startTime: 10,
+      endTime: null,
+      artifactUri: 'a',
+      lifecycleStage: 'active',
+    });
   });
 
   it('isUniqueViolation recognises sqlite and Postgres codes only', () => {
@@ -65,7 +80,14 @@ describe('row helpers', () => {
   });
 
   it('groupBy keeps row order within and across groups', () => {
-    const g = groupBy([{ k: 'b', i: 1 }, { k: 'a', i: 2 }, { k: 'b', i: 3 }], (r) => r.k);
+    const g = groupBy(
+      [
+        { k: 'b', i: 1 },
+        { k: 'a', i: 2 },
+        { k: 'b', i: 3 },
+      ],
+      (r) => r.k,
+    );
     expect([...g.keys()]).toEqual(['b', 'a']);
     expect(g.get('b')!.map((r) => r.i)).toEqual([1, 3]);
   });

@@ -33,14 +33,21 @@ export class ChampionController {
     },
   })
   @ApiOkResponse({ description: 'The new champion and the one it replaced', schema: PROMOTION_SCHEMA })
-  @ApiResponse({ status: 400, description: 'Neither or both of run_id/version, bad model name, inactive run', schema: ERROR_SCHEMA })
+  @ApiResponse({
+    status: 400,
+    description: 'Neither or both of run_id/version, bad model name, inactive run',
+    schema: ERROR_SCHEMA,
+  })
   @ApiResponse({ status: 404, description: 'Unknown run, model or version', schema: ERROR_SCHEMA })
   promote(@Param('name') name: string, @RpcArgs(PromoteChampionReq) a: Infer<typeof PromoteChampionReq>) {
     return this.champions.promote(name, { runId: a.run_id, version: a.version });
   }
 
   @Get(':name/champion')
-  @ApiOperation({ summary: 'The current champion of a registered model', description: '404 when the model does not exist or has no champion.' })
+  @ApiOperation({
+    summary: 'The current champion of a registered model',
+    description: '404 when the model does not exist or has no champion.',
+  })
   @ApiParam(NAME_PARAM)
   @ApiOkResponse({
     schema: {

@@ -2,7 +2,12 @@ import type { SchemaObject } from '@nestjs/swagger/dist/interfaces/open-api-spec
 import { f, message } from '../../common/proto/fields';
 
 export const PromoteChampionReq = message({
-  run_id: f.string().doc("Register this run's `model` artifact directory as a new version and make it champion", '0a1b2c3d4e5f60718293a4b5c6d7e8f9'),
+  run_id: f
+    .string()
+    .doc(
+      "Register this run's `model` artifact directory as a new version and make it champion",
+      '0a1b2c3d4e5f60718293a4b5c6d7e8f9',
+    ),
   version: f.string().numeric().doc('Make this existing version champion', '3'),
 });
 
@@ -19,7 +24,11 @@ const championInfo: SchemaObject = {
   properties: {
     ...versionRef.properties,
     source: { type: 'string', example: 'mlflow-artifacts:/1/0a1b2c3d4e5f60718293a4b5c6d7e8f9/artifacts/model' },
-    artifact_uri: { type: 'string', description: 'Where the model files are', example: 'mlflow-artifacts:/1/0a1b2c3d4e5f60718293a4b5c6d7e8f9/artifacts/model' },
+    artifact_uri: {
+      type: 'string',
+      description: 'Where the model files are',
+      example: 'mlflow-artifacts:/1/0a1b2c3d4e5f60718293a4b5c6d7e8f9/artifacts/model',
+    },
   },
 };
 

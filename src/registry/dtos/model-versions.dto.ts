@@ -6,7 +6,10 @@ export const CreateModelVersionReq = message({
   source: f
     .string()
     .required()
-    .doc('Model directory: mlflow-artifacts:/..., runs:/<run_id>/<path> or models:/<name>/<version>|@<alias>', 'runs:/0a1b2c3d4e5f60718293a4b5c6d7e8f9/model'),
+    .doc(
+      'Model directory: mlflow-artifacts:/..., runs:/<run_id>/<path> or models:/<name>/<version>|@<alias>',
+      'runs:/0a1b2c3d4e5f60718293a4b5c6d7e8f9/model',
+    ),
   run_id: f.string().doc('Run that produced the model', '0a1b2c3d4e5f60718293a4b5c6d7e8f9'),
   tags: f.repeated(f.message(RegistryTagMsg)),
   run_link: f.string().doc('Link to the run (free text)'),
@@ -24,9 +27,14 @@ export const UpdateModelVersionReq = message({
 export const SearchModelVersionsReq = message({
   filter: f
     .string()
-    .doc("AND of name, version_number, run_id (also IN), source_path, tags.<key> comparisons", "name = 'lstm-msft' AND version_number > 2"),
+    .doc(
+      'AND of name, version_number, run_id (also IN), source_path, tags.<key> comparisons',
+      "name = 'lstm-msft' AND version_number > 2",
+    ),
   max_results: f.int64().doc('Page size, 1..200000 (default 200000; the Python client sends 10000)', 100),
-  order_by: f.repeated(f.string()).doc('name | version_number | creation_timestamp | last_updated_timestamp [ASC|DESC]', ['version_number DESC']),
+  order_by: f
+    .repeated(f.string())
+    .doc('name | version_number | creation_timestamp | last_updated_timestamp [ASC|DESC]', ['version_number DESC']),
   page_token: f.string().doc('Token from the previous page'),
 });
 
@@ -39,7 +47,9 @@ export const TransitionStageReq = message({
   name: modelName(),
   version: versionArg(),
   stage: f.string().required().doc('None | Staging | Production | Archived (case-insensitive)', 'Production'),
-  archive_existing_versions: f.bool().doc('Archive the other versions in the target stage (Staging/Production only)', true),
+  archive_existing_versions: f
+    .bool()
+    .doc('Archive the other versions in the target stage (Staging/Production only)', true),
 });
 
 export const SetModelVersionTagReq = message({
@@ -56,5 +66,7 @@ export const DeleteModelVersionTagReq = message({
 });
 
 export const DownloadUriRes = message({
-  artifact_uri: f.string().doc('Where the model files are', 'mlflow-artifacts:/1/0a1b2c3d4e5f60718293a4b5c6d7e8f9/artifacts/model'),
+  artifact_uri: f
+    .string()
+    .doc('Where the model files are', 'mlflow-artifacts:/1/0a1b2c3d4e5f60718293a4b5c6d7e8f9/artifacts/model'),
 });

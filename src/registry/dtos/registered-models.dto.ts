@@ -20,7 +20,7 @@ export const UpdateRegisteredModelReq = message({
 });
 
 export const SearchRegisteredModelsReq = message({
-  filter: f.string().doc("AND of name and tags.<key> comparisons (= != LIKE ILIKE)", "name LIKE 'lstm-%'"),
+  filter: f.string().doc('AND of name and tags.<key> comparisons (= != LIKE ILIKE)', "name LIKE 'lstm-%'"),
   max_results: f.int64().doc('Page size, 1..1000 (default 100)', 100),
   order_by: f.repeated(f.string()).doc('name | timestamp | last_updated_timestamp [ASC|DESC]', ['name ASC']),
   page_token: f.string().doc('Token from the previous page'),
@@ -47,7 +47,8 @@ export const DeleteRegisteredModelTagReq = message({
   key: f.string().required().doc('Tag key', 'team'),
 });
 
-const aliasArg = () => f.string().required().doc("Alias: letters, digits, _ and -; 'latest' and v<N> are reserved", 'champion');
+const aliasArg = () =>
+  f.string().required().doc("Alias: letters, digits, _ and -; 'latest' and v<N> are reserved", 'champion');
 
 export const SetAliasReq = message({ name: modelName(), alias: aliasArg(), version: versionArg() });
 export const AliasReq = message({ name: modelName(), alias: aliasArg() });

@@ -18,7 +18,12 @@ export const ModelVersionMsg = message({
   user_id: f.string(),
   current_stage: f.enum(STAGES).doc('Stage (deprecated in favour of aliases, still used)', 'None'),
   description: f.string().doc('Omitted when empty'),
-  source: f.string().doc('URI of the model directory, as given at creation', 'mlflow-artifacts:/1/0a1b2c3d4e5f60718293a4b5c6d7e8f9/artifacts/model'),
+  source: f
+    .string()
+    .doc(
+      'URI of the model directory, as given at creation',
+      'mlflow-artifacts:/1/0a1b2c3d4e5f60718293a4b5c6d7e8f9/artifacts/model',
+    ),
   run_id: f.string().doc('Run that produced the model', '0a1b2c3d4e5f60718293a4b5c6d7e8f9'),
   status: f.enum(MODEL_VERSION_STATUSES).doc('Always READY: registration is synchronous', 'READY'),
   status_message: f.string(),

@@ -101,7 +101,10 @@ async function latestVersions(q: SqlRunner, names: unknown): Promise<ModelVersio
 export async function hydrateModels(q: SqlRunner, rows: ModelRow[]): Promise<RegisteredModel[]> {
   if (rows.length === 0) return [];
   const d = q.dialect;
-  const names = listParam(d, rows.map((r) => r.name));
+  const names = listParam(
+    d,
+    rows.map((r) => r.name),
+  );
   const tags = await q.query<KeyValue & { name: string }>(
     `SELECT name, key, value FROM registered_model_tags WHERE ${inList(d, 'name')} ORDER BY key`,
     [names],
@@ -119,7 +122,9 @@ export async function hydrateModels(q: SqlRunner, rows: ModelRow[]): Promise<Reg
     creationTimestamp: Number(r.creation_time),
     lastUpdatedTimestamp: Number(r.last_updated_time),
     description: orUndefined(r.description),
-    latestVersions: (latestBy.get(r.name) ?? []).sort((a, b) => STAGES.indexOf(a.currentStage) - STAGES.indexOf(b.currentStage)),
+    latestVersions: (latestBy.get(r.name) ?? []).sort(
+      (a, b) => STAGES.indexOf(a.currentStage) - STAGES.indexOf(b.currentStage),
+    ),
     tags: (tagsBy.get(r.name) ?? []).map(({ key, value }) => ({ key, value })),
     aliases: (aliasesBy.get(r.name) ?? []).map((a): Alias => ({ alias: a.alias, version: Number(a.version) })),
   }));

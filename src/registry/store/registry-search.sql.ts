@@ -37,7 +37,10 @@ function tagCondition(d: Dialect, c: Clause, tags: TagTable): Condition {
     return { sql: cmp.sql, params: [c.key, cmp.param] };
   }
   const cmp = stringComparison(d, 't.value', c.comparator, value);
-  return { sql: `EXISTS (SELECT 1 FROM ${tags.table} t WHERE ${tags.join} AND t.key = ? AND ${cmp.sql})`, params: [c.key, cmp.param] };
+  return {
+    sql: `EXISTS (SELECT 1 FROM ${tags.table} t WHERE ${tags.join} AND t.key = ? AND ${cmp.sql})`,
+    params: [c.key, cmp.param],
+  };
 }
 
 /** Registered models tagged as prompts are left out unless the filter asked for them. */
@@ -63,7 +66,9 @@ export function buildRegisteredModelSearch(d: Dialect, q: RegistrySearchQuery) {
   });
   if (!q.includePrompts) conditions.push(promptExclusion('m.name'));
   const where = whereSql(conditions);
-  const terms = q.orderBy.map((k) => `${k.key === 'name' ? textOrder(d, 'm.name') : 'm.last_updated_time'} ${direction(k)}`);
+  const terms = q.orderBy.map(
+    (k) => `${k.key === 'name' ? textOrder(d, 'm.name') : 'm.last_updated_time'} ${direction(k)}`,
+  );
   if (!q.orderBy.some((k) => k.key === 'name')) terms.push(`${textOrder(d, 'm.name')} ASC`);
   const sql = `SELECT ${MODEL_COLUMNS} FROM registered_models m ${where.sql} ORDER BY ${terms.join(', ')} LIMIT ? OFFSET ?`;
   return { sql, params: [...where.params, q.maxResults + 1, q.page?.offset ?? 0] };
@@ -95,7 +100,8 @@ function versionCondition(d: Dialect, c: Clause): Condition {
 function versionOrder(d: Dialect, keys: OrderKey[]): string {
   const order = keys.length ? [...keys] : [{ entity: 'attribute', key: 'last_updated_timestamp', ascending: false }];
   if (!order.some((k) => k.key === 'name')) order.push({ entity: 'attribute', key: 'name', ascending: true });
-  if (!order.some((k) => k.key === 'version_number')) order.push({ entity: 'attribute', key: 'version_number', ascending: false });
+  if (!order.some((k) => k.key === 'version_number'))
+    order.push({ entity: 'attribute', key: 'version_number', ascending: false });
   return order
     .map((k) => {
       const col = VERSION_ATTRIBUTES[k.key];

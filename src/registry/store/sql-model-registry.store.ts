@@ -52,12 +52,10 @@ export class SqlModelRegistryStore extends ModelRegistryStore {
   async createRegisteredModel(input: CreateRegisteredModelInput): Promise<RegisteredModel> {
     const now = Date.now();
     return this.claimName(input.name, async (tx) => {
-      await tx.query('INSERT INTO registered_models (name, creation_time, last_updated_time, description) VALUES (?, ?, ?, ?)', [
-        input.name,
-        now,
-        now,
-        input.description || null,
-      ]);
+      await tx.query(
+        'INSERT INTO registered_models (name, creation_time, last_updated_time, description) VALUES (?, ?, ?, ?)',
+        [input.name, now, now, input.description || null],
+      );
       await this.upsertModelTags(tx, input.name, input.tags);
       return (await loadModel(tx, input.name)) as RegisteredModel;
     });
@@ -104,7 +102,9 @@ export class SqlModelRegistryStore extends ModelRegistryStore {
   async getLatestVersions(name: string, stages: readonly Stage[]): Promise<ModelVersion[]> {
     const model = await loadModel(this.db, name);
     if (!model) throw modelNotFound(name);
-    return stages.map((s) => model.latestVersions.find((v) => v.currentStage === s)).filter((v): v is ModelVersion => !!v);
+    return stages
+      .map((s) => model.latestVersions.find((v) => v.currentStage === s))
+      .filter((v): v is ModelVersion => !!v);
   }
 
   async setRegisteredModelTag(name: string, tag: KeyValue): Promise<void> {
@@ -132,10 +132,10 @@ export class SqlModelRegistryStore extends ModelRegistryStore {
   async deleteAlias(name: string, alias: string): Promise<number | null> {
     return this.db.transaction(async (tx) => {
       await this.requireModel(tx, name);
-      const rows = await tx.query<{ version: number }>('DELETE FROM registered_model_aliases WHERE name = ? AND alias = ? RETURNING version', [
-        name,
-        alias,
-      ]);
+      const rows = await tx.query<{ version: number }>(
+        'DELETE FROM registered_model_aliases WHERE name = ? AND alias = ? RETURNING version',
+        [name, alias],
+      );
       return rows.length ? Number(rows[0].version) : null;
     });
   }
@@ -152,7 +152,11 @@ export class SqlModelRegistryStore extends ModelRegistryStore {
     });
   }
 
-  async registerWithAlias(input: CreateModelVersionInput, alias: string, createModel: boolean): Promise<RegisterWithAliasResult> {
+  async registerWithAlias(
+    input: CreateModelVersionInput,
+    alias: string,
+    createModel: boolean,
+  ): Promise<RegisterWithAliasResult> {
     return this.db.transaction(async (tx) => {
       let modelCreated = false;
       if (createModel) {
@@ -176,12 +180,10 @@ export class SqlModelRegistryStore extends ModelRegistryStore {
   async updateModelVersion(name: string, version: number, description: string | undefined): Promise<ModelVersion> {
     return this.db.transaction(async (tx) => {
       await this.requireVersion(tx, name, version);
-      await tx.query('UPDATE model_versions SET description = ?, last_updated_time = ? WHERE name = ? AND version = ?', [
-        description || null,
-        Date.now(),
-        name,
-        version,
-      ]);
+      await tx.query(
+        'UPDATE model_versions SET description = ?, last_updated_time = ? WHERE name = ? AND version = ?',
+        [description || null, Date.now(), name, version],
+      );
       return (await loadVersion(tx, name, version)) as ModelVersion;
     });
   }
@@ -223,12 +225,10 @@ export class SqlModelRegistryStore extends ModelRegistryStore {
           [now, name, version, stage],
         );
       }
-      await tx.query('UPDATE model_versions SET current_stage = ?, last_updated_time = ? WHERE name = ? AND version = ?', [
-        stage,
-        now,
-        name,
-        version,
-      ]);
+      await tx.query(
+        'UPDATE model_versions SET current_stage = ?, last_updated_time = ? WHERE name = ? AND version = ?',
+        [stage, now, name, version],
+      );
       await tx.query('UPDATE registered_models SET last_updated_time = ? WHERE name = ?', [now, name]);
       return (await loadVersion(tx, name, version)) as ModelVersion;
     });
@@ -260,11 +260,10 @@ export class SqlModelRegistryStore extends ModelRegistryStore {
   }
 
   private async requireVersion(q: SqlRunner, name: string, version: number): Promise<void> {
-    const rows = await q.query('SELECT 1 AS x FROM model_versions WHERE name = ? AND version = ? AND current_stage <> ?', [
-      name,
-      version,
-      DELETED_STAGE,
-    ]);
+    const rows = await q.query(
+      'SELECT 1 AS x FROM model_versions WHERE name = ? AND version = ? AND current_stage <> ?',
+      [name, version, DELETED_STAGE],
+    );
     if (rows.length === 0) throw versionNotFound(name, version);
   }
 
@@ -273,11 +272,10 @@ export class SqlModelRegistryStore extends ModelRegistryStore {
    * lock on Postgres, which serialises concurrent version creation for one model.
    */
   private async touchModel(tx: SqlRunner, name: string, opts: { newName?: string } = {}): Promise<void> {
-    const rows = await tx.query('UPDATE registered_models SET name = ?, last_updated_time = ? WHERE name = ? RETURNING name', [
-      opts.newName ?? name,
-      Date.now(),
-      name,
-    ]);
+    const rows = await tx.query(
+      'UPDATE registered_models SET name = ?, last_updated_time = ? WHERE name = ? RETURNING name',
+      [opts.newName ?? name, Date.now(), name],
+    );
     if (rows.length === 0) throw modelNotFound(name);
   }
 
@@ -294,7 +292,10 @@ export class SqlModelRegistryStore extends ModelRegistryStore {
   /** Numbers continue after the highest ever used (deleted versions included): never reused. */
   private async insertVersion(tx: SqlRunner, input: CreateModelVersionInput): Promise<number> {
     await this.touchModel(tx, input.name);
-    const [{ n }] = await tx.query<{ n: number | null }>('SELECT MAX(version) AS n FROM model_versions WHERE name = ?', [input.name]);
+    const [{ n }] = await tx.query<{ n: number | null }>(
+      'SELECT MAX(version) AS n FROM model_versions WHERE name = ?',
+      [input.name],
+    );
     const version = Number(n ?? 0) + 1;
     const now = Date.now();
     await tx.query(
@@ -313,7 +314,12 @@ export class SqlModelRegistryStore extends ModelRegistryStore {
         input.runLink || null,
       ],
     );
-    await insertRows(tx, 'INSERT INTO model_version_tags (name, version, key, value)', 4, lastByKey(input.tags).map(([k, v]) => [input.name, version, k, v]));
+    await insertRows(
+      tx,
+      'INSERT INTO model_version_tags (name, version, key, value)',
+      4,
+      lastByKey(input.tags).map(([k, v]) => [input.name, version, k, v]),
+    );
     return version;
   }
 

@@ -6,7 +6,11 @@ import type { Readable } from 'node:stream';
 import { ERROR_SCHEMA } from '../../common/proto/rpc.decorator';
 import { InvocationsService, unsupportedMediaType } from '../invocations.service';
 
-const MODEL_QUERY = { name: 'model', required: false, description: 'Registered model (default: TSFLOW_DEFAULT_MODEL, else the only model served)' };
+const MODEL_QUERY = {
+  name: 'model',
+  required: false,
+  description: 'Registered model (default: TSFLOW_DEFAULT_MODEL, else the only model served)',
+};
 
 /** MLflow's scoring-server protocol, served from the champion (mlflow-api.md §12). */
 @ApiTags('Serving')
@@ -25,11 +29,17 @@ export class InvocationsController {
   })
   @ApiConsumes('application/json', 'text/csv')
   @ApiQuery(MODEL_QUERY)
-  @ApiBody({ schema: { type: 'object', example: { inputs: [[410.3, 412.1, 409.8, 415.2, 418.0]], params: { horizon: 1 } } } })
+  @ApiBody({
+    schema: { type: 'object', example: { inputs: [[410.3, 412.1, 409.8, 415.2, 418.0]], params: { horizon: 1 } } },
+  })
   @ApiOkResponse({ schema: { type: 'object', properties: { predictions: {} }, example: { predictions: [419.2] } } })
   @ApiResponse({ status: 400, description: 'Malformed input (BAD_REQUEST)', schema: ERROR_SCHEMA })
   @ApiResponse({ status: 415, description: 'Content type other than application/json or text/csv' })
-  async invoke(@Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply, @Query('model') model?: string) {
+  async invoke(
+    @Req() req: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+    @Query('model') model?: string,
+  ) {
     const unsupported = unsupportedMediaType(req.headers['content-type']);
     if (unsupported) {
       reply.status(415).header('content-type', 'text/plain; charset=utf-8');
@@ -41,7 +51,9 @@ export class InvocationsController {
   @Get('ping')
   @HttpCode(200)
   @Header('content-type', 'application/json')
-  @ApiOperation({ summary: "MLflow scoring protocol health: 200 once the default model's champion is loaded, else 404" })
+  @ApiOperation({
+    summary: "MLflow scoring protocol health: 200 once the default model's champion is loaded, else 404",
+  })
   @ApiQuery(MODEL_QUERY)
   @ApiResponse({ status: 404, description: 'No champion loaded', schema: ERROR_SCHEMA })
   ping(@Query('model') model?: string): Promise<string> {

@@ -17,24 +17,34 @@ export class PredictController {
   @Post('predict')
   @HttpCode(200)
   @ApiOperation({
-    summary: "Forecast with the current champion",
+    summary: 'Forecast with the current champion',
     description:
-      "Three input forms: `values` (the last prices: the next value(s)), `start_date` + `end_date` (rolling forecasts for each trading day " +
-      "of the range beside the actual prices) and `date` (the forecast for that day from the history up to the previous trading day). " +
+      'Three input forms: `values` (the last prices: the next value(s)), `start_date` + `end_date` (rolling forecasts for each trading day ' +
+      'of the range beside the actual prices) and `date` (the forecast for that day from the history up to the previous trading day). ' +
       "Date forms read the model's training ticker and source unless `ticker`/`source` are given. `horizon` > 1 gives a recursive " +
       'multi-step forecast. The champion is swapped without a restart when the `champion` alias moves.',
   })
   @ApiBody({ schema: messageSchema(PredictReq), examples: PREDICT_EXAMPLES })
   @ApiOkResponse({ schema: PREDICT_RESPONSE })
-  @ApiResponse({ status: 400, description: 'Invalid input (too few values, NaN, bad dates, horizon out of range)', schema: ERROR_SCHEMA })
+  @ApiResponse({
+    status: 400,
+    description: 'Invalid input (too few values, NaN, bad dates, horizon out of range)',
+    schema: ERROR_SCHEMA,
+  })
   @ApiResponse({ status: 404, description: 'Unknown registered model', schema: ERROR_SCHEMA })
-  @ApiResponse({ status: 503, description: 'The model has no champion yet, or it could not be loaded', schema: ERROR_SCHEMA })
+  @ApiResponse({
+    status: 503,
+    description: 'The model has no champion yet, or it could not be loaded',
+    schema: ERROR_SCHEMA,
+  })
   predict(@RpcArgs(PredictReq) req: PredictRequest) {
     return this.predictions.predict(req);
   }
 
   @Get('api/v1/serving/models')
-  @ApiOperation({ summary: 'What this process serves: the loaded champion of each model, loads in progress and load failures' })
+  @ApiOperation({
+    summary: 'What this process serves: the loaded champion of each model, loads in progress and load failures',
+  })
   @ApiOkResponse({ schema: SERVING_STATUS_SCHEMA })
   status() {
     return { models: this.holder.status() };

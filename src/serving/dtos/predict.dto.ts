@@ -3,14 +3,26 @@ import { f, message } from '../../common/proto/fields';
 import { DATA_SOURCES } from '../../training/data/price-data.service';
 
 export const PredictReq = message({
-  model: f.string().doc('Registered model whose champion answers (default: TSFLOW_DEFAULT_MODEL, else the only model served)', 'lstm-msft'),
-  values: f.json().doc('Form 1: the last prices, oldest first (at least seq_length; rows of feature values for multi-feature models)', [410.3, 412.1, 409.8]),
-  ticker: f.string().doc("Date forms: the ticker (default: the one the model was trained on)", 'MSFT'),
+  model: f
+    .string()
+    .doc(
+      'Registered model whose champion answers (default: TSFLOW_DEFAULT_MODEL, else the only model served)',
+      'lstm-msft',
+    ),
+  values: f
+    .json()
+    .doc(
+      'Form 1: the last prices, oldest first (at least seq_length; rows of feature values for multi-feature models)',
+      [410.3, 412.1, 409.8],
+    ),
+  ticker: f.string().doc('Date forms: the ticker (default: the one the model was trained on)', 'MSFT'),
   source: f.enum(DATA_SOURCES).doc("Date forms: price data source (default: the model's training source)", 'sample'),
   start_date: f.string().doc('Form 2: first date of a rolling forecast (YYYY-MM-DD)', '2024-06-03'),
   end_date: f.string().doc('Form 2: last date of a rolling forecast (YYYY-MM-DD)', '2024-06-28'),
   date: f.string().doc('Form 3: the date to forecast from the history before it (YYYY-MM-DD)', '2024-06-28'),
-  horizon: f.int32().doc('Steps to forecast (default 1; > 1 = recursive multi-step forecast; at most TSFLOW_MAX_HORIZON)', 1),
+  horizon: f
+    .int32()
+    .doc('Steps to forecast (default 1; > 1 = recursive multi-step forecast; at most TSFLOW_MAX_HORIZON)', 1),
 });
 
 const MODEL_INFO: SchemaObject = {
@@ -29,11 +41,16 @@ export const PREDICT_RESPONSE: SchemaObject = {
     model: MODEL_INFO,
     predictions: {
       type: 'array',
-      description: "values form: the forecast values; date forms: { date, predicted, actual? } (actual when the data has the day)",
+      description:
+        'values form: the forecast values; date forms: { date, predicted, actual? } (actual when the data has the day)',
       items: {
         oneOf: [
           { type: 'number' },
-          { type: 'object', properties: { date: { type: 'string' }, predicted: { type: 'number' }, actual: { type: 'number' } }, required: ['date', 'predicted'] },
+          {
+            type: 'object',
+            properties: { date: { type: 'string' }, predicted: { type: 'number' }, actual: { type: 'number' } },
+            required: ['date', 'predicted'],
+          },
         ],
       },
     },
@@ -43,8 +60,14 @@ export const PREDICT_RESPONSE: SchemaObject = {
 
 export const PREDICT_EXAMPLES = {
   values: { summary: 'Next value from the last prices', value: { values: [410.3, 412.1, 409.8, 415.2, 418.0] } },
-  valuesHorizon: { summary: 'Next 5 values (recursive)', value: { values: [410.3, 412.1, 409.8, 415.2, 418.0], horizon: 5 } },
-  range: { summary: 'Rolling one-step forecasts with actuals', value: { ticker: 'MSFT', start_date: '2024-06-03', end_date: '2024-06-28' } },
+  valuesHorizon: {
+    summary: 'Next 5 values (recursive)',
+    value: { values: [410.3, 412.1, 409.8, 415.2, 418.0], horizon: 5 },
+  },
+  range: {
+    summary: 'Rolling one-step forecasts with actuals',
+    value: { ticker: 'MSFT', start_date: '2024-06-03', end_date: '2024-06-28' },
+  },
   date: { summary: 'Forecast for one date', value: { date: '2024-06-28' } },
 };
 
@@ -63,7 +86,11 @@ export const SERVING_STATUS_SCHEMA: SchemaObject = {
           backend: { type: 'string', nullable: true },
           loaded_at: { type: 'integer', nullable: true },
           draining: { type: 'integer' },
-          last_failure: { type: 'object', nullable: true, properties: { version: { type: 'string' }, message: { type: 'string' }, at: { type: 'integer' } } },
+          last_failure: {
+            type: 'object',
+            nullable: true,
+            properties: { version: { type: 'string' }, message: { type: 'string' }, at: { type: 'integer' } },
+          },
         },
       },
     },

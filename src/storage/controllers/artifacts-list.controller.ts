@@ -11,7 +11,13 @@ import { fileInfoToWire, ListRunArtifactsReq, ListRunArtifactsRes } from '../dto
 export class ArtifactsListController {
   constructor(private readonly artifacts: ArtifactsService) {}
 
-  @MlflowRpc({ method: 'GET', path: 'artifacts/list', request: ListRunArtifactsReq, response: ListRunArtifactsRes, summary: "List a run's artifacts (immediate children of path)" })
+  @MlflowRpc({
+    method: 'GET',
+    path: 'artifacts/list',
+    request: ListRunArtifactsReq,
+    response: ListRunArtifactsRes,
+    summary: "List a run's artifacts (immediate children of path)",
+  })
   async list(@RpcArgs(ListRunArtifactsReq) a: Infer<typeof ListRunArtifactsReq>) {
     const listing = await this.artifacts.listRun(runIdOf(a), a.path);
     return compact({ root_uri: listing.rootUri, files: listing.entries.map((e) => fileInfoToWire(e, listing.dir)) });

@@ -1,7 +1,16 @@
 import type { Readable } from 'node:stream';
 import { applyDecorators, Controller, Delete, Get, HttpCode, Post, Put, Req, Res, UseGuards } from '@nestjs/common';
 import { RouteConfig } from '@nestjs/platform-fastify';
-import { ApiBody, ApiConsumes, ApiOkResponse, ApiOperation, ApiParam, ApiProduces, ApiResponse, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBody,
+  ApiConsumes,
+  ApiOkResponse,
+  ApiOperation,
+  ApiParam,
+  ApiProduces,
+  ApiResponse,
+  ApiTags,
+} from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Infer } from '../../common/proto/fields';
 import { ERROR_SCHEMA, MLFLOW_PREFIXES, MlflowRpc, RpcArgs } from '../../common/proto/rpc.decorator';
@@ -14,9 +23,17 @@ import { ARTIFACT_CSP, contentDisposition, contentTypeOf, rawWildcardPath } from
 /** `<prefix>/mlflow-artifacts/<sub>/*` under both /api/2.0 and /ajax-api/2.0. */
 const wildcard = (sub: string) => MLFLOW_PREFIXES.map((p) => `${p}/mlflow-artifacts/${sub}/*`);
 
-const DISABLED = ApiResponse({ status: 503, description: 'Server runs with --no-serve-artifacts', schema: ERROR_SCHEMA });
+const DISABLED = ApiResponse({
+  status: 503,
+  description: 'Server runs with --no-serve-artifacts',
+  schema: ERROR_SCHEMA,
+});
 const PATH_PARAM = applyDecorators(
-  ApiParam({ name: 'path', description: 'Artifact path relative to the artifacts destination (slashes may be sent as %2F)', example: '1/0a1b2c3d/artifacts/model/MLmodel' }),
+  ApiParam({
+    name: 'path',
+    description: 'Artifact path relative to the artifacts destination (slashes may be sent as %2F)',
+    example: '1/0a1b2c3d/artifacts/model/MLmodel',
+  }),
   ApiResponse({ status: 400, description: 'Invalid path (INVALID_PARAMETER_VALUE)', schema: ERROR_SCHEMA }),
   DISABLED,
 );
@@ -28,7 +45,14 @@ const PATH_PARAM = applyDecorators(
 export class MlflowArtifactsController {
   constructor(private readonly artifacts: ArtifactsService) {}
 
-  @MlflowRpc({ method: 'GET', path: 'artifacts', service: 'mlflow-artifacts', request: ListProxiedReq, response: ListProxiedRes, summary: 'List the immediate children of a directory (basenames)' })
+  @MlflowRpc({
+    method: 'GET',
+    path: 'artifacts',
+    service: 'mlflow-artifacts',
+    request: ListProxiedReq,
+    response: ListProxiedRes,
+    summary: 'List the immediate children of a directory (basenames)',
+  })
   @DISABLED
   async list(@RpcArgs(ListProxiedReq) a: Infer<typeof ListProxiedReq>) {
     const entries = await this.artifacts.list(a.path);
@@ -56,7 +80,9 @@ export class MlflowArtifactsController {
   @Put(wildcard('artifacts'))
   @RouteConfig({ rawBody: true })
   @HttpCode(200)
-  @ApiOperation({ summary: 'Upload one artifact file (raw body of any content type, streamed, replaces an existing file)' })
+  @ApiOperation({
+    summary: 'Upload one artifact file (raw body of any content type, streamed, replaces an existing file)',
+  })
   @PATH_PARAM
   @ApiConsumes('application/octet-stream')
   @ApiBody({ schema: { type: 'string', format: 'binary' } })
@@ -79,7 +105,11 @@ export class MlflowArtifactsController {
   @Post([...wildcard('mpu/create'), ...wildcard('mpu/complete'), ...wildcard('mpu/abort')])
   @ApiOperation({ summary: 'Multipart upload (create/complete/abort): 501, not supported by local storage' })
   @PATH_PARAM
-  @ApiResponse({ status: 501, description: 'NOT_IMPLEMENTED: the client falls back to a single PUT', schema: ERROR_SCHEMA })
+  @ApiResponse({
+    status: 501,
+    description: 'NOT_IMPLEMENTED: the client falls back to a single PUT',
+    schema: ERROR_SCHEMA,
+  })
   multipart(@Req() req: FastifyRequest): never {
     return this.artifacts.multipart(rawWildcardPath(req));
   }

@@ -3,17 +3,26 @@ import { ArtifactEntry } from '../artifact-repository';
 
 /** FileInfo (mlflow-api.md §3.5): `file_size` omitted for directories. */
 export const FileInfoMsg = message({
-  path: f.string().doc('Basename (mlflow-artifacts) or path relative to the run root (artifacts/list)', 'model/MLmodel'),
+  path: f
+    .string()
+    .doc('Basename (mlflow-artifacts) or path relative to the run root (artifacts/list)', 'model/MLmodel'),
   is_dir: f.bool().doc('True for directories', false),
   file_size: f.int64().doc('Bytes; absent for directories', 1234),
 });
 
 export const ListProxiedReq = message({
-  path: f.string().doc('Directory relative to the artifacts destination (root when omitted)', '1/0a1b2c3d4e5f60718293a4b5c6d7e8f9/artifacts'),
+  path: f
+    .string()
+    .doc(
+      'Directory relative to the artifacts destination (root when omitted)',
+      '1/0a1b2c3d4e5f60718293a4b5c6d7e8f9/artifacts',
+    ),
 });
 
 export const ListProxiedRes = message({
-  files: f.repeated(f.message(FileInfoMsg)).doc('Immediate children, basenames only; absent for a file or a missing path'),
+  files: f
+    .repeated(f.message(FileInfoMsg))
+    .doc('Immediate children, basenames only; absent for a file or a missing path'),
 });
 
 export const ListRunArtifactsReq = message({

@@ -8,7 +8,12 @@ import { UploadedDatasetsService } from '../data/uploaded-datasets.service';
 
 const DATASET_SCHEMA = {
   type: 'object',
-  properties: { name: { type: 'string' }, rows: { type: 'integer' }, first_date: { type: 'string' }, last_date: { type: 'string' } },
+  properties: {
+    name: { type: 'string' },
+    rows: { type: 'integer' },
+    first_date: { type: 'string' },
+    last_date: { type: 'string' },
+  },
 };
 
 @ApiTags('Training')
@@ -20,11 +25,17 @@ export class DatasetsController {
   @HttpCode(200)
   @RouteConfig({ rawBody: true })
   @ApiOperation({
-    summary: 'Upload a CSV price history (Yahoo export layout); train on it with dataset {"ticker": "<name>", "source": "csv"}',
+    summary:
+      'Upload a CSV price history (Yahoo export layout); train on it with dataset {"ticker": "<name>", "source": "csv"}',
   })
   @ApiParam({ name: 'name', example: 'my-prices' })
   @ApiConsumes('text/csv')
-  @ApiBody({ schema: { type: 'string', example: 'Date,Open,High,Low,Close,Adj Close,Volume\n2024-01-02,370.1,371.0,366.5,370.9,368.2,25258600\n' } })
+  @ApiBody({
+    schema: {
+      type: 'string',
+      example: 'Date,Open,High,Low,Close,Adj Close,Volume\n2024-01-02,370.1,371.0,366.5,370.9,368.2,25258600\n',
+    },
+  })
   @ApiOkResponse({ schema: DATASET_SCHEMA })
   @ApiResponse({ status: 400, description: 'Unreadable CSV (names the line and column)', schema: ERROR_SCHEMA })
   upload(@Param('name') name: string, @Req() req: FastifyRequest) {

@@ -1,5 +1,13 @@
 import { Controller, Delete, Get, HttpCode, MessageEvent, Param, Post, Query, Sse } from '@nestjs/common';
-import { ApiAcceptedResponse, ApiBody, ApiOperation, ApiProduces, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
+import {
+  ApiAcceptedResponse,
+  ApiBody,
+  ApiOperation,
+  ApiProduces,
+  ApiQuery,
+  ApiResponse,
+  ApiTags,
+} from '@nestjs/swagger';
 import { distinctUntilChanged, from, interval, map, Observable, startWith, switchMap, takeWhile } from 'rxjs';
 import { Infer } from '../../common/proto/fields';
 import { messageSchema } from '../../common/proto/openapi';
@@ -13,7 +21,17 @@ import { FINAL_STATES } from '../jobs/job.types';
 const EXAMPLE = {
   experiment_name: 'lstm-msft',
   dataset: { ticker: 'MSFT', source: 'sample', start_date: '2018-01-01', end_date: '2024-06-30' },
-  params: { horizon: 1, layers: 1, dropout: 0.2, learning_rate: 0.001, batch_size: 32, epochs: 2, patience: 5, loss: 'mae', seed: 42 },
+  params: {
+    horizon: 1,
+    layers: 1,
+    dropout: 0.2,
+    learning_rate: 0.001,
+    batch_size: 32,
+    epochs: 2,
+    patience: 5,
+    loss: 'mae',
+    seed: 42,
+  },
   grid: { units: [16, 32], seq_length: [10, 20] },
   metric: 'val_mae',
   promote: { model_name: 'msft-lstm', policy: 'if_better' },
@@ -28,7 +46,8 @@ export class GridSearchesController {
   @HttpCode(202)
   @ApiOperation({
     summary: 'Submit a grid search',
-    description: 'The single-run body plus `grid` (param → values), `metric` and `promote`. Every candidate is validated before anything is queued; each becomes a child run of one parent run.',
+    description:
+      'The single-run body plus `grid` (param → values), `metric` and `promote`. Every candidate is validated before anything is queued; each becomes a child run of one parent run.',
   })
   @ApiBody({ schema: { ...messageSchema(GridSearchReq), example: EXAMPLE } })
   @ApiAcceptedResponse({ schema: messageSchema(GridSubmittedRes) })
@@ -49,7 +68,9 @@ export class GridSearchesController {
   }
 
   @Get(':job_id')
-  @ApiOperation({ summary: 'Status: state, progress, candidates (state, params, metrics, run_id), best run, promotion decision' })
+  @ApiOperation({
+    summary: 'Status: state, progress, candidates (state, params, metrics, run_id), best run, promotion decision',
+  })
   @ApiResponse({ status: 404, schema: ERROR_SCHEMA })
   async get(@Param('job_id') id: string) {
     const { grid, candidates } = await this.grids.get(id);

@@ -11,7 +11,19 @@ import { TrainingRunsService } from '../training-runs.service';
 const EXAMPLE = {
   experiment_name: 'lstm-msft',
   dataset: { ticker: 'MSFT', source: 'sample', start_date: '2015-01-01', end_date: '2024-06-30' },
-  params: { seq_length: 20, horizon: 1, layers: 1, units: 32, dropout: 0.2, learning_rate: 0.001, batch_size: 32, epochs: 2, patience: 5, loss: 'mae', seed: 42 },
+  params: {
+    seq_length: 20,
+    horizon: 1,
+    layers: 1,
+    units: 32,
+    dropout: 0.2,
+    learning_rate: 0.001,
+    batch_size: 32,
+    epochs: 2,
+    patience: 5,
+    loss: 'mae',
+    seed: 42,
+  },
 };
 
 @ApiTags('Training')
@@ -20,7 +32,9 @@ export class TrainingRunsController {
   constructor(private readonly training: TrainingRunsService) {}
 
   @Get('params')
-  @ApiOperation({ summary: 'The hyperparameter vocabulary: names, defaults, ranges (shared by runs and grid searches)' })
+  @ApiOperation({
+    summary: 'The hyperparameter vocabulary: names, defaults, ranges (shared by runs and grid searches)',
+  })
   params() {
     return { params: PARAM_SPECS };
   }

@@ -20,8 +20,12 @@ let wasmLoaded = false;
  * with the same preference share one initialisation; a different preference switches backend
  * (the benchmark uses that). Returns the backend actually in use.
  */
-export function initBackend(preferred: BackendPreference = 'node', log: (msg: string) => void = () => undefined): Promise<string> {
-  if (!CHAINS[preferred]) return Promise.reject(new Error(`unknown backend preference "${preferred}" (node, wasm, cpu)`));
+export function initBackend(
+  preferred: BackendPreference = 'node',
+  log: (msg: string) => void = () => undefined,
+): Promise<string> {
+  if (!CHAINS[preferred])
+    return Promise.reject(new Error(`unknown backend preference "${preferred}" (node, wasm, cpu)`));
   if (current?.preferred === preferred) return current.promise;
   const promise = selectBackend(preferred, log);
   current = { preferred, promise };

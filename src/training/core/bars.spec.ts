@@ -16,14 +16,32 @@ describe('parseYahooCsv', () => {
 
   it('maps every field and turns the literal null into null', () => {
     const bars = readBundledCsv('PETR4.SA.csv');
-    expect(bars[0]).toEqual({ date: '2000-01-03', open: 5.875, high: 5.875, low: 5.875, close: 5.875, adjClose: 1.54867, volume: 35389440000 });
+    expect(bars[0]).toEqual({
+      date: '2000-01-03',
+      open: 5.875,
+      high: 5.875,
+      low: 5.875,
+      close: 5.875,
+      adjClose: 1.54867,
+      volume: 35389440000,
+    });
     const hole = bars.find((b) => b.date === '2004-11-02');
-    expect(hole).toEqual({ date: '2004-11-02', open: null, high: null, low: null, close: null, adjClose: null, volume: null });
+    expect(hole).toEqual({
+      date: '2004-11-02',
+      open: null,
+      high: null,
+      low: null,
+      close: null,
+      adjClose: null,
+      volume: null,
+    });
   });
 
   it('accepts CRLF, a BOM, reordered columns and a missing Adj Close', () => {
     const text = '\uFEFFvolume,date,close,low,high,open\r\n100,2024-01-02,10.5,10,11,10.2\r\n';
-    expect(parseYahooCsv(text, 'x.csv')).toEqual([{ date: '2024-01-02', open: 10.2, high: 11, low: 10, close: 10.5, adjClose: 10.5, volume: 100 }]);
+    expect(parseYahooCsv(text, 'x.csv')).toEqual([
+      { date: '2024-01-02', open: 10.2, high: 11, low: 10, close: 10.5, adjClose: 10.5, volume: 100 },
+    ]);
   });
 
   it('names file, line and column of a non-numeric cell', () => {
@@ -38,9 +56,15 @@ describe('parseYahooCsv', () => {
   });
 
   it('rejects bad dates, short rows, missing columns and empty files', () => {
-    expect(() => parseYahooCsv(`${HEADER}\n2024-02-30,1,1,1,1,1,1`, 'a.csv')).toThrow('a.csv line 2, column "Date": "2024-02-30" is not a YYYY-MM-DD date');
-    expect(() => parseYahooCsv(`${HEADER}\n2024-02-01,1,1,1`, 'a.csv')).toThrow('a.csv line 2: row has 4 cells, column "Close" is missing');
-    expect(() => parseYahooCsv('Date,Open,High,Close\n', 'b.csv')).toThrow('b.csv line 1: missing header column(s) "low", "volume"');
+    expect(() => parseYahooCsv(`${HEADER}\n2024-02-30,1,1,1,1,1,1`, 'a.csv')).toThrow(
+      'a.csv line 2, column "Date": "2024-02-30" is not a YYYY-MM-DD date',
+    );
+    expect(() => parseYahooCsv(`${HEADER}\n2024-02-01,1,1,1`, 'a.csv')).toThrow(
+      'a.csv line 2: row has 4 cells, column "Close" is missing',
+    );
+    expect(() => parseYahooCsv('Date,Open,High,Close\n', 'b.csv')).toThrow(
+      'b.csv line 1: missing header column(s) "low", "volume"',
+    );
     expect(() => parseYahooCsv('', 'c.csv')).toThrow('c.csv: file is empty');
     expect(() => parseYahooCsv('\n\n', 'c.csv')).toThrow('c.csv: file is empty');
     expect(() => parseYahooCsv(`${HEADER}\n`, 'd.csv')).toThrow('d.csv: file has a header but no data rows');
@@ -50,6 +74,8 @@ describe('parseYahooCsv', () => {
     const [bar] = parseYahooCsv(`${HEADER}\n2024-01-02,,2,1,1.5,1.5,`, 'e.csv');
     expect(bar.open).toBeNull();
     expect(bar.volume).toBeNull();
-    expect(() => parseYahooCsv(`${HEADER}\n2024-01-02,NaN,2,1,1.5,1.5,1`, 'e.csv')).toThrow('column "Open": "NaN" is not a number');
+    expect(() => parseYahooCsv(`${HEADER}\n2024-01-02,NaN,2,1,1.5,1.5,1`, 'e.csv')).toThrow(
+      'column "Open": "NaN" is not a number',
+    );
   });
 });

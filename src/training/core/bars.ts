@@ -93,20 +93,35 @@ function parseRow(line: string, lineNo: number, index: Map<BarField | 'date', nu
   const cell = (field: BarField | 'date', header: string): string => {
     const at = index.get(field)!;
     if (at >= cells.length) {
-      throw new CsvParseError(`${file} line ${lineNo}: row has ${cells.length} cells, column "${header}" is missing`, file, lineNo, header);
+      throw new CsvParseError(
+        `${file} line ${lineNo}: row has ${cells.length} cells, column "${header}" is missing`,
+        file,
+        lineNo,
+        header,
+      );
     }
     return cells[at];
   };
   const date = cell('date', 'Date');
   if (!isIsoDate(date)) {
-    throw new CsvParseError(`${file} line ${lineNo}, column "Date": "${date}" is not a YYYY-MM-DD date`, file, lineNo, 'Date');
+    throw new CsvParseError(
+      `${file} line ${lineNo}, column "Date": "${date}" is not a YYYY-MM-DD date`,
+      file,
+      lineNo,
+      'Date',
+    );
   }
   const num = (field: BarField, header: string): number | null => {
     if (!index.has(field)) return null;
     const raw = cell(field, header);
     if (raw === '' || raw.toLowerCase() === 'null') return null;
     if (!NUMBER_RE.test(raw)) {
-      throw new CsvParseError(`${file} line ${lineNo}, column "${header}": "${raw}" is not a number`, file, lineNo, header);
+      throw new CsvParseError(
+        `${file} line ${lineNo}, column "${header}": "${raw}" is not a number`,
+        file,
+        lineNo,
+        header,
+      );
     }
     return Number(raw);
   };

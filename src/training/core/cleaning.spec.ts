@@ -19,7 +19,13 @@ describe('cleanBars on the real quirks of the bundled files', () => {
 
   it('PETR4: interpolates the 2004-11-02 null row linearly, with volume 0', () => {
     const { report, bars } = petr4;
-    expect(report).toMatchObject({ input_rows: 6077, output_rows: 6077, null_rows: 1, null_rows_interpolated: 1, null_rows_dropped: 0 });
+    expect(report).toMatchObject({
+      input_rows: 6077,
+      output_rows: 6077,
+      null_rows: 1,
+      null_rows_interpolated: 1,
+      null_rows_dropped: 0,
+    });
     expect(report.examples.null_rows).toEqual(['2004-11-02']);
     const i = bars.findIndex((b) => b.date === '2004-11-02');
     const [prev, row, next] = bars.slice(i - 1, i + 2);
@@ -52,14 +58,26 @@ describe('cleanBars on the real quirks of the bundled files', () => {
     expect(interp.report.null_rows_interpolated + interp.report.null_rows_dropped).toBe(178);
     expect(interp.bars.every((b) => Number.isFinite(b.close) && b.close > 0)).toBe(true);
     const dropped = cleanBars(raw, { strategy: 'drop' });
-    expect(dropped.report).toMatchObject({ strategy: 'drop', null_rows: 178, null_rows_dropped: 178, output_rows: 7818 - 178 });
+    expect(dropped.report).toMatchObject({
+      strategy: 'drop',
+      null_rows: 178,
+      null_rows_dropped: 178,
+      output_rows: 7818 - 178,
+    });
     expect(interp.report.zero_volume_days).toBe(3369);
   });
 
   it('MSFT: reports the 2001-09-11..14 closure as a gap; no other fixes needed', () => {
     const { report } = cleanBars(readBundledCsv('MSFT.csv'));
     expect(report.gaps).toContainEqual({ from: '2001-09-10', to: '2001-09-17', calendar_days: 7 });
-    expect(report).toMatchObject({ null_rows: 0, zero_volume_days: 0, ohlc_repaired: 0, duplicate_dates: 0, unsorted_dates: 0, output_rows: 9670 });
+    expect(report).toMatchObject({
+      null_rows: 0,
+      zero_volume_days: 0,
+      ohlc_repaired: 0,
+      duplicate_dates: 0,
+      unsorted_dates: 0,
+      output_rows: 9670,
+    });
   });
 
   it('BTC-USD: every calendar day, so no gaps; AAPL: one null row', () => {
@@ -76,25 +94,42 @@ describe('cleanBars on hand-made cases', () => {
   it('sorts, keeps the last of duplicate dates and counts both', () => {
     const input = [bar('2024-01-03', 3), bar('2024-01-02', 2), bar('2024-01-03', 30), bar('2024-01-04', 4)];
     const { bars, report } = cleanBars(input);
-    expect(bars.map((b) => [b.date, b.close])).toEqual([['2024-01-02', 2], ['2024-01-03', 30], ['2024-01-04', 4]]);
+    expect(bars.map((b) => [b.date, b.close])).toEqual([
+      ['2024-01-02', 2],
+      ['2024-01-03', 30],
+      ['2024-01-04', 4],
+    ]);
     expect(report).toMatchObject({ unsorted_dates: 1, duplicate_dates: 1, output_rows: 3 });
     expect(input[0].close).toBe(3); // input untouched
   });
 
   it('treats non-positive prices as missing and interpolates by row position', () => {
-    const { bars, report } = cleanBars([bar('2024-01-01', 10), bar('2024-01-02', 0), bar('2024-01-03', -1), bar('2024-01-04', 40)]);
+    const { bars, report } = cleanBars([
+      bar('2024-01-01', 10),
+      bar('2024-01-02', 0),
+      bar('2024-01-03', -1),
+      bar('2024-01-04', 40),
+    ]);
     expect(report).toMatchObject({ non_positive_prices: 2, null_rows: 2, null_rows_interpolated: 2 });
     expect(bars.map((b) => b.close)).toEqual([10, 20, 30, 40]);
   });
 
   it('drops leading and trailing null rows (nothing to interpolate from)', () => {
-    const { bars, report } = cleanBars([bar('2024-01-01', null), bar('2024-01-02', 5), bar('2024-01-03', 6), bar('2024-01-04', null)]);
+    const { bars, report } = cleanBars([
+      bar('2024-01-01', null),
+      bar('2024-01-02', 5),
+      bar('2024-01-03', 6),
+      bar('2024-01-04', null),
+    ]);
     expect(bars.map((b) => b.date)).toEqual(['2024-01-02', '2024-01-03']);
     expect(report).toMatchObject({ null_rows: 2, null_rows_dropped: 2, null_rows_interpolated: 0 });
   });
 
   it('fills partial rows from their close and repairs high/low', () => {
-    const { bars, report } = cleanBars([bar('2024-01-01', 10, { open: null, volume: null }), bar('2024-01-02', 10, { open: 12, high: 11, low: 9 })]);
+    const { bars, report } = cleanBars([
+      bar('2024-01-01', 10, { open: null, volume: null }),
+      bar('2024-01-02', 10, { open: 12, high: 11, low: 9 }),
+    ]);
     expect(bars[0]).toMatchObject({ open: 10, high: 10, low: 10, volume: 0 });
     expect(bars[1]).toMatchObject({ open: 12, high: 12, low: 9 });
     expect(report).toMatchObject({ null_fields_filled: 2, ohlc_repaired: 1, null_rows: 0 });

@@ -46,7 +46,10 @@ export interface CleaningReport {
   /** Gaps longer than 4 calendar days between consecutive rows (reported, never filled). */
   gaps_over_4_days: number;
   gaps: DateGap[];
-  examples: Record<'null_rows' | 'ohlc_repaired' | 'zero_volume_days' | 'duplicate_dates' | 'non_positive_prices', string[]>;
+  examples: Record<
+    'null_rows' | 'ohlc_repaired' | 'zero_volume_days' | 'duplicate_dates' | 'non_positive_prices',
+    string[]
+  >;
 }
 
 export interface CleaningResult {
@@ -68,7 +71,10 @@ type Row = DailyBar;
  */
 export function cleanBars(input: readonly DailyBar[], options: CleaningOptions = {}): CleaningResult {
   const report = emptyReport(options.strategy ?? 'interpolate', input.length);
-  let rows = sortAndDedupe(input.map((b) => ({ ...b })), report);
+  let rows = sortAndDedupe(
+    input.map((b) => ({ ...b })),
+    report,
+  );
   markNonPositive(rows, report);
   countZeroVolume(rows, report);
   fillPartialRows(rows, report);
@@ -112,7 +118,8 @@ function example(report: CleaningReport, kind: keyof CleaningReport['examples'],
 function sortAndDedupe(rows: Row[], report: CleaningReport): Row[] {
   for (let i = 1; i < rows.length; i++) if (rows[i].date < rows[i - 1].date) report.unsorted_dates++;
   // Stable sort keeps file order within a date, so "last occurrence wins" stays well defined.
-  const sorted = report.unsorted_dates > 0 ? [...rows].sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0)) : rows;
+  const sorted =
+    report.unsorted_dates > 0 ? [...rows].sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0)) : rows;
   const out: Row[] = [];
   for (const row of sorted) {
     if (out.length > 0 && out[out.length - 1].date === row.date) {

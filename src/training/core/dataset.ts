@@ -33,15 +33,23 @@ export function prepareDataset(bars: readonly CleanBar[], p: TrainingParams): Da
   const req = { seqLength: p.seq_length, horizon: p.horizon };
   const split = splitChronological(
     dates,
-    p.train_end !== null && p.val_end !== null ? { train_end: p.train_end, val_end: p.val_end } : { train_fraction: p.train_fraction, val_fraction: p.val_fraction },
+    p.train_end !== null && p.val_end !== null
+      ? { train_end: p.train_end, val_end: p.val_end }
+      : { train_fraction: p.train_fraction, val_fraction: p.val_fraction },
     req,
   );
   const columns = tableColumns(p.features);
   const raw = featureTable(bars, columns);
   const scaler = MinMaxScaler.fit(raw.slice(split.train.start, split.train.end), columns);
   const scaled = scaler.transform(raw);
-  const base = { seqLength: p.seq_length, horizon: p.horizon, nFeatures: p.features.length, targetColumn: columns.indexOf('close') };
-  const windows = (start: number, end: number): WindowSet => buildWindows(scaled, { ...base, targetStart: start, targetEnd: end });
+  const base = {
+    seqLength: p.seq_length,
+    horizon: p.horizon,
+    nFeatures: p.features.length,
+    targetColumn: columns.indexOf('close'),
+  };
+  const windows = (start: number, end: number): WindowSet =>
+    buildWindows(scaled, { ...base, targetStart: start, targetEnd: end });
   return {
     dates,
     closes: bars.map((b) => b.close),
@@ -81,7 +89,11 @@ export interface PreprocessingJSON {
 }
 
 export function preprocessingJSON(d: Dataset): PreprocessingJSON {
-  const range = (start: number, end: number): DateRange => ({ first_date: d.dates[start], last_date: d.dates[end - 1], rows: end - start });
+  const range = (start: number, end: number): DateRange => ({
+    first_date: d.dates[start],
+    last_date: d.dates[end - 1],
+    rows: end - start,
+  });
   const n = d.dates.length;
   const nf = d.features.length;
   return {
@@ -99,6 +111,9 @@ export function preprocessingJSON(d: Dataset): PreprocessingJSON {
     },
     training_date_range: { first_date: d.split.train.first_date, last_date: d.split.train.last_date },
     last_training_date: d.split.train.last_date,
-    last_window: { dates: d.dates.slice(n - d.seqLength), values: d.raw.slice(n - d.seqLength).map((r) => r.slice(0, nf)) },
+    last_window: {
+      dates: d.dates.slice(n - d.seqLength),
+      values: d.raw.slice(n - d.seqLength).map((r) => r.slice(0, nf)),
+    },
   };
 }

@@ -5,7 +5,11 @@ import { EarlyStopping } from './early-stopping';
 function run(patience: number, valLosses: number[]) {
   const released: number[] = [];
   let epoch = 0;
-  const es = new EarlyStopping(patience, () => epoch, (w) => released.push(w));
+  const es = new EarlyStopping(
+    patience,
+    () => epoch,
+    (w) => released.push(w),
+  );
   let stoppedAt = 0;
   for (const v of valLosses) {
     epoch++;

@@ -13,8 +13,12 @@ describe('expandGrid', () => {
   });
 
   it('counts 1000 candidates but refuses 1001 without expanding', () => {
-    expect(expandGrid({ a: Array.from({ length: 10 }, (_, i) => i), b: Array.from({ length: 100 }, (_, i) => i) })).toHaveLength(1000);
-    expect(() => expandGrid({ a: Array.from({ length: 7 }), b: Array.from({ length: 11 }), c: Array.from({ length: 13 }) })).toThrow(/more than 1000/);
+    expect(
+      expandGrid({ a: Array.from({ length: 10 }, (_, i) => i), b: Array.from({ length: 100 }, (_, i) => i) }),
+    ).toHaveLength(1000);
+    expect(() =>
+      expandGrid({ a: Array.from({ length: 7 }), b: Array.from({ length: 11 }), c: Array.from({ length: 13 }) }),
+    ).toThrow(/more than 1000/);
   });
 
   it.each([[{}], [{ units: [] }], [{ units: 16 }], [[1, 2]], [null]])('rejects %j', (grid) => {

@@ -1,20 +1,54 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_PARAMS, parseParams, paramsToStrings, PARAM_NAMES, validateParams, validateParamValue } from './hyperparams';
+import {
+  DEFAULT_PARAMS,
+  parseParams,
+  paramsToStrings,
+  PARAM_NAMES,
+  validateParams,
+  validateParamValue,
+} from './hyperparams';
 
 describe('hyperparameter vocabulary', () => {
   it('fills the documented defaults', () => {
     const r = validateParams({});
     expect(r).toEqual({ ok: true, params: DEFAULT_PARAMS });
     expect(DEFAULT_PARAMS).toMatchObject({
-      seq_length: 20, horizon: 1, layers: 1, units: 32, dropout: 0.2, learning_rate: 0.001, batch_size: 32,
-      epochs: 10, patience: 5, loss: 'mae', seed: 42, features: ['close'], train_fraction: 0.7, val_fraction: 0.15,
-      train_end: null, val_end: null,
+      seq_length: 20,
+      horizon: 1,
+      layers: 1,
+      units: 32,
+      dropout: 0.2,
+      learning_rate: 0.001,
+      batch_size: 32,
+      epochs: 10,
+      patience: 5,
+      loss: 'mae',
+      seed: 42,
+      features: ['close'],
+      train_fraction: 0.7,
+      val_fraction: 0.15,
+      train_end: null,
+      val_end: null,
     });
   });
 
   it('accepts JSON numbers and MLflow-style strings', () => {
-    const p = parseParams({ seq_length: '60', units: 50, dropout: '0', learning_rate: 1, loss: 'huber', features: 'close,volume,returns' });
-    expect(p).toMatchObject({ seq_length: 60, units: 50, dropout: 0, learning_rate: 1, loss: 'huber', features: ['close', 'volume', 'returns'] });
+    const p = parseParams({
+      seq_length: '60',
+      units: 50,
+      dropout: '0',
+      learning_rate: 1,
+      loss: 'huber',
+      features: 'close,volume,returns',
+    });
+    expect(p).toMatchObject({
+      seq_length: 60,
+      units: 50,
+      dropout: 0,
+      learning_rate: 1,
+      loss: 'huber',
+      features: ['close', 'volume', 'returns'],
+    });
   });
 
   it('names the allowed range of out-of-range values, and collects every error', () => {
@@ -37,7 +71,9 @@ describe('hyperparameter vocabulary', () => {
   });
 
   it('validates features, split fractions and split dates', () => {
-    expect(validateParamValue('features', ['close', 'vwap'])).toEqual({ error: 'features: unknown feature(s) vwap; allowed: close, open, high, low, volume, returns' });
+    expect(validateParamValue('features', ['close', 'vwap'])).toEqual({
+      error: 'features: unknown feature(s) vwap; allowed: close, open, high, low, volume, returns',
+    });
     expect(validateParamValue('features', [])).toHaveProperty('error');
     expect(validateParamValue('features', ['close', 'close'])).toHaveProperty('error');
     expect(validateParamValue('units', 'abc')).toEqual({ error: 'units must be an integer in [1, 512], got "abc"' });
@@ -46,11 +82,17 @@ describe('hyperparameter vocabulary', () => {
       'train_fraction + val_fraction must be < 1 so the test part is not empty, got 0.8 + 0.2',
       'train_end and val_end must be given together',
     ]);
-    expect(() => parseParams({ train_end: '2021-01-01', val_end: '2020-01-01' })).toThrow('train_end (2021-01-01) must be before val_end (2020-01-01)');
+    expect(() => parseParams({ train_end: '2021-01-01', val_end: '2020-01-01' })).toThrow(
+      'train_end (2021-01-01) must be before val_end (2020-01-01)',
+    );
   });
 
   it('converts params to MLflow strings', () => {
-    expect(paramsToStrings({ ...DEFAULT_PARAMS, features: ['close', 'volume'] })).toMatchObject({ seq_length: '20', features: 'close,volume', dropout: '0.2' });
+    expect(paramsToStrings({ ...DEFAULT_PARAMS, features: ['close', 'volume'] })).toMatchObject({
+      seq_length: '20',
+      features: 'close,volume',
+      dropout: '0.2',
+    });
     expect(paramsToStrings(DEFAULT_PARAMS)).not.toHaveProperty('train_end');
   });
 });

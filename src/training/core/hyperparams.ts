@@ -45,7 +45,12 @@ export interface ParamSpec {
 }
 
 const int = (name: ParamName, def: number, min: number, max: number, doc: string): ParamSpec => ({
-  name, kind: 'int', default: def, min: { value: min }, max: { value: max }, doc,
+  name,
+  kind: 'int',
+  default: def,
+  min: { value: min },
+  max: { value: max },
+  doc,
 });
 
 export const PARAM_SPECS: readonly ParamSpec[] = [
@@ -53,17 +58,56 @@ export const PARAM_SPECS: readonly ParamSpec[] = [
   int('horizon', 1, 1, 30, 'steps ahead of the last input that the model forecasts'),
   int('layers', 1, 1, 4, 'stacked LSTM layers'),
   int('units', 32, 1, 512, 'units per LSTM layer'),
-  { name: 'dropout', kind: 'float', default: 0.2, min: { value: 0 }, max: { value: 1, open: true }, doc: 'dropout after each LSTM layer' },
-  { name: 'learning_rate', kind: 'float', default: 0.001, min: { value: 0, open: true }, max: { value: 1 }, doc: 'Adam learning rate' },
+  {
+    name: 'dropout',
+    kind: 'float',
+    default: 0.2,
+    min: { value: 0 },
+    max: { value: 1, open: true },
+    doc: 'dropout after each LSTM layer',
+  },
+  {
+    name: 'learning_rate',
+    kind: 'float',
+    default: 0.001,
+    min: { value: 0, open: true },
+    max: { value: 1 },
+    doc: 'Adam learning rate',
+  },
   int('batch_size', 32, 1, 4096, 'mini-batch size'),
   int('epochs', 10, 1, 1000, 'maximum training epochs'),
   int('patience', 5, 0, 1000, 'epochs without val_loss improvement before early stopping'),
   { name: 'loss', kind: 'enum', default: 'mae', values: LOSSES, doc: 'training loss' },
   int('seed', 42, 0, 2 ** 31 - 1, 'seed for initialisers and dropout (reproducible on one backend)'),
-  { name: 'features', kind: 'features', default: ['close'], values: FEATURES, doc: 'input features (target is always the close)' },
-  { name: 'train_fraction', kind: 'float', default: 0.7, min: { value: 0, open: true }, max: { value: 1, open: true }, doc: 'training share of rows' },
-  { name: 'val_fraction', kind: 'float', default: 0.15, min: { value: 0, open: true }, max: { value: 1, open: true }, doc: 'validation share; test gets the rest' },
-  { name: 'train_end', kind: 'date', default: null, doc: 'last training date (YYYY-MM-DD); with val_end, overrides fractions' },
+  {
+    name: 'features',
+    kind: 'features',
+    default: ['close'],
+    values: FEATURES,
+    doc: 'input features (target is always the close)',
+  },
+  {
+    name: 'train_fraction',
+    kind: 'float',
+    default: 0.7,
+    min: { value: 0, open: true },
+    max: { value: 1, open: true },
+    doc: 'training share of rows',
+  },
+  {
+    name: 'val_fraction',
+    kind: 'float',
+    default: 0.15,
+    min: { value: 0, open: true },
+    max: { value: 1, open: true },
+    doc: 'validation share; test gets the rest',
+  },
+  {
+    name: 'train_end',
+    kind: 'date',
+    default: null,
+    doc: 'last training date (YYYY-MM-DD); with val_end, overrides fractions',
+  },
   { name: 'val_end', kind: 'date', default: null, doc: 'last validation date (YYYY-MM-DD)' },
 ];
 
@@ -116,7 +160,9 @@ export function validateParamValue(name: string, raw: unknown): { value: unknown
       return featuresValue(raw);
     case 'date':
       if (raw === null || raw === undefined || raw === '') return { value: null };
-      return typeof raw === 'string' && isIsoDate(raw) ? { value: raw } : { error: `${name} must be a YYYY-MM-DD date, got ${JSON.stringify(raw)}` };
+      return typeof raw === 'string' && isIsoDate(raw)
+        ? { value: raw }
+        : { error: `${name} must be a YYYY-MM-DD date, got ${JSON.stringify(raw)}` };
   }
 }
 
@@ -133,14 +179,18 @@ function numberValue(spec: ParamSpec, raw: unknown): { value: number } | { error
     (spec.kind === 'int' && !Number.isInteger(n)) ||
     (min.open ? n <= min.value : n < min.value) ||
     (max.open ? n >= max.value : n > max.value);
-  return bad ? { error: `${spec.name} must be ${what} in ${rangeText(spec)}, got ${JSON.stringify(raw)}` } : { value: n };
+  return bad
+    ? { error: `${spec.name} must be ${what} in ${rangeText(spec)}, got ${JSON.stringify(raw)}` }
+    : { value: n };
 }
 
 function featuresValue(raw: unknown): { value: Feature[] } | { error: string } {
   const list = typeof raw === 'string' ? raw.split(',').map((s) => s.trim()) : raw;
   const allowed = FEATURES.join(', ');
   if (!Array.isArray(list) || list.length === 0 || !list.every((f) => typeof f === 'string')) {
-    return { error: `features must be a non-empty list (or comma-separated string) of ${allowed}, got ${JSON.stringify(raw)}` };
+    return {
+      error: `features must be a non-empty list (or comma-separated string) of ${allowed}, got ${JSON.stringify(raw)}`,
+    };
   }
   const unknown = list.filter((f) => !(FEATURES as readonly string[]).includes(f));
   if (unknown.length > 0) return { error: `features: unknown feature(s) ${unknown.join(', ')}; allowed: ${allowed}` };
@@ -151,7 +201,9 @@ function featuresValue(raw: unknown): { value: Feature[] } | { error: string } {
 function crossCheck(p: TrainingParams): string[] {
   const errors: string[] = [];
   if (p.train_fraction + p.val_fraction >= 1) {
-    errors.push(`train_fraction + val_fraction must be < 1 so the test part is not empty, got ${p.train_fraction} + ${p.val_fraction}`);
+    errors.push(
+      `train_fraction + val_fraction must be < 1 so the test part is not empty, got ${p.train_fraction} + ${p.val_fraction}`,
+    );
   }
   if ((p.train_end === null) !== (p.val_end === null)) errors.push('train_end and val_end must be given together');
   else if (p.train_end !== null && p.val_end !== null && p.train_end >= p.val_end) {

@@ -10,7 +10,11 @@ describe('metrics', () => {
     expect(mae(actual, predicted)).toBe(9 / 4);
     expect(rmse(actual, predicted)).toBeCloseTo(Math.sqrt((4 + 9 + 0 + 16) / 4), 12);
     expect(mape(actual, predicted)).toBeCloseTo((100 * (2 / 100 + 3 / 110 + 0 + 4 / 100)) / 4, 12);
-    expect(errorMetrics(actual, predicted)).toEqual({ mae: 2.25, rmse: rmse(actual, predicted), mape: mape(actual, predicted) });
+    expect(errorMetrics(actual, predicted)).toEqual({
+      mae: 2.25,
+      rmse: rmse(actual, predicted),
+      mape: mape(actual, predicted),
+    });
   });
 
   it('MAPE skips zero actuals and is NaN when all are zero', () => {

@@ -61,7 +61,8 @@ export async function writeMlflowModel(dir: string, o: MlflowModelOptions): Prom
 
 function mlmodelDoc(o: MlflowModelOptions, sizeBytes: number): MLmodelDoc {
   const pre = o.preprocessing;
-  const tensor = (shape: number[]): string => JSON.stringify([{ type: 'tensor', 'tensor-spec': { dtype: 'float32', shape } }]);
+  const tensor = (shape: number[]): string =>
+    JSON.stringify([{ type: 'tensor', 'tensor-spec': { dtype: 'float32', shape } }]);
   return {
     ...(o.artifactPath !== undefined ? { artifact_path: o.artifactPath } : {}),
     ...(o.runId !== undefined ? { run_id: o.runId } : {}),

@@ -12,10 +12,22 @@ import { buildWindows, WindowSet } from './windows';
 function sineWindows(seqLength: number): { train: WindowSet; val: WindowSet } {
   const table = Array.from({ length: 160 }, (_, i) => [0.5 + 0.4 * Math.sin(i / 6) + 0.05 * Math.sin(i * 1.7)]);
   const base = { seqLength, horizon: 1, nFeatures: 1, targetColumn: 0 };
-  return { train: buildWindows(table, { ...base, targetStart: 0, targetEnd: 120 }), val: buildWindows(table, { ...base, targetStart: 120, targetEnd: 160 }) };
+  return {
+    train: buildWindows(table, { ...base, targetStart: 0, targetEnd: 120 }),
+    val: buildWindows(table, { ...base, targetStart: 120, targetEnd: 160 }),
+  };
 }
 
-const spec: ModelSpec = { seqLength: 5, nFeatures: 1, layers: 1, units: 4, dropout: 0, learningRate: 0.01, loss: 'mae', seed: 7 };
+const spec: ModelSpec = {
+  seqLength: 5,
+  nFeatures: 1,
+  layers: 1,
+  units: 4,
+  dropout: 0,
+  learningRate: 0.01,
+  loss: 'mae',
+  seed: 7,
+};
 const { train, val } = sineWindows(5);
 let tmp: string;
 /** tfjs-node is an optional dependency that cannot install offline; absent here. */
@@ -53,7 +65,12 @@ describe('TfjsLstmModel', () => {
   it('records one history entry per epoch and keeps tensor count stable across epochs', async () => {
     const model = TfjsLstmModel.build({ ...spec, layers: 2, dropout: 0.2 });
     const counts: number[] = [];
-    const fit = await model.fit(train, val, { epochs: 4, batchSize: 16, patience: 10, onEpoch: () => void counts.push(tf.memory().numTensors) });
+    const fit = await model.fit(train, val, {
+      epochs: 4,
+      batchSize: 16,
+      patience: 10,
+      onEpoch: () => void counts.push(tf.memory().numTensors),
+    });
     expect(fit.history.map((h) => h.epoch)).toEqual([1, 2, 3, 4]);
     expect(fit.history.every((h) => Number.isFinite(h.loss) && Number.isFinite(h.val_loss))).toBe(true);
     expect(new Set(counts.slice(1)).size).toBe(1); // epoch 1 creates Adam's slots; later epochs add nothing
@@ -80,11 +97,21 @@ describe('TfjsLstmModel', () => {
 
   it('stops when onEpoch asks (cancellation) or shouldStop turns true mid-epoch', async () => {
     const model = TfjsLstmModel.build(spec);
-    const byEpoch = await model.fit(train, val, { epochs: 10, batchSize: 16, patience: 10, onEpoch: (l: EpochLog) => l.epoch === 2 });
+    const byEpoch = await model.fit(train, val, {
+      epochs: 10,
+      batchSize: 16,
+      patience: 10,
+      onEpoch: (l: EpochLog) => l.epoch === 2,
+    });
     expect(byEpoch).toMatchObject({ cancelled: true, stoppedEarly: false });
     expect(byEpoch.history).toHaveLength(2);
     let batches = 0;
-    const byBatch = await model.fit(train, val, { epochs: 10, batchSize: 16, patience: 10, shouldStop: () => ++batches >= 3 });
+    const byBatch = await model.fit(train, val, {
+      epochs: 10,
+      batchSize: 16,
+      patience: 10,
+      shouldStop: () => ++batches >= 3,
+    });
     expect(byBatch.cancelled).toBe(true);
     expect(byBatch.history).toHaveLength(0);
     expect(batches).toBe(3);

@@ -135,7 +135,9 @@ function buildNetwork(spec: ModelSpec): tf.Sequential {
       );
       if (spec.dropout > 0) model.add(new SeededDropout({ rate: spec.dropout, seed: seed + 2 }));
     }
-    model.add(tf.layers.dense({ units: 1, kernelInitializer: tf.initializers.glorotUniform({ seed: spec.seed + 9973 }) }));
+    model.add(
+      tf.layers.dense({ units: 1, kernelInitializer: tf.initializers.glorotUniform({ seed: spec.seed + 9973 }) }),
+    );
     return model;
   });
 }
@@ -161,7 +163,12 @@ export class TfjsLstmModel implements ForecastModel {
   }
 
   async fit(train: WindowSet, validation: WindowSet, o: FitOptions): Promise<FitResult> {
-    const [xs, ys, vx, vy] = [windowsTensor(train), targetTensor(train), windowsTensor(validation), targetTensor(validation)];
+    const [xs, ys, vx, vy] = [
+      windowsTensor(train),
+      targetTensor(train),
+      windowsTensor(validation),
+      targetTensor(validation),
+    ];
     const stopper = new EarlyStopping(
       o.patience,
       // Optimisers assign new tensors to the variables, so clones stay valid snapshots.
@@ -199,11 +206,19 @@ export class TfjsLstmModel implements ForecastModel {
       tf.dispose([xs, ys, vx, vy]);
       stopper.dispose();
     }
-    return { history: stopper.history, stoppedEarly: stopper.stopped, cancelled, bestEpoch: stopper.bestEpoch, bestValLoss: stopper.bestValLoss };
+    return {
+      history: stopper.history,
+      stoppedEarly: stopper.stopped,
+      cancelled,
+      bestEpoch: stopper.bestEpoch,
+      bestValLoss: stopper.bestValLoss,
+    };
   }
 
   predict(x: Float32Array, count: number): Float32Array {
-    const out = tf.tidy(() => this.model.predict(tf.tensor3d(x, [count, this.spec.seqLength, this.spec.nFeatures])) as tf.Tensor);
+    const out = tf.tidy(
+      () => this.model.predict(tf.tensor3d(x, [count, this.spec.seqLength, this.spec.nFeatures])) as tf.Tensor,
+    );
     try {
       return out.dataSync() as Float32Array;
     } finally {
@@ -242,7 +257,11 @@ const WEIGHTS_BIN = 'weights.bin';
  * `file://` handler writes; that handler is unavailable without tfjs-node). The optimizer
  * state is not saved: the artifact is for inference.
  */
-async function writeModelFiles(dir: string, artifacts: tf.io.ModelArtifacts, spec: ModelSpec): Promise<tf.io.SaveResult> {
+async function writeModelFiles(
+  dir: string,
+  artifacts: tf.io.ModelArtifacts,
+  spec: ModelSpec,
+): Promise<tf.io.SaveResult> {
   const weights = artifacts.weightData ? tf.io.CompositeArrayBuffer.join(artifacts.weightData) : new ArrayBuffer(0);
   const modelJson = {
     format: 'layers-model',

@@ -69,7 +69,10 @@ export interface PredictionPoint {
 }
 
 /** Actual vs predicted close over the test period (plus the naive baseline when present). */
-export function predictionsSpec(points: readonly PredictionPoint[], title = 'Test period: actual vs predicted close'): object {
+export function predictionsSpec(
+  points: readonly PredictionPoint[],
+  title = 'Test period: actual vs predicted close',
+): object {
   const values = points.flatMap((p) => [
     { date: p.date, series: 'actual', value: p.actual },
     { date: p.date, series: 'predicted', value: p.predicted },

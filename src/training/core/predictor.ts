@@ -76,7 +76,8 @@ class ModelPredictor implements Predictor {
     const x = new Float32Array(windows.length * this.seqLength * nf);
     let k = 0;
     windows.forEach((w, i) => {
-      for (const row of this.rows(w, `window ${i}`)) for (let f = 0; f < nf; f++) x[k++] = this.scaler.scaleValue(this.featureCols[f], row[f]);
+      for (const row of this.rows(w, `window ${i}`))
+        for (let f = 0; f < nf; f++) x[k++] = this.scaler.scaleValue(this.featureCols[f], row[f]);
     });
     return Array.from(this.model.predict(x, windows.length), (v) => this.scaler.unscaleValue(this.closeCol, v));
   }
@@ -94,19 +95,28 @@ class ModelPredictor implements Predictor {
     const L = this.seqLength;
     const nf = this.features.length;
     if (!Array.isArray(values) || values.length < L) {
-      throw new TrainingInputError(`${which}: need at least seq_length = ${L} rows, got ${Array.isArray(values) ? values.length : typeof values}`);
+      throw new TrainingInputError(
+        `${which}: need at least seq_length = ${L} rows, got ${Array.isArray(values) ? values.length : typeof values}`,
+      );
     }
     const rows = values.slice(values.length - L).map((r) => (typeof r === 'number' ? [r] : r));
     rows.forEach((row, i) => {
       if (!Array.isArray(row) || row.length !== nf || !row.every((v) => typeof v === 'number' && Number.isFinite(v))) {
-        throw new TrainingInputError(`${which} row ${i}: expected ${nf} finite number(s) (${this.features.join(', ')}), got ${JSON.stringify(row)}`);
+        throw new TrainingInputError(
+          `${which} row ${i}: expected ${nf} finite number(s) (${this.features.join(', ')}), got ${JSON.stringify(row)}`,
+        );
       }
     });
     return rows;
   }
 }
 
-function recursiveForecast(pre: PreprocessingJSON, predictBatch: (w: WindowInput[]) => number[], history: readonly number[], steps: number): number[] {
+function recursiveForecast(
+  pre: PreprocessingJSON,
+  predictBatch: (w: WindowInput[]) => number[],
+  history: readonly number[],
+  steps: number,
+): number[] {
   if (pre.features.length !== 1 || pre.features[0] !== 'close' || pre.horizon !== 1) {
     throw new TrainingInputError(
       `recursive forecast needs a close-only model with horizon 1 (this one: features ${pre.features.join(',')}, horizon ${pre.horizon}); use predict()`,
@@ -129,11 +139,14 @@ function recursiveForecast(pre: PreprocessingJSON, predictBatch: (w: WindowInput
 export async function loadPredictor(dir: string, factory: ForecastModelFactory = tfjsLstmFactory): Promise<Predictor> {
   await ensureBackend();
   const pre = JSON.parse(await fs.readFile(path.join(dir, MODEL_FILES.preprocessing), 'utf8')) as PreprocessingJSON;
-  if (pre.format_version !== 1) throw new Error(`${dir}: unsupported preprocessing.json format_version ${pre.format_version}`);
+  if (pre.format_version !== 1)
+    throw new Error(`${dir}: unsupported preprocessing.json format_version ${pre.format_version}`);
   const model = await factory.load(path.join(dir, MODEL_FILES.tfjsDir));
   if (model.spec.seqLength !== pre.seq_length || model.spec.nFeatures !== pre.features.length) {
     model.dispose();
-    throw new Error(`${dir}: model input [${model.spec.seqLength}, ${model.spec.nFeatures}] does not match preprocessing.json`);
+    throw new Error(
+      `${dir}: model input [${model.spec.seqLength}, ${model.spec.nFeatures}] does not match preprocessing.json`,
+    );
   }
   return createPredictor(model, pre);
 }

@@ -5,11 +5,36 @@ import { DEFAULT_PARAMS } from './hyperparams';
 import { MinMaxScaler } from './scaler';
 
 describe('MinMaxScaler', () => {
-  const scaler = MinMaxScaler.fit([[1, 100], [3, 300], [2, 200]], ['a', 'b']);
+  const scaler = MinMaxScaler.fit(
+    [
+      [1, 100],
+      [3, 300],
+      [2, 200],
+    ],
+    ['a', 'b'],
+  );
 
   it('scales each column to [0, 1] over the fitted rows and inverts exactly', () => {
-    expect(scaler.transform([[1, 100], [2, 250], [3, 300]])).toEqual([[0, 0], [0.5, 0.75], [1, 1]]);
-    expect(scaler.inverseTransform([[0, 0], [0.5, 0.75]])).toEqual([[1, 100], [2, 250]]);
+    expect(
+      scaler.transform([
+        [1, 100],
+        [2, 250],
+        [3, 300],
+      ]),
+    ).toEqual([
+      [0, 0],
+      [0.5, 0.75],
+      [1, 1],
+    ]);
+    expect(
+      scaler.inverseTransform([
+        [0, 0],
+        [0.5, 0.75],
+      ]),
+    ).toEqual([
+      [1, 100],
+      [2, 250],
+    ]);
     expect(scaler.transformColumn('b', [150])).toEqual([0.25]);
     expect(scaler.inverseTransformColumn('b', [2])).toEqual([500]);
   });
@@ -41,7 +66,15 @@ describe('MinMaxScaler', () => {
 
 describe('scaler fitting in the dataset (no look-ahead)', () => {
   const bars = (closes: number[]): CleanBar[] =>
-    closes.map((c, i) => ({ date: new Date(Date.UTC(2024, 0, 1 + i)).toISOString().slice(0, 10), open: c, high: c, low: c, close: c, adjClose: c, volume: 1000 + i }));
+    closes.map((c, i) => ({
+      date: new Date(Date.UTC(2024, 0, 1 + i)).toISOString().slice(0, 10),
+      open: c,
+      high: c,
+      low: c,
+      close: c,
+      adjClose: c,
+      volume: 1000 + i,
+    }));
   const base = Array.from({ length: 100 }, (_, i) => 10 + Math.sin(i / 5));
   const params = { ...DEFAULT_PARAMS, seq_length: 5 };
 

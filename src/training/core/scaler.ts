@@ -31,7 +31,8 @@ export class MinMaxScaler {
       }
       for (let j = 0; j < columns.length; j++) {
         const v = row[j];
-        if (!Number.isFinite(v)) throw new TrainingInputError(`cannot fit a scaler on non-finite value ${v} in column ${columns[j]}`);
+        if (!Number.isFinite(v))
+          throw new TrainingInputError(`cannot fit a scaler on non-finite value ${v} in column ${columns[j]}`);
         if (v < min[j]) min[j] = v;
         if (v > max[j]) max[j] = v;
       }
@@ -42,7 +43,9 @@ export class MinMaxScaler {
   static fromJSON(json: MinMaxScalerJSON): MinMaxScaler {
     const n = json.columns?.length;
     if (json.type !== 'minmax' || !n || json.min?.length !== n || json.max?.length !== n) {
-      throw new TrainingInputError('invalid scaler JSON: expected {type: "minmax", columns, min, max} of equal lengths');
+      throw new TrainingInputError(
+        'invalid scaler JSON: expected {type: "minmax", columns, min, max} of equal lengths',
+      );
     }
     return new MinMaxScaler([...json.columns], [...json.min], [...json.max]);
   }

@@ -3,7 +3,8 @@ import { TrainingInputError } from './errors';
 import { splitChronological } from './split';
 
 /** n consecutive calendar dates from 2024-01-01. */
-const days = (n: number): string[] => Array.from({ length: n }, (_, i) => new Date(Date.UTC(2024, 0, 1 + i)).toISOString().slice(0, 10));
+const days = (n: number): string[] =>
+  Array.from({ length: n }, (_, i) => new Date(Date.UTC(2024, 0, 1 + i)).toISOString().slice(0, 10));
 const req = { seqLength: 5, horizon: 1 };
 
 describe('splitChronological', () => {
@@ -29,7 +30,11 @@ describe('splitChronological', () => {
 
   it('works when split dates fall on non-trading days', () => {
     const dates = ['2024-01-05', '2024-01-08', '2024-01-09', '2024-01-10', '2024-01-11', '2024-01-12', '2024-01-15'];
-    const s = splitChronological(dates, { train_end: '2024-01-07', val_end: '2024-01-10' }, { seqLength: 1, horizon: 0 });
+    const s = splitChronological(
+      dates,
+      { train_end: '2024-01-07', val_end: '2024-01-10' },
+      { seqLength: 1, horizon: 0 },
+    );
     expect([s.train.rows, s.validation.rows, s.test.rows]).toEqual([1, 3, 3]);
   });
 
@@ -37,14 +42,24 @@ describe('splitChronological', () => {
     expect(() => splitChronological(days(40), {}, { seqLength: 5, horizon: 3 })).toThrow(
       'validation part has 6 rows (2024-01-29..2024-02-03) out of 40; at least seq_length + horizon = 5 + 3 = 8 rows are needed',
     );
-    expect(() => splitChronological(days(60), { train_end: '2024-02-25', val_end: '2024-02-28' }, req)).toThrow(TrainingInputError);
-    expect(() => splitChronological(days(60), { train_end: '2025-01-01', val_end: '2025-02-01' }, req)).toThrow('validation part has 0 rows out of 60');
+    expect(() => splitChronological(days(60), { train_end: '2024-02-25', val_end: '2024-02-28' }, req)).toThrow(
+      TrainingInputError,
+    );
+    expect(() => splitChronological(days(60), { train_end: '2025-01-01', val_end: '2025-02-01' }, req)).toThrow(
+      'validation part has 0 rows out of 60',
+    );
   });
 
   it('rejects impossible fractions and dates', () => {
-    expect(() => splitChronological(days(100), { train_fraction: 0.9, val_fraction: 0.1 }, req)).toThrow('train_fraction + val_fraction < 1');
+    expect(() => splitChronological(days(100), { train_fraction: 0.9, val_fraction: 0.1 }, req)).toThrow(
+      'train_fraction + val_fraction < 1',
+    );
     expect(() => splitChronological(days(100), { train_fraction: 0 }, req)).toThrow('0 < train_fraction');
-    expect(() => splitChronological(days(100), { train_end: '2024-13-01', val_end: '2024-12-01' }, req)).toThrow('train_end must be a YYYY-MM-DD date');
-    expect(() => splitChronological(days(100), { train_end: '2024-02-01', val_end: '2024-01-01' }, req)).toThrow('must be before val_end');
+    expect(() => splitChronological(days(100), { train_end: '2024-13-01', val_end: '2024-12-01' }, req)).toThrow(
+      'train_end must be a YYYY-MM-DD date',
+    );
+    expect(() => splitChronological(days(100), { train_end: '2024-02-01', val_end: '2024-01-01' }, req)).toThrow(
+      'must be before val_end',
+    );
   });
 });

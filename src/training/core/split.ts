@@ -16,9 +16,7 @@ export interface DataSplit {
   test: PartRange;
 }
 
-export type SplitSpec =
-  | { train_fraction?: number; val_fraction?: number }
-  | { train_end: string; val_end: string };
+export type SplitSpec = { train_fraction?: number; val_fraction?: number } | { train_end: string; val_end: string };
 
 export interface SplitRequirements {
   seqLength: number;
@@ -37,7 +35,8 @@ export const DEFAULT_VAL_FRACTION = 0.15;
  * one window of its own and its metrics mean something.
  */
 export function splitChronological(dates: readonly string[], spec: SplitSpec, req: SplitRequirements): DataSplit {
-  const [trainEnd, valEnd] = 'train_end' in spec ? boundariesByDate(dates, spec) : boundariesByFraction(dates.length, spec);
+  const [trainEnd, valEnd] =
+    'train_end' in spec ? boundariesByDate(dates, spec) : boundariesByFraction(dates.length, spec);
   const split: DataSplit = {
     train: part(dates, 0, trainEnd),
     validation: part(dates, trainEnd, valEnd),
@@ -71,7 +70,10 @@ function boundariesByFraction(n: number, spec: { train_fraction?: number; val_fr
 }
 
 function boundariesByDate(dates: readonly string[], spec: { train_end: string; val_end: string }): [number, number] {
-  for (const [key, value] of [['train_end', spec.train_end], ['val_end', spec.val_end]] as const) {
+  for (const [key, value] of [
+    ['train_end', spec.train_end],
+    ['val_end', spec.val_end],
+  ] as const) {
     if (!isIsoDate(value)) throw new TrainingInputError(`${key} must be a YYYY-MM-DD date, got "${value}"`);
   }
   if (!(spec.train_end < spec.val_end)) {

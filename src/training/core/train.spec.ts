@@ -12,7 +12,15 @@ import { trainForecaster, TrainResult } from './train';
 
 /** The last 200 MSFT sessions (2023-10 .. 2024-07): 140 train / 30 validation / 30 test rows. */
 const bars = cleanBars(readBundledCsv('MSFT.csv')).bars.slice(-200);
-const params = parseParams({ seq_length: 5, units: 4, epochs: 2, batch_size: 16, dropout: 0.1, learning_rate: 0.01, seed: 3 });
+const params = parseParams({
+  seq_length: 5,
+  units: 4,
+  epochs: 2,
+  batch_size: 16,
+  dropout: 0.1,
+  learning_rate: 0.01,
+  seed: 3,
+});
 let result: TrainResult;
 let tmp: string;
 
@@ -28,7 +36,19 @@ afterAll(async () => {
 describe('trainForecaster (tiny LSTM on real MSFT prices)', () => {
   it('returns finite metrics under exactly the documented keys', () => {
     expect(Object.keys(result.metrics).sort()).toEqual(
-      ['naive_test_mae', 'naive_test_mape', 'naive_test_rmse', 'naive_val_mae', 'test_mae', 'test_mape', 'test_rmse', 'test_skill', 'val_mae', 'val_mape', 'val_rmse'].sort(),
+      [
+        'naive_test_mae',
+        'naive_test_mape',
+        'naive_test_rmse',
+        'naive_val_mae',
+        'test_mae',
+        'test_mape',
+        'test_rmse',
+        'test_skill',
+        'val_mae',
+        'val_mape',
+        'val_rmse',
+      ].sort(),
     );
     for (const [k, v] of Object.entries(result.metrics)) expect(Number.isFinite(v), k).toBe(true);
     expect(result.metrics.test_rmse).toBeGreaterThanOrEqual(result.metrics.test_mae);
@@ -43,7 +63,12 @@ describe('trainForecaster (tiny LSTM on real MSFT prices)', () => {
     expect(result.predictions.map((p) => p.date)).toEqual(bars.slice(170).map((b) => b.date));
     expect(result.predictions.map((p) => p.actual)).toEqual(bars.slice(170).map((b) => b.close));
     expect(result.predictions.map((p) => p.naive)).toEqual(bars.slice(169, 199).map((b) => b.close));
-    expect(result.preprocessing).toMatchObject({ last_training_date: bars[139].date, seq_length: 5, horizon: 1, features: ['close'] });
+    expect(result.preprocessing).toMatchObject({
+      last_training_date: bars[139].date,
+      seq_length: 5,
+      horizon: 1,
+      features: ['close'],
+    });
   });
 
   it('is reproducible: same seed on the same backend gives the identical val_mae', async () => {
@@ -61,7 +86,10 @@ describe('trainForecaster (tiny LSTM on real MSFT prices)', () => {
   });
 
   it('stops early on val_loss and evaluates the restored best-epoch weights', async () => {
-    const unstable = await trainForecaster({ bars, params: { ...params, learning_rate: 0.2, epochs: 40, patience: 2, dropout: 0 } });
+    const unstable = await trainForecaster({
+      bars,
+      params: { ...params, learning_rate: 0.2, epochs: 40, patience: 2, dropout: 0 },
+    });
     unstable.model.dispose();
     const { history, bestEpoch, metrics, scaler } = unstable;
     expect(unstable.stoppedEarly).toBe(true);
@@ -93,26 +121,42 @@ describe('MLflow model directory', () => {
 
   beforeAll(async () => {
     dir = path.join(tmp, 'model');
-    await writeMlflowModel(dir, { model: result.model, preprocessing: result.preprocessing, runId: 'a'.repeat(32), artifactPath: 'model', now: new Date('2025-04-28T12:34:56.123Z') });
+    await writeMlflowModel(dir, {
+      model: result.model,
+      preprocessing: result.preprocessing,
+      runId: 'a'.repeat(32),
+      artifactPath: 'model',
+      now: new Date('2025-04-28T12:34:56.123Z'),
+    });
     inMemory = createPredictor(result.model, result.preprocessing);
     loaded = await loadPredictor(dir);
   });
   afterAll(() => loaded?.dispose());
 
   it('writes MLmodel, examples, preprocessing and tfjs files', async () => {
-    expect((await fs.readdir(dir)).sort()).toEqual(['MLmodel', 'input_example.json', 'preprocessing.json', 'serving_input_example.json', 'tfjs-model']);
+    expect((await fs.readdir(dir)).sort()).toEqual([
+      'MLmodel',
+      'input_example.json',
+      'preprocessing.json',
+      'serving_input_example.json',
+      'tfjs-model',
+    ]);
     expect((await fs.readdir(path.join(dir, 'tfjs-model'))).sort()).toEqual(['model.json', 'weights.bin']);
     const doc = await readMlmodel(dir);
     expect(doc).toMatchObject({
       artifact_path: 'model',
       run_id: 'a'.repeat(32),
       utc_time_created: '2025-04-28 12:34:56.123000',
-      flavors: { tfjs: { model_format: 'layers', tfjs_version: '4.22.0', backend: result.backend, data: 'tfjs-model' } },
+      flavors: {
+        tfjs: { model_format: 'layers', tfjs_version: '4.22.0', backend: result.backend, data: 'tfjs-model' },
+      },
       signature: { params: null },
       saved_input_example_info: { artifact_path: 'input_example.json', type: 'ndarray', format: 'tf-serving' },
     });
     expect(doc.model_uuid).toMatch(/^[0-9a-f]{32}$/);
-    expect(JSON.parse(doc.signature.inputs)).toEqual([{ type: 'tensor', 'tensor-spec': { dtype: 'float32', shape: [-1, 5, 1] } }]);
+    expect(JSON.parse(doc.signature.inputs)).toEqual([
+      { type: 'tensor', 'tensor-spec': { dtype: 'float32', shape: [-1, 5, 1] } },
+    ]);
     expect(doc.model_size_bytes).toBeGreaterThan(0);
     const raw = await fs.readFile(path.join(dir, 'MLmodel'), 'utf8');
     expect(raw).toMatch(/^artifact_path: model\n/);
@@ -130,8 +174,14 @@ describe('MLflow model directory', () => {
       expect(loaded.predict(window.map((v) => [v]))).toBe(loaded.predict(window));
     }
     const last = result.preprocessing.last_window.values;
-    const a = inMemory.forecast(last.map((r) => r[0]), 3);
-    const b = loaded.forecast(last.map((r) => r[0]), 3);
+    const a = inMemory.forecast(
+      last.map((r) => r[0]),
+      3,
+    );
+    const b = loaded.forecast(
+      last.map((r) => r[0]),
+      3,
+    );
     expect(a).toHaveLength(3);
     b.forEach((v, i) => expect(Math.abs(v - a[i])).toBeLessThan(1e-5));
     expect(loaded.predictBatch([last, last])).toEqual([loaded.predict(last), loaded.predict(last)]);
@@ -139,7 +189,9 @@ describe('MLflow model directory', () => {
 
   it('rejects malformed windows with clear messages', () => {
     expect(() => loaded.predict([1, 2, 3])).toThrow('window 0: need at least seq_length = 5 rows, got 3');
-    expect(() => loaded.predict([[1, 2], [1], [1], [1], [1]])).toThrow('window 0 row 0: expected 1 finite number(s) (close)');
+    expect(() => loaded.predict([[1, 2], [1], [1], [1], [1]])).toThrow(
+      'window 0 row 0: expected 1 finite number(s) (close)',
+    );
     expect(() => loaded.forecast([1, 2, 3, 4, 5], 0)).toThrow('steps must be an integer in [1, 1000]');
   });
 });

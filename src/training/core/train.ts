@@ -87,7 +87,12 @@ export async function trainForecaster(input: TrainInput): Promise<TrainResult> {
       scaler: data.scaler,
       metrics: metricsOf(val, test),
       history: fit.history,
-      predictions: test.actual.map((actual, i) => ({ date: test.dates[i], actual, predicted: test.predicted[i], naive: test.naive[i] })),
+      predictions: test.actual.map((actual, i) => ({
+        date: test.dates[i],
+        actual,
+        predicted: test.predicted[i],
+        naive: test.naive[i],
+      })),
       stoppedEarly: fit.stoppedEarly,
       cancelled: fit.cancelled,
       bestEpoch: fit.bestEpoch,

@@ -4,14 +4,18 @@ import { buildWindows, featureTable, tableColumns } from './windows';
 
 /** Table whose single column holds the row index: window contents spell out their rows. */
 const rows = (n: number): number[][] => Array.from({ length: n }, (_, i) => [i]);
-const unpack = (x: Float32Array, seq: number): number[][] => Array.from({ length: x.length / seq }, (_, w) => Array.from(x.slice(w * seq, (w + 1) * seq)));
+const unpack = (x: Float32Array, seq: number): number[][] =>
+  Array.from({ length: x.length / seq }, (_, w) => Array.from(x.slice(w * seq, (w + 1) * seq)));
 const opts = { nFeatures: 1, targetColumn: 0, targetStart: 0 };
 
 describe('buildWindows', () => {
   it('h = 1: inputs rows [i, i+3), target row i+3 (the next row)', () => {
     const w = buildWindows(rows(10), { ...opts, seqLength: 3, horizon: 1, targetEnd: 10 });
     expect(w.count).toBe(7);
-    expect(unpack(w.x, 3).slice(0, 2)).toEqual([[0, 1, 2], [1, 2, 3]]);
+    expect(unpack(w.x, 3).slice(0, 2)).toEqual([
+      [0, 1, 2],
+      [1, 2, 3],
+    ]);
     expect(Array.from(w.y)).toEqual([3, 4, 5, 6, 7, 8, 9]);
     expect(unpack(w.x, 3)[6]).toEqual([6, 7, 8]);
     expect(w.targetRows).toEqual([3, 4, 5, 6, 7, 8, 9]);
@@ -37,8 +41,20 @@ describe('buildWindows', () => {
   });
 
   it('lays out several features row-major and picks the target column', () => {
-    const table = [[1, 10, 100], [2, 20, 200], [3, 30, 300], [4, 40, 400]];
-    const w = buildWindows(table, { seqLength: 2, horizon: 1, nFeatures: 2, targetColumn: 2, targetStart: 0, targetEnd: 4 });
+    const table = [
+      [1, 10, 100],
+      [2, 20, 200],
+      [3, 30, 300],
+      [4, 40, 400],
+    ];
+    const w = buildWindows(table, {
+      seqLength: 2,
+      horizon: 1,
+      nFeatures: 2,
+      targetColumn: 2,
+      targetStart: 0,
+      targetEnd: 4,
+    });
     expect(Array.from(w.x.slice(0, 4))).toEqual([1, 10, 2, 20]);
     expect(Array.from(w.y)).toEqual([300, 400]);
   });
@@ -46,7 +62,9 @@ describe('buildWindows', () => {
   it('yields no windows when the part is too short, and rejects bad options', () => {
     expect(buildWindows(rows(3), { ...opts, seqLength: 3, horizon: 1, targetEnd: 3 }).count).toBe(0);
     expect(() => buildWindows(rows(3), { ...opts, seqLength: 0, horizon: 1, targetEnd: 3 })).toThrow('>= 1');
-    expect(() => buildWindows(rows(3), { ...opts, seqLength: 2, horizon: 1, targetEnd: 4 })).toThrow('past the table end');
+    expect(() => buildWindows(rows(3), { ...opts, seqLength: 2, horizon: 1, targetEnd: 4 })).toThrow(
+      'past the table end',
+    );
   });
 });
 

@@ -62,7 +62,8 @@ export interface WindowOptions {
  */
 export function buildWindows(table: ReadonlyArray<ArrayLike<number>>, o: WindowOptions): WindowSet {
   if (o.seqLength < 1 || o.horizon < 1) throw new TrainingInputError('seqLength and horizon must be >= 1');
-  if (o.targetEnd > table.length) throw new TrainingInputError(`targetEnd ${o.targetEnd} is past the table end ${table.length}`);
+  if (o.targetEnd > table.length)
+    throw new TrainingInputError(`targetEnd ${o.targetEnd} is past the table end ${table.length}`);
   const lag = o.seqLength - 1 + o.horizon;
   const first = Math.max(o.targetStart, lag);
   const count = Math.max(0, o.targetEnd - first);

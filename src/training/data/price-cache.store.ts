@@ -31,7 +31,9 @@ export class PriceCacheStore {
       'SELECT first_date, last_date, fetched_at FROM price_series WHERE ticker = ? AND source = ?',
       [ticker, source],
     );
-    return rows[0] ? { firstDate: rows[0].first_date, lastDate: rows[0].last_date, fetchedAt: Number(rows[0].fetched_at) } : undefined;
+    return rows[0]
+      ? { firstDate: rows[0].first_date, lastDate: rows[0].last_date, fetchedAt: Number(rows[0].fetched_at) }
+      : undefined;
   }
 
   async bars(ticker: string, source: string, start: string, end: string): Promise<DailyBar[]> {
@@ -61,12 +63,24 @@ export class PriceCacheStore {
 
   /** Every series of a source with its coverage and size. */
   async series(source: string): Promise<(SeriesCoverage & { ticker: string; rows: number })[]> {
-    const rows = await this.db.query<{ ticker: string; first_date: string; last_date: string; fetched_at: number; n: number }>(
+    const rows = await this.db.query<{
+      ticker: string;
+      first_date: string;
+      last_date: string;
+      fetched_at: number;
+      n: number;
+    }>(
       `SELECT s.ticker, s.first_date, s.last_date, s.fetched_at, (SELECT COUNT(*) FROM price_bars b WHERE b.ticker = s.ticker AND b.source = s.source) AS n
        FROM price_series s WHERE s.source = ? ORDER BY s.ticker`,
       [source],
     );
-    return rows.map((r) => ({ ticker: r.ticker, firstDate: r.first_date, lastDate: r.last_date, fetchedAt: Number(r.fetched_at), rows: Number(r.n) }));
+    return rows.map((r) => ({
+      ticker: r.ticker,
+      firstDate: r.first_date,
+      lastDate: r.last_date,
+      fetchedAt: Number(r.fetched_at),
+      rows: Number(r.n),
+    }));
   }
 
   /** Upserts bars and widens the series' coverage to include [from, to]. */

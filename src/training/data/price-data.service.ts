@@ -56,18 +56,28 @@ export class PriceDataService {
 
   async load(spec: DatasetSpec): Promise<LoadedDataset> {
     const source = spec.source ?? 'sample';
-    if (!TICKER.test(spec.ticker ?? '')) throw new TrainingInputError(`Invalid ticker '${String(spec.ticker).slice(0, 40)}': use letters, digits and ^ . = _ - (at most 32).`);
+    if (!TICKER.test(spec.ticker ?? ''))
+      throw new TrainingInputError(
+        `Invalid ticker '${String(spec.ticker).slice(0, 40)}': use letters, digits and ^ . = _ - (at most 32).`,
+      );
     const { start, end } = this.range(spec, source);
-    const uploaded = source === 'csv' && !spec.path && (await this.cache.coverage(spec.ticker, UPLOAD_SOURCE)) !== undefined;
+    const uploaded =
+      source === 'csv' && !spec.path && (await this.cache.coverage(spec.ticker, UPLOAD_SOURCE)) !== undefined;
     const bars =
       source === 'yahoo'
         ? await this.fromYahoo(spec.ticker, start, end)
         : uploaded
           ? await this.cache.bars(spec.ticker, UPLOAD_SOURCE, start, end)
           : this.fromFile(spec, source, start, end);
-    if (bars.length === 0) throw new TrainingInputError(`No daily bars for ${spec.ticker} (${source}) between ${start} and ${end}.`);
+    if (bars.length === 0)
+      throw new TrainingInputError(`No daily bars for ${spec.ticker} (${source}) between ${start} and ${end}.`);
     const digest = createHash('sha256').update(JSON.stringify(bars)).digest('hex').slice(0, 16);
-    const uri = source === 'yahoo' ? `yahoo://${spec.ticker}` : uploaded ? `tsflow-upload://${spec.ticker}` : `file://${this.filePath(spec, source)}`;
+    const uri =
+      source === 'yahoo'
+        ? `yahoo://${spec.ticker}`
+        : uploaded
+          ? `tsflow-upload://${spec.ticker}`
+          : `file://${this.filePath(spec, source)}`;
     return {
       name: `${spec.ticker} daily ${bars[0].date}..${bars[bars.length - 1].date}`,
       sourceType: source,
@@ -80,8 +90,12 @@ export class PriceDataService {
   }
 
   private range(spec: DatasetSpec, source: DataSourceKind): { start: string; end: string } {
-    for (const [name, v] of [['start_date', spec.start_date], ['end_date', spec.end_date]] as const) {
-      if (v !== undefined && !isIsoDate(v)) throw new TrainingInputError(`'${name}' must be a date YYYY-MM-DD, got '${String(v).slice(0, 40)}'.`);
+    for (const [name, v] of [
+      ['start_date', spec.start_date],
+      ['end_date', spec.end_date],
+    ] as const) {
+      if (v !== undefined && !isIsoDate(v))
+        throw new TrainingInputError(`'${name}' must be a date YYYY-MM-DD, got '${String(v).slice(0, 40)}'.`);
     }
     const end = spec.end_date ?? (source === 'yahoo' ? isoDay(Date.now()) : '9999-12-31');
     const start = spec.start_date ?? (source === 'yahoo' ? isoDay(Date.parse(end) - 10 * 365 * DAY) : '0000-01-01');
@@ -94,7 +108,9 @@ export class PriceDataService {
     const root = this.config.dataDir;
     const file = path.resolve(root, name);
     if (path.isAbsolute(name) || !file.startsWith(root + path.sep) || name.includes('\0')) {
-      throw new TrainingInputError(`Invalid CSV path '${name.slice(0, 80)}': it must be a file inside the data directory.`);
+      throw new TrainingInputError(
+        `Invalid CSV path '${name.slice(0, 80)}': it must be a file inside the data directory.`,
+      );
     }
     return file;
   }
@@ -102,8 +118,12 @@ export class PriceDataService {
   private fromFile(spec: DatasetSpec, source: DataSourceKind, start: string, end: string): DailyBar[] {
     const file = this.filePath(spec, source);
     if (!fs.existsSync(file)) {
-      const available = fs.existsSync(this.config.dataDir) ? fs.readdirSync(this.config.dataDir).filter((f) => f.endsWith('.csv')) : [];
-      throw new TrainingInputError(`Unknown ${source} dataset '${path.basename(file)}'. Available: ${available.map((f) => f.replace(/\.csv$/, '')).join(', ') || 'none'}.`);
+      const available = fs.existsSync(this.config.dataDir)
+        ? fs.readdirSync(this.config.dataDir).filter((f) => f.endsWith('.csv'))
+        : [];
+      throw new TrainingInputError(
+        `Unknown ${source} dataset '${path.basename(file)}'. Available: ${available.map((f) => f.replace(/\.csv$/, '')).join(', ') || 'none'}.`,
+      );
     }
     const bars = parseYahooCsv(fs.readFileSync(file, 'utf8'), path.basename(file));
     return bars.filter((b) => b.date >= start && b.date <= end);

@@ -27,7 +27,10 @@ export class UploadedDatasetsService {
   constructor(private readonly cache: PriceCacheStore) {}
 
   async upload(name: string, body: Readable | undefined): Promise<UploadedDataset> {
-    if (!NAME.test(name)) throw MlflowError.invalid(`Invalid dataset name '${name.slice(0, 40)}': use letters, digits and ^ . = _ - (at most 32).`);
+    if (!NAME.test(name))
+      throw MlflowError.invalid(
+        `Invalid dataset name '${name.slice(0, 40)}': use letters, digits and ^ . = _ - (at most 32).`,
+      );
     const text = body ? await readText(body, MAX_CSV_BYTES) : '';
     let bars: DailyBar[];
     try {
@@ -44,6 +47,11 @@ export class UploadedDatasetsService {
   }
 
   async list(): Promise<UploadedDataset[]> {
-    return (await this.cache.series(UPLOAD_SOURCE)).map((s) => ({ name: s.ticker, rows: s.rows, first_date: s.firstDate, last_date: s.lastDate }));
+    return (await this.cache.series(UPLOAD_SOURCE)).map((s) => ({
+      name: s.ticker,
+      rows: s.rows,
+      first_date: s.firstDate,
+      last_date: s.lastDate,
+    }));
   }
 }

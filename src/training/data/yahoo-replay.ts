@@ -23,7 +23,9 @@ export function replayFetch(dir: string): typeof fetch {
     const m = /\/v8\/finance\/chart\/([^?]+)/.exec(url);
     const rec = m ? bySymbol.get(decodeURIComponent(m[1]).toUpperCase()) : undefined;
     if (!rec) {
-      const body = { chart: { result: null, error: { code: 'Not Found', description: 'No data found, symbol may be delisted' } } };
+      const body = {
+        chart: { result: null, error: { code: 'Not Found', description: 'No data found, symbol may be delisted' } },
+      };
       return new Response(JSON.stringify(body), { status: 404, headers: { 'content-type': 'application/json' } });
     }
     return new Response(JSON.stringify(rec.response.bodyJson), {

@@ -69,7 +69,8 @@ export class YahooPriceSource {
     } catch (err) {
       const text = describe(err);
       const transient = /fetch failed|ECONN|ETIMEDOUT|ENOTFOUND|EAI_AGAIN|socket|network|50\d/i.test(text);
-      if (/not found|delisted|no data/i.test(text)) throw new DataSourceError(`Yahoo Finance has no data for ${range}: ${text}`);
+      if (/not found|delisted|no data/i.test(text))
+        throw new DataSourceError(`Yahoo Finance has no data for ${range}: ${text}`);
       throw new DataSourceError(`Yahoo Finance request failed for ${range}: ${text}`, transient);
     }
     const offset = result?.meta?.gmtoffset ?? 0;

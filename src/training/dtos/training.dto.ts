@@ -5,29 +5,63 @@ import { PROMOTION_POLICIES } from '../training.types';
 
 export const DatasetMsg = message({
   ticker: f.string().required().doc('Ticker (Yahoo symbol), e.g. MSFT, PETR4.SA, BTC-USD', 'MSFT'),
-  source: f.enum(DATA_SOURCES).doc("'sample' = bundled files in data/ (default), 'yahoo' = Yahoo Finance (cached), 'csv' = a CSV in the data directory", 'sample'),
+  source: f
+    .enum(DATA_SOURCES)
+    .doc(
+      "'sample' = bundled files in data/ (default), 'yahoo' = Yahoo Finance (cached), 'csv' = a CSV in the data directory",
+      'sample',
+    ),
   start_date: f.string().doc('First date (YYYY-MM-DD)', '2015-01-01'),
   end_date: f.string().doc('Last date (YYYY-MM-DD)', '2024-06-30'),
   path: f.string().doc("csv: file inside the data directory (default '<ticker>.csv')"),
 });
 
-const PARAMS_EXAMPLE = { seq_length: 20, horizon: 1, layers: 1, units: 32, dropout: 0.2, learning_rate: 0.001, batch_size: 32, epochs: 2, patience: 5, loss: 'mae', seed: 42 };
+const PARAMS_EXAMPLE = {
+  seq_length: 20,
+  horizon: 1,
+  layers: 1,
+  units: 32,
+  dropout: 0.2,
+  learning_rate: 0.001,
+  batch_size: 32,
+  epochs: 2,
+  patience: 5,
+  loss: 'mae',
+  seed: 42,
+};
 
 export const TrainingRunReq = message({
   experiment_name: f.string().doc('Experiment (created when missing); default "Default"', 'lstm-msft'),
   dataset: f.message(DatasetMsg).required(),
-  params: f.json().doc('Hyperparameters; every one optional with a default (see GET /api/v1/training/params)', PARAMS_EXAMPLE),
-  cleaning: f.enum(['interpolate', 'drop'] as const).doc('Missing-close rows: interpolate (default) or drop', 'interpolate'),
+  params: f
+    .json()
+    .doc('Hyperparameters; every one optional with a default (see GET /api/v1/training/params)', PARAMS_EXAMPLE),
+  cleaning: f
+    .enum(['interpolate', 'drop'] as const)
+    .doc('Missing-close rows: interpolate (default) or drop', 'interpolate'),
   run_name: f.string().doc('MLflow run name (generated when absent)'),
 });
 
 export const GridSearchReq = message({
   ...TrainingRunReq,
-  grid: f.json().required().doc('Param name → list of values; the cartesian product is trained (at most 1000 candidates)', { units: [16, 32], seq_length: [10, 20] }),
-  metric: f.string().doc('Selection metric: val_mae (default), val_rmse, val_mape, test_mae, test_rmse, test_mape, test_skill', 'val_mae'),
+  grid: f
+    .json()
+    .required()
+    .doc('Param name → list of values; the cartesian product is trained (at most 1000 candidates)', {
+      units: [16, 32],
+      seq_length: [10, 20],
+    }),
+  metric: f
+    .string()
+    .doc(
+      'Selection metric: val_mae (default), val_rmse, val_mape, test_mae, test_rmse, test_mape, test_skill',
+      'val_mae',
+    ),
   promote: f.message({
     model_name: f.string().required().doc('Registered model whose champion alias may move', 'msft-lstm'),
-    policy: f.enum(PROMOTION_POLICIES).doc('never (report only), if_better (beat the champion on the same data), always', 'if_better'),
+    policy: f
+      .enum(PROMOTION_POLICIES)
+      .doc('never (report only), if_better (beat the champion on the same data), always', 'if_better'),
   }),
 });
 
@@ -50,5 +84,7 @@ export const JobStatusRes = message({
 export const GridSubmittedRes = message({
   job_id: f.string(),
   parent_run_id: f.string(),
-  candidates: f.repeated(f.message({ job_id: f.string(), run_id: f.string(), params: f.json(), state: f.enum(JOB_STATES) })),
+  candidates: f.repeated(
+    f.message({ job_id: f.string(), run_id: f.string(), params: f.json(), state: f.enum(JOB_STATES) }),
+  ),
 });

@@ -31,8 +31,15 @@ function candidateToWire(c: JobRecord) {
 
 export function gridToWire(grid: JobRecord, candidates: JobRecord[]) {
   const result = (grid.result ?? {}) as Partial<GridResult>;
-  const progress = candidates.length ? candidates.reduce((s, c) => s + (FINAL_STATES.includes(c.state) ? 1 : c.progress), 0) / candidates.length : 0;
-  const counts = Object.fromEntries(['queued', 'running', 'completed', 'failed', 'cancelled'].map((s) => [s, candidates.filter((c) => c.state === s).length]));
+  const progress = candidates.length
+    ? candidates.reduce((s, c) => s + (FINAL_STATES.includes(c.state) ? 1 : c.progress), 0) / candidates.length
+    : 0;
+  const counts = Object.fromEntries(
+    ['queued', 'running', 'completed', 'failed', 'cancelled'].map((s) => [
+      s,
+      candidates.filter((c) => c.state === s).length,
+    ]),
+  );
   return compact({
     job_id: grid.jobId,
     state: grid.state,

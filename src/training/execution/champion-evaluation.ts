@@ -2,7 +2,17 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { promises as fs } from 'node:fs';
 import { ArtifactTransfer } from '../../storage/artifact-transfer';
-import { CleanBar, errorMetrics, Feature, featureTable, loadPredictor, naiveForecast, prepareDataset, skill, TrainingParams } from '../core';
+import {
+  CleanBar,
+  errorMetrics,
+  Feature,
+  featureTable,
+  loadPredictor,
+  naiveForecast,
+  prepareDataset,
+  skill,
+  TrainingParams,
+} from '../core';
 
 /** Selection metrics a grid may optimise: `<val|test>_<mae|rmse|mape>` (lower is better) or `test_skill` (higher). */
 export const SELECTION_METRIC = /^(val|test)_(mae|rmse|mape)$|^test_skill$/;

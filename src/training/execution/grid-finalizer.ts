@@ -43,11 +43,17 @@ export class GridFinalizer {
     if (children.some((c) => !FINAL_STATES.includes(c.state))) return;
     const spec = grid.spec as unknown as GridSpec;
     if (grid.state === 'cancelled') {
-      if (grid.runId) await this.runs.update(grid.runId, { status: 'KILLED', endTime: Date.now() }).catch(() => undefined);
+      if (grid.runId)
+        await this.runs.update(grid.runId, { status: 'KILLED', endTime: Date.now() }).catch(() => undefined);
       return;
     }
-    const scored = children.map((c) => ({ job: c, value: c.state === 'completed' ? metricOf(c, spec.metric) : null })).filter((s) => s.value !== null);
-    const best = scored.reduce<(typeof scored)[number] | null>((b, s) => (!b || better(spec.metric, s.value as number, b.value as number) ? s : b), null);
+    const scored = children
+      .map((c) => ({ job: c, value: c.state === 'completed' ? metricOf(c, spec.metric) : null }))
+      .filter((s) => s.value !== null);
+    const best = scored.reduce<(typeof scored)[number] | null>(
+      (b, s) => (!b || better(spec.metric, s.value as number, b.value as number) ? s : b),
+      null,
+    );
     const result: GridResult = {
       best_run_id: best?.job.runId ?? null,
       best_candidate: best?.job.jobId ?? null,
@@ -61,10 +67,14 @@ export class GridFinalizer {
     // (REST, SSE) before its promotion decision is recorded, and only one process promotes.
     if (!(await this.jobs.claim(gridId, ['queued', 'running'], candidateId))) return;
     if (best && spec.promote) {
-      result.promotion = await this.promote(spec, best.job, best.value as number).catch((err) => this.promotionError(spec, err));
+      result.promotion = await this.promote(spec, best.job, best.value as number).catch((err) =>
+        this.promotionError(spec, err),
+      );
     }
     await this.recordOnParent(grid, result, state);
-    if (!(await this.jobs.transition(gridId, ['queued', 'running'], state, { progress: 1, result: { ...result }, error }))) {
+    if (
+      !(await this.jobs.transition(gridId, ['queued', 'running'], state, { progress: 1, result: { ...result }, error }))
+    ) {
       this.logger.warn(`grid ${gridId} changed state while it was being finalised (cancelled?)`);
     }
   }
@@ -74,14 +84,32 @@ export class GridFinalizer {
     return this.decision(spec, false, `promotion failed: ${(err as Error).message}`, null, null, null, null);
   }
 
-  private decision(spec: GridSpec, promoted: boolean, reason: string, candidate: number | null, champion: number | null, championVersion: string | null, newVersion: string | null): PromotionDecision {
+  private decision(
+    spec: GridSpec,
+    promoted: boolean,
+    reason: string,
+    candidate: number | null,
+    champion: number | null,
+    championVersion: string | null,
+    newVersion: string | null,
+  ): PromotionDecision {
     const p = spec.promote as NonNullable<GridSpec['promote']>;
-    return { policy: p.policy, model_name: p.modelName, promoted, reason, candidate_score: candidate, champion_score: champion, champion_version: championVersion, new_version: newVersion };
+    return {
+      policy: p.policy,
+      model_name: p.modelName,
+      promoted,
+      reason,
+      candidate_score: candidate,
+      champion_score: champion,
+      champion_version: championVersion,
+      new_version: newVersion,
+    };
   }
 
   private async promote(spec: GridSpec, best: JobRecord, score: number): Promise<PromotionDecision> {
     const { modelName, policy } = spec.promote as NonNullable<GridSpec['promote']>;
-    if (policy === 'never') return this.decision(spec, false, "policy 'never': best candidate reported only", score, null, null, null);
+    if (policy === 'never')
+      return this.decision(spec, false, "policy 'never': best candidate reported only", score, null, null, null);
     const current = await this.registry.getVersionByAlias(modelName, CHAMPION_ALIAS).catch(() => undefined);
     let championScore: number | null = null;
     if (policy === 'if_better' && current) {
@@ -95,12 +123,33 @@ export class GridFinalizer {
         metric: spec.metric,
       });
       if (!better(spec.metric, score, championScore)) {
-        return this.decision(spec, false, `champion v${current.version} scores ${spec.metric}=${championScore} on the same data; candidate ${score} is not better`, score, championScore, String(current.version), null);
+        return this.decision(
+          spec,
+          false,
+          `champion v${current.version} scores ${spec.metric}=${championScore} on the same data; candidate ${score} is not better`,
+          score,
+          championScore,
+          String(current.version),
+          null,
+        );
       }
     }
     const promotion = await this.champions.promote(modelName, { runId: best.runId as string });
-    const reason = policy === 'always' ? "policy 'always'" : current ? `candidate ${score} beats champion ${championScore} (${spec.metric})` : 'no champion yet';
-    return this.decision(spec, true, reason, score, championScore, current ? String(current.version) : null, promotion.champion.version);
+    const reason =
+      policy === 'always'
+        ? "policy 'always'"
+        : current
+          ? `candidate ${score} beats champion ${championScore} (${spec.metric})`
+          : 'no champion yet';
+    return this.decision(
+      spec,
+      true,
+      reason,
+      score,
+      championScore,
+      current ? String(current.version) : null,
+      promotion.champion.version,
+    );
   }
 
   private async recordOnParent(grid: JobRecord, result: GridResult, state: string): Promise<void> {
@@ -120,7 +169,10 @@ export class GridFinalizer {
       );
       if (p.new_version) tags.push({ key: 'tsflow.promotion.new_version', value: p.new_version });
     }
-    const metrics = result.best_value === null ? [] : [{ key: `best_${result.metric}`, value: result.best_value, timestamp: Date.now(), step: 0 }];
+    const metrics =
+      result.best_value === null
+        ? []
+        : [{ key: `best_${result.metric}`, value: result.best_value, timestamp: Date.now(), step: 0 }];
     await this.runs.logBatch(grid.runId, { tags, metrics });
     await this.runs.update(grid.runId, { status: state === 'completed' ? 'FINISHED' : 'FAILED', endTime: Date.now() });
   }

@@ -4,7 +4,14 @@ import { promises as fs } from 'node:fs';
 import { RunInputsService } from '../../experiments/run-inputs.service';
 import { RunsService } from '../../experiments/runs.service';
 import { ArtifactTransfer } from '../../storage/artifact-transfer';
-import { CleaningReport, paramsToStrings, renderLossSvg, renderPredictionsSvg, TrainResult, writeMlflowModel } from '../core';
+import {
+  CleaningReport,
+  paramsToStrings,
+  renderLossSvg,
+  renderPredictionsSvg,
+  TrainResult,
+  writeMlflowModel,
+} from '../core';
 import type { LoadedDataset } from '../data/price-data.service';
 import type { TrainingSpec } from '../training.types';
 
@@ -24,7 +31,11 @@ export class RunLogger {
 
   async start(runId: string, spec: TrainingSpec, data: LoadedDataset, report: CleaningReport): Promise<void> {
     const params = Object.entries(paramsToStrings(spec.params)).map(([key, value]) => ({ key, value }));
-    params.push({ key: 'ticker', value: spec.dataset.ticker }, { key: 'data_source', value: data.sourceType }, { key: 'cleaning', value: spec.cleaning });
+    params.push(
+      { key: 'ticker', value: spec.dataset.ticker },
+      { key: 'data_source', value: data.sourceType },
+      { key: 'cleaning', value: spec.cleaning },
+    );
     await this.runs.logBatch(runId, { params, tags: [{ key: 'tsflow.data.rows', value: String(report.output_rows) }] });
     await this.inputs.logInputs(runId, [
       {
@@ -35,7 +46,11 @@ export class RunLogger {
           sourceType: data.sourceType,
           source: data.source,
           schema: JSON.stringify({ columns: ['date', 'open', 'high', 'low', 'close', 'adj_close', 'volume'] }),
-          profile: JSON.stringify({ num_rows: report.output_rows, first_date: report.first_date, last_date: report.last_date }),
+          profile: JSON.stringify({
+            num_rows: report.output_rows,
+            first_date: report.first_date,
+            last_date: report.last_date,
+          }),
         },
       },
     ]);
@@ -66,7 +81,11 @@ export class RunLogger {
       ],
     });
     const info = await this.runs.getInfo(runId);
-    await this.transfer.writeText(info.artifactUri, 'plots/test_predictions.svg', await renderPredictionsSvg(result.predictions));
+    await this.transfer.writeText(
+      info.artifactUri,
+      'plots/test_predictions.svg',
+      await renderPredictionsSvg(result.predictions),
+    );
     await this.transfer.writeText(info.artifactUri, 'plots/loss.svg', await renderLossSvg(result.history));
     const tmp = await fs.mkdtemp(path.join(os.tmpdir(), 'tsflow-model-'));
     try {

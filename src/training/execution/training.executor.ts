@@ -53,7 +53,14 @@ export class TrainingExecutor {
     }
     const spec = job.spec as unknown as TrainingSpec;
     const runId = await this.createRun(job, spec, attempt.number);
-    if (!(await this.jobs.transition(job.jobId, ['queued', 'running', 'failed'], 'running', { runId, attempts: attempt.number, progress: 0, error: null }))) {
+    if (
+      !(await this.jobs.transition(job.jobId, ['queued', 'running', 'failed'], 'running', {
+        runId,
+        attempts: attempt.number,
+        progress: 0,
+        error: null,
+      }))
+    ) {
       await this.runs.update(runId, { status: 'KILLED', endTime: Date.now() });
       return { skipped: 'cancelled' };
     }
@@ -106,7 +113,12 @@ export class TrainingExecutor {
       ...(spec.parentRunId ? [{ key: 'mlflow.parentRunId', value: spec.parentRunId }] : []),
       ...(job.runId ? [{ key: 'tsflow.retry_of', value: job.runId }] : []),
     ];
-    const run = await this.runs.create({ experimentId: spec.experimentId, userId: 'tsflow', runName: spec.runName, tags });
+    const run = await this.runs.create({
+      experimentId: spec.experimentId,
+      userId: 'tsflow',
+      runName: spec.runName,
+      tags,
+    });
     return run.info.runId;
   }
 

@@ -48,7 +48,8 @@ export class EmbeddedJobQueue extends JobQueue {
 
   async remove(jobIds: string[]): Promise<void> {
     const drop = new Set(jobIds);
-    for (let i = this.pending.length - 1; i >= 0; i--) if (drop.has(this.pending[i].job.jobId)) this.pending.splice(i, 1);
+    for (let i = this.pending.length - 1; i >= 0; i--)
+      if (drop.has(this.pending[i].job.jobId)) this.pending.splice(i, 1);
   }
 
   async counts(): Promise<{ waiting: number; active: number }> {
@@ -70,7 +71,10 @@ export class EmbeddedJobQueue extends JobQueue {
   }
 
   private start(p: Pending): void {
-    const child = fork(EMBEDDED_CHILD_FILE, [], { env: this.settings.env, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    const child = fork(EMBEDDED_CHILD_FILE, [], {
+      env: this.settings.env,
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
     this.running.set(p.job.jobId, child);
     let outcome: ChildMessage | undefined;
     child.on('message', (msg: ChildMessage) => {
@@ -79,12 +83,20 @@ export class EmbeddedJobQueue extends JobQueue {
     child.on('exit', (code, signal) => {
       this.running.delete(p.job.jobId);
       if (outcome?.cmd !== 'completed' && !this.closed) {
-        const error = outcome?.cmd === 'failed' ? Object.assign(new Error(outcome.error.message), { name: outcome.error.name }) : new Error(`training process exited (code ${code}, signal ${signal})`);
+        const error =
+          outcome?.cmd === 'failed'
+            ? Object.assign(new Error(outcome.error.message), { name: outcome.error.name })
+            : new Error(`training process exited (code ${code}, signal ${signal})`);
         this.retryOrFail(p, error);
       }
       this.pump();
     });
-    const job: ChildJob = { id: p.job.jobId, data: p.job, attemptsMade: p.attemptsMade, opts: { attempts: this.settings.attempts } };
+    const job: ChildJob = {
+      id: p.job.jobId,
+      data: p.job,
+      attemptsMade: p.attemptsMade,
+      opts: { attempts: this.settings.attempts },
+    };
     child.send({ cmd: 'start', job });
   }
 
@@ -92,7 +104,9 @@ export class EmbeddedJobQueue extends JobQueue {
     const attemptsMade = p.attemptsMade + 1;
     if (error.name !== 'UnrecoverableError' && attemptsMade < this.settings.attempts) {
       const delay = 2000 * 2 ** (attemptsMade - 1);
-      this.logger.warn(`job ${p.job.jobId} failed (attempt ${attemptsMade}), retrying in ${delay} ms: ${error.message}`);
+      this.logger.warn(
+        `job ${p.job.jobId} failed (attempt ${attemptsMade}), retrying in ${delay} ms: ${error.message}`,
+      );
       setTimeout(() => {
         if (this.closed) return;
         this.pending.push({ job: p.job, attemptsMade });
@@ -100,6 +114,8 @@ export class EmbeddedJobQueue extends JobQueue {
       }, delay).unref();
       return;
     }
-    this.settings.onFinalFailure(p.job, error).catch((err) => this.logger.error(`could not record failure of ${p.job.jobId}: ${err.message}`));
+    this.settings
+      .onFinalFailure(p.job, error)
+      .catch((err) => this.logger.error(`could not record failure of ${p.job.jobId}: ${err.message}`));
   }
 }

@@ -19,7 +19,8 @@ interface JobRow {
   updated_at: number;
 }
 
-const COLUMNS = 'job_id, kind, parent_id, state, progress, spec, run_id, result, error, attempts, created_at, updated_at';
+const COLUMNS =
+  'job_id, kind, parent_id, state, progress, spec, run_id, result, error, attempts, created_at, updated_at';
 
 function fromRow(r: JobRow): JobRecord {
   return {
@@ -66,7 +67,20 @@ export class SqlTrainingJobsStore extends TrainingJobsStore {
         tx,
         `INSERT INTO training_jobs (${COLUMNS})`,
         12,
-        jobs.map((j) => [j.jobId, j.kind, j.parentId ?? null, 'queued', 0, JSON.stringify(j.spec), j.runId ?? null, null, null, 0, now, now]),
+        jobs.map((j) => [
+          j.jobId,
+          j.kind,
+          j.parentId ?? null,
+          'queued',
+          0,
+          JSON.stringify(j.spec),
+          j.runId ?? null,
+          null,
+          null,
+          0,
+          now,
+          now,
+        ]),
       ),
     );
   }
@@ -77,7 +91,10 @@ export class SqlTrainingJobsStore extends TrainingJobsStore {
   }
 
   async children(parentId: string): Promise<JobRecord[]> {
-    const rows = await this.db.query<JobRow>(`SELECT ${COLUMNS} FROM training_jobs WHERE parent_id = ? ORDER BY job_id`, [parentId]);
+    const rows = await this.db.query<JobRow>(
+      `SELECT ${COLUMNS} FROM training_jobs WHERE parent_id = ? ORDER BY job_id`,
+      [parentId],
+    );
     return rows.map(fromRow);
   }
 
@@ -110,7 +127,9 @@ export class SqlTrainingJobsStore extends TrainingJobsStore {
   }
 
   async countByKindAndState(): Promise<{ kind: JobKind; state: JobState; count: number }[]> {
-    const rows = await this.db.query<{ kind: JobKind; state: JobState; n: number }>('SELECT kind, state, COUNT(*) AS n FROM training_jobs GROUP BY kind, state');
+    const rows = await this.db.query<{ kind: JobKind; state: JobState; n: number }>(
+      'SELECT kind, state, COUNT(*) AS n FROM training_jobs GROUP BY kind, state',
+    );
     return rows.map((r) => ({ kind: r.kind, state: r.state, count: Number(r.n) }));
   }
 

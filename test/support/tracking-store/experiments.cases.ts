@@ -5,7 +5,13 @@ import type { SearchQuery, TrackingStore } from '../../../src/experiments/tracki
 import type { Experiment, LifecycleStage } from '../../../src/experiments/tracking.types';
 import { allPages, expectMlflowError, MakeStore, newExperiment, newRun, ROOT, sortedKv, uniqueName } from './fixture';
 
-function query(filter: string, orderBy: string[] = [], stages: LifecycleStage[] = ['active'], maxResults = 1000, page?: PageToken): SearchQuery {
+function query(
+  filter: string,
+  orderBy: string[] = [],
+  stages: LifecycleStage[] = ['active'],
+  maxResults = 1000,
+  page?: PageToken,
+): SearchQuery {
   return {
     clauses: parseFilter(filter, EXPERIMENTS_GRAMMAR),
     orderBy: parseOrderBy(orderBy, EXPERIMENTS_GRAMMAR),
@@ -27,7 +33,13 @@ export function experimentCases(store: () => TrackingStore, makeStore: MakeStore
         await fresh.store.ensureDefaultExperiment('s3://elsewhere');
         const all = await fresh.store.searchExperiments(query('', [], ['active', 'deleted']));
         expect(all.items).toHaveLength(1);
-        expect(all.items[0]).toMatchObject({ experimentId: '0', name: 'Default', artifactLocation: `${ROOT}/0`, lifecycleStage: 'active', tags: [] });
+        expect(all.items[0]).toMatchObject({
+          experimentId: '0',
+          name: 'Default',
+          artifactLocation: `${ROOT}/0`,
+          lifecycleStage: 'active',
+          tags: [],
+        });
         // The identity sequence is not disturbed by the explicit id 0.
         const next = await fresh.store.createExperiment({ name: 'second', tags: [] }, ROOT);
         expect(Number(next)).toBeGreaterThan(0);
@@ -47,7 +59,10 @@ export function experimentCases(store: () => TrackingStore, makeStore: MakeStore
       expect(e?.lifecycleStage).toBe('active');
       expect(e?.creationTime).toBeGreaterThanOrEqual(before);
       expect(e?.lastUpdateTime).toBe(e?.creationTime);
-      const id2 = await store().createExperiment({ name: uniqueName('loc'), artifactLocation: 's3://bucket/x', tags: [] }, ROOT);
+      const id2 = await store().createExperiment(
+        { name: uniqueName('loc'), artifactLocation: 's3://bucket/x', tags: [] },
+        ROOT,
+      );
       expect((await store().getExperiment(id2))?.artifactLocation).toBe('s3://bucket/x');
       expect(Number(id2)).toBeGreaterThan(Number(id));
     });
@@ -68,9 +83,15 @@ export function experimentCases(store: () => TrackingStore, makeStore: MakeStore
     it('rejects a duplicate name with RESOURCE_ALREADY_EXISTS, also when the holder is deleted', async () => {
       const name = uniqueName('dup');
       const id = await store().createExperiment({ name, tags: [] }, ROOT);
-      await expectMlflowError(store().createExperiment({ name, tags: [{ key: 'k', value: 'v' }] }, ROOT), ErrorCode.RESOURCE_ALREADY_EXISTS);
+      await expectMlflowError(
+        store().createExperiment({ name, tags: [{ key: 'k', value: 'v' }] }, ROOT),
+        ErrorCode.RESOURCE_ALREADY_EXISTS,
+      );
       await store().setExperimentLifecycle(id, 'deleted');
-      const err = await expectMlflowError(store().createExperiment({ name, tags: [] }, ROOT), ErrorCode.RESOURCE_ALREADY_EXISTS);
+      const err = await expectMlflowError(
+        store().createExperiment({ name, tags: [] }, ROOT),
+        ErrorCode.RESOURCE_ALREADY_EXISTS,
+      );
       expect(err.message).toContain(name);
       const found = await store().searchExperiments(query(`name = '${name}'`, [], ['active', 'deleted']));
       expect(found.items.map((e) => e.experimentId)).toEqual([id]);
@@ -148,7 +169,11 @@ function searchExperimentCases(store: () => TrackingStore): void {
     it('filters by name (LIKE case-sensitive, ILIKE, =, !=), tags and times', async () => {
       const p = uniqueName('S');
       const ids: Record<string, string> = {};
-      for (const [suffix, team] of [['-Alpha', 'red'], ['-alpha', 'blue'], ['-beta', 'red']]) {
+      for (const [suffix, team] of [
+        ['-Alpha', 'red'],
+        ['-alpha', 'blue'],
+        ['-beta', 'red'],
+      ]) {
         ids[suffix] = await newExperiment(store(), 'x', [{ key: 'team', value: team }]);
         await store().renameExperiment(ids[suffix], p + suffix);
       }
@@ -175,12 +200,18 @@ function searchExperimentCases(store: () => TrackingStore): void {
       const asc = ['-10', '-9', '-A', '-B', '-a', '-b'].map((s) => p + s);
       expect(names((await store().searchExperiments(query(f, ['name ASC']))).items)).toEqual(asc);
       expect(names((await store().searchExperiments(query(f, ['name DESC']))).items)).toEqual([...asc].reverse());
-      const byId = (await store().searchExperiments(query(f, ['experiment_id ASC']))).items.map((e) => Number(e.experimentId));
+      const byId = (await store().searchExperiments(query(f, ['experiment_id ASC']))).items.map((e) =>
+        Number(e.experimentId),
+      );
       expect(byId).toEqual([...byId].sort((a, b) => a - b));
-      const byIdDesc = (await store().searchExperiments(query(f, ['experiment_id DESC']))).items.map((e) => Number(e.experimentId));
+      const byIdDesc = (await store().searchExperiments(query(f, ['experiment_id DESC']))).items.map((e) =>
+        Number(e.experimentId),
+      );
       expect(byIdDesc).toEqual([...byId].reverse());
       const def = (await store().searchExperiments(query(f))).items;
-      const expected = [...def].sort((a, b) => b.creationTime - a.creationTime || Number(a.experimentId) - Number(b.experimentId));
+      const expected = [...def].sort(
+        (a, b) => b.creationTime - a.creationTime || Number(a.experimentId) - Number(b.experimentId),
+      );
       expect(def.map((e) => e.experimentId)).toEqual(expected.map((e) => e.experimentId));
     });
 
@@ -189,7 +220,9 @@ function searchExperimentCases(store: () => TrackingStore): void {
       const [a, b] = [await newExperiment(store(), p), await newExperiment(store(), p)];
       await store().setExperimentLifecycle(b, 'deleted');
       const ids = async (stages: LifecycleStage[]) =>
-        (await store().searchExperiments(query(`name LIKE '${p}%'`, ['experiment_id ASC'], stages))).items.map((e) => e.experimentId);
+        (await store().searchExperiments(query(`name LIKE '${p}%'`, ['experiment_id ASC'], stages))).items.map(
+          (e) => e.experimentId,
+        );
       expect(await ids(['active'])).toEqual([a]);
       expect(await ids(['deleted'])).toEqual([b]);
       expect(await ids(['active', 'deleted'])).toEqual([a, b]);
@@ -222,7 +255,9 @@ function searchExperimentCases(store: () => TrackingStore): void {
       const res = await store().searchExperiments(query(`name LIKE '${p}%'`, [], ['active'], 4));
       expect(res.items).toHaveLength(4);
       expect(res.nextPageToken).toBeUndefined();
-      expect((await store().searchExperiments(query(`name LIKE '${p}%'`, [], ['active'], 3))).nextPageToken).toBeDefined();
+      expect(
+        (await store().searchExperiments(query(`name LIKE '${p}%'`, [], ['active'], 3))).nextPageToken,
+      ).toBeDefined();
     });
   });
 }

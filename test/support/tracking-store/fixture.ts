@@ -49,7 +49,9 @@ export async function makePostgresStore(): Promise<StoreHandle> {
 export async function makeLinguisticPostgresStore(): Promise<StoreHandle> {
   if (!TEST_POSTGRES_URL) throw new Error('TEST_POSTGRES_URL is not set');
   const name = `tsflow_store_icu_${Date.now().toString(36)}_${randomUUID().slice(0, 6)}`;
-  await adminQuery(`CREATE DATABASE ${name} TEMPLATE template0 ENCODING 'UTF8' LOCALE_PROVIDER icu ICU_LOCALE 'en-US' LOCALE 'C.UTF-8'`);
+  await adminQuery(
+    `CREATE DATABASE ${name} TEMPLATE template0 ENCODING 'UTF8' LOCALE_PROVIDER icu ICU_LOCALE 'en-US' LOCALE 'C.UTF-8'`,
+  );
   const url = new URL(TEST_POSTGRES_URL);
   url.pathname = `/${name}`;
   return postgresStore({ url: url.toString(), drop: () => adminQuery(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) });
@@ -94,7 +96,11 @@ export async function newExperiment(store: TrackingStore, prefix = 'exp', tags: 
   return store.createExperiment({ name: uniqueName(prefix), tags }, ROOT);
 }
 
-export async function newRun(store: TrackingStore, experimentId: string, over: Partial<CreateRunInput> = {}): Promise<string> {
+export async function newRun(
+  store: TrackingStore,
+  experimentId: string,
+  over: Partial<CreateRunInput> = {},
+): Promise<string> {
   const runId = over.runId ?? newRunId();
   await store.createRun({
     runId,
@@ -109,7 +115,12 @@ export async function newRun(store: TrackingStore, experimentId: string, over: P
   return runId;
 }
 
-export const metric = (key: string, value: number, timestamp: number, step = 0): Metric => ({ key, value, timestamp, step });
+export const metric = (key: string, value: number, timestamp: number, step = 0): Metric => ({
+  key,
+  value,
+  timestamp,
+  step,
+});
 
 /** Awaits `p` and asserts it rejects with an MlflowError of `code`; returns the error. */
 export async function expectMlflowError(p: Promise<unknown>, code: ErrorCode): Promise<MlflowError> {
@@ -123,7 +134,9 @@ export async function expectMlflowError(p: Promise<unknown>, code: ErrorCode): P
 }
 
 /** Follows next_page_token until the end; returns every page. */
-export async function allPages<T>(first: (token?: ReturnType<typeof decodePageToken>) => Promise<Page<T>>): Promise<T[][]> {
+export async function allPages<T>(
+  first: (token?: ReturnType<typeof decodePageToken>) => Promise<Page<T>>,
+): Promise<T[][]> {
   const pages: T[][] = [];
   let token: string | undefined;
   do {
@@ -134,4 +147,5 @@ export async function allPages<T>(first: (token?: ReturnType<typeof decodePageTo
   return pages;
 }
 
-export const sortedKv = (kvs: KeyValue[]): KeyValue[] => [...kvs].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+export const sortedKv = (kvs: KeyValue[]): KeyValue[] =>
+  [...kvs].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));

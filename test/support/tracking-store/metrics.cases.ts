@@ -14,11 +14,24 @@ export function metricCases(store: () => TrackingStore): void {
     it('returns every point of one key ordered by (timestamp, step, value)', async () => {
       const exp = await newExperiment(store(), 'hist');
       const runId = await newRun(store(), exp);
-      const points = [metric('m', 1, 3, 1), metric('m', 5, 1, 2), metric('m', 9, 1, 1), metric('m', 2, 1, 1), metric('m', 0, 2, 0), metric('other', 7, 0, 0)];
+      const points = [
+        metric('m', 1, 3, 1),
+        metric('m', 5, 1, 2),
+        metric('m', 9, 1, 1),
+        metric('m', 2, 1, 1),
+        metric('m', 0, 2, 0),
+        metric('other', 7, 0, 0),
+      ];
       await store().logBatch(runId, { metrics: points.slice(0, 3), params: [], tags: [] });
       await store().logBatch(runId, { metrics: points.slice(3), params: [], tags: [] });
       const res = await store().getMetricHistory(runId, 'm', 100);
-      expect(res.items).toEqual([metric('m', 2, 1, 1), metric('m', 9, 1, 1), metric('m', 5, 1, 2), metric('m', 0, 2, 0), metric('m', 1, 3, 1)]);
+      expect(res.items).toEqual([
+        metric('m', 2, 1, 1),
+        metric('m', 9, 1, 1),
+        metric('m', 5, 1, 2),
+        metric('m', 0, 2, 0),
+        metric('m', 1, 3, 1),
+      ]);
       expect(res.nextPageToken).toBeUndefined();
       expect((await store().getMetricHistory(runId, 'missing', 100)).items).toEqual([]);
       expect((await store().getMetricHistory(newRunId(), 'm', 100)).items).toEqual([]);
@@ -40,7 +53,8 @@ export function metricCases(store: () => TrackingStore): void {
   describe('getMetricHistoryBulkInterval', () => {
     const bulk = async (q: Partial<BulkIntervalQuery> & { runIds: string[] }) =>
       store().getMetricHistoryBulkInterval({ key: 'loss', maxResults: 2500, ...q });
-    const stepsOf = (rows: (Metric & { runId: string })[], runId: string) => rows.filter((r) => r.runId === runId).map((r) => r.step);
+    const stepsOf = (rows: (Metric & { runId: string })[], runId: string) =>
+      rows.filter((r) => r.runId === runId).map((r) => r.step);
 
     it('returns every step when there are at most max_results, per run in the order of run_ids', async () => {
       const exp = await newExperiment(store(), 'bulk');
@@ -86,7 +100,11 @@ export function metricCases(store: () => TrackingStore): void {
       const exp = await newExperiment(store(), 'bulk4');
       const runId = await newRun(store(), exp);
       await logSteps(runId, 'loss', range(-3, 3));
-      await store().logBatch(runId, { metrics: [metric('loss', 42, 5000, 2), metric('loss', NaN, 6000, 2)], params: [], tags: [] });
+      await store().logBatch(runId, {
+        metrics: [metric('loss', 42, 5000, 2), metric('loss', NaN, 6000, 2)],
+        params: [],
+        tags: [],
+      });
       const rows = await bulk({ runIds: [runId] });
       expect(rows.map((r) => r.step)).toEqual([0, 1, 2, 2, 2, 3]);
       expect(rows.filter((r) => r.step === 2).map((r) => r.timestamp)).toEqual([1002, 5000, 6000]);
@@ -108,7 +126,13 @@ export function metricCases(store: () => TrackingStore): void {
       for (const [i, r] of runs.entries()) {
         const run = (await store().getRun(r))!;
         expect(run.data.params).toEqual([{ key: `p${i}`, value: String(i) }]);
-        expect(run.data.metrics.map((m) => [m.key, m.step])).toEqual([['m0', 45], ['m1', 46], ['m2', 47], ['m3', 48], ['m4', 49]]);
+        expect(run.data.metrics.map((m) => [m.key, m.step])).toEqual([
+          ['m0', 45],
+          ['m1', 46],
+          ['m2', 47],
+          ['m3', 48],
+          ['m4', 49],
+        ]);
         expect((await store().getMetricHistory(r, 'm0', 100)).items).toHaveLength(10);
       }
       const shared = runs[0];

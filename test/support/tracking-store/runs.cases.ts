@@ -27,7 +27,17 @@ export function runCases(handle: () => StoreHandle): void {
         tags,
         artifactUri: `s3://b/${runId}/artifacts`,
       });
-      const info = { runId, runName: 'first', experimentId: exp, userId: 'alice', status: 'RUNNING', startTime: 1_714_000_000_123, endTime: null, artifactUri: `s3://b/${runId}/artifacts`, lifecycleStage: 'active' };
+      const info = {
+        runId,
+        runName: 'first',
+        experimentId: exp,
+        userId: 'alice',
+        status: 'RUNNING',
+        startTime: 1_714_000_000_123,
+        endTime: null,
+        artifactUri: `s3://b/${runId}/artifacts`,
+        lifecycleStage: 'active',
+      };
       expect(created.info).toEqual(info);
       expect(sortedKv(created.data.tags)).toEqual(sortedKv(tags));
       expect(created.data.metrics).toEqual([]);
@@ -75,7 +85,12 @@ export function runCases(handle: () => StoreHandle): void {
 
     it('deleteTag reports whether the tag existed', async () => {
       const exp = await newExperiment(store(), 'dtag');
-      const runId = await newRun(store(), exp, { tags: [{ key: 'a', value: '1' }, { key: 'b', value: '2' }] });
+      const runId = await newRun(store(), exp, {
+        tags: [
+          { key: 'a', value: '1' },
+          { key: 'b', value: '2' },
+        ],
+      });
       expect(await store().deleteTag(runId, 'a')).toBe(true);
       expect(await store().deleteTag(runId, 'a')).toBe(false);
       expect(await store().deleteTag(runId, 'zzz')).toBe(false);
@@ -92,20 +107,40 @@ function logBatchCases(store: () => TrackingStore): void {
     it('params are immutable: same value is a no-op, a different one lists every conflict', async () => {
       const exp = await newExperiment(store(), 'params');
       const runId = await newRun(store(), exp);
-      await store().logBatch(runId, { metrics: [], params: [{ key: 'a', value: '1' }, { key: 'b', value: '' }], tags: [] });
+      await store().logBatch(runId, {
+        metrics: [],
+        params: [
+          { key: 'a', value: '1' },
+          { key: 'b', value: '' },
+        ],
+        tags: [],
+      });
       await store().logBatch(runId, { metrics: [], params: [{ key: 'a', value: '1' }], tags: [] });
-      const one = await expectMlflowError(store().logBatch(runId, { metrics: [], params: [{ key: 'a', value: '2' }], tags: [] }), ErrorCode.INVALID_PARAMETER_VALUE);
+      const one = await expectMlflowError(
+        store().logBatch(runId, { metrics: [], params: [{ key: 'a', value: '2' }], tags: [] }),
+        ErrorCode.INVALID_PARAMETER_VALUE,
+      );
       expect(one.message).toContain("key='a'");
       expect(one.message).toContain("value='1'");
       expect(one.message).toContain("'2'");
       expect(one.message).toContain(runId);
       const two = await expectMlflowError(
-        store().logBatch(runId, { metrics: [], params: [{ key: 'a', value: 'x' }, { key: 'b', value: 'y' }], tags: [] }),
+        store().logBatch(runId, {
+          metrics: [],
+          params: [
+            { key: 'a', value: 'x' },
+            { key: 'b', value: 'y' },
+          ],
+          tags: [],
+        }),
         ErrorCode.INVALID_PARAMETER_VALUE,
       );
       expect(two.message).toContain("'key': 'a'");
       expect(two.message).toContain("'key': 'b'");
-      expect((await store().getRun(runId))!.data.params).toEqual([{ key: 'a', value: '1' }, { key: 'b', value: '' }]);
+      expect((await store().getRun(runId))!.data.params).toEqual([
+        { key: 'a', value: '1' },
+        { key: 'b', value: '' },
+      ]);
     });
 
     it('a batch with a param conflict writes nothing at all (params, metrics, tags)', async () => {
@@ -115,8 +150,14 @@ function logBatchCases(store: () => TrackingStore): void {
       await expectMlflowError(
         store().logBatch(runId, {
           metrics: [metric('m', 1, 10, 0), metric('m', 2, 11, 1)],
-          params: [{ key: 'fresh', value: 'x' }, { key: 'fixed', value: '2' }],
-          tags: [{ key: 't', value: 'v' }, { key: 'mlflow.runName', value: 'renamed' }],
+          params: [
+            { key: 'fresh', value: 'x' },
+            { key: 'fixed', value: '2' },
+          ],
+          tags: [
+            { key: 't', value: 'v' },
+            { key: 'mlflow.runName', value: 'renamed' },
+          ],
         }),
         ErrorCode.INVALID_PARAMETER_VALUE,
       );
@@ -133,18 +174,34 @@ function logBatchCases(store: () => TrackingStore): void {
       const runId = await newRun(store(), exp);
       // A NULL tag value violates NOT NULL: the services never send one, but it fails after the other writes.
       const broken = { key: 't', value: null as unknown as string };
-      await expect(store().logBatch(runId, { metrics: [metric('m', 1, 10, 0)], params: [{ key: 'p', value: 'v' }], tags: [broken] })).rejects.toThrow();
+      await expect(
+        store().logBatch(runId, {
+          metrics: [metric('m', 1, 10, 0)],
+          params: [{ key: 'p', value: 'v' }],
+          tags: [broken],
+        }),
+      ).rejects.toThrow();
       const run = (await store().getRun(runId))!;
       expect(run.data).toEqual({ metrics: [], params: [], tags: [] });
       expect((await store().getMetricHistory(runId, 'm', 100)).items).toEqual([]);
-      await store().logBatch(runId, { metrics: [metric('m', 1, 10, 0)], params: [{ key: 'p', value: 'other' }], tags: [] });
+      await store().logBatch(runId, {
+        metrics: [metric('m', 1, 10, 0)],
+        params: [{ key: 'p', value: 'other' }],
+        tags: [],
+      });
       expect((await store().getRun(runId))!.data.params).toEqual([{ key: 'p', value: 'other' }]);
     });
 
     it('ignores exact duplicate metric points within and across batches', async () => {
       const exp = await newExperiment(store(), 'dups');
       const runId = await newRun(store(), exp);
-      const points = [metric('m', 1.5, 100, 1), metric('m', 1.5, 100, 1), metric('m', NaN, 100, 1), metric('m', NaN, 100, 1), metric('m', 0, 100, 1)];
+      const points = [
+        metric('m', 1.5, 100, 1),
+        metric('m', 1.5, 100, 1),
+        metric('m', NaN, 100, 1),
+        metric('m', NaN, 100, 1),
+        metric('m', 0, 100, 1),
+      ];
       await store().logBatch(runId, { metrics: points, params: [], tags: [] });
       await store().logBatch(runId, { metrics: points, params: [], tags: [] });
       const history = (await store().getMetricHistory(runId, 'm', 100)).items;
@@ -158,7 +215,8 @@ function logBatchCases(store: () => TrackingStore): void {
       const exp = await newExperiment(store(), 'latest');
       const runId = await newRun(store(), exp);
       const latest = async () => (await store().getRun(runId))!.data.metrics;
-      const log = (...ms: ReturnType<typeof metric>[]) => store().logBatch(runId, { metrics: ms, params: [], tags: [] });
+      const log = (...ms: ReturnType<typeof metric>[]) =>
+        store().logBatch(runId, { metrics: ms, params: [], tags: [] });
       await log(metric('m', 1, 100, 5));
       await log(metric('m', 2, 999, 3)); // lower step loses despite later timestamp
       expect(await latest()).toEqual([metric('m', 1, 100, 5)]);
@@ -175,7 +233,14 @@ function logBatchCases(store: () => TrackingStore): void {
       const exp = await newExperiment(store(), 'latest1');
       const runId = await newRun(store(), exp);
       await store().logBatch(runId, {
-        metrics: [metric('b', 9, 50, 0), metric('a', 1, 10, 2), metric('a', 5, 5, 2), metric('a', 4, 10, 2), metric('a', 100, 999, 1), metric('b', 8, 60, 0)],
+        metrics: [
+          metric('b', 9, 50, 0),
+          metric('a', 1, 10, 2),
+          metric('a', 5, 5, 2),
+          metric('a', 4, 10, 2),
+          metric('a', 100, 999, 1),
+          metric('b', 8, 60, 0),
+        ],
         params: [],
         tags: [],
       });
@@ -186,7 +251,12 @@ function logBatchCases(store: () => TrackingStore): void {
       const exp = await newExperiment(store(), 'nan');
       const runId = await newRun(store(), exp);
       await store().logBatch(runId, {
-        metrics: [metric('nan', NaN, 1, 0), metric('pinf', Infinity, 1, 0), metric('ninf', -Infinity, 1, 0), metric('tiny', 5e-324, 1, 0)],
+        metrics: [
+          metric('nan', NaN, 1, 0),
+          metric('pinf', Infinity, 1, 0),
+          metric('ninf', -Infinity, 1, 0),
+          metric('tiny', 5e-324, 1, 0),
+        ],
         params: [],
         tags: [],
       });
@@ -213,11 +283,22 @@ function logBatchCases(store: () => TrackingStore): void {
     it('tags upsert, the last value of a key in one batch wins, mlflow.runName renames the run', async () => {
       const exp = await newExperiment(store(), 'tags');
       const runId = await newRun(store(), exp, { runName: 'before' });
-      await store().logBatch(runId, { metrics: [], params: [], tags: [{ key: 't', value: '1' }, { key: 'u', value: '' }] });
       await store().logBatch(runId, {
         metrics: [],
         params: [],
-        tags: [{ key: 't', value: '2' }, { key: 't', value: '3' }, { key: 'mlflow.runName', value: 'after' }],
+        tags: [
+          { key: 't', value: '1' },
+          { key: 'u', value: '' },
+        ],
+      });
+      await store().logBatch(runId, {
+        metrics: [],
+        params: [],
+        tags: [
+          { key: 't', value: '2' },
+          { key: 't', value: '3' },
+          { key: 'mlflow.runName', value: 'after' },
+        ],
       });
       const run = (await store().getRun(runId))!;
       expect(sortedKv(run.data.tags)).toEqual([
@@ -245,7 +326,9 @@ function dataset(name: string, digest: string, extra: Partial<DatasetInput['data
 function logInputsCases(handle: () => StoreHandle): void {
   const store = () => handle().store;
   const datasetRows = async (experimentId: string) => {
-    const rows = await handle().db.query<{ n: number }>('SELECT COUNT(*) AS n FROM datasets WHERE experiment_id = ?', [Number(experimentId)]);
+    const rows = await handle().db.query<{ n: number }>('SELECT COUNT(*) AS n FROM datasets WHERE experiment_id = ?', [
+      Number(experimentId),
+    ]);
     return Number(rows[0].n);
   };
 
@@ -256,7 +339,15 @@ function logInputsCases(handle: () => StoreHandle): void {
       const ds = dataset('train', 'd1', { schema: '{"cols": []}', profile: '{"rows": 3}' });
       const context = { key: 'mlflow.data.context', value: 'training' };
       await store().logInputs(a, exp, [{ tags: [context], dataset: ds }]);
-      await store().logInputs(a, exp, [{ tags: [{ key: 'mlflow.data.context', value: 'eval' }, { key: 'x', value: 'y' }], dataset: ds }]);
+      await store().logInputs(a, exp, [
+        {
+          tags: [
+            { key: 'mlflow.data.context', value: 'eval' },
+            { key: 'x', value: 'y' },
+          ],
+          dataset: ds,
+        },
+      ]);
       await store().logInputs(b, exp, [{ tags: [], dataset: ds }]);
       expect((await store().getRun(a))!.inputs.datasetInputs).toEqual([{ tags: [context], dataset: ds }]);
       expect((await store().getRun(b))!.inputs.datasetInputs).toEqual([{ tags: [], dataset: ds }]);
@@ -270,18 +361,29 @@ function logInputsCases(handle: () => StoreHandle): void {
       const otherRun = await newRun(store(), other);
       await store().logInputs(runId, exp, [
         { tags: [], dataset: dataset('train', 'v1') },
-        { tags: [{ key: 'b', value: '2' }, { key: 'a', value: '1' }], dataset: dataset('train', 'v2') },
+        {
+          tags: [
+            { key: 'b', value: '2' },
+            { key: 'a', value: '1' },
+          ],
+          dataset: dataset('train', 'v2'),
+        },
       ]);
       await store().logInputs(otherRun, other, [{ tags: [], dataset: dataset('train', 'v1') }]);
       const inputs = (await store().getRun(runId))!.inputs.datasetInputs;
       expect(inputs.map((i) => i.dataset.digest).sort()).toEqual(['v1', 'v2']);
       const v2 = inputs.find((i) => i.dataset.digest === 'v2')!;
-      expect(sortedKv(v2.tags)).toEqual([{ key: 'a', value: '1' }, { key: 'b', value: '2' }]);
+      expect(sortedKv(v2.tags)).toEqual([
+        { key: 'a', value: '1' },
+        { key: 'b', value: '2' },
+      ]);
       expect(v2.dataset.schema).toBeUndefined();
       expect(v2.dataset.profile).toBeUndefined();
       expect(await datasetRows(exp)).toBe(2);
       expect(await datasetRows(other)).toBe(1);
-      expect((await store().getRun(otherRun))!.inputs.datasetInputs).toEqual([{ tags: [], dataset: dataset('train', 'v1') }]);
+      expect((await store().getRun(otherRun))!.inputs.datasetInputs).toEqual([
+        { tags: [], dataset: dataset('train', 'v1') },
+      ]);
     });
   });
 }

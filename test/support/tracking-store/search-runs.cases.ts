@@ -23,7 +23,17 @@ interface Spec {
 const SPECS: Spec[] = [
   { name: 'alpha', user: 'alice', status: 'FINISHED', start: 1000, end: 2000, m: 1, p: 'Apple', t: 'Xyz', q: 'a*b' },
   { name: 'beta', user: 'bob', status: 'RUNNING', start: 2000, m: 2, p: 'apple', t: 'xyz', q: 'axb' },
-  { name: 'Gamma', user: 'alice', status: 'FAILED', start: 3000, end: 3500, m: NaN, p: 'banana', t: 'other', q: 'a[x]b' },
+  {
+    name: 'Gamma',
+    user: 'alice',
+    status: 'FAILED',
+    start: 3000,
+    end: 3500,
+    m: NaN,
+    p: 'banana',
+    t: 'other',
+    q: 'a[x]b',
+  },
   { name: 'delta', user: 'carol', status: 'KILLED', start: 4000, end: 9000, m: -5, p: 'Banana', q: 'a?b' },
   { name: 'e', user: 'dave', status: 'FINISHED', start: 4000, end: 4100 },
   { name: 'deleted', user: 'alice', status: 'FINISHED', start: 5000, end: 5001, m: 0.5, p: 'apple', t: 'xyz' },
@@ -39,18 +49,36 @@ export function searchRunCases(store: () => TrackingStore): void {
     beforeAll(async () => {
       exp = await newExperiment(store(), 'search');
       for (const s of SPECS) {
-        const runId = await newRun(store(), exp, { runName: s.name, userId: s.user, startTime: s.start, tags: [{ key: 'mlflow.runName', value: s.name }] });
+        const runId = await newRun(store(), exp, {
+          runName: s.name,
+          userId: s.user,
+          startTime: s.start,
+          tags: [{ key: 'mlflow.runName', value: s.name }],
+        });
         id[s.name] = runId;
         nameOf.set(runId, s.name);
         await store().updateRun(runId, { status: s.status, endTime: s.end });
         await store().logBatch(runId, {
           metrics: s.m === undefined ? [] : [metric('m', s.m, 10, 0)],
-          params: [...(s.p === undefined ? [] : [{ key: 'p', value: s.p }]), ...(s.q === undefined ? [] : [{ key: 'q', value: s.q }])],
+          params: [
+            ...(s.p === undefined ? [] : [{ key: 'p', value: s.p }]),
+            ...(s.q === undefined ? [] : [{ key: 'q', value: s.q }]),
+          ],
           tags: s.t === undefined ? [] : [{ key: 't', value: s.t }],
         });
       }
-      await store().logInputs(id.alpha, exp, [{ tags: [{ key: 'mlflow.data.context', value: 'training' }], dataset: { name: 'train', digest: 'd1', sourceType: 'local', source: 's' } }]);
-      await store().logInputs(id.beta, exp, [{ tags: [{ key: 'mlflow.data.context', value: 'eval' }], dataset: { name: 'eval', digest: 'd2', sourceType: 'local', source: 's' } }]);
+      await store().logInputs(id.alpha, exp, [
+        {
+          tags: [{ key: 'mlflow.data.context', value: 'training' }],
+          dataset: { name: 'train', digest: 'd1', sourceType: 'local', source: 's' },
+        },
+      ]);
+      await store().logInputs(id.beta, exp, [
+        {
+          tags: [{ key: 'mlflow.data.context', value: 'eval' }],
+          dataset: { name: 'eval', digest: 'd2', sourceType: 'local', source: 's' },
+        },
+      ]);
       await store().setRunLifecycle(id.deleted, 'deleted');
     });
 
@@ -62,10 +90,12 @@ export function searchRunCases(store: () => TrackingStore): void {
       maxResults: 1000,
       ...over,
     });
-    const search = async (over: Partial<SearchRunsQuery>) => (await store().searchRuns(query(over))).items.map((r) => nameOf.get(r.info.runId)!);
+    const search = async (over: Partial<SearchRunsQuery>) =>
+      (await store().searchRuns(query(over))).items.map((r) => nameOf.get(r.info.runId)!);
     /** Names matching `filter`, sorted (order is tested separately). */
     const matching = async (filter: string) => (await search({ clauses: parseFilter(filter, RUNS_GRAMMAR) })).sort();
-    const ordered = (orderBy: string[], stages: LifecycleStage[] = ['active']) => search({ orderBy: parseOrderBy(orderBy, RUNS_GRAMMAR), stages });
+    const ordered = (orderBy: string[], stages: LifecycleStage[] = ['active']) =>
+      search({ orderBy: parseOrderBy(orderBy, RUNS_GRAMMAR), stages });
 
     it('metric comparisons use the latest value; NaN and missing never match', async () => {
       expect(await matching('metrics.m > 1')).toEqual(['beta']);
@@ -102,7 +132,10 @@ export function searchRunCases(store: () => TrackingStore): void {
     });
 
     it('run_id IN / NOT IN, including empty lists', async () => {
-      expect(await matching(`attributes.run_id IN ('${id.alpha}', '${id.delta}', '${id.deleted}')`)).toEqual(['alpha', 'delta']);
+      expect(await matching(`attributes.run_id IN ('${id.alpha}', '${id.delta}', '${id.deleted}')`)).toEqual([
+        'alpha',
+        'delta',
+      ]);
       expect(await matching(`run_id NOT IN ('${id.alpha}', '${id.beta}')`)).toEqual(['Gamma', 'delta', 'e']);
       expect(await matching('run_id IN ()')).toEqual([]);
       expect(await matching('run_id NOT IN ()')).toEqual(['Gamma', 'alpha', 'beta', 'delta', 'e']);
@@ -133,7 +166,9 @@ export function searchRunCases(store: () => TrackingStore): void {
       const runId = await newRun(store(), e2, { runName: 'before' });
       await store().logBatch(runId, { metrics: [], params: [], tags: [{ key: 'mlflow.runName', value: 'after' }] });
       const clauses = parseFilter("run_name = 'after'", RUNS_GRAMMAR);
-      expect((await store().searchRuns(query({ experimentIds: [e2], clauses }))).items.map((r) => r.info.runId)).toEqual([runId]);
+      expect(
+        (await store().searchRuns(query({ experimentIds: [e2], clauses }))).items.map((r) => r.info.runId),
+      ).toEqual([runId]);
     });
 
     it('dataset name, digest and context', async () => {
@@ -148,7 +183,9 @@ export function searchRunCases(store: () => TrackingStore): void {
     });
 
     it('AND combines clauses of every kind', async () => {
-      expect(await matching("metrics.m > 0 AND params.p ILIKE 'a%' AND tags.t LIKE '%yz' AND status = 'RUNNING'")).toEqual(['beta']);
+      expect(
+        await matching("metrics.m > 0 AND params.p ILIKE 'a%' AND tags.t LIKE '%yz' AND status = 'RUNNING'"),
+      ).toEqual(['beta']);
     });
 
     it('orders metrics values first, then NaN, then missing, in both directions', async () => {
@@ -167,7 +204,12 @@ export function searchRunCases(store: () => TrackingStore): void {
 
     it('orders attributes; default start_time DESC then run_id ASC', async () => {
       expect(await ordered(['attributes.run_name'])).toEqual(['Gamma', 'alpha', 'beta', 'delta', 'e']);
-      expect(await ordered(['start_time ASC'])).toEqual(['alpha', 'beta', 'Gamma', ...[id.delta, id.e].sort().map((r) => nameOf.get(r)!)]);
+      expect(await ordered(['start_time ASC'])).toEqual([
+        'alpha',
+        'beta',
+        'Gamma',
+        ...[id.delta, id.e].sort().map((r) => nameOf.get(r)!),
+      ]);
       expect(await ordered(['user_id DESC', 'run_name ASC'])).toEqual(['e', 'delta', 'beta', 'Gamma', 'alpha']);
       const tie = [id.delta, id.e].sort().map((r) => nameOf.get(r)!);
       expect(await ordered([])).toEqual([...tie, 'Gamma', 'beta', 'alpha']);
@@ -184,12 +226,15 @@ export function searchRunCases(store: () => TrackingStore): void {
     it('searches several experiments at once', async () => {
       const e2 = await newExperiment(store(), 'search2');
       const other = await newRun(store(), e2, { startTime: 1 });
-      const res = await store().searchRuns(query({ experimentIds: [exp, e2], clauses: parseFilter('start_time < 1500', RUNS_GRAMMAR) }));
+      const res = await store().searchRuns(
+        query({ experimentIds: [exp, e2], clauses: parseFilter('start_time < 1500', RUNS_GRAMMAR) }),
+      );
       expect(res.items.map((r) => r.info.runId)).toEqual([id.alpha, other]);
     });
 
     it('hydrates latest metrics, params, tags and inputs', async () => {
-      const [run] = (await store().searchRuns(query({ clauses: parseFilter("run_name = 'alpha'", RUNS_GRAMMAR) }))).items;
+      const [run] = (await store().searchRuns(query({ clauses: parseFilter("run_name = 'alpha'", RUNS_GRAMMAR) })))
+        .items;
       expect(run).toEqual(await store().getRun(id.alpha));
       expect(run.data.metrics).toEqual([metric('m', 1, 10, 0)]);
       expect(run.inputs.datasetInputs).toHaveLength(1);
@@ -206,7 +251,14 @@ function pagingCases(store: () => TrackingStore): void {
     for (let i = 0; i < 7; i++) original.push(await newRun(store(), exp, { startTime: 1000 + i }));
     let calls = 0;
     const search = async (page?: PageToken, clauses: Clause[] = []) => {
-      const res = await store().searchRuns({ experimentIds: [exp], clauses, orderBy: [], stages: ['active'], maxResults: 3, page });
+      const res = await store().searchRuns({
+        experimentIds: [exp],
+        clauses,
+        orderBy: [],
+        stages: ['active'],
+        maxResults: 3,
+        page,
+      });
       // Newer start times sort first by default: exactly what breaks plain offsets.
       if (calls++ < 2) for (let i = 0; i < 2; i++) await newRun(store(), exp, { startTime: 9000 + calls * 10 + i });
       return res;
@@ -215,7 +267,13 @@ function pagingCases(store: () => TrackingStore): void {
     expect(pages.map((p) => p.length)).toEqual([3, 3, 1]);
     const seen = pages.flat().map((r) => r.info.runId);
     expect(seen).toEqual([...original].reverse());
-    const all = await store().searchRuns({ experimentIds: [exp], clauses: [], orderBy: [], stages: ['active'], maxResults: 100 });
+    const all = await store().searchRuns({
+      experimentIds: [exp],
+      clauses: [],
+      orderBy: [],
+      stages: ['active'],
+      maxResults: 100,
+    });
     expect(all.items).toHaveLength(11);
     expect(all.nextPageToken).toBeUndefined();
   });

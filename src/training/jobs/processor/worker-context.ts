@@ -20,7 +20,9 @@ let context: Promise<INestApplicationContext> | undefined;
 export function workerContext(): Promise<INestApplicationContext> {
   if (!context) {
     const config = configFromEnv();
-    context = NestFactory.createApplicationContext(WorkerModule.forRoot(config), { logger: logLevels(config.logLevel) });
+    context = NestFactory.createApplicationContext(WorkerModule.forRoot(config), {
+      logger: logLevels(config.logLevel),
+    });
   }
   return context;
 }
