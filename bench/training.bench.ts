@@ -7,7 +7,7 @@ import { readBundledCsv } from '../src/training/core/bundled-data';
 import { cleanBars } from '../src/training/core/cleaning';
 import { prepareDataset, preprocessingJSON } from '../src/training/core/dataset';
 import { parseParams, TrainingParams } from '../src/training/core/hyperparams';
-import { TfjsLstmModel } from '../src/training/core/model';
+import { TfjsLstmModel } from '../src/training/core/engines/tfjs/tfjs-lstm.model';
 import { createPredictor } from '../src/training/core/predictor';
 import { modelSpec } from '../src/training/core/train';
 import { printJsonLine, table, writeResults } from './lib/report';

@@ -2,7 +2,7 @@ import { ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import * as path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { ChampionChangedEvent, ChampionEvents } from '../src/registry/champion-events';
+import { ChampionChangedEvent, ChampionEvents } from '../src/registry/champion-events.service';
 import { http, startServer, TestServer } from './support/server';
 import { TEST_REDIS_URL } from './support/redis';
 

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { MlflowError } from '../common/mlflow-error';
 import { validateRunId } from '../common/validation';
 import { RunsService } from '../experiments/runs.service';
-import { ChampionEvents } from './champion-events';
+import { ChampionEvents } from './champion-events.service';
 import { AliasMove, ModelRegistryStore } from './model-registry.store';
 import { ModelVersionsService } from './model-versions.service';
 import { validateModelName, versionNumber } from './registry-validation';

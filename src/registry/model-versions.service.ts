@@ -4,7 +4,7 @@ import { decodePageToken, MODEL_VERSIONS_GRAMMAR, parseSearch } from '../common/
 import { validateKey, validateRunId } from '../common/validation';
 import { RunsService } from '../experiments/runs.service';
 import type { RunInfo } from '../experiments/tracking.types';
-import { ChampionEvents } from './champion-events';
+import { ChampionEvents } from './champion-events.service';
 import { CreateModelVersionInput, ModelRegistryStore } from './model-registry.store';
 import { versionNotFound } from './registry-errors';
 import {

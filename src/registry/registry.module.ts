@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { ExperimentsModule } from '../experiments/experiments.module';
-import { ChampionEvents } from './champion-events';
+import { ChampionEvents } from './champion-events.service';
 import { ChampionService } from './champion.service';
 import { ChampionController } from './controllers/champion.controller';
 import { ModelVersionsController } from './controllers/model-versions.controller';

@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { decodePageToken, parseSearch, REGISTERED_MODELS_GRAMMAR } from '../common/search';
 import { validateKey } from '../common/validation';
-import { ChampionEvents } from './champion-events';
+import { ChampionEvents } from './champion-events.service';
 import { ModelRegistryStore } from './model-registry.store';
 import { aliasNotFound, modelNotFound } from './registry-errors';
 import {

@@ -2,10 +2,10 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { MlflowError } from '../common/mlflow-error';
 import type { AppConfig } from '../config/app-config';
 import { MetricsService } from '../monitoring/metrics.service';
-import { ChampionEvents } from '../registry/champion-events';
+import { ChampionEvents } from '../registry/champion-events.service';
 import type { ModelVersion } from '../registry/registry.types';
 import type { Predictor } from '../training/core';
-import { ChampionLoader, ServedEntry, ServedModel } from './champion-loader';
+import { ChampionLoader, ServedEntry, ServedModel } from './champion.loader';
 import { ChampionModelHolder } from './champion-model.holder';
 
 /** The registry and model files, in memory: which version is champion, and how loading goes. */

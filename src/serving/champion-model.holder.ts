@@ -3,9 +3,9 @@ import { ErrorCode, MlflowError } from '../common/mlflow-error';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { MetricsService } from '../monitoring/metrics.service';
-import { ChampionEvents } from '../registry/champion-events';
+import { ChampionEvents } from '../registry/champion-events.service';
 import { downloadUri, ModelVersion } from '../registry/registry.types';
-import { ChampionLoader, ServedEntry, ServedModel } from './champion-loader';
+import { ChampionLoader, ServedEntry, ServedModel } from './champion.loader';
 import { ChampionSlot, Lease } from './champion-slot';
 
 type ModelStatus = 'loading' | 'ready' | 'no_champion' | 'load_failed' | 'registry_error';

@@ -8,7 +8,7 @@ import { MetricsService } from '../monitoring/metrics.service';
 import { CleanBar, cleanBars, isIsoDate, TrainingInputError, WindowInput } from '../training/core';
 import { DataSourceKind, PriceDataService } from '../training/data/price-data.service';
 import { DataSourceError } from '../training/data/yahoo.source';
-import { ServedEntry } from './champion-loader';
+import { ServedEntry } from './champion.loader';
 import { ChampionModelHolder } from './champion-model.holder';
 import { PredictReq } from './dtos/predict.dto';
 import { DatedPrediction, forecastBatch, forecastFrom, lookbackDays, parseValues, rollingForecast } from './forecast';

@@ -3,7 +3,7 @@ import { ExperimentsModule } from '../experiments/experiments.module';
 import { MetricsModule } from '../monitoring/metrics.module';
 import { RegistryModule } from '../registry/registry.module';
 import { TrainingCoreModule } from '../training/training-core.module';
-import { ChampionLoader } from './champion-loader';
+import { ChampionLoader } from './champion.loader';
 import { ChampionModelHolder } from './champion-model.holder';
 import { InvocationsController } from './controllers/invocations.controller';
 import { PredictController } from './controllers/predict.controller';

@@ -18,7 +18,7 @@ import { compact } from '../../common/wire';
 import { ArtifactsEnabledGuard } from '../artifacts-enabled.guard';
 import { ArtifactsService } from '../artifacts.service';
 import { fileInfoToWire, ListProxiedReq, ListProxiedRes } from '../dtos/artifacts.dto';
-import { ARTIFACT_CSP, contentDisposition, contentTypeOf, rawWildcardPath } from './http-artifacts';
+import { ARTIFACT_CSP, contentDisposition, contentTypeOf, rawWildcardPath } from '../artifact-http.util';
 
 /** `<prefix>/mlflow-artifacts/<sub>/*` under both /api/2.0 and /ajax-api/2.0. */
 const wildcard = (sub: string) => MLFLOW_PREFIXES.map((p) => `${p}/mlflow-artifacts/${sub}/*`);

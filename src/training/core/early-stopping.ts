@@ -1,4 +1,4 @@
-import type { EpochLog } from './model';
+import type { EpochLog } from './forecast-model';
 
 /**
  * Early stopping on val_loss with best-weights restore, engine-agnostic: the engine passes how

@@ -1,6 +1,6 @@
 import { pathToFileURL } from 'url';
 import * as vm from 'vm';
-import type { EpochLog } from './model';
+import type { EpochLog } from './forecast-model';
 
 /**
  * vega@6 and vega-lite@6 are ESM-only with top-level await: `require()` fails with

@@ -3,7 +3,8 @@ import * as path from 'path';
 import { ensureBackend } from './backend';
 import type { PreprocessingJSON } from './dataset';
 import { TrainingInputError } from './errors';
-import { ForecastModel, ForecastModelFactory, tfjsLstmFactory } from './model';
+import type { ForecastModel, ForecastModelFactory } from './forecast-model';
+import { tfjsLstmFactory } from './engines/tfjs/tfjs-lstm.model';
 import { MinMaxScaler } from './scaler';
 
 /** Files of an MLflow model directory written by writeMlflowModel. */

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readBundledCsv } from './bundled-data';
 import { cleanBars } from './cleaning';
 import { parseParams } from './hyperparams';
-import { readMlmodel, writeMlflowModel } from './mlmodel';
+import { readMlmodel, writeMlflowModel } from './mlflow-model-dir';
 import { createPredictor, loadPredictor, Predictor } from './predictor';
 import { trainForecaster, TrainResult } from './train';
 

@@ -3,7 +3,8 @@ import { CleanBar } from './bars';
 import { Dataset, prepareDataset, preprocessingJSON, PreprocessingJSON } from './dataset';
 import type { TrainingParams } from './hyperparams';
 import { errorMetrics, naiveForecast, skill } from './metrics';
-import { EpochLog, ForecastModel, ForecastModelFactory, ModelSpec, tfjsLstmFactory } from './model';
+import type { EpochLog, ForecastModel, ForecastModelFactory, ModelSpec } from './forecast-model';
+import { tfjsLstmFactory } from './engines/tfjs/tfjs-lstm.model';
 import { MinMaxScaler } from './scaler';
 import { WindowSet } from './windows';
 

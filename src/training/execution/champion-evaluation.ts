@@ -1,7 +1,7 @@
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { promises as fs } from 'node:fs';
-import { ArtifactTransfer } from '../../storage/artifact-transfer';
+import { ArtifactTransfer } from '../../storage/artifact.transfer';
 import {
   CleanBar,
   errorMetrics,

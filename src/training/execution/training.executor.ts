@@ -8,8 +8,8 @@ import { DataSourceError } from '../data/yahoo.source';
 import type { JobRecord, QueuedJob } from '../jobs/job.types';
 import { TrainingJobsStore } from '../jobs/training-jobs.store';
 import type { TrainingSpec } from '../training.types';
-import { GridFinalizer } from './grid-finalizer';
-import { RunLogger } from './run-logger';
+import { GridFinalizer } from './grid.finalizer';
+import { RunLogger } from './run.logger';
 
 export interface Attempt {
   /** 1-based attempt number. */

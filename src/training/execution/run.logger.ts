@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { promises as fs } from 'node:fs';
 import { RunInputsService } from '../../experiments/run-inputs.service';
 import { RunsService } from '../../experiments/runs.service';
-import { ArtifactTransfer } from '../../storage/artifact-transfer';
+import { ArtifactTransfer } from '../../storage/artifact.transfer';
 import {
   CleaningReport,
   paramsToStrings,

@@ -5,7 +5,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { RunsService } from '../experiments/runs.service';
 import { ModelRegistryStore } from '../registry/model-registry.store';
 import { CHAMPION_ALIAS, downloadUri, ModelVersion } from '../registry/registry.types';
-import { ArtifactTransfer } from '../storage/artifact-transfer';
+import { ArtifactTransfer } from '../storage/artifact.transfer';
 import { CleaningStrategy, loadPredictor, Predictor } from '../training/core';
 import { DATA_SOURCES, DataSourceKind } from '../training/data/price-data.service';
 import { ChampionEntry } from './champion-slot';

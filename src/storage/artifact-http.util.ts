@@ -1,6 +1,6 @@
 import { lookup } from 'mime-types';
 import type { FastifyRequest } from 'fastify';
-import { invalidPath } from '../safe-path';
+import { invalidPath } from './safe-path';
 
 /**
  * The wildcard tail of the request path exactly as the client sent it (still URL-encoded),

@@ -3,7 +3,7 @@ import { RunsService } from '../../experiments/runs.service';
 import { ChampionService } from '../../registry/champion.service';
 import { ModelRegistryStore } from '../../registry/model-registry.store';
 import { CHAMPION_ALIAS, downloadUri } from '../../registry/registry.types';
-import { ArtifactTransfer } from '../../storage/artifact-transfer';
+import { ArtifactTransfer } from '../../storage/artifact.transfer';
 import { cleanBars, TrainingParams } from '../core';
 import { PriceDataService } from '../data/price-data.service';
 import { FINAL_STATES, JobRecord } from '../jobs/job.types';

@@ -4,7 +4,7 @@ import * as path from 'path';
 import * as tf from '@tensorflow/tfjs';
 import * as yaml from 'js-yaml';
 import type { PreprocessingJSON } from './dataset';
-import { ForecastModel } from './model';
+import type { ForecastModel } from './forecast-model';
 import { MODEL_FILES } from './predictor';
 
 export interface MlflowModelOptions {

@@ -3,10 +3,11 @@ import * as path from 'path';
 import { promises as fs } from 'fs';
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { initBackend } from './backend';
-import { mae } from './metrics';
-import { EpochLog, ModelSpec, TfjsLstmModel } from './model';
-import { buildWindows, WindowSet } from './windows';
+import { initBackend } from '../../backend';
+import { mae } from '../../metrics';
+import type { EpochLog, ModelSpec } from '../../forecast-model';
+import { TfjsLstmModel } from './tfjs-lstm.model';
+import { buildWindows, WindowSet } from '../../windows';
 
 /** A noisy sine, scaled to about [0, 1]: learnable but not trivially. */
 function sineWindows(seqLength: number): { train: WindowSet; val: WindowSet } {
