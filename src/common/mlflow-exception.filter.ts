@@ -1,4 +1,5 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
+import { DataSourceError, TrainingInputError } from '../training/core/errors';
 import { ErrorCode, MlflowError, statusOf } from './mlflow-error';
 
 interface ReplyLike {
@@ -24,6 +25,11 @@ function isLockError(err: { code?: string; message?: string }): boolean {
 /** Any thrown value as MLflow's `{error_code, message}` with the matching status. */
 export function toMlflowError(exception: unknown): MlflowError {
   if (exception instanceof MlflowError) return exception;
+  // The pure training core knows nothing of HTTP: its errors are mapped here and nowhere else.
+  // A network failure at a data source is not the caller's fault: 503, so clients retry.
+  if (exception instanceof DataSourceError && exception.transient)
+    return new MlflowError(ErrorCode.TEMPORARILY_UNAVAILABLE, exception.message);
+  if (exception instanceof TrainingInputError) return MlflowError.invalid(exception.message);
   if (exception instanceof HttpException) {
     const status = exception.getStatus();
     if (status === 404) return new MlflowError(ErrorCode.ENDPOINT_NOT_FOUND, 'Endpoint not found.');

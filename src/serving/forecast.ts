@@ -36,37 +36,55 @@ export function checkSteps(p: Predictor, steps: number): void {
   }
 }
 
-/**
- * `values` of a /predict request as one window: closes (`[1.0, 2.0, ...]`) for a close-only
- * model, rows of `features.length` numbers otherwise (rows of one number are accepted too).
- * At least `seq_length` entries; a longer history is fine (the latest ones are used).
- */
-export function parseValues(p: Predictor, values: unknown, what: string): WindowInput {
-  if (!Array.isArray(values))
-    throw new TrainingInputError(`'values' must be a list of numbers (the last prices), got ${describe(values)}.`);
-  if (values.length < p.seqLength) {
-    throw new TrainingInputError(
-      `'values' needs at least ${p.seqLength} values (the seq_length of ${what}), got ${values.length}.`,
-    );
-  }
+/** How an input is named in messages: the whole list, one of its entries, and the model. */
+export interface InputNames {
+  list: string;
+  item: string;
+  model: string;
+}
+
+type WindowRead = { window: WindowInput; problem?: undefined } | { problem: string };
+
+function readRow(p: Predictor, v: unknown, at: string): number | number[] | string {
   const nf = p.features.length;
-  const rows = values.map((v, i) => {
-    if (nf === 1 && typeof v === 'number') {
-      if (!Number.isFinite(v))
-        throw new TrainingInputError(`values[${i}] must be a finite number, got ${describe(v)}.`);
-      return v;
-    }
-    if (!Array.isArray(v) || v.length !== nf) {
-      const want = nf === 1 ? 'a finite number' : `a row of ${nf} numbers (${p.features.join(', ')})`;
-      throw new TrainingInputError(`values[${i}] must be ${want}, got ${describe(v)}.`);
-    }
-    v.forEach((x, j) => {
-      if (typeof x !== 'number' || !Number.isFinite(x))
-        throw new TrainingInputError(`values[${i}][${j}] must be a finite number, got ${describe(x)}.`);
-    });
-    return nf === 1 ? (v[0] as number) : (v as number[]);
-  });
-  return rows as WindowInput;
+  if (nf === 1 && typeof v === 'number')
+    return Number.isFinite(v) ? v : `${at} must be a finite number, got ${describe(v)}.`;
+  if (!Array.isArray(v) || v.length !== nf) {
+    const want = nf === 1 ? 'a finite number' : `a row of ${nf} numbers (${p.features.join(', ')})`;
+    return `${at} must be ${want}, got ${describe(v)}.`;
+  }
+  const bad = v.findIndex((x) => typeof x !== 'number' || !Number.isFinite(x));
+  if (bad >= 0) return `${at}[${bad}] must be a finite number, got ${describe(v[bad])}.`;
+  return nf === 1 ? (v[0] as number) : (v as number[]);
+}
+
+/**
+ * An input as one window: closes (`[1.0, 2.0, ...]`) for a close-only model, rows of
+ * `features.length` numbers otherwise (rows of one number are accepted too). At least
+ * `seq_length` entries; a longer history is fine (the latest ones are used). Returns the
+ * problem instead of throwing, so /predict and the scoring protocol each answer in their terms.
+ */
+export function readWindow(p: Predictor, values: unknown, names: InputNames): WindowRead {
+  if (!Array.isArray(values))
+    return { problem: `${names.list} must be a list of numbers (the last prices), got ${describe(values)}.` };
+  if (values.length < p.seqLength)
+    return {
+      problem: `${names.list} needs at least ${p.seqLength} values (the seq_length of ${names.model}), got ${values.length}.`,
+    };
+  const rows: Array<number | number[]> = [];
+  for (const [i, v] of values.entries()) {
+    const row = readRow(p, v, `${names.item}[${i}]`);
+    if (typeof row === 'string') return { problem: row };
+    rows.push(row);
+  }
+  return { window: rows as WindowInput };
+}
+
+/** `values` of a /predict request as one window (see readWindow); TrainingInputError otherwise. */
+export function parseValues(p: Predictor, values: unknown, what: string): WindowInput {
+  const read = readWindow(p, values, { list: "'values'", item: 'values', model: what });
+  if (read.problem !== undefined) throw new TrainingInputError(read.problem);
+  return read.window;
 }
 
 /**

@@ -1,13 +1,12 @@
 import { performance } from 'node:perf_hooks';
 import { Inject, Injectable } from '@nestjs/common';
-import { ErrorCode, MlflowError } from '../common/mlflow-error';
+import { MlflowError } from '../common/mlflow-error';
 import { Infer } from '../common/proto/fields';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { MetricsService } from '../monitoring/metrics.service';
 import { CleanBar, cleanBars, isIsoDate, TrainingInputError, WindowInput } from '../training/core';
 import { DataSourceKind, PriceDataService } from '../training/data/price-data.service';
-import { DataSourceError } from '../training/data/yahoo.source';
 import { ServedEntry } from './champion.loader';
 import { ChampionModelHolder } from './champion-model.holder';
 import { PredictReq } from './dtos/predict.dto';
@@ -32,14 +31,6 @@ const MAX_RANGE_DAYS = 5000;
 const DAY_MS = 86_400_000;
 const isoDay = (t: number) => new Date(t).toISOString().slice(0, 10);
 const shiftDays = (date: string, days: number) => isoDay(Date.parse(`${date}T00:00:00Z`) + days * DAY_MS);
-
-/** Bad input from the core becomes a 400; a transient data-source failure a 503. */
-export function asMlflowError(err: unknown): unknown {
-  if (err instanceof DataSourceError && err.transient)
-    return new MlflowError(ErrorCode.TEMPORARILY_UNAVAILABLE, err.message);
-  if (err instanceof TrainingInputError) return MlflowError.invalid(err.message);
-  return err;
-}
 
 /**
  * /predict: picks the champion (the request's `model` or the default), holds a lease on it
@@ -79,8 +70,8 @@ export class PredictService {
   }
 
   /**
-   * Runs `fn` on a leased champion, timing it and mapping core errors; answers with the
-   * model's identity beside the predictions.
+   * Runs `fn` on a leased champion, timing it; answers with the model's identity beside the
+   * predictions. Core errors (bad input) propagate to the exception filter.
    */
   async withChampion<R>(
     model: string | undefined,
@@ -94,8 +85,6 @@ export class PredictService {
       this.metrics.observePrediction(name, (performance.now() - started) / 1000);
       const e = lease.entry;
       return { model: { name, version: e.version, run_id: e.runId, backend: e.model.predictor.backend }, predictions };
-    } catch (err) {
-      throw asMlflowError(err);
     } finally {
       lease.release();
     }

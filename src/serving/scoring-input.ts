@@ -1,6 +1,6 @@
 import { ErrorCode, MlflowError } from '../common/mlflow-error';
-import { Predictor, TrainingInputError, WindowInput } from '../training/core';
-import { parseValues } from './forecast';
+import { Predictor, WindowInput } from '../training/core';
+import { readWindow } from './forecast';
 
 /**
  * MLflow's scoring-server input protocol (mlflow-api.md §12) for tsflow's forecasters.
@@ -129,13 +129,9 @@ function frameWindow(p: Predictor, frame: Frame): WindowInput {
 }
 
 function window(p: Predictor, values: unknown, what: string): WindowInput {
-  try {
-    return parseValues(p, values, 'this model');
-  } catch (err) {
-    if (err instanceof TrainingInputError)
-      throw badRequest(`${what}: ${err.message.replace(/'values'/g, 'the input').replace(/^values/, 'rows')}`);
-    throw err;
-  }
+  const read = readWindow(p, values, { list: 'the input', item: 'rows', model: 'this model' });
+  if (read.problem !== undefined) throw badRequest(`${what}: ${read.problem}`);
+  return read.window;
 }
 
 const isNumberList = (v: unknown) => Array.isArray(v) && v.every((x) => !Array.isArray(x));

@@ -13,7 +13,7 @@ import { JobSubmission } from './job-submission.service';
 import { JobQueue } from './jobs/job-queue';
 import { FINAL_STATES, JobRecord, NewJob } from './jobs/job.types';
 import { TrainingJobsStore } from './jobs/training-jobs.store';
-import { asBadRequest, checkedParams, datasetSpec, paramsObject, trainabilityCheck } from './training-request';
+import { checkedParams, datasetSpec, paramsObject, trainabilityCheck } from './training-request';
 import type { GridSpec, TrainingSpec } from './training.types';
 
 export type GridSearchRequest = Infer<typeof GridSearchReq>;
@@ -53,10 +53,10 @@ export class GridSearchService {
     if (req.promote) validateModelName(req.promote.model_name, 'promote.model_name');
     const fixed = paramsObject(req.params);
     const gridId = `grid-${randomUUID().replace(/-/g, '').slice(0, 16)}`;
-    const list = candidates(gridId, fixed, await asBadRequest(() => expandGrid(paramsObject(req.grid, 'grid'))));
+    const list = candidates(gridId, fixed, expandGrid(paramsObject(req.grid, 'grid')));
     const cleaning = req.cleaning ?? 'interpolate';
     const dataset = datasetSpec(req.dataset);
-    const data = await asBadRequest(() => this.data.load(dataset));
+    const data = await this.data.load(dataset);
     // Only window length, horizon and split decide whether the data suffices: check each distinct one once.
     const shapes = new Map(
       list.map((c) => [

@@ -1,5 +1,4 @@
-import { ErrorCode, MlflowError } from '../common/mlflow-error';
-import { DataSourceError } from './data/yahoo.source';
+import { MlflowError } from '../common/mlflow-error';
 import {
   CleanBar,
   CleaningStrategy,
@@ -10,19 +9,6 @@ import {
   validateParams,
 } from './core';
 import type { DatasetSpec, LoadedDataset } from './data/price-data.service';
-
-/** Core input errors become MLflow's 400; anything else propagates. */
-export async function asBadRequest<T>(work: () => Promise<T> | T): Promise<T> {
-  try {
-    return await work();
-  } catch (err) {
-    // A network failure at the data source is not the caller's fault: 503, so clients retry.
-    if (err instanceof DataSourceError && err.transient)
-      throw new MlflowError(ErrorCode.TEMPORARILY_UNAVAILABLE, err.message);
-    if (err instanceof TrainingInputError) throw MlflowError.invalid(err.message);
-    throw err;
-  }
-}
 
 export function paramsObject(raw: unknown, name = 'params'): Record<string, unknown> {
   if (raw === undefined || raw === null) return {};
@@ -66,8 +52,9 @@ function checkTrainable(name: string, bars: CleanBar[], params: TrainingParams):
   try {
     prepareDataset(bars, params);
   } catch (err) {
+    // Say which data and which window shape did not fit (the filter makes it a 400).
     if (err instanceof TrainingInputError) {
-      throw MlflowError.invalid(
+      throw new TrainingInputError(
         `${name}: ${err.message} (seq_length=${params.seq_length}, horizon=${params.horizon}, ${bars.length} rows after cleaning)`,
       );
     }

@@ -8,7 +8,7 @@ import { JobSubmission } from './job-submission.service';
 import { JobQueue } from './jobs/job-queue';
 import { JobRecord } from './jobs/job.types';
 import { TrainingJobsStore } from './jobs/training-jobs.store';
-import { asBadRequest, checkedParams, datasetSpec, paramsObject, trainabilityCheck } from './training-request';
+import { checkedParams, datasetSpec, paramsObject, trainabilityCheck } from './training-request';
 import type { TrainingSpec } from './training.types';
 
 export type TrainingRunRequest = Infer<typeof TrainingRunReq>;
@@ -27,7 +27,7 @@ export class TrainingRunsService {
     const params = checkedParams(paramsObject(req.params));
     const cleaning = req.cleaning ?? 'interpolate';
     const dataset = datasetSpec(req.dataset);
-    const data = await asBadRequest(() => this.data.load(dataset));
+    const data = await this.data.load(dataset);
     trainabilityCheck(data, cleaning)(params);
     await this.queue.assertAvailable(); // 503 before anything is created
     const experimentId = await this.submission.experimentId(req.experiment_name);

@@ -1,7 +1,8 @@
 import type { Dialect, SqlRunner } from '../../database/db';
 import { inList, listParam } from '../../database/sql-dialect';
 import type { DatasetInput, KeyValue, Metric, Run, RunInfo } from '../tracking.types';
-import { groupBy, metricFromRow } from './sql-values';
+import { groupBy } from '../../database/sql-helpers';
+import { metricFromRow } from './sql-values';
 
 interface KvRow {
   run_uuid: string;

@@ -25,6 +25,7 @@ import type {
   Run,
   RunInfo,
 } from '../tracking.types';
+import { groupBy, isUniqueViolation } from '../../database/sql-helpers';
 import { sampleSteps } from './bulk-interval';
 import { buildExperimentSearch } from './experiment-search.sql';
 import { RUN_NAME_TAG, writeBatch } from './log-batch.sql';
@@ -33,8 +34,6 @@ import { searchRunRows } from './run-search.plan';
 import {
   experimentFromRow,
   ExperimentRow,
-  groupBy,
-  isUniqueViolation,
   metricFromRow,
   MetricRow,
   RUN_COLUMNS,

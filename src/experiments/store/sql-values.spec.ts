@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { encodeMetricValue, groupBy, isUniqueViolation, metricFromRow, runInfoFromRow } from './sql-values';
+import { encodeMetricValue, metricFromRow, runInfoFromRow } from './sql-values';
 
 const MAX = 1.7976931348623157e308;
 
@@ -68,27 +68,5 @@ describe('row helpers', () => {
       artifactUri: 'a',
       lifecycleStage: 'active',
     });
-  });
-
-  it('isUniqueViolation recognises sqlite and Postgres codes only', () => {
-    expect(isUniqueViolation({ code: 'SQLITE_CONSTRAINT_UNIQUE' })).toBe(true);
-    expect(isUniqueViolation({ code: 'SQLITE_CONSTRAINT_PRIMARYKEY' })).toBe(true);
-    expect(isUniqueViolation({ driverError: { code: '23505' } })).toBe(true);
-    expect(isUniqueViolation({ code: '23503' })).toBe(false);
-    expect(isUniqueViolation(new Error('x'))).toBe(false);
-    expect(isUniqueViolation(undefined)).toBe(false);
-  });
-
-  it('groupBy keeps row order within and across groups', () => {
-    const g = groupBy(
-      [
-        { k: 'b', i: 1 },
-        { k: 'a', i: 2 },
-        { k: 'b', i: 3 },
-      ],
-      (r) => r.k,
-    );
-    expect([...g.keys()]).toEqual(['b', 'a']);
-    expect(g.get('b')!.map((r) => r.i)).toEqual([1, 3]);
   });
 });

@@ -1,6 +1,6 @@
 import type { SqlRunner } from '../../database/db';
 import { inList, listParam } from '../../database/sql-dialect';
-import { groupBy } from '../../experiments/store/sql-values';
+import { groupBy } from '../../database/sql-helpers';
 import { Alias, DELETED_STAGE, KeyValue, ModelVersion, RegisteredModel, Stage, STAGES } from '../registry.types';
 
 /** Rows of the registry tables and their hydration into domain objects (tags, aliases, latest versions). */

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { encodePageToken } from '../../common/search';
 import { Db, SqlRunner } from '../../database/db';
 import { insertRows } from '../../database/sql-dialect';
-import { isUniqueViolation } from '../../experiments/store/sql-values';
+import { isUniqueViolation } from '../../database/sql-helpers';
 import {
   AliasMove,
   CreateModelVersionInput,

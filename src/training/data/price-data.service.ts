@@ -4,10 +4,10 @@ import * as path from 'node:path';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { AppConfig } from '../../config/app-config';
 import { APP_CONFIG } from '../../config/config.module';
-import { DailyBar, isIsoDate, parseYahooCsv, TrainingInputError } from '../core';
+import { DailyBar, DataSourceError, isIsoDate, parseYahooCsv, TrainingInputError } from '../core';
 import { PriceCacheStore } from './price-cache.store';
 import { UPLOAD_SOURCE } from './uploaded-datasets.service';
-import { DataSourceError, YahooPriceSource } from './yahoo.source';
+import { YahooPriceSource } from './yahoo.source';
 import { replayFetch } from './yahoo-replay';
 
 export const DATA_SOURCES = ['sample', 'yahoo', 'csv'] as const;

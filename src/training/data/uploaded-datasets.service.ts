@@ -2,7 +2,7 @@ import type { Readable } from 'node:stream';
 import { Injectable } from '@nestjs/common';
 import { readText } from '../../common/http/body';
 import { MlflowError } from '../../common/mlflow-error';
-import { cleanBars, DailyBar, parseYahooCsv, TrainingInputError } from '../core';
+import { cleanBars, parseYahooCsv } from '../core';
 import { PriceCacheStore } from './price-cache.store';
 
 /** Where uploaded CSV datasets live in the price cache (the dataset name is the "ticker"). */
@@ -32,13 +32,7 @@ export class UploadedDatasetsService {
         `Invalid dataset name '${name.slice(0, 40)}': use letters, digits and ^ . = _ - (at most 32).`,
       );
     const text = body ? await readText(body, MAX_CSV_BYTES) : '';
-    let bars: DailyBar[];
-    try {
-      bars = parseYahooCsv(text, `${name}.csv`);
-    } catch (err) {
-      if (err instanceof TrainingInputError) throw MlflowError.invalid(err.message);
-      throw err;
-    }
+    const bars = parseYahooCsv(text, `${name}.csv`);
     const dates = cleanBars(bars).bars.map((b) => b.date);
     if (dates.length === 0) throw MlflowError.invalid(`${name}.csv has no usable rows.`);
     const [first, last] = [dates[0], dates[dates.length - 1]];

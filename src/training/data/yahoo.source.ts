@@ -1,15 +1,4 @@
-import { DailyBar, TrainingInputError } from '../core';
-
-/** A Yahoo failure that retrying will not fix (unknown ticker, empty range, malformed answer). */
-export class DataSourceError extends TrainingInputError {
-  constructor(
-    message: string,
-    readonly transient = false,
-  ) {
-    super(message);
-    this.name = 'DataSourceError';
-  }
-}
+import { DailyBar, DataSourceError } from '../core';
 
 type FetchFn = typeof fetch;
 
