@@ -62,7 +62,7 @@ export async function main(argv: string[]): Promise<void> {
     return;
   }
   if (command === 'worker') {
-    const { startWorker } = await import('./worker.main');
+    const { startWorker } = await import('./worker/worker.main');
     const stop = await startWorker(loadConfig(serverEnv(rest, process.env)));
     const shutdown = () =>
       stop().then(

@@ -6,11 +6,11 @@ import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
 import { ExperimentsModule } from './experiments/experiments.module';
 import { PARAM_SPECS } from './training/core';
+import { InlineJobQueue } from './training/execution/inline.queue';
+import { TrainingExecutionModule } from './training/execution/training-execution.module';
 import { TrainingExecutor } from './training/execution/training.executor';
 import { JobSubmission } from './training/job-submission.service';
-import { InlineJobQueue } from './training/jobs/inline.queue';
 import { JobQueue } from './training/jobs/job-queue';
-import { TrainingCoreModule } from './training/training-core.module';
 import { TrainingRunsService } from './training/training-runs.service';
 
 const USAGE = `Usage: tsflow train --ticker MSFT [--source sample|yahoo|csv] [--start 2015-01-01] [--end 2024-06-30]
@@ -82,7 +82,7 @@ export async function train(argv: string[]): Promise<void> {
   const config = loadConfig(env);
 
   @Module({
-    imports: [ConfigModule.forRoot(config), DatabaseModule, ExperimentsModule, TrainingCoreModule],
+    imports: [ConfigModule.forRoot(config), DatabaseModule, ExperimentsModule, TrainingExecutionModule],
     providers: [
       { provide: JobQueue, useFactory: (e: TrainingExecutor) => new InlineJobQueue(e), inject: [TrainingExecutor] },
       JobSubmission,

@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as yaml from 'js-yaml';
 import { describe, expect, it } from 'vitest';
-import { MetricsService } from '../src/monitoring/metrics.service';
+import { MetricsService } from '../src/common/metrics/metrics.service';
 
 /**
  * The deployment files cannot run here (no Docker engine): check what can be checked

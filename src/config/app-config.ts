@@ -34,6 +34,8 @@ export interface AppConfig {
     stalledIntervalMs: number;
     /** Attempts per candidate before it is failed (transient errors are retried with backoff). */
     attempts: number;
+    /** How often the API re-queues jobs the queue lost (a flushed Redis); 0: only at start. */
+    reconcileIntervalMs: number;
   };
   serving: {
     /** Registered model that /predict and /invocations serve when the request names none. */
@@ -52,36 +54,95 @@ const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
   .transform((v) => v === 'true' || v === '1' || v === 'yes');
 
+const LEVELS = ['error', 'warn', 'log', 'debug', 'verbose'] as const;
+
+/** Each value's limits, declared once: the environment is checked against them, and so is the config. */
+const F = {
+  port: z.number().int().min(0).max(65535),
+  maxBodyMb: z.number().positive().max(1024),
+  redisPrefix: z.string().regex(/^[\w:.-]{1,64}$/),
+  concurrency: z.number().int().min(1).max(64),
+  stalledIntervalMs: z.number().int().min(500).max(600_000),
+  attempts: z.number().int().min(1).max(20),
+  reconcileIntervalMs: z.union([z.literal(0), z.number().int().min(100).max(86_400_000)]),
+  defaultModel: z.string().min(1).max(256),
+  championPollMs: z.number().int().min(100).max(86_400_000),
+  maxHorizon: z.number().int().min(1).max(1000),
+  logLevel: z.enum(LEVELS),
+  mlflowVersion: z.string().regex(/^\d+\.\d+\.\d+$/),
+};
+const text = z.string().min(1);
+const num = (schema: z.ZodType<number, number>) => z.coerce.number().pipe(schema);
+
 const EnvSchema = z.object({
-  MLFLOW_HOST: z.string().min(1).optional(),
-  HOST: z.string().min(1).optional(),
-  MLFLOW_PORT: z.coerce.number().int().min(0).max(65535).optional(),
-  PORT: z.coerce.number().int().min(0).max(65535).optional(),
-  MLFLOW_BACKEND_STORE_URI: z.string().min(1).optional(),
-  DATABASE_URL: z.string().min(1).optional(),
-  MLFLOW_DEFAULT_ARTIFACT_ROOT: z.string().min(1).optional(),
-  MLFLOW_ARTIFACTS_DESTINATION: z.string().min(1).optional(),
+  MLFLOW_HOST: text.optional(),
+  HOST: text.optional(),
+  MLFLOW_PORT: num(F.port).optional(),
+  PORT: num(F.port).optional(),
+  MLFLOW_BACKEND_STORE_URI: text.optional(),
+  DATABASE_URL: text.optional(),
+  MLFLOW_DEFAULT_ARTIFACT_ROOT: text.optional(),
+  MLFLOW_ARTIFACTS_DESTINATION: text.optional(),
   MLFLOW_SERVE_ARTIFACTS: bool.optional(),
-  TSFLOW_MAX_BODY_MB: z.coerce.number().positive().max(1024).optional(),
-  REDIS_URL: z.string().min(1).optional(),
-  TSFLOW_REDIS_PREFIX: z
-    .string()
-    .regex(/^[\w:.-]{1,64}$/)
-    .optional(),
-  TSFLOW_DATA_DIR: z.string().min(1).optional(),
-  TSFLOW_YAHOO_REPLAY_DIR: z.string().min(1).optional(),
-  TSFLOW_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).optional(),
-  TSFLOW_STALLED_INTERVAL_MS: z.coerce.number().int().min(500).max(600_000).optional(),
-  TSFLOW_JOB_ATTEMPTS: z.coerce.number().int().min(1).max(20).optional(),
-  TSFLOW_DEFAULT_MODEL: z.string().min(1).max(256).optional(),
-  TSFLOW_CHAMPION_POLL_MS: z.coerce.number().int().min(100).max(86_400_000).optional(),
-  TSFLOW_MAX_HORIZON: z.coerce.number().int().min(1).max(1000).optional(),
-  LOG_LEVEL: z.enum(['error', 'warn', 'log', 'debug', 'verbose']).optional(),
-  TSFLOW_MLFLOW_VERSION: z
-    .string()
-    .regex(/^\d+\.\d+\.\d+$/)
-    .optional(),
+  TSFLOW_MAX_BODY_MB: num(F.maxBodyMb).optional(),
+  REDIS_URL: text.optional(),
+  TSFLOW_REDIS_PREFIX: F.redisPrefix.optional(),
+  TSFLOW_DATA_DIR: text.optional(),
+  TSFLOW_YAHOO_REPLAY_DIR: text.optional(),
+  TSFLOW_WORKER_CONCURRENCY: num(F.concurrency).optional(),
+  TSFLOW_STALLED_INTERVAL_MS: num(F.stalledIntervalMs).optional(),
+  TSFLOW_JOB_ATTEMPTS: num(F.attempts).optional(),
+  TSFLOW_RECONCILE_INTERVAL_MS: num(F.reconcileIntervalMs).optional(),
+  TSFLOW_DEFAULT_MODEL: F.defaultModel.optional(),
+  TSFLOW_CHAMPION_POLL_MS: num(F.championPollMs).optional(),
+  TSFLOW_MAX_HORIZON: num(F.maxHorizon).optional(),
+  LOG_LEVEL: F.logLevel.optional(),
+  TSFLOW_MLFLOW_VERSION: F.mlflowVersion.optional(),
 });
+
+/**
+ * The configuration object itself, with the same limits: what loadConfig returns and what a
+ * parent process hands its job processes (TSFLOW_CONFIG_JSON), checked with this same schema.
+ */
+export const AppConfigSchema = z.strictObject({
+  host: text,
+  port: F.port,
+  database: z.discriminatedUnion('type', [
+    z.strictObject({ type: z.literal('sqlite'), path: text }),
+    z.strictObject({ type: z.literal('postgres'), url: text }),
+  ]),
+  defaultArtifactRoot: text,
+  artifactsDestination: text,
+  serveArtifacts: z.boolean(),
+  maxBodyBytes: z.number().int().positive(),
+  redisUrl: text.optional(),
+  redisPrefix: F.redisPrefix,
+  dataDir: text,
+  yahooReplayDir: text.optional(),
+  jobs: z.strictObject({
+    concurrency: F.concurrency,
+    stalledIntervalMs: F.stalledIntervalMs,
+    attempts: F.attempts,
+    reconcileIntervalMs: F.reconcileIntervalMs,
+  }),
+  serving: z.strictObject({
+    defaultModel: F.defaultModel.optional(),
+    championPollMs: F.championPollMs,
+    maxHorizon: F.maxHorizon,
+  }),
+  logLevel: F.logLevel,
+  mlflowVersion: F.mlflowVersion,
+});
+
+// The schema and the documented interface must describe the same object: adding a field to
+// one without the other fails the type check.
+type Same<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
+const SCHEMA_MATCHES_INTERFACE: Same<z.infer<typeof AppConfigSchema>, AppConfig> = true;
+void SCHEMA_MATCHES_INTERFACE;
+
+function issues(error: z.ZodError): string {
+  return error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+}
 
 export class ConfigError extends Error {}
 
@@ -113,14 +174,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
   // An empty variable means unset (shell scripts often export FOO=).
   const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
   const parsed = EnvSchema.safeParse(present);
-  if (!parsed.success) {
-    const issues = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
-    throw new ConfigError(`Invalid configuration: ${issues}`);
-  }
+  if (!parsed.success) throw new ConfigError(`Invalid configuration: ${issues(parsed.error)}`);
   const e = parsed.data;
   const serveArtifacts = e.MLFLOW_SERVE_ARTIFACTS ?? true;
   const storeUri = e.MLFLOW_BACKEND_STORE_URI ?? e.DATABASE_URL ?? 'sqlite:///tsflow.db';
-  return {
+  return checkedConfig({
     host: e.MLFLOW_HOST ?? e.HOST ?? '127.0.0.1',
     port: e.MLFLOW_PORT ?? e.PORT ?? 5000,
     database: parseBackendStoreUri(storeUri, cwd),
@@ -137,6 +195,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
       concurrency: e.TSFLOW_WORKER_CONCURRENCY ?? 1,
       stalledIntervalMs: e.TSFLOW_STALLED_INTERVAL_MS ?? 30_000,
       attempts: e.TSFLOW_JOB_ATTEMPTS ?? 3,
+      reconcileIntervalMs: e.TSFLOW_RECONCILE_INTERVAL_MS ?? 30_000,
     },
     serving: {
       defaultModel: e.TSFLOW_DEFAULT_MODEL,
@@ -145,10 +204,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     },
     logLevel: e.LOG_LEVEL ?? 'log',
     mlflowVersion: e.TSFLOW_MLFLOW_VERSION ?? '2.22.0',
-  };
+  });
 }
 
-const LEVELS = ['error', 'warn', 'log', 'debug', 'verbose'] as const;
+/** A configuration object (built from the environment, or handed over as JSON) checked against AppConfigSchema. */
+export function checkedConfig(value: unknown): AppConfig {
+  const parsed = AppConfigSchema.safeParse(value);
+  if (!parsed.success) throw new ConfigError(`Invalid configuration: ${issues(parsed.error)}`);
+  return parsed.data;
+}
 
 /** Nest logger levels enabled by LOG_LEVEL (that level and the more severe ones). */
 export function logLevels(level: AppConfig['logLevel']): AppConfig['logLevel'][] {

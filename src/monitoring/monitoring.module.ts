@@ -2,6 +2,11 @@ import { Module } from '@nestjs/common';
 import { ExperimentsModule } from '../experiments/experiments.module';
 import { ServingModule } from '../serving/serving.module';
 import { HealthController } from './health.controller';
+import { MetricsController } from './metrics.controller';
 
-@Module({ imports: [ExperimentsModule, ServingModule], controllers: [HealthController] })
+/**
+ * /health, /version and /metrics. Monitoring looks down at the store and the champion holder;
+ * nothing imports monitoring (metrics are recorded into common/metrics).
+ */
+@Module({ imports: [ExperimentsModule, ServingModule], controllers: [HealthController, MetricsController] })
 export class MonitoringModule {}

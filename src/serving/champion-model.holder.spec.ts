@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { MlflowError } from '../common/mlflow-error';
 import type { AppConfig } from '../config/app-config';
-import { MetricsService } from '../monitoring/metrics.service';
+import { MetricsService } from '../common/metrics/metrics.service';
 import { ChampionEvents } from '../registry/champion-events.service';
 import type { ModelVersion } from '../registry/registry.types';
 import type { Predictor } from '../training/core';

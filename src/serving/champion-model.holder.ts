@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdo
 import { ErrorCode, MlflowError } from '../common/mlflow-error';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
-import { MetricsService } from '../monitoring/metrics.service';
+import { MetricsService } from '../common/metrics/metrics.service';
 import { ChampionEvents } from '../registry/champion-events.service';
 import { downloadUri, ModelVersion } from '../registry/registry.types';
 import { ChampionLoader, ServedEntry, ServedModel } from './champion.loader';

@@ -4,7 +4,7 @@ import { MlflowError } from '../common/mlflow-error';
 import { Infer } from '../common/proto/fields';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
-import { MetricsService } from '../monitoring/metrics.service';
+import { MetricsService } from '../common/metrics/metrics.service';
 import { CleanBar, cleanBars, isIsoDate, TrainingInputError, WindowInput } from '../training/core';
 import { DataSourceKind, PriceDataService } from '../training/data/price-data.service';
 import { ServedEntry } from './champion.loader';

@@ -1,8 +1,10 @@
 import { Module } from '@nestjs/common';
 import { ExperimentsModule } from '../experiments/experiments.module';
-import { MetricsModule } from '../monitoring/metrics.module';
 import { RegistryModule } from '../registry/registry.module';
-import { TrainingCoreModule } from '../training/training-core.module';
+import { ArtifactRepositoryResolver } from '../storage/artifact-repository.resolver';
+import { ArtifactTransfer } from '../storage/artifact.transfer';
+import { StorageModule } from '../storage/storage.module';
+import { PriceDataModule } from '../training/data/price-data.module';
 import { ChampionLoader } from './champion.loader';
 import { ChampionModelHolder } from './champion-model.holder';
 import { InvocationsController } from './controllers/invocations.controller';
@@ -10,11 +12,24 @@ import { PredictController } from './controllers/predict.controller';
 import { InvocationsService } from './invocations.service';
 import { PredictService } from './predict.service';
 
-/** Champion serving: the hot-reloading holder, POST /predict and MLflow's /invocations + /ping. */
+/**
+ * Champion serving: the hot-reloading holder, POST /predict and MLflow's /invocations + /ping.
+ * Of training it needs only the price data (for date-based forecasts) and the pure core.
+ */
 @Module({
-  imports: [ExperimentsModule, RegistryModule, TrainingCoreModule, MetricsModule],
+  imports: [ExperimentsModule, RegistryModule, StorageModule, PriceDataModule],
   controllers: [PredictController, InvocationsController],
-  providers: [ChampionLoader, ChampionModelHolder, PredictService, InvocationsService],
+  providers: [
+    {
+      provide: ArtifactTransfer,
+      useFactory: (r: ArtifactRepositoryResolver) => new ArtifactTransfer(r),
+      inject: [ArtifactRepositoryResolver],
+    },
+    ChampionLoader,
+    ChampionModelHolder,
+    PredictService,
+    InvocationsService,
+  ],
   exports: [ChampionModelHolder],
 })
 export class ServingModule {}

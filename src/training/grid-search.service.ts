@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable, MessageEvent } from '@nestjs/common';
+import { distinctUntilChanged, from, interval, map, Observable, startWith, switchMap, takeWhile } from 'rxjs';
 import { MlflowError } from '../common/mlflow-error';
 import { Infer } from '../common/proto/fields';
 import { RunsService } from '../experiments/runs.service';
@@ -8,15 +9,19 @@ import { TrainingParams } from './core';
 import { expandGrid } from './core/grid';
 import { PriceDataService } from './data/price-data.service';
 import { GridSearchReq } from './dtos/training.dto';
+import { gridToWire } from './dtos/training.mapper';
 import { SELECTION_METRIC } from './execution/champion-evaluation';
 import { JobSubmission } from './job-submission.service';
+import { JobLifecycle } from './jobs/job-lifecycle.service';
 import { JobQueue } from './jobs/job-queue';
-import { FINAL_STATES, JobRecord, NewJob } from './jobs/job.types';
+import { CandidateJob, GridJob, isFinal, NewJob } from './jobs/job.types';
 import { TrainingJobsStore } from './jobs/training-jobs.store';
 import { checkedParams, datasetSpec, paramsObject, trainabilityCheck } from './training-request';
 import type { GridSpec, TrainingSpec } from './training.types';
 
 export type GridSearchRequest = Infer<typeof GridSearchReq>;
+
+const SSE_POLL_MS = 500;
 
 interface Candidate {
   jobId: string;
@@ -40,7 +45,8 @@ export class GridSearchService {
     private readonly submission: JobSubmission,
     private readonly data: PriceDataService,
     private readonly jobs: TrainingJobsStore,
-    private readonly queue: JobQueue,
+    private readonly lifecycle: JobLifecycle,
+    @Inject(JobQueue) private readonly queue: JobQueue,
     private readonly runs: RunsService,
   ) {}
 
@@ -77,12 +83,16 @@ export class GridSearchService {
 
     const experimentId = await this.submission.experimentId(req.experiment_name);
     const parentName = req.run_name ?? `grid-${dataset.ticker}-${list.length}`;
-    const parentRunId = await this.submission.scheduledRun(experimentId, parentName, [
-      { key: 'tsflow.job_id', value: gridId },
-      { key: 'tsflow.grid.size', value: String(list.length) },
-      { key: 'tsflow.grid.metric', value: metric },
-    ]);
-    await this.runs.update(parentRunId, { status: 'RUNNING' });
+    const parentRunId = await this.lifecycle.createRun(
+      experimentId,
+      parentName,
+      [
+        { key: 'tsflow.job_id', value: gridId },
+        { key: 'tsflow.grid.size', value: String(list.length) },
+        { key: 'tsflow.grid.metric', value: metric },
+      ],
+      'RUNNING',
+    );
     await this.runs.logBatch(parentRunId, {
       params: Object.entries(req.grid as object).map(([k, v]) => ({ key: `grid.${k}`, value: JSON.stringify(v) })),
     });
@@ -97,11 +107,11 @@ export class GridSearchService {
         ? { modelName: req.promote.model_name, policy: req.promote.policy ?? 'if_better' }
         : undefined,
     };
-    const records: NewJob[] = [{ jobId: gridId, kind: 'grid', spec: gridSpec as never, runId: parentRunId }];
+    const records: NewJob[] = [{ jobId: gridId, kind: 'grid', spec: gridSpec, runId: parentRunId }];
     const out = [];
     for (const [i, c] of list.entries()) {
       const runName = `${parentName}-c${i}`;
-      const runId = await this.submission.scheduledRun(experimentId, runName, [
+      const runId = await this.lifecycle.createRun(experimentId, runName, [
         { key: 'mlflow.parentRunId', value: parentRunId },
         { key: 'tsflow.job_id', value: c.jobId },
       ]);
@@ -114,33 +124,46 @@ export class GridSearchService {
         parentRunId,
         varied: c.varied,
       };
-      records.push({ jobId: c.jobId, kind: 'candidate', parentId: gridId, spec: spec as never, runId });
+      records.push({ jobId: c.jobId, kind: 'candidate', parentId: gridId, spec, runId });
       out.push({ job_id: c.jobId, run_id: runId, params: c.varied, state: 'queued' as const });
     }
-    await this.submission.enqueue(
+    await this.lifecycle.schedule(
+      this.queue,
       records,
       list.map((c) => ({ jobId: c.jobId, kind: 'candidate' as const })),
     );
     return { job_id: gridId, parent_run_id: parentRunId, candidates: out };
   }
 
-  async get(gridId: string): Promise<{ grid: JobRecord; candidates: JobRecord[] }> {
+  async get(gridId: string): Promise<{ grid: GridJob; candidates: CandidateJob[] }> {
     const grid = await this.jobs.get(gridId);
     if (!grid || grid.kind !== 'grid') throw MlflowError.notFound(`Grid search '${gridId}' not found`);
     return { grid, candidates: await this.jobs.children(gridId) };
   }
 
-  list(limit: number, offset: number): Promise<JobRecord[]> {
+  list(limit: number, offset: number): Promise<GridJob[]> {
     return this.jobs.list('grid', limit, offset);
   }
 
   /** Queued candidates are dropped; running ones stop at their next epoch (runs KILLED). */
   async cancel(gridId: string): Promise<void> {
-    const { grid, candidates: children } = await this.get(gridId);
-    if (FINAL_STATES.includes(grid.state)) return;
-    await this.jobs.transition(gridId, ['queued', 'running'], 'cancelled', { error: 'cancelled by user' });
-    await this.submission.cancel(children, 'grid cancelled');
-    // With a candidate still running, the finalizer KILLs the parent when that candidate stops.
-    if (!children.some((c) => c.state === 'running') && grid.runId) await this.submission.killRun(grid.runId);
+    const { grid, candidates } = await this.get(gridId);
+    await this.lifecycle.cancelGrid(this.queue, grid, candidates);
+  }
+
+  /**
+   * The status as server-sent events: one `status` event per change (polled from the
+   * database, so any replica can stream any grid), ending after the final state.
+   */
+  async events(gridId: string): Promise<Observable<MessageEvent>> {
+    await this.get(gridId); // 404 before the stream starts
+    return interval(SSE_POLL_MS).pipe(
+      startWith(0),
+      switchMap(() => from(this.get(gridId))),
+      map(({ grid, candidates }) => ({ final: isFinal(grid.state), status: gridToWire(grid, candidates) })),
+      distinctUntilChanged((a, b) => JSON.stringify(a.status) === JSON.stringify(b.status)),
+      takeWhile((s) => !s.final, true),
+      map((s) => ({ type: 'status', data: s.status })),
+    );
   }
 }

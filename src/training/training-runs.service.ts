@@ -1,12 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { MlflowError } from '../common/mlflow-error';
 import { Infer } from '../common/proto/fields';
 import { PriceDataService } from './data/price-data.service';
 import { TrainingRunReq } from './dtos/training.dto';
 import { JobSubmission } from './job-submission.service';
+import { JobLifecycle } from './jobs/job-lifecycle.service';
 import { JobQueue } from './jobs/job-queue';
-import { JobRecord } from './jobs/job.types';
+import { RunJob } from './jobs/job.types';
 import { TrainingJobsStore } from './jobs/training-jobs.store';
 import { checkedParams, datasetSpec, paramsObject, trainabilityCheck } from './training-request';
 import type { TrainingSpec } from './training.types';
@@ -20,7 +21,8 @@ export class TrainingRunsService {
     private readonly submission: JobSubmission,
     private readonly data: PriceDataService,
     private readonly jobs: TrainingJobsStore,
-    private readonly queue: JobQueue,
+    private readonly lifecycle: JobLifecycle,
+    @Inject(JobQueue) private readonly queue: JobQueue,
   ) {}
 
   async submit(req: TrainingRunRequest): Promise<{ job_id: string; run_id: string }> {
@@ -32,23 +34,21 @@ export class TrainingRunsService {
     await this.queue.assertAvailable(); // 503 before anything is created
     const experimentId = await this.submission.experimentId(req.experiment_name);
     const jobId = `run-${randomUUID().replace(/-/g, '').slice(0, 16)}`;
-    const runId = await this.submission.scheduledRun(experimentId, req.run_name, [
-      { key: 'tsflow.job_id', value: jobId },
-    ]);
+    const runId = await this.lifecycle.createRun(experimentId, req.run_name, [{ key: 'tsflow.job_id', value: jobId }]);
     const spec: TrainingSpec = { experimentId, dataset, params, cleaning, runName: req.run_name };
-    await this.submission.enqueue([{ jobId, kind: 'run', spec: spec as never, runId }], [{ jobId, kind: 'run' }]);
+    await this.lifecycle.schedule(this.queue, [{ jobId, kind: 'run', spec, runId }], [{ jobId, kind: 'run' }]);
     return { job_id: jobId, run_id: runId };
   }
 
-  async get(jobId: string): Promise<JobRecord> {
+  async get(jobId: string): Promise<RunJob> {
     const job = await this.jobs.get(jobId);
     if (!job || job.kind !== 'run') throw MlflowError.notFound(`Training job '${jobId}' not found`);
     return job;
   }
 
   /** Queued: dropped at once. Running: stops at the next epoch boundary, its run marked KILLED. */
-  async cancel(jobId: string): Promise<JobRecord> {
-    await this.submission.cancel([await this.get(jobId)], 'cancelled by user');
+  async cancel(jobId: string): Promise<RunJob> {
+    await this.lifecycle.cancel(this.queue, [await this.get(jobId)], 'cancelled by user');
     return this.get(jobId);
   }
 }

@@ -8,7 +8,7 @@ import {
   ApiResponse,
   ApiTags,
 } from '@nestjs/swagger';
-import { distinctUntilChanged, from, interval, map, Observable, startWith, switchMap, takeWhile } from 'rxjs';
+import type { Observable } from 'rxjs';
 import { Infer } from '../../common/proto/fields';
 import { messageSchema } from '../../common/proto/openapi';
 import { ERROR_SCHEMA, RpcArgs } from '../../common/proto/rpc.decorator';
@@ -16,7 +16,6 @@ import { validateMaxResults } from '../../common/validation';
 import { GridSearchReq, GridSubmittedRes } from '../dtos/training.dto';
 import { gridSummaryToWire, gridToWire } from '../dtos/training.mapper';
 import { GridSearchService } from '../grid-search.service';
-import { FINAL_STATES } from '../jobs/job.types';
 
 const EXAMPLE = {
   experiment_name: 'lstm-msft',
@@ -88,15 +87,7 @@ export class GridSearchesController {
   @Sse(':job_id/events')
   @ApiProduces('text/event-stream')
   @ApiOperation({ summary: 'Progress as server-sent events: one `status` event per change, until the grid is final' })
-  async events(@Param('job_id') id: string): Promise<Observable<MessageEvent>> {
-    await this.grids.get(id); // 404 before the stream starts
-    return interval(500).pipe(
-      startWith(0),
-      switchMap(() => from(this.grids.get(id))),
-      map(({ grid, candidates }) => gridToWire(grid, candidates)),
-      distinctUntilChanged((a, b) => JSON.stringify(a) === JSON.stringify(b)),
-      takeWhile((status) => !FINAL_STATES.includes(status.state as never), true),
-      map((status) => ({ type: 'status', data: status })),
-    );
+  events(@Param('job_id') id: string): Promise<Observable<MessageEvent>> {
+    return this.grids.events(id);
   }
 }

@@ -1,54 +1,48 @@
 import { compact } from '../../common/wire';
-import { FINAL_STATES, JobRecord } from '../jobs/job.types';
-import type { GridResult, TrainingSpec } from '../training.types';
+import { CandidateJob, GridJob, gridOutcome, isFinal, JOB_STATES, RunJob } from '../jobs/job.types';
 
-export function runJobToWire(job: JobRecord) {
+export function runJobToWire(job: RunJob) {
   return compact({
     job_id: job.jobId,
     state: job.state,
     progress: job.progress,
     run_id: job.runId ?? undefined,
     error: job.error ?? undefined,
-    metrics: (job.result?.metrics as Record<string, number> | undefined) ?? undefined,
+    metrics: job.result?.metrics,
     attempts: job.attempts,
     created_at: job.createdAt,
     updated_at: job.updatedAt,
   });
 }
 
-function candidateToWire(c: JobRecord) {
+function candidateToWire(c: CandidateJob) {
   return compact({
     job_id: c.jobId,
     state: c.state,
-    progress: FINAL_STATES.includes(c.state) ? 1 : c.progress,
-    params: (c.spec as unknown as TrainingSpec).varied ?? {},
-    metrics: (c.result?.metrics as Record<string, number> | undefined) ?? undefined,
+    progress: isFinal(c.state) ? 1 : c.progress,
+    params: c.spec.varied ?? {},
+    metrics: c.result?.metrics,
     run_id: c.runId ?? undefined,
     error: c.error ?? undefined,
     attempts: c.attempts,
   });
 }
 
-export function gridToWire(grid: JobRecord, candidates: JobRecord[]) {
-  const result = (grid.result ?? {}) as Partial<GridResult>;
+export function gridToWire(grid: GridJob, candidates: CandidateJob[]) {
+  const result = gridOutcome(grid);
   const progress = candidates.length
-    ? candidates.reduce((s, c) => s + (FINAL_STATES.includes(c.state) ? 1 : c.progress), 0) / candidates.length
+    ? candidates.reduce((s, c) => s + (isFinal(c.state) ? 1 : c.progress), 0) / candidates.length
     : 0;
-  const counts = Object.fromEntries(
-    ['queued', 'running', 'completed', 'failed', 'cancelled'].map((s) => [
-      s,
-      candidates.filter((c) => c.state === s).length,
-    ]),
-  );
+  const counts = Object.fromEntries(JOB_STATES.map((s) => [s, candidates.filter((c) => c.state === s).length]));
   return compact({
     job_id: grid.jobId,
     state: grid.state,
     progress: Math.round(progress * 1000) / 1000,
     parent_run_id: grid.runId ?? undefined,
-    metric: (grid.spec as { metric?: string }).metric,
-    best_run_id: result.best_run_id ?? undefined,
-    best_value: result.best_value ?? undefined,
-    promotion: result.promotion ?? undefined,
+    metric: grid.spec.metric,
+    best_run_id: result?.best_run_id ?? undefined,
+    best_value: result?.best_value ?? undefined,
+    promotion: result?.promotion ?? undefined,
     error: grid.error ?? undefined,
     counts,
     candidates: candidates.map(candidateToWire),
@@ -57,13 +51,12 @@ export function gridToWire(grid: JobRecord, candidates: JobRecord[]) {
   });
 }
 
-export function gridSummaryToWire(grid: JobRecord) {
-  const result = (grid.result ?? {}) as Partial<GridResult>;
+export function gridSummaryToWire(grid: GridJob) {
   return compact({
     job_id: grid.jobId,
     state: grid.state,
     parent_run_id: grid.runId ?? undefined,
-    best_run_id: result.best_run_id ?? undefined,
+    best_run_id: gridOutcome(grid)?.best_run_id ?? undefined,
     created_at: grid.createdAt,
     updated_at: grid.updatedAt,
   });

@@ -4,30 +4,28 @@ import { ChampionService } from '../../registry/champion.service';
 import { ModelRegistryStore } from '../../registry/model-registry.store';
 import { CHAMPION_ALIAS, downloadUri } from '../../registry/registry.types';
 import { ArtifactTransfer } from '../../storage/artifact.transfer';
-import { cleanBars, TrainingParams } from '../core';
+import { cleanBars } from '../core';
 import { PriceDataService } from '../data/price-data.service';
-import { FINAL_STATES, JobRecord } from '../jobs/job.types';
-import { TrainingJobsStore } from '../jobs/training-jobs.store';
-import type { GridResult, GridSpec, PromotionDecision, TrainingSpec } from '../training.types';
+import { GridCloser, GridClosing } from '../jobs/grid-closer';
+import type { CandidateJob, GridJob } from '../jobs/job.types';
+import type { GridResult, GridSpec, PromotionDecision } from '../training.types';
 import { better, scoreChampion } from './champion-evaluation';
 
-function metricOf(job: JobRecord, metric: string): number | null {
-  const v = (job.result?.metrics as Record<string, number> | undefined)?.[metric];
+function metricOf(job: CandidateJob, metric: string): number | null {
+  const v = job.result?.metrics[metric];
   return typeof v === 'number' && Number.isFinite(v) ? v : null;
 }
 
 /**
- * Closes a grid search once its last candidate is final: picks the best candidate by the
- * selection metric, records it on the parent run, applies the promotion policy, and moves
- * the grid job to its final state. A compare-and-set on the grid's state makes exactly one
- * process do this, however many workers finish candidates at the same moment.
+ * Decides how a grid search ends once its last candidate is final: picks the best candidate by
+ * the selection metric, applies the promotion policy, and records both on the parent run. The
+ * job lifecycle calls it once per grid (after winning the claim) and makes the grid final.
  */
 @Injectable()
-export class GridFinalizer {
+export class GridFinalizer implements GridCloser {
   private readonly logger = new Logger(GridFinalizer.name);
 
   constructor(
-    private readonly jobs: TrainingJobsStore,
     private readonly runs: RunsService,
     private readonly registry: ModelRegistryStore,
     private readonly champions: ChampionService,
@@ -35,23 +33,13 @@ export class GridFinalizer {
     private readonly transfer: ArtifactTransfer,
   ) {}
 
-  /** `candidateId`: the candidate that just became final (it owns the finalisation if it is the last). */
-  async candidateFinished(gridId: string, candidateId: string): Promise<void> {
-    const grid = await this.jobs.get(gridId);
-    if (!grid || grid.state === 'completed' || grid.state === 'failed') return;
-    const children = await this.jobs.children(gridId);
-    if (children.some((c) => !FINAL_STATES.includes(c.state))) return;
-    const spec = grid.spec as unknown as GridSpec;
-    if (grid.state === 'cancelled') {
-      if (grid.runId)
-        await this.runs.update(grid.runId, { status: 'KILLED', endTime: Date.now() }).catch(() => undefined);
-      return;
-    }
-    const scored = children
+  async close(grid: GridJob, candidates: CandidateJob[]): Promise<GridClosing> {
+    const spec = grid.spec;
+    const scored = candidates
       .map((c) => ({ job: c, value: c.state === 'completed' ? metricOf(c, spec.metric) : null }))
-      .filter((s) => s.value !== null);
+      .filter((s): s is { job: CandidateJob; value: number } => s.value !== null);
     const best = scored.reduce<(typeof scored)[number] | null>(
-      (b, s) => (!b || better(spec.metric, s.value as number, b.value as number) ? s : b),
+      (b, s) => (!b || better(spec.metric, s.value, b.value) ? s : b),
       null,
     );
     const result: GridResult = {
@@ -61,22 +49,12 @@ export class GridFinalizer {
       best_value: best?.value ?? null,
       promotion: null,
     };
-    const state = best ? 'completed' : 'failed';
-    const error = best ? null : 'no candidate completed with a finite selection metric';
-    // Claim first, decide, then become final with the decision: a grid never looks completed
-    // (REST, SSE) before its promotion decision is recorded, and only one process promotes.
-    if (!(await this.jobs.claim(gridId, ['queued', 'running'], candidateId))) return;
     if (best && spec.promote) {
-      result.promotion = await this.promote(spec, best.job, best.value as number).catch((err) =>
-        this.promotionError(spec, err),
-      );
+      result.promotion = await this.promote(spec, best.job, best.value).catch((err) => this.promotionError(spec, err));
     }
-    await this.recordOnParent(grid, result, state);
-    if (
-      !(await this.jobs.transition(gridId, ['queued', 'running'], state, { progress: 1, result: { ...result }, error }))
-    ) {
-      this.logger.warn(`grid ${gridId} changed state while it was being finalised (cancelled?)`);
-    }
+    await this.recordOnParent(grid, result);
+    if (best) return { state: 'completed', result, error: null };
+    return { state: 'failed', result, error: 'no candidate completed with a finite selection metric' };
   }
 
   private promotionError(spec: GridSpec, err: unknown): PromotionDecision {
@@ -106,20 +84,20 @@ export class GridFinalizer {
     };
   }
 
-  private async promote(spec: GridSpec, best: JobRecord, score: number): Promise<PromotionDecision> {
+  private async promote(spec: GridSpec, best: CandidateJob, score: number): Promise<PromotionDecision> {
     const { modelName, policy } = spec.promote as NonNullable<GridSpec['promote']>;
     if (policy === 'never')
       return this.decision(spec, false, "policy 'never': best candidate reported only", score, null, null, null);
     const current = await this.registry.getVersionByAlias(modelName, CHAMPION_ALIAS).catch(() => undefined);
     let championScore: number | null = null;
     if (policy === 'if_better' && current) {
-      const candidateSpec = best.spec as unknown as TrainingSpec;
+      const candidateSpec = best.spec;
       const dataset = await this.data.load(candidateSpec.dataset);
       championScore = await scoreChampion({
         transfer: this.transfer,
         modelUri: downloadUri(current),
         bars: cleanBars(dataset.bars, { strategy: candidateSpec.cleaning }).bars,
-        candidateParams: candidateSpec.params as TrainingParams,
+        candidateParams: candidateSpec.params,
         metric: spec.metric,
       });
       if (!better(spec.metric, score, championScore)) {
@@ -152,7 +130,8 @@ export class GridFinalizer {
     );
   }
 
-  private async recordOnParent(grid: JobRecord, result: GridResult, state: string): Promise<void> {
+  /** The outcome as tags and a best_<metric> metric on the parent run (its status is the lifecycle's). */
+  private async recordOnParent(grid: GridJob, result: GridResult): Promise<void> {
     if (!grid.runId) return;
     const tags = [
       { key: 'tsflow.grid.best_run_id', value: result.best_run_id ?? '' },
@@ -174,6 +153,5 @@ export class GridFinalizer {
         ? []
         : [{ key: `best_${result.metric}`, value: result.best_value, timestamp: Date.now(), step: 0 }];
     await this.runs.logBatch(grid.runId, { tags, metrics });
-    await this.runs.update(grid.runId, { status: state === 'completed' ? 'FINISHED' : 'FAILED', endTime: Date.now() });
   }
 }

@@ -4,6 +4,7 @@ import IORedis from 'ioredis';
 import { ErrorCode, MlflowError } from '../../common/mlflow-error';
 import { JobQueue } from './job-queue';
 import type { QueuedJob } from './job.types';
+import { RetryPolicy } from './retry.policy';
 
 export const TRAINING_QUEUE = 'training';
 const CONNECT_TIMEOUT_MS = 2000;
@@ -11,7 +12,7 @@ const CONNECT_TIMEOUT_MS = 2000;
 export interface BullmqSettings {
   redisUrl: string;
   prefix: string;
-  attempts: number;
+  retry: RetryPolicy;
 }
 
 /** Redis connection for BullMQ producers: fail fast (503) instead of queueing commands while Redis is down. */
@@ -78,8 +79,7 @@ export class BullmqJobQueue extends JobQueue {
           data: j,
           opts: {
             jobId: j.jobId,
-            attempts: this.settings.attempts,
-            backoff: { type: 'exponential', delay: 2000 },
+            ...this.settings.retry.bullmqOptions(),
             removeOnComplete: { age: 24 * 3600, count: 10_000 },
             removeOnFail: { age: 7 * 24 * 3600 },
           },
@@ -99,6 +99,20 @@ export class BullmqJobQueue extends JobQueue {
       } catch (err) {
         this.logger.warn(`could not remove job ${id} from the queue: ${(err as Error).message}`);
       }
+    }
+  }
+
+  /** One pipelined EXISTS per job hash: which of these ids Redis no longer holds (e.g. after a flush). */
+  async missing(jobIds: string[]): Promise<string[]> {
+    if (jobIds.length === 0) return [];
+    await this.whenReady();
+    try {
+      const pipeline = this.connection.pipeline();
+      for (const id of jobIds) pipeline.exists(this.queue.toKey(id));
+      const answers = (await pipeline.exec()) ?? [];
+      return jobIds.filter((_, i) => answers[i]?.[1] === 0);
+    } catch (err) {
+      throw this.unavailable(err);
     }
   }
 

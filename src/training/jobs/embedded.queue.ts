@@ -1,13 +1,14 @@
 import { ChildProcess, fork } from 'node:child_process';
 import { Logger } from '@nestjs/common';
 import { JobQueue } from './job-queue';
+import type { ChildJob, ChildMessage } from './embedded-protocol';
 import type { QueuedJob } from './job.types';
-import type { ChildJob, ChildMessage } from './processor/child-protocol';
 import { EMBEDDED_CHILD_FILE } from './processor-path';
+import { RetryPolicy } from './retry.policy';
 
 export interface EmbeddedSettings {
   concurrency: number;
-  attempts: number;
+  retry: RetryPolicy;
   /** Environment of the child processes (carries the serialised config). */
   env: NodeJS.ProcessEnv;
   /** Called when a job fails for good (all attempts used or unrecoverable). */
@@ -22,13 +23,15 @@ interface Pending {
 /**
  * The zero-setup driver used when REDIS_URL is not set: a FIFO in the API process that runs
  * each job in a forked child (training never blocks the API's event loop), with the same
- * retry semantics as the BullMQ driver (attempts, exponential backoff, unrecoverable errors).
+ * retry policy as the BullMQ driver (attempts, exponential backoff, unrecoverable errors).
  */
 export class EmbeddedJobQueue extends JobQueue {
   readonly driver = 'embedded' as const;
   private readonly logger = new Logger(EmbeddedJobQueue.name);
   private readonly pending: Pending[] = [];
   private readonly running = new Map<string, ChildProcess>();
+  /** Jobs waiting out their backoff before the next attempt. */
+  private readonly delayed = new Set<string>();
   private closed = false;
 
   constructor(private readonly settings: EmbeddedSettings) {
@@ -40,10 +43,18 @@ export class EmbeddedJobQueue extends JobQueue {
 
   async add(jobs: QueuedJob[]): Promise<void> {
     for (const job of jobs) {
-      if (this.running.has(job.jobId) || this.pending.some((p) => p.job.jobId === job.jobId)) continue;
+      if (this.holds(job.jobId)) continue;
       this.pending.push({ job, attemptsMade: 0 });
     }
     this.pump();
+  }
+
+  private holds(jobId: string): boolean {
+    return this.running.has(jobId) || this.delayed.has(jobId) || this.pending.some((p) => p.job.jobId === jobId);
+  }
+
+  async missing(jobIds: string[]): Promise<string[]> {
+    return jobIds.filter((id) => !this.holds(id));
   }
 
   async remove(jobIds: string[]): Promise<void> {
@@ -95,19 +106,22 @@ export class EmbeddedJobQueue extends JobQueue {
       id: p.job.jobId,
       data: p.job,
       attemptsMade: p.attemptsMade,
-      opts: { attempts: this.settings.attempts },
+      opts: { attempts: this.settings.retry.attempts },
     };
     child.send({ cmd: 'start', job });
   }
 
   private retryOrFail(p: Pending, error: Error): void {
     const attemptsMade = p.attemptsMade + 1;
-    if (error.name !== 'UnrecoverableError' && attemptsMade < this.settings.attempts) {
-      const delay = 2000 * 2 ** (attemptsMade - 1);
+    const { retry } = this.settings;
+    if (!retry.isFinal(error, attemptsMade)) {
+      const delay = retry.backoffMs(attemptsMade);
       this.logger.warn(
         `job ${p.job.jobId} failed (attempt ${attemptsMade}), retrying in ${delay} ms: ${error.message}`,
       );
+      this.delayed.add(p.job.jobId);
       setTimeout(() => {
+        this.delayed.delete(p.job.jobId);
         if (this.closed) return;
         this.pending.push({ job: p.job, attemptsMade });
         this.pump();

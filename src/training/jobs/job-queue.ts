@@ -18,6 +18,8 @@ export abstract class JobQueue {
   abstract add(jobs: QueuedJob[]): Promise<void>;
   /** Drop jobs that have not started; running ones stop at their next epoch (they poll the DB). */
   abstract remove(jobIds: string[]): Promise<void>;
+  /** The ids among these that the queue does not hold (waiting, delayed or running): lost jobs to re-queue. */
+  abstract missing(jobIds: string[]): Promise<string[]>;
   /** Jobs waiting and running, for metrics and the status page. */
   abstract counts(): Promise<{ waiting: number; active: number }>;
   abstract close(): Promise<void>;

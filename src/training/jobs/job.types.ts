@@ -1,41 +1,86 @@
-/** Job vocabulary shared by the REST API, the queue drivers and the processor. */
+import type { GridResult, GridSpec, TrainingSpec } from '../training.types';
+
+/** Job vocabulary shared by the REST API, the lifecycle, the queue drivers and the processor. */
 export const JOB_STATES = ['queued', 'running', 'completed', 'failed', 'cancelled'] as const;
 export type JobState = (typeof JOB_STATES)[number];
-export type JobKind = 'run' | 'grid' | 'candidate';
+export const JOB_KINDS = ['run', 'grid', 'candidate'] as const;
+export type JobKind = (typeof JOB_KINDS)[number];
 
 export const FINAL_STATES: readonly JobState[] = ['completed', 'failed', 'cancelled'];
+export const LIVE_STATES: readonly JobState[] = ['queued', 'running'];
 
-export interface JobRecord {
+export const isFinal = (state: JobState): boolean => FINAL_STATES.includes(state);
+
+/** Outcome of a trainable job that completed. */
+export interface RunResult {
+  run_id: string;
+  metrics: Record<string, number>;
+  backend: string;
+  best_epoch: number;
+}
+
+/** What a grid's result holds while one process decides its outcome (see TrainingJobsStore.claim). */
+export interface FinalizingClaim {
+  finalizing_by: string;
+}
+
+interface JobBase {
   jobId: string;
-  kind: JobKind;
-  /** The grid-search job of a candidate. */
-  parentId: string | null;
   state: JobState;
   /** 0..1 */
   progress: number;
-  /** What to do (TrainingSpec for runs and candidates, GridSpec for grids), as submitted. */
-  spec: Record<string, unknown>;
   runId: string | null;
-  /** Outcome: metrics of a run, best run and promotion decision of a grid. */
-  result: Record<string, unknown> | null;
   error: string | null;
   attempts: number;
   createdAt: number;
   updatedAt: number;
 }
 
-export interface NewJob {
-  jobId: string;
-  kind: JobKind;
-  parentId?: string;
-  spec: Record<string, unknown>;
-  runId?: string;
+/** A single training run. */
+export interface RunJob extends JobBase {
+  kind: 'run';
+  parentId: null;
+  spec: TrainingSpec;
+  result: RunResult | null;
 }
+
+/** One candidate of a grid search. */
+export interface CandidateJob extends JobBase {
+  kind: 'candidate';
+  /** The grid-search job. */
+  parentId: string;
+  spec: TrainingSpec;
+  result: RunResult | null;
+}
+
+/** A grid search: its candidates are jobs of their own; it is never queued itself. */
+export interface GridJob extends JobBase {
+  kind: 'grid';
+  parentId: null;
+  spec: GridSpec;
+  result: GridResult | FinalizingClaim | null;
+}
+
+export type JobRecord = RunJob | CandidateJob | GridJob;
+/** What a queue carries and a worker trains. */
+export type TrainableJob = RunJob | CandidateJob;
+
+export const isTrainable = (job: JobRecord): job is TrainableJob => job.kind !== 'grid';
+
+/** The grid's decided outcome, or null while it is open or being finalised. */
+export function gridOutcome(grid: GridJob): GridResult | null {
+  return grid.result && 'best_run_id' in grid.result ? grid.result : null;
+}
+
+export type NewJob =
+  | { jobId: string; kind: 'run'; spec: TrainingSpec; runId: string }
+  | { jobId: string; kind: 'candidate'; parentId: string; spec: TrainingSpec; runId: string }
+  | { jobId: string; kind: 'grid'; spec: GridSpec; runId: string };
 
 export interface JobPatch {
   progress?: number;
   runId?: string;
-  result?: Record<string, unknown>;
+  result?: RunResult | GridResult;
   error?: string | null;
   attempts?: number;
 }
@@ -43,5 +88,5 @@ export interface JobPatch {
 /** What a queue carries for one trainable unit (a single run or one grid candidate). */
 export interface QueuedJob {
   jobId: string;
-  kind: 'run' | 'candidate';
+  kind: TrainableJob['kind'];
 }

@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { Db } from '../../database/db';
 import { inList, insertRows, listParam } from '../../database/sql-dialect';
-import type { JobKind, JobPatch, JobRecord, JobState, NewJob } from './job.types';
+import type { CandidateJob, JobKind, JobPatch, JobRecord, JobState, NewJob, TrainableJob } from './job.types';
+import { isTrainable } from './job.types';
 import { TrainingJobsStore } from './training-jobs.store';
 
 interface JobRow {
@@ -22,21 +23,23 @@ interface JobRow {
 const COLUMNS =
   'job_id, kind, parent_id, state, progress, spec, run_id, result, error, attempts, created_at, updated_at';
 
+/** Spec and result were written by create()/transition() from the typed records they come back as. */
 function fromRow(r: JobRow): JobRecord {
-  return {
+  const base = {
     jobId: r.job_id,
-    kind: r.kind as JobKind,
-    parentId: r.parent_id,
     state: r.state as JobState,
     progress: Number(r.progress),
-    spec: JSON.parse(r.spec),
     runId: r.run_id,
-    result: r.result ? JSON.parse(r.result) : null,
     error: r.error,
     attempts: Number(r.attempts),
     createdAt: Number(r.created_at),
     updatedAt: Number(r.updated_at),
   };
+  const spec = JSON.parse(r.spec);
+  const result = r.result ? JSON.parse(r.result) : null;
+  if (r.kind === 'grid') return { ...base, kind: 'grid', parentId: null, spec, result };
+  if (r.kind === 'candidate') return { ...base, kind: 'candidate', parentId: r.parent_id ?? '', spec, result };
+  return { ...base, kind: 'run', parentId: null, spec, result };
 }
 
 function assignments(patch: JobPatch): { sql: string[]; params: unknown[] } {
@@ -70,7 +73,7 @@ export class SqlTrainingJobsStore extends TrainingJobsStore {
         jobs.map((j) => [
           j.jobId,
           j.kind,
-          j.parentId ?? null,
+          j.kind === 'candidate' ? j.parentId : null,
           'queued',
           0,
           JSON.stringify(j.spec),
@@ -90,20 +93,20 @@ export class SqlTrainingJobsStore extends TrainingJobsStore {
     return rows[0] ? fromRow(rows[0]) : undefined;
   }
 
-  async children(parentId: string): Promise<JobRecord[]> {
+  async children(parentId: string): Promise<CandidateJob[]> {
     const rows = await this.db.query<JobRow>(
       `SELECT ${COLUMNS} FROM training_jobs WHERE parent_id = ? ORDER BY job_id`,
       [parentId],
     );
-    return rows.map(fromRow);
+    return rows.map(fromRow).filter((j): j is CandidateJob => j.kind === 'candidate');
   }
 
-  async list(kind: JobKind, limit: number, offset: number): Promise<JobRecord[]> {
+  async list<K extends JobKind>(kind: K, limit: number, offset: number): Promise<Extract<JobRecord, { kind: K }>[]> {
     const rows = await this.db.query<JobRow>(
       `SELECT ${COLUMNS} FROM training_jobs WHERE kind = ? ORDER BY created_at DESC, job_id DESC LIMIT ? OFFSET ?`,
       [kind, limit, offset],
     );
-    return rows.map(fromRow);
+    return rows.map(fromRow).filter((j): j is Extract<JobRecord, { kind: K }> => j.kind === kind);
   }
 
   async transition(jobId: string, from: readonly JobState[], to: JobState, patch: JobPatch = {}): Promise<boolean> {
@@ -133,11 +136,11 @@ export class SqlTrainingJobsStore extends TrainingJobsStore {
     return rows.map((r) => ({ kind: r.kind, state: r.state, count: Number(r.n) }));
   }
 
-  async pending(): Promise<JobRecord[]> {
+  async pending(): Promise<TrainableJob[]> {
     const rows = await this.db.query<JobRow>(
       `SELECT ${COLUMNS} FROM training_jobs WHERE kind IN ('run', 'candidate') AND state IN ('queued', 'running') ORDER BY created_at, job_id`,
     );
-    return rows.map(fromRow);
+    return rows.map(fromRow).filter(isTrainable);
   }
 
   async update(jobId: string, patch: JobPatch): Promise<void> {

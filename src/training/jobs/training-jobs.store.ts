@@ -1,17 +1,18 @@
-import type { JobKind, JobPatch, JobRecord, JobState, NewJob } from './job.types';
+import type { CandidateJob, JobKind, JobPatch, JobRecord, JobState, NewJob, TrainableJob } from './job.types';
 
 /**
  * Persistent job records. The database, not the queue, is the source of truth for what a
  * user sees, so status survives a Redis restart and is the same from every API replica.
+ * Only JobLifecycle changes a job's state (`transition`, `claim`); others read.
  */
 export abstract class TrainingJobsStore {
   /** Inserts all jobs in one transaction, state `queued`. */
   abstract create(jobs: NewJob[]): Promise<void>;
   abstract get(jobId: string): Promise<JobRecord | undefined>;
   /** Candidates of a grid, in job-id order. */
-  abstract children(parentId: string): Promise<JobRecord[]>;
+  abstract children(parentId: string): Promise<CandidateJob[]>;
   /** Newest first. */
-  abstract list(kind: JobKind, limit: number, offset: number): Promise<JobRecord[]>;
+  abstract list<K extends JobKind>(kind: K, limit: number, offset: number): Promise<Extract<JobRecord, { kind: K }>[]>;
   /**
    * Compare-and-set: moves the job to `to` only if its state is one of `from`, applying
    * `patch` in the same statement. Returns whether this call made the change, so exactly one
@@ -29,7 +30,7 @@ export abstract class TrainingJobsStore {
   /** Jobs per kind and state (metrics). */
   abstract countByKindAndState(): Promise<{ kind: JobKind; state: JobState; count: number }[]>;
   /** Trainable jobs (runs, candidates) not final yet, oldest first: what a queue must hold. */
-  abstract pending(): Promise<JobRecord[]>;
+  abstract pending(): Promise<TrainableJob[]>;
   /** Updates fields without touching the state. */
   abstract update(jobId: string, patch: JobPatch): Promise<void>;
 }

@@ -1,4 +1,5 @@
-import type { ChildMessage, ParentMessage } from './child-protocol';
+import type { ChildMessage, ParentMessage } from '../../training/jobs/embedded-protocol';
+import type { ProcessorJob } from './training.processor';
 
 /**
  * Child process of the embedded queue driver: runs one job through the very same processor
@@ -14,12 +15,8 @@ process.on('message', async (msg: ParentMessage) => {
   if (msg?.cmd !== 'start') return;
   try {
     const processor = (await import('./training.processor')).default;
-    const job = {
-      ...msg.job,
-      updateProgress: (value: unknown) => send({ cmd: 'progress', value }),
-      log: () => undefined,
-    };
-    const value = await processor(job as never);
+    const job: ProcessorJob = { ...msg.job, updateProgress: (value) => send({ cmd: 'progress', value }) };
+    const value = await processor(job);
     await send({ cmd: 'completed', value });
   } catch (err) {
     const e = err as Error;

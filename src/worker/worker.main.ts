@@ -4,12 +4,13 @@ import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { Worker } from 'bullmq';
 import IORedis from 'ioredis';
-import { AppConfig, loadConfig, logLevels } from './config/app-config';
-import { TrainingExecutor } from './training/execution/training.executor';
-import { TRAINING_QUEUE } from './training/jobs/bullmq.queue';
-import type { QueuedJob } from './training/jobs/job.types';
-import { CONFIG_ENV } from './training/jobs/processor/worker-context';
-import { PROCESSOR_FILE } from './training/jobs/processor-path';
+import { AppConfig, loadConfig, logLevels } from '../config/app-config';
+import { CONFIG_ENV } from '../config/config-handoff';
+import { TRAINING_QUEUE } from '../training/jobs/bullmq.queue';
+import { JobLifecycle } from '../training/jobs/job-lifecycle.service';
+import type { QueuedJob } from '../training/jobs/job.types';
+import { PROCESSOR_FILE } from '../training/jobs/processor-path';
+import { RetryPolicy } from '../training/jobs/retry.policy';
 import { WorkerModule } from './worker.module';
 
 /**
@@ -28,7 +29,8 @@ export async function startWorker(config: AppConfig = loadConfig()): Promise<() 
   const ctx = await NestFactory.createApplicationContext(WorkerModule.forRoot(config), {
     logger: logLevels(config.logLevel),
   });
-  const executor = ctx.get(TrainingExecutor);
+  const lifecycle = ctx.get(JobLifecycle);
+  const retry = ctx.get(RetryPolicy);
   const connection = new IORedis(config.redisUrl, { maxRetriesPerRequest: null });
   const worker = new Worker<QueuedJob>(TRAINING_QUEUE, PROCESSOR_FILE, {
     // Recorded as each job's processedBy: which worker process ran (or abandoned) a job.
@@ -48,13 +50,12 @@ export async function startWorker(config: AppConfig = loadConfig()): Promise<() 
       execArgv: [...process.execArgv.filter((a) => !a.startsWith('--inspect')), '--single-threaded-gc'],
     },
   });
+  // The sandbox records its own failures; this catches the attempts whose process died.
   worker.on('failed', (job, err) => {
-    if (!job) return;
-    const final = err.name === 'UnrecoverableError' || job.attemptsMade >= (job.opts.attempts ?? 1);
-    if (final)
-      executor
-        .fail(job.data.jobId, err.message)
-        .catch((e) => logger.error(`recording failure of ${job.data.jobId}: ${e.message}`));
+    if (!job || !retry.isFinal(err, job.attemptsMade, job.opts.attempts ?? 1)) return;
+    lifecycle
+      .fail(job.data.jobId, err.message)
+      .catch((e) => logger.error(`recording failure of ${job.data.jobId}: ${e.message}`));
   });
   worker.on('error', (err) => logger.warn(`queue: ${err.message}`));
   logger.log(

@@ -1,17 +1,24 @@
-import type { SandboxedJob } from 'bullmq';
-import { TrainingExecutor } from '../../execution/training.executor';
-import type { QueuedJob } from '../job.types';
+import { ExecutionOutcome, TrainingExecutor } from '../../training/execution/training.executor';
+import type { QueuedJob } from '../../training/jobs/job.types';
 import { workerContext } from './worker-context';
 
 // A sandbox whose worker died (SIGKILL) must not go on training an orphaned job: the job
 // is recovered by another worker through stalled-job handling.
 process.on('disconnect', () => process.exit(1));
 
+/** What the processor reads of a job: the part of BullMQ's SandboxedJob the embedded driver provides too. */
+export interface ProcessorJob {
+  data: QueuedJob;
+  attemptsMade: number;
+  opts: { attempts?: number };
+  updateProgress(value: number): Promise<void>;
+}
+
 /**
  * The job processor, run in a separate process: by BullMQ's sandbox (worker processes) and by
  * the embedded driver's child processes alike.
  */
-export default async function trainingProcessor(job: SandboxedJob<QueuedJob>): Promise<Record<string, unknown>> {
+export default async function trainingProcessor(job: ProcessorJob): Promise<ExecutionOutcome> {
   const ctx = await workerContext();
   return ctx.get(TrainingExecutor).execute(job.data, {
     number: job.attemptsMade + 1,

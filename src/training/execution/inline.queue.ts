@@ -1,10 +1,11 @@
-import { TrainingExecutor } from '../execution/training.executor';
-import { JobQueue } from './job-queue';
-import type { QueuedJob } from './job.types';
+import { JobQueue } from '../jobs/job-queue';
+import type { QueuedJob } from '../jobs/job.types';
+import { TrainingExecutor } from './training.executor';
 
 /**
  * Runs each job to completion inside `add()`, in this process: the command-line `tsflow
- * train`, where the caller waits for the result anyway. Same executor, same tracking.
+ * train`, where the caller waits for the result anyway. Same executor, same tracking, one
+ * attempt (the lifecycle records its failure as final).
  */
 export class InlineJobQueue extends JobQueue {
   readonly driver = 'embedded' as const;
@@ -28,6 +29,10 @@ export class InlineJobQueue extends JobQueue {
   }
 
   async remove(): Promise<void> {}
+
+  async missing(): Promise<string[]> {
+    return [];
+  }
 
   async counts(): Promise<{ waiting: number; active: number }> {
     return { waiting: 0, active: this.active };

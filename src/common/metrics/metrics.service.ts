@@ -2,11 +2,16 @@ import { Injectable, Logger, OnModuleInit, Optional } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
-import { JobQueue } from '../training/jobs/job-queue';
-import { JOB_STATES } from '../training/jobs/job.types';
-import { TrainingJobsStore } from '../training/jobs/training-jobs.store';
 
-const JOB_KINDS = ['run', 'grid', 'candidate'] as const;
+/**
+ * Where the training gauges read their values on scrape. The training module registers them
+ * (metrics depend on no domain; the domains record into metrics).
+ */
+export interface TrainingMetricSources {
+  /** Jobs per kind and state: every combination, zeros included, so a series drops to 0 instead of vanishing. */
+  jobCounts(): Promise<{ kind: string; state: string; count: number }[]>;
+  queueDepth(): Promise<{ waiting: number; active: number }>;
+}
 /** A scrape must not hang on an unreachable Redis: queue depth is skipped after this long. */
 const QUEUE_TIMEOUT_MS = 1000;
 const FAST_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
@@ -23,9 +28,10 @@ function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
 
 /**
  * Prometheus metrics of one API process, in a registry of its own (several apps may share a
- * process in tests). HTTP latency is labelled with the route pattern, never the raw URL, so
- * the number of series stays bounded whatever clients send. Job counts and queue depth are
- * read on scrape, so every replica reports the shared truth.
+ * process in tests), and every series tsflow exposes (the Grafana dashboard's contract) in one
+ * place. HTTP latency is labelled with the route pattern, never the raw URL, so the number of
+ * series stays bounded whatever clients send. Job counts and queue depth are read on scrape
+ * from the sources the training module registers, so every replica reports the shared truth.
  */
 @Injectable()
 export class MetricsService implements OnModuleInit {
@@ -62,13 +68,16 @@ export class MetricsService implements OnModuleInit {
     registers: [this.registry],
   });
 
-  constructor(
-    @Optional() private readonly adapterHost?: HttpAdapterHost,
-    @Optional() private readonly jobStats?: TrainingJobsStore,
-    @Optional() private readonly queue?: JobQueue,
-  ) {
+  private training?: TrainingMetricSources;
+
+  constructor(@Optional() private readonly adapterHost?: HttpAdapterHost) {
     collectDefaultMetrics({ register: this.registry });
     this.trainingGauges();
+  }
+
+  /** Called once by the training module of an API process. */
+  useTrainingSources(sources: TrainingMetricSources): void {
+    this.training = sources;
   }
 
   onModuleInit(): void {
@@ -102,8 +111,7 @@ export class MetricsService implements OnModuleInit {
   }
 
   private trainingGauges(): void {
-    const jobStats = () => this.jobStats;
-    const queue = () => this.queue;
+    const sources = () => this.training;
     const logger = this.logger;
     new Gauge({
       name: 'tsflow_training_jobs',
@@ -111,14 +119,14 @@ export class MetricsService implements OnModuleInit {
       labelNames: ['kind', 'state'] as const,
       registers: [this.registry],
       async collect() {
-        const store = jobStats();
-        if (!store) return;
-        this.reset();
-        for (const kind of JOB_KINDS) for (const state of JOB_STATES) this.set({ kind, state }, 0);
+        const training = sources();
+        if (!training) return;
         try {
-          for (const row of await store.countByKindAndState())
-            this.set({ kind: row.kind, state: row.state }, row.count);
+          const rows = await training.jobCounts();
+          this.reset();
+          for (const row of rows) this.set({ kind: row.kind, state: row.state }, row.count);
         } catch (err) {
+          this.reset();
           logger.warn(`training job counts unavailable: ${(err as Error).message}`);
         }
       },
@@ -129,10 +137,10 @@ export class MetricsService implements OnModuleInit {
       labelNames: ['state'] as const,
       registers: [this.registry],
       async collect() {
-        const q = queue();
-        if (!q) return;
+        const training = sources();
+        if (!training) return;
         try {
-          const counts = await withTimeout(q.counts(), QUEUE_TIMEOUT_MS);
+          const counts = await withTimeout(training.queueDepth(), QUEUE_TIMEOUT_MS);
           this.set({ state: 'waiting' }, counts.waiting);
           this.set({ state: 'active' }, counts.active);
         } catch (err) {

@@ -1,7 +1,9 @@
-/** Messages between the embedded driver and its child processes. */
+import type { QueuedJob } from './job.types';
+
+/** Messages between the embedded driver and its child processes (worker/processor/embedded-child). */
 export interface ChildJob {
   id: string;
-  data: unknown;
+  data: QueuedJob;
   attemptsMade: number;
   opts: { attempts: number };
 }

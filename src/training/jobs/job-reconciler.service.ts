@@ -1,0 +1,78 @@
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
+import { AppConfig } from '../../config/app-config';
+import { APP_CONFIG } from '../../config/config.module';
+import { JobQueue } from './job-queue';
+import type { TrainableJob } from './job.types';
+import { TrainingJobsStore } from './training-jobs.store';
+
+/** A running job that has made no progress for this long may have lost its process too. */
+const STALE_MS = 120_000;
+
+/**
+ * Puts back into the queue what the database says is pending but the queue lost. At start:
+ * jobs of an embedded driver that died with its process, or BullMQ jobs lost with a Redis that
+ * kept nothing on disk. While running (BullMQ only: the embedded queue lives in this process),
+ * every `TSFLOW_RECONCILE_INTERVAL_MS`: queued jobs whose BullMQ job is gone (Redis flushed or
+ * restarted empty), and running ones that are gone too and have made no progress for two
+ * minutes (a running job keeps training in its sandbox; its worker records the outcome).
+ * Ids are deterministic, so re-adding a job the queue still holds changes nothing.
+ */
+@Injectable()
+export class JobReconciler implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly logger = new Logger(JobReconciler.name);
+  private timer?: NodeJS.Timeout;
+  private busy = false;
+
+  constructor(
+    @Inject(JobQueue) private readonly queue: JobQueue,
+    private readonly jobs: TrainingJobsStore,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.requeue(await this.lostAtStart());
+    const every = this.config.jobs.reconcileIntervalMs;
+    if (this.queue.driver === 'bullmq' && every > 0) {
+      this.timer = setInterval(() => void this.reconcile(), every);
+      this.timer.unref();
+    }
+  }
+
+  onModuleDestroy(): void {
+    clearInterval(this.timer);
+  }
+
+  /** One pass of the periodic check; skipped while the previous one still runs. */
+  async reconcile(): Promise<void> {
+    if (this.busy) return;
+    this.busy = true;
+    try {
+      const stale = Date.now() - STALE_MS;
+      const candidates = (await this.jobs.pending()).filter((j) => j.state === 'queued' || j.updatedAt < stale);
+      const missing = new Set(await this.queue.missing(candidates.map((j) => j.jobId)));
+      await this.requeue(candidates.filter((j) => missing.has(j.jobId)));
+    } catch (err) {
+      this.logger.warn(`could not check the queue for lost training jobs: ${(err as Error).message}`);
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  /** BullMQ: every pending job (it ignores those it holds). Embedded: queued ones and stale running ones. */
+  private async lostAtStart(): Promise<TrainableJob[]> {
+    const stale = Date.now() - STALE_MS;
+    return (await this.jobs.pending()).filter(
+      (j) => this.queue.driver === 'bullmq' || j.state === 'queued' || j.updatedAt < stale,
+    );
+  }
+
+  private async requeue(lost: TrainableJob[]): Promise<void> {
+    if (lost.length === 0) return;
+    try {
+      await this.queue.add(lost.map((j) => ({ jobId: j.jobId, kind: j.kind })));
+      this.logger.log(`re-queued ${lost.length} pending training job(s) from the database`);
+    } catch (err) {
+      this.logger.warn(`could not re-queue pending training jobs: ${(err as Error).message}`);
+    }
+  }
+}
