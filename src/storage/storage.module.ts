@@ -9,14 +9,27 @@ import { ArtifactsService } from './artifacts.service';
 import { ArtifactsListController } from './controllers/artifacts-list.controller';
 import { MlflowArtifactsController } from './controllers/mlflow-artifacts.controller';
 import { LocalArtifactRepository } from './local-artifact.repository';
+import { createS3Client, parseS3Uri } from './s3/s3-client';
+import { S3ArtifactRepository } from './s3/s3-artifact.repository';
 
 async function proxiedRepository(config: AppConfig): Promise<ArtifactRepository> {
-  const repository = new LocalArtifactRepository(config.artifactsDestination);
-  // With --no-serve-artifacts nothing is written through the proxy: do not create the directory.
-  if (config.serveArtifacts) await repository.init();
-  new Logger('StorageModule').log(
-    `artifact store: ${repository.location} (serving ${config.serveArtifacts ? 'on' : 'off'})`,
-  );
+  const logger = new Logger('StorageModule');
+  const s3 = parseS3Uri(config.artifactsDestination);
+  let repository: ArtifactRepository;
+  if (s3) {
+    const remote = new S3ArtifactRepository(createS3Client(config.s3), s3.bucket, s3.prefix, {
+      partBytes: config.s3.multipartPartBytes,
+    });
+    // The store may come up after us (compose): say what is wrong, keep serving everything else.
+    if (config.serveArtifacts) await remote.check().catch((err: Error) => logger.error(err.message));
+    repository = remote;
+  } else {
+    const local = new LocalArtifactRepository(config.artifactsDestination);
+    // With --no-serve-artifacts nothing is written through the proxy: do not create the directory.
+    if (config.serveArtifacts) await local.init();
+    repository = local;
+  }
+  logger.log(`artifact store: ${repository.location} (serving ${config.serveArtifacts ? 'on' : 'off'})`);
   return repository;
 }
 

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { appendToUri } from '../../storage/artifact-uri';
 import { MlflowError } from '../../common/mlflow-error';
 import { encodePageToken, PageToken } from '../../common/search';
 import { Db, SqlRunner } from '../../database/db';
@@ -70,7 +71,7 @@ export class SqlTrackingStore extends TrackingStore {
       if (Number(n) > 0) return;
       await tx.query(
         `INSERT INTO experiments (${EXPERIMENT_COLUMNS}) VALUES (0, 'Default', ?, 'active', ?, ?) ON CONFLICT DO NOTHING`,
-        [`${defaultRoot}/0`, now, now],
+        [appendToUri(defaultRoot, '0'), now, now],
       );
     });
   }
@@ -87,7 +88,7 @@ export class SqlTrackingStore extends TrackingStore {
         const id = String(row.experiment_id);
         if (input.artifactLocation === undefined) {
           await tx.query('UPDATE experiments SET artifact_location = ? WHERE experiment_id = ?', [
-            `${defaultRoot}/${id}`,
+            appendToUri(defaultRoot, id),
             Number(id),
           ]);
         }
