@@ -30,7 +30,7 @@ describe('mlflow-artifacts proxy (sqlite, local storage)', () => {
   const stagingEntries = () => fs.readdirSync(path.join(server.config.artifactsDestination, STAGING_DIR));
 
   beforeAll(async () => {
-    server = await startServer();
+    server = await startServer({ env: { TSFLOW_LOCAL_ARTIFACT_ROOTS: 'local-roots' } });
   });
   afterAll(async () => {
     await server?.close();
@@ -302,18 +302,18 @@ describe('mlflow-artifacts proxy (sqlite, local storage)', () => {
     });
 
     it('lists runs of an experiment with a local file: artifact location directly', async () => {
-      const location = path.join(server.dir, 'local-exp');
+      const location = pathToFileURL(path.join(server.dir, 'local-roots', 'local-exp')).href;
       const exp = await call(server.url, 'POST', '/api/2.0/mlflow/experiments/create', {
         name: 'local-files',
         artifact_location: location,
       });
-      expect(exp.status).toBe(200);
+      expect(exp.status, exp.text).toBe(200);
       const run = await call(server.url, 'POST', '/api/2.0/mlflow/runs/create', {
         experiment_id: exp.body.experiment_id,
       });
       const info = run.body.run.info;
-      expect(info.artifact_uri).toBe(`${pathToFileURL(location).href}/${info.run_id}/artifacts`);
-      const dir = path.join(location, info.run_id, 'artifacts', 'plots');
+      expect(info.artifact_uri).toBe(`${location}/${info.run_id}/artifacts`);
+      const dir = path.join(server.dir, 'local-roots', 'local-exp', info.run_id, 'artifacts', 'plots');
       fs.mkdirSync(dir, { recursive: true });
       fs.writeFileSync(path.join(dir, 'loss.png'), 'png');
       const res = await call(server.url, 'GET', `/api/2.0/mlflow/artifacts/list?run_id=${info.run_id}&path=plots`);

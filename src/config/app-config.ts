@@ -194,7 +194,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     .map((r) => {
       if (HAS_SCHEME.test(r) && !/^file:/i.test(r))
         throw new ConfigError(`TSFLOW_LOCAL_ARTIFACT_ROOTS: '${r}' is not a local directory.`);
-      return path.resolve(cwd, localPathOf(r) ?? r);
+      return /^file:/i.test(r) ? (localPathOf(r) as string) : path.resolve(cwd, r);
     });
   return {
     host: e.MLFLOW_HOST ?? e.HOST ?? '127.0.0.1',
