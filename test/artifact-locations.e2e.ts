@@ -21,15 +21,13 @@ const OTHER_SERVER_RUN = 'f'.repeat(32);
 for (const { database, enabled } of BACKENDS)
   describe.skipIf(!enabled)(`artifact locations and model sources (${database})`, () => {
     let server: TestServer;
-    let localRoot: string;
+    const localRoot = path.join(fs.realpathSync(os.tmpdir()), `tsflow-loc-${process.pid}-${database}`, 'local');
     const api = (method: string, p: string, body?: unknown) => http(server.url, method, `/api/2.0/mlflow/${p}`, body);
     const createRun = async (experimentId: string) =>
       (await api('POST', 'runs/create', { experiment_id: experimentId })).body.run.info;
 
     beforeAll(async () => {
-      const base = fs.mkdtempSync(path.join(fs.realpathSync(os.tmpdir()), 'tsflow-loc-'));
-      localRoot = path.join(base, 'local');
-      fs.mkdirSync(localRoot);
+      fs.mkdirSync(localRoot, { recursive: true });
       server = await startServer({ database, env: { TSFLOW_LOCAL_ARTIFACT_ROOTS: localRoot } });
       await api('POST', 'registered-models/create', { name: 'm' });
     });

@@ -40,9 +40,17 @@ export function contentDisposition(name: string): string {
   return `${kind}; filename="${fallback}"; filename*=UTF-8''${encoded}`;
 }
 
-/** Guessed MIME type (Python's mimetypes equivalent), `application/octet-stream` when unknown. */
+/** MLflow's text extensions (mime_type_utils.get_text_extensions): served as plain `text/plain`. */
+const TEXT_EXTENSIONS = new Set(
+  'txt log err cfg conf cnf cf ini properties prop hocon toml yaml yml xml json js py py3 csv tsv md rst'.split(' '),
+);
+/** Extension-less files MLflow also serves as text. */
+const TEXT_NAMES = new Set(['MLmodel', 'MLproject']);
+
+/** MLflow's `_guess_mime_type`: text files `text/plain`, else the guessed type, `application/octet-stream` when unknown. */
 export function contentTypeOf(name: string): string {
-  const type = lookup(name);
-  if (!type) return 'application/octet-stream';
-  return type.startsWith('text/') ? `${type}; charset=utf-8` : type;
+  const dot = name.lastIndexOf('.');
+  const extension = dot > 0 ? name.slice(dot + 1) : '';
+  if (extension === '' ? TEXT_NAMES.has(name) : TEXT_EXTENSIONS.has(extension)) return 'text/plain';
+  return lookup(name) || 'application/octet-stream';
 }

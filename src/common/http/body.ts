@@ -1,5 +1,6 @@
 import type { Readable } from 'node:stream';
 import { ErrorCode, MlflowError } from '../mlflow-error';
+import { parseJsonWithFloats } from '../proto/float-literals';
 
 /** Read a request stream as UTF-8 text, refusing more than `limit` bytes. */
 export async function readText(stream: Readable, limit: number): Promise<string> {
@@ -24,13 +25,13 @@ export function parseJsonBody(text: string): unknown {
   if (text.trim() === '') return {};
   let value: unknown;
   try {
-    value = JSON.parse(text);
+    value = parseJsonWithFloats(text);
   } catch (err) {
     throw new MlflowError(ErrorCode.BAD_REQUEST, `Malformed JSON in request body: ${(err as Error).message}`);
   }
   if (typeof value === 'string') {
     try {
-      return JSON.parse(value);
+      return parseJsonWithFloats(value);
     } catch {
       return value;
     }
