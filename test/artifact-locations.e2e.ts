@@ -101,9 +101,9 @@ for (const { database, enabled } of BACKENDS)
       const location = path.join(localRoot, 'exp');
       const exp = await api('POST', 'experiments/create', { name: 'local', artifact_location: location });
       expect(exp.status, exp.text).toBe(200);
-      expect((await api('GET', `experiments/get?experiment_id=${exp.body.experiment_id}`)).body.experiment).toMatchObject(
-        { artifact_location: location },
-      );
+      expect(
+        (await api('GET', `experiments/get?experiment_id=${exp.body.experiment_id}`)).body.experiment,
+      ).toMatchObject({ artifact_location: location });
       const run = await createRun(exp.body.experiment_id);
       expect(run.artifact_uri).toBe(`${location}/${run.run_id}/artifacts`);
       fs.mkdirSync(path.join(location, run.run_id, 'artifacts', 'model'), { recursive: true });

@@ -1,5 +1,6 @@
 import { lookup } from 'mime-types';
-import type { FastifyRequest } from 'fastify';
+import type { Readable } from 'node:stream';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { invalidPath } from './safe-path';
 
 /**
@@ -53,4 +54,16 @@ export function contentTypeOf(name: string): string {
   const extension = dot > 0 ? name.slice(dot + 1) : '';
   if (extension === '' ? TEXT_NAMES.has(name) : TEXT_EXTENSIONS.has(extension)) return 'text/plain';
   return lookup(name) || 'application/octet-stream';
+}
+
+/** Stream one artifact file with MLflow's download headers (plus a script-blocking CSP). */
+export function sendArtifact(reply: FastifyReply, file: { name: string; size: number; stream: Readable }): void {
+  reply
+    .status(200)
+    .header('content-type', contentTypeOf(file.name))
+    .header('content-length', String(file.size))
+    .header('content-disposition', contentDisposition(file.name))
+    .header('x-content-type-options', 'nosniff')
+    .header('content-security-policy', ARTIFACT_CSP)
+    .send(file.stream);
 }

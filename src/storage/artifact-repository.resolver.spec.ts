@@ -88,10 +88,7 @@ describe('ArtifactRepositoryResolver', () => {
     },
   );
 
-  it.each(['gs://bucket/prefix', 'dbfs:/x', 'http://host/other/path'])(
-    '%s is not served (501)',
-    (uri) => {
-      expect(() => resolver.resolve(uri)).toThrow(expect.objectContaining({ code: ErrorCode.NOT_IMPLEMENTED }));
-    },
-  );
+  it.each(['gs://bucket/prefix', 'dbfs:/x', 'http://host/other/path'])('%s is not served (501)', (uri) => {
+    expect(() => resolver.resolve(uri)).toThrow(expect.objectContaining({ code: ErrorCode.NOT_IMPLEMENTED }));
+  });
 });

@@ -73,7 +73,9 @@ export class ArtifactRepositoryResolver {
     let repository = this.buckets.get(bucket);
     if (!repository) {
       this.s3Client ??= createS3Client(this.config.s3);
-      repository = new S3ArtifactRepository(this.s3Client, bucket, '', { partBytes: this.config.s3.multipartPartBytes });
+      repository = new S3ArtifactRepository(this.s3Client, bucket, '', {
+        partBytes: this.config.s3.multipartPartBytes,
+      });
       this.buckets.set(bucket, repository);
     }
     return { repository, base: relative(keyPath) };

@@ -22,16 +22,15 @@ describe('ArtifactTransfer (issue 16 fault 1: training writes and registry copie
   const transfer = new ArtifactTransfer(resolver);
   afterAll(() => fs.rmSync(base, { recursive: true, force: true }));
 
-  it.each([
-    `${pathToFileURL(outside).href}?x/r/artifacts`,
-    pathToFileURL(outside).href,
-    `${allowed}/../outside`,
-  ])('writes into %s are refused and nothing is written', async (uri) => {
-    await expect(transfer.writeText(uri, 'data_quality.json', '{}')).rejects.toMatchObject({
-      code: ErrorCode.INVALID_PARAMETER_VALUE,
-    });
-    expect(fs.readdirSync(outside)).toEqual([]);
-  });
+  it.each([`${pathToFileURL(outside).href}?x/r/artifacts`, pathToFileURL(outside).href, `${allowed}/../outside`])(
+    'writes into %s are refused and nothing is written',
+    async (uri) => {
+      await expect(transfer.writeText(uri, 'data_quality.json', '{}')).rejects.toMatchObject({
+        code: ErrorCode.INVALID_PARAMETER_VALUE,
+      });
+      expect(fs.readdirSync(outside)).toEqual([]);
+    },
+  );
 
   it('downloads stop at the file-count and byte limits with a 400', async () => {
     const tree = path.join(allowed, 'big', 'r', 'artifacts', 'model');

@@ -8,6 +8,9 @@ import { ArtifactsEnabledGuard } from './artifacts-enabled.guard';
 import { ArtifactsService } from './artifacts.service';
 import { ArtifactsListController } from './controllers/artifacts-list.controller';
 import { MlflowArtifactsController } from './controllers/mlflow-artifacts.controller';
+import { UiArtifactsController } from './controllers/ui-artifacts.controller';
+import { UiArtifactsService } from './ui-artifacts.service';
+import { RegistryModule } from '../registry/registry.module';
 import { LocalArtifactRepository } from './local-artifact.repository';
 import { createS3Client, parseS3Uri } from './s3/s3-client';
 import { S3ArtifactRepository } from './s3/s3-artifact.repository';
@@ -35,12 +38,13 @@ async function proxiedRepository(config: AppConfig): Promise<ArtifactRepository>
 
 /** Artifact storage (ArtifactRepository + local implementation) and the mlflow-artifacts proxy API. */
 @Module({
-  imports: [ExperimentsModule],
-  controllers: [MlflowArtifactsController, ArtifactsListController],
+  imports: [ExperimentsModule, RegistryModule],
+  controllers: [MlflowArtifactsController, ArtifactsListController, UiArtifactsController],
   providers: [
     { provide: ArtifactRepository, useFactory: proxiedRepository, inject: [APP_CONFIG] },
     ArtifactRepositoryResolver,
     ArtifactsService,
+    UiArtifactsService,
     ArtifactsEnabledGuard,
   ],
   exports: [ArtifactRepository, ArtifactRepositoryResolver],

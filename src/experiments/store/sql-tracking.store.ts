@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { appendToUri } from '../../storage/artifact-uri';
+import { searchDatasetSummaries } from './dataset-summaries.sql';
 import { MlflowError } from '../../common/mlflow-error';
 import { encodePageToken, PageToken } from '../../common/search';
 import { Db, SqlRunner } from '../../database/db';
@@ -9,6 +10,7 @@ import {
   BulkIntervalQuery,
   CreateExperimentInput,
   CreateRunInput,
+  DatasetSummary,
   LogBatch,
   RunUpdate,
   SearchQuery,
@@ -352,6 +354,10 @@ export class SqlTrackingStore extends TrackingStore {
     return q.runIds.flatMap((runId) =>
       (byRun.get(runId) ?? []).slice(0, 25_000).map((r) => ({ ...metricFromRow(r), runId })),
     );
+  }
+
+  searchDatasets(experimentIds: string[]): Promise<DatasetSummary[]> {
+    return searchDatasetSummaries(this.db, experimentIds);
   }
 
   async searchRuns(query: SearchRunsQuery): Promise<Page<Run>> {
