@@ -36,7 +36,8 @@ export function isClientAbort(err: unknown): boolean {
 export function s3Failure(err: unknown, store: string): unknown {
   if (err instanceof MlflowError) return err;
   const e = (err ?? {}) as SdkError;
-  const name = e.name ?? e.code ?? '';
+  // Network failures surface as plain Errors carrying a Node errno code.
+  const name = e.name && e.name !== 'Error' ? e.name : (e.code ?? e.name ?? '');
   const status = e.$metadata?.httpStatusCode;
   if (name === 'NoSuchBucket') {
     return MlflowError.notFound(`Artifact store ${store}: the bucket does not exist.`);
@@ -44,8 +45,8 @@ export function s3Failure(err: unknown, store: string): unknown {
   if (DENIED.has(name) || status === 403) {
     return new MlflowError(ErrorCode.PERMISSION_DENIED, `Artifact store ${store} refused the server's credentials.`);
   }
-  if (UNREACHABLE.has(name) || UNREACHABLE.has(e.code ?? '') || status === undefined || status >= 500) {
-    const why = UNREACHABLE.has(name) || UNREACHABLE.has(e.code ?? '') ? name || e.code : `HTTP ${status ?? 'error'}`;
+  if (UNREACHABLE.has(name) || status === undefined || status >= 500) {
+    const why = UNREACHABLE.has(name) ? name : status === undefined ? name || 'no response' : `HTTP ${status}`;
     return new MlflowError(ErrorCode.TEMPORARILY_UNAVAILABLE, `Artifact store ${store} is unavailable (${why}).`);
   }
   return err;
