@@ -18,7 +18,8 @@ const USAGE = `Usage: npm run stack -- [options]
   --database-url URL     Postgres database, created if missing (DATABASE_URL, default postgresql://postgres@127.0.0.1:5432/tsflow)
   --redis-url URL        Redis (REDIS_URL, default redis://127.0.0.1:6379)
   --prefix NAME          Redis key prefix (TSFLOW_REDIS_PREFIX, default tsflow)
-  --artifacts DIR        artifact store shared by the API and the workers (MLFLOW_ARTIFACTS_DESTINATION, default ./artifacts)
+  --artifacts DIR|URI    artifact store shared by the API and the workers: a directory or s3://bucket/prefix
+                         (MLFLOW_ARTIFACTS_DESTINATION, default ./artifacts)
 Other variables (TSFLOW_DEFAULT_MODEL, LOG_LEVEL, ...) are passed through to every process.
 `;
 
