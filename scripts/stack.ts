@@ -66,7 +66,9 @@ function options(argv: string[], env: NodeJS.ProcessEnv): StackOptions | null {
     databaseUrl: values['database-url'] ?? env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/tsflow',
     redisUrl: values['redis-url'] ?? env.REDIS_URL ?? 'redis://127.0.0.1:6379',
     prefix: values.prefix ?? env.TSFLOW_REDIS_PREFIX ?? 'tsflow',
-    artifacts: artifactsDestination(values.artifacts ?? env.MLFLOW_ARTIFACTS_DESTINATION ?? path.join(root, 'artifacts')),
+    artifacts: artifactsDestination(
+      values.artifacts ?? env.MLFLOW_ARTIFACTS_DESTINATION ?? path.join(root, 'artifacts'),
+    ),
   };
 }
 
