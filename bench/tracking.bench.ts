@@ -7,7 +7,7 @@ import { parseArgs } from 'node:util';
 import { LoadResult, runLoad } from './lib/load';
 import { printJsonLine, table, writeResults } from './lib/report';
 import { runScaleSearch, ScaleResult } from './lib/scale-search';
-import { repoRoot, ServerProcess, startServerProcess } from './lib/server-process';
+import { processCpuMs, repoRoot, ServerProcess, startServerProcess } from './lib/server-process';
 import { TRACKING_CASES, TrackingCase } from './lib/tracking-cases';
 
 /**
@@ -30,6 +30,8 @@ const USAGE = `Usage: node dist/bench/tracking.bench.js [options]
   --compare URL       measure tsflow and the server at URL side by side, case by case (alternating order),
                       and report both req/s and the measured ratio (e.g. --compare http://127.0.0.1:5912
                       for an \`mlflow server\` with 4 gunicorn workers)
+  --compare-pids P,Q  process ids of the --compare/--url server (e.g. the gunicorn master and workers):
+                      their CPU time per request is reported too, a figure other load barely moves
   --keep              keep the temporary directory (databases, artifacts)
 `;
 
@@ -51,6 +53,7 @@ function options() {
       'cpu-prof': { type: 'string' },
       url: { type: 'string' },
       compare: { type: 'string' },
+      'compare-pids': { type: 'string' },
       keep: { type: 'boolean' },
       help: { type: 'boolean' },
     },
@@ -75,6 +78,7 @@ function options() {
     cpuProf: values['cpu-prof'] ? path.resolve(values['cpu-prof']) : undefined,
     url: values.url?.replace(/\/+$/, ''),
     compare: values.compare?.replace(/\/+$/, ''),
+    comparePids: (values['compare-pids'] ?? '').split(',').filter(Boolean).map(Number),
     keep: !!values.keep,
   };
 }
@@ -129,15 +133,20 @@ interface CaseResult extends LoadResult, CpuStats {
   /** The recorded MLflow 2.12 figure, or the one measured in this run with --compare. */
   mlflowReqPerSec: number;
   /** Set with --compare: the other server, measured right beside tsflow. */
-  measured?: LoadResult;
+  measured?: LoadResult & CpuStats;
   ratio: number;
   targetReqPerSec: number;
   meetsTarget: boolean;
 }
 
-/** A server under load: a tsflow child we started, or any URL (no CPU figures then). */
-function external(url: string): ServerProcess {
-  return { url, port: Number(new URL(url).port), pid: 0, cpuMs: () => undefined, stop: async () => undefined };
+/** A server under load that we did not start; CPU figures only when its process ids are given. */
+function external(url: string, pids: number[] = []): ServerProcess {
+  const cpuMs = () => {
+    if (pids.length === 0) return undefined;
+    const each = pids.map((pid) => processCpuMs(pid));
+    return each.some((v) => v === undefined) ? undefined : (each as number[]).reduce((a, b) => a + b, 0);
+  };
+  return { url, port: Number(new URL(url).port), pid: pids[0] ?? 0, cpuMs, stop: async () => undefined };
 }
 
 async function measure(c: TrackingCase, server: ServerProcess, opts: Options, tag: string) {
@@ -154,14 +163,14 @@ async function measure(c: TrackingCase, server: ServerProcess, opts: Options, ta
 }
 
 async function runCases(opts: Options, start: () => Promise<ServerProcess>, tag: string): Promise<CaseResult[]> {
-  const server = opts.url ? external(opts.url) : await start();
-  const other = opts.compare ? external(opts.compare) : undefined;
+  const server = opts.url ? external(opts.url, opts.comparePids) : await start();
+  const other = opts.compare ? external(opts.compare, opts.comparePids) : undefined;
   const results: CaseResult[] = [];
   try {
     for (const [i, c] of opts.cases.entries()) {
       // Alternate who goes first, so a load spike on the shared machine hits both sides alike.
       let mine: Awaited<ReturnType<typeof measure>>;
-      let theirs: LoadResult | undefined;
+      let theirs: (LoadResult & CpuStats) | undefined;
       if (other && i % 2 === 1) {
         theirs = await measure(c, other, opts, tag);
         mine = await measure(c, server, opts, tag);
@@ -218,6 +227,7 @@ function printTables(opts: Options, cases: CaseResult[], scale: ScaleResult | un
     c.loadGenCpuShare,
     c.mlflowReqPerSec,
     `${c.ratio}x`,
+    c.measured?.serverCpuMsPerReq ?? '',
     c.meetsTarget,
   ]);
   const headers = [
@@ -232,6 +242,7 @@ function printTables(opts: Options, cases: CaseResult[], scale: ScaleResult | un
     'loadgen cores',
     opts.compare ? 'other req/s (measured)' : 'MLflow 2.12 req/s (recorded)',
     'vs MLflow',
+    'other cpu ms/req',
     `>=${TARGET_FACTOR}x`,
   ];
   process.stdout.write(`\n${table(headers, rows)}\n`);

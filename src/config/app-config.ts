@@ -211,7 +211,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
       secretAccessKey: e.AWS_SECRET_ACCESS_KEY,
       sessionToken: e.AWS_SESSION_TOKEN,
       forcePathStyle: e.TSFLOW_S3_FORCE_PATH_STYLE ?? e.MLFLOW_S3_ENDPOINT_URL !== undefined,
-      multipartPartBytes: (e.TSFLOW_S3_PART_MB ?? 16) * 1024 * 1024,
+      multipartPartBytes: (e.TSFLOW_S3_PART_MB ?? 8) * 1024 * 1024,
       requestTimeoutMs: e.TSFLOW_S3_TIMEOUT_MS ?? 30_000,
     },
     maxBodyBytes: Math.round((e.TSFLOW_MAX_BODY_MB ?? 64) * 1024 * 1024),
