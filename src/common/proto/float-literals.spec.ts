@@ -7,7 +7,7 @@ import { parseMessage } from './parse';
 describe('integral float literals (issue 15: a JSON 9.0 is a double, not an int)', () => {
   it('parses values unchanged and remembers which were written as floats', () => {
     const body = parseJsonBody(
-      '{"a": 9.0, "b": 9, "c": [1e3, 2, -0.0], "d": {"e": 1.50e1}, "s": "x:9.0 \\" 1e3"}',
+      '{"a": 9.0, "b": 9, "c": [1e+3, 2, -0.0], "d": {"e": 1.50e+1}, "s": "x:9.0 \\" 1e3"}',
     ) as any;
     expect(body).toEqual({ a: 9, b: 9, c: [1000, 2, -0], d: { e: 15 }, s: 'x:9.0 " 1e3' });
     expect(isFloatLiteral(body, 'a')).toBe(true);
