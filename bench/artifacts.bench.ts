@@ -4,7 +4,11 @@
  * from /proc/<pid>/status every 50 ms. Streaming must keep the server's memory flat:
  * target growth < 64 MiB over the idle baseline, whatever the artifact size.
  *
- *   npm run build && node dist/bench/artifacts.bench.js [--mb 1024]
+ *   npm run build && node dist/bench/artifacts.bench.js [--mb 1024] [--store local|s3]
+ *
+ * `--store s3` puts the proxy's destination in an S3-compatible server (s3rver, started here in
+ * its own child process) instead of a local directory: the server then streams every byte to
+ * and from S3 (multipart upload) and its RSS must stay just as flat.
  */
 import { spawn, ChildProcess } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
@@ -177,11 +181,39 @@ async function stop(child: ChildProcess): Promise<void> {
 const round = (n: number, d = 1) => Math.round(n * 10 ** d) / 10 ** d;
 const mbps = (t: Transfer) => round(t.bytes / 1e6 / t.seconds);
 
+/** s3rver (an npm dev dependency) in a child process on a free port, with one bucket. */
+async function startS3rver(dir: string): Promise<{ child: ChildProcess; env: Record<string, string> }> {
+  const port = await freePort();
+  const bin = require.resolve('s3rver/bin/s3rver.js');
+  const args = [bin, '-d', dir, '-a', '127.0.0.1', '-p', String(port), '--configure-bucket', 'bench', '--silent'];
+  const child = spawn(process.execPath, args, { stdio: ['ignore', 'ignore', 'inherit'] });
+  for (const until = Date.now() + 15_000; Date.now() < until; await new Promise((r) => setTimeout(r, 100))) {
+    const up = await new Promise<boolean>((resolve) => {
+      const sock = net.connect(port, '127.0.0.1', () => (sock.end(), resolve(true)));
+      sock.once('error', () => resolve(false));
+    });
+    if (up)
+      return {
+        child,
+        env: {
+          MLFLOW_S3_ENDPOINT_URL: `http://127.0.0.1:${port}`,
+          AWS_ACCESS_KEY_ID: 'S3RVER',
+          AWS_SECRET_ACCESS_KEY: 'S3RVER',
+          MLFLOW_ARTIFACTS_DESTINATION: 's3://bench/artifacts',
+        },
+      };
+  }
+  throw new Error('s3rver did not start');
+}
+
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { mb: { type: 'string', default: '1024' } } });
+  const { values } = parseArgs({
+    options: { mb: { type: 'string', default: '1024' }, store: { type: 'string', default: 'local' } },
+  });
   const total = Number(values.mb) * MiB;
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'tsflow-artifacts-bench-'));
   const port = await freePort();
+  const s3 = values.store === 's3' ? await startS3rver(path.join(tmp, 's3')) : undefined;
   const child = spawn(
     process.execPath,
     [
@@ -191,10 +223,13 @@ async function main(): Promise<void> {
       String(port),
       '--backend-store-uri',
       `sqlite:///${tmp}/b.db`,
-      '--artifacts-destination',
-      `${tmp}/art`,
+      ...(s3 ? [] : ['--artifacts-destination', `${tmp}/art`]),
     ],
-    { cwd: REPO, stdio: ['ignore', 'inherit', 'inherit'], env: { ...process.env, LOG_LEVEL: 'warn' } },
+    {
+      cwd: REPO,
+      stdio: ['ignore', 'inherit', 'inherit'],
+      env: { ...process.env, LOG_LEVEL: 'warn', ...(s3?.env ?? {}) },
+    },
   );
   let sampler: RssSampler | undefined;
   try {
@@ -214,6 +249,7 @@ async function main(): Promise<void> {
     const peak = Math.max(up.peakRssMiB, down.peakRssMiB);
     const deleted = await simple(port, 'DELETE', '/api/2.0/mlflow-artifacts/artifacts/0/bench');
     const result = {
+      store: values.store,
       artifactMiB: total / MiB,
       samples: sampler.count,
       baselineRssMiB: round(baseline),
@@ -240,6 +276,7 @@ async function main(): Promise<void> {
   } finally {
     sampler?.stop();
     await stop(child);
+    if (s3) await stop(s3.child);
     fs.rmSync(tmp, { recursive: true, force: true });
   }
 }

@@ -7,8 +7,8 @@ import { parseArgs } from 'node:util';
 import { LoadResult, runLoad } from './lib/load';
 import { printJsonLine, table, writeResults } from './lib/report';
 import { runScaleSearch, ScaleResult } from './lib/scale-search';
-import { repoRoot, ServerProcess, startServerProcess } from './lib/server-process';
-import { TRACKING_CASES } from './lib/tracking-cases';
+import { processCpuMs, repoRoot, ServerProcess, startServerProcess } from './lib/server-process';
+import { TRACKING_CASES, TrackingCase } from './lib/tracking-cases';
 
 /**
  * Tracking benchmark: the seven cases of the public MLflow-Go backend benchmark (20 keep-alive
@@ -26,6 +26,12 @@ const USAGE = `Usage: node dist/bench/tracking.bench.js [options]
   --scale-reps N      timed requests per scale query (default 20)
   --skip-scale        skip search at scale
   --cpu-prof DIR      write V8 CPU profiles of the server child to DIR
+  --url URL           measure the server at URL instead of starting tsflow (any MLflow-compatible server)
+  --compare URL       measure tsflow and the server at URL side by side, case by case (alternating order),
+                      and report both req/s and the measured ratio (e.g. --compare http://127.0.0.1:5912
+                      for an \`mlflow server\` with 4 gunicorn workers)
+  --compare-pids P,Q  process ids of the --compare/--url server (e.g. the gunicorn master and workers):
+                      their CPU time per request is reported too, a figure other load barely moves
   --keep              keep the temporary directory (databases, artifacts)
 `;
 
@@ -45,6 +51,9 @@ function options() {
       'scale-reps': { type: 'string' },
       'skip-scale': { type: 'boolean' },
       'cpu-prof': { type: 'string' },
+      url: { type: 'string' },
+      compare: { type: 'string' },
+      'compare-pids': { type: 'string' },
       keep: { type: 'boolean' },
       help: { type: 'boolean' },
     },
@@ -67,6 +76,9 @@ function options() {
     scaleRuns: values['skip-scale'] ? 0 : Number(values['scale-runs'] ?? 100_000),
     scaleReps: Number(values['scale-reps'] ?? 20),
     cpuProf: values['cpu-prof'] ? path.resolve(values['cpu-prof']) : undefined,
+    url: values.url?.replace(/\/+$/, ''),
+    compare: values.compare?.replace(/\/+$/, ''),
+    comparePids: (values['compare-pids'] ?? '').split(',').filter(Boolean).map(Number),
     keep: !!values.keep,
   };
 }
@@ -118,38 +130,65 @@ function cpuProbe(server: ServerProcess): { done(r: LoadResult): CpuStats } {
 
 interface CaseResult extends LoadResult, CpuStats {
   name: string;
+  /** The recorded MLflow 2.12 figure, or the one measured in this run with --compare. */
   mlflowReqPerSec: number;
+  /** Set with --compare: the other server, measured right beside tsflow. */
+  measured?: LoadResult & CpuStats;
   ratio: number;
   targetReqPerSec: number;
   meetsTarget: boolean;
 }
 
+/** A server under load that we did not start; CPU figures only when its process ids are given. */
+function external(url: string, pids: number[] = []): ServerProcess {
+  const cpuMs = () => {
+    if (pids.length === 0) return undefined;
+    const each = pids.map((pid) => processCpuMs(pid));
+    return each.some((v) => v === undefined) ? undefined : (each as number[]).reduce((a, b) => a + b, 0);
+  };
+  return { url, port: Number(new URL(url).port), pid: pids[0] ?? 0, cpuMs, stop: async () => undefined };
+}
+
+async function measure(c: TrackingCase, server: ServerProcess, opts: Options, tag: string) {
+  log(`${c.name} @ ${server.url}: setup`);
+  const next = await c.setup(server.url, { connections: opts.connections, tag });
+  const load = { url: server.url, connections: opts.connections, next };
+  if (opts.warmup > 0) await runLoad({ ...load, durationSec: opts.warmup });
+  const cpu = cpuProbe(server);
+  const r = await runLoad({ ...load, durationSec: opts.duration });
+  log(
+    `${c.name} @ ${server.url}: ${r.reqPerSec} req/s, p50 ${r.p50Ms} ms, p95 ${r.p95Ms} ms, non-2xx ${r.non2xx}, errors ${r.errors}${r.firstFailure ? `, first failure: ${r.firstFailure}` : ''}`,
+  );
+  return { ...r, ...cpu.done(r) };
+}
+
 async function runCases(opts: Options, start: () => Promise<ServerProcess>, tag: string): Promise<CaseResult[]> {
-  const server = await start();
+  const server = opts.url ? external(opts.url, opts.comparePids) : await start();
+  const other = opts.compare ? external(opts.compare, opts.comparePids) : undefined;
   const results: CaseResult[] = [];
   try {
-    for (const c of opts.cases) {
-      log(`${c.name}: setup`);
-      const next = await c.setup(server.url, { connections: opts.connections, tag });
-      const load = { url: server.url, connections: opts.connections, next };
-      if (opts.warmup > 0) await runLoad({ ...load, durationSec: opts.warmup });
-      const cpu = cpuProbe(server);
-      const r = await runLoad({ ...load, durationSec: opts.duration });
-      const ratio = Math.round((r.reqPerSec / c.mlflowReqPerSec) * 10) / 10;
-      const target = c.mlflowReqPerSec * TARGET_FACTOR;
-      const meetsTarget = r.reqPerSec >= target && r.non2xx === 0 && r.errors === 0;
+    for (const [i, c] of opts.cases.entries()) {
+      // Alternate who goes first, so a load spike on the shared machine hits both sides alike.
+      let mine: Awaited<ReturnType<typeof measure>>;
+      let theirs: (LoadResult & CpuStats) | undefined;
+      if (other && i % 2 === 1) {
+        theirs = await measure(c, other, opts, tag);
+        mine = await measure(c, server, opts, tag);
+      } else {
+        mine = await measure(c, server, opts, tag);
+        if (other) theirs = await measure(c, other, opts, tag);
+      }
+      const baseline = theirs?.reqPerSec ?? c.mlflowReqPerSec;
+      const target = baseline * TARGET_FACTOR;
       results.push({
         name: c.name,
-        ...r,
-        ...cpu.done(r),
-        mlflowReqPerSec: c.mlflowReqPerSec,
-        ratio,
+        ...mine,
+        mlflowReqPerSec: baseline,
+        measured: theirs,
+        ratio: Math.round((mine.reqPerSec / Math.max(baseline, 0.01)) * 10) / 10,
         targetReqPerSec: target,
-        meetsTarget,
+        meetsTarget: mine.reqPerSec >= target && mine.non2xx === 0 && mine.errors === 0,
       });
-      log(
-        `${c.name}: ${r.reqPerSec} req/s, p50 ${r.p50Ms} ms, p95 ${r.p95Ms} ms, non-2xx ${r.non2xx}, errors ${r.errors}${r.firstFailure ? `, first failure: ${r.firstFailure}` : ''}`,
-      );
     }
   } finally {
     await server.stop();
@@ -170,11 +209,12 @@ function environment(opts: Options) {
     cpuModel: os.cpus()[0]?.model,
     loadavg: os.loadavg().map((x) => Math.round(x * 100) / 100),
     commit,
-    backend: opts.postgres ? 'postgres' : 'sqlite',
+    backend: opts.url ? `external ${opts.url}` : opts.postgres ? 'postgres' : 'sqlite',
+    compare: opts.compare,
   };
 }
 
-function printTables(cases: CaseResult[], scale: ScaleResult | undefined): void {
+function printTables(opts: Options, cases: CaseResult[], scale: ScaleResult | undefined): void {
   const rows = cases.map((c) => [
     c.name,
     c.reqPerSec,
@@ -187,6 +227,7 @@ function printTables(cases: CaseResult[], scale: ScaleResult | undefined): void 
     c.loadGenCpuShare,
     c.mlflowReqPerSec,
     `${c.ratio}x`,
+    c.measured?.serverCpuMsPerReq ?? '',
     c.meetsTarget,
   ]);
   const headers = [
@@ -199,8 +240,9 @@ function printTables(cases: CaseResult[], scale: ScaleResult | undefined): void 
     'srv cpu ms/req',
     'srv cores',
     'loadgen cores',
-    'MLflow req/s',
+    opts.compare ? 'other req/s (measured)' : 'MLflow 2.12 req/s (recorded)',
     'vs MLflow',
+    'other cpu ms/req',
     `>=${TARGET_FACTOR}x`,
   ];
   process.stdout.write(`\n${table(headers, rows)}\n`);
@@ -231,7 +273,7 @@ async function main(): Promise<void> {
   try {
     const cases = await runCases(opts, serverStarter(opts, tmp, 'bench.db'), tag);
     let scale: ScaleResult | undefined;
-    if (opts.scaleRuns > 0) {
+    if (opts.scaleRuns > 0 && !opts.url) {
       log(`search at scale: seeding ${opts.scaleRuns} runs`);
       scale = await runScaleSearch({
         runs: opts.scaleRuns,
@@ -261,7 +303,7 @@ async function main(): Promise<void> {
         "Per-client runs: setupClient gives each autocannon connection an index; its setupRequest builds that client's next request.",
       ],
     };
-    printTables(cases, scale);
+    printTables(opts, cases, scale);
     log(`results: ${writeResults(path.join(repoRoot(), 'bench', 'results'), 'tracking', result)}`);
     printJsonLine(result);
   } finally {

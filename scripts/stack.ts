@@ -18,7 +18,8 @@ const USAGE = `Usage: npm run stack -- [options]
   --database-url URL     Postgres database, created if missing (DATABASE_URL, default postgresql://postgres@127.0.0.1:5432/tsflow)
   --redis-url URL        Redis (REDIS_URL, default redis://127.0.0.1:6379)
   --prefix NAME          Redis key prefix (TSFLOW_REDIS_PREFIX, default tsflow)
-  --artifacts DIR        artifact store shared by the API and the workers (MLFLOW_ARTIFACTS_DESTINATION, default ./artifacts)
+  --artifacts DIR|URI    artifact store shared by the API and the workers: a directory or s3://bucket/prefix
+                         (MLFLOW_ARTIFACTS_DESTINATION, default ./artifacts)
 Other variables (TSFLOW_DEFAULT_MODEL, LOG_LEVEL, ...) are passed through to every process.
 `;
 
@@ -33,6 +34,11 @@ interface StackOptions {
 
 const root = path.resolve(__dirname, '..', '..');
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** A local directory (made absolute) or an `s3://bucket/prefix` URI shared by API and workers (MLFLOW_S3_ENDPOINT_URL, AWS_* pass through). */
+function artifactsDestination(value: string): string {
+  return /^s3:\/\//i.test(value) ? value : path.resolve(value);
+}
 
 function options(argv: string[], env: NodeJS.ProcessEnv): StackOptions | null {
   const { values } = parseArgs({
@@ -60,7 +66,9 @@ function options(argv: string[], env: NodeJS.ProcessEnv): StackOptions | null {
     databaseUrl: values['database-url'] ?? env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/tsflow',
     redisUrl: values['redis-url'] ?? env.REDIS_URL ?? 'redis://127.0.0.1:6379',
     prefix: values.prefix ?? env.TSFLOW_REDIS_PREFIX ?? 'tsflow',
-    artifacts: path.resolve(values.artifacts ?? env.MLFLOW_ARTIFACTS_DESTINATION ?? path.join(root, 'artifacts')),
+    artifacts: artifactsDestination(
+      values.artifacts ?? env.MLFLOW_ARTIFACTS_DESTINATION ?? path.join(root, 'artifacts'),
+    ),
   };
 }
 

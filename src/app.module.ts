@@ -1,4 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { ArtifactsModule } from './artifacts/artifacts.module';
 import { AppConfig } from './config/app-config';
 import { MetricsModule } from './common/metrics/metrics.module';
 import { ConfigModule } from './config/config.module';
@@ -7,7 +8,6 @@ import { ExperimentsModule } from './experiments/experiments.module';
 import { MonitoringModule } from './monitoring/monitoring.module';
 import { RegistryModule } from './registry/registry.module';
 import { ServingModule } from './serving/serving.module';
-import { StorageModule } from './storage/storage.module';
 import { TrainingModule } from './training/training.module';
 
 @Module({})
@@ -21,7 +21,7 @@ export class AppModule {
         MetricsModule,
         ExperimentsModule,
         MonitoringModule,
-        StorageModule,
+        ArtifactsModule,
         RegistryModule,
         TrainingModule,
         ServingModule,

@@ -30,7 +30,7 @@ describe('mlflow-artifacts proxy (sqlite, local storage)', () => {
   const stagingEntries = () => fs.readdirSync(path.join(server.config.artifactsDestination, STAGING_DIR));
 
   beforeAll(async () => {
-    server = await startServer();
+    server = await startServer({ env: { TSFLOW_LOCAL_ARTIFACT_ROOTS: 'local-roots' } });
   });
   afterAll(async () => {
     await server?.close();
@@ -44,7 +44,7 @@ describe('mlflow-artifacts proxy (sqlite, local storage)', () => {
     const down = await get(`${dir}/notes.txt`, prefix);
     expect(down.status).toBe(200);
     expect(down.body.toString()).toBe('hello artifacts\n');
-    expect(down.headers['content-type']).toBe('text/plain; charset=utf-8');
+    expect(down.headers['content-type']).toBe('text/plain');
     expect(down.headers['content-length']).toBe('16');
     expect(down.headers['content-disposition']).toBe('attachment; filename=notes.txt');
     expect(down.headers['x-content-type-options']).toBe('nosniff');
@@ -59,14 +59,18 @@ describe('mlflow-artifacts proxy (sqlite, local storage)', () => {
     });
   });
 
-  it('stores binary bodies of any content type byte for byte and guesses the download type', async () => {
+  it('stores binary bodies of any content type byte for byte and guesses the download type as MLflow does', async () => {
     const png = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), randomBytes(3000)]);
     const cases: Array<[string, Buffer, string | undefined, string]> = [
       ['bin/plot.png', png, 'image/png', 'image/png'],
       ['bin/model.pkl', randomBytes(5000), 'application/octet-stream', 'application/octet-stream'],
-      ['bin/MLmodel', Buffer.from('artifact_path: model\n'), 'application/x-yaml', 'application/octet-stream'],
-      ['bin/conda.yaml', Buffer.from('name: env\n'), undefined, 'text/yaml; charset=utf-8'],
-      ['bin/data.json', Buffer.from('{"a":1}'), 'application/json', 'application/json'],
+      ['bin/MLmodel', Buffer.from('artifact_path: model\n'), 'application/x-yaml', 'text/plain'],
+      ['bin/MLproject', Buffer.from('name: p\n'), undefined, 'text/plain'],
+      ['bin/conda.yaml', Buffer.from('name: env\n'), undefined, 'text/plain'],
+      ['bin/data.json', Buffer.from('{"a":1}'), 'application/json', 'text/plain'],
+      ['bin/notes.md', Buffer.from('# x'), undefined, 'text/plain'],
+      ['bin/page.html', Buffer.from('<p>'), undefined, 'text/html'],
+      ['bin/plot.svg', Buffer.from('<svg/>'), undefined, 'image/svg+xml'],
       ['bin/nul.bin', Buffer.from([0, 0, 0, 255, 0]), 'text/plain', 'application/octet-stream'],
     ];
     for (const [p, body, sent, expected] of cases) {
@@ -302,18 +306,18 @@ describe('mlflow-artifacts proxy (sqlite, local storage)', () => {
     });
 
     it('lists runs of an experiment with a local file: artifact location directly', async () => {
-      const location = path.join(server.dir, 'local-exp');
+      const location = pathToFileURL(path.join(server.dir, 'local-roots', 'local-exp')).href;
       const exp = await call(server.url, 'POST', '/api/2.0/mlflow/experiments/create', {
         name: 'local-files',
         artifact_location: location,
       });
-      expect(exp.status).toBe(200);
+      expect(exp.status, exp.text).toBe(200);
       const run = await call(server.url, 'POST', '/api/2.0/mlflow/runs/create', {
         experiment_id: exp.body.experiment_id,
       });
       const info = run.body.run.info;
-      expect(info.artifact_uri).toBe(`${pathToFileURL(location).href}/${info.run_id}/artifacts`);
-      const dir = path.join(location, info.run_id, 'artifacts', 'plots');
+      expect(info.artifact_uri).toBe(`${location}/${info.run_id}/artifacts`);
+      const dir = path.join(server.dir, 'local-roots', 'local-exp', info.run_id, 'artifacts', 'plots');
       fs.mkdirSync(dir, { recursive: true });
       fs.writeFileSync(path.join(dir, 'loss.png'), 'png');
       const res = await call(server.url, 'GET', `/api/2.0/mlflow/artifacts/list?run_id=${info.run_id}&path=plots`);

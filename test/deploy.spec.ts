@@ -14,10 +14,12 @@ const read = (file: string) => fs.readFileSync(path.join(ROOT, file), 'utf8');
 describe('docker-compose.yml, Dockerfile, Prometheus and Grafana provisioning', () => {
   const compose = yaml.load(read('docker-compose.yml')) as any;
 
-  it('has the api, worker, redis, postgres, prometheus and grafana services wired together', () => {
+  it('has the api, worker, redis, postgres, minio, prometheus and grafana services wired together', () => {
     expect(Object.keys(compose.services).sort()).toEqual([
       'api',
       'grafana',
+      'minio',
+      'minio-bucket',
       'postgres',
       'prometheus',
       'redis',
@@ -29,8 +31,13 @@ describe('docker-compose.yml, Dockerfile, Prometheus and Grafana provisioning', 
       expect(s.environment.DATABASE_URL).toMatch(
         /^postgresql:\/\/tsflow:\$\{POSTGRES_PASSWORD:\?[^}]+\}@postgres:5432\/tsflow$/,
       );
-      // API and workers share the artifact store (workers write models, the API serves them).
-      expect(s.volumes).toContain('artifacts:/var/lib/tsflow/artifacts');
+      // API and workers share the artifact store (workers write models, the API serves them), on any host.
+      expect(s.environment).toMatchObject({
+        MLFLOW_ARTIFACTS_DESTINATION: 's3://tsflow/artifacts',
+        MLFLOW_S3_ENDPOINT_URL: 'http://minio:9000',
+      });
+      expect(s.environment.AWS_SECRET_ACCESS_KEY).toMatch(/^\$\{MINIO_ROOT_PASSWORD:\?.+\}$/);
+      expect(s.volumes).toBeUndefined();
       expect(s.build).toBe('.');
     }
     expect(compose.services.api.command).toEqual([
@@ -44,6 +51,8 @@ describe('docker-compose.yml, Dockerfile, Prometheus and Grafana provisioning', 
     ]);
     expect(compose.services.worker.command).toEqual(['node', 'bin/tsflow.js', 'worker']);
     expect(compose.services.worker.depends_on.api.condition).toBe('service_healthy');
+    expect(compose.services.api.depends_on['minio-bucket'].condition).toBe('service_completed_successfully');
+    expect(compose.services['minio-bucket'].entrypoint.join(' ')).toContain('mc mb --ignore-existing local/tsflow');
   });
 
   it('grafana has no default admin password: it must come from the environment', () => {

@@ -1,3 +1,4 @@
+import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, TestServer } from './support/server';
 import { BACKENDS, expectError, kvObject, PREFIXES, raw, sleep, TrackingApi, unique } from './support/tracking';
@@ -8,7 +9,8 @@ describe.each(BACKENDS)('tracking experiments ($db)', ({ db, skip }) => {
     let server: TestServer;
     let api: TrackingApi;
     beforeAll(async () => {
-      server = await startServer({ database: db });
+      // Relative locations resolve against the server's working directory, which must be an allowed local root.
+      server = await startServer({ database: db, env: { TSFLOW_LOCAL_ARTIFACT_ROOTS: process.cwd() } });
       api = new TrackingApi(server.url);
     });
     afterAll(async () => {
@@ -157,12 +159,14 @@ describe.each(BACKENDS)('tracking experiments ($db)', ({ db, skip }) => {
     });
 
     describe('artifact_location', () => {
-      it('keeps remote URIs, resolves relative paths to absolute file:// URIs', async () => {
+      it('keeps remote URIs, resolves relative paths to absolute paths as MLflow does (issue 15)', async () => {
         const s3 = await api.createExperiment(unique('s3'), { artifact_location: 's3://bucket/some/prefix' });
         expect((await api.getExperiment(s3)).artifact_location).toBe('s3://bucket/some/prefix');
         const rel = await api.createExperiment(unique('rel'), { artifact_location: 'relative/dir' });
         const loc = (await api.getExperiment(rel)).artifact_location as string;
-        expect(loc).toMatch(/^file:\/\/\/.*\/relative\/dir$/);
+        expect(loc).toBe(path.join(process.cwd(), 'relative', 'dir'));
+        const relRun = await api.createRun(rel);
+        expect(relRun.info.artifact_uri).toBe(`${loc}/${relRun.info.run_id}/artifacts`);
         const run = await api.createRun(s3);
         expect(run.info.artifact_uri).toBe(`s3://bucket/some/prefix/${run.info.run_id}/artifacts`);
       });

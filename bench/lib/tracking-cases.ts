@@ -20,6 +20,17 @@ export interface CaseContext {
 }
 
 const API = '/api/2.0/mlflow';
+const KEY_CHARS = 'abcdefghijklmnopqrstuvwxyz0123456789_';
+
+/**
+ * What real clients send: ~20-character keys (autolog names like `val_loss_epoch_smoothed`)
+ * that differ from one another, and random float values, never short sequential keys.
+ */
+export function randomKey(length = 20): string {
+  let key = '';
+  for (let i = 0; i < length; i++) key += KEY_CHARS[Math.floor(Math.random() * KEY_CHARS.length)];
+  return key;
+}
 const post = (path: string, body: unknown): LoadRequest => ({
   method: 'POST',
   path: `${API}/${path}`,
@@ -39,13 +50,14 @@ function logMetricBatch(name: string, n: number, mlflowReqPerSec: number): Track
     async setup(base, ctx) {
       const runs = await perClientRuns(base, ctx, name);
       const steps = runs.map(() => 0);
-      const keys = Array.from({ length: n }, (_, i) => `m${i}`);
+      // A training loop logs the same distinct keys at every step, with new random values.
+      const keys = runs.map(() => Array.from({ length: n }, () => randomKey()));
       return (conn) => {
         const step = steps[conn]++;
         const timestamp = Date.now();
         return post('runs/log-batch', {
           run_id: runs[conn],
-          metrics: keys.map((key) => ({ key, value: Math.random(), timestamp, step })),
+          metrics: keys[conn].map((key) => ({ key, value: Math.random(), timestamp, step })),
         });
       };
     },
@@ -58,11 +70,9 @@ function logParamBatch(name: string, n: number, mlflowReqPerSec: number): Tracki
     mlflowReqPerSec,
     async setup(base, ctx) {
       const runs = await perClientRuns(base, ctx, name);
-      const iterations = runs.map(() => 0);
       return (conn) => {
-        // Keys never repeat within a run: params are immutable.
-        const it = iterations[conn]++;
-        const params = Array.from({ length: n }, (_, j) => ({ key: `p${it}_${j}`, value: `v${j}` }));
+        // Random keys never repeat within a run (params are immutable); values are random floats.
+        const params = Array.from({ length: n }, () => ({ key: randomKey(), value: String(Math.random()) }));
         return post('runs/log-batch', { run_id: runs[conn], params });
       };
     },

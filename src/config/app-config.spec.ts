@@ -105,6 +105,33 @@ describe('loadConfig', () => {
     );
   });
 
+  it('reads the S3 and local-root settings (MLflow and AWS variable names)', () => {
+    const c = loadConfig(
+      {
+        MLFLOW_ARTIFACTS_DESTINATION: 's3://bucket/prefix/',
+        MLFLOW_S3_ENDPOINT_URL: 'http://127.0.0.1:9000',
+        AWS_ACCESS_KEY_ID: 'id',
+        AWS_SECRET_ACCESS_KEY: 'secret',
+        AWS_DEFAULT_REGION: 'eu-west-1',
+        MLFLOW_DEFAULT_ARTIFACT_ROOT: './mlruns',
+        TSFLOW_LOCAL_ARTIFACT_ROOTS: 'a, file:///data/b',
+      },
+      CWD,
+    );
+    expect(c.artifactsDestination).toBe('s3://bucket/prefix');
+    expect(c.defaultArtifactRoot).toBe('/srv/tsflow/mlruns');
+    expect(c.localArtifactRoots).toEqual(['/srv/tsflow/mlruns', '/srv/tsflow/a', '/data/b']);
+    expect(c.s3).toMatchObject({
+      endpointUrl: 'http://127.0.0.1:9000',
+      region: 'eu-west-1',
+      accessKeyId: 'id',
+      secretAccessKey: 'secret',
+      forcePathStyle: true,
+    });
+    expect(loadConfig({}, CWD).localArtifactRoots).toEqual([]);
+    expect(loadConfig({ MLFLOW_ARTIFACTS_DESTINATION: 'file:///srv/x' }, CWD).artifactsDestination).toBe('/srv/x');
+  });
+
   it.each([
     { MLFLOW_PORT: 'abc' },
     { MLFLOW_PORT: '70000' },
@@ -114,6 +141,9 @@ describe('loadConfig', () => {
     { LOG_LEVEL: 'chatty' },
     { TSFLOW_MLFLOW_VERSION: 'latest' },
     { MLFLOW_BACKEND_STORE_URI: 'mysql://h/db' },
+    { MLFLOW_ARTIFACTS_DESTINATION: 'gs://bucket/x' },
+    { MLFLOW_S3_ENDPOINT_URL: 'not a url' },
+    { TSFLOW_LOCAL_ARTIFACT_ROOTS: 's3://bucket' },
   ])('rejects %j with a ConfigError', (env) => {
     expect(() => loadConfig(env, CWD)).toThrow(ConfigError);
   });

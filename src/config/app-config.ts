@@ -1,5 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 
 /**
@@ -7,6 +8,22 @@ import { z } from 'zod';
  * process.env. Variable names follow `mlflow server` (MLFLOW_*) so tsflow can replace it in
  * existing scripts; DATABASE_URL / PORT / HOST are accepted as the usual shorthands.
  */
+/** S3-compatible object store access (`s3://` artifact roots), from MLflow's and AWS's standard variables. */
+export interface S3Config {
+  /** MLFLOW_S3_ENDPOINT_URL: MinIO, Ceph, ... (unset: AWS). */
+  endpointUrl?: string;
+  region: string;
+  accessKeyId?: string;
+  secretAccessKey?: string;
+  sessionToken?: string;
+  /** Path-style addressing (needed by most S3-compatible servers; on whenever an endpoint is set). */
+  forcePathStyle: boolean;
+  /** Objects at least this large are uploaded in parts (multipart upload), each this large. */
+  multipartPartBytes: number;
+  /** How long one S3 request may take before the store is reported unavailable. */
+  requestTimeoutMs: number;
+}
+
 export type DatabaseConfig = { type: 'sqlite'; path: string } | { type: 'postgres'; url: string };
 
 export interface AppConfig {
@@ -15,9 +32,16 @@ export interface AppConfig {
   database: DatabaseConfig;
   /** What new experiments get as artifact_location prefix (`mlflow-artifacts:/` by default). */
   defaultArtifactRoot: string;
-  /** Where the mlflow-artifacts proxy stores files (a local directory). */
+  /** Where the mlflow-artifacts proxy stores files: an absolute local directory or an `s3://bucket/prefix` URI. */
   artifactsDestination: string;
   serveArtifacts: boolean;
+  /**
+   * The only local directories that `file:` / plain-path artifact locations may name (the local
+   * default artifact root plus TSFLOW_LOCAL_ARTIFACT_ROOTS). Anything else is refused, so a
+   * stored location can never make the server list, read, write or copy other files.
+   */
+  localArtifactRoots: string[];
+  s3: S3Config;
   /** Limit for JSON request bodies (artifact uploads are streamed and not limited). */
   maxBodyBytes: number;
   redisUrl?: string;
@@ -70,6 +94,8 @@ const F = {
   maxHorizon: z.number().int().min(1).max(1000),
   logLevel: z.enum(LEVELS),
   mlflowVersion: z.string().regex(/^\d+\.\d+\.\d+$/),
+  s3PartMb: z.number().int().min(5).max(5120),
+  s3TimeoutMs: z.number().int().min(100).max(600_000),
 };
 const text = z.string().min(1);
 const num = (schema: z.ZodType<number, number>) => z.coerce.number().pipe(schema);
@@ -84,6 +110,16 @@ const EnvSchema = z.object({
   MLFLOW_DEFAULT_ARTIFACT_ROOT: text.optional(),
   MLFLOW_ARTIFACTS_DESTINATION: text.optional(),
   MLFLOW_SERVE_ARTIFACTS: bool.optional(),
+  TSFLOW_LOCAL_ARTIFACT_ROOTS: z.string().optional(),
+  MLFLOW_S3_ENDPOINT_URL: z.string().url().optional(),
+  AWS_REGION: text.optional(),
+  AWS_DEFAULT_REGION: text.optional(),
+  AWS_ACCESS_KEY_ID: text.optional(),
+  AWS_SECRET_ACCESS_KEY: text.optional(),
+  AWS_SESSION_TOKEN: text.optional(),
+  TSFLOW_S3_FORCE_PATH_STYLE: bool.optional(),
+  TSFLOW_S3_PART_MB: num(F.s3PartMb).optional(),
+  TSFLOW_S3_TIMEOUT_MS: num(F.s3TimeoutMs).optional(),
   TSFLOW_MAX_BODY_MB: num(F.maxBodyMb).optional(),
   REDIS_URL: text.optional(),
   TSFLOW_REDIS_PREFIX: F.redisPrefix.optional(),
@@ -114,6 +150,20 @@ export const AppConfigSchema = z.strictObject({
   defaultArtifactRoot: text,
   artifactsDestination: text,
   serveArtifacts: z.boolean(),
+  localArtifactRoots: z.array(text),
+  s3: z.strictObject({
+    endpointUrl: z.string().url().optional(),
+    region: text,
+    accessKeyId: text.optional(),
+    secretAccessKey: text.optional(),
+    sessionToken: text.optional(),
+    forcePathStyle: z.boolean(),
+    multipartPartBytes: z
+      .number()
+      .int()
+      .min(5 * 1024 * 1024),
+    requestTimeoutMs: F.s3TimeoutMs,
+  }),
   maxBodyBytes: z.number().int().positive(),
   redisUrl: text.optional(),
   redisPrefix: F.redisPrefix,
@@ -170,6 +220,37 @@ export function parseBackendStoreUri(uri: string, cwd = process.cwd()): Database
   throw new ConfigError(`Unsupported backend store scheme '${scheme}': use sqlite or postgresql.`);
 }
 
+const HAS_SCHEME = /^[a-zA-Z][a-zA-Z0-9+.-]+:/;
+
+/** The absolute local path of a plain path or a `file:` URI; undefined for other schemes. */
+function localPathOf(uri: string): string | undefined {
+  if (/^file:/i.test(uri)) {
+    try {
+      return fileURLToPath(uri);
+    } catch {
+      throw new ConfigError(`Artifact root '${uri}' is not a local file: URI.`);
+    }
+  }
+  return HAS_SCHEME.test(uri) ? undefined : path.resolve(uri);
+}
+
+/** A local default artifact root becomes absolute (as MLflow's resolve_uri_if_local); URIs stay. */
+function resolveLocalRoot(uri: string, cwd: string): string {
+  if (HAS_SCHEME.test(uri)) return uri.replace(/\/+$/, '') || uri;
+  return path.resolve(cwd, uri);
+}
+
+/** `--artifacts-destination`: a local directory (path or file: URI) or an s3:// URI. */
+function resolveDestination(uri: string, cwd: string): string {
+  if (/^file:/i.test(uri)) return localPathOf(uri) as string;
+  if (HAS_SCHEME.test(uri)) {
+    if (!/^s3:\/\/[^/?#]+/i.test(uri))
+      throw new ConfigError(`Unsupported artifacts destination '${uri}': use a local directory or s3://bucket/prefix.`);
+    return uri.replace(/\/+$/, '');
+  }
+  return path.resolve(cwd, uri);
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): AppConfig {
   // An empty variable means unset (shell scripts often export FOO=).
   const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
@@ -178,14 +259,35 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
   const e = parsed.data;
   const serveArtifacts = e.MLFLOW_SERVE_ARTIFACTS ?? true;
   const storeUri = e.MLFLOW_BACKEND_STORE_URI ?? e.DATABASE_URL ?? 'sqlite:///tsflow.db';
+  const defaultArtifactRoot = resolveLocalRoot(e.MLFLOW_DEFAULT_ARTIFACT_ROOT ?? 'mlflow-artifacts:/', cwd);
+  const localDefault = localPathOf(defaultArtifactRoot);
+  const extraRoots = (e.TSFLOW_LOCAL_ARTIFACT_ROOTS ?? '')
+    .split(',')
+    .map((r) => r.trim())
+    .filter((r) => r !== '')
+    .map((r) => {
+      if (HAS_SCHEME.test(r) && !/^file:/i.test(r))
+        throw new ConfigError(`TSFLOW_LOCAL_ARTIFACT_ROOTS: '${r}' is not a local directory.`);
+      return /^file:/i.test(r) ? (localPathOf(r) as string) : path.resolve(cwd, r);
+    });
   return checkedConfig({
     host: e.MLFLOW_HOST ?? e.HOST ?? '127.0.0.1',
     port: e.MLFLOW_PORT ?? e.PORT ?? 5000,
     database: parseBackendStoreUri(storeUri, cwd),
-    defaultArtifactRoot:
-      (e.MLFLOW_DEFAULT_ARTIFACT_ROOT ?? 'mlflow-artifacts:/').replace(/\/+$/, '') || 'mlflow-artifacts:',
-    artifactsDestination: path.resolve(cwd, e.MLFLOW_ARTIFACTS_DESTINATION ?? 'artifacts'),
+    defaultArtifactRoot,
+    artifactsDestination: resolveDestination(e.MLFLOW_ARTIFACTS_DESTINATION ?? 'artifacts', cwd),
     serveArtifacts,
+    localArtifactRoots: [...(localDefault ? [localDefault] : []), ...extraRoots],
+    s3: {
+      endpointUrl: e.MLFLOW_S3_ENDPOINT_URL,
+      region: e.AWS_REGION ?? e.AWS_DEFAULT_REGION ?? 'us-east-1',
+      accessKeyId: e.AWS_ACCESS_KEY_ID,
+      secretAccessKey: e.AWS_SECRET_ACCESS_KEY,
+      sessionToken: e.AWS_SESSION_TOKEN,
+      forcePathStyle: e.TSFLOW_S3_FORCE_PATH_STYLE ?? e.MLFLOW_S3_ENDPOINT_URL !== undefined,
+      multipartPartBytes: (e.TSFLOW_S3_PART_MB ?? 8) * 1024 * 1024,
+      requestTimeoutMs: e.TSFLOW_S3_TIMEOUT_MS ?? 30_000,
+    },
     maxBodyBytes: Math.round((e.TSFLOW_MAX_BODY_MB ?? 64) * 1024 * 1024),
     redisUrl: e.REDIS_URL,
     redisPrefix: e.TSFLOW_REDIS_PREFIX ?? 'tsflow',

@@ -64,11 +64,15 @@ describe('normaliseArtifactLocation: accepted', () => {
     expect(normaliseArtifactLocation(location, '/srv/app')).toBe(location);
   });
 
-  it('turns local paths into absolute file:// URIs', () => {
-    expect(normaliseArtifactLocation('mlruns', '/srv/app')).toBe('file:///srv/app/mlruns');
-    expect(normaliseArtifactLocation('./a/../b', '/srv/app')).toBe('file:///srv/app/b');
-    expect(normaliseArtifactLocation('../shared', '/srv/app')).toBe('file:///srv/shared');
-    expect(normaliseArtifactLocation('/abs/path', '/srv/app')).toBe('file:///abs/path');
-    expect(normaliseArtifactLocation('with space/x', '/srv/app')).toBe('file:///srv/app/with%20space/x');
+  it('keeps local paths as absolute paths, as MLflow does (issue 15)', () => {
+    expect(normaliseArtifactLocation('mlruns', '/srv/app')).toBe('/srv/app/mlruns');
+    expect(normaliseArtifactLocation('./a/../b', '/srv/app')).toBe('/srv/app/b');
+    expect(normaliseArtifactLocation('../shared', '/srv/app')).toBe('/srv/shared');
+    expect(normaliseArtifactLocation('/abs/path', '/srv/app')).toBe('/abs/path');
+    expect(normaliseArtifactLocation('with space/x', '/srv/app')).toBe('/srv/app/with space/x');
+  });
+
+  it("refuses '?' and '#' in local paths (they would be read as a query)", () => {
+    expect(errorOf('/tmp/a?x')).toContain("must not contain '?' or '#'");
   });
 });

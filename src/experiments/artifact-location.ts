@@ -1,5 +1,4 @@
 import * as path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { MlflowError } from '../common/mlflow-error';
 import { decodeRepeatedly, LIMITS } from '../common/validation';
 
@@ -8,7 +7,8 @@ const SCHEME = /^([a-zA-Z][a-zA-Z0-9+.-]*):/;
 /**
  * experiments/create `artifact_location` checks (mlflow-api.md T1, §13): no fragments or
  * `;params`, no `..` in the (repeatedly decoded) query, bounded length, no `runs:` URIs.
- * Relative local paths become absolute file:// URIs.
+ * Relative local paths become absolute paths (MLflow's resolve_uri_if_local keeps the form:
+ * a plain path stays a plain path, a `file:` URI stays a URI).
  */
 export function normaliseArtifactLocation(location: string, cwd = process.cwd()): string {
   if (location.length > LIMITS.artifactLocation) {
@@ -33,6 +33,9 @@ export function normaliseArtifactLocation(location: string, cwd = process.cwd())
     throw MlflowError.invalid(`'artifact_location' cannot be a ${scheme}:/ URI.`);
   }
   // Windows drive letters look like a one-letter scheme; treat anything scheme-less as a path.
-  if (!scheme || scheme.length === 1) return pathToFileURL(path.resolve(cwd, location)).href;
+  if (!scheme || scheme.length === 1) {
+    if (/[?#]/.test(location)) throw MlflowError.invalid("A local 'artifact_location' must not contain '?' or '#'.");
+    return path.resolve(cwd, location);
+  }
   return location;
 }

@@ -3,21 +3,24 @@ import { CompareController } from './controllers/compare.controller';
 import { ExperimentsController } from './controllers/experiments.controller';
 import { MetricsController } from './controllers/metrics.controller';
 import { RunsController } from './controllers/runs.controller';
+import { UiTrackingController } from './controllers/ui-tracking.controller';
 import { CompareService } from './compare.service';
 import { ExperimentsService } from './experiments.service';
 import { RunInputsService } from './run-inputs.service';
 import { RunsService } from './runs.service';
 import { SqlTrackingStore } from './store/sql-tracking.store';
 import { TrackingStore } from './tracking.store';
+import { UiTrackingService } from './ui-tracking.service';
 
 /** MLflow tracking: experiments, runs, params, metrics, tags, dataset inputs, search. */
 @Module({
-  controllers: [ExperimentsController, RunsController, MetricsController, CompareController],
+  controllers: [ExperimentsController, RunsController, MetricsController, CompareController, UiTrackingController],
   providers: [
     ExperimentsService,
     RunsService,
     RunInputsService,
     CompareService,
+    UiTrackingService,
     { provide: TrackingStore, useClass: SqlTrackingStore },
   ],
   exports: [TrackingStore, ExperimentsService, RunsService, RunInputsService],

@@ -4,6 +4,7 @@ import { decodePageToken, EXPERIMENTS_GRAMMAR, parseSearch } from '../common/sea
 import { checkLength, LIMITS, validateKey, validateMaxResults } from '../common/validation';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
+import { isLocalArtifactUri, LocalArtifactRoots } from '../storage/local-roots';
 import { normaliseArtifactLocation } from './artifact-location';
 import { TrackingStore } from './tracking.store';
 import { Experiment, KeyValue, Page, viewStages, ViewType } from './tracking.types';
@@ -19,11 +20,14 @@ export interface SearchExperimentsArgs {
 @Injectable()
 export class ExperimentsService implements OnModuleInit {
   private readonly logger = new Logger(ExperimentsService.name);
+  private readonly localRoots: LocalArtifactRoots;
 
   constructor(
     private readonly store: TrackingStore,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-  ) {}
+  ) {
+    this.localRoots = new LocalArtifactRoots(config.localArtifactRoots);
+  }
 
   async onModuleInit(): Promise<void> {
     await this.store.ensureDefaultExperiment(this.config.defaultArtifactRoot);
@@ -41,6 +45,9 @@ export class ExperimentsService implements OnModuleInit {
   async create(name: string, artifactLocation: string | undefined, tags: KeyValue[] = []): Promise<string> {
     this.validateName(name);
     const location = artifactLocation ? normaliseArtifactLocation(artifactLocation) : undefined;
+    // Local locations are confined to the configured roots: the server will list, read and
+    // write under them on behalf of anyone who can create a run.
+    if (location !== undefined && isLocalArtifactUri(location)) this.localRoots.confine(location);
     const id = await this.store.createExperiment(
       { name, artifactLocation: location, tags: tags.map((t) => this.validateTag(t)) },
       this.config.defaultArtifactRoot,

@@ -3,6 +3,7 @@ import { Injectable } from '@nestjs/common';
 import { MlflowError } from '../common/mlflow-error';
 import { decodePageToken, parseSearch, RUNS_GRAMMAR } from '../common/search';
 import { LIMITS, validateMaxResults, validateRunId } from '../common/validation';
+import { appendToUri } from '../storage/artifact-uri';
 import { ExperimentsService } from './experiments.service';
 import { generateRunName } from './run-names';
 import { validateBatch, validateMetric, validateParam, validateRunTag } from './run-validation';
@@ -56,7 +57,7 @@ export class RunsService {
       runName: name,
       startTime: args.startTime ?? Date.now(),
       tags: addTag ? [...tags, { key: RUN_NAME_TAG, value: name }] : tags,
-      artifactUri: `${experiment.artifactLocation}/${runId}/artifacts`,
+      artifactUri: appendToUri(experiment.artifactLocation, runId, 'artifacts'),
     });
   }
 
@@ -64,6 +65,11 @@ export class RunsService {
     const run = await this.store.getRun(runId);
     if (!run) throw MlflowError.notFound(`Run with id=${runId} not found`);
     return run;
+  }
+
+  /** The run's info, or undefined when there is no such run (no error). */
+  findInfo(runId: string): Promise<RunInfo | undefined> {
+    return this.store.getRunInfo(runId);
   }
 
   async getInfo(runId: string): Promise<RunInfo> {

@@ -53,6 +53,14 @@ export interface SearchRunsQuery extends SearchQuery {
   experimentIds: string[];
 }
 
+/** One dataset used by runs of an experiment (the UI's dataset filter). */
+export interface DatasetSummary {
+  experimentId: string;
+  name: string;
+  digest: string;
+  context: string | null;
+}
+
 export interface BulkIntervalQuery {
   runIds: string[];
   key: string;
@@ -110,6 +118,8 @@ export abstract class TrackingStore {
   /** Points ordered by (timestamp, step, value); offset-paged. */
   abstract getMetricHistory(runId: string, key: string, maxResults: number, page?: PageToken): Promise<Page<Metric>>;
   abstract getMetricHistoryBulkInterval(query: BulkIntervalQuery): Promise<MetricWithRunId[]>;
+  /** The distinct datasets logged as inputs in these experiments, with their `mlflow.data.context` tag (≤ 1000). */
+  abstract searchDatasets(experimentIds: string[]): Promise<DatasetSummary[]>;
   abstract searchRuns(query: SearchRunsQuery): Promise<Page<Run>>;
   /** Cheap liveness probe for /health. */
   abstract ping(): Promise<void>;

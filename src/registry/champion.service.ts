@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { appendToUri } from '../storage/artifact-uri';
 import { MlflowError } from '../common/mlflow-error';
 import { validateRunId } from '../common/validation';
 import { RunsService } from '../experiments/runs.service';
@@ -65,7 +66,7 @@ export class ChampionService {
     const run = await this.runs.getActive(runId);
     const input = await this.versions.prepare({
       name,
-      source: `${run.artifactUri.replace(/\/+$/, '')}/${MODEL_ARTIFACT_PATH}`,
+      source: appendToUri(run.artifactUri, MODEL_ARTIFACT_PATH),
       runId,
     });
     return this.store.registerWithAlias(input, CHAMPION_ALIAS, true);

@@ -1,8 +1,13 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { MlflowError } from '../common/mlflow-error';
 import { decodePageToken, MODEL_VERSIONS_GRAMMAR, parseSearch } from '../common/search';
 import { validateKey, validateRunId } from '../common/validation';
+import { AppConfig } from '../config/app-config';
+import { APP_CONFIG } from '../config/config.module';
 import { RunsService } from '../experiments/runs.service';
+import { appendToUri } from '../storage/artifact-uri';
+import { LocalArtifactRoots } from '../storage/local-roots';
+import { ArtifactPath } from '../storage/safe-path';
 import type { RunInfo } from '../experiments/tracking.types';
 import { ChampionEvents } from './champion-events.service';
 import { CreateModelVersionInput, ModelRegistryStore } from './model-registry.store';
@@ -33,11 +38,16 @@ export interface CreateVersionArgs {
 export class ModelVersionsService {
   private readonly logger = new Logger(ModelVersionsService.name);
 
+  private readonly localRoots: LocalArtifactRoots;
+
   constructor(
     private readonly store: ModelRegistryStore,
     private readonly runs: RunsService,
     private readonly events: ChampionEvents,
-  ) {}
+    @Inject(APP_CONFIG) config: AppConfig,
+  ) {
+    this.localRoots = new LocalArtifactRoots(config.localArtifactRoots);
+  }
 
   async create(args: CreateVersionArgs): Promise<ModelVersion> {
     const version = await this.store.createModelVersion(await this.prepare(args));
@@ -54,10 +64,12 @@ export class ModelVersionsService {
     let run: RunInfo | undefined;
     if (args.runId) {
       validateRunId(args.runId);
-      run = await this.runs.getInfo(args.runId);
+      // MLflow never requires the run to exist here: versions come from other servers' runs,
+      // deleted runs, external stores. A run that is here matters only for local sources.
+      run = await this.runs.findInfo(args.runId);
     }
     const isPrompt = tags.some((t) => t.key === PROMPT_TAG && t.value.toLowerCase() === 'true');
-    const ref = validateSource(args.source, run, isPrompt);
+    const ref = validateSource(args.source, run, isPrompt, this.localRoots);
     const storageLocation = await this.resolve(args.source, ref);
     return {
       name: args.name,
@@ -75,7 +87,7 @@ export class ModelVersionsService {
     if (ref.kind === 'direct') return undefined;
     if (ref.kind === 'runs') {
       const run = await this.runs.getInfo(ref.runId);
-      return ref.path ? `${run.artifactUri.replace(/\/+$/, '')}/${ref.path}` : run.artifactUri;
+      return appendToUri(run.artifactUri, ...ArtifactPath.parse(ref.path).segments);
     }
     try {
       return downloadUri(await this.referencedVersion(ref));

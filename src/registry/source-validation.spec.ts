@@ -5,6 +5,7 @@ import { pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ErrorCode, MlflowError } from '../common/mlflow-error';
 import type { RunInfo } from '../experiments/tracking.types';
+import { LocalArtifactRoots } from '../storage/local-roots';
 import { decodeFully, isLocalUri, validateSource } from './source-validation';
 
 const RUN_ID = '0a1b2c3d4e5f60718293a4b5c6d7e8f9';
@@ -84,11 +85,29 @@ describe('validateSource: mlflow-api.md §13.2 corpus (run root mlflow-artifacts
     'http://host/model',
     'https://host/api/2.0/mlflow-artifacts/artifacts/x',
     's3://bucket/model',
+    's3a://bucket/model',
+    'gs://bucket/model',
+    'wasbs://container@account.blob.core.windows.net/model',
+    'abfss://fs@account.dfs.core.windows.net/model',
     `dbfs:/${RUN_ID}/artifacts/model`,
+    'dbfs:/databricks/mlflow-tracking/1/r/artifacts/model',
     'hdfs://nn/model',
-  ])('refuses schemes outside the allow-list: %s', (source) => {
-    expect(rejection(source, remoteRun)).toBe(`Invalid model version source: '${source}'.`);
+    'viewfs://cluster/model',
+    'ftp://host/model',
+    'sftp://host/model',
+    'oss://bucket/model',
+    'r2://bucket@account/model',
+  ])('accepts the remote scheme MLflow accepts: %s, with or without a run (issue 15)', (source) => {
+    expect(validateSource(source, remoteRun)).toEqual({ kind: 'direct' });
+    expect(validateSource(source)).toEqual({ kind: 'direct' });
   });
+
+  it.each(['gopher://host/model', 'javascript:/alert(1)', 'data:/x', 'jar:/x'])(
+    'refuses schemes no artifact repository exists for: %s',
+    (source) => {
+      expect(rejection(source, remoteRun)).toBe(`Invalid model version source: '${source}'.`);
+    },
+  );
 
   it.each([
     'mlflow-artifacts:/models',
@@ -104,15 +123,11 @@ describe('validateSource: mlflow-api.md §13.2 corpus (run root mlflow-artifacts
     expect(validateSource(source, remoteRun)).toEqual({ kind: 'direct' });
   });
 
-  it('refuses other schemes even inside the artifact root of the given run (no server-side fetches from other hosts)', () => {
-    const httpRun = runWithRoot(`http://attacker.example/1/${RUN_ID}/artifacts`);
-    expect(rejection(`${httpRun.artifactUri}/model`, httpRun)).toBe(
-      `Invalid model version source: '${httpRun.artifactUri}/model'.`,
-    );
+  it('accepts sources inside remote run roots, traversal still refused', () => {
     const s3Run = runWithRoot(`s3://bucket/1/${RUN_ID}/artifacts`);
-    expect(rejection(`${s3Run.artifactUri}/model`, s3Run)).toBe(
-      `Invalid model version source: '${s3Run.artifactUri}/model'.`,
-    );
+    expect(validateSource(`${s3Run.artifactUri}/model`, s3Run)).toEqual({ kind: 'direct' });
+    expect(rejection(`${s3Run.artifactUri}/../../x`, s3Run)).toContain('without relative path references');
+    expect(rejection(`${s3Run.artifactUri}/%2e%2e/x`, s3Run)).toContain('without relative path references');
   });
 
   it('parses runs:/ and models:/ references', () => {
@@ -133,10 +148,7 @@ describe('validateSource: mlflow-api.md §13.2 corpus (run root mlflow-artifacts
     for (const source of ['a/../../etc', 'a%00b', '/etc', '%2Fetc', 'file:///etc', '//proc/self/root']) {
       expect(() => validateSource(source, undefined, true), source).toThrow(MlflowError);
     }
-    expect(rejection('http://attacker.example/p', undefined)).toBe(
-      "Invalid model version source: 'http://attacker.example/p'.",
-    );
-    expect(() => validateSource('http://attacker.example/p', undefined, true)).toThrow(MlflowError);
+    expect(() => validateSource('gopher://attacker.example/p', undefined, true)).toThrow(MlflowError);
   });
 });
 
@@ -146,6 +158,7 @@ describe('validateSource: local artifact roots', () => {
   fs.mkdirSync(path.join(root, 'model'), { recursive: true });
   fs.symlinkSync('/etc', path.join(root, 'escape'));
   const localRun = runWithRoot(pathToFileURL(root).href);
+  const allowed = new LocalArtifactRoots([dir]);
   afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
   it('accepts paths contained in the run root (plain, file://, file://localhost, normalising inside)', () => {
@@ -157,7 +170,12 @@ describe('validateSource: local artifact roots', () => {
       pathToFileURL(path.join(root, 'model')).href,
       `file://localhost${path.join(root, 'model')}`,
     ]) {
-      expect(validateSource(source, localRun)).toEqual({ kind: 'direct' });
+      expect(validateSource(source, localRun, false, allowed)).toEqual({ kind: 'direct' });
+      // Only when the server allows local roots at all, and the run's root is inside them.
+      expect(rejection(source, localRun)).toContain(LOCAL);
+      expect(() => validateSource(source, localRun, false, new LocalArtifactRoots([`${dir}-other`]))).toThrow(
+        MlflowError,
+      );
     }
   });
 
@@ -169,9 +187,9 @@ describe('validateSource: local artifact roots', () => {
       path.join(root, 'escape'),
       `file://otherhost${root}/model`,
     ]) {
-      expect(rejection(source, localRun)).toContain(LOCAL);
+      expect(() => validateSource(source, localRun, false, allowed), source).toThrow(MlflowError);
     }
-    expect(rejection(path.join(root, 'model'))).toContain(LOCAL);
+    expect(() => validateSource(path.join(root, 'model'), undefined, false, allowed)).toThrow(MlflowError);
   });
 });
 

@@ -9,14 +9,15 @@ import { Stage, STAGES } from './registry.types';
  * model-versions/create `source` checks (mlflow-api.md R13, §13). A source is where the server
  * may later read model files from, so this is the registry's main security boundary:
  *
- * 1. local sources (no scheme, `file:` with any host, `//x`, drive letters) only when `run_id`
- *    names a run whose artifact root is local and contains the path;
+ * 1. local sources (no scheme, `file:` with any host, `//x`, drive letters) only when the server
+ *    allows local artifact roots, `run_id` names a run whose artifact root is local and inside
+ *    those roots, and that root contains the path;
  * 2. everything else: after URL-decoding until stable, no `..` segment, no NUL, TAB, CR or
  *    LF, and an absolute, already-normalised path;
- * 3. an allow-list of schemes (hardening): `mlflow-artifacts:`, `runs:`, `models:` only. tsflow
- *    stores artifacts locally behind the mlflow-artifacts proxy, so nothing else can be served;
- *    refusing e.g. `http:` even inside a run's root (experiments may name any artifact_location)
- *    keeps sources from ever pointing the server at another host (SSRF).
+ * 3. the schemes MLflow has artifact repositories for (object stores, http, dbfs, hdfs, ftp, ...)
+ *    are accepted as MLflow does; the server never fetches from them itself except through its
+ *    own repositories (mlflow-artifacts, s3, confined local roots), so a source cannot point the
+ *    server at another host (SSRF). Unknown schemes are refused (hardening).
  *
  * The messages are MLflow's, so clients and tests written against MLflow see the same text.
  */
@@ -30,7 +31,31 @@ export type SourceRef =
 export type ModelsRef = Extract<SourceRef, { kind: 'models' }>;
 
 const SCHEME = /^([a-zA-Z][a-zA-Z0-9+.-]*):/;
-const ALLOWED_SCHEMES = new Set(['mlflow-artifacts', 'runs', 'models']);
+/** MLflow's artifact repository registry (2.x) plus the common object-store aliases. */
+const ALLOWED_SCHEMES = new Set([
+  'mlflow-artifacts',
+  'runs',
+  'models',
+  's3',
+  's3a',
+  's3n',
+  'r2',
+  'gs',
+  'wasbs',
+  'wasb',
+  'abfss',
+  'abfs',
+  'adl',
+  'oss',
+  'http',
+  'https',
+  'dbfs',
+  'hdfs',
+  'viewfs',
+  'ftp',
+  'sftp',
+  'uc',
+]);
 const RUN_ID = /^[a-zA-Z0-9][\w-]{0,255}$/;
 const LOCAL_HOSTS = new Set(['', 'localhost', '127.0.0.1']);
 
@@ -108,8 +133,13 @@ function realish(p: string): string {
   }
 }
 
-function containedLocally(source: string, run: RunInfo | undefined): boolean {
-  if (!run || !isLocalUri(run.artifactUri)) return false;
+/** Whether a local URI lies inside the server's allowed local artifact roots. */
+export interface LocalRootPolicy {
+  contains(uri: string): boolean;
+}
+
+function containedLocally(source: string, run: RunInfo | undefined, roots: LocalRootPolicy | undefined): boolean {
+  if (!run || !isLocalUri(run.artifactUri) || !roots?.contains(run.artifactUri)) return false;
   const src = localPath(source);
   const root = localPath(run.artifactUri);
   if (src === undefined || root === undefined) return false;
@@ -164,14 +194,20 @@ function parseModelsUri(source: string): SourceRef {
 
 /**
  * Validates a model version source and says how to resolve it. `run` is the run named by the
- * request's `run_id`, if any. Prompt versions (tag mlflow.prompt.is_prompt) carry a placeholder
+ * request's `run_id`, if it exists here (MLflow does not require it to); `localRoots` are the
+ * local artifact roots the server allows (none: every local source is refused). Prompt versions (tag mlflow.prompt.is_prompt) carry a placeholder
  * source in MLflow 2.21+ (`dummy-source`): a relative, scheme-less name without `..` is let
  * through for them; anything else goes through the normal rules.
  */
-export function validateSource(source: string, run?: RunInfo, isPrompt = false): SourceRef {
+export function validateSource(
+  source: string,
+  run?: RunInfo,
+  isPrompt = false,
+  localRoots?: LocalRootPolicy,
+): SourceRef {
   if (isPrompt && isPlaceholder(source)) return { kind: 'direct' };
   if (isLocalUri(source)) {
-    if (containedLocally(source, run)) return { kind: 'direct' };
+    if (containedLocally(source, run, localRoots)) return { kind: 'direct' };
     throw localSourceError(source);
   }
   checkNoRelativePaths(source);

@@ -1,34 +1,41 @@
 import { Logger, Module } from '@nestjs/common';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
-import { ExperimentsModule } from '../experiments/experiments.module';
 import { ArtifactRepository } from './artifact-repository';
 import { ArtifactRepositoryResolver } from './artifact-repository.resolver';
-import { ArtifactsEnabledGuard } from './artifacts-enabled.guard';
-import { ArtifactsService } from './artifacts.service';
-import { ArtifactsListController } from './controllers/artifacts-list.controller';
-import { MlflowArtifactsController } from './controllers/mlflow-artifacts.controller';
 import { LocalArtifactRepository } from './local-artifact.repository';
+import { createS3Client, parseS3Uri } from './s3/s3-client';
+import { S3ArtifactRepository } from './s3/s3-artifact.repository';
 
 async function proxiedRepository(config: AppConfig): Promise<ArtifactRepository> {
-  const repository = new LocalArtifactRepository(config.artifactsDestination);
-  // With --no-serve-artifacts nothing is written through the proxy: do not create the directory.
-  if (config.serveArtifacts) await repository.init();
-  new Logger('StorageModule').log(
-    `artifact store: ${repository.location} (serving ${config.serveArtifacts ? 'on' : 'off'})`,
-  );
+  const logger = new Logger('StorageModule');
+  const s3 = parseS3Uri(config.artifactsDestination);
+  let repository: ArtifactRepository;
+  if (s3) {
+    const remote = new S3ArtifactRepository(createS3Client(config.s3), s3.bucket, s3.prefix, {
+      partBytes: config.s3.multipartPartBytes,
+    });
+    // The store may come up after us (compose): say what is wrong, keep serving everything else.
+    if (config.serveArtifacts) await remote.check().catch((err: Error) => logger.error(err.message));
+    repository = remote;
+  } else {
+    const local = new LocalArtifactRepository(config.artifactsDestination);
+    // With --no-serve-artifacts nothing is written through the proxy: do not create the directory.
+    if (config.serveArtifacts) await local.init();
+    repository = local;
+  }
+  logger.log(`artifact store: ${repository.location} (serving ${config.serveArtifacts ? 'on' : 'off'})`);
   return repository;
 }
 
-/** Artifact storage (ArtifactRepository + local implementation) and the mlflow-artifacts proxy API. */
+/**
+ * Artifact storage: the ArtifactRepository contract's implementations (local filesystem, S3),
+ * the proxied destination and the resolver by URI scheme. The REST API over them is ArtifactsModule.
+ */
 @Module({
-  imports: [ExperimentsModule],
-  controllers: [MlflowArtifactsController, ArtifactsListController],
   providers: [
     { provide: ArtifactRepository, useFactory: proxiedRepository, inject: [APP_CONFIG] },
     ArtifactRepositoryResolver,
-    ArtifactsService,
-    ArtifactsEnabledGuard,
   ],
   exports: [ArtifactRepository, ArtifactRepositoryResolver],
 })

@@ -71,6 +71,8 @@ export function configureHttp(app: NestFastifyApplication, maxBodyBytes: number)
   fastify.removeAllContentTypeParsers();
   const parser = (req: FastifyRequest, payload: Readable, done: (err: Error | null, body?: unknown) => void) => {
     if (isRaw(req)) return done(null, payload);
+    // Unknown routes answer 404 ENDPOINT_NOT_FOUND whatever the body: never parse it (Node drains it).
+    if (req.is404) return done(null, undefined);
     readText(payload, maxBodyBytes)
       .then(parseJsonBody)
       .then(
@@ -85,7 +87,7 @@ export function configureHttp(app: NestFastifyApplication, maxBodyBytes: number)
     checkContentType(req);
   });
   fastify.addHook('preHandler', async (req, reply) => {
-    if (req.method !== 'GET' || req.body !== undefined || isRaw(req) || !hasBody(req)) return;
+    if (req.method !== 'GET' || req.body !== undefined || isRaw(req) || req.is404 || !hasBody(req)) return;
     if (Object.keys((req.query as object) ?? {}).length > 0) return;
     try {
       req.body = parseJsonBody(await readText(req.raw, maxBodyBytes));

@@ -1,14 +1,15 @@
 import { MlflowError } from '../mlflow-error';
 import { FieldDef, Infer, MessageSpec } from './fields';
+import { isFloatLiteral, pyFloatText } from './float-literals';
 
 const DOCS = 'See the API docs for more information about request parameters.';
 
-function pyType(v: unknown): string {
+function pyType(v: unknown, float: boolean): string {
   if (v === null) return 'NoneType';
   if (Array.isArray(v)) return 'list';
   switch (typeof v) {
     case 'number':
-      return Number.isInteger(v) ? 'int' : 'float';
+      return Number.isInteger(v) && !float ? 'int' : 'float';
     case 'boolean':
       return 'bool';
     case 'string':
@@ -19,7 +20,8 @@ function pyType(v: unknown): string {
 }
 
 /** The offending value as MLflow prints it (`json.dumps`: strings quoted), clipped. */
-function show(v: unknown): string {
+function show(v: unknown, float: boolean): string {
+  if (float && typeof v === 'number') return pyFloatText(v);
   let text: string;
   try {
     text = JSON.stringify(v) ?? String(v);
@@ -30,9 +32,10 @@ function show(v: unknown): string {
   return text.length > 100 ? `${text.slice(0, 100)}...` : text;
 }
 
-export function invalidValue(path: string, v: unknown, hint?: string): MlflowError {
-  const extra = hint ?? `Hint: Value was of type '${pyType(v)}'. ${DOCS}`;
-  return MlflowError.invalid(`Invalid value ${show(v)} for parameter '${path}' supplied: ${extra}`);
+/** `float`: the JSON literal was a float (`9.0`) even though its value is integral. */
+export function invalidValue(path: string, v: unknown, hint?: string, float = false): MlflowError {
+  const extra = hint ?? `Hint: Value was of type '${pyType(v, float)}'. ${DOCS}`;
+  return MlflowError.invalid(`Invalid value ${show(v, float)} for parameter '${path}' supplied: ${extra}`);
 }
 
 export function missingValue(path: string): MlflowError {
@@ -65,12 +68,12 @@ function parseDouble(v: unknown, path: string): number {
   throw invalidValue(path, v);
 }
 
-function parseBool(v: unknown, path: string): boolean {
+function parseBool(v: unknown, path: string, float: boolean): boolean {
   if (typeof v === 'boolean') return v;
   // Query strings carry booleans as text.
   if (v === 'true') return true;
   if (v === 'false') return false;
-  throw invalidValue(path, v);
+  throw invalidValue(path, v, undefined, float);
 }
 
 function parseEnum(v: unknown, def: FieldDef, path: string): string {
@@ -82,15 +85,16 @@ function parseEnum(v: unknown, def: FieldDef, path: string): string {
   throw invalidValue(path, v, `Value must be one of ${values.join(', ')}. ${DOCS}`);
 }
 
-function parseScalar(v: unknown, def: FieldDef, path: string): unknown {
+function parseScalar(v: unknown, def: FieldDef, path: string, float = false): unknown {
   switch (def.kind) {
     case 'string':
       // Postgres TEXT cannot hold NUL: reject it here for every backend instead of failing in SQL.
       if (typeof v === 'string' && v.includes('\u0000'))
         throw invalidValue(path, v, `NUL characters are not allowed. ${DOCS}`);
       if (typeof v === 'string') return v;
-      if (def.numberAsString && typeof v === 'number' && Number.isFinite(v)) return String(v);
-      throw invalidValue(path, v);
+      // MLflow converts with Python's str(): 9.0 stays "9.0".
+      if (def.numberAsString && typeof v === 'number' && Number.isFinite(v)) return float ? pyFloatText(v) : String(v);
+      throw invalidValue(path, v, undefined, float);
     case 'int64':
       return parseInteger(v, path, 64);
     case 'int32':
@@ -98,11 +102,11 @@ function parseScalar(v: unknown, def: FieldDef, path: string): unknown {
     case 'double':
       return parseDouble(v, path);
     case 'bool':
-      return parseBool(v, path);
+      return parseBool(v, path, float);
     case 'enum':
       return parseEnum(v, def, path);
     case 'message':
-      if (v === null || typeof v !== 'object' || Array.isArray(v)) throw invalidValue(path, v);
+      if (v === null || typeof v !== 'object' || Array.isArray(v)) throw invalidValue(path, v, undefined, float);
       return parseMessage(def.message ?? {}, v as Record<string, unknown>, path);
     case 'json':
       return v;
@@ -113,13 +117,13 @@ function isMissing(v: unknown): boolean {
   return v === undefined || v === null || v === '';
 }
 
-function parseField(v: unknown, def: FieldDef, path: string): unknown {
-  if (!def.repeated) return parseScalar(v, def, path);
-  if (!Array.isArray(v)) throw invalidValue(path, v);
+function parseField(v: unknown, def: FieldDef, path: string, float: boolean): unknown {
+  if (!def.repeated) return parseScalar(v, def, path, float);
+  if (!Array.isArray(v)) throw invalidValue(path, v, undefined, float);
   return v.map((item, i) => {
     const itemPath = `${path}[${i}]`;
     if (item === null || item === undefined) throw missingValue(itemPath);
-    return parseScalar(item, def, itemPath);
+    return parseScalar(item, def, itemPath, isFloatLiteral(v, i));
   });
 }
 
@@ -139,7 +143,7 @@ export function parseMessage<S extends MessageSpec>(spec: S, raw: Record<string,
       if (v === '' && def.kind === 'string') out[name] = '';
       continue;
     }
-    out[name] = parseField(v, def, path);
+    out[name] = parseField(v, def, path, isFloatLiteral(raw, name));
     if (def.required && def.repeated && (out[name] as unknown[]).length === 0) {
       throw missingValue(path);
     }

@@ -1,4 +1,6 @@
 import { Injectable } from '@nestjs/common';
+import { appendToUri } from '../../storage/artifact-uri';
+import { searchDatasetSummaries } from './dataset-summaries.sql';
 import { MlflowError } from '../../common/mlflow-error';
 import { encodePageToken, PageToken } from '../../common/search';
 import { Db, SqlRunner } from '../../database/db';
@@ -8,6 +10,7 @@ import {
   BulkIntervalQuery,
   CreateExperimentInput,
   CreateRunInput,
+  DatasetSummary,
   LogBatch,
   RunUpdate,
   SearchQuery,
@@ -69,7 +72,7 @@ export class SqlTrackingStore extends TrackingStore {
       if (Number(n) > 0) return;
       await tx.query(
         `INSERT INTO experiments (${EXPERIMENT_COLUMNS}) VALUES (0, 'Default', ?, 'active', ?, ?) ON CONFLICT DO NOTHING`,
-        [`${defaultRoot}/0`, now, now],
+        [appendToUri(defaultRoot, '0'), now, now],
       );
     });
   }
@@ -86,7 +89,7 @@ export class SqlTrackingStore extends TrackingStore {
         const id = String(row.experiment_id);
         if (input.artifactLocation === undefined) {
           await tx.query('UPDATE experiments SET artifact_location = ? WHERE experiment_id = ?', [
-            `${defaultRoot}/${id}`,
+            appendToUri(defaultRoot, id),
             Number(id),
           ]);
         }
@@ -350,6 +353,10 @@ export class SqlTrackingStore extends TrackingStore {
     return q.runIds.flatMap((runId) =>
       (byRun.get(runId) ?? []).slice(0, 25_000).map((r) => ({ ...metricFromRow(r), runId })),
     );
+  }
+
+  searchDatasets(experimentIds: string[]): Promise<DatasetSummary[]> {
+    return searchDatasetSummaries(this.db, experimentIds);
   }
 
   async searchRuns(query: SearchRunsQuery): Promise<Page<Run>> {

@@ -2,9 +2,9 @@ import type { Readable } from 'node:stream';
 import { Injectable } from '@nestjs/common';
 import { ErrorCode, MlflowError } from '../common/mlflow-error';
 import { RunsService } from '../experiments/runs.service';
-import { ArtifactContent, ArtifactEntry, ArtifactRepository } from './artifact-repository';
-import { ArtifactRepositoryResolver } from './artifact-repository.resolver';
-import { ArtifactPath } from './safe-path';
+import { ArtifactContent, ArtifactEntry, ArtifactRepository } from '../storage/artifact-repository';
+import { ArtifactRepositoryResolver } from '../storage/artifact-repository.resolver';
+import { ArtifactPath } from '../storage/safe-path';
 
 export const MULTIPART_NOT_SUPPORTED = 'Multipart upload is not supported for the current artifact repository';
 

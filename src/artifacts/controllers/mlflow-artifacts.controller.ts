@@ -18,7 +18,7 @@ import { compact } from '../../common/wire';
 import { ArtifactsEnabledGuard } from '../artifacts-enabled.guard';
 import { ArtifactsService } from '../artifacts.service';
 import { fileInfoToWire, ListProxiedReq, ListProxiedRes } from '../dtos/artifacts.dto';
-import { ARTIFACT_CSP, contentDisposition, contentTypeOf, rawWildcardPath } from '../artifact-http.util';
+import { rawWildcardPath, sendArtifact } from '../artifact-http.util';
 
 /** `<prefix>/mlflow-artifacts/<sub>/*` under both /api/2.0 and /ajax-api/2.0. */
 const wildcard = (sub: string) => MLFLOW_PREFIXES.map((p) => `${p}/mlflow-artifacts/${sub}/*`);
@@ -66,15 +66,7 @@ export class MlflowArtifactsController {
   @ApiOkResponse({ description: 'The file bytes', schema: { type: 'string', format: 'binary' } })
   @ApiResponse({ status: 404, description: 'No such file (RESOURCE_DOES_NOT_EXIST)', schema: ERROR_SCHEMA })
   async download(@Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
-    const file = await this.artifacts.download(rawWildcardPath(req));
-    reply
-      .status(200)
-      .header('content-type', contentTypeOf(file.name))
-      .header('content-length', String(file.size))
-      .header('content-disposition', contentDisposition(file.name))
-      .header('x-content-type-options', 'nosniff')
-      .header('content-security-policy', ARTIFACT_CSP)
-      .send(file.stream);
+    sendArtifact(reply, await this.artifacts.download(rawWildcardPath(req)));
   }
 
   @Put(wildcard('artifacts'))

@@ -1,5 +1,5 @@
 import { f, message } from '../../common/proto/fields';
-import { ArtifactEntry } from '../artifact-repository';
+import { ArtifactEntry } from '../../storage/artifact-repository';
 
 /** FileInfo (mlflow-api.md §3.5): `file_size` omitted for directories. */
 export const FileInfoMsg = message({

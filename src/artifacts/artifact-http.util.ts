@@ -1,6 +1,7 @@
 import { lookup } from 'mime-types';
-import type { FastifyRequest } from 'fastify';
-import { invalidPath } from './safe-path';
+import type { Readable } from 'node:stream';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { invalidPath } from '../storage/safe-path';
 
 /**
  * The wildcard tail of the request path exactly as the client sent it (still URL-encoded),
@@ -40,9 +41,29 @@ export function contentDisposition(name: string): string {
   return `${kind}; filename="${fallback}"; filename*=UTF-8''${encoded}`;
 }
 
-/** Guessed MIME type (Python's mimetypes equivalent), `application/octet-stream` when unknown. */
+/** MLflow's text extensions (mime_type_utils.get_text_extensions): served as plain `text/plain`. */
+const TEXT_EXTENSIONS = new Set(
+  'txt log err cfg conf cnf cf ini properties prop hocon toml yaml yml xml json js py py3 csv tsv md rst'.split(' '),
+);
+/** Extension-less files MLflow also serves as text. */
+const TEXT_NAMES = new Set(['MLmodel', 'MLproject']);
+
+/** MLflow's `_guess_mime_type`: text files `text/plain`, else the guessed type, `application/octet-stream` when unknown. */
 export function contentTypeOf(name: string): string {
-  const type = lookup(name);
-  if (!type) return 'application/octet-stream';
-  return type.startsWith('text/') ? `${type}; charset=utf-8` : type;
+  const dot = name.lastIndexOf('.');
+  const extension = dot > 0 ? name.slice(dot + 1) : '';
+  if (extension === '' ? TEXT_NAMES.has(name) : TEXT_EXTENSIONS.has(extension)) return 'text/plain';
+  return lookup(name) || 'application/octet-stream';
+}
+
+/** Stream one artifact file with MLflow's download headers (plus a script-blocking CSP). */
+export function sendArtifact(reply: FastifyReply, file: { name: string; size: number; stream: Readable }): void {
+  reply
+    .status(200)
+    .header('content-type', contentTypeOf(file.name))
+    .header('content-length', String(file.size))
+    .header('content-disposition', contentDisposition(file.name))
+    .header('x-content-type-options', 'nosniff')
+    .header('content-security-policy', ARTIFACT_CSP)
+    .send(file.stream);
 }
