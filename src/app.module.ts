@@ -4,6 +4,7 @@ import { MetricsModule } from './common/metrics/metrics.module';
 import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
 import { ExperimentsModule } from './experiments/experiments.module';
+import { LoggedModelsModule } from './experiments/logged-models/logged-models.module';
 import { MonitoringModule } from './monitoring/monitoring.module';
 import { RegistryModule } from './registry/registry.module';
 import { ServingModule } from './serving/serving.module';
@@ -22,6 +23,7 @@ export class AppModule {
         ExperimentsModule,
         MonitoringModule,
         StorageModule,
+        LoggedModelsModule,
         RegistryModule,
         TrainingModule,
         ServingModule,

@@ -24,7 +24,9 @@ import { Stage, STAGES } from './registry.types';
 export type SourceRef =
   | { kind: 'direct' }
   | { kind: 'runs'; runId: string; path: string }
-  | { kind: 'models'; name: string; version?: number; alias?: string; stage?: Stage; latest?: boolean };
+  | { kind: 'models'; name: string; version?: number; alias?: string; stage?: Stage; latest?: boolean }
+  /** MLflow 3 `models:/<model_id>` (one path segment, no `@`): a logged model's artifacts. */
+  | { kind: 'logged-model'; modelId: string };
 
 /** A `models:/` reference: by version, alias, stage, or latest (none of the three). */
 export type ModelsRef = Extract<SourceRef, { kind: 'models' }>;
@@ -108,7 +110,10 @@ function realish(p: string): string {
   }
 }
 
-function containedLocally(source: string, run: RunInfo | undefined): boolean {
+/** Where a local source must lie: the run's artifact root, or (with `model_id`) the logged model's. */
+export type LocalRoot = Pick<RunInfo, 'artifactUri'>;
+
+function containedLocally(source: string, run: LocalRoot | undefined): boolean {
   if (!run || !isLocalUri(run.artifactUri)) return false;
   const src = localPath(source);
   const root = localPath(run.artifactUri);
@@ -159,6 +164,7 @@ function parseModelsUri(source: string): SourceRef {
   }
   const at = rest.lastIndexOf('@');
   if (at > 0 && at < rest.length - 1) return { kind: 'models', name: rest.slice(0, at), alias: rest.slice(at + 1) };
+  if (slash < 0 && at < 0 && rest !== '') return { kind: 'logged-model', modelId: rest };
   throw disallowedSourceError(source, hint);
 }
 
@@ -168,7 +174,7 @@ function parseModelsUri(source: string): SourceRef {
  * source in MLflow 2.21+ (`dummy-source`): a relative, scheme-less name without `..` is let
  * through for them; anything else goes through the normal rules.
  */
-export function validateSource(source: string, run?: RunInfo, isPrompt = false): SourceRef {
+export function validateSource(source: string, run?: LocalRoot, isPrompt = false): SourceRef {
   if (isPrompt && isPlaceholder(source)) return { kind: 'direct' };
   if (isLocalUri(source)) {
     if (containedLocally(source, run)) return { kind: 'direct' };
