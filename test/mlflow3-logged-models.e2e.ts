@@ -295,7 +295,7 @@ describe.each(BACKENDS)('MLflow 3 client sequences ($db)', ({ db, skip }) => {
     );
   });
 
-  it.skipIf(skip)('delete is soft: hidden from get and search, artifacts stay, finalize still answers', async () => {
+  it.skipIf(skip)('delete is soft: hidden from get and search, artifacts stay; writes then answer 404', async () => {
     const { exp, runId } = await session();
     const model = await api.logModel(runId, 'gone', MODEL_FILES);
     const id = model.info.model_id;
@@ -309,7 +309,7 @@ describe.each(BACKENDS)('MLflow 3 client sequences ($db)', ({ db, skip }) => {
     expect((await api.searchModels({ experiment_ids: [exp], filter: "name = 'gone'" })).models).toBeUndefined();
     expect((await api.download(`${exp}/models/${id}/artifacts/model.pkl`)).text).toBe('pickle');
     const fin = await api.req('PATCH', `${LM}/${id}`, { model_id: id, status: 'LOGGED_MODEL_UPLOAD_FAILED' });
-    expect(fin.status, fin.text).toBe(200);
-    expect(fin.body.model.info.status).toBe('LOGGED_MODEL_UPLOAD_FAILED');
+    expectError(fin, 404, 'RESOURCE_DOES_NOT_EXIST', `Logged model with ID '${id}' not found.`);
+    expectError(await api.req('DELETE', `${LM}/${id}`), 404, 'RESOURCE_DOES_NOT_EXIST');
   });
 });

@@ -96,38 +96,35 @@ export class LoggedModelsService {
     });
   }
 
+  /**
+   * Unknown and deleted models are a 404 for reads and writes alike (MLflow still lets writes
+   * through on deleted models; refusing them is a harmless deviation, mlflow3-api.md §2.3).
+   */
   async get(modelId: string): Promise<LoggedModel> {
     const model = await this.store.getLoggedModel(modelId);
     if (!model) throw MlflowError.notFound(loggedModelNotFound(modelId));
     return model;
   }
 
-  /** Writes still work on deleted models (as in MLflow); unknown ids are a 404. */
-  private async existing(modelId: string): Promise<LoggedModel> {
-    const model = await this.store.getLoggedModel(modelId, true);
-    if (!model) throw MlflowError.notFound(loggedModelNotFound(modelId));
-    return model;
-  }
-
   async finalize(modelId: string, status: LoggedModelStatus): Promise<LoggedModel> {
-    await this.existing(modelId);
+    await this.get(modelId);
     await this.store.finalizeLoggedModel(modelId, status);
     return (await this.store.getLoggedModel(modelId, true)) as LoggedModel;
   }
 
   async delete(modelId: string): Promise<void> {
-    await this.existing(modelId);
+    await this.get(modelId);
     await this.store.deleteLoggedModel(modelId);
   }
 
   async setTags(modelId: string, tags: KeyValue[] | undefined): Promise<void> {
     const valid = validateEntries(tags, 'tag');
-    await this.existing(modelId);
+    await this.get(modelId);
     await this.store.setLoggedModelTags(modelId, valid);
   }
 
   async deleteTag(modelId: string, key: string): Promise<void> {
-    await this.existing(modelId);
+    await this.get(modelId);
     if (!(await this.store.deleteLoggedModelTag(modelId, key))) {
       throw MlflowError.notFound(`No tag with key '${key}' found for model with ID '${modelId}'.`);
     }
@@ -135,7 +132,7 @@ export class LoggedModelsService {
 
   async logParams(modelId: string, params: KeyValue[] | undefined): Promise<void> {
     const valid = validateEntries(params, 'param');
-    await this.existing(modelId);
+    await this.get(modelId);
     await this.store.logLoggedModelParams(modelId, valid);
   }
 
