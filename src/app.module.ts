@@ -9,6 +9,7 @@ import { MonitoringModule } from './monitoring/monitoring.module';
 import { RegistryModule } from './registry/registry.module';
 import { ServingModule } from './serving/serving.module';
 import { StorageModule } from './storage/storage.module';
+import { TracingModule } from './tracing/tracing.module';
 import { TrainingModule } from './training/training.module';
 
 @Module({})
@@ -24,6 +25,7 @@ export class AppModule {
         MonitoringModule,
         StorageModule,
         LoggedModelsModule,
+        TracingModule,
         RegistryModule,
         TrainingModule,
         ServingModule,
