@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { Db, SqlRunner } from '../../database/db';
+import { Db, type SqlRunner } from '../../database/db';
 import { inList, insertRows, listParam } from '../../database/sql-dialect';
 import { groupBy } from '../../experiments/store/sql-values';
 import { TraceStore } from '../trace.store';
