@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { Db, type SqlRunner } from '../../database/db';
 import { inList, insertRows, listParam } from '../../database/sql-dialect';
-import { groupBy } from '../../experiments/store/sql-values';
+import { groupBy } from '../../database/sql-helpers';
 import { TraceStore } from '../trace.store';
 import type { DeleteTracesQuery, StoredSpan, TraceInfo, TraceSearchQuery, TraceState } from '../tracing.types';
 import { buildTraceSearch, TRACE_COLUMNS } from './trace-search.sql';
