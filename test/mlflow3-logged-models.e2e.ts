@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LM, MA, Mlflow3Api } from './support/mlflow3';
+import { LM, Mlflow3Api } from './support/mlflow3';
 import { startServer, TestServer } from './support/server';
 import { BACKENDS, expectError, kvObject, unique } from './support/tracking';
 

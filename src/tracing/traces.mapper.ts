@@ -47,20 +47,35 @@ export function traceInfoFromWire(w: Infer<typeof TraceInfoV3Msg>): TraceInfo {
   };
 }
 
+type Attributes = { key: string; value?: Record<string, unknown> }[];
+
+/** The proto3 JSON fields of a stored span that traces.json needs. */
+interface SpanJson {
+  trace_id?: string;
+  span_id?: string;
+  parent_span_id?: string;
+  name?: string;
+  start_time_unix_nano?: string;
+  end_time_unix_nano?: string;
+  events?: { name?: string; time_unix_nano?: string; attributes?: Attributes }[];
+  status?: { code?: string; message?: string };
+  attributes?: Attributes;
+}
+
+const attributes = (list: Attributes | undefined) =>
+  Object.fromEntries((list ?? []).map((a) => [a.key, JSON.stringify(anyValueToJs(a.value))]));
+
 /** A stored OTLP span as a `traces.json` span (§8.3: attribute values JSON-encoded). */
 function spanToTracesJson(span: StoredSpan) {
-  const c = span.content as Record<string, any>;
-  const b64 = (v: unknown) => (v ? String(v) : null);
-  const attributes = (list: { key: string; value?: Record<string, unknown> }[] | undefined) =>
-    Object.fromEntries((list ?? []).map((a) => [a.key, JSON.stringify(anyValueToJs(a.value))]));
+  const c = span.content as SpanJson;
   return {
-    trace_id: b64(c.trace_id),
-    span_id: b64(c.span_id),
-    parent_span_id: b64(c.parent_span_id),
+    trace_id: c.trace_id ?? null,
+    span_id: c.span_id ?? null,
+    parent_span_id: c.parent_span_id || null,
     name: c.name ?? '',
     start_time_unix_nano: Number(c.start_time_unix_nano ?? 0),
     end_time_unix_nano: c.end_time_unix_nano === undefined ? null : Number(c.end_time_unix_nano),
-    events: (c.events ?? []).map((e: Record<string, any>) => ({
+    events: (c.events ?? []).map((e) => ({
       name: e.name ?? '',
       time_unix_nano: Number(e.time_unix_nano ?? 0),
       attributes: attributes(e.attributes),
