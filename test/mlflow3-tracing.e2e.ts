@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ExportTraceServiceRequest } from '../src/tracing/otlp';
 import { Mlflow3Api } from './support/mlflow3';
@@ -371,6 +372,17 @@ describe.each(BACKENDS)('MLflow 3 tracing, OTLP mode ($db)', ({ db, skip }) => {
       400,
       'INVALID_PARAMETER_VALUE',
     );
+    // gzip-compressed exports (OTEL_EXPORTER_OTLP_COMPRESSION=gzip) are inflated first.
+    const raw = randomBytes(16);
+    const zipped = await fetch(`${server.url}/v1/traces`, {
+      method: 'POST',
+      body: gzipSync(
+        otlpBody([{ traceId: raw, spanId: randomBytes(8), name: 'z', startNs: START_NS, endNs: START_NS + 1n }]),
+      ),
+      headers: { 'content-type': 'application/x-protobuf', 'content-encoding': 'gzip', 'x-mlflow-experiment-id': exp },
+    });
+    expect(zipped.status, await zipped.clone().text()).toBe(200);
+    expect((await api.ok('GET', `${T3}/tr-${raw.toString('hex')}`)).trace.trace_info.state).toBe('OK');
     const garbage = await postOtlp(server.url, exp, Buffer.from('not protobuf at all'));
     expect(garbage.status).toBe(400);
     expect((await postOtlp(server.url, exp, Buffer.alloc(0))).status).toBe(400);

@@ -1,4 +1,5 @@
 import type { Readable } from 'node:stream';
+import { gunzipSync } from 'node:zlib';
 import { Controller, HttpCode, Inject, Post, Req } from '@nestjs/common';
 import { RouteConfig } from '@nestjs/platform-fastify';
 import { ApiConsumes, ApiHeader, ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
@@ -50,8 +51,18 @@ export class OtlpController {
       throw MlflowError.invalid("Bad Request. Content-Type must be 'application/x-protobuf'.");
     }
     const header = req.headers['x-mlflow-experiment-id'];
-    const body = await readBytes(req.body as Readable | undefined, this.config.maxBodyBytes);
+    const raw = await readBytes(req.body as Readable | undefined, this.config.maxBodyBytes);
+    const body = req.headers['content-encoding'] === 'gzip' ? this.gunzip(raw) : raw;
     await this.traces.ingestOtlp(Array.isArray(header) ? header[0] : header, body);
     return { partialSuccess: null };
+  }
+
+  /** OTLP exporters may compress (OTEL_EXPORTER_OTLP_COMPRESSION=gzip); the limit applies after inflating. */
+  private gunzip(raw: Buffer): Buffer {
+    try {
+      return gunzipSync(raw, { maxOutputLength: this.config.maxBodyBytes });
+    } catch {
+      throw MlflowError.invalid('Invalid OpenTelemetry protobuf format - the gzip body could not be inflated.');
+    }
   }
 }
