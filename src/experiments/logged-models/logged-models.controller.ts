@@ -1,18 +1,12 @@
-import { Controller, Param, Res } from '@nestjs/common';
-import type { FastifyReply } from 'fastify';
+import { Controller, Param } from '@nestjs/common';
 import { Infer } from '../../common/proto/fields';
 import { MlflowRpc, RpcArgs } from '../../common/proto/rpc.decorator';
 import { compact } from '../../common/wire';
-import { ARTIFACT_CSP, contentDisposition, contentTypeOf } from '../../storage/artifact-http.util';
-import { fileInfoToWire } from '../../storage/dtos/artifacts.dto';
 import { EmptyRes } from '../dtos/experiments.dto';
 import {
   CreateLoggedModelReq,
   DeleteLoggedModelReq,
   FinalizeLoggedModelReq,
-  GetLoggedModelArtifactReq,
-  ListLoggedModelArtifactsReq,
-  ListLoggedModelArtifactsRes,
   LoggedModelRes,
   LogLoggedModelParamsReq,
   NoArgsReq,
@@ -145,42 +139,5 @@ export class LoggedModelsController {
   ) {
     await this.models.logParams(modelId, kv(a.params));
     return {};
-  }
-
-  @MlflowRpc({
-    method: 'GET',
-    path: 'logged-models/:model_id/artifacts/directories',
-    request: ListLoggedModelArtifactsReq,
-    response: ListLoggedModelArtifactsRes,
-    summary: "List a logged model's artifacts (immediate children)",
-  })
-  async listArtifacts(
-    @Param('model_id') modelId: string,
-    @RpcArgs(ListLoggedModelArtifactsReq) a: Infer<typeof ListLoggedModelArtifactsReq>,
-  ) {
-    const listing = await this.models.listArtifacts(modelId, a.artifact_directory_path);
-    return compact({ root_uri: listing.rootUri, files: listing.entries.map((e) => fileInfoToWire(e, listing.dir)) });
-  }
-
-  @MlflowRpc({
-    method: 'GET',
-    path: 'logged-models/:model_id/artifacts/files',
-    request: GetLoggedModelArtifactReq,
-    summary: 'Download one file of a logged model (UI helper, streamed attachment)',
-  })
-  async downloadArtifact(
-    @Param('model_id') modelId: string,
-    @RpcArgs(GetLoggedModelArtifactReq) a: Infer<typeof GetLoggedModelArtifactReq>,
-    @Res() reply: FastifyReply,
-  ) {
-    const file = await this.models.openArtifact(modelId, a.artifact_file_path);
-    reply
-      .status(200)
-      .header('content-type', contentTypeOf(file.name))
-      .header('content-length', String(file.size))
-      .header('content-disposition', contentDisposition(file.name))
-      .header('x-content-type-options', 'nosniff')
-      .header('content-security-policy', ARTIFACT_CSP)
-      .send(file.stream);
   }
 }

@@ -1,5 +1,4 @@
 import { f, message } from '../../common/proto/fields';
-import { FileInfoMsg } from '../../storage/dtos/artifacts.dto';
 import { KeyValueMsg, MetricMsg, ModelLinkFields } from '../dtos/common.dto';
 import { LOGGED_MODEL_STATUSES } from './logged-model.types';
 
@@ -74,17 +73,4 @@ export const SearchLoggedModelsReq = message({
 export const SearchLoggedModelsRes = message({
   models: f.repeated(f.message(LoggedModelMsg)),
   next_page_token: f.string(),
-});
-
-export const ListLoggedModelArtifactsReq = message({
-  artifact_directory_path: f.string().doc('Directory relative to the model root', 'sub'),
-  page_token: f.string().doc('Ignored: listings are not paged'),
-});
-export const ListLoggedModelArtifactsRes = message({
-  root_uri: f.string().doc('The model artifact_uri'),
-  files: f.repeated(f.message(FileInfoMsg)).doc('Immediate children, paths relative to the model root'),
-});
-
-export const GetLoggedModelArtifactReq = message({
-  artifact_file_path: f.string().required().doc('File relative to the model root', 'MLmodel'),
 });

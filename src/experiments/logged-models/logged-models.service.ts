@@ -2,9 +2,6 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { ErrorCode, MlflowError } from '../../common/mlflow-error';
 import { checkLength, validateMaxResults } from '../../common/validation';
-import type { ArtifactContent, ArtifactEntry } from '../../storage/artifact-repository';
-import { ArtifactRepositoryResolver } from '../../storage/artifact-repository.resolver';
-import { ArtifactPath } from '../../storage/safe-path';
 import { ExperimentsService } from '../experiments.service';
 import { generateRunName } from '../run-names';
 import { TrackingStore } from '../tracking.store';
@@ -75,7 +72,6 @@ export class LoggedModelsService {
   constructor(
     private readonly store: TrackingStore,
     private readonly experiments: ExperimentsService,
-    private readonly resolver: ArtifactRepositoryResolver,
   ) {}
 
   async create(args: CreateLoggedModelArgs): Promise<LoggedModel> {
@@ -165,25 +161,6 @@ export class LoggedModelsService {
       ? encodeModelPageToken(args.experimentIds, args.filter, args.orderBy, offset + maxResults)
       : undefined;
     return { models: page.items, nextPageToken };
-  }
-
-  /** L9: immediate children of a directory of the model's artifacts, paths relative to its root. */
-  async listArtifacts(modelId: string, rawDir: string | undefined) {
-    const model = await this.get(modelId);
-    const dir = ArtifactPath.parse(rawDir);
-    const { repository, base } = this.resolver.resolve(model.info.artifactLocation);
-    const entries: ArtifactEntry[] = await repository.list(base.join(dir));
-    return { rootUri: model.info.artifactLocation, dir: dir.toString(), entries };
-  }
-
-  /** The UI's `artifacts/files` helper: one file of the model, streamed. */
-  async openArtifact(modelId: string, rawPath: string | undefined): Promise<ArtifactContent & { name: string }> {
-    if (!rawPath) throw MlflowError.invalid("Missing value for required parameter 'artifact_file_path'.");
-    const model = await this.get(modelId);
-    const file = ArtifactPath.parse(rawPath);
-    if (file.isRoot) throw MlflowError.invalid('Artifact path is a directory; list it instead.');
-    const { repository, base } = this.resolver.resolve(model.info.artifactLocation);
-    return { ...(await repository.open(base.join(file))), name: file.name };
   }
 }
 
