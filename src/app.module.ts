@@ -5,9 +5,11 @@ import { MetricsModule } from './common/metrics/metrics.module';
 import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
 import { ExperimentsModule } from './experiments/experiments.module';
+import { LoggedModelsModule } from './experiments/logged-models/logged-models.module';
 import { MonitoringModule } from './monitoring/monitoring.module';
 import { RegistryModule } from './registry/registry.module';
 import { ServingModule } from './serving/serving.module';
+import { TracingModule } from './tracing/tracing.module';
 import { TrainingModule } from './training/training.module';
 
 @Module({})
@@ -22,6 +24,8 @@ export class AppModule {
         ExperimentsModule,
         MonitoringModule,
         ArtifactsModule,
+        LoggedModelsModule,
+        TracingModule,
         RegistryModule,
         TrainingModule,
         ServingModule,

@@ -225,8 +225,10 @@ const MODEL_VERSION_CASES: Case[] = [
   bad('create: models:/ unknown alias', 'POST', 'model-versions/create', {
     body: { name: 'good', source: 'models:/good@nope' },
   }),
-  bad('create: models:/ logged-model id', 'POST', 'model-versions/create', {
+  // MLflow 3: one path segment names a logged model; an unknown one is a 404 (MLflow: 500).
+  notFound('create: models:/ unknown logged-model id', 'POST', 'model-versions/create', {
     body: { name: 'good', source: 'models:/m-0123456789abcdef0123456789abcdef' },
+    message: "Logged model with ID 'm-0123456789abcdef0123456789abcdef' not found.",
   }),
   bad('create: bad tag key', 'POST', 'model-versions/create', {
     body: { name: 'good', source: 'mlflow-artifacts:/models/x', tags: [{ key: 'a$b', value: '' }] },

@@ -59,7 +59,7 @@ describe('loadConfig', () => {
       artifactsDestination: path.join(CWD, 'artifacts'),
       serveArtifacts: true,
       logLevel: 'log',
-      mlflowVersion: '2.22.0',
+      mlflowVersion: '3.6.0',
     });
     expect(c.maxBodyBytes).toBeGreaterThanOrEqual(16 * 1024 * 1024);
   });

@@ -305,7 +305,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
       maxHorizon: e.TSFLOW_MAX_HORIZON ?? 30,
     },
     logLevel: e.LOG_LEVEL ?? 'log',
-    mlflowVersion: e.TSFLOW_MLFLOW_VERSION ?? '2.22.0',
+    mlflowVersion: e.TSFLOW_MLFLOW_VERSION ?? '3.6.0',
   });
 }
 

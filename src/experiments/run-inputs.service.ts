@@ -3,6 +3,7 @@ import { MlflowError } from '../common/mlflow-error';
 import { checkLength, validateRunId } from '../common/validation';
 import { RunsService } from './runs.service';
 import { TrackingStore } from './tracking.store';
+import type { ModelOutput } from './logged-models/logged-model.types';
 import { DatasetInput } from './tracking.types';
 
 export const LOG_MODEL_HISTORY_TAG = 'mlflow.log-model.history';
@@ -17,7 +18,8 @@ export class RunInputsService {
     private readonly runs: RunsService,
   ) {}
 
-  async logInputs(runId: string, inputs: DatasetInput[]): Promise<void> {
+  /** Dataset inputs and (MLflow 3) logged-model inputs; neither given is a no-op on an active run. */
+  async logInputs(runId: string, inputs: DatasetInput[], modelIds: string[] = []): Promise<void> {
     validateRunId(runId);
     for (const input of inputs) {
       const ds = input.dataset;
@@ -31,11 +33,22 @@ export class RunInputsService {
       }
     }
     const run = await this.runs.getActive(runId);
-    await this.store.logInputs(
-      runId,
-      run.experimentId,
-      inputs.map((i) => ({ tags: i.tags ?? [], dataset: i.dataset })),
-    );
+    if (inputs.length > 0) {
+      await this.store.logInputs(
+        runId,
+        run.experimentId,
+        inputs.map((i) => ({ tags: i.tags ?? [], dataset: i.dataset })),
+      );
+    }
+    // Links only: MLflow checks neither existence nor duplicates (we keep one link per model).
+    if (modelIds.length > 0) await this.store.logRunModelInputs(runId, modelIds);
+  }
+
+  /** MLflow 3 `runs/outputs`: the run produced these logged models (at these steps). */
+  async logOutputs(runId: string, outputs: ModelOutput[]): Promise<void> {
+    validateRunId(runId);
+    await this.runs.getActive(runId);
+    await this.store.logRunOutputs(runId, outputs);
   }
 
   /** Appends the model summary to tag `mlflow.log-model.history` (what the UI lists). */

@@ -2,9 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { MlflowError } from '../common/mlflow-error';
 import { decodePageToken, parseSearch, RUNS_GRAMMAR } from '../common/search';
-import { LIMITS, validateMaxResults, validateRunId } from '../common/validation';
+import { checkLength, LIMITS, validateMaxResults, validateRunId } from '../common/validation';
 import { appendToUri } from '../storage/artifact-uri';
 import { ExperimentsService } from './experiments.service';
+import { LinkedMetric, loggedModelNotFound, ModelMetric } from './logged-models/logged-model.types';
 import { generateRunName } from './run-names';
 import { validateBatch, validateMetric, validateParam, validateRunTag } from './run-validation';
 import { RUN_NAME_TAG } from './store/log-batch.sql';
@@ -105,10 +106,11 @@ export class RunsService {
     await this.store.setRunLifecycle(runId, 'active');
   }
 
-  async logMetric(runId: string, metric: Metric): Promise<void> {
+  async logMetric(runId: string, metric: LinkedMetric): Promise<void> {
     const valid = validateMetric(metric);
     await this.getActive(runId);
-    await this.store.logBatch(runId, { metrics: [valid], params: [], tags: [] });
+    const modelMetrics = await this.modelMetrics(runId, [metric], [valid]);
+    await this.store.logBatch(runId, { metrics: [valid], params: [], tags: [], modelMetrics });
   }
 
   async logParam(runId: string, param: KeyValue): Promise<void> {
@@ -130,11 +132,41 @@ export class RunsService {
     }
   }
 
-  async logBatch(runId: string, batch: { metrics?: Metric[]; params?: KeyValue[]; tags?: KeyValue[] }): Promise<void> {
+  async logBatch(
+    runId: string,
+    batch: { metrics?: LinkedMetric[]; params?: KeyValue[]; tags?: KeyValue[] },
+  ): Promise<void> {
     validateRunId(runId);
     const valid = validateBatch(batch);
     await this.getActive(runId);
-    await this.store.logBatch(runId, valid);
+    const modelMetrics = batch.metrics && (await this.modelMetrics(runId, batch.metrics, valid.metrics));
+    await this.store.logBatch(runId, modelMetrics ? { ...valid, modelMetrics } : valid);
+  }
+
+  /**
+   * MLflow 3: points carrying a `model_id` are also recorded for that logged model (every
+   * point, with the run and dataset). Unknown models are a 404 before anything is written.
+   * Undefined when nothing is linked (the common case costs one scan of the batch).
+   */
+  private async modelMetrics(runId: string, raw: LinkedMetric[], valid: Metric[]): Promise<ModelMetric[] | undefined> {
+    if (!raw.some((m) => m.modelId)) return undefined;
+    const ids = [...new Set(raw.filter((m) => m.modelId).map((m) => m.modelId as string))];
+    const known = await this.store.existingLoggedModels(ids);
+    const missing = ids.find((id) => !known.has(id));
+    if (missing) throw MlflowError.notFound(loggedModelNotFound(missing));
+    return raw.flatMap((m, i) =>
+      m.modelId
+        ? [
+            {
+              ...valid[i],
+              modelId: m.modelId,
+              runId,
+              datasetName: m.datasetName ? checkLength(m.datasetName, 500, 'dataset_name') : undefined,
+              datasetDigest: m.datasetDigest ? checkLength(m.datasetDigest, 36, 'dataset_digest') : undefined,
+            },
+          ]
+        : [],
+    );
   }
 
   async search(args: SearchRunsArgs): Promise<Page<Run>> {

@@ -1,5 +1,13 @@
 import type { Clause, OrderKey, PageToken } from '../common/search';
 import type {
+  CreateLoggedModelInput,
+  LoggedModel,
+  LoggedModelStatus,
+  ModelMetric,
+  ModelOutput,
+  SearchLoggedModelsQuery,
+} from './logged-models/logged-model.types';
+import type {
   DatasetInput,
   Experiment,
   KeyValue,
@@ -39,6 +47,8 @@ export interface LogBatch {
   metrics: Metric[];
   params: KeyValue[];
   tags: KeyValue[];
+  /** MLflow 3: copies of metric points linked to logged models (written in the same transaction). */
+  modelMetrics?: ModelMetric[];
 }
 
 export interface SearchQuery {
@@ -121,6 +131,38 @@ export abstract class TrackingStore {
   /** The distinct datasets logged as inputs in these experiments, with their `mlflow.data.context` tag (≤ 1000). */
   abstract searchDatasets(experimentIds: string[]): Promise<DatasetSummary[]>;
   abstract searchRuns(query: SearchRunsQuery): Promise<Page<Run>>;
+
+  /** Run → logged model links; the same (model, step) twice is one link. */
+  abstract logRunOutputs(runId: string, outputs: ModelOutput[]): Promise<void>;
+  /** Logged models a run used (`log-inputs` with `models`), each linked once. */
+  abstract logRunModelInputs(runId: string, modelIds: string[]): Promise<void>;
+
+  // MLflow 3 logged models. Deleted models are soft-deleted: hidden from get/search, rows kept.
+  abstract createLoggedModel(input: CreateLoggedModelInput): Promise<LoggedModel>;
+  /** Undefined for unknown ids; deleted models only with `includeDeleted`. */
+  abstract getLoggedModel(modelId: string, includeDeleted?: boolean): Promise<LoggedModel | undefined>;
+  /** Ids (of `modelIds`) that name an existing, not deleted model. */
+  abstract existingLoggedModels(modelIds: string[]): Promise<Set<string>>;
+  /** Sets the status and bumps last_updated_timestamp_ms. */
+  abstract finalizeLoggedModel(modelId: string, status: LoggedModelStatus): Promise<void>;
+  abstract deleteLoggedModel(modelId: string): Promise<void>;
+  /** Upserts (last value of a key wins). */
+  abstract setLoggedModelTags(modelId: string, tags: KeyValue[]): Promise<void>;
+  /**
+   * Read-modify-write of one model tag, atomic against concurrent calls for the same model
+   * and key (mlflow.modelVersions appends).
+   */
+  abstract updateLoggedModelTag(
+    modelId: string,
+    key: string,
+    update: (current: string | undefined) => string,
+  ): Promise<void>;
+  /** False when the tag did not exist. */
+  abstract deleteLoggedModelTag(modelId: string, key: string): Promise<boolean>;
+  /** Run-param semantics: the same value again is a no-op, a different value throws INVALID_PARAMETER_VALUE. */
+  abstract logLoggedModelParams(modelId: string, params: KeyValue[]): Promise<void>;
+  /** One page (offset-based); `hasMore` when another row exists after it. */
+  abstract searchLoggedModels(query: SearchLoggedModelsQuery): Promise<{ items: LoggedModel[]; hasMore: boolean }>;
   /** Cheap liveness probe for /health. */
   abstract ping(): Promise<void>;
 }

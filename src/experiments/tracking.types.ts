@@ -60,7 +60,10 @@ export interface DatasetInput {
 export interface Run {
   info: RunInfo;
   data: { metrics: Metric[]; params: KeyValue[]; tags: KeyValue[] };
-  inputs: { datasetInputs: DatasetInput[] };
+  /** `modelInputs`: logged models the run used (MLflow 3 `log_input(model=...)`). */
+  inputs: { datasetInputs: DatasetInput[]; modelInputs: string[] };
+  /** Logged models the run produced (MLflow 3 `runs/outputs`). */
+  outputs: { modelOutputs: { modelId: string; step: number }[] };
 }
 
 export interface Page<T> {

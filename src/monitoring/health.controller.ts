@@ -45,7 +45,7 @@ export class HealthController {
   @HttpCode(200)
   @Header('content-type', 'text/plain; charset=utf-8')
   @ApiOperation({ summary: 'The MLflow version this server is compatible with (a plain PEP 440 version)' })
-  @ApiOkResponse({ schema: { type: 'string', example: '2.22.0' } })
+  @ApiOkResponse({ schema: { type: 'string', example: '3.6.0' } })
   version(): string {
     return this.config.mlflowVersion;
   }

@@ -2,7 +2,9 @@ import { Injectable } from '@nestjs/common';
 import { appendToUri } from '../storage/artifact-uri';
 import { MlflowError } from '../common/mlflow-error';
 import { validateRunId } from '../common/validation';
+import { LoggedModelsService } from '../experiments/logged-models/logged-models.service';
 import { RunsService } from '../experiments/runs.service';
+import type { Run } from '../experiments/tracking.types';
 import { ChampionEvents } from './champion-events.service';
 import { AliasMove, ModelRegistryStore } from './model-registry.store';
 import { ModelVersionsService } from './model-versions.service';
@@ -44,6 +46,7 @@ export class ChampionService {
     private readonly versions: ModelVersionsService,
     private readonly runs: RunsService,
     private readonly events: ChampionEvents,
+    private readonly loggedModels: LoggedModelsService,
   ) {}
 
   async promote(name: string, args: { runId?: string; version?: string }): Promise<Promotion> {
@@ -59,17 +62,36 @@ export class ChampionService {
     return { model: name, previous: move.previous ? ref(move.previous) : null, champion: info(move.current) };
   }
 
-  /** Registers `<run artifact_uri>/model` as a new version (creating the model if needed) and aliases it. */
+  /**
+   * Registers the run's model as a new version (creating the registered model if needed) and
+   * aliases it: the run's logged model (MLflow 3, `models:/<model_id>`) when it has one, else
+   * its `<artifact_uri>/model` directory (2.x layout).
+   */
   private async promoteRun(name: string, runId: string): Promise<AliasMove> {
     validateModelName(name);
     validateRunId(runId);
-    const run = await this.runs.getActive(runId);
-    const input = await this.versions.prepare({
-      name,
-      source: appendToUri(run.artifactUri, MODEL_ARTIFACT_PATH),
-      runId,
-    });
-    return this.store.registerWithAlias(input, CHAMPION_ALIAS, true);
+    await this.runs.getActive(runId);
+    const run = await this.runs.get(runId);
+    const modelId = await this.loggedModelOf(run);
+    const input = await this.versions.prepare(
+      modelId
+        ? { name, source: `models:/${modelId}`, modelId, runId }
+        : { name, source: appendToUri(run.info.artifactUri, MODEL_ARTIFACT_PATH), runId },
+    );
+    const move = await this.store.registerWithAlias(input, CHAMPION_ALIAS, true);
+    if (modelId) await this.versions.recordRegistration(modelId, move.current);
+    return move;
+  }
+
+  /** The run's READY output model named `model` (what tsflow's training logs), latest step first. */
+  private async loggedModelOf(run: Run): Promise<string | undefined> {
+    const outputs = [...run.outputs.modelOutputs].sort((a, b) => b.step - a.step);
+    for (const output of outputs) {
+      const model = await this.loggedModels.get(output.modelId).catch(() => undefined);
+      if (model?.info.name === MODEL_ARTIFACT_PATH && model.info.status === 'LOGGED_MODEL_READY')
+        return model.info.modelId;
+    }
+    return undefined;
   }
 
   async get(name: string): Promise<{ model: string; champion: ChampionInfo }> {

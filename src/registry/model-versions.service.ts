@@ -4,11 +4,11 @@ import { decodePageToken, MODEL_VERSIONS_GRAMMAR, parseSearch } from '../common/
 import { validateKey, validateRunId } from '../common/validation';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
+import { LoggedModelsService } from '../experiments/logged-models/logged-models.service';
 import { RunsService } from '../experiments/runs.service';
 import { appendToUri } from '../storage/artifact-uri';
 import { LocalArtifactRoots } from '../storage/local-roots';
 import { ArtifactPath } from '../storage/safe-path';
-import type { RunInfo } from '../experiments/tracking.types';
 import { ChampionEvents } from './champion-events.service';
 import { CreateModelVersionInput, ModelRegistryStore } from './model-registry.store';
 import { versionNotFound } from './registry-errors';
@@ -22,16 +22,21 @@ import {
 } from './registry-validation';
 import type { RegistrySearchArgs } from './registry.service';
 import { ACTIVE_STAGES, downloadUri, ModelVersion, Page, PROMPT_TAG, STAGES } from './registry.types';
-import { ModelsRef, SourceRef, validateSource } from './source-validation';
+import { LocalRoot, ModelsRef, SourceRef, validateSource } from './source-validation';
 
 export interface CreateVersionArgs {
   name: string;
   source: string;
   runId?: string;
+  /** MLflow 3: the logged model the version is registered from. */
+  modelId?: string;
   runLink?: string;
   description?: string;
   tags?: { key: string; value?: string }[];
 }
+
+const isPromptVersion = (tags: { key: string; value: string }[]) =>
+  tags.some((t) => t.key === PROMPT_TAG && t.value.toLowerCase() === 'true');
 
 /** Model versions (R13-R21): creation with source validation and resolution, stages, tags. */
 @Injectable()
@@ -44,15 +49,23 @@ export class ModelVersionsService {
     private readonly store: ModelRegistryStore,
     private readonly runs: RunsService,
     private readonly events: ChampionEvents,
+    private readonly loggedModels: LoggedModelsService,
     @Inject(APP_CONFIG) config: AppConfig,
   ) {
     this.localRoots = new LocalArtifactRoots(config.localArtifactRoots);
   }
 
   async create(args: CreateVersionArgs): Promise<ModelVersion> {
-    const version = await this.store.createModelVersion(await this.prepare(args));
+    const input = await this.prepare(args);
+    const version = await this.store.createModelVersion(input);
     this.logger.log(`registered '${version.name}' version ${version.version} from ${version.source}`);
+    if (args.modelId && !isPromptVersion(input.tags)) await this.recordRegistration(args.modelId, version);
     return version;
+  }
+
+  /** MLflow 3: the model's tag `mlflow.modelVersions` lists the versions registered from it. */
+  recordRegistration(modelId: string, version: ModelVersion): Promise<void> {
+    return this.loggedModels.addModelVersion(modelId, version.name, version.version);
   }
 
   /**
@@ -61,21 +74,26 @@ export class ModelVersionsService {
    */
   async prepare(args: CreateVersionArgs): Promise<CreateModelVersionInput> {
     const tags = validateRegistryTags(args.tags);
-    let run: RunInfo | undefined;
+    let root: LocalRoot | undefined;
     if (args.runId) {
       validateRunId(args.runId);
       // MLflow never requires the run to exist here: versions come from other servers' runs,
       // deleted runs, external stores. A run that is here matters only for local sources.
-      run = await this.runs.findInfo(args.runId);
+      root = await this.runs.findInfo(args.runId);
     }
-    const isPrompt = tags.some((t) => t.key === PROMPT_TAG && t.value.toLowerCase() === 'true');
-    const ref = validateSource(args.source, run, isPrompt, this.localRoots);
-    const storageLocation = await this.resolve(args.source, ref);
+    // With model_id, local sources must lie inside the model's artifacts (mlflow3-api.md §6.1);
+    // an unknown `models:/<model_id>` is a 404 (MLflow answers 500, which clients retry for minutes).
+    const model = args.modelId ? await this.loggedModels.get(args.modelId) : undefined;
+    if (model) root = { artifactUri: model.info.artifactLocation };
+    const ref = validateSource(args.source, root, isPromptVersion(tags), this.localRoots);
+    const target = ref.kind === 'logged-model' ? await this.loggedModels.get(ref.modelId) : model;
+    const storageLocation =
+      ref.kind === 'logged-model' ? target?.info.artifactLocation : await this.resolve(args.source, ref);
     return {
       name: args.name,
       source: args.source,
       storageLocation: storageLocation === args.source ? undefined : storageLocation,
-      runId: args.runId,
+      runId: args.runId || target?.info.sourceRunId || undefined,
       runLink: args.runLink,
       description: args.description,
       tags,
@@ -84,7 +102,7 @@ export class ModelVersionsService {
 
   /** Where the files of a validated source are (runs:/ via the run's root, models:/ via the version). */
   private async resolve(source: string, ref: SourceRef): Promise<string | undefined> {
-    if (ref.kind === 'direct') return undefined;
+    if (ref.kind === 'direct' || ref.kind === 'logged-model') return undefined;
     if (ref.kind === 'runs') {
       const run = await this.runs.getInfo(ref.runId);
       return appendToUri(run.artifactUri, ...ArtifactPath.parse(ref.path).segments);

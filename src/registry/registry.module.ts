@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { ExperimentsModule } from '../experiments/experiments.module';
+import { LoggedModelsModule } from '../experiments/logged-models/logged-models.module';
 import { ChampionEvents } from './champion-events.service';
 import { ChampionService } from './champion.service';
 import { ChampionController } from './controllers/champion.controller';
@@ -15,7 +16,7 @@ import { SqlModelRegistryStore } from './store/sql-model-registry.store';
  * Exports ChampionEvents for the serving module, and the store and services for others.
  */
 @Module({
-  imports: [ExperimentsModule],
+  imports: [ExperimentsModule, LoggedModelsModule],
   controllers: [RegisteredModelsController, ModelVersionsController, ChampionController],
   providers: [
     RegistryService,

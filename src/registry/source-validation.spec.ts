@@ -137,7 +137,11 @@ describe('validateSource: mlflow-api.md §13.2 corpus (run root mlflow-artifacts
     expect(validateSource('models:/churn@champion')).toEqual({ kind: 'models', name: 'churn', alias: 'champion' });
     expect(validateSource('models:/churn/production')).toEqual({ kind: 'models', name: 'churn', stage: 'Production' });
     expect(validateSource('models:/churn/latest')).toEqual({ kind: 'models', name: 'churn', latest: true });
-    expect(rejection('models:/m-0123456789abcdef')).toContain('Expected models:/<name>/');
+    // MLflow 3: a single segment names a logged model.
+    expect(validateSource('models:/m-0123456789abcdef')).toEqual({
+      kind: 'logged-model',
+      modelId: 'm-0123456789abcdef',
+    });
     expect(rejection('models:/churn/banana')).toContain('Expected models:/<name>/');
     expect(rejection('runs:/not$an$id/model')).toContain('Expected runs:/<run_id>/');
   });

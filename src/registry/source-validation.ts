@@ -25,7 +25,9 @@ import { Stage, STAGES } from './registry.types';
 export type SourceRef =
   | { kind: 'direct' }
   | { kind: 'runs'; runId: string; path: string }
-  | { kind: 'models'; name: string; version?: number; alias?: string; stage?: Stage; latest?: boolean };
+  | { kind: 'models'; name: string; version?: number; alias?: string; stage?: Stage; latest?: boolean }
+  /** MLflow 3 `models:/<model_id>` (one path segment, no `@`): a logged model's artifacts. */
+  | { kind: 'logged-model'; modelId: string };
 
 /** A `models:/` reference: by version, alias, stage, or latest (none of the three). */
 export type ModelsRef = Extract<SourceRef, { kind: 'models' }>;
@@ -138,7 +140,10 @@ export interface LocalRootPolicy {
   contains(uri: string): boolean;
 }
 
-function containedLocally(source: string, run: RunInfo | undefined, roots: LocalRootPolicy | undefined): boolean {
+/** Where a local source must lie: the run's artifact root, or (with `model_id`) the logged model's. */
+export type LocalRoot = Pick<RunInfo, 'artifactUri'>;
+
+function containedLocally(source: string, run: LocalRoot | undefined, roots: LocalRootPolicy | undefined): boolean {
   if (!run || !isLocalUri(run.artifactUri) || !roots?.contains(run.artifactUri)) return false;
   const src = localPath(source);
   const root = localPath(run.artifactUri);
@@ -189,6 +194,7 @@ function parseModelsUri(source: string): SourceRef {
   }
   const at = rest.lastIndexOf('@');
   if (at > 0 && at < rest.length - 1) return { kind: 'models', name: rest.slice(0, at), alias: rest.slice(at + 1) };
+  if (slash < 0 && at < 0 && rest !== '') return { kind: 'logged-model', modelId: rest };
   throw disallowedSourceError(source, hint);
 }
 
@@ -201,7 +207,7 @@ function parseModelsUri(source: string): SourceRef {
  */
 export function validateSource(
   source: string,
-  run?: RunInfo,
+  run?: LocalRoot,
   isPrompt = false,
   localRoots?: LocalRootPolicy,
 ): SourceRef {

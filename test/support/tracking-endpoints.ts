@@ -261,9 +261,10 @@ export const ENDPOINTS: Endpoint[] = [
         },
       ],
     }),
-    required: ['run_id', 'datasets'],
+    // MLflow 3: datasets are optional (log-inputs may carry only `models`, or nothing).
+    required: ['run_id'],
     strings: ['run_id'],
-    repeated: ['datasets'],
+    repeated: ['datasets', 'models'],
     unknownRun: true,
   },
   {

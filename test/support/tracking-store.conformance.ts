@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { experimentCases } from './tracking-store/experiments.cases';
 import type { MakeStore, StoreHandle } from './tracking-store/fixture';
+import { loggedModelCases } from './tracking-store/logged-models.cases';
 import { metricCases } from './tracking-store/metrics.cases';
 import { runCases } from './tracking-store/runs.cases';
 import { searchRunCases } from './tracking-store/search-runs.cases';
@@ -41,5 +42,6 @@ export function defineTrackingStoreConformance(name: string, makeStore: MakeStor
     runCases(current);
     metricCases(() => current().store);
     searchRunCases(() => current().store);
+    loggedModelCases(() => current().store);
   });
 }

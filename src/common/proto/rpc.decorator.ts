@@ -40,6 +40,8 @@ export interface RpcOptions {
   description?: string;
   /** Service base path (`mlflow` or `mlflow-artifacts`). */
   service?: string;
+  /** API versions routed (default `2.0`); MLflow 3's trace routes live under `3.0`. */
+  versions?: readonly ('2.0' | '3.0')[];
 }
 
 function requestDocs(opts: RpcOptions): MethodDecorator[] {
@@ -63,7 +65,8 @@ function requestDocs(opts: RpcOptions): MethodDecorator[] {
  */
 export function MlflowRpc(opts: RpcOptions): MethodDecorator {
   const service = opts.service ?? 'mlflow';
-  const paths = MLFLOW_PREFIXES.map((p) => `${p}/${service}/${opts.path}`);
+  const prefixes = (opts.versions ?? ['2.0']).flatMap((v) => MLFLOW_PREFIXES.map((p) => p.replace('2.0', v)));
+  const paths = prefixes.map((p) => `${p}/${service}/${opts.path}`);
   return applyDecorators(
     ROUTE[opts.method](paths),
     HttpCode(200),

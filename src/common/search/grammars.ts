@@ -47,7 +47,7 @@ export interface OrderBySpec {
 
 export interface SearchGrammar {
   /** Which API this grammar serves; only used for readability/debugging. */
-  readonly name: 'runs' | 'experiments' | 'registered-models' | 'model-versions';
+  readonly name: 'runs' | 'experiments' | 'registered-models' | 'model-versions' | 'logged-models' | 'traces';
   readonly entities: readonly EntitySpec[];
   readonly orderBy: OrderBySpec;
 }

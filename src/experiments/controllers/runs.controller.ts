@@ -11,6 +11,7 @@ import {
   LogInputsReq,
   LogMetricReq,
   LogModelReq,
+  LogOutputsReq,
   LogParamReq,
   RunIdReq,
   RunRes,
@@ -120,7 +121,15 @@ export class RunsController {
     summary: 'Log one metric point',
   })
   async logMetric(@RpcArgs(LogMetricReq) a: Infer<typeof LogMetricReq>) {
-    await this.runs.logMetric(runIdOf(a), { key: a.key, value: a.value, timestamp: a.timestamp, step: a.step ?? 0 });
+    await this.runs.logMetric(runIdOf(a), {
+      key: a.key,
+      value: a.value,
+      timestamp: a.timestamp,
+      step: a.step ?? 0,
+      modelId: a.model_id,
+      datasetName: a.dataset_name,
+      datasetDigest: a.dataset_digest,
+    });
     return {};
   }
 
@@ -163,7 +172,15 @@ export class RunsController {
   })
   async logBatch(@RpcArgs(LogBatchReq) a: Infer<typeof LogBatchReq>) {
     await this.runs.logBatch(a.run_id, {
-      metrics: a.metrics?.map((m) => ({ key: m.key, value: m.value, timestamp: m.timestamp, step: m.step ?? 0 })),
+      metrics: a.metrics?.map((m) => ({
+        key: m.key,
+        value: m.value,
+        timestamp: m.timestamp,
+        step: m.step ?? 0,
+        modelId: m.model_id,
+        datasetName: m.dataset_name,
+        datasetDigest: m.dataset_digest,
+      })),
       params: kv(a.params),
       tags: kv(a.tags),
     });
@@ -175,12 +192,12 @@ export class RunsController {
     path: 'runs/log-inputs',
     request: LogInputsReq,
     response: EmptyRes,
-    summary: 'Log dataset inputs of a run',
+    summary: 'Log dataset inputs (and MLflow 3 logged-model inputs) of a run',
   })
   async logInputs(@RpcArgs(LogInputsReq) a: Infer<typeof LogInputsReq>) {
     await this.inputs.logInputs(
       a.run_id,
-      a.datasets.map((d) => ({
+      (a.datasets ?? []).map((d) => ({
         tags: kv(d.tags),
         dataset: {
           name: d.dataset.name,
@@ -191,6 +208,22 @@ export class RunsController {
           profile: d.dataset.profile,
         },
       })),
+      (a.models ?? []).map((m) => m.model_id),
+    );
+    return {};
+  }
+
+  @MlflowRpc({
+    method: 'POST',
+    path: 'runs/outputs',
+    request: LogOutputsReq,
+    response: EmptyRes,
+    summary: 'Record logged models produced by a run (MLflow 3)',
+  })
+  async logOutputs(@RpcArgs(LogOutputsReq) a: Infer<typeof LogOutputsReq>) {
+    await this.inputs.logOutputs(
+      a.run_id,
+      a.models.map((m) => ({ modelId: m.model_id, step: m.step ?? 0 })),
     );
     return {};
   }

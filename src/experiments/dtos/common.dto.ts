@@ -13,6 +13,22 @@ export const MetricMsg = message({
   step: f.int64().doc('Step (default 0)', 3),
 });
 
+/** MLflow 3 metric fields: a point may be linked to a logged model and a dataset. */
+export const ModelLinkFields = {
+  model_id: f
+    .string()
+    .doc('Logged model the point is also recorded for (MLflow 3)', 'm-0a1b2c3d4e5f60718293a4b5c6d7e8f9'),
+  dataset_name: f.string().doc('Dataset the metric was computed on (MLflow 3)', 'MSFT daily'),
+  dataset_digest: f.string().doc('Digest of that dataset (MLflow 3)', 'a1b2c3d4'),
+};
+
+/** A metric as logged: MLflow 3 clients add the model link and an informational per-metric run_id. */
+export const LoggedMetricMsg = message({
+  ...MetricMsg,
+  ...ModelLinkFields,
+  run_id: f.string().doc("Informational (the request's run_id is authoritative)"),
+});
+
 export const ExperimentMsg = message({
   experiment_id: f.string().doc('Experiment id (a string)', '1'),
   name: f.string().doc('Unique name', 'lstm-msft'),
@@ -59,7 +75,11 @@ export const RunMsg = message({
     params: f.repeated(f.message(KeyValueMsg)),
     tags: f.repeated(f.message(KeyValueMsg)),
   }),
-  inputs: f.message({ dataset_inputs: f.repeated(f.message(DatasetInputMsg)) }),
+  inputs: f.message({
+    dataset_inputs: f.repeated(f.message(DatasetInputMsg)),
+    model_inputs: f.repeated(f.message({ model_id: f.string() })),
+  }),
+  outputs: f.message({ model_outputs: f.repeated(f.message({ model_id: f.string(), step: f.int64() })) }),
 });
 
 export const ViewTypeField = () =>

@@ -1,6 +1,15 @@
 import { f, message } from '../../common/proto/fields';
 import { RUN_STATUSES } from '../tracking.types';
-import { DatasetInputMsg, KeyValueMsg, MetricMsg, RunInfoMsg, RunMsg, ViewTypeField } from './common.dto';
+import {
+  DatasetInputMsg,
+  KeyValueMsg,
+  LoggedMetricMsg,
+  MetricMsg,
+  ModelLinkFields,
+  RunInfoMsg,
+  RunMsg,
+  ViewTypeField,
+} from './common.dto';
 
 const runId = () => f.string().doc('Run id', '0a1b2c3d4e5f60718293a4b5c6d7e8f9');
 const runUuid = () => f.string().doc('Deprecated alias of run_id');
@@ -42,6 +51,7 @@ export const LogMetricReq = message({
   value: f.double().required().doc('Metric value', 0.25),
   timestamp: f.int64().required().doc('Unix epoch ms', 1714000000000),
   step: f.int64().doc('Step', 3),
+  ...ModelLinkFields,
 });
 
 export const LogParamReq = message({
@@ -66,14 +76,27 @@ export const DeleteTagReq = message({
 
 export const LogBatchReq = message({
   run_id: runId().required(),
-  metrics: f.repeated(f.message(MetricMsg)),
+  metrics: f.repeated(f.message(LoggedMetricMsg)),
   params: f.repeated(f.message(KeyValueMsg)),
   tags: f.repeated(f.message(KeyValueMsg)),
 });
 
 export const LogInputsReq = message({
   run_id: runId().required(),
-  datasets: f.repeated(f.message(DatasetInputMsg)).required(),
+  datasets: f.repeated(f.message(DatasetInputMsg)),
+  models: f
+    .repeated(f.message({ model_id: f.string().required() }))
+    .doc('Logged models the run used (MLflow 3)', [{ model_id: 'm-0a1b2c3d4e5f60718293a4b5c6d7e8f9' }]),
+});
+
+export const LogOutputsReq = message({
+  run_id: runId().required(),
+  models: f
+    .repeated(f.message({ model_id: f.string().required(), step: f.int64() }))
+    .required()
+    .doc('Logged models the run produced, with the step they were logged at', [
+      { model_id: 'm-0a1b2c3d4e5f60718293a4b5c6d7e8f9', step: 0 },
+    ]),
 });
 
 export const LogModelReq = message({

@@ -56,6 +56,10 @@ export function runToWire(r: Run) {
   return {
     info: runInfoToWire(r.info),
     data: compact({ metrics: r.data.metrics.map(metricToWire), params: kv(r.data.params), tags: kv(r.data.tags) }),
-    inputs: compact({ dataset_inputs: r.inputs.datasetInputs.map(datasetInputToWire) }),
+    inputs: compact({
+      dataset_inputs: r.inputs.datasetInputs.map(datasetInputToWire),
+      model_inputs: r.inputs.modelInputs.map((id) => ({ model_id: id })),
+    }),
+    outputs: compact({ model_outputs: r.outputs.modelOutputs.map((o) => ({ model_id: o.modelId, step: o.step })) }),
   };
 }

@@ -83,6 +83,29 @@ async function latestMetrics(db: SqlRunner, ids: unknown): Promise<Map<string, M
 
 const kv = (rows: KvRow[] | undefined): KeyValue[] => (rows ?? []).map(({ key, value }) => ({ key, value }));
 
+type ModelLinks = { inputs: Map<string, string[]>; outputs: Map<string, { modelId: string; step: number }[]> };
+
+/** MLflow 3 run ↔ logged model links (model inputs and outputs) of a page of runs. */
+async function modelLinks(db: SqlRunner, ids: unknown): Promise<ModelLinks> {
+  const d = db.dialect;
+  const inputs = await db.query<{ run_uuid: string; model_id: string }>(
+    `SELECT run_uuid, model_id FROM run_model_inputs WHERE ${inList(d, 'run_uuid')} ORDER BY run_uuid, model_id`,
+    [ids],
+  );
+  const outputs = await db.query<{ run_uuid: string; model_id: string; step: number }>(
+    `SELECT run_uuid, model_id, step FROM run_outputs WHERE ${inList(d, 'run_uuid')} ORDER BY run_uuid, model_id, step`,
+    [ids],
+  );
+  const ins = groupBy(inputs, (r) => r.run_uuid);
+  const outs = groupBy(outputs, (r) => r.run_uuid);
+  return {
+    inputs: new Map([...ins].map(([run, rows]) => [run, rows.map((r) => r.model_id)])),
+    outputs: new Map(
+      [...outs].map(([run, rows]) => [run, rows.map((r) => ({ modelId: r.model_id, step: Number(r.step) }))]),
+    ),
+  };
+}
+
 /**
  * Attach data (latest metrics, params, tags, dataset inputs) to run infos with one query per
  * entity type for the whole page, never one per run.
@@ -94,11 +117,12 @@ export async function hydrateRuns(db: SqlRunner, infos: RunInfo[]): Promise<Run[
     d,
     infos.map((i) => i.runId),
   );
-  const [metrics, params, tags, inputs] = [
+  const [metrics, params, tags, inputs, links] = [
     await latestMetrics(db, ids),
     await db.query<KvRow>(`SELECT run_uuid, key, value FROM params WHERE ${inList(d, 'run_uuid')} ORDER BY key`, [ids]),
     await db.query<KvRow>(`SELECT run_uuid, key, value FROM tags WHERE ${inList(d, 'run_uuid')} ORDER BY key`, [ids]),
     await inputsFor(db, d, ids),
+    await modelLinks(db, ids),
   ];
 
   const paramsOf = groupBy(params, (p) => p.run_uuid);
@@ -110,6 +134,7 @@ export async function hydrateRuns(db: SqlRunner, infos: RunInfo[]): Promise<Run[
       params: kv(paramsOf.get(info.runId)),
       tags: kv(tagsOf.get(info.runId)),
     },
-    inputs: { datasetInputs: inputs.get(info.runId) ?? [] },
+    inputs: { datasetInputs: inputs.get(info.runId) ?? [], modelInputs: links.inputs.get(info.runId) ?? [] },
+    outputs: { modelOutputs: links.outputs.get(info.runId) ?? [] },
   }));
 }

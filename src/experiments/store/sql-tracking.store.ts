@@ -29,9 +29,17 @@ import type {
   RunInfo,
 } from '../tracking.types';
 import { groupBy, isUniqueViolation } from '../../database/sql-helpers';
+import type {
+  CreateLoggedModelInput,
+  LoggedModel,
+  LoggedModelStatus,
+  ModelOutput,
+  SearchLoggedModelsQuery,
+} from '../logged-models/logged-model.types';
 import { sampleSteps } from './bulk-interval';
 import { buildExperimentSearch } from './experiment-search.sql';
 import { RUN_NAME_TAG, writeBatch } from './log-batch.sql';
+import { SqlLoggedModels, writeModelMetrics } from './logged-models.sql';
 import { hydrateRuns } from './run-data.sql';
 import { searchRunRows } from './run-search.plan';
 import {
@@ -55,10 +63,12 @@ function page<T>(rows: T[], max: number, offset: number, snapshot: number): Page
 @Injectable()
 export class SqlTrackingStore extends TrackingStore {
   private readonly stats: StatsRefresher;
+  private readonly models: SqlLoggedModels;
 
   constructor(private readonly db: Db) {
     super();
     this.stats = new StatsRefresher(db, ['runs', 'latest_metrics', 'params', 'tags']);
+    this.models = new SqlLoggedModels(db);
   }
 
   async ping(): Promise<void> {
@@ -266,7 +276,10 @@ export class SqlTrackingStore extends TrackingStore {
   }
 
   async logBatch(runId: string, batch: LogBatch): Promise<void> {
-    await this.db.transaction((tx) => writeBatch(tx, runId, batch));
+    await this.db.transaction(async (tx) => {
+      await writeBatch(tx, runId, batch);
+      if (batch.modelMetrics?.length) await writeModelMetrics(tx, batch.modelMetrics);
+    });
     this.stats.note(batch.metrics.length + batch.params.length + batch.tags.length);
   }
 
@@ -365,5 +378,53 @@ export class SqlTrackingStore extends TrackingStore {
     const rows = await searchRunRows(this.db, query, snapshot);
     const p = page(rows, query.maxResults, query.page?.offset ?? 0, snapshot);
     return { items: await hydrateRuns(this.db, p.items.map(runInfoFromRow)), nextPageToken: p.nextPageToken };
+  }
+
+  logRunOutputs(runId: string, outputs: ModelOutput[]): Promise<void> {
+    return this.models.logOutputs(runId, outputs);
+  }
+
+  logRunModelInputs(runId: string, modelIds: string[]): Promise<void> {
+    return this.models.logModelInputs(runId, modelIds);
+  }
+
+  createLoggedModel(input: CreateLoggedModelInput): Promise<LoggedModel> {
+    return this.models.create(input);
+  }
+
+  getLoggedModel(modelId: string, includeDeleted = false): Promise<LoggedModel | undefined> {
+    return this.models.get(modelId, includeDeleted);
+  }
+
+  existingLoggedModels(modelIds: string[]): Promise<Set<string>> {
+    return this.models.existing(modelIds);
+  }
+
+  finalizeLoggedModel(modelId: string, status: LoggedModelStatus): Promise<void> {
+    return this.models.finalize(modelId, status);
+  }
+
+  deleteLoggedModel(modelId: string): Promise<void> {
+    return this.models.delete(modelId);
+  }
+
+  setLoggedModelTags(modelId: string, tags: KeyValue[]): Promise<void> {
+    return this.models.setTags(modelId, tags);
+  }
+
+  updateLoggedModelTag(modelId: string, key: string, update: (current: string | undefined) => string): Promise<void> {
+    return this.models.updateTag(modelId, key, update);
+  }
+
+  deleteLoggedModelTag(modelId: string, key: string): Promise<boolean> {
+    return this.models.deleteTag(modelId, key);
+  }
+
+  logLoggedModelParams(modelId: string, params: KeyValue[]): Promise<void> {
+    return this.models.logParams(modelId, params);
+  }
+
+  searchLoggedModels(query: SearchLoggedModelsQuery): Promise<{ items: LoggedModel[]; hasMore: boolean }> {
+    return this.models.search(query);
   }
 }

@@ -37,6 +37,7 @@ export class ModelVersionsController {
       name: a.name,
       source: a.source,
       runId: a.run_id,
+      modelId: a.model_id,
       runLink: a.run_link,
       description: a.description,
       tags: a.tags,

@@ -7,10 +7,13 @@ export const CreateModelVersionReq = message({
     .string()
     .required()
     .doc(
-      'Model directory: mlflow-artifacts:/..., runs:/<run_id>/<path> or models:/<name>/<version>|@<alias>',
+      'Model directory: mlflow-artifacts:/..., runs:/<run_id>/<path>, models:/<name>/<version>|@<alias> or models:/<model_id>',
       'runs:/0a1b2c3d4e5f60718293a4b5c6d7e8f9/model',
     ),
   run_id: f.string().doc('Run that produced the model', '0a1b2c3d4e5f60718293a4b5c6d7e8f9'),
+  model_id: f
+    .string()
+    .doc('MLflow 3: the logged model registered (source models:/<model_id>)', 'm-0a1b2c3d4e5f60718293a4b5c6d7e8f9'),
   tags: f.repeated(f.message(RegistryTagMsg)),
   run_link: f.string().doc('Link to the run (free text)'),
   description: f.string().doc('Free text', 'Trained on 2015-2024 closes'),

@@ -1,6 +1,8 @@
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { promises as fs } from 'node:fs';
+import * as yaml from 'js-yaml';
+import { LoggedModelsService } from '../../experiments/logged-models/logged-models.service';
 import { RunInputsService } from '../../experiments/run-inputs.service';
 import { RunsService } from '../../experiments/runs.service';
 import { ArtifactTransfer } from '../../storage/artifact.transfer';
@@ -8,6 +10,7 @@ import {
   CleaningReport,
   paramsToStrings,
   renderLossSvg,
+  MLmodelDoc,
   renderPredictionsSvg,
   TrainResult,
   writeMlflowModel,
@@ -27,6 +30,7 @@ export class RunLogger {
     private readonly runs: RunsService,
     private readonly inputs: RunInputsService,
     private readonly transfer: ArtifactTransfer,
+    private readonly models: LoggedModelsService,
   ) {}
 
   async start(runId: string, spec: TrainingSpec, data: LoadedDataset, report: CleaningReport): Promise<void> {
@@ -95,10 +99,53 @@ export class RunLogger {
         runId,
         artifactPath: MODEL_DIR,
       });
+      // 2.x readers find the model in the run's artifacts; MLflow 3 readers as a logged model.
       await this.transfer.uploadDirectory(info.artifactUri, MODEL_DIR, path.join(tmp, MODEL_DIR));
       await this.inputs.logModel(runId, JSON.stringify({ ...doc, artifact_path: MODEL_DIR, run_id: runId }));
+      await this.logLoggedModel(runId, info.experimentId, path.join(tmp, MODEL_DIR), doc, metrics);
     } finally {
       await fs.rm(tmp, { recursive: true, force: true });
+    }
+  }
+
+  /**
+   * The MLflow 3 way (mlflow3-api.md §7.1): a logged model named `model` with the run's params,
+   * linked as the run's output, the final metrics linked to it, the files under its own
+   * artifact location (MLmodel naming the model), then READY.
+   */
+  private async logLoggedModel(
+    runId: string,
+    experimentId: string,
+    dir: string,
+    doc: MLmodelDoc,
+    metrics: { key: string; value: number; timestamp: number; step: number }[],
+  ): Promise<void> {
+    const run = await this.runs.get(runId);
+    const model = await this.models.create({
+      experimentId,
+      name: MODEL_DIR,
+      sourceRunId: runId,
+      modelType: 'tfjs-lstm',
+      params: run.data.params,
+      tags: run.data.tags.filter((t) => ['mlflow.user', 'mlflow.source.name', 'mlflow.source.type'].includes(t.key)),
+    });
+    const { modelId, artifactLocation } = model.info;
+    await this.inputs.logOutputs(runId, [{ modelId, step: 0 }]);
+    await this.runs.logBatch(runId, { metrics: metrics.map((m) => ({ ...m, modelId })) });
+    try {
+      await this.transfer.uploadDirectory(artifactLocation, '', dir);
+      const mlmodel = {
+        ...doc,
+        artifact_path: artifactLocation,
+        run_id: runId,
+        model_id: modelId,
+        model_uuid: modelId,
+      };
+      await this.transfer.writeText(artifactLocation, 'MLmodel', yaml.dump(mlmodel, { sortKeys: true, lineWidth: -1 }));
+      await this.models.finalize(modelId, 'LOGGED_MODEL_READY');
+    } catch (err) {
+      await this.models.finalize(modelId, 'LOGGED_MODEL_UPLOAD_FAILED').catch(() => undefined);
+      throw err;
     }
   }
 }

@@ -2,6 +2,8 @@ import { Module } from '@nestjs/common';
 import { AppConfig } from '../../config/app-config';
 import { APP_CONFIG } from '../../config/config.module';
 import { ExperimentsModule } from '../../experiments/experiments.module';
+import { LoggedModelsModule } from '../../experiments/logged-models/logged-models.module';
+import { LoggedModelsService } from '../../experiments/logged-models/logged-models.service';
 import { RunInputsService } from '../../experiments/run-inputs.service';
 import { RunsService } from '../../experiments/runs.service';
 import { RegistryModule } from '../../registry/registry.module';
@@ -25,7 +27,7 @@ import { TrainingExecutor } from './training.executor';
  * API's TrainingModule owns it) and no HTTP.
  */
 @Module({
-  imports: [ExperimentsModule, StorageModule, RegistryModule, PriceDataModule],
+  imports: [ExperimentsModule, StorageModule, RegistryModule, PriceDataModule, LoggedModelsModule],
   providers: [
     { provide: TrainingJobsStore, useClass: SqlTrainingJobsStore },
     { provide: RetryPolicy, useFactory: (c: AppConfig) => new RetryPolicy(c.jobs.attempts), inject: [APP_CONFIG] },
@@ -36,9 +38,13 @@ import { TrainingExecutor } from './training.executor';
     },
     {
       provide: RunLogger,
-      useFactory: (runs: RunsService, inputs: RunInputsService, transfer: ArtifactTransfer) =>
-        new RunLogger(runs, inputs, transfer),
-      inject: [RunsService, RunInputsService, ArtifactTransfer],
+      useFactory: (
+        runs: RunsService,
+        inputs: RunInputsService,
+        transfer: ArtifactTransfer,
+        models: LoggedModelsService,
+      ) => new RunLogger(runs, inputs, transfer, models),
+      inject: [RunsService, RunInputsService, ArtifactTransfer, LoggedModelsService],
     },
     { provide: GridCloser, useClass: GridFinalizer },
     JobLifecycle,
