@@ -11,7 +11,8 @@ COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
 COPY scripts ./scripts
 COPY bench ./bench
-RUN npx tsc -p tsconfig.build.json && npm prune --omit=dev
+COPY assembly ./assembly
+RUN npm run build:wasm && npx tsc -p tsconfig.build.json && npm prune --omit=dev
 
 FROM node:20-bookworm-slim
 ENV NODE_ENV=production \

@@ -4,6 +4,8 @@ export default defineConfig({
   test: {
     include: ['src/**/*.spec.ts', 'test/**/*.spec.ts', 'test/**/*.e2e.ts'],
     environment: 'node',
+    // Builds the fused engine's WebAssembly when missing or stale.
+    globalSetup: ['test/support/wasm.global-setup.ts'],
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: 'forks',

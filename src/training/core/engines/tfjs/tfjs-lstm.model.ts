@@ -14,6 +14,11 @@ import type {
   ModelSpec,
 } from '../../forecast-model';
 
+export interface WeightTensor {
+  shape: number[];
+  values: Float32Array;
+}
+
 type DropoutArgs = { rate: number; seed?: number };
 type LayerCall = (inputs: tf.Tensor | tf.Tensor[], kwargs: Record<string, unknown>) => tf.Tensor | tf.Tensor[];
 const DropoutLayer = tf.layers.dropout({ rate: 0.5 }).constructor as new (args: DropoutArgs) => tf.layers.Layer;
@@ -65,8 +70,17 @@ function quietOrthogonal<T>(fn: () => T): T {
   }
 }
 
-/** Stacked LSTM → Dense(1), seeded initialisers, per-layer seeded dropout. */
-function buildNetwork(spec: ModelSpec): tf.Sequential {
+/** LSTM recurrent activations both engines compute (tfjs's own default is hard_sigmoid). */
+export type RecurrentActivation = 'sigmoid' | 'hard_sigmoid';
+
+/** tfjs identifier of each activation as the layer config takes it. */
+const TFJS_ACTIVATION = { sigmoid: 'sigmoid', hard_sigmoid: 'hardSigmoid' } as const;
+
+/**
+ * Stacked LSTM → Dense(1), seeded initialisers, per-layer seeded dropout. The activations are
+ * explicit (tanh, sigmoid as in Keras and PyTorch), so model.json states what was trained.
+ */
+function buildNetwork(spec: ModelSpec, recurrent: RecurrentActivation = 'sigmoid'): tf.Sequential {
   return quietOrthogonal(() => {
     const model = tf.sequential();
     for (let l = 0; l < spec.layers; l++) {
@@ -75,6 +89,8 @@ function buildNetwork(spec: ModelSpec): tf.Sequential {
         tf.layers.lstm({
           units: spec.units,
           returnSequences: l < spec.layers - 1,
+          activation: 'tanh',
+          recurrentActivation: TFJS_ACTIVATION[recurrent],
           ...(l === 0 ? { inputShape: [spec.seqLength, spec.nFeatures] } : {}),
           kernelInitializer: tf.initializers.glorotUniform({ seed }),
           recurrentInitializer: tf.initializers.orthogonal({ seed: seed + 1 }),
@@ -102,6 +118,23 @@ export class TfjsLstmModel implements ForecastModel {
 
   static build(spec: ModelSpec): TfjsLstmModel {
     return new TfjsLstmModel({ ...spec }, buildNetwork(spec));
+  }
+
+  /** A tfjs model holding the given weights (tfjs order and shapes), e.g. to save another engine's model. */
+  static fromWeights(spec: ModelSpec, weights: readonly WeightTensor[], recurrent: RecurrentActivation): TfjsLstmModel {
+    const model = new TfjsLstmModel({ ...spec }, buildNetwork(spec, recurrent));
+    const tensors = weights.map((w) => tf.tensor(w.values, w.shape));
+    try {
+      model.model.setWeights(tensors);
+    } finally {
+      tf.dispose(tensors);
+    }
+    return model;
+  }
+
+  /** The weights in tfjs order (kernel, recurrent_kernel, bias per LSTM; dense kernel, bias). */
+  getWeights(): WeightTensor[] {
+    return this.model.getWeights().map((w) => ({ shape: w.shape, values: w.dataSync() as Float32Array }));
   }
 
   static async load(dir: string): Promise<TfjsLstmModel> {
@@ -196,7 +229,7 @@ function targetTensor(w: WindowSet): tf.Tensor2D {
   return tf.tensor2d(w.y, [w.count, 1]);
 }
 
-const MODEL_JSON = 'model.json';
+export const MODEL_JSON = 'model.json';
 const WEIGHTS_BIN = 'weights.bin';
 
 /**
