@@ -8,20 +8,28 @@ import { cleanBars } from '../src/training/core/cleaning';
 import { prepareDataset, preprocessingJSON } from '../src/training/core/dataset';
 import { parseParams, TrainingParams } from '../src/training/core/hyperparams';
 import { TfjsLstmModel } from '../src/training/core/engines/tfjs/tfjs-lstm.model';
+import { FusedLstmModel } from '../src/training/core/engines/fused/fused-lstm.model';
+import type { ForecastModel } from '../src/training/core/forecast-model';
+import { gemmKernelBench, GemmResult } from './gemm-kernels';
+import { lstmTrainFlops } from './lib/lstm-flops';
+import { runTorch, TorchResult } from './torch-side';
 import { createPredictor } from '../src/training/core/predictor';
 import { modelSpec } from '../src/training/core/train';
 import { printJsonLine, table, writeResults } from './lib/report';
 
 /**
- * Training benchmark: seconds per epoch and single-window predict latency of the tfjs-layers
- * LSTM on real MSFT closes, per available backend. The reference model is the classic Keras
- * tutorial network (window 60, LSTM(50) x2 + dropout 0.2, Dense(1), ~1500 windows, batch 32).
+ * Training benchmark: seconds per epoch (wall and CPU) and single-window predict latency per
+ * engine on real MSFT closes: the fused WASM SIMD engine and tfjs-layers per backend, plus
+ * PyTorch (CPU, one thread) on the same shapes when /usr/bin/python3 has torch. The reference
+ * model is the classic Keras tutorial network (window 60, LSTM(50) x2 + dropout 0.2, Dense(1),
+ * ~1500 windows, batch 32, Adam); the small one is window 20, LSTM(32).
  */
 const USAGE = `Usage: node dist/bench/training.bench.js [options]
-  --backends A,B   backends to measure (default wasm,cpu; node = tfjs-node when installed)
+  --engines A,B    fused, tfjs-wasm, tfjs-cpu, tfjs-node (default fused,tfjs-wasm)
   --models A,B     reference,small (default both)
-  --epochs N       epochs per case (default 2; epoch 1 includes warm-up)
-  --calls N        predict calls for the latency median (default 100)
+  --epochs N       epochs per case (default 3 for fused, 2 for tfjs; epoch 1 includes warm-up)
+  --calls N        predict calls for the latency median (default 200)
+  --no-torch       skip the PyTorch side-by-side run
 `;
 
 const MODELS: Record<string, { label: string; params: Record<string, unknown>; trainWindows: number }> = {
@@ -40,6 +48,7 @@ const MODELS: Record<string, { label: string; params: Record<string, unknown>; t
 interface CaseResult {
   model: string;
   architecture: string;
+  engine: string;
   backend: string;
   train_windows: number;
   epochs: number;
@@ -51,12 +60,15 @@ interface CaseResult {
   predict_median_ms: number;
   predict_p95_ms: number;
   last_val_loss: number;
+  /** LSTM GEMM flops of an epoch over its CPU seconds (unpadded units; same count as PyTorch's). */
+  gflops_per_cpu_second: number;
 }
 
 function options() {
   const { values } = parseArgs({
     options: {
-      backends: { type: 'string' },
+      engines: { type: 'string' },
+      'no-torch': { type: 'boolean' },
       models: { type: 'string' },
       epochs: { type: 'string' },
       calls: { type: 'string' },
@@ -73,10 +85,11 @@ function options() {
   if (unknown.length)
     throw new Error(`unknown model(s) ${unknown.join(', ')}; known: ${Object.keys(MODELS).join(', ')}`);
   return {
-    backends: (values.backends ?? 'wasm,cpu').split(',').map((s) => s.trim()) as BackendPreference[],
+    engines: (values.engines ?? 'fused,tfjs-wasm').split(',').map((s) => s.trim()),
     models,
-    epochs: Number(values.epochs ?? 2),
-    calls: Number(values.calls ?? 100),
+    epochs: values.epochs === undefined ? undefined : Number(values.epochs),
+    calls: Number(values.calls ?? 200),
+    torch: !values['no-torch'],
   };
 }
 
@@ -84,7 +97,13 @@ function quantile(sorted: number[], q: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
 }
 
-async function runCase(name: string, backend: string, epochs: number, calls: number): Promise<CaseResult> {
+async function runCase(
+  name: string,
+  engine: string,
+  backend: string,
+  epochs: number,
+  calls: number,
+): Promise<CaseResult> {
   const def = MODELS[name];
   const params: TrainingParams = parseParams({
     ...def.params,
@@ -98,7 +117,8 @@ async function runCase(name: string, backend: string, epochs: number, calls: num
   const rows = Math.ceil((def.trainWindows + params.seq_length) / params.train_fraction);
   const bars = cleanBars(readBundledCsv('MSFT.csv')).bars.slice(-rows);
   const data = prepareDataset(bars, params);
-  const model = TfjsLstmModel.build(modelSpec(params, data.features.length));
+  const spec = modelSpec(params, data.features.length);
+  const model: ForecastModel = engine === 'fused' ? FusedLstmModel.build(spec) : TfjsLstmModel.build(spec);
   const cpuSeconds = (): number => {
     const u = process.cpuUsage();
     return (u.user + u.system) / 1e6;
@@ -128,7 +148,8 @@ async function runCase(name: string, backend: string, epochs: number, calls: num
   return {
     model: name,
     architecture: def.label,
-    backend,
+    engine,
+    backend: model.backend,
     train_windows: data.train.count,
     epochs: epochSeconds.length,
     epoch_seconds: epochSeconds.map((s) => round(s)),
@@ -138,27 +159,54 @@ async function runCase(name: string, backend: string, epochs: number, calls: num
     predict_median_ms: round(quantile(times, 0.5)),
     predict_p95_ms: round(quantile(times, 0.95)),
     last_val_loss: round(fit.history[fit.history.length - 1]?.val_loss ?? NaN, 6),
+    gflops_per_cpu_second: round(epochFlops(spec, data.train.count) / cpuPerEpoch / 1e9, 1),
   };
+}
+
+function epochFlops(spec: Parameters<typeof lstmTrainFlops>[0], windows: number): number {
+  let flops = 0;
+  for (let first = 0; first < windows; first += 32) flops += lstmTrainFlops(spec, Math.min(32, windows - first));
+  return flops;
 }
 
 async function main(): Promise<void> {
   const o = options();
   const results: CaseResult[] = [];
-  const skipped: Array<{ backend: string; reason: string }> = [];
-  for (const preferred of o.backends) {
-    const logs: string[] = [];
-    const backend = await initBackend(preferred, (m) => logs.push(m));
-    const expected = preferred === 'node' ? 'tensorflow' : preferred;
-    if (backend !== expected) {
-      skipped.push({ backend: preferred, reason: logs.join('; ') });
-      continue;
+  const skipped: Array<{ engine: string; reason: string }> = [];
+  for (const engine of o.engines) {
+    let backend = 'wasm-simd';
+    if (engine !== 'fused') {
+      const preferred = engine.replace(/^tfjs-/, '') as BackendPreference;
+      const logs: string[] = [];
+      backend = await initBackend(preferred, (m) => logs.push(m));
+      if (backend !== (preferred === 'node' ? 'tensorflow' : preferred)) {
+        skipped.push({ engine, reason: logs.join('; ') });
+        continue;
+      }
+    } else {
+      await initBackend('wasm'); // the predictor and save path still touch tfjs
     }
     for (const name of o.models) {
-      const r = await runCase(name, backend, o.epochs, o.calls);
+      const r = await runCase(name, engine, backend, o.epochs ?? (engine === 'fused' ? 3 : 2), o.calls);
       process.stderr.write(
-        `${name} on ${backend}: ${r.seconds_per_epoch} s/epoch, predict ${r.predict_median_ms} ms\n`,
+        `${name} on ${engine}: ${r.cpu_seconds_per_epoch} cpu s/epoch, predict ${r.predict_median_ms} ms\n`,
       );
       results.push(r);
+    }
+  }
+  const gemm: Record<string, GemmResult[]> = {
+    reference: gemmKernelBench(50, 32, 60),
+    small: gemmKernelBench(32, 32, 20),
+  };
+  const torch: TorchResult[] = [];
+  if (o.torch) {
+    for (const name of o.models) {
+      const r = runTorch(MODELS[name].params, MODELS[name].trainWindows, 3);
+      if ('skipped' in r) {
+        skipped.push({ engine: 'pytorch', reason: r.skipped });
+        break;
+      }
+      torch.push({ ...r, model: name });
     }
   }
   const report = {
@@ -169,26 +217,53 @@ async function main(): Promise<void> {
     cpu_model: os.cpus()[0]?.model,
     loadavg_1m: Number(os.loadavg()[0].toFixed(2)),
     results,
+    pytorch: torch,
+    gemm_kernels: gemm,
     skipped,
   };
   printJsonLine(report);
   const file = writeResults(path.join(__dirname, '..', '..', 'bench', 'results'), 'training', report);
-  const rows = results.map((r) => [
-    r.model,
-    r.backend,
-    r.train_windows,
-    r.epoch_seconds.join(' / '),
-    r.cpu_seconds_per_epoch,
-    r.predict_median_ms,
-    r.predict_p95_ms,
-  ]);
+  const rows = [
+    ...results.map((r) => [
+      r.model,
+      r.backend,
+      r.train_windows,
+      r.epoch_seconds.join(' / '),
+      r.cpu_seconds_per_epoch,
+      r.gflops_per_cpu_second,
+      r.predict_median_ms,
+      r.predict_p95_ms,
+    ]),
+    ...torch.map((t) => [
+      t.model,
+      `pytorch ${t.torch} (1 thread)`,
+      t.train_windows,
+      t.epoch_seconds.join(' / '),
+      t.cpu_seconds_per_epoch,
+      Number((epochFlops(t.shape, t.train_windows) / t.cpu_seconds_per_epoch / 1e9).toFixed(1)),
+      t.predict_median_ms,
+      t.predict_p95_ms,
+    ]),
+  ];
+  const headers = [
+    'model',
+    'engine',
+    'windows',
+    'wall s per epoch',
+    'cpu s/epoch',
+    'GFLOP/s',
+    'predict p50 ms',
+    'p95 ms',
+  ];
+  process.stdout.write(`\n${table(headers, rows)}\n`);
+  const gemmRows = Object.entries(gemm).flatMap(([m, list]) => list.map((g) => [m, g.product, g.shape, g.gflops]));
   process.stdout.write(
-    `\n${table(['model', 'backend', 'windows', 'wall s per epoch', 'cpu s/epoch', 'predict p50 ms', 'predict p95 ms'], rows)}\n`,
+    `\nfused GEMM kernels (median):\n${table(['model', 'product', 'shape', 'GFLOP/s'], gemmRows)}\n`,
   );
   process.stdout.write(
     `load average (1 min) ${report.loadavg_1m} on ${report.cpus} cpus: wall times grow with load, cpu s/epoch does not\n`,
   );
-  for (const s of skipped) process.stdout.write(`skipped ${s.backend}: ${s.reason}\n`);
+  for (const s of skipped) process.stdout.write(`skipped ${s.engine}: ${s.reason}\n`);
   process.stdout.write(`results: ${file}\n`);
 }
 
