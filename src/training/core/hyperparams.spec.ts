@@ -87,6 +87,18 @@ describe('hyperparameter vocabulary', () => {
     );
   });
 
+  it('selects the engine (fused by default) and rejects unknown engines and shapes fused cannot hold', () => {
+    expect(DEFAULT_PARAMS.engine).toBe('fused');
+    expect(parseParams({ engine: 'tfjs' }).engine).toBe('tfjs');
+    expect(validateParamValue('engine', 'torch')).toEqual({ error: 'engine must be one of fused, tfjs, got "torch"' });
+    const huge = { seq_length: 500, units: 512, layers: 4, batch_size: 4096 };
+    const r = validateParams(huge);
+    expect(!r.ok && r.errors).toEqual([
+      expect.stringMatching(/^engine fused: batch_size 4096 x seq_length 500 x units 512/),
+    ]);
+    expect(validateParams({ ...huge, engine: 'tfjs' }).ok).toBe(true);
+  });
+
   it('converts params to MLflow strings', () => {
     expect(paramsToStrings({ ...DEFAULT_PARAMS, features: ['close', 'volume'] })).toMatchObject({
       seq_length: '20',

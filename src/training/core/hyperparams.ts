@@ -1,9 +1,13 @@
 import { isIsoDate } from './bars';
+import { fusedUnsupportedReason } from './engines/fused/layout';
 import { TrainingInputError } from './errors';
 import { Feature, FEATURES } from './windows';
 
 export type LossName = 'mae' | 'mse' | 'huber';
 export const LOSSES: readonly LossName[] = ['mae', 'mse', 'huber'];
+/** Training engines: the WASM SIMD fused LSTM (default) and tfjs-layers. */
+export type EngineName = 'fused' | 'tfjs';
+export const ENGINES: readonly EngineName[] = ['fused', 'tfjs'];
 
 /** Typed, validated training parameters (snake_case: they are logged as MLflow params). */
 export interface TrainingParams {
@@ -24,6 +28,7 @@ export interface TrainingParams {
   /** Split by dates instead of fractions when both are set (inclusive ends). */
   train_end: string | null;
   val_end: string | null;
+  engine: EngineName;
 }
 
 export type ParamName = keyof TrainingParams;
@@ -109,6 +114,13 @@ export const PARAM_SPECS: readonly ParamSpec[] = [
     doc: 'last training date (YYYY-MM-DD); with val_end, overrides fractions',
   },
   { name: 'val_end', kind: 'date', default: null, doc: 'last validation date (YYYY-MM-DD)' },
+  {
+    name: 'engine',
+    kind: 'enum',
+    default: 'fused',
+    values: ENGINES,
+    doc: 'training engine: fused (WASM SIMD) or tfjs',
+  },
 ];
 
 const SPEC_BY_NAME = new Map(PARAM_SPECS.map((s) => [s.name, s]));
@@ -205,11 +217,17 @@ function crossCheck(p: TrainingParams): string[] {
       `train_fraction + val_fraction must be < 1 so the test part is not empty, got ${p.train_fraction} + ${p.val_fraction}`,
     );
   }
+  const fused = p.engine === 'fused' ? fusedUnsupportedReason(shapeOf(p), p.batch_size) : null;
+  if (fused) errors.push(fused);
   if ((p.train_end === null) !== (p.val_end === null)) errors.push('train_end and val_end must be given together');
   else if (p.train_end !== null && p.val_end !== null && p.train_end >= p.val_end) {
     errors.push(`train_end (${p.train_end}) must be before val_end (${p.val_end})`);
   }
   return errors;
+}
+
+function shapeOf(p: TrainingParams) {
+  return { seqLength: p.seq_length, nFeatures: p.features.length, layers: p.layers, units: p.units };
 }
 
 /** MLflow param values are strings: features joined by commas, unset dates omitted. */

@@ -11,6 +11,8 @@ export * from './backend';
 export * from './early-stopping';
 export * from './forecast-model';
 export * from './engines/tfjs/tfjs-lstm.model';
+export * from './engines/fused/fused-lstm.model';
+export { ENGINE_FACTORIES, servingModelFactory } from './engines';
 export * from './hyperparams';
 export * from './dataset';
 export * from './predictor';

@@ -4,7 +4,7 @@ import { ensureBackend } from './backend';
 import type { PreprocessingJSON } from './dataset';
 import { TrainingInputError } from './errors';
 import type { ForecastModel, ForecastModelFactory } from './forecast-model';
-import { tfjsLstmFactory } from './engines/tfjs/tfjs-lstm.model';
+import { servingModelFactory } from './engines';
 import { MinMaxScaler } from './scaler';
 
 /** Files of an MLflow model directory written by writeMlflowModel. */
@@ -136,8 +136,14 @@ function recursiveForecast(
   return out;
 }
 
-/** Rebuilds a predictor from an MLflow model directory alone (MLmodel + preprocessing + tfjs files). */
-export async function loadPredictor(dir: string, factory: ForecastModelFactory = tfjsLstmFactory): Promise<Predictor> {
+/**
+ * Rebuilds a predictor from an MLflow model directory alone (MLmodel + preprocessing + tfjs
+ * files); by default on the fused forward pass (tfjs for models it cannot run).
+ */
+export async function loadPredictor(
+  dir: string,
+  factory: ForecastModelFactory = servingModelFactory,
+): Promise<Predictor> {
   await ensureBackend();
   const pre = JSON.parse(await fs.readFile(path.join(dir, MODEL_FILES.preprocessing), 'utf8')) as PreprocessingJSON;
   if (pre.format_version !== 1)

@@ -57,7 +57,7 @@ describe('trainForecaster (tiny LSTM on real MSFT prices)', () => {
 
   it('reports history, backend, ranges and one test prediction per test day', () => {
     expect(result.history.map((h) => h.epoch)).toEqual([1, 2]);
-    expect(['wasm', 'tensorflow']).toContain(result.backend); // tensorflow only where tfjs-node installs
+    expect(result.backend).toBe('fused-wasm-simd'); // the default engine
     expect(result.dataRange).toEqual({ first_date: bars[0].date, last_date: bars[199].date, rows: 200 });
     expect(result.windows).toEqual({ train: 140 - 5, validation: 30, test: 30 });
     expect(result.predictions.map((p) => p.date)).toEqual(bars.slice(170).map((b) => b.date));
@@ -69,6 +69,13 @@ describe('trainForecaster (tiny LSTM on real MSFT prices)', () => {
       horizon: 1,
       features: ['close'],
     });
+  });
+
+  it('trains on tfjs with engine tfjs, reporting the tfjs backend', async () => {
+    const tfjs = await trainForecaster({ bars, params: { ...params, engine: 'tfjs', epochs: 1 } });
+    tfjs.model.dispose();
+    expect(['wasm', 'tensorflow']).toContain(tfjs.backend); // tensorflow only where tfjs-node installs
+    expect(tfjs.model.backend).toMatch(/^tfjs-/);
   });
 
   it('is reproducible: same seed on the same backend gives the identical val_mae', async () => {

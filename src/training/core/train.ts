@@ -4,7 +4,7 @@ import { Dataset, prepareDataset, preprocessingJSON, PreprocessingJSON } from '.
 import type { TrainingParams } from './hyperparams';
 import { errorMetrics, naiveForecast, skill } from './metrics';
 import type { EpochLog, ForecastModel, ForecastModelFactory, ModelSpec } from './forecast-model';
-import { tfjsLstmFactory } from './engines/tfjs/tfjs-lstm.model';
+import { ENGINE_FACTORIES } from './engines';
 import { MinMaxScaler } from './scaler';
 import { WindowSet } from './windows';
 
@@ -15,7 +15,7 @@ export interface TrainInput {
   params: TrainingParams;
   onEpoch?: (log: EpochLog) => void | boolean | Promise<void | boolean>;
   shouldStop?: () => boolean;
-  /** Engine; tfjs-layers LSTM by default. */
+  /** Engine; by default the one `params.engine` names. */
   factory?: ForecastModelFactory;
   /** Backend preference; default: the one already initialised, else node → wasm → cpu. */
   backend?: BackendPreference;
@@ -71,7 +71,7 @@ export async function trainForecaster(input: TrainInput): Promise<TrainResult> {
   const { params: p } = input;
   const backend = await (input.backend ? initBackend(input.backend) : ensureBackend());
   const data = prepareDataset(input.bars, p);
-  const model = (input.factory ?? tfjsLstmFactory).build(modelSpec(p, data.features.length));
+  const model = (input.factory ?? ENGINE_FACTORIES[p.engine]).build(modelSpec(p, data.features.length));
   try {
     const fit = await model.fit(data.train, data.validation, {
       epochs: p.epochs,
@@ -97,7 +97,8 @@ export async function trainForecaster(input: TrainInput): Promise<TrainResult> {
       stoppedEarly: fit.stoppedEarly,
       cancelled: fit.cancelled,
       bestEpoch: fit.bestEpoch,
-      backend,
+      // tfjs models report their tfjs backend (`wasm`, ...), the fused engine itself.
+      backend: model.backend.startsWith('tfjs-') ? backend : model.backend,
       dataRange: preprocessing.data_range,
       preprocessing,
       inputExample: preprocessing.last_window.values,

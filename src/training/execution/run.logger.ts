@@ -40,7 +40,13 @@ export class RunLogger {
       { key: 'data_source', value: data.sourceType },
       { key: 'cleaning', value: spec.cleaning },
     );
-    await this.runs.logBatch(runId, { params, tags: [{ key: 'tsflow.data.rows', value: String(report.output_rows) }] });
+    await this.runs.logBatch(runId, {
+      params,
+      tags: [
+        { key: 'tsflow.data.rows', value: String(report.output_rows) },
+        { key: 'tsflow.engine', value: spec.params.engine },
+      ],
+    });
     await this.inputs.logInputs(runId, [
       {
         tags: [{ key: 'mlflow.data.context', value: 'training' }],

@@ -11,7 +11,9 @@ import type {
 import type { WindowSet } from '../../windows';
 import { RecurrentActivation, TfjsLstmModel } from '../tfjs/tfjs-lstm.model';
 import { FusedNetwork } from './fused-network';
-import { FUSED_MEMORY_LIMIT_BYTES, fusedMemoryBytes } from './layout';
+import { fusedMemoryBytes, fusedUnsupportedReason } from './layout';
+
+export { fusedUnsupportedReason };
 import { readLayersModel, UnsupportedModelError } from './layers-format';
 import { lossAndGradient } from './losses';
 import {
@@ -31,23 +33,6 @@ const PREDICT_CHUNK = 128;
 const PREDICT_MEMORY_BYTES = 2 ** 28;
 
 const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
-
-/**
- * Why the fused engine cannot train `spec` with `batchSize` windows per step, naming the
- * parameters to change, or null when it can.
- */
-export function fusedUnsupportedReason(
-  spec: Pick<ModelSpec, 'seqLength' | 'nFeatures' | 'layers' | 'units'>,
-  batchSize: number,
-): string | null {
-  const bytes = fusedMemoryBytes(spec, batchSize);
-  if (bytes <= FUSED_MEMORY_LIMIT_BYTES) return null;
-  return (
-    `engine fused: batch_size ${batchSize} x seq_length ${spec.seqLength} x units ${spec.units} x layers ${spec.layers} ` +
-    `needs ${Math.ceil(bytes / 2 ** 20)} MiB of WASM memory (limit ${FUSED_MEMORY_LIMIT_BYTES / 2 ** 20} MiB); ` +
-    'reduce batch_size, seq_length, units or layers, or use engine tfjs'
-  );
-}
 
 /**
  * The fused LSTM engine: the whole network (forward, BPTT, Adam) runs in WebAssembly SIMD

@@ -119,3 +119,17 @@ export function fusedMemoryBytes(shape: Shape, batch: number): number {
 
 /** Wasm32 addresses 4 GiB; stay well below it so a model never fails halfway through growing. */
 export const FUSED_MEMORY_LIMIT_BYTES = 2 ** 31;
+
+/**
+ * Why the fused engine cannot train `shape` with `batchSize` windows per step, naming the
+ * parameters to change, or null when it can.
+ */
+export function fusedUnsupportedReason(shape: Shape, batchSize: number): string | null {
+  const bytes = fusedMemoryBytes(shape, batchSize);
+  if (bytes <= FUSED_MEMORY_LIMIT_BYTES) return null;
+  return (
+    `engine fused: batch_size ${batchSize} x seq_length ${shape.seqLength} x units ${shape.units} x layers ${shape.layers} ` +
+    `needs ${Math.ceil(bytes / 2 ** 20)} MiB of WASM memory (limit ${FUSED_MEMORY_LIMIT_BYTES / 2 ** 20} MiB); ` +
+    'reduce batch_size, seq_length, units or layers, or use engine tfjs'
+  );
+}
