@@ -72,8 +72,10 @@ describe('training runs over REST (embedded driver)', () => {
     expect(metrics.test_skill).toBeCloseTo(1 - metrics.test_mae / metrics.naive_test_mae, 9);
     const params = Object.fromEntries(run.data.params.map((p: any) => [p.key, p.value]));
     expect(params).toMatchObject({ seq_length: '5', units: '4', epochs: '2', ticker: 'MSFT', data_source: 'sample' });
+    expect(params.engine).toBe('fused');
     const tags = Object.fromEntries(run.data.tags.map((t: any) => [t.key, t.value]));
-    expect(tags['tsflow.backend']).toMatch(/wasm|cpu|tensorflow/);
+    expect(tags['tsflow.engine']).toBe('fused');
+    expect(tags['tsflow.backend']).toBe('fused-wasm-simd');
     expect(run.inputs.dataset_inputs[0].dataset).toMatchObject({ source_type: 'sample', digest: expect.any(String) });
 
     const history = await mlflow(server.url, 'GET', `/metrics/get-history?run_id=${job.run_id}&metric_key=loss`);
@@ -122,7 +124,8 @@ describe('training runs over REST (embedded driver)', () => {
   it('cancels a queued or running job and marks its run KILLED', async () => {
     const sub = await http(server.url, 'POST', '/api/v1/training/runs', {
       dataset: SAMPLE,
-      params: { ...TINY, epochs: 200, patience: 200 },
+      // tfjs: the fused engine could finish 200 tiny epochs before the DELETE arrives.
+      params: { ...TINY, epochs: 200, patience: 200, engine: 'tfjs' },
     });
     expect(sub.status).toBe(202);
     const cancel = await http(server.url, 'DELETE', `/api/v1/training/runs/${sub.body.job_id}`);
@@ -144,6 +147,16 @@ describe('training runs over REST (embedded driver)', () => {
     ['negative horizon', { dataset: SAMPLE, params: { horizon: -2 } }, /horizon/],
     ['dropout 1', { dataset: SAMPLE, params: { dropout: 1 } }, /dropout/],
     ['units 0', { dataset: SAMPLE, params: { units: 0 } }, /units/],
+    [
+      'unknown engine',
+      { dataset: SAMPLE, params: { engine: 'torch' } },
+      /engine must be one of fused, tfjs, got "torch"/,
+    ],
+    [
+      'a shape the fused engine cannot hold',
+      { dataset: SAMPLE, params: { seq_length: 500, units: 512, layers: 4, batch_size: 4096 } },
+      /engine fused: batch_size 4096 x seq_length 500 x units 512 x layers 4 needs \d+ MiB.*use engine tfjs/,
+    ],
     [
       'seq_length larger than the data',
       { dataset: { ...SAMPLE, start_date: '2024-06-01' }, params: { seq_length: 200 } },

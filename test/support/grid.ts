@@ -31,13 +31,16 @@ export function tinyGrid(overrides: Partial<GridBody> = {}): GridBody {
 /**
  * Candidates that train long enough (a few seconds of steady epochs) to be seen running,
  * killed or cancelled mid-training: more data, many epochs, early stopping off in practice.
+ * Pinned to the tfjs engine (whatever params the caller gives): the fused engine trains these
+ * in well under a second, before a test could kill or cancel them.
  */
 export function slowGrid(overrides: Partial<GridBody> = {}): GridBody {
-  return tinyGrid({
+  const grid = tinyGrid({
     dataset: { ticker: 'MSFT', source: 'sample', start_date: '2016-01-01', end_date: '2021-12-31' },
     params: { units: 8, epochs: 400, layers: 1, batch_size: 32, patience: 1000, seed: 7, dropout: 0 },
     ...overrides,
   });
+  return { ...grid, params: { ...grid.params, engine: 'tfjs' } };
 }
 
 export type Api = (method: string, path: string, body?: unknown) => ReturnType<typeof http>;
