@@ -11,7 +11,8 @@ describe('champion serving: /predict, /invocations, /ping', () => {
   let runId: string;
   const bars = msftBars('2023-06-01');
   const closes = (from: string, count: number) => {
-    const i = bars.findIndex((b) => b.date >= from);
+    const found = bars.findIndex((b) => b.date >= from);
+    const i = found === -1 ? bars.length : found; // a date after the data: the latest bars
     return bars.slice(i - count, i).map((b) => b.close);
   };
   const predict = (body: unknown) => http(server.url, 'POST', '/predict', body);
