@@ -92,38 +92,54 @@ export class FusedNetwork {
 
   /** Forward pass over the loaded input; returns a view of the B outputs (valid until the next call). */
   forward(B: number, training: boolean): Float32Array {
-    const { seqLength: T, layers: L, dropout } = this.options;
+    const drop = training && this.options.dropout > 0;
+    for (let l = 0; l < this.options.layers; l++) this.forwardLayer(l, B, drop);
+    const y = this.w0 + this.work.y;
+    const head = this.layout.headW;
+    this.k.dense(
+      B,
+      this.layout.hp,
+      4 * this.output(this.options.layers - 1, B, drop),
+      4 * (this.p + head),
+      this.mem[this.p + this.layout.headB],
+      4 * y,
+    );
+    return this.mem.subarray(y, y + B);
+  }
+
+  /** Float offset of what layer l passes on: its (dropped) output sequence, or h_T on top. */
+  private output(l: number, B: number, drop: boolean): number {
+    const lw = this.work.layers[l];
+    if (drop) return this.w0 + lw.dropped;
+    const top = l === this.options.layers - 1;
+    return this.w0 + lw.hs + (top ? this.options.seqLength : 1) * B * this.layout.hp;
+  }
+
+  private input(l: number, B: number, drop: boolean): number {
+    return l === 0 ? this.w0 + this.work.x : this.output(l - 1, B, drop);
+  }
+
+  private forwardLayer(l: number, B: number, drop: boolean): void {
+    const { seqLength: T, dropout } = this.options;
     const { hp: H, g: G } = this.layout;
     const k = this.k;
-    const w = this.work;
-    const drop = training && dropout > 0;
-    let input = this.w0 + w.x;
-    let inDim = this.options.nFeatures;
-    for (let l = 0; l < L; l++) {
-      const lo = this.layout.layers[l];
-      const lw = w.layers[l];
-      const z = this.w0 + lw.z;
-      const c = this.w0 + lw.c;
-      const hs = this.w0 + lw.hs;
-      k.broadcastRows(4 * z, 4 * (this.p + lo.b), T * B, G);
-      k.gemm(T * B, G, inDim, 4 * input, inDim, 1, 4 * (this.p + lo.w), G, 4 * z, G);
-      this.mem.fill(0, c, c + B * H);
-      this.mem.fill(0, hs, hs + B * H);
-      for (let t = 0; t < T; t++) {
-        const zt = 4 * (z + t * B * G);
-        if (t > 0) k.gemm(B, G, H, 4 * (hs + t * B * H), H, 1, 4 * (this.p + lo.u), G, zt, G);
-        k.gateForward(B, H, zt, 4 * (c + t * B * H), 4 * (c + (t + 1) * B * H), 4 * (hs + (t + 1) * B * H), this.hard);
-      }
-      const top = l === L - 1;
-      const out = top ? hs + T * B * H : hs + B * H;
-      const n = top ? B * H : T * B * H;
-      if (drop) k.dropoutForward(4 * out, 4 * (this.w0 + lw.dropped), 4 * (this.w0 + lw.mask), n, dropout);
-      input = drop ? this.w0 + lw.dropped : out;
-      inDim = H;
+    const lo = this.layout.layers[l];
+    const lw = this.work.layers[l];
+    const [z, c, hs] = [this.w0 + lw.z, this.w0 + lw.c, this.w0 + lw.hs];
+    k.broadcastRows(4 * z, 4 * (this.p + lo.b), T * B, G);
+    k.gemm(T * B, G, lo.inDim, 4 * this.input(l, B, drop), lo.inDim, 1, 4 * (this.p + lo.w), G, 4 * z, G);
+    this.mem.fill(0, c, c + B * H);
+    this.mem.fill(0, hs, hs + B * H);
+    for (let t = 0; t < T; t++) {
+      const zt = 4 * (z + t * B * G);
+      const [prev, next] = [t * B * H, (t + 1) * B * H];
+      if (t > 0) k.gemm(B, G, H, 4 * (hs + prev), H, 1, 4 * (this.p + lo.u), G, zt, G);
+      k.gateForward(B, H, zt, 4 * (c + prev), 4 * (c + next), 4 * (hs + next), this.hard);
     }
-    const y = this.w0 + w.y;
-    k.dense(B, H, 4 * input, 4 * (this.p + this.layout.headW), this.mem[this.p + this.layout.headB], 4 * y);
-    return this.mem.subarray(y, y + B);
+    if (!drop) return;
+    const top = l === this.options.layers - 1;
+    const out = hs + (top ? T : 1) * B * H;
+    k.dropoutForward(4 * out, 4 * (this.w0 + lw.dropped), 4 * (this.w0 + lw.mask), (top ? 1 : T) * B * H, dropout);
   }
 
   /** The loss gradient w.r.t. the outputs of the last forward pass (write B values). */
@@ -134,71 +150,72 @@ export class FusedNetwork {
 
   /** Backpropagation through time of the last (training) forward pass into the gradient block. */
   backward(B: number): void {
-    const { seqLength: T, layers: L, dropout } = this.options;
-    const { hp: H, g: G } = this.layout;
-    const k = this.k;
-    const w = this.work;
-    const o = this.w0;
-    const drop = dropout > 0;
+    const drop = this.options.dropout > 0;
     this.grads.fill(0);
-    const dH = o + w.dH;
+    this.backwardHead(B, drop);
+    for (let l = this.options.layers - 1; l >= 0; l--) this.backwardLayer(l, B, drop);
+  }
+
+  /** Dense head: its gradients, and dh of the top layer's last step into dH (zero elsewhere). */
+  private backwardHead(B: number, drop: boolean): void {
+    const { seqLength: T, layers: L } = this.options;
+    const H = this.layout.hp;
+    const dH = this.w0 + this.work.dH;
     this.mem.fill(0, dH, dH + T * B * H);
-    const top = w.layers[L - 1];
-    const hTop = drop ? o + top.dropped : o + top.hs + T * B * H;
-    const headDh = dH + (T - 1) * B * H;
-    const db = k.denseBackward(
+    const last = dH + (T - 1) * B * H;
+    const { headW, headB } = this.layout;
+    const hTop = this.output(L - 1, B, drop);
+    const dy = this.w0 + this.work.dy;
+    this.mem[this.g + headB] = this.k.denseBackward(
       B,
       H,
       4 * hTop,
-      4 * (this.p + this.layout.headW),
-      4 * (o + w.dy),
-      4 * (this.g + this.layout.headW),
-      4 * headDh,
+      4 * (this.p + headW),
+      4 * dy,
+      4 * (this.g + headW),
+      4 * last,
     );
-    this.mem[this.g + this.layout.headB] = db;
-    if (drop) k.multiplyInPlace(4 * headDh, 4 * (o + top.mask), B * H);
-    for (let l = L - 1; l >= 0; l--) {
-      const lo = this.layout.layers[l];
-      const lw = w.layers[l];
-      const z = o + lw.z;
-      const c = o + lw.c;
-      const hs = o + lw.hs;
-      const dZ = o + w.dZ;
-      const dhRec = o + w.dhRec;
-      const dc = o + w.dc;
-      k.transpose(4 * (o + w.ut), 4 * (this.p + lo.u), H, G);
+    if (drop) this.k.multiplyInPlace(4 * last, 4 * (this.w0 + this.work.layers[L - 1].mask), B * H);
+  }
+
+  /**
+   * BPTT of layer l given dH (the gradient w.r.t. its output sequence): gate gradients per step,
+   * then dU, dW, db as single GEMMs over all steps, and dH of the layer below (through its dropout).
+   */
+  private backwardLayer(l: number, B: number, drop: boolean): void {
+    const T = this.options.seqLength;
+    const { hp: H, g: G } = this.layout;
+    const k = this.k;
+    const o = this.w0;
+    const w = this.work;
+    const lo = this.layout.layers[l];
+    const lw = w.layers[l];
+    const [z, c, dZ, dH, dhRec, dc, ut] = [o + lw.z, o + lw.c, o + w.dZ, o + w.dH, o + w.dhRec, o + w.dc, o + w.ut];
+    k.transpose(4 * ut, 4 * (this.p + lo.u), H, G);
+    this.mem.fill(0, dhRec, dhRec + B * H);
+    this.mem.fill(0, dc, dc + B * H);
+    for (let t = T - 1; t >= 0; t--) {
+      const [zt, dzt, cPrev, cCur] = [
+        4 * (z + t * B * G),
+        4 * (dZ + t * B * G),
+        4 * (c + t * B * H),
+        4 * (c + (t + 1) * B * H),
+      ];
+      k.gateBackward(B, H, zt, cPrev, cCur, 4 * (dH + t * B * H), 4 * dhRec, 4 * dc, dzt, this.hard);
+      if (t === 0) break;
       this.mem.fill(0, dhRec, dhRec + B * H);
-      this.mem.fill(0, dc, dc + B * H);
-      for (let t = T - 1; t >= 0; t--) {
-        const cur = t * B;
-        k.gateBackward(
-          B,
-          H,
-          4 * (z + cur * G),
-          4 * (c + cur * H),
-          4 * (c + (cur + B) * H),
-          4 * (dH + cur * H),
-          4 * dhRec,
-          4 * dc,
-          4 * (dZ + cur * G),
-          this.hard,
-        );
-        if (t > 0) {
-          this.mem.fill(0, dhRec, dhRec + B * H);
-          k.gemm(B, H, G, 4 * (dZ + cur * G), G, 1, 4 * (o + w.ut), H, 4 * dhRec, H);
-        }
-      }
-      const input = l === 0 ? o + w.x : drop ? o + w.layers[l - 1].dropped : o + w.layers[l - 1].hs + B * H;
-      const D = lo.inDim;
-      k.gemm(H, G, T * B, 4 * hs, 1, H, 4 * dZ, G, 4 * (this.g + lo.u), G);
-      k.gemm(D, G, T * B, 4 * input, 1, D, 4 * dZ, G, 4 * (this.g + lo.w), G);
-      k.addColumnSums(4 * (this.g + lo.b), 4 * dZ, T * B, G);
-      if (l === 0) break;
-      k.transpose(4 * (o + w.wt), 4 * (this.p + lo.w), D, G);
-      this.mem.fill(0, dH, dH + T * B * H);
-      k.gemm(T * B, D, G, 4 * dZ, G, 1, 4 * (o + w.wt), D, 4 * dH, D);
-      if (drop) k.multiplyInPlace(4 * dH, 4 * (o + w.layers[l - 1].mask), T * B * H);
+      k.gemm(B, H, G, dzt, G, 1, 4 * ut, H, 4 * dhRec, H);
     }
+    const D = lo.inDim;
+    // Hs rows 0..T-1 are h_{t-1} of each step (row block 0 is the zero initial state).
+    k.gemm(H, G, T * B, 4 * (o + lw.hs), 1, H, 4 * dZ, G, 4 * (this.g + lo.u), G);
+    k.gemm(D, G, T * B, 4 * this.input(l, B, drop), 1, D, 4 * dZ, G, 4 * (this.g + lo.w), G);
+    k.addColumnSums(4 * (this.g + lo.b), 4 * dZ, T * B, G);
+    if (l === 0) return;
+    k.transpose(4 * (o + w.wt), 4 * (this.p + lo.w), D, G);
+    this.mem.fill(0, dH, dH + T * B * H);
+    k.gemm(T * B, D, G, 4 * dZ, G, 1, 4 * (o + w.wt), D, 4 * dH, D);
+    if (drop) k.multiplyInPlace(4 * dH, 4 * (o + w.layers[l - 1].mask), T * B * H);
   }
 
   /** One Adam step on the gradient block. */
