@@ -1,6 +1,6 @@
 /**
- * A plain float64 stacked LSTM → Dense(1) (Keras gate order i f g o, sigmoid recurrent
- * activation), written for clarity, not speed: the yardstick the fused engine's gradients are
+ * A plain float64 stacked LSTM → Dense(1) (Keras gate order i f g o, sigmoid or hard_sigmoid
+ * recurrent activation), written for clarity, not speed: the yardstick the fused engine's gradients are
  * checked against by finite differences.
  */
 export interface ReferenceShape {
@@ -10,7 +10,10 @@ export interface ReferenceShape {
   units: number;
 }
 
-const sigmoid = (x: number): number => 1 / (1 + Math.exp(-x));
+const ACTIVATIONS = {
+  sigmoid: (x: number): number => 1 / (1 + Math.exp(-x)),
+  hard_sigmoid: (x: number): number => Math.min(1, Math.max(0, 0.2 * x + 0.5)),
+};
 
 /**
  * Outputs for `count` windows x [count, T, F]. `tensors` are in tfjs order; `masks(l, t, b, j)`
@@ -22,7 +25,9 @@ export function referenceForward(
   x: ArrayLike<number>,
   count: number,
   masks: (l: number, t: number, b: number, j: number) => number = () => 1,
+  recurrent: keyof typeof ACTIVATIONS = 'sigmoid',
 ): number[] {
+  const sigmoid = ACTIVATIONS[recurrent];
   const { seqLength: T, nFeatures: F, units: n } = s;
   const out: number[] = [];
   for (let b = 0; b < count; b++) {

@@ -14,10 +14,14 @@ function randomArray(n: number, rand: () => number, scale: number): Float64Array
 
 const norm = (v: ArrayLike<number>): number => Math.sqrt(Array.from(v).reduce((a, x) => a + x * x, 0));
 
-describe.each([0, 0.3])('FusedNetwork backward vs finite differences (dropout %s)', (dropout) => {
+describe.each([
+  [0, 'sigmoid'],
+  [0.3, 'sigmoid'],
+  [0.3, 'hard_sigmoid'],
+] as const)('FusedNetwork backward vs finite differences (dropout %s, %s)', (dropout, act) => {
   it('matches every parameter tensor to a relative error < 1e-3', () => {
     const rand = mulberry32(11);
-    const net = new FusedNetwork({ ...shape, dropout, recurrentActivation: 'sigmoid' });
+    const net = new FusedNetwork({ ...shape, dropout, recurrentActivation: act });
     const tensors = tensorShapes(net.layout).map((s) =>
       Float32Array.from(
         randomArray(
@@ -47,10 +51,10 @@ describe.each([0, 0.3])('FusedNetwork backward vs finite differences (dropout %s
 
     const ref = tensors.map((t) => Float64Array.from(t));
     const loss = (): number => {
-      const out = referenceForward(shape, ref, x, B, mask);
+      const out = referenceForward(shape, ref, x, B, mask, act);
       return out.reduce((acc, v, b) => acc + (v - y[b]) ** 2, 0) / B;
     };
-    const refOut = referenceForward(shape, ref, x, B, mask);
+    const refOut = referenceForward(shape, ref, x, B, mask, act);
     refOut.forEach((v, b) => expect(Math.abs(v - pred[b])).toBeLessThan(1e-5));
 
     const eps = 1e-6;
