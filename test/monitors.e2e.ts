@@ -117,6 +117,22 @@ describe.each(DATABASES)('monitors on %s (embedded scheduler)', (database) => {
     const files = await api('GET', `/api/2.0/mlflow/artifacts/list?run_id=${runId}&path=monitor/checks/2022-01-21`);
     expect(files.body.files.map((f: any) => path.basename(f.path)).sort()).toEqual(['live_error.svg', 'report.json']);
 
+    // Prometheus: the gauges carry the latest check's numbers.
+    const metrics = (await api('GET', '/metrics')).text;
+    const labels = `monitor="msft-${database}",model="${MODEL}"`;
+    const gauge = (name: string, extra = '') =>
+      Number(new RegExp(`^${name}\\{${labels}${extra}\\} (\\S+)$`, 'm').exec(metrics)?.[1]);
+    expect(gauge('tsflow_monitor_live_skill')).toBeCloseTo(second.report.scoring.live_skill, 6);
+    expect(gauge('tsflow_monitor_live_mae')).toBeCloseTo(second.report.scoring.live_mae, 6);
+    expect(gauge('tsflow_monitor_drift', ',feature="volume",statistic="psi"')).toBeCloseTo(
+      second.report.drift.volume.psi,
+      6,
+    );
+    expect(gauge('tsflow_monitor_scored_days')).toBe(expected1.length + expected2.length);
+    expect(gauge('tsflow_monitor_last_check_success')).toBe(1);
+    expect(gauge('tsflow_monitor_last_decision_retrain')).toBe(0);
+    expect(Date.now() / 1000 - gauge('tsflow_monitor_last_check_timestamp_seconds')).toBeLessThan(60);
+
     const got = await api('GET', `${MONITORS}/${monitor.monitor_id}`);
     expect(got.body.monitor.checks.map((c: any) => c.as_of)).toEqual(['2022-01-21', '2022-01-14', '2022-01-14']);
     expect(got.body.monitor.state).toMatchObject({

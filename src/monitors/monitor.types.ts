@@ -78,6 +78,19 @@ export interface MonitorState {
   lastCheckAt: number | null;
   /** A retrain submitted by a check and not known to be final yet. */
   pendingRetrain: string | null;
+  /** The numbers of the last successful check (gauges) and whether the last check of all succeeded. */
+  last: LastCheckSummary | null;
+  lastCheckOk: boolean | null;
+}
+
+export interface LastCheckSummary {
+  asOf: string;
+  liveSkill: number | null;
+  liveMae: number | null;
+  naiveMae: number | null;
+  daysSinceTraining: number;
+  decision: Decision;
+  drift: { feature: 'returns' | 'volume'; statistic: 'psi' | 'ks'; value: number }[];
 }
 
 export interface Monitor {

@@ -11,6 +11,7 @@ import { PriceDataModule } from '../training/data/price-data.module';
 import { TrainingModule } from '../training/training.module';
 import { MonitorCheckService } from './check/monitor-check.service';
 import { MonitorsController } from './controllers/monitors.controller';
+import { MonitorsMetrics } from './monitors.metrics';
 import { MonitorsService } from './monitors.service';
 import { MonitorsStore } from './monitors.store';
 import { BullmqMonitorScheduler } from './schedule/bullmq.scheduler';
@@ -41,6 +42,7 @@ function scheduler(config: AppConfig): MonitorScheduler {
     },
     MonitorCheckService,
     MonitorsService,
+    MonitorsMetrics,
   ],
   exports: [MonitorsStore],
 })

@@ -18,11 +18,13 @@ import { MonitorScheduler } from './schedule/monitor-scheduler';
 const NAME = /^[A-Za-z0-9][\w.-]{0,99}$/;
 /** A manual check waits for no running check younger than this (an older one is presumed dead). */
 const RUNNING_STALE_MS = 10 * 60_000;
+const RESYNC_MS = 5 * 60_000;
 
 /** Monitors: validated configuration, schedules kept in step with it, checks on demand. */
 @Injectable()
 export class MonitorsService implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(MonitorsService.name);
+  private resync?: NodeJS.Timeout;
 
   constructor(
     private readonly store: MonitorsStore,
@@ -35,14 +37,32 @@ export class MonitorsService implements OnApplicationBootstrap, OnApplicationShu
 
   async onApplicationBootstrap(): Promise<void> {
     await this.scheduler.start((id, tick) => this.tick(id, tick));
-    const monitors = await this.store.all();
-    for (const m of monitors) await this.scheduler.sync(m);
-    // Ticks missed while no process was up: the latest one runs once (claimed like any tick).
-    void this.catchUp(monitors);
+    // Not awaited: a slow or absent Redis must not hold the API's start-up.
+    void this.syncAll().then((monitors) => this.catchUp(monitors));
+    this.resync = setInterval(() => void this.syncAll(), RESYNC_MS);
+    this.resync.unref();
   }
 
   async onApplicationShutdown(): Promise<void> {
+    clearInterval(this.resync);
     await this.scheduler.close();
+  }
+
+  /**
+   * Arms every stored monitor's schedule. Run at start and every few minutes: monitors made
+   * or changed on another replica (in-process mode on a shared database), or while Redis was
+   * down, get scheduled without a restart. Upserting an unchanged schedule changes nothing.
+   */
+  private async syncAll(): Promise<Monitor[]> {
+    try {
+      const monitors = await this.store.all();
+      for (const m of monitors) await this.scheduler.sync(m);
+      await this.scheduler.prune(new Set(monitors.map((m) => m.monitorId)));
+      return monitors;
+    } catch (err) {
+      this.logger.warn(`monitor schedules not synced: ${(err as Error).message}`);
+      return [];
+    }
   }
 
   private async catchUp(monitors: Monitor[]): Promise<void> {
@@ -87,7 +107,7 @@ export class MonitorsService implements OnApplicationBootstrap, OnApplicationShu
     await this.validateData(draft);
     if (!(await this.store.create(draft))) throw MlflowError.exists(`Monitor '${req.name}' already exists.`);
     const created = await this.get(monitorId);
-    await this.scheduler.sync(created);
+    await this.schedule(created);
     return created;
   }
 
@@ -95,6 +115,13 @@ export class MonitorsService implements OnApplicationBootstrap, OnApplicationShu
   private async validateData(m: Monitor): Promise<void> {
     const data = await this.prices.load({ ...m.config.dataset });
     if (m.config.retrain) await this.grids.validate(retrainRequest(m, data.bars[data.bars.length - 1].date));
+  }
+
+  /** Stored first, scheduled second: if the scheduler (Redis) is down, the periodic re-sync arms it later. */
+  private async schedule(m: Monitor): Promise<void> {
+    await this.scheduler.sync(m).catch((err) => {
+      this.logger.warn(`monitor ${m.name} stored but not scheduled yet: ${(err as Error).message}`);
+    });
   }
 
   private validName(name: string): void {
@@ -134,7 +161,7 @@ export class MonitorsService implements OnApplicationBootstrap, OnApplicationShu
     }
     await this.store.update(monitorId, { config, paused: req.paused, name: req.name });
     const updated = await this.get(monitorId);
-    await this.scheduler.sync(updated);
+    await this.schedule(updated);
     return updated;
   }
 
@@ -155,8 +182,11 @@ export class MonitorsService implements OnApplicationBootstrap, OnApplicationShu
 
   async delete(monitorId: string): Promise<void> {
     await this.get(monitorId);
-    await this.scheduler.remove(monitorId);
     await this.store.delete(monitorId);
+    // A tick fired after this finds no monitor and does nothing; the scheduler entry goes now or at the next sync.
+    await this.scheduler.remove(monitorId).catch((err) => {
+      this.logger.warn(`schedule of deleted monitor ${monitorId} not removed yet: ${(err as Error).message}`);
+    });
   }
 
   /** Runs a check now (optionally as of a past date, for replays) and returns it. */

@@ -64,3 +64,17 @@ export async function metricHistory(api: Api, runId: string, key: string): Promi
   expect(res.status, res.text).toBe(200);
   return res.body.metrics ?? [];
 }
+
+/** A 10-second schedule (seconds field first): ticks come fast enough for a test. */
+export const EVERY_10S = { cron: '*/10 * * * * *', timezone: 'UTC' };
+
+export async function registerModel(api: Api, name: string): Promise<void> {
+  const res = await api('POST', '/api/2.0/mlflow/registered-models/create', { name });
+  expect(res.status, res.text).toBe(200);
+}
+
+export async function checksOf(api: Api, id: string): Promise<any[]> {
+  const res = await api('GET', `${MONITORS}/${id}?max_checks=1000`);
+  expect(res.status, res.text).toBe(200);
+  return res.body.monitor.checks;
+}

@@ -10,7 +10,15 @@ import { PriceDataService } from '../../training/data/price-data.service';
 import { GridSearchService } from '../../training/grid-search.service';
 import { JobSubmission } from '../../training/job-submission.service';
 import { isFinal } from '../../training/jobs/job.types';
-import type { CheckReport, CheckTrigger, Monitor, MonitorCheck, MonitorState, ScoredDay } from '../monitor.types';
+import type {
+  CheckReport,
+  CheckTrigger,
+  LastCheckSummary,
+  Monitor,
+  MonitorCheck,
+  MonitorState,
+  ScoredDay,
+} from '../monitor.types';
 import { MonitorsStore } from '../monitors.store';
 import { localDate } from '../schedule/cron';
 import { decide } from './decision';
@@ -33,7 +41,23 @@ export const initialState = (): MonitorState => ({
   lastTick: null,
   lastCheckAt: null,
   pendingRetrain: null,
+  last: null,
+  lastCheckOk: null,
 });
+
+function summary(r: CheckReport): LastCheckSummary {
+  return {
+    asOf: r.as_of,
+    liveSkill: r.scoring.live_skill,
+    liveMae: r.scoring.live_mae,
+    naiveMae: r.scoring.naive_mae,
+    daysSinceTraining: r.days_since_training,
+    decision: r.decision,
+    drift: (['returns', 'volume'] as const).flatMap((feature) =>
+      (['psi', 'ks'] as const).map((statistic) => ({ feature, statistic, value: r.drift[feature][statistic] })),
+    ),
+  };
+}
 
 interface Scored {
   state: MonitorState;
@@ -72,7 +96,12 @@ export class MonitorCheckService {
     try {
       const { report, state } = await this.check(monitor, day);
       if (trigger !== 'manual') state.lastTick = tick;
-      await this.store.saveState(monitorId, { ...state, lastCheckAt: Date.now() });
+      await this.store.saveState(monitorId, {
+        ...state,
+        lastCheckAt: Date.now(),
+        lastCheckOk: true,
+        last: summary(report),
+      });
       await this.store.finishCheck(claimed.checkId, {
         status: 'succeeded',
         asOf: day,
@@ -88,6 +117,7 @@ export class MonitorCheckService {
       await this.store.saveState(monitorId, {
         ...fresh,
         lastCheckAt: Date.now(),
+        lastCheckOk: false,
         ...(trigger !== 'manual' ? { lastTick: tick } : {}),
       });
       await this.store.finishCheck(claimed.checkId, { status: 'failed', asOf: day, error: message.slice(0, 2000) });

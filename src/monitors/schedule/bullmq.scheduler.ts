@@ -1,6 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { Job, Queue, Worker } from 'bullmq';
 import IORedis from 'ioredis';
+import { producerConnection } from '../../training/jobs/bullmq.queue';
 import type { Monitor } from '../monitor.types';
 import { MonitorScheduler, TickHandler } from './monitor-scheduler';
 
@@ -30,10 +31,12 @@ export class BullmqMonitorScheduler extends MonitorScheduler {
   private readonly queue: Queue;
   private readonly producer: IORedis;
   private worker?: Worker;
+  private consumer?: IORedis;
 
   constructor(private readonly settings: { redisUrl: string; prefix: string }) {
     super();
-    this.producer = new IORedis(settings.redisUrl, { maxRetriesPerRequest: null });
+    // Fail fast while Redis is down (a create or PATCH must not hang); the service re-syncs later.
+    this.producer = producerConnection(settings.redisUrl);
     this.producer.on('error', (err) => this.logger.debug(`redis: ${err.message}`));
     this.queue = new Queue(MONITOR_QUEUE, { connection: this.producer, prefix: `${settings.prefix}:bull` });
     this.queue.on('error', (err) => this.logger.debug(`queue: ${err.message}`));
@@ -41,6 +44,7 @@ export class BullmqMonitorScheduler extends MonitorScheduler {
 
   async start(onTick: TickHandler): Promise<void> {
     const connection = new IORedis(this.settings.redisUrl, { maxRetriesPerRequest: null });
+    this.consumer = connection;
     connection.on('error', (err) => this.logger.debug(`redis: ${err.message}`));
     this.worker = new Worker(
       MONITOR_QUEUE,
@@ -68,9 +72,17 @@ export class BullmqMonitorScheduler extends MonitorScheduler {
     await this.queue.removeJobScheduler(schedulerId(monitorId));
   }
 
+  async prune(existing: ReadonlySet<string>): Promise<void> {
+    for (const s of await this.queue.getJobSchedulers()) {
+      const id = s.key.startsWith('monitor-') ? s.key.slice('monitor-'.length) : undefined;
+      if (id && !existing.has(id)) await this.remove(id);
+    }
+  }
+
   async close(): Promise<void> {
     await this.worker?.close();
     await this.queue.close();
+    this.consumer?.disconnect();
     this.producer.disconnect();
   }
 }

@@ -51,6 +51,10 @@ export class InProcessMonitorScheduler extends MonitorScheduler {
     this.timers.delete(monitorId);
   }
 
+  async prune(existing: ReadonlySet<string>): Promise<void> {
+    for (const id of [...this.timers.keys()]) if (!existing.has(id)) await this.remove(id);
+  }
+
   async close(): Promise<void> {
     this.closed = true;
     for (const t of this.timers.values()) clearTimeout(t);

@@ -15,5 +15,7 @@ export abstract class MonitorScheduler {
   /** Arms the monitor's schedule (again: after a change), or disarms a paused monitor. */
   abstract sync(m: Monitor): Promise<void>;
   abstract remove(monitorId: string): Promise<void>;
+  /** Drops schedules of monitors that no longer exist (deleted while the scheduler was unreachable). */
+  abstract prune(existing: ReadonlySet<string>): Promise<void>;
   abstract close(): Promise<void>;
 }
