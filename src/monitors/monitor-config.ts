@@ -15,6 +15,7 @@ const RANGES: Record<keyof Infer<typeof ThresholdsMsg>, Range> = {
   min_scored_days: { min: 1, max: 1000, integer: true },
   skill_window_days: { min: 1, max: 1000, integer: true },
   drift_window_days: { min: 10, max: 1000, integer: true },
+  cooldown_days: { min: 0, max: 3650, integer: true },
 };
 
 function inRange(name: string, v: number | undefined, r: Range): number | undefined {
@@ -40,6 +41,7 @@ export function thresholdsOf(raw: Infer<typeof ThresholdsMsg> = {}): MonitorThre
     minScoredDays: v.min_scored_days ?? 5,
     skillWindowDays: v.skill_window_days ?? 20,
     driftWindowDays: v.drift_window_days ?? 60,
+    cooldownDays: v.cooldown_days ?? 7,
   };
 }
 

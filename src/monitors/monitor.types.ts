@@ -33,6 +33,8 @@ export interface MonitorThresholds {
   skillWindowDays: number;
   /** Bars of the recent window drift is measured on. */
   driftWindowDays: number;
+  /** Calendar days after a retrain before another may be submitted (a candidate that lost must not retrain daily). */
+  cooldownDays: number;
 }
 
 /** A grid-search body (without dataset, promotion target or dates): what a retrain submits. */
@@ -78,6 +80,8 @@ export interface MonitorState {
   lastCheckAt: number | null;
   /** A retrain submitted by a check and not known to be final yet. */
   pendingRetrain: string | null;
+  /** as_of of the check that submitted the latest retrain. */
+  lastRetrainAsOf: string | null;
   /** The numbers of the last successful check (gauges) and whether the last check of all succeeded. */
   last: LastCheckSummary | null;
   lastCheckOk: boolean | null;

@@ -177,6 +177,7 @@ export class MonitorsService implements OnApplicationBootstrap, OnApplicationShu
       min_scored_days: t.minScoredDays,
       skill_window_days: t.skillWindowDays,
       drift_window_days: t.driftWindowDays,
+      cooldown_days: t.cooldownDays,
     };
   }
 

@@ -3,13 +3,14 @@ import { decide, DecisionInput } from './decision';
 import { scoreNewDays, windowSkill } from './live-scoring';
 
 const base: DecisionInput = {
-  thresholds: { minScoredDays: 5, skillWindowDays: 20, driftWindowDays: 60 },
+  thresholds: { minScoredDays: 5, skillWindowDays: 20, driftWindowDays: 60, cooldownDays: 10 },
   daysSinceTraining: 10,
   scoredDays: 8,
   liveSkill: 0.01,
   skillWindowDays: 20,
   drift: { returns: { psi: 0.05, ks: 0.1 }, volume: { psi: 0.3, ks: 0.3 } },
   retrainPending: null,
+  daysSinceRetrain: null,
   canRetrain: true,
 };
 
@@ -39,6 +40,10 @@ describe('retrain decision', () => {
     expect(pending.decision).toBe('none');
     expect(pending.reasons.at(-1)).toContain('grid-1 still running');
     expect(decide({ ...base, thresholds: t, canRetrain: false }).reasons.at(-1)).toContain('no retraining spec');
+    const cooling = decide({ ...base, thresholds: t, daysSinceRetrain: 9 });
+    expect(cooling.decision).toBe('none');
+    expect(cooling.reasons.at(-1)).toBe('cooldown: last retrain 9 days ago < 10');
+    expect(decide({ ...base, thresholds: t, daysSinceRetrain: 10 }).decision).toBe('retrain');
   });
 });
 

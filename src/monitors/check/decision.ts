@@ -11,6 +11,8 @@ export interface DecisionInput {
   drift: { returns: { psi: number; ks: number }; volume: { psi: number; ks: number } };
   /** A retrain this monitor submitted is still running. */
   retrainPending: string | null;
+  /** Calendar days since the latest retrain was submitted (null: never). */
+  daysSinceRetrain: number | null;
   /** The monitor has a retraining spec. */
   canRetrain: boolean;
 }
@@ -38,6 +40,11 @@ export function decide(i: DecisionInput): { decision: Decision; reasons: string[
     return {
       decision: 'none',
       reasons: [...reasons, `retrain ${i.retrainPending} still running: not submitting another`],
+    };
+  if (i.daysSinceRetrain !== null && i.daysSinceRetrain < t.cooldownDays)
+    return {
+      decision: 'none',
+      reasons: [...reasons, `cooldown: last retrain ${i.daysSinceRetrain} days ago < ${t.cooldownDays}`],
     };
   return { decision: 'retrain', reasons };
 }

@@ -41,6 +41,7 @@ export const initialState = (): MonitorState => ({
   lastTick: null,
   lastCheckAt: null,
   pendingRetrain: null,
+  lastRetrainAsOf: null,
   last: null,
   lastCheckOk: null,
 });
@@ -157,6 +158,7 @@ export class MonitorCheckService {
       skillWindowDays: t.skillWindowDays,
       drift,
       retrainPending: state.pendingRetrain,
+      daysSinceRetrain: state.lastRetrainAsOf ? daysBetween(state.lastRetrainAsOf, asOf) : null,
       canRetrain: m.config.retrain !== undefined,
     });
     const report: CheckReport = {
@@ -195,6 +197,7 @@ export class MonitorCheckService {
       const sub = await this.grids.submit(retrainRequest(m, asOf));
       report.retrain = { job_id: sub.job_id, parent_run_id: sub.parent_run_id };
       state.pendingRetrain = sub.job_id;
+      state.lastRetrainAsOf = asOf;
     }
     await this.record(m, state, scored, report);
     return { report, state };

@@ -22,6 +22,7 @@ export const ThresholdsMsg = message({
   min_scored_days: f.int32().doc('The skill rule waits for this many scored days (1..1000, default 5)', 5),
   skill_window_days: f.int32().doc('Live skill over the last N scored days (1..1000, default 20)', 20),
   drift_window_days: f.int32().doc('Recent window of the drift statistics, in bars (10..1000, default 60)', 60),
+  cooldown_days: f.int32().doc('Days after a retrain before another may be submitted (0..3650, default 7)', 7),
 });
 
 export const RetrainMsg = message({

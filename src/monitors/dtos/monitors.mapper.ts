@@ -37,6 +37,7 @@ export function monitorToWire(m: Monitor, checks?: MonitorCheck[]) {
       min_scored_days: t.minScoredDays,
       skill_window_days: t.skillWindowDays,
       drift_window_days: t.driftWindowDays,
+      cooldown_days: t.cooldownDays,
     },
     retrain: r
       ? {
@@ -57,6 +58,7 @@ export function monitorToWire(m: Monitor, checks?: MonitorCheck[]) {
       scored_through: s.scoredThrough,
       scored_days: s.scoredDays,
       pending_retrain: s.pendingRetrain,
+      last_retrain_as_of: s.lastRetrainAsOf ?? null,
       last_tick: s.lastTick,
     },
     last_check_at: s.lastCheckAt,
