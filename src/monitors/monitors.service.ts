@@ -6,7 +6,7 @@ import { ModelRegistryStore } from '../registry/model-registry.store';
 import { PriceDataService } from '../training/data/price-data.service';
 import { GridSearchService } from '../training/grid-search.service';
 import { isIsoDate } from '../training/core';
-import { initialState, MonitorCheckService } from './check/monitor-check.service';
+import { initialState, MonitorCheckService, RUNNING_STALE_MS } from './check/monitor-check.service';
 import { retrainRequest } from './check/retrain-request';
 import { CreateMonitorReq, UpdateMonitorReq } from './dtos/monitors.dto';
 import { datasetOf, retrainOf, scheduleOf, thresholdsOf } from './monitor-config';
@@ -16,8 +16,6 @@ import { missedTick } from './schedule/cron';
 import { MonitorScheduler } from './schedule/monitor-scheduler';
 
 const NAME = /^[A-Za-z0-9][\w.-]{0,99}$/;
-/** A manual check waits for no running check younger than this (an older one is presumed dead). */
-const RUNNING_STALE_MS = 10 * 60_000;
 const RESYNC_MS = 5 * 60_000;
 
 /** Monitors: validated configuration, schedules kept in step with it, checks on demand. */

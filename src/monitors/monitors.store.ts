@@ -46,6 +46,7 @@ export abstract class MonitorsStore {
     checkId: string,
   ): Promise<MonitorCheck | undefined>;
   abstract finishCheck(checkId: string, outcome: CheckOutcome): Promise<void>;
+  abstract check(checkId: string): Promise<MonitorCheck | undefined>;
   /** Newest first. */
   abstract checks(monitorId: string, limit: number): Promise<MonitorCheck[]>;
   /** Checks still `running` that started after `since` (ms): a manual check waits for none. */

@@ -30,6 +30,8 @@ import { retrainRequest } from './retrain-request';
 
 /** Scored days kept in the monitor's state for windowed skill and the plot. */
 const RECENT_DAYS = 500;
+/** A running check older than this is presumed dead (its process went away mid-check). */
+export const RUNNING_STALE_MS = 10 * 60_000;
 
 export const initialState = (): MonitorState => ({
   championVersion: null,
@@ -75,6 +77,8 @@ interface Scored {
 @Injectable()
 export class MonitorCheckService {
   private readonly logger = new Logger(MonitorCheckService.name);
+  /** Checks of one monitor run one after the other in this process (state is read, then written). */
+  private readonly chains = new Map<string, Promise<unknown>>();
 
   constructor(
     private readonly store: MonitorsStore,
@@ -91,8 +95,31 @@ export class MonitorCheckService {
   async run(monitorId: string, trigger: CheckTrigger, tick: string, asOf?: string): Promise<MonitorCheck | undefined> {
     const claimed = await this.store.claimTick(monitorId, tick, trigger, `chk-${randomUUID().replace(/-/g, '')}`);
     if (!claimed) return undefined;
+    const previous = this.chains.get(monitorId) ?? Promise.resolve();
+    const done = previous.catch(() => undefined).then(() => this.runClaimed(monitorId, claimed, asOf));
+    this.chains.set(monitorId, done);
+    try {
+      return await done;
+    } finally {
+      if (this.chains.get(monitorId) === done) this.chains.delete(monitorId);
+    }
+  }
+
+  private async runClaimed(monitorId: string, claimed: MonitorCheck, asOf?: string): Promise<MonitorCheck | undefined> {
+    const { trigger, tick } = claimed;
     const monitor = await this.store.get(monitorId);
     if (!monitor) return undefined;
+    // Another process is still checking this monitor (a tick longer than the period): record a skip, not a race.
+    const busy = (await this.store.running(monitorId, Date.now() - RUNNING_STALE_MS)).filter(
+      (c) => c.checkId !== claimed.checkId && c.startedAt <= claimed.startedAt,
+    );
+    if (busy.length > 0) {
+      await this.store.finishCheck(claimed.checkId, {
+        status: 'failed',
+        error: `skipped: check ${busy[0].checkId} of this monitor is still running`,
+      });
+      return this.store.check(claimed.checkId);
+    }
     const day = asOf ?? localDate(new Date(), monitor.config.schedule.timezone);
     try {
       const { report, state } = await this.check(monitor, day);
@@ -123,7 +150,7 @@ export class MonitorCheckService {
       });
       await this.store.finishCheck(claimed.checkId, { status: 'failed', asOf: day, error: message.slice(0, 2000) });
     }
-    return (await this.store.checks(monitorId, 50)).find((c) => c.checkId === claimed.checkId);
+    return this.store.check(claimed.checkId);
   }
 
   private async check(m: Monitor, asOf: string): Promise<{ report: CheckReport; state: MonitorState }> {

@@ -156,6 +156,13 @@ export class SqlMonitorsStore extends MonitorsStore {
     );
   }
 
+  async check(checkId: string): Promise<MonitorCheck | undefined> {
+    const rows = await this.db.query<CheckRow>(`SELECT ${CHECK_COLUMNS} FROM monitor_checks WHERE check_id = ?`, [
+      checkId,
+    ]);
+    return rows[0] ? checkOf(rows[0]) : undefined;
+  }
+
   async checks(monitorId: string, limit: number): Promise<MonitorCheck[]> {
     const rows = await this.db.query<CheckRow>(
       `SELECT ${CHECK_COLUMNS} FROM monitor_checks WHERE monitor_id = ? ORDER BY started_at DESC, check_id DESC LIMIT ?`,
