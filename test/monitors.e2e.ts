@@ -14,8 +14,18 @@ import {
 } from './support/monitors';
 import { TEST_POSTGRES_URL } from './support/postgres';
 import { startServer, TestServer } from './support/server';
+import { startWorkers, TEST_REDIS_URL, uniquePrefix, WorkerPool } from './support/workers';
 
-const DATABASES = TEST_POSTGRES_URL ? (['sqlite', 'postgres'] as const) : (['sqlite'] as const);
+/** sqlite and Postgres in the embedded mode; with Postgres, also the scaled-out mode (Redis, BullMQ, two workers). */
+const MODES = [
+  { name: 'sqlite', database: 'sqlite' as const, redis: false },
+  ...(TEST_POSTGRES_URL
+    ? [
+        { name: 'postgres', database: 'postgres' as const, redis: false },
+        { name: 'bullmq', database: 'postgres' as const, redis: true },
+      ]
+    : []),
+];
 
 /**
  * The embedded mode (no Redis) end to end: a champion trained on MSFT 2021, a monitor replayed
@@ -23,8 +33,9 @@ const DATABASES = TEST_POSTGRES_URL ? (['sqlite', 'postgres'] as const) : (['sql
  * a retrain decided by a threshold and executed as a grid search with `if_better`.
  * Needs `npx tsc -p tsconfig.build.json` first (the embedded driver runs the compiled processor).
  */
-describe.each(DATABASES)('monitors on %s (embedded scheduler)', (database) => {
+describe.each(MODES)('monitors: $name', ({ name: database, database: db, redis }) => {
   let server: TestServer;
+  let pool: WorkerPool | undefined;
   let dataDir: string;
   const api = apiOf(() => server.url);
   const MODEL = `monitored-${database}`;
@@ -32,11 +43,19 @@ describe.each(DATABASES)('monitors on %s (embedded scheduler)', (database) => {
 
   beforeAll(async () => {
     dataDir = monitorDataDir();
-    server = await startServer({ database, env: { TSFLOW_DATA_DIR: dataDir } });
+    const prefix = uniquePrefix('monitor-flow');
+    const env: Record<string, string> = { TSFLOW_DATA_DIR: dataDir };
+    if (redis) Object.assign(env, { REDIS_URL: TEST_REDIS_URL, TSFLOW_REDIS_PREFIX: prefix });
+    server = await startServer({ database: db, env });
+    if (redis) {
+      pool = startWorkers({ count: 2, config: server.config, prefix });
+      await pool.ready();
+    }
     await trainChampion(api, MODEL);
   }, 120_000);
 
   afterAll(async () => {
+    await pool?.cleanup();
     await server?.close();
     fs.rmSync(dataDir, { recursive: true, force: true });
   });
