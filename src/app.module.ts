@@ -7,6 +7,7 @@ import { DatabaseModule } from './database/database.module';
 import { ExperimentsModule } from './experiments/experiments.module';
 import { LoggedModelsModule } from './experiments/logged-models/logged-models.module';
 import { MonitoringModule } from './monitoring/monitoring.module';
+import { MonitorsModule } from './monitors/monitors.module';
 import { RegistryModule } from './registry/registry.module';
 import { ServingModule } from './serving/serving.module';
 import { TracingModule } from './tracing/tracing.module';
@@ -29,6 +30,7 @@ export class AppModule {
         RegistryModule,
         TrainingModule,
         ServingModule,
+        MonitorsModule,
       ],
     };
   }

@@ -30,6 +30,6 @@ import { PredictService } from './predict.service';
     PredictService,
     InvocationsService,
   ],
-  exports: [ChampionModelHolder],
+  exports: [ChampionModelHolder, ChampionLoader],
 })
 export class ServingModule {}

@@ -50,7 +50,12 @@ export class GridSearchService {
     private readonly runs: RunsService,
   ) {}
 
-  async submit(req: GridSearchRequest) {
+  /** Every check `submit` makes before creating anything (monitors validate their retraining spec with it). */
+  async validate(req: GridSearchRequest): Promise<void> {
+    await this.prepare(req);
+  }
+
+  private async prepare(req: GridSearchRequest) {
     const metric = req.metric ?? 'val_mae';
     if (!SELECTION_METRIC.test(metric))
       throw MlflowError.invalid(
@@ -79,6 +84,11 @@ export class GridSearchService {
     );
     const check = trainabilityCheck(data, cleaning);
     for (const params of shapes.values()) check(params);
+    return { metric, fixed, gridId, list, cleaning, dataset };
+  }
+
+  async submit(req: GridSearchRequest) {
+    const { metric, fixed, gridId, list, cleaning, dataset } = await this.prepare(req);
     await this.queue.assertAvailable(); // 503 before anything is created
 
     const experimentId = await this.submission.experimentId(req.experiment_name);

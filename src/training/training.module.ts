@@ -49,7 +49,7 @@ function jobQueue(config: AppConfig, lifecycle: JobLifecycle, retry: RetryPolicy
     JobReconciler,
     TrainingMetrics,
   ],
-  exports: [JobQueue],
+  exports: [JobQueue, JobSubmission, GridSearchService, TrainingRunsService],
 })
 export class TrainingModule implements OnApplicationShutdown {
   constructor(@Inject(JobQueue) private readonly queue: JobQueue) {}

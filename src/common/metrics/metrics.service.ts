@@ -2,6 +2,7 @@ import { Injectable, Logger, OnModuleInit, Optional } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { MonitorGaugeSource, registerMonitorGauges } from './monitor-gauges';
 
 /**
  * Where the training gauges read their values on scrape. The training module registers them
@@ -69,15 +70,22 @@ export class MetricsService implements OnModuleInit {
   });
 
   private training?: TrainingMetricSources;
+  private monitors?: MonitorGaugeSource;
 
   constructor(@Optional() private readonly adapterHost?: HttpAdapterHost) {
     collectDefaultMetrics({ register: this.registry });
     this.trainingGauges();
+    registerMonitorGauges(this.registry, () => this.monitors);
   }
 
   /** Called once by the training module of an API process. */
   useTrainingSources(sources: TrainingMetricSources): void {
     this.training = sources;
+  }
+
+  /** Called once by the monitors module of an API process. */
+  useMonitorSources(source: MonitorGaugeSource): void {
+    this.monitors = source;
   }
 
   onModuleInit(): void {

@@ -1,0 +1,311 @@
+import { randomUUID } from 'node:crypto';
+import { Injectable, Logger } from '@nestjs/common';
+import { RunsService } from '../../experiments/runs.service';
+import { ModelRegistryStore } from '../../registry/model-registry.store';
+import { CHAMPION_ALIAS, ModelVersion } from '../../registry/registry.types';
+import { ChampionLoader, ServedEntry } from '../../serving/champion.loader';
+import { ArtifactTransfer } from '../../storage/artifact.transfer';
+import { CleanBar, cleanBars, daysBetween } from '../../training/core';
+import { PriceDataService } from '../../training/data/price-data.service';
+import { GridSearchService } from '../../training/grid-search.service';
+import { JobSubmission } from '../../training/job-submission.service';
+import { isFinal } from '../../training/jobs/job.types';
+import type {
+  CheckReport,
+  CheckTrigger,
+  LastCheckSummary,
+  Monitor,
+  MonitorCheck,
+  MonitorState,
+  ScoredDay,
+} from '../monitor.types';
+import { MonitorsStore } from '../monitors.store';
+import { localDate } from '../schedule/cron';
+import { decide } from './decision';
+import { driftStat, logReturns } from './drift';
+import { errorPlotSvg } from './error-plot';
+import { scoreNewDays, windowSkill } from './live-scoring';
+import { checkMetrics, logMetrics, monitoringRunTags } from './monitoring-run';
+import { retrainRequest } from './retrain-request';
+
+/** Scored days kept in the monitor's state for windowed skill and the plot. */
+const RECENT_DAYS = 500;
+/** A running check older than this is presumed dead (its process went away mid-check). */
+export const RUNNING_STALE_MS = 10 * 60_000;
+
+export const initialState = (): MonitorState => ({
+  championVersion: null,
+  monitoringRunId: null,
+  trainingEnd: null,
+  scoredThrough: null,
+  scoredDays: 0,
+  recent: [],
+  lastTick: null,
+  lastCheckAt: null,
+  pendingRetrain: null,
+  lastRetrainAsOf: null,
+  last: null,
+  lastCheckOk: null,
+});
+
+function summary(r: CheckReport): LastCheckSummary {
+  return {
+    asOf: r.as_of,
+    liveSkill: r.scoring.live_skill,
+    liveMae: r.scoring.live_mae,
+    naiveMae: r.scoring.naive_mae,
+    daysSinceTraining: r.days_since_training,
+    decision: r.decision,
+    drift: (['returns', 'volume'] as const).flatMap((feature) =>
+      (['psi', 'ks'] as const).map((statistic) => ({ feature, statistic, value: r.drift[feature][statistic] })),
+    ),
+  };
+}
+
+interface Scored {
+  state: MonitorState;
+  days: ScoredDay[];
+  firstStep: number;
+}
+
+/**
+ * One check of a monitor: refresh the prices up to `as_of`, score the champion on the days
+ * it has not been scored on, measure drift, decide, and submit a retrain through the grid
+ * search service (promotion by its policy). Whatever fails is recorded as a failed check:
+ * nothing here touches the champion, so serving goes on.
+ */
+@Injectable()
+export class MonitorCheckService {
+  private readonly logger = new Logger(MonitorCheckService.name);
+  /** Checks of one monitor run one after the other in this process (state is read, then written). */
+  private readonly chains = new Map<string, Promise<unknown>>();
+
+  constructor(
+    private readonly store: MonitorsStore,
+    private readonly registry: ModelRegistryStore,
+    private readonly loader: ChampionLoader,
+    private readonly prices: PriceDataService,
+    private readonly runs: RunsService,
+    private readonly submission: JobSubmission,
+    private readonly grids: GridSearchService,
+    private readonly transfer: ArtifactTransfer,
+  ) {}
+
+  /** Claims `tick` and runs the check; undefined when another process claimed it first. */
+  async run(monitorId: string, trigger: CheckTrigger, tick: string, asOf?: string): Promise<MonitorCheck | undefined> {
+    const claimed = await this.store.claimTick(monitorId, tick, trigger, `chk-${randomUUID().replace(/-/g, '')}`);
+    if (!claimed) return undefined;
+    const previous = this.chains.get(monitorId) ?? Promise.resolve();
+    const done = previous.catch(() => undefined).then(() => this.runClaimed(monitorId, claimed, asOf));
+    this.chains.set(monitorId, done);
+    try {
+      return await done;
+    } finally {
+      if (this.chains.get(monitorId) === done) this.chains.delete(monitorId);
+    }
+  }
+
+  private async runClaimed(monitorId: string, claimed: MonitorCheck, asOf?: string): Promise<MonitorCheck | undefined> {
+    const { trigger, tick } = claimed;
+    const monitor = await this.store.get(monitorId);
+    if (!monitor) return undefined;
+    // Another process is still checking this monitor (a tick longer than the period): record a skip, not a race.
+    const busy = (await this.store.running(monitorId, Date.now() - RUNNING_STALE_MS)).filter(
+      (c) => c.checkId !== claimed.checkId && c.startedAt <= claimed.startedAt,
+    );
+    if (busy.length > 0) {
+      await this.store.finishCheck(claimed.checkId, {
+        status: 'failed',
+        error: `skipped: check ${busy[0].checkId} of this monitor is still running`,
+      });
+      return this.store.check(claimed.checkId);
+    }
+    const day = asOf ?? localDate(new Date(), monitor.config.schedule.timezone);
+    try {
+      const { report, state } = await this.check(monitor, day);
+      if (trigger !== 'manual') state.lastTick = tick;
+      await this.store.saveState(monitorId, {
+        ...state,
+        lastCheckAt: Date.now(),
+        lastCheckOk: true,
+        last: summary(report),
+      });
+      await this.store.finishCheck(claimed.checkId, {
+        status: 'succeeded',
+        asOf: day,
+        decision: report.decision,
+        report,
+        retrainJobId: report.retrain?.job_id ?? null,
+      });
+      this.logger.log(`monitor ${monitor.name} @${day}: ${report.decision} (${report.reasons.join('; ')})`);
+    } catch (err) {
+      const message = (err as Error).message ?? String(err);
+      this.logger.warn(`monitor ${monitor.name} @${day}: check failed: ${message}`);
+      const fresh = (await this.store.get(monitorId))?.state ?? monitor.state;
+      await this.store.saveState(monitorId, {
+        ...fresh,
+        lastCheckAt: Date.now(),
+        lastCheckOk: false,
+        ...(trigger !== 'manual' ? { lastTick: tick } : {}),
+      });
+      await this.store.finishCheck(claimed.checkId, { status: 'failed', asOf: day, error: message.slice(0, 2000) });
+    }
+    return this.store.check(claimed.checkId);
+  }
+
+  private async check(m: Monitor, asOf: string): Promise<{ report: CheckReport; state: MonitorState }> {
+    const version = await this.registry.getVersionByAlias(m.modelName, CHAMPION_ALIAS);
+    if (!version) throw new Error(`registered model '${m.modelName}' has no champion to monitor`);
+    const entry = await this.loader.load(version);
+    try {
+      return await this.checkWith(m, asOf, version, entry);
+    } finally {
+      entry.model.dispose();
+    }
+  }
+
+  private async checkWith(m: Monitor, asOf: string, version: ModelVersion, entry: ServedEntry) {
+    const predictor = entry.model.predictor;
+    const data = await this.prices.load({ ...m.config.dataset, end_date: asOf });
+    const { bars } = cleanBars(data.bars, { strategy: entry.model.dataset.cleaning });
+    const pre = predictor.preprocessing;
+    const trainingEnd = pre.data_range.last_date;
+    const scored = await this.score(m, version, entry, bars, trainingEnd);
+    const { state } = scored;
+    const t = m.config.thresholds;
+    const skill = windowSkill(state.recent, t.skillWindowDays);
+    const drift = this.drift(bars, pre.split.train, t.driftWindowDays);
+    state.pendingRetrain = await this.stillPending(state.pendingRetrain);
+    const daysSinceTraining = daysBetween(trainingEnd, asOf);
+    const { decision, reasons } = decide({
+      thresholds: t,
+      daysSinceTraining,
+      scoredDays: state.scoredDays,
+      liveSkill: skill.liveSkill,
+      skillWindowDays: t.skillWindowDays,
+      drift,
+      retrainPending: state.pendingRetrain,
+      daysSinceRetrain: state.lastRetrainAsOf ? daysBetween(state.lastRetrainAsOf, asOf) : null,
+      canRetrain: m.config.retrain !== undefined,
+    });
+    const report: CheckReport = {
+      as_of: asOf,
+      data: {
+        source: data.source,
+        first_date: data.bars[0].date,
+        last_date: data.bars.at(-1)!.date,
+        bars: bars.length,
+      },
+      champion: {
+        version: String(version.version),
+        run_id: version.runId ?? null,
+        training_end: trainingEnd,
+        monitoring_run_id: state.monitoringRunId as string,
+      },
+      scoring: {
+        new_days: scored.days.length,
+        first_date: scored.days[0]?.date ?? null,
+        last_date: scored.days.at(-1)?.date ?? null,
+        scored_days_total: state.scoredDays,
+        window_days: skill.days,
+        live_mae: skill.liveMae,
+        naive_mae: skill.naiveMae,
+        live_skill: skill.liveSkill,
+        // Point forecasts only so far: coverage is reported once models carry intervals.
+        interval_coverage: null,
+      },
+      drift,
+      days_since_training: daysSinceTraining,
+      decision,
+      reasons,
+      retrain: null,
+    };
+    if (decision === 'retrain') {
+      const sub = await this.grids.submit(retrainRequest(m, asOf));
+      report.retrain = { job_id: sub.job_id, parent_run_id: sub.parent_run_id };
+      state.pendingRetrain = sub.job_id;
+      state.lastRetrainAsOf = asOf;
+    }
+    await this.record(m, state, scored, report);
+    return { report, state };
+  }
+
+  /** Scores the days after what this champion version was last scored on (a new champion starts a new run). */
+  private async score(
+    m: Monitor,
+    version: ModelVersion,
+    entry: ServedEntry,
+    bars: CleanBar[],
+    trainingEnd: string,
+  ): Promise<Scored> {
+    let state: MonitorState = { ...m.state, recent: [...m.state.recent] };
+    const v = String(version.version);
+    if (state.championVersion !== v || !state.monitoringRunId) {
+      const experimentId = await this.submission.experimentId(`monitor-${m.name}`);
+      const run = await this.runs.create({
+        experimentId,
+        runName: `${m.modelName}-v${v}-live`,
+        tags: monitoringRunTags(m, v, version.runId ?? null),
+      });
+      await this.registry.setModelVersionTag(m.modelName, version.version, {
+        key: `tsflow.monitor.${m.name}.run_id`,
+        value: run.info.runId,
+      });
+      state = {
+        ...state,
+        championVersion: v,
+        monitoringRunId: run.info.runId,
+        trainingEnd,
+        scoredThrough: trainingEnd,
+        scoredDays: 0,
+        recent: [],
+      };
+    }
+    const days = scoreNewDays(entry.model.predictor, bars, state.scoredThrough ?? trainingEnd);
+    const firstStep = state.scoredDays;
+    if (days.length > 0) {
+      state.scoredThrough = days.at(-1)!.date;
+      state.scoredDays += days.length;
+      state.recent = [...state.recent, ...days].slice(-RECENT_DAYS);
+    }
+    return { state, days, firstStep };
+  }
+
+  /** Training window (the model's training split) against the latest `window` bars. */
+  private drift(bars: CleanBar[], train: { first_date: string; last_date: string }, window: number) {
+    const ref = bars.filter((b) => b.date >= train.first_date && b.date <= train.last_date);
+    const recent = bars.slice(-(window + 1));
+    if (ref.length < 2) throw new Error(`no price data in the training window ${train.first_date}..${train.last_date}`);
+    const closes = (bs: CleanBar[]) => bs.map((b) => b.close);
+    return {
+      reference: { first_date: ref[0].date, last_date: ref.at(-1)!.date },
+      recent: { first_date: recent[1]?.date ?? recent[0].date, last_date: recent.at(-1)!.date },
+      returns: driftStat(logReturns(closes(ref)), logReturns(closes(recent))),
+      volume: driftStat(
+        ref.slice(1).map((b) => b.volume),
+        recent.slice(1).map((b) => b.volume),
+      ),
+    };
+  }
+
+  /** The pending retrain, cleared once its grid search is final (or gone). */
+  private async stillPending(jobId: string | null): Promise<string | null> {
+    if (!jobId) return null;
+    try {
+      const { grid } = await this.grids.get(jobId);
+      return isFinal(grid.state) ? null : jobId;
+    } catch {
+      return null;
+    }
+  }
+
+  private async record(m: Monitor, state: MonitorState, scored: Scored, report: CheckReport): Promise<void> {
+    const runId = state.monitoringRunId as string;
+    await logMetrics(this.runs, runId, checkMetrics(scored.days, scored.firstStep, report));
+    const run = await this.runs.get(runId);
+    const base = `monitor/checks/${report.as_of}`;
+    await this.transfer.writeText(run.info.artifactUri, `${base}/report.json`, JSON.stringify(report, null, 2));
+    const title = `${m.modelName} v${report.champion.version}: live |error| vs persistence (${m.name})`;
+    await this.transfer.writeText(run.info.artifactUri, `${base}/live_error.svg`, errorPlotSvg(title, state.recent));
+  }
+}
