@@ -60,7 +60,7 @@ export class GridSearchService {
     const fixed = paramsObject(req.params);
     const gridId = `grid-${randomUUID().replace(/-/g, '').slice(0, 16)}`;
     const list = candidates(gridId, fixed, expandGrid(paramsObject(req.grid, 'grid')));
-    const cleaning = req.cleaning ?? 'interpolate';
+    const cleaning = req.cleaning ?? 'ffill';
     const dataset = datasetSpec(req.dataset);
     const data = await this.data.load(dataset);
     // Only window length, horizon and split decide whether the data suffices: check each distinct one once.

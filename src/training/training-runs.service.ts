@@ -27,7 +27,7 @@ export class TrainingRunsService {
 
   async submit(req: TrainingRunRequest): Promise<{ job_id: string; run_id: string }> {
     const params = checkedParams(paramsObject(req.params));
-    const cleaning = req.cleaning ?? 'interpolate';
+    const cleaning = req.cleaning ?? 'ffill';
     const dataset = datasetSpec(req.dataset);
     const data = await this.data.load(dataset);
     trainabilityCheck(data, cleaning)(params);
