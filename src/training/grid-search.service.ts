@@ -16,7 +16,7 @@ import { JobLifecycle } from './jobs/job-lifecycle.service';
 import { JobQueue } from './jobs/job-queue';
 import { CandidateJob, GridJob, isFinal, NewJob } from './jobs/job.types';
 import { TrainingJobsStore } from './jobs/training-jobs.store';
-import { checkedParams, datasetSpec, paramsObject, trainabilityCheck } from './training-request';
+import { checkedParams, datasetSpec, exogenousTickers, paramsObject, trainabilityCheck } from './training-request';
 import type { GridSpec, TrainingSpec } from './training.types';
 
 export type GridSearchRequest = Infer<typeof GridSearchReq>;
@@ -63,7 +63,7 @@ export class GridSearchService {
     const cleaning = req.cleaning ?? 'ffill';
     const dataset = datasetSpec(req.dataset);
     const data = await this.data.load(dataset);
-    // Only window length, horizon and split decide whether the data suffices: check each distinct one once.
+    // Window length, horizon, split, target, exogenous series and season decide whether the data suffices: check each distinct set once.
     const shapes = new Map(
       list.map((c) => [
         JSON.stringify([
@@ -73,11 +73,15 @@ export class GridSearchService {
           c.params.val_fraction,
           c.params.train_end,
           c.params.val_end,
+          c.params.target,
+          c.params.exogenous,
+          c.params.seasonal_period,
         ]),
         c.params,
       ]),
     );
-    const check = trainabilityCheck(data, cleaning);
+    const exo = await this.data.loadExogenous(dataset, exogenousTickers(list.map((c) => c.params)), cleaning);
+    const check = trainabilityCheck(data, cleaning, exo);
     for (const params of shapes.values()) check(params);
     await this.queue.assertAvailable(); // 503 before anything is created
 

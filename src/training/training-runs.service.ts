@@ -30,7 +30,8 @@ export class TrainingRunsService {
     const cleaning = req.cleaning ?? 'ffill';
     const dataset = datasetSpec(req.dataset);
     const data = await this.data.load(dataset);
-    trainabilityCheck(data, cleaning)(params);
+    const exo = await this.data.loadExogenous(dataset, params.exogenous, cleaning);
+    trainabilityCheck(data, cleaning, exo)(params);
     await this.queue.assertAvailable(); // 503 before anything is created
     const experimentId = await this.submission.experimentId(req.experiment_name);
     const jobId = `run-${randomUUID().replace(/-/g, '').slice(0, 16)}`;
