@@ -74,7 +74,11 @@ export function readWindow(p: Predictor, values: unknown, names: InputNames): Wi
     return { problem: `${names.list} must be a list of numbers (the last prices), got ${describe(values)}.` };
   if (values.length < p.seqLength)
     return {
-      problem: `${names.list} needs at least ${p.seqLength} values (the seq_length of ${names.model}), got ${values.length}.`,
+      problem: `${names.list} needs at least ${p.seqLength} values (${
+        p.seqLength === p.preprocessing.seq_length
+          ? 'the seq_length'
+          : 'seq_length + 1: its returns need the close before the window'
+      } of ${names.model}), got ${values.length}.`,
     };
   const rows: Array<number | number[]> = [];
   for (const [i, v] of values.entries()) {

@@ -10,7 +10,7 @@ import { expandGrid } from './core/grid';
 import { PriceDataService } from './data/price-data.service';
 import { GridSearchReq } from './dtos/training.dto';
 import { gridToWire } from './dtos/training.mapper';
-import { SELECTION_METRIC } from './execution/champion-evaluation';
+import { SELECTION_METRIC, SELECTION_METRICS } from './execution/champion-evaluation';
 import { JobSubmission } from './job-submission.service';
 import { JobLifecycle } from './jobs/job-lifecycle.service';
 import { JobQueue } from './jobs/job-queue';
@@ -54,7 +54,9 @@ export class GridSearchService {
     const metric = req.metric ?? 'val_mae';
     if (!SELECTION_METRIC.test(metric))
       throw MlflowError.invalid(
-        `Invalid metric '${metric}': use val_mae, val_rmse, val_mape, test_mae, test_rmse, test_mape or test_skill.`,
+        /^test_/.test(metric)
+          ? `Invalid metric '${metric}': selecting on test metrics leaks the test period into the choice (the winner's test score becomes optimistic); select on validation: ${SELECTION_METRICS.join(', ')}.`
+          : `Invalid metric '${metric}': use ${SELECTION_METRICS.join(', ')}.`,
       );
     if (req.promote) validateModelName(req.promote.model_name, 'promote.model_name');
     const fixed = paramsObject(req.params);

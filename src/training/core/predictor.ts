@@ -245,3 +245,20 @@ export async function loadPredictor(dir: string, factory: ForecastModelFactory =
   }
   return createPredictor(model, pre);
 }
+
+/**
+ * A predictor's forecasts for bars at `targetRows`, each from the window ending `horizon`
+ * rows before it (rows without enough history before them are skipped: see `rows`).
+ */
+export function predictAtRows(
+  p: Predictor,
+  bars: readonly CleanBar[],
+  targetRows: readonly number[],
+  exo?: ExogenousBars,
+): { rows: number[]; predicted: number[] } {
+  const table = p.inputRows(bars, exo);
+  const lag = p.horizon + p.seqLength - 1;
+  const rows = targetRows.filter((t) => t - lag >= 0);
+  const windows = rows.map((t) => table.slice(t - lag, t - p.horizon + 1));
+  return { rows, predicted: rows.length > 0 ? p.predictBatch(windows) : [] };
+}

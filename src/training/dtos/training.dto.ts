@@ -57,7 +57,7 @@ export const GridSearchReq = message({
   metric: f
     .string()
     .doc(
-      'Selection metric: val_mae (default), val_rmse, val_mape, test_mae, test_rmse, test_mape, test_skill',
+      'Selection metric, validation only: val_mae (default), val_rmse, val_mape, val_skill (test_* is refused: it would leak the test period into the choice)',
       'val_mae',
     ),
   promote: f.message({
