@@ -14,7 +14,7 @@ function lastPlusOne(seqLength = 3): Predictor {
     horizon: 1,
     features: ['close'],
     backend: 'fake',
-    preprocessing: { features: ['close'] } as Predictor['preprocessing'],
+    preprocessing: { features: ['close'], seq_length: seqLength } as Predictor['preprocessing'],
     exogenous: [],
     intervalLevels: [],
     inputRows: (bars) => bars.map((b) => [b.close]),

@@ -121,9 +121,9 @@ export function inputRows(p: Predictor, bars: readonly CleanBar[], exo?: Exogeno
   return p.features.length === 1 ? table.map((r) => r[0]) : table;
 }
 
-/** The forecast's intervals `steps` sessions ahead, when the model has them. */
-export function withIntervals(p: Predictor, d: DatedPrediction, steps: number): DatedPrediction {
-  return p.intervalLevels.length > 0 ? { ...d, intervals: p.intervals(d.predicted, steps) } : d;
+/** The forecast's intervals (made from `window`, `steps` sessions ahead), when the model has them. */
+export function withIntervals(p: Predictor, d: DatedPrediction, window: WindowInput, steps: number): DatedPrediction {
+  return p.intervalLevels.length > 0 ? { ...d, intervals: p.intervals(d.predicted, window, steps) } : d;
 }
 
 const slice = (rows: Array<number | number[]>, from: number, to: number) => rows.slice(from, to) as WindowInput;
@@ -169,7 +169,12 @@ export function rollingForecast(
   const windows = targets.map((t) => slice(rows, t - lag - p.seqLength + 1, t - lag + 1));
   const forecasts = forecastBatch(p, windows, steps);
   return targets.map((t, k) =>
-    withIntervals(p, { date: bars[t].date, predicted: forecasts[k][steps - 1], actual: bars[t].close }, steps),
+    withIntervals(
+      p,
+      { date: bars[t].date, predicted: forecasts[k][steps - 1], actual: bars[t].close },
+      windows[k],
+      steps,
+    ),
   );
 }
 
@@ -223,12 +228,13 @@ export function forecastFrom(
   const from = idx - lag - p.seqLength + 1;
   if (from < 0) throw notEnoughHistory(p, date, bars, p.seqLength + lag - 1);
   const rows = inputRows(p, bars, exo);
-  const predicted = forecastBatch(p, [slice(rows, from, idx - lag + 1)], steps)[0];
+  const window = slice(rows, from, idx - lag + 1);
+  const predicted = forecastBatch(p, [window], steps)[0];
   let last = '';
   return predicted.map((value, k) => {
     const bar = bars[idx + k];
     last = bar ? bar.date : nextSession(last || bars[bars.length - 1].date, weekends);
     const d = bar ? { date: bar.date, predicted: value, actual: bar.close } : { date: last, predicted: value };
-    return withIntervals(p, d, k + 1);
+    return withIntervals(p, d, window, k + 1);
   });
 }

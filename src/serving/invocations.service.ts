@@ -40,7 +40,7 @@ export class InvocationsService {
       const forecasts = await this.predict.forecastWindows(entry, input.windows, steps);
       const p = entry.model.predictor;
       // Beside MLflow's `predictions` (clients read only that key): the intervals, shaped like the forecasts.
-      const bands = forecasts.map((f) => f.map((v, k) => p.intervals(v, k + 1)));
+      const bands = forecasts.map((f, w) => f.map((v, k) => p.intervals(v, input.windows[w], k + 1)));
       const shape = <T>(per: T[][]) => (input.series ? per[0] : steps === 1 ? per.map((f) => f[0]) : per);
       return { predictions: shape(forecasts), intervals: p.intervalLevels.length > 0 ? shape(bands) : undefined };
     });

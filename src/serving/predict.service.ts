@@ -66,7 +66,7 @@ export class PredictService {
       if (form === 'values') {
         const window = parseValues(p, req.values, `model '${name}' version ${entry.version}`);
         const values = steps === 1 ? [await entry.model.batcher.predict(window)] : forecastBatch(p, [window], steps)[0];
-        if (p.intervalLevels.length > 0) intervals = values.map((v, k) => p.intervals(v, k + 1));
+        if (p.intervalLevels.length > 0) intervals = values.map((v, k) => p.intervals(v, window, k + 1));
         return values;
       }
       const { bars, exo } = await this.history(

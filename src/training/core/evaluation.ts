@@ -9,6 +9,8 @@ export interface PartForecasts {
   dates: string[];
   actual: number[];
   predicted: number[];
+  /** Volatility σ at each forecast origin (see IntervalScale; 1 when unscaled). */
+  sigmas: number[];
 }
 
 export interface EvaluationContext {
@@ -75,12 +77,12 @@ export interface IntervalBands {
   upper: number[];
 }
 
-/** The model's conformal bands around its forecasts. */
+/** The model's conformal bands around its forecasts (each σ-scaled). */
 export function modelBands(f: PartForecasts, intervals: IntervalsJSON): IntervalBands[] {
   return intervals.levels.map((level, i) => ({
     level,
-    lower: f.predicted.map((p) => p * Math.exp(-intervals.quantiles[i])),
-    upper: f.predicted.map((p) => p * Math.exp(intervals.quantiles[i])),
+    lower: f.predicted.map((p, k) => p * Math.exp(-intervals.quantiles[i] * f.sigmas[k])),
+    upper: f.predicted.map((p, k) => p * Math.exp(intervals.quantiles[i] * f.sigmas[k])),
   }));
 }
 

@@ -6,7 +6,7 @@ import type { PartForecasts } from './evaluation';
 import type { ExogenousBars } from './features';
 import type { ForecastModel } from './forecast-model';
 import type { TrainingParams } from './hyperparams';
-import type { IntervalsJSON } from './intervals';
+import { IntervalScale, IntervalsJSON, volatilityOf } from './intervals';
 import { PreprocessingV2, prepareReturnDataset, ReturnDataset, returnPreprocessingJSON } from './return-dataset';
 import { WindowSet } from './windows';
 
@@ -35,8 +35,22 @@ export function prepareForecastData(
   return data;
 }
 
+/**
+ * How intervals are scaled: by the volatility of the returns inside the input window when
+ * the inputs carry closes (every return model; level models with a close feature).
+ */
+export function intervalScale(d: ForecastData): IntervalScale {
+  const returns = d.kind === 'return' ? d.seqLength : d.features.includes('close') ? d.seqLength - 1 : 0;
+  if (returns < 2) return { kind: 'none' };
+  const train = d.split.train;
+  const r = [];
+  for (let t = Math.max(1, train.start + 1); t < train.end; t++) r.push(Math.log(d.closes[t] / d.closes[t - 1]));
+  const rms = Math.sqrt(r.reduce((a, b) => a + b * b, 0) / Math.max(1, r.length));
+  return { kind: 'window_volatility', returns, floor: 0.25 * rms };
+}
+
 /** The model's forecasts for a part's target rows, as prices (actuals: the raw closes). */
-export function predictPart(model: ForecastModel, d: ForecastData, w: WindowSet): PartForecasts {
+export function predictPart(model: ForecastModel, d: ForecastData, w: WindowSet, scale: IntervalScale): PartForecasts {
   const out = model.predict(w.x, w.count);
   const predicted =
     d.kind === 'level'
@@ -47,6 +61,7 @@ export function predictPart(model: ForecastModel, d: ForecastData, w: WindowSet)
     dates: w.targetRows.map((t) => d.dates[t]),
     actual: w.targetRows.map((t) => d.closes[t]),
     predicted,
+    sigmas: w.targetRows.map((t) => volatilityOf(d.closes, t - d.horizon, scale)),
   };
 }
 

@@ -1,11 +1,13 @@
 import { TrainingInputError } from './errors';
 
 /**
- * Split-conformal prediction intervals. The scores are |ln(actual / predicted)| on the
- * calibration part (validation): for level a the interval is predicted · exp(±q_a) with q_a
- * the ⌈(n + 1)·a⌉-th smallest score, which covers at least a of exchangeable future days.
- * Working on log ratios keeps the width proportional to the price, so it transfers from the
- * validation period to later (higher or lower) prices.
+ * Split-conformal prediction intervals, normalised by recent volatility. The score of a
+ * calibration day (validation) is |ln(actual / predicted)| / σ, σ the volatility of the daily
+ * log returns in the forecast's own input window; for level a the interval is
+ * predicted · exp(±q_a · σ) with q_a the ⌈(n + 1)·a⌉-th smallest score, which covers at least
+ * a of exchangeable future days. Log ratios keep the width proportional to the price, and σ
+ * makes it follow the volatility regime (calm test periods after a volatile validation
+ * period would otherwise be over-covered): volatility is predictable where the level is not.
  */
 export interface IntervalsJSON {
   method: 'split_conformal';
@@ -13,8 +15,30 @@ export interface IntervalsJSON {
   calibration: 'validation';
   calibration_size: number;
   levels: number[];
-  /** Half-widths in log-price units, one per level. */
+  /** Half-widths in units of σ (log-price units when scale is `none`), one per level. */
   quantiles: number[];
+  scale: IntervalScale;
+}
+
+/**
+ * `window_volatility`: σ = root mean square of the last `returns` daily log returns of the
+ * input window (at least `floor`, a quarter of the training volatility, so a flat window of
+ * filled days does not give a zero-width interval). `none`: σ = 1 (models without closes in
+ * their inputs).
+ */
+export type IntervalScale = { kind: 'none' } | { kind: 'window_volatility'; returns: number; floor: number };
+
+/** σ at a forecast origin: `closes` up to and including the origin (the last input close). */
+export function volatilityOf(closes: ArrayLike<number>, end: number, scale: IntervalScale): number {
+  if (scale.kind === 'none') return 1;
+  let sum = 0;
+  let n = 0;
+  for (let i = Math.max(1, end - scale.returns + 1); i <= end; i++) {
+    sum += Math.log(closes[i] / closes[i - 1]) ** 2;
+    n++;
+  }
+  const sigma = n > 0 ? Math.sqrt(sum / n) : 0;
+  return Number.isFinite(sigma) ? Math.max(sigma, scale.floor) : scale.floor;
 }
 
 export interface PredictionInterval {
@@ -40,9 +64,11 @@ export function calibrate(
   actual: readonly number[],
   predicted: readonly number[],
   levels: readonly number[],
+  sigmas: readonly number[] = actual.map(() => 1),
+  scale: IntervalScale = { kind: 'none' },
 ): IntervalsJSON {
   checkLevels(levels);
-  const scores = actual.map((a, i) => Math.abs(Math.log(a / predicted[i])));
+  const scores = actual.map((a, i) => Math.abs(Math.log(a / predicted[i])) / sigmas[i]);
   const quantiles = levels.map((l) => {
     const q = conformalQuantile(scores, l);
     // A tiny calibration set cannot support a high level: fall back to the largest score, said in the size.
@@ -54,15 +80,17 @@ export function calibrate(
     calibration_size: scores.length,
     levels: [...levels],
     quantiles,
+    scale,
   };
 }
 
 /**
- * Intervals around a point forecast `steps` sessions ahead of the model's own horizon: a
- * recursive forecast's uncertainty grows like √steps for roughly independent daily returns.
+ * Intervals around a point forecast with volatility σ, `steps` sessions ahead of the model's
+ * own horizon: a recursive forecast's uncertainty grows like √steps for roughly independent
+ * daily returns.
  */
-export function intervalsAround(point: number, json: IntervalsJSON, steps = 1): PredictionInterval[] {
-  const grow = Math.sqrt(Math.max(1, steps));
+export function intervalsAround(point: number, json: IntervalsJSON, sigma = 1, steps = 1): PredictionInterval[] {
+  const grow = Math.sqrt(Math.max(1, steps)) * sigma;
   return json.levels.map((level, i) => ({
     level,
     lower: point * Math.exp(-json.quantiles[i] * grow),

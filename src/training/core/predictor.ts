@@ -6,7 +6,7 @@ import type { PreprocessingJSON } from './dataset';
 import { TrainingInputError } from './errors';
 import { ExogenousBars, featureRows, inputTable } from './features';
 import type { AnyPreprocessing } from './forecast-data';
-import { intervalsAround, PredictionInterval } from './intervals';
+import { intervalsAround, PredictionInterval, volatilityOf } from './intervals';
 import type { PreprocessingV2 } from './return-dataset';
 import { StandardScaler } from './standard-scaler';
 import type { ForecastModel, ForecastModelFactory } from './forecast-model';
@@ -43,8 +43,11 @@ export interface Predictor {
   readonly intervalLevels: readonly number[];
   /** Input rows for every bar (what `predict` takes), exogenous closes aligned by date. */
   inputRows(bars: readonly CleanBar[], exo?: ExogenousBars): number[][];
-  /** Prediction intervals around a forecast `steps` sessions after the model's horizon (1: its own). */
-  intervals(point: number, steps?: number): PredictionInterval[];
+  /**
+   * Prediction intervals around the forecast `point` made from `window` (its recent
+   * volatility scales them), `steps` sessions after the model's horizon (1: its own).
+   */
+  intervals(point: number, window: WindowInput, steps?: number): PredictionInterval[];
   /**
    * Forecast of the close `horizon` steps after the last row. Rows beyond `seq_length` are
    * allowed: the latest `seq_length` rows are used, so a caller may pass a longer history.
@@ -89,8 +92,19 @@ abstract class BasePredictor implements Predictor {
     return this.predictBatch([values])[0];
   }
 
-  intervals(point: number, steps = 1): PredictionInterval[] {
-    return this.preprocessing.intervals ? intervalsAround(point, this.preprocessing.intervals, steps) : [];
+  intervals(point: number, window: WindowInput, steps = 1): PredictionInterval[] {
+    const json = this.preprocessing.intervals;
+    if (!json) return [];
+    const closes = this.windowCloses(window);
+    const sigma = closes ? volatilityOf(closes, closes.length - 1, json.scale ?? { kind: 'none' }) : 1;
+    return intervalsAround(point, json, sigma, steps);
+  }
+
+  /** The closes of a window (null when the inputs carry none). */
+  private windowCloses(window: WindowInput): number[] | null {
+    const col = this.features.indexOf('close');
+    if (col < 0 || !Array.isArray(window)) return null;
+    return window.map((r) => (typeof r === 'number' ? r : r[col]));
   }
 
   forecast(history: readonly number[], steps: number): number[] {

@@ -3,7 +3,14 @@ import { CleanBar } from './bars';
 import { persistence } from './baselines';
 import { evaluateForecasts, modelBands } from './evaluation';
 import type { ExogenousBars } from './features';
-import { AnyPreprocessing, ForecastData, predictPart, prepareForecastData, preprocessingOf } from './forecast-data';
+import {
+  AnyPreprocessing,
+  ForecastData,
+  intervalScale,
+  predictPart,
+  prepareForecastData,
+  preprocessingOf,
+} from './forecast-data';
 import type { TrainingParams } from './hyperparams';
 import { calibrate } from './intervals';
 import type { EpochLog, ForecastModel, ForecastModelFactory, ModelSpec } from './forecast-model';
@@ -74,10 +81,11 @@ export async function trainForecaster(input: TrainInput): Promise<TrainResult> {
       onEpoch: input.onEpoch,
       shouldStop: input.shouldStop,
     });
-    const val = predictPart(model, data, data.validation);
-    const test = predictPart(model, data, data.test);
+    const scale = intervalScale(data);
+    const val = predictPart(model, data, data.validation, scale);
+    const test = predictPart(model, data, data.test, scale);
     // Conformal scores come from validation, where no weight was fitted (early stopping only picked the epoch).
-    const intervals = calibrate(val.actual, val.predicted, p.interval_levels);
+    const intervals = calibrate(val.actual, val.predicted, p.interval_levels, val.sigmas, scale);
     const metrics = evaluateForecasts(val, test, {
       closes: data.closes,
       horizon: p.horizon,
