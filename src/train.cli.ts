@@ -14,7 +14,7 @@ import { JobQueue } from './training/jobs/job-queue';
 import { TrainingRunsService } from './training/training-runs.service';
 
 const USAGE = `Usage: tsflow train --ticker MSFT [--source sample|yahoo|csv] [--start 2015-01-01] [--end 2024-06-30]
-                   [--experiment lstm-msft] [--run-name NAME] [--path file.csv] [--cleaning interpolate|drop]
+                   [--experiment lstm-msft] [--run-name NAME] [--path file.csv] [--cleaning ffill|drop]
                    [--<param> value ...]   params: ${PARAM_SPECS.map((p) => p.name.replace(/_/g, '-')).join(', ')}
 Trains one model in this process against the configured store (same options and variables as
 \`tsflow server\`, e.g. --backend-store-uri) and prints the run id and metrics.`;

@@ -109,7 +109,7 @@ describe('grid searches on BullMQ with two worker processes', () => {
       policy: 'if_better',
       model_name: MODEL,
       promoted: true,
-      reason: 'no champion yet',
+      reason: 'no champion yet (floor passed)',
       new_version: '1',
       champion_score: null,
     });

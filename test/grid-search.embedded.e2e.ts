@@ -60,7 +60,7 @@ describe('grid searches on the embedded driver (no Redis)', () => {
     expect(status.promotion).toMatchObject({
       policy: 'if_better',
       promoted: true,
-      reason: 'no champion yet',
+      reason: 'no champion yet (floor passed)',
       new_version: '1',
     });
     expect(tagsOf(await getRun(api, first.parent_run_id))).toMatchObject({

@@ -98,7 +98,7 @@ describe('training runs over REST (embedded driver)', () => {
     expect(svg.headers.get('content-disposition')).toBe('inline; filename=test_predictions.svg');
     expect(svg.headers.get('content-security-policy')).toContain('sandbox');
     const report = await http(server.url, 'GET', `${base}/data_quality.json`);
-    expect(report.body).toMatchObject({ strategy: 'interpolate', input_rows: expect.any(Number) });
+    expect(report.body).toMatchObject({ strategy: 'ffill', input_rows: expect.any(Number) });
   });
 
   it('replays recorded Yahoo responses, caches the bars and refuses unknown tickers', async () => {

@@ -112,7 +112,7 @@ export class ChampionLoader {
 
   /** Ticker, source and cleaning as logged by the training run (absent for models logged by other tools). */
   private async dataset(runId: string | null): Promise<ServedDataset> {
-    if (!runId) return { cleaning: 'interpolate' };
+    if (!runId) return { cleaning: 'ffill' };
     try {
       const run = await this.runs.get(runId);
       const param = (key: string) => run.data.params.find((p) => p.key === key)?.value;
@@ -120,14 +120,14 @@ export class ChampionLoader {
       return {
         ticker: param('ticker'),
         source: (DATA_SOURCES as readonly string[]).includes(source ?? '') ? (source as DataSourceKind) : undefined,
-        cleaning: param('cleaning') === 'drop' ? 'drop' : 'interpolate',
+        cleaning: param('cleaning') === 'drop' ? 'drop' : 'ffill',
       };
     } catch (err) {
       // The run may have been deleted: the model still serves, date forms then need a ticker.
       this.logger.warn(
         `run ${runId} of a champion could not be read (${(err as Error).message}); date forms will need 'ticker'`,
       );
-      return { cleaning: 'interpolate' };
+      return { cleaning: 'ffill' };
     }
   }
 }

@@ -1,4 +1,12 @@
-import { CleanBar, featureTable, Predictor, tableColumns, TrainingInputError, WindowInput } from '../training/core';
+import {
+  canRecurse,
+  CleanBar,
+  ExogenousBars,
+  PredictionInterval,
+  Predictor,
+  TrainingInputError,
+  WindowInput,
+} from '../training/core';
 
 /**
  * Pure forecasting on top of a Predictor: input validation with messages a caller can act
@@ -11,6 +19,8 @@ export interface DatedPrediction {
   date: string;
   predicted: number;
   actual?: number;
+  /** Prediction intervals at the model's levels (models trained with intervals). */
+  intervals?: PredictionInterval[];
 }
 
 const DAY_MS = 86_400_000;
@@ -20,11 +30,6 @@ function describe(v: unknown): string {
   if (typeof v === 'number') return String(v);
   if (v === null) return 'null';
   return Array.isArray(v) ? 'a list' : typeof v;
-}
-
-/** Whether `steps` > 1 is possible: recursion feeds predictions back, so only close-only one-step models. */
-export function canRecurse(p: Predictor): boolean {
-  return p.features.length === 1 && p.features[0] === 'close' && p.horizon === 1;
 }
 
 export function checkSteps(p: Predictor, steps: number): void {
@@ -69,7 +74,11 @@ export function readWindow(p: Predictor, values: unknown, names: InputNames): Wi
     return { problem: `${names.list} must be a list of numbers (the last prices), got ${describe(values)}.` };
   if (values.length < p.seqLength)
     return {
-      problem: `${names.list} needs at least ${p.seqLength} values (the seq_length of ${names.model}), got ${values.length}.`,
+      problem: `${names.list} needs at least ${p.seqLength} values (${
+        p.seqLength === p.preprocessing.seq_length
+          ? 'the seq_length'
+          : 'seq_length + 1: its returns need the close before the window'
+      } of ${names.model}), got ${values.length}.`,
     };
   const rows: Array<number | number[]> = [];
   for (const [i, v] of values.entries()) {
@@ -106,11 +115,15 @@ export function forecastBatch(p: Predictor, windows: readonly WindowInput[], ste
   return out;
 }
 
-/** The model's input rows for every bar (first `features.length` table columns). */
-export function inputRows(p: Predictor, bars: readonly CleanBar[]): Array<number | number[]> {
-  const nf = p.features.length;
-  const table = featureTable(bars, tableColumns(p.preprocessing.features));
-  return nf === 1 ? table.map((r) => r[0]) : table.map((r) => r.slice(0, nf));
+/** The model's input rows for every bar (one number per bar for a one-column model). */
+export function inputRows(p: Predictor, bars: readonly CleanBar[], exo?: ExogenousBars): Array<number | number[]> {
+  const table = p.inputRows(bars, exo);
+  return p.features.length === 1 ? table.map((r) => r[0]) : table;
+}
+
+/** The forecast's intervals (made from `window`, `steps` sessions ahead), when the model has them. */
+export function withIntervals(p: Predictor, d: DatedPrediction, window: WindowInput, steps: number): DatedPrediction {
+  return p.intervalLevels.length > 0 ? { ...d, intervals: p.intervals(d.predicted, window, steps) } : d;
 }
 
 const slice = (rows: Array<number | number[]>, from: number, to: number) => rows.slice(from, to) as WindowInput;
@@ -144,6 +157,7 @@ export function rollingForecast(
   start: string,
   end: string,
   steps: number,
+  exo?: ExogenousBars,
 ): DatedPrediction[] {
   checkSteps(p, steps);
   const targets = bars.map((b, i) => i).filter((i) => bars[i].date >= start && bars[i].date <= end);
@@ -151,10 +165,17 @@ export function rollingForecast(
   const lag = lagOf(p, steps);
   const first = targets[0] - lag - p.seqLength + 1;
   if (first < 0) throw notEnoughHistory(p, bars[targets[0]].date, bars, p.seqLength + lag - 1);
-  const rows = inputRows(p, bars);
+  const rows = inputRows(p, bars, exo);
   const windows = targets.map((t) => slice(rows, t - lag - p.seqLength + 1, t - lag + 1));
   const forecasts = forecastBatch(p, windows, steps);
-  return targets.map((t, k) => ({ date: bars[t].date, predicted: forecasts[k][steps - 1], actual: bars[t].close }));
+  return targets.map((t, k) =>
+    withIntervals(
+      p,
+      { date: bars[t].date, predicted: forecasts[k][steps - 1], actual: bars[t].close },
+      windows[k],
+      steps,
+    ),
+  );
 }
 
 const isoDay = (t: number) => new Date(t).toISOString().slice(0, 10);
@@ -178,7 +199,13 @@ export function tradesAtWeekends(bars: readonly CleanBar[]): boolean {
  * after its last bar (future sessions are weekdays, or every day for 7-day markets; holidays
  * are unknown). Actual closes are given where the data has them.
  */
-export function forecastFrom(p: Predictor, bars: readonly CleanBar[], date: string, steps: number): DatedPrediction[] {
+export function forecastFrom(
+  p: Predictor,
+  bars: readonly CleanBar[],
+  date: string,
+  steps: number,
+  exo?: ExogenousBars,
+): DatedPrediction[] {
   checkSteps(p, steps);
   if (bars.length === 0) throw new TrainingInputError(`No data up to ${date}.`);
   const weekends = tradesAtWeekends(bars);
@@ -200,12 +227,14 @@ export function forecastFrom(p: Predictor, bars: readonly CleanBar[], date: stri
   const lag = lagOf(p, 1);
   const from = idx - lag - p.seqLength + 1;
   if (from < 0) throw notEnoughHistory(p, date, bars, p.seqLength + lag - 1);
-  const rows = inputRows(p, bars);
-  const predicted = forecastBatch(p, [slice(rows, from, idx - lag + 1)], steps)[0];
+  const rows = inputRows(p, bars, exo);
+  const window = slice(rows, from, idx - lag + 1);
+  const predicted = forecastBatch(p, [window], steps)[0];
   let last = '';
   return predicted.map((value, k) => {
     const bar = bars[idx + k];
     last = bar ? bar.date : nextSession(last || bars[bars.length - 1].date, weekends);
-    return bar ? { date: bar.date, predicted: value, actual: bar.close } : { date: last, predicted: value };
+    const d = bar ? { date: bar.date, predicted: value, actual: bar.close } : { date: last, predicted: value };
+    return withIntervals(p, d, window, k + 1);
   });
 }

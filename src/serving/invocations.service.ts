@@ -28,7 +28,7 @@ export class InvocationsService {
     body: Readable | undefined,
     contentType: string | undefined,
     model: string | undefined,
-  ): Promise<{ predictions: unknown }> {
+  ): Promise<{ predictions: unknown; intervals?: unknown }> {
     const text = body ? await readText(body, this.config.maxBodyBytes) : '';
     const csv = isCsv(contentType);
     const json = csv ? undefined : parseJsonBody(text);
@@ -38,10 +38,14 @@ export class InvocationsService {
         : parseJsonInput(entry.model.predictor, json);
       const steps = this.steps(input.params.horizon);
       const forecasts = await this.predict.forecastWindows(entry, input.windows, steps);
-      if (input.series) return forecasts[0];
-      return steps === 1 ? forecasts.map((f) => f[0]) : forecasts;
+      const p = entry.model.predictor;
+      // Beside MLflow's `predictions` (clients read only that key): the intervals, shaped like the forecasts.
+      const bands = forecasts.map((f, w) => f.map((v, k) => p.intervals(v, input.windows[w], k + 1)));
+      const shape = <T>(per: T[][]) => (input.series ? per[0] : steps === 1 ? per.map((f) => f[0]) : per);
+      return { predictions: shape(forecasts), intervals: p.intervalLevels.length > 0 ? shape(bands) : undefined };
     });
-    return { predictions: answer.predictions };
+    const { predictions, intervals } = answer.predictions;
+    return intervals === undefined ? { predictions } : { predictions, intervals };
   }
 
   /** 200 once the default model's champion is loaded (404 otherwise), like MLflow's /ping. */

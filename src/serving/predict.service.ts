@@ -5,7 +5,15 @@ import { Infer } from '../common/proto/fields';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { MetricsService } from '../common/metrics/metrics.service';
-import { CleanBar, cleanBars, isIsoDate, TrainingInputError, WindowInput } from '../training/core';
+import {
+  CleanBar,
+  cleanBars,
+  ExogenousBars,
+  isIsoDate,
+  PredictionInterval,
+  TrainingInputError,
+  WindowInput,
+} from '../training/core';
 import { DataSourceKind, PriceDataService } from '../training/data/price-data.service';
 import { ServedEntry } from './champion.loader';
 import { ChampionModelHolder } from './champion-model.holder';
@@ -24,6 +32,8 @@ export interface ModelInfo {
 export interface PredictResponse {
   model: ModelInfo;
   predictions: number[] | DatedPrediction[];
+  /** Values form: the intervals of each forecast (models trained with intervals). */
+  intervals?: PredictionInterval[][];
 }
 
 /** Longest rolling forecast one request may ask for (trading days). */
@@ -50,13 +60,16 @@ export class PredictService {
   async predict(req: PredictRequest): Promise<PredictResponse> {
     const form = this.form(req);
     const steps = this.horizon(req.horizon);
-    return this.withChampion(req.model, async (entry, name) => {
+    let intervals: PredictionInterval[][] | undefined;
+    const answer = await this.withChampion(req.model, async (entry, name): Promise<number[] | DatedPrediction[]> => {
       const p = entry.model.predictor;
       if (form === 'values') {
         const window = parseValues(p, req.values, `model '${name}' version ${entry.version}`);
-        return steps === 1 ? [await entry.model.batcher.predict(window)] : forecastBatch(p, [window], steps)[0];
+        const values = steps === 1 ? [await entry.model.batcher.predict(window)] : forecastBatch(p, [window], steps)[0];
+        if (p.intervalLevels.length > 0) intervals = values.map((v, k) => p.intervals(v, window, k + 1));
+        return values;
       }
-      const bars = await this.history(
+      const { bars, exo } = await this.history(
         entry,
         req,
         form === 'range' ? (req.start_date as string) : (req.date as string),
@@ -64,9 +77,10 @@ export class PredictService {
         steps,
       );
       return form === 'range'
-        ? rollingForecast(p, bars, req.start_date as string, req.end_date as string, steps)
-        : forecastFrom(p, bars, req.date as string, steps);
+        ? rollingForecast(p, bars, req.start_date as string, req.end_date as string, steps, exo)
+        : forecastFrom(p, bars, req.date as string, steps, exo);
     });
+    return intervals ? { ...answer, intervals } : answer;
   }
 
   /**
@@ -136,7 +150,7 @@ export class PredictService {
     from: string,
     to: string | undefined,
     steps: number,
-  ): Promise<CleanBar[]> {
+  ): Promise<{ bars: CleanBar[]; exo: ExogenousBars }> {
     const p = entry.model.predictor;
     const ticker = req.ticker ?? entry.model.dataset.ticker;
     if (!ticker) throw MlflowError.invalid("This model has no recorded training ticker: pass 'ticker' (and 'source').");
@@ -144,8 +158,10 @@ export class PredictService {
     const end = to ?? shiftDays(from, steps * 2 + 10);
     const start = shiftDays(from, -lookbackDays(p, steps));
     try {
-      const loaded = await this.data.load({ ticker, source, start_date: start, end_date: end });
-      return cleanBars(loaded.bars, { strategy: entry.model.dataset.cleaning }).bars;
+      const spec = { ticker, source, start_date: start, end_date: end };
+      const loaded = await this.data.load(spec);
+      const exo = await this.data.loadExogenous(spec, p.exogenous, entry.model.dataset.cleaning);
+      return { bars: cleanBars(loaded.bars, { strategy: entry.model.dataset.cleaning }).bars, exo };
     } catch (err) {
       // An empty window around a single date: say which way the date is off.
       if (to === undefined && err instanceof TrainingInputError && /^No daily bars/.test(err.message)) {

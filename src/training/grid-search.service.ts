@@ -10,13 +10,13 @@ import { expandGrid } from './core/grid';
 import { PriceDataService } from './data/price-data.service';
 import { GridSearchReq } from './dtos/training.dto';
 import { gridToWire } from './dtos/training.mapper';
-import { SELECTION_METRIC } from './execution/champion-evaluation';
+import { SELECTION_METRIC, SELECTION_METRICS } from './execution/champion-evaluation';
 import { JobSubmission } from './job-submission.service';
 import { JobLifecycle } from './jobs/job-lifecycle.service';
 import { JobQueue } from './jobs/job-queue';
 import { CandidateJob, GridJob, isFinal, NewJob } from './jobs/job.types';
 import { TrainingJobsStore } from './jobs/training-jobs.store';
-import { checkedParams, datasetSpec, paramsObject, trainabilityCheck } from './training-request';
+import { checkedParams, datasetSpec, exogenousTickers, paramsObject, trainabilityCheck } from './training-request';
 import type { GridSpec, TrainingSpec } from './training.types';
 
 export type GridSearchRequest = Infer<typeof GridSearchReq>;
@@ -59,16 +59,18 @@ export class GridSearchService {
     const metric = req.metric ?? 'val_mae';
     if (!SELECTION_METRIC.test(metric))
       throw MlflowError.invalid(
-        `Invalid metric '${metric}': use val_mae, val_rmse, val_mape, test_mae, test_rmse, test_mape or test_skill.`,
+        /^test_/.test(metric)
+          ? `Invalid metric '${metric}': selecting on test metrics leaks the test period into the choice (the winner's test score becomes optimistic); select on validation: ${SELECTION_METRICS.join(', ')}.`
+          : `Invalid metric '${metric}': use ${SELECTION_METRICS.join(', ')}.`,
       );
     if (req.promote) validateModelName(req.promote.model_name, 'promote.model_name');
     const fixed = paramsObject(req.params);
     const gridId = `grid-${randomUUID().replace(/-/g, '').slice(0, 16)}`;
     const list = candidates(gridId, fixed, expandGrid(paramsObject(req.grid, 'grid')));
-    const cleaning = req.cleaning ?? 'interpolate';
+    const cleaning = req.cleaning ?? 'ffill';
     const dataset = datasetSpec(req.dataset);
     const data = await this.data.load(dataset);
-    // Only window length, horizon and split decide whether the data suffices: check each distinct one once.
+    // Window length, horizon, split, target, exogenous series and season decide whether the data suffices: check each distinct set once.
     const shapes = new Map(
       list.map((c) => [
         JSON.stringify([
@@ -78,11 +80,15 @@ export class GridSearchService {
           c.params.val_fraction,
           c.params.train_end,
           c.params.val_end,
+          c.params.target,
+          c.params.exogenous,
+          c.params.seasonal_period,
         ]),
         c.params,
       ]),
     );
-    const check = trainabilityCheck(data, cleaning);
+    const exo = await this.data.loadExogenous(dataset, exogenousTickers(list.map((c) => c.params)), cleaning);
+    const check = trainabilityCheck(data, cleaning, exo);
     for (const params of shapes.values()) check(params);
     return { metric, fixed, gridId, list, cleaning, dataset };
   }

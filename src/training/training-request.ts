@@ -3,7 +3,8 @@ import {
   CleanBar,
   CleaningStrategy,
   cleanBars,
-  prepareDataset,
+  ExogenousBars,
+  prepareForecastData,
   TrainingInputError,
   TrainingParams,
   validateParams,
@@ -43,14 +44,25 @@ export function datasetSpec(d: {
  * Fails now (400) rather than in the worker when the data cannot feed these params. Returns
  * a check to run per parameter set, so a grid cleans the bars once for all its candidates.
  */
-export function trainabilityCheck(data: LoadedDataset, cleaning: CleaningStrategy): (params: TrainingParams) => void {
+export function trainabilityCheck(
+  data: LoadedDataset,
+  cleaning: CleaningStrategy,
+  exo: ExogenousBars = {},
+): (params: TrainingParams) => void {
   const { bars } = cleanBars(data.bars, { strategy: cleaning });
-  return (params) => checkTrainable(data.name, bars, params);
+  return (params) => checkTrainable(data.name, bars, params, exo);
 }
 
-function checkTrainable(name: string, bars: CleanBar[], params: TrainingParams): void {
+/** Every exogenous ticker any of the parameter sets names (loaded once per submission). */
+export function exogenousTickers(sets: Iterable<TrainingParams>): string[] {
+  const all = new Set<string>();
+  for (const p of sets) for (const t of p.exogenous) all.add(t);
+  return [...all];
+}
+
+function checkTrainable(name: string, bars: CleanBar[], params: TrainingParams, exo: ExogenousBars): void {
   try {
-    prepareDataset(bars, params);
+    prepareForecastData(bars, params, exo);
   } catch (err) {
     // Say which data and which window shape did not fit (the filter makes it a 400).
     if (err instanceof TrainingInputError) {

@@ -27,10 +27,11 @@ export class TrainingRunsService {
 
   async submit(req: TrainingRunRequest): Promise<{ job_id: string; run_id: string }> {
     const params = checkedParams(paramsObject(req.params));
-    const cleaning = req.cleaning ?? 'interpolate';
+    const cleaning = req.cleaning ?? 'ffill';
     const dataset = datasetSpec(req.dataset);
     const data = await this.data.load(dataset);
-    trainabilityCheck(data, cleaning)(params);
+    const exo = await this.data.loadExogenous(dataset, params.exogenous, cleaning);
+    trainabilityCheck(data, cleaning, exo)(params);
     await this.queue.assertAvailable(); // 503 before anything is created
     const experimentId = await this.submission.experimentId(req.experiment_name);
     const jobId = `run-${randomUUID().replace(/-/g, '').slice(0, 16)}`;

@@ -1,4 +1,5 @@
 import type { CleaningStrategy, TrainingParams } from './core';
+import type { Comparison, FloorCheck } from './execution/champion-evaluation';
 import type { DatasetSpec } from './data/price-data.service';
 
 /** One trainable unit, as stored in a job record (a single run or one grid candidate). */
@@ -47,4 +48,8 @@ export interface PromotionDecision {
   champion_score: number | null;
   champion_version: string | null;
   new_version: string | null;
+  /** The promotion floor on the candidate's own test days (skill, Diebold-Mariano p-value). */
+  floor?: FloorCheck;
+  /** if_better: both models on the days after both training ends. */
+  comparison?: Comparison;
 }

@@ -32,9 +32,13 @@ export function msftBars(from = '2023-01-01', to = '9999-12-31'): CleanBar[] {
 
 const created: string[] = [];
 
-/** Trains a tiny LSTM on MSFT 2023-01..2024-06 (about a second) and writes its model directory. */
+/**
+ * Trains a tiny LSTM on MSFT 2023-01..2024-06 (about a second) and writes its model directory.
+ * The level target by default: preprocessing.json format 1, the format of every model trained
+ * before the return target, so these suites keep proving that legacy models serve.
+ */
 export async function trainTinyModel(params: Record<string, unknown> = {}): Promise<TinyModel> {
-  const p = parseParams({ seq_length: 5, units: 4, epochs: 1, batch_size: 64, ...params });
+  const p = parseParams({ target: 'level', seq_length: 5, units: 4, epochs: 1, batch_size: 64, ...params });
   const result = await trainForecaster({ bars: msftBars('2023-01-01', '2024-06-30'), params: p });
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'tsflow-tiny-'));
   created.push(root);

@@ -17,21 +17,19 @@ const bar = (date: string, close: number | null, extra: Partial<DailyBar> = {}):
 describe('cleanBars on the real quirks of the bundled files', () => {
   const petr4 = cleanBars(readBundledCsv('PETR4.SA.csv'));
 
-  it('PETR4: interpolates the 2004-11-02 null row linearly, with volume 0', () => {
+  it('PETR4: fills the 2004-11-02 null row from the day before (never the day after), with volume 0', () => {
     const { report, bars } = petr4;
     expect(report).toMatchObject({
       input_rows: 6077,
       output_rows: 6077,
       null_rows: 1,
-      null_rows_interpolated: 1,
+      null_rows_filled: 1,
       null_rows_dropped: 0,
     });
     expect(report.examples.null_rows).toEqual(['2004-11-02']);
     const i = bars.findIndex((b) => b.date === '2004-11-02');
-    const [prev, row, next] = bars.slice(i - 1, i + 2);
-    expect(row.close).toBeCloseTo((prev.close + next.close) / 2, 12);
-    expect(row.open).toBeCloseTo((prev.open + next.open) / 2, 12);
-    expect(row.volume).toBe(0);
+    const [prev, row] = bars.slice(i - 1, i + 1);
+    expect(row).toMatchObject({ open: prev.close, high: prev.close, low: prev.close, close: prev.close, volume: 0 });
   });
 
   it('PETR4: counts the 146 zero-volume days and repairs the 20 OHLC contradictions', () => {
@@ -51,11 +49,11 @@ describe('cleanBars on the real quirks of the bundled files', () => {
     expect(petr4.bars.some((b) => b.date === '2012-02-22')).toBe(false);
   });
 
-  it('^BVSP: 178 null rows, interpolated or dropped by strategy', () => {
+  it('^BVSP: 178 null rows, filled or dropped by strategy', () => {
     const raw = readBundledCsv('^BVSP.csv');
     const interp = cleanBars(raw);
     expect(interp.report.null_rows).toBe(178);
-    expect(interp.report.null_rows_interpolated + interp.report.null_rows_dropped).toBe(178);
+    expect(interp.report.null_rows_filled + interp.report.null_rows_dropped).toBe(178);
     expect(interp.bars.every((b) => Number.isFinite(b.close) && b.close > 0)).toBe(true);
     const dropped = cleanBars(raw, { strategy: 'drop' });
     expect(dropped.report).toMatchObject({
@@ -103,26 +101,36 @@ describe('cleanBars on hand-made cases', () => {
     expect(input[0].close).toBe(3); // input untouched
   });
 
-  it('treats non-positive prices as missing and interpolates by row position', () => {
+  it('treats non-positive prices as missing and fills them from the past only', () => {
     const { bars, report } = cleanBars([
       bar('2024-01-01', 10),
       bar('2024-01-02', 0),
       bar('2024-01-03', -1),
       bar('2024-01-04', 40),
     ]);
-    expect(report).toMatchObject({ non_positive_prices: 2, null_rows: 2, null_rows_interpolated: 2 });
-    expect(bars.map((b) => b.close)).toEqual([10, 20, 30, 40]);
+    expect(report).toMatchObject({ non_positive_prices: 2, null_rows: 2, null_rows_filled: 2, strategy: 'ffill' });
+    expect(bars.map((b) => b.close)).toEqual([10, 10, 10, 40]);
+    // the legacy name means the same (no look-ahead)
+    expect(
+      cleanBars([bar('2024-01-01', 10), bar('2024-01-02', null), bar('2024-01-03', 30)], {
+        strategy: 'interpolate',
+      }).bars.map((b) => b.close),
+    ).toEqual([10, 10, 30]);
   });
 
-  it('drops leading and trailing null rows (nothing to interpolate from)', () => {
+  it('drops leading null rows (nothing before them) and fills trailing ones', () => {
     const { bars, report } = cleanBars([
       bar('2024-01-01', null),
       bar('2024-01-02', 5),
       bar('2024-01-03', 6),
       bar('2024-01-04', null),
     ]);
-    expect(bars.map((b) => b.date)).toEqual(['2024-01-02', '2024-01-03']);
-    expect(report).toMatchObject({ null_rows: 2, null_rows_dropped: 2, null_rows_interpolated: 0 });
+    expect(bars.map((b) => [b.date, b.close])).toEqual([
+      ['2024-01-02', 5],
+      ['2024-01-03', 6],
+      ['2024-01-04', 6],
+    ]);
+    expect(report).toMatchObject({ null_rows: 2, null_rows_dropped: 1, null_rows_filled: 1 });
   });
 
   it('fills partial rows from their close and repairs high/low', () => {

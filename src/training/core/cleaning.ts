@@ -1,10 +1,20 @@
 import { CleanBar, DailyBar } from './bars';
 
-export type CleaningStrategy = 'interpolate' | 'drop';
+/**
+ * `ffill` carries the last close forward (a flat, no-volume bar), `drop` removes the row.
+ * `interpolate` is the old name, kept for stored runs and clients: it now forward-fills too,
+ * because interpolating towards the next close reads the future.
+ */
+export type CleaningStrategy = 'ffill' | 'drop' | 'interpolate';
 
 export interface CleaningOptions {
-  /** What to do with rows that have no close: interpolate them (default) or drop them. */
+  /** What to do with rows that have no close: fill them from the past (default) or drop them. */
   strategy?: CleaningStrategy;
+}
+
+/** The strategy actually applied (the legacy alias resolved). */
+export function cleaningStrategy(s: CleaningStrategy | undefined): 'ffill' | 'drop' {
+  return s === 'drop' ? 'drop' : 'ffill';
 }
 
 export interface DateGap {
@@ -20,7 +30,7 @@ export interface DateGap {
  * Counts are rows unless named otherwise; `examples` lists the first dates of each kind.
  */
 export interface CleaningReport {
-  strategy: CleaningStrategy;
+  strategy: 'ffill' | 'drop';
   input_rows: number;
   output_rows: number;
   first_date: string | null;
@@ -35,7 +45,8 @@ export interface CleaningReport {
   negative_volumes: number;
   /** Rows without a close (Yahoo `null` rows). */
   null_rows: number;
-  null_rows_interpolated: number;
+  /** Null rows filled from the previous bar (never from a later one). */
+  null_rows_filled: number;
   null_rows_dropped: number;
   /** Missing open/high/low/adj close/volume cells in rows that have a close. */
   null_fields_filled: number;
@@ -65,12 +76,12 @@ type Row = DailyBar;
 
 /**
  * Cleans a daily series: sorts, removes duplicate dates, treats non-positive prices as
- * missing, fills or drops `null` rows, repairs OHLC contradictions and reports date gaps.
+ * missing, fills `null` rows from the last bar before them (or drops them), repairs OHLC contradictions and reports date gaps.
  * Missing trading days are never invented: a gap is a fact about the market (9/11, holidays).
  * Pure: the input array and its bars are not modified.
  */
 export function cleanBars(input: readonly DailyBar[], options: CleaningOptions = {}): CleaningResult {
-  const report = emptyReport(options.strategy ?? 'interpolate', input.length);
+  const report = emptyReport(cleaningStrategy(options.strategy), input.length);
   let rows = sortAndDedupe(
     input.map((b) => ({ ...b })),
     report,
@@ -88,7 +99,7 @@ export function cleanBars(input: readonly DailyBar[], options: CleaningOptions =
   return { bars, report };
 }
 
-function emptyReport(strategy: CleaningStrategy, inputRows: number): CleaningReport {
+function emptyReport(strategy: 'ffill' | 'drop', inputRows: number): CleaningReport {
   return {
     strategy,
     input_rows: inputRows,
@@ -100,7 +111,7 @@ function emptyReport(strategy: CleaningStrategy, inputRows: number): CleaningRep
     non_positive_prices: 0,
     negative_volumes: 0,
     null_rows: 0,
-    null_rows_interpolated: 0,
+    null_rows_filled: 0,
     null_rows_dropped: 0,
     null_fields_filled: 0,
     zero_volume_days: 0,
@@ -184,41 +195,31 @@ function fillPartialRows(rows: Row[], report: CleaningReport): void {
 }
 
 function resolveNullRows(rows: Row[], report: CleaningReport): Row[] {
-  const present = rows.map((r) => r.close !== null);
-  report.null_rows = present.filter((p) => !p).length;
-  for (const row of rows) if (row.close === null) example(report, 'null_rows', row.date);
+  report.null_rows = rows.filter((r) => r.close === null).length;
   if (report.null_rows === 0) return rows;
   const out: Row[] = [];
-  let prev = -1;
-  for (let i = 0; i < rows.length; i++) {
-    if (present[i]) {
-      out.push(rows[i]);
-      prev = i;
+  let prev: Row | null = null;
+  for (const row of rows) {
+    if (row.close !== null) {
+      out.push(row);
+      prev = row;
       continue;
     }
-    const next = present.indexOf(true, i + 1);
-    if (report.strategy === 'drop' || prev < 0 || next < 0) {
+    example(report, 'null_rows', row.date);
+    if (report.strategy === 'drop' || prev === null) {
       report.null_rows_dropped++;
       continue;
     }
-    out.push(interpolateRow(rows[prev], rows[next], rows[i].date, (i - prev) / (next - prev)));
-    report.null_rows_interpolated++;
+    out.push(carryForward(prev, row.date));
+    report.null_rows_filled++;
   }
   return out;
 }
 
-/** Linear in row position (trading days), like pandas' default `interpolate()`. */
-function interpolateRow(a: Row, b: Row, date: string, w: number): Row {
-  const lerp = (x: number | null, y: number | null): number => (x as number) + w * ((y as number) - (x as number));
-  return {
-    date,
-    open: lerp(a.open, b.open),
-    high: lerp(a.high, b.high),
-    low: lerp(a.low, b.low),
-    close: lerp(a.close, b.close),
-    adjClose: lerp(a.adjClose, b.adjClose),
-    volume: 0,
-  };
+/** A no-trade bar at the last known close: what a trader knew on that day. */
+function carryForward(prev: Row, date: string): Row {
+  const close = prev.close as number;
+  return { date, open: close, high: close, low: close, close, adjClose: prev.adjClose, volume: 0 };
 }
 
 function repairOhlc(bars: CleanBar[], report: CleaningReport): void {

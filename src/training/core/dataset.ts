@@ -1,12 +1,14 @@
 import { CleanBar } from './bars';
 import { TrainingInputError } from './errors';
 import type { TrainingParams } from './hyperparams';
+import type { IntervalsJSON } from './intervals';
 import { MinMaxScaler, MinMaxScalerJSON } from './scaler';
 import { DataSplit, splitChronological } from './split';
 import { buildWindows, Feature, featureTable, tableColumns, WindowSet } from './windows';
 
 /** Everything derived from the bars before the model sees them. */
 export interface Dataset {
+  kind: 'level';
   dates: string[];
   closes: number[];
   features: Feature[];
@@ -38,7 +40,7 @@ export function prepareDataset(bars: readonly CleanBar[], p: TrainingParams): Da
       : { train_fraction: p.train_fraction, val_fraction: p.val_fraction },
     req,
   );
-  const columns = tableColumns(p.features);
+  const columns = tableColumns(p.features as Feature[]);
   const raw = featureTable(bars, columns);
   const scaler = MinMaxScaler.fit(raw.slice(split.train.start, split.train.end), columns);
   const scaled = scaler.transform(raw);
@@ -51,9 +53,10 @@ export function prepareDataset(bars: readonly CleanBar[], p: TrainingParams): Da
   const windows = (start: number, end: number): WindowSet =>
     buildWindows(scaled, { ...base, targetStart: start, targetEnd: end });
   return {
+    kind: 'level',
     dates,
     closes: bars.map((b) => b.close),
-    features: [...p.features],
+    features: [...(p.features as Feature[])],
     columns,
     raw,
     scaler,
@@ -66,10 +69,16 @@ export function prepareDataset(bars: readonly CleanBar[], p: TrainingParams): Da
   };
 }
 
-interface DateRange {
+export interface DateRange {
   first_date: string;
   last_date: string;
   rows: number;
+}
+
+export interface SplitRanges {
+  train: DateRange;
+  validation: DateRange;
+  test: DateRange;
 }
 
 /** `preprocessing.json` of a model directory: what a predictor needs besides the weights. */
@@ -81,7 +90,9 @@ export interface PreprocessingJSON {
   horizon: number;
   scaler: MinMaxScalerJSON;
   data_range: DateRange;
-  split: { train: DateRange; validation: DateRange; test: DateRange };
+  split: SplitRanges;
+  /** Split-conformal intervals (added by issue 10; absent in older models). */
+  intervals?: IntervalsJSON;
   training_date_range: { first_date: string; last_date: string };
   last_training_date: string;
   /** The latest `seq_length` raw feature rows: a forecast from the end of the data needs no input. */

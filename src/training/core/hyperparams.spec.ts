@@ -24,7 +24,12 @@ describe('hyperparameter vocabulary', () => {
       patience: 5,
       loss: 'mae',
       seed: 42,
-      features: ['close'],
+      target: 'return',
+      features: ['returns'],
+      exogenous: [],
+      seasonal_period: 5,
+      interval_levels: [0.8, 0.95],
+      backtest_folds: 0,
       train_fraction: 0.7,
       val_fraction: 0.15,
       train_end: null,
@@ -32,8 +37,36 @@ describe('hyperparameter vocabulary', () => {
     });
   });
 
+  it('keeps the level target as an explicit option (close by default) and checks features per target', () => {
+    expect(parseParams({ target: 'level' }).features).toEqual(['close']);
+    expect(validateParams({ features: 'close' })).toEqual({
+      ok: false,
+      errors: ['features close do not fit target return; allowed: returns, range, volume_change, weekday, month'],
+    });
+    expect(validateParams({ target: 'level', exogenous: '^BVSP' })).toEqual({
+      ok: false,
+      errors: ['exogenous inputs need target return'],
+    });
+    expect(parseParams({ features: 'returns,range', exogenous: '^BVSP' })).toMatchObject({
+      features: ['returns', 'range'],
+      exogenous: ['^BVSP'],
+    });
+  });
+
+  it('validates interval levels in (0, 1) and the seasonal period', () => {
+    expect(parseParams({ interval_levels: '0.95,0.5' }).interval_levels).toEqual([0.5, 0.95]);
+    for (const bad of ['0,0.8', '1', [1.5], [], 'x']) {
+      const r = validateParamValue('interval_levels', bad);
+      expect(r, JSON.stringify(bad)).toHaveProperty('error');
+      expect((r as { error: string }).error).toMatch(/strictly between 0 and 1/);
+    }
+    expect(validateParamValue('seasonal_period', 0)).toHaveProperty('error');
+    expect(validateParamValue('exogenous', ['bad ticker!'])).toHaveProperty('error');
+  });
+
   it('accepts JSON numbers and MLflow-style strings', () => {
     const p = parseParams({
+      target: 'level',
       seq_length: '60',
       units: 50,
       dropout: '0',
@@ -72,7 +105,8 @@ describe('hyperparameter vocabulary', () => {
 
   it('validates features, split fractions and split dates', () => {
     expect(validateParamValue('features', ['close', 'vwap'])).toEqual({
-      error: 'features: unknown feature(s) vwap; allowed: close, open, high, low, volume, returns',
+      error:
+        'features: unknown feature(s) vwap; allowed: returns, range, volume_change, weekday, month, close, open, high, low, volume',
     });
     expect(validateParamValue('features', [])).toHaveProperty('error');
     expect(validateParamValue('features', ['close', 'close'])).toHaveProperty('error');

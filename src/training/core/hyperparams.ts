@@ -1,9 +1,15 @@
 import { isIsoDate } from './bars';
 import { fusedUnsupportedReason } from './engines/fused/layout';
 import { TrainingInputError } from './errors';
+import { isTicker, RETURN_FEATURES, ReturnFeature } from './features';
 import { Feature, FEATURES } from './windows';
 
 export type LossName = 'mae' | 'mse' | 'huber';
+export type TargetName = 'return' | 'level';
+export const TARGETS: readonly TargetName[] = ['return', 'level'];
+/** Every input feature name of either formulation (the target decides which are allowed). */
+export const ALL_FEATURES: readonly string[] = [...new Set<string>([...RETURN_FEATURES, ...FEATURES])];
+export type AnyFeature = Feature | ReturnFeature;
 export const LOSSES: readonly LossName[] = ['mae', 'mse', 'huber'];
 /** Training engines: the WASM SIMD fused LSTM (default) and tfjs-layers. */
 export type EngineName = 'fused' | 'tfjs';
@@ -22,7 +28,17 @@ export interface TrainingParams {
   patience: number;
   loss: LossName;
   seed: number;
-  features: Feature[];
+  /** `return` (default): the model forecasts the log return to the target day; `level`: the scaled price. */
+  target: TargetName;
+  features: AnyFeature[];
+  /** Tickers whose log returns are extra inputs (return target), aligned by date, same data source. */
+  exogenous: string[];
+  /** Season length (rows) of the seasonal-naive baseline. */
+  seasonal_period: number;
+  /** Nominal coverages of the prediction intervals, each in (0, 1). */
+  interval_levels: number[];
+  /** Rolling-origin backtest folds (expanding window) after the main fit; 0 = none. */
+  backtest_folds: number;
   train_fraction: number;
   val_fraction: number;
   /** Split by dates instead of fractions when both are set (inclusive ends). */
@@ -41,7 +57,7 @@ interface Bound {
 /** One entry of the vocabulary shared by single runs and grid searches. */
 export interface ParamSpec {
   name: ParamName;
-  kind: 'int' | 'float' | 'enum' | 'features' | 'date';
+  kind: 'int' | 'float' | 'enum' | 'features' | 'date' | 'tickers' | 'levels';
   default: TrainingParams[ParamName];
   min?: Bound;
   max?: Bound;
@@ -85,12 +101,33 @@ export const PARAM_SPECS: readonly ParamSpec[] = [
   { name: 'loss', kind: 'enum', default: 'mae', values: LOSSES, doc: 'training loss' },
   int('seed', 42, 0, 2 ** 31 - 1, 'seed for initialisers and dropout (reproducible on one backend)'),
   {
+    name: 'target',
+    kind: 'enum',
+    default: 'return',
+    values: TARGETS,
+    doc: 'return: forecast the log return to the target day (prices reconstructed); level: the min-max-scaled price',
+  },
+  {
     name: 'features',
     kind: 'features',
-    default: ['close'],
-    values: FEATURES,
-    doc: 'input features (target is always the close)',
+    default: ['returns'],
+    values: ALL_FEATURES,
+    doc: `inputs; target return: ${RETURN_FEATURES.join(', ')} (default returns); target level: ${FEATURES.join(', ')} (default close)`,
   },
+  {
+    name: 'exogenous',
+    kind: 'tickers',
+    default: [],
+    doc: 'tickers whose log returns are extra inputs (target return), aligned by date, from the same data source',
+  },
+  int('seasonal_period', 5, 1, 520, 'season length in rows of the seasonal-naive baseline'),
+  {
+    name: 'interval_levels',
+    kind: 'levels',
+    default: [0.8, 0.95],
+    doc: 'nominal coverages of the split-conformal prediction intervals, each in (0, 1)',
+  },
+  int('backtest_folds', 0, 0, 10, 'rolling-origin backtest folds (expanding window, one refit each); 0 = none'),
   {
     name: 'train_fraction',
     kind: 'float',
@@ -139,7 +176,13 @@ export type ParamsValidation = { ok: true; params: TrainingParams } | { ok: fals
  */
 export function validateParams(input: Record<string, unknown>): ParamsValidation {
   const errors: string[] = [];
-  const params: Record<string, unknown> = { ...DEFAULT_PARAMS, features: [...DEFAULT_PARAMS.features] };
+  const params: Record<string, unknown> = {
+    ...DEFAULT_PARAMS,
+    features: [...DEFAULT_PARAMS.features],
+    exogenous: [],
+    interval_levels: [...DEFAULT_PARAMS.interval_levels],
+  };
+  if (String(input?.target) === 'level' && input?.features === undefined) params.features = ['close'];
   for (const [name, raw] of Object.entries(input ?? {})) {
     const result = validateParamValue(name, raw);
     if ('error' in result) errors.push(result.error);
@@ -170,6 +213,10 @@ export function validateParamValue(name: string, raw: unknown): { value: unknown
         : { error: `${name} must be one of ${spec.values!.join(', ')}, got ${JSON.stringify(raw)}` };
     case 'features':
       return featuresValue(raw);
+    case 'tickers':
+      return tickersValue(raw);
+    case 'levels':
+      return levelsValue(raw);
     case 'date':
       if (raw === null || raw === undefined || raw === '') return { value: null };
       return typeof raw === 'string' && isIsoDate(raw)
@@ -196,18 +243,41 @@ function numberValue(spec: ParamSpec, raw: unknown): { value: number } | { error
     : { value: n };
 }
 
-function featuresValue(raw: unknown): { value: Feature[] } | { error: string } {
-  const list = typeof raw === 'string' ? raw.split(',').map((s) => s.trim()) : raw;
-  const allowed = FEATURES.join(', ');
+const listOf = (raw: unknown): unknown =>
+  typeof raw === 'string' ? (raw.trim() === '' ? [] : raw.split(',').map((s) => s.trim())) : raw;
+
+function tickersValue(raw: unknown): { value: string[] } | { error: string } {
+  const list = listOf(raw ?? []);
+  if (!Array.isArray(list) || !list.every((t) => typeof t === 'string' && isTicker(t))) {
+    return { error: `exogenous must be a list (or comma-separated string) of tickers, got ${JSON.stringify(raw)}` };
+  }
+  if (new Set(list).size !== list.length) return { error: `exogenous must not repeat a ticker, got ${list.join(',')}` };
+  return { value: list as string[] };
+}
+
+function levelsValue(raw: unknown): { value: number[] } | { error: string } {
+  const list = listOf(raw);
+  const nums = Array.isArray(list) ? list.map((v) => (typeof v === 'string' ? Number(v) : v)) : [];
+  if (!Array.isArray(list) || list.length === 0 || !nums.every((v) => typeof v === 'number' && v > 0 && v < 1)) {
+    return {
+      error: `interval_levels must be a non-empty list of numbers strictly between 0 and 1 (e.g. 0.8,0.95), got ${JSON.stringify(raw)}`,
+    };
+  }
+  return { value: [...new Set(nums as number[])].sort((a, b) => a - b) };
+}
+
+function featuresValue(raw: unknown): { value: AnyFeature[] } | { error: string } {
+  const list = listOf(raw);
+  const allowed = ALL_FEATURES.join(', ');
   if (!Array.isArray(list) || list.length === 0 || !list.every((f) => typeof f === 'string')) {
     return {
       error: `features must be a non-empty list (or comma-separated string) of ${allowed}, got ${JSON.stringify(raw)}`,
     };
   }
-  const unknown = list.filter((f) => !(FEATURES as readonly string[]).includes(f));
+  const unknown = list.filter((f) => !ALL_FEATURES.includes(f));
   if (unknown.length > 0) return { error: `features: unknown feature(s) ${unknown.join(', ')}; allowed: ${allowed}` };
   if (new Set(list).size !== list.length) return { error: `features must not repeat a feature, got ${list.join(',')}` };
-  return { value: list as Feature[] };
+  return { value: list as AnyFeature[] };
 }
 
 function crossCheck(p: TrainingParams): string[] {
@@ -219,6 +289,12 @@ function crossCheck(p: TrainingParams): string[] {
   }
   const fused = p.engine === 'fused' ? fusedUnsupportedReason(shapeOf(p), p.batch_size) : null;
   if (fused) errors.push(fused);
+  const allowed: readonly string[] = p.target === 'return' ? RETURN_FEATURES : FEATURES;
+  const wrong = p.features.filter((f) => !allowed.includes(f));
+  if (wrong.length > 0) {
+    errors.push(`features ${wrong.join(', ')} do not fit target ${p.target}; allowed: ${allowed.join(', ')}`);
+  }
+  if (p.target === 'level' && p.exogenous.length > 0) errors.push('exogenous inputs need target return');
   if ((p.train_end === null) !== (p.val_end === null)) errors.push('train_end and val_end must be given together');
   else if (p.train_end !== null && p.val_end !== null && p.train_end >= p.val_end) {
     errors.push(`train_end (${p.train_end}) must be before val_end (${p.val_end})`);
@@ -235,8 +311,23 @@ export function paramsToStrings(p: TrainingParams): Record<string, string> {
   const out: Record<string, string> = {};
   for (const name of PARAM_NAMES) {
     const v = p[name];
-    if (v === null) continue;
+    if (v === null || (Array.isArray(v) && v.length === 0)) continue;
     out[name] = Array.isArray(v) ? v.join(',') : String(v);
   }
   return out;
+}
+
+/**
+ * Parameters stored by an earlier version (job records queued before issue 10): fields it
+ * did not know get the values that reproduce its behaviour (the level target).
+ */
+export function storedParams(p: Partial<TrainingParams>): TrainingParams {
+  return {
+    ...DEFAULT_PARAMS,
+    target: 'level',
+    features: ['close'],
+    ...p,
+    exogenous: p.exogenous ?? [],
+    interval_levels: p.interval_levels ?? [...DEFAULT_PARAMS.interval_levels],
+  } as TrainingParams;
 }

@@ -3,13 +3,13 @@ import { promises as fs } from 'fs';
 import * as path from 'path';
 import * as tf from '@tensorflow/tfjs';
 import * as yaml from 'js-yaml';
-import type { PreprocessingJSON } from './dataset';
+import type { AnyPreprocessing } from './forecast-data';
 import type { ForecastModel } from './forecast-model';
 import { MODEL_FILES } from './predictor';
 
 export interface MlflowModelOptions {
   model: ForecastModel;
-  preprocessing: PreprocessingJSON;
+  preprocessing: AnyPreprocessing;
   /** One raw window `[seq_length][n_features]`; default: preprocessing.last_window. */
   inputExample?: number[][];
   runId?: string;

@@ -76,7 +76,7 @@ describe('scaler fitting in the dataset (no look-ahead)', () => {
       volume: 1000 + i,
     }));
   const base = Array.from({ length: 100 }, (_, i) => 10 + Math.sin(i / 5));
-  const params = { ...DEFAULT_PARAMS, seq_length: 5 };
+  const params = { ...DEFAULT_PARAMS, target: 'level' as const, features: ['close' as const], seq_length: 5 };
 
   it('is fitted on the training rows only: extremes in validation/test do not move it', () => {
     const calm = prepareDataset(bars(base), params).scaler.toJSON();

@@ -1,18 +1,28 @@
 import { ensureBackend, initBackend, BackendPreference } from './backend';
 import { CleanBar } from './bars';
-import { Dataset, prepareDataset, preprocessingJSON, PreprocessingJSON } from './dataset';
+import { persistence } from './baselines';
+import { evaluateForecasts, modelBands } from './evaluation';
+import type { ExogenousBars } from './features';
+import {
+  AnyPreprocessing,
+  ForecastData,
+  intervalScale,
+  predictPart,
+  prepareForecastData,
+  preprocessingOf,
+} from './forecast-data';
 import type { TrainingParams } from './hyperparams';
-import { errorMetrics, naiveForecast, skill } from './metrics';
+import { calibrate } from './intervals';
 import type { EpochLog, ForecastModel, ForecastModelFactory, ModelSpec } from './forecast-model';
 import { ENGINE_FACTORIES } from './engines';
-import { MinMaxScaler } from './scaler';
-import { WindowSet } from './windows';
 
 export interface TrainInput {
   /** Cleaned, date-sorted bars (see cleanBars). */
   bars: readonly CleanBar[];
   /** Validated parameters (see validateParams). */
   params: TrainingParams;
+  /** Exogenous series named in `params.exogenous` (cleaned bars, same source and period). */
+  exogenous?: ExogenousBars;
   onEpoch?: (log: EpochLog) => void | boolean | Promise<void | boolean>;
   shouldStop?: () => boolean;
   /** Engine; by default the one `params.engine` names. */
@@ -21,20 +31,8 @@ export interface TrainInput {
   backend?: BackendPreference;
 }
 
-/** Metric keys as logged to MLflow. Errors are in price units, MAPE in percent. */
-export interface TrainMetrics {
-  val_mae: number;
-  val_rmse: number;
-  val_mape: number;
-  test_mae: number;
-  test_rmse: number;
-  test_mape: number;
-  naive_val_mae: number;
-  naive_test_mae: number;
-  naive_test_rmse: number;
-  naive_test_mape: number;
-  test_skill: number;
-}
+/** Metric keys as logged to MLflow (see evaluateForecasts): errors in price units, MAPE in percent. */
+export type TrainMetrics = Record<string, number>;
 
 export interface TestPrediction {
   date: string;
@@ -42,11 +40,14 @@ export interface TestPrediction {
   predicted: number;
   /** Persistence baseline for the same date. */
   naive: number;
+  /** The first interval level's band (e.g. 80%). */
+  lower?: number;
+  upper?: number;
 }
 
 export interface TrainResult {
   model: ForecastModel;
-  scaler: MinMaxScaler;
+  data: ForecastData;
   metrics: TrainMetrics;
   history: EpochLog[];
   predictions: TestPrediction[];
@@ -56,7 +57,7 @@ export interface TrainResult {
   backend: string;
   dataRange: { first_date: string; last_date: string; rows: number };
   /** Ready for preprocessing.json / writeMlflowModel. */
-  preprocessing: PreprocessingJSON;
+  preprocessing: AnyPreprocessing;
   /** One raw input window (the latest), for input_example.json. */
   inputExample: number[][];
   windows: { train: number; validation: number; test: number };
@@ -70,7 +71,7 @@ export interface TrainResult {
 export async function trainForecaster(input: TrainInput): Promise<TrainResult> {
   const { params: p } = input;
   const backend = await (input.backend ? initBackend(input.backend) : ensureBackend());
-  const data = prepareDataset(input.bars, p);
+  const data = prepareForecastData(input.bars, p, input.exogenous);
   const model = (input.factory ?? ENGINE_FACTORIES[p.engine]).build(modelSpec(p, data.features.length));
   try {
     const fit = await model.fit(data.train, data.validation, {
@@ -80,19 +81,33 @@ export async function trainForecaster(input: TrainInput): Promise<TrainResult> {
       onEpoch: input.onEpoch,
       shouldStop: input.shouldStop,
     });
-    const val = evaluate(model, data, data.validation);
-    const test = evaluate(model, data, data.test);
-    const preprocessing = preprocessingJSON(data);
+    const scale = intervalScale(data);
+    const val = predictPart(model, data, data.validation, scale);
+    const test = predictPart(model, data, data.test, scale);
+    // Conformal scores come from validation, where no weight was fitted (early stopping only picked the epoch).
+    const intervals = calibrate(val.actual, val.predicted, p.interval_levels, val.sigmas, scale);
+    const metrics = evaluateForecasts(val, test, {
+      closes: data.closes,
+      horizon: p.horizon,
+      seasonalPeriod: p.seasonal_period,
+      train: data.split.train,
+      intervals,
+    });
+    const preprocessing = preprocessingOf(data, intervals);
+    const naive = persistence(data.closes, test.targetRows, p.horizon);
+    const band = modelBands(test, intervals)[0];
     return {
       model,
-      scaler: data.scaler,
-      metrics: metricsOf(val, test),
+      data,
+      metrics,
       history: fit.history,
       predictions: test.actual.map((actual, i) => ({
         date: test.dates[i],
         actual,
         predicted: test.predicted[i],
-        naive: test.naive[i],
+        naive: naive[i],
+        lower: band.lower[i],
+        upper: band.upper[i],
       })),
       stoppedEarly: fit.stoppedEarly,
       cancelled: fit.cancelled,
@@ -120,43 +135,5 @@ export function modelSpec(p: TrainingParams, nFeatures: number): ModelSpec {
     learningRate: p.learning_rate,
     loss: p.loss,
     seed: p.seed,
-  };
-}
-
-interface Evaluation {
-  dates: string[];
-  actual: number[];
-  predicted: number[];
-  naive: number[];
-}
-
-/** Predictions back in price units; actuals are the raw closes (no float32 round trip). */
-function evaluate(model: ForecastModel, d: Dataset, w: WindowSet): Evaluation {
-  const scaled = model.predict(w.x, w.count);
-  return {
-    dates: w.targetRows.map((t) => d.dates[t]),
-    actual: w.targetRows.map((t) => d.closes[t]),
-    predicted: d.scaler.inverseTransformColumn('close', scaled),
-    naive: naiveForecast(d.closes, w.targetRows, d.horizon),
-  };
-}
-
-function metricsOf(val: Evaluation, test: Evaluation): TrainMetrics {
-  const v = errorMetrics(val.actual, val.predicted);
-  const t = errorMetrics(test.actual, test.predicted);
-  const nv = errorMetrics(val.actual, val.naive);
-  const nt = errorMetrics(test.actual, test.naive);
-  return {
-    val_mae: v.mae,
-    val_rmse: v.rmse,
-    val_mape: v.mape,
-    test_mae: t.mae,
-    test_rmse: t.rmse,
-    test_mape: t.mape,
-    naive_val_mae: nv.mae,
-    naive_test_mae: nt.mae,
-    naive_test_rmse: nt.rmse,
-    naive_test_mape: nt.mape,
-    test_skill: skill(t.mae, nt.mae),
   };
 }

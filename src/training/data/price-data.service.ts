@@ -4,7 +4,16 @@ import * as path from 'node:path';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { AppConfig } from '../../config/app-config';
 import { APP_CONFIG } from '../../config/config.module';
-import { DailyBar, DataSourceError, isIsoDate, parseYahooCsv, TrainingInputError } from '../core';
+import {
+  CleanBar,
+  cleanBars,
+  CleaningStrategy,
+  DailyBar,
+  DataSourceError,
+  isIsoDate,
+  parseYahooCsv,
+  TrainingInputError,
+} from '../core';
 import { PriceCacheStore } from './price-cache.store';
 import { UPLOAD_SOURCE } from './uploaded-datasets.service';
 import { YahooPriceSource } from './yahoo.source';
@@ -87,6 +96,32 @@ export class PriceDataService {
       start,
       end,
     };
+  }
+
+  /**
+   * Exogenous series of a dataset: each ticker from the same source over the same period
+   * (from a few days earlier, so the first rows have a value to align), cleaned like the
+   * main series. An unknown ticker is the caller's error (400) and says which one.
+   */
+  async loadExogenous(
+    spec: DatasetSpec,
+    tickers: readonly string[],
+    cleaning: CleaningStrategy,
+  ): Promise<Record<string, CleanBar[]>> {
+    const out: Record<string, CleanBar[]> = {};
+    const start =
+      spec.start_date && isIsoDate(spec.start_date) ? isoDay(Date.parse(spec.start_date) - 10 * DAY) : undefined;
+    for (const ticker of tickers) {
+      try {
+        const loaded = await this.load({ ticker, source: spec.source, start_date: start, end_date: spec.end_date });
+        out[ticker] = cleanBars(loaded.bars, { strategy: cleaning }).bars;
+      } catch (err) {
+        if (err instanceof TrainingInputError)
+          throw new TrainingInputError(`exogenous ticker ${ticker}: ${err.message}`);
+        throw err;
+      }
+    }
+    return out;
   }
 
   private range(spec: DatasetSpec, source: DataSourceKind): { start: string; end: string } {

@@ -37,8 +37,11 @@ export const TrainingRunReq = message({
     .json()
     .doc('Hyperparameters; every one optional with a default (see GET /api/v1/training/params)', PARAMS_EXAMPLE),
   cleaning: f
-    .enum(['interpolate', 'drop'] as const)
-    .doc('Missing-close rows: interpolate (default) or drop', 'interpolate'),
+    .enum(['ffill', 'drop', 'interpolate'] as const)
+    .doc(
+      "Missing-close rows: ffill (default: carry the last close forward, never reading later days) or drop; 'interpolate' is a legacy alias of ffill",
+      'ffill',
+    ),
   run_name: f.string().doc('MLflow run name (generated when absent)'),
 });
 
@@ -54,7 +57,7 @@ export const GridSearchReq = message({
   metric: f
     .string()
     .doc(
-      'Selection metric: val_mae (default), val_rmse, val_mape, test_mae, test_rmse, test_mape, test_skill',
+      'Selection metric, validation only: val_mae (default), val_rmse, val_mape, val_skill (test_* is refused: it would leak the test period into the choice)',
       'val_mae',
     ),
   promote: f.message({

@@ -5,63 +5,124 @@ import { ArtifactTransfer } from '../../storage/artifact.transfer';
 import {
   CleanBar,
   errorMetrics,
-  Feature,
-  featureTable,
+  ExogenousBars,
   loadPredictor,
-  naiveForecast,
-  prepareDataset,
+  persistence,
+  predictAtRows,
+  Predictor,
   skill,
-  TrainingParams,
 } from '../core';
 
-/** Selection metrics a grid may optimise: `<val|test>_<mae|rmse|mape>` (lower is better) or `test_skill` (higher). */
-export const SELECTION_METRIC = /^(val|test)_(mae|rmse|mape)$|^test_skill$/;
+/**
+ * Selection metrics a grid may optimise: validation only (`val_<mae|rmse|mape>`, lower is
+ * better, or `val_skill`, higher). Choosing on test metrics would make the winner's test
+ * score optimistic: the test period must stay unseen by every decision.
+ */
+export const SELECTION_METRIC = /^val_(mae|rmse|mape|skill)$/;
+export const SELECTION_METRICS = ['val_mae', 'val_rmse', 'val_mape', 'val_skill'];
 
 export function higherIsBetter(metric: string): boolean {
-  return metric === 'test_skill';
+  return metric.endsWith('_skill');
 }
 
 export function better(metric: string, a: number, b: number): boolean {
   return higherIsBetter(metric) ? a > b : a < b;
 }
 
+export interface ModelScore {
+  mae: number;
+  /** 1 - MAE / persistence MAE on the same days. */
+  skill: number;
+  last_training_date: string;
+}
+
+/** What `if_better` compared, recorded on the grid's parent run. */
+export interface Comparison {
+  /** Both models are scored on days strictly after this date (the later of their training ends). */
+  after: string;
+  first_date: string | null;
+  last_date: string | null;
+  days: number;
+  candidate: ModelScore;
+  champion: ModelScore;
+}
+
+type ExoLoader = (tickers: readonly string[]) => Promise<ExogenousBars>;
+
 /**
- * Scores an existing model (the current champion) on exactly the target dates the candidate
- * was scored on: same data, same split, the champion's own window length, features, horizon
- * and scaler. That is what makes `if_better` a fair comparison.
+ * Scores the candidate and the current champion on the same days, none of which either has
+ * trained on: the days after both training ends (each read from its own preprocessing.json).
+ * Each model uses its own window, features and scaling; persistence on those days is the
+ * common yardstick.
  */
-export async function scoreChampion(args: {
+export async function compareOnUnseenDays(args: {
   transfer: ArtifactTransfer;
-  modelUri: string;
+  candidateUri: string;
+  championUri: string;
   bars: readonly CleanBar[];
-  candidateParams: TrainingParams;
-  metric: string;
-}): Promise<number> {
-  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'tsflow-champion-'));
+  loadExogenous: ExoLoader;
+}): Promise<Comparison> {
+  return withPredictor(args.transfer, args.candidateUri, (candidate) =>
+    withPredictor(args.transfer, args.championUri, async (champion) => {
+      const ends = [candidate, champion].map((p) => p.preprocessing.last_training_date);
+      const after = ends.reduce((a, b) => (a > b ? a : b));
+      const exo = await args.loadExogenous([...new Set([...candidate.exogenous, ...champion.exogenous])]);
+      const lag = (p: Predictor) => p.horizon + p.seqLength - 1;
+      const minRow = Math.max(lag(candidate), lag(champion));
+      const rows = args.bars.map((b, i) => i).filter((i) => args.bars[i].date > after && i >= minRow);
+      const score = (p: Predictor, end: string): ModelScore => {
+        if (rows.length === 0) return { mae: NaN, skill: NaN, last_training_date: end };
+        const { predicted } = predictAtRows(p, args.bars, rows, exo);
+        const actual = rows.map((t) => args.bars[t].close);
+        const closes = args.bars.map((b) => b.close);
+        const mae = errorMetrics(actual, predicted).mae;
+        return {
+          mae,
+          skill: skill(mae, errorMetrics(actual, persistence(closes, rows, p.horizon)).mae),
+          last_training_date: end,
+        };
+      };
+      return {
+        after,
+        first_date: rows.length ? args.bars[rows[0]].date : null,
+        last_date: rows.length ? args.bars[rows[rows.length - 1]].date : null,
+        days: rows.length,
+        candidate: score(candidate, ends[0]),
+        champion: score(champion, ends[1]),
+      };
+    }),
+  );
+}
+
+async function withPredictor<T>(transfer: ArtifactTransfer, uri: string, fn: (p: Predictor) => Promise<T>): Promise<T> {
+  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'tsflow-compare-'));
   try {
-    await args.transfer.downloadDirectory(args.modelUri, '', dir);
+    await transfer.downloadDirectory(uri, '', dir);
     const predictor = await loadPredictor(dir);
     try {
-      const data = prepareDataset(args.bars, args.candidateParams);
-      const part = args.metric.startsWith('val_') ? data.validation : data.test;
-      const table = featureTable(args.bars, predictor.features as Feature[]);
-      const lag = predictor.horizon + predictor.seqLength - 1;
-      const rows = part.targetRows.filter((t) => t - lag >= 0);
-      if (rows.length === 0) throw new Error('the champion needs a longer history than the evaluation period offers');
-      const windows = rows.map((t) => table.slice(t - lag, t - predictor.horizon + 1));
-      const predicted = predictor.predictBatch(windows);
-      const actual = rows.map((t) => data.closes[t]);
-      const m = errorMetrics(actual, predicted);
-      if (args.metric === 'test_skill') {
-        const naive = naiveForecast(data.closes, rows, args.candidateParams.horizon);
-        return skill(m.mae, errorMetrics(actual, naive).mae);
-      }
-      const measure = args.metric.split('_')[1] as 'mae' | 'rmse' | 'mape';
-      return m[measure];
+      return await fn(predictor);
     } finally {
       predictor.dispose();
     }
   } finally {
     await fs.rm(dir, { recursive: true, force: true });
   }
+}
+
+/** The promotion floor: a candidate whose skill against persistence is significantly negative is never promoted. */
+export interface FloorCheck {
+  passed: boolean;
+  test_skill: number | null;
+  test_dm_pvalue: number | null;
+  alpha: number;
+}
+
+export const FLOOR_ALPHA = 0.05;
+
+export function promotionFloor(metrics: Record<string, number> | undefined): FloorCheck {
+  const num = (k: string) => (typeof metrics?.[k] === 'number' && Number.isFinite(metrics[k]) ? metrics[k] : null);
+  const s = num('test_skill');
+  const p = num('test_dm_pvalue');
+  const significantlyWorse = s !== null && p !== null && s < 0 && p < FLOOR_ALPHA;
+  return { passed: !significantlyWorse, test_skill: s, test_dm_pvalue: p, alpha: FLOOR_ALPHA };
 }

@@ -9,7 +9,12 @@ import { PriceDataService } from '../data/price-data.service';
 import { GridCloser, GridClosing } from '../jobs/grid-closer';
 import type { CandidateJob, GridJob } from '../jobs/job.types';
 import type { GridResult, GridSpec, PromotionDecision } from '../training.types';
-import { better, scoreChampion } from './champion-evaluation';
+import { appendToUri } from '../../storage/artifact-uri';
+import { better, Comparison, compareOnUnseenDays, promotionFloor } from './champion-evaluation';
+import { MODEL_DIR } from './run.logger';
+
+const fmt = (v: number | null | undefined) =>
+  v === null || v === undefined ? 'n/a' : Number(v.toPrecision(4)).toString();
 
 function metricOf(job: CandidateJob, metric: string): number | null {
   const v = job.result?.metrics[metric];
@@ -59,75 +64,89 @@ export class GridFinalizer implements GridCloser {
 
   private promotionError(spec: GridSpec, err: unknown): PromotionDecision {
     this.logger.error(`promotion for ${spec.promote?.modelName} failed: ${(err as Error).message}`);
-    return this.decision(spec, false, `promotion failed: ${(err as Error).message}`, null, null, null, null);
+    return this.decision(spec, { promoted: false, reason: `promotion failed: ${(err as Error).message}` });
   }
 
   private decision(
     spec: GridSpec,
-    promoted: boolean,
-    reason: string,
-    candidate: number | null,
-    champion: number | null,
-    championVersion: string | null,
-    newVersion: string | null,
+    d: Partial<PromotionDecision> & { promoted: boolean; reason: string },
   ): PromotionDecision {
     const p = spec.promote as NonNullable<GridSpec['promote']>;
     return {
       policy: p.policy,
       model_name: p.modelName,
-      promoted,
-      reason,
-      candidate_score: candidate,
-      champion_score: champion,
-      champion_version: championVersion,
-      new_version: newVersion,
+      candidate_score: null,
+      champion_score: null,
+      champion_version: null,
+      new_version: null,
+      ...d,
     };
   }
 
   private async promote(spec: GridSpec, best: CandidateJob, score: number): Promise<PromotionDecision> {
     const { modelName, policy } = spec.promote as NonNullable<GridSpec['promote']>;
+    const floor = promotionFloor(best.result?.metrics);
+    const base = { candidate_score: score, floor };
     if (policy === 'never')
-      return this.decision(spec, false, "policy 'never': best candidate reported only", score, null, null, null);
-    const current = await this.registry.getVersionByAlias(modelName, CHAMPION_ALIAS).catch(() => undefined);
-    let championScore: number | null = null;
-    if (policy === 'if_better' && current) {
-      const candidateSpec = best.spec;
-      const dataset = await this.data.load(candidateSpec.dataset);
-      championScore = await scoreChampion({
-        transfer: this.transfer,
-        modelUri: downloadUri(current),
-        bars: cleanBars(dataset.bars, { strategy: candidateSpec.cleaning }).bars,
-        candidateParams: candidateSpec.params,
-        metric: spec.metric,
+      return this.decision(spec, { ...base, promoted: false, reason: "policy 'never': best candidate reported only" });
+    if (!floor.passed) {
+      return this.decision(spec, {
+        ...base,
+        promoted: false,
+        reason: `candidate loses significantly to persistence on its test days (test_skill=${fmt(floor.test_skill)}, Diebold-Mariano p=${fmt(floor.test_dm_pvalue)} < ${floor.alpha}): never promoted automatically`,
       });
-      if (!better(spec.metric, score, championScore)) {
-        return this.decision(
-          spec,
-          false,
-          `champion v${current.version} scores ${spec.metric}=${championScore} on the same data; candidate ${score} is not better`,
-          score,
-          championScore,
-          String(current.version),
-          null,
-        );
+    }
+    const current = await this.registry.getVersionByAlias(modelName, CHAMPION_ALIAS).catch(() => undefined);
+    let comparison: Comparison | undefined;
+    if (policy === 'if_better' && current) {
+      comparison = await this.compare(best, downloadUri(current));
+      const { candidate, champion } = comparison;
+      const scores = { ...base, comparison, champion_version: String(current.version) };
+      const on = `${comparison.days} day(s) after both training ends (${comparison.after})`;
+      if (comparison.days === 0 || !(candidate.skill > champion.skill)) {
+        return this.decision(spec, {
+          ...scores,
+          candidate_score: candidate.skill,
+          champion_score: champion.skill,
+          promoted: false,
+          reason:
+            comparison.days === 0
+              ? `no day after both training ends (${comparison.after}) to compare the candidate with champion v${current.version} on`
+              : `champion v${current.version} skill ${fmt(champion.skill)} vs candidate ${fmt(candidate.skill)} on ${on}: candidate is not better`,
+        });
       }
     }
     const promotion = await this.champions.promote(modelName, { runId: best.runId as string });
     const reason =
       policy === 'always'
-        ? "policy 'always'"
-        : current
-          ? `candidate ${score} beats champion ${championScore} (${spec.metric})`
-          : 'no champion yet';
-    return this.decision(
-      spec,
-      true,
+        ? "policy 'always' (floor passed)"
+        : comparison
+          ? `candidate skill ${fmt(comparison.candidate.skill)} beats champion ${fmt(comparison.champion.skill)} on ${comparison.days} day(s) after both training ends (${comparison.after})`
+          : 'no champion yet (floor passed)';
+    return this.decision(spec, {
+      ...base,
+      promoted: true,
       reason,
-      score,
-      championScore,
-      current ? String(current.version) : null,
-      promotion.champion.version,
-    );
+      candidate_score: comparison?.candidate.skill ?? score,
+      champion_score: comparison?.champion.skill ?? null,
+      champion_version: current ? String(current.version) : null,
+      new_version: promotion.champion.version,
+      comparison,
+    });
+  }
+
+  /** Candidate vs champion on the candidate's data, on days neither trained on. */
+  private async compare(best: CandidateJob, championUri: string): Promise<Comparison> {
+    const spec = best.spec;
+    const dataset = await this.data.load(spec.dataset);
+    const info = await this.runs.getInfo(best.runId as string);
+    return compareOnUnseenDays({
+      transfer: this.transfer,
+      candidateUri: appendToUri(info.artifactUri, MODEL_DIR),
+      championUri,
+      bars: cleanBars(dataset.bars, { strategy: spec.cleaning }).bars,
+      loadExogenous: (tickers) => this.data.loadExogenous(spec.dataset, tickers, spec.cleaning),
+    });
   }
 
   /** The outcome as tags and a best_<metric> metric on the parent run (its status is the lifecycle's). */
@@ -147,6 +166,8 @@ export class GridFinalizer implements GridCloser {
         { key: 'tsflow.promotion.champion_score', value: String(p.champion_score ?? '') },
       );
       if (p.new_version) tags.push({ key: 'tsflow.promotion.new_version', value: p.new_version });
+      if (p.floor) tags.push({ key: 'tsflow.promotion.floor', value: JSON.stringify(p.floor) });
+      if (p.comparison) tags.push({ key: 'tsflow.promotion.comparison', value: JSON.stringify(p.comparison) });
     }
     const metrics =
       result.best_value === null

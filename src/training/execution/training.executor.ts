@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { cleanBars, EpochLog, trainForecaster, TrainResult } from '../core';
+import { cleanBars, EpochLog, storedParams, trainForecaster, TrainResult } from '../core';
 import { PriceDataService } from '../data/price-data.service';
 import { Attempt, JobLifecycle } from '../jobs/job-lifecycle.service';
 import type { QueuedJob, RunResult, TrainableJob } from '../jobs/job.types';
@@ -48,7 +48,15 @@ export class TrainingExecutor {
       await attempt.progress(progress);
       return cancelled;
     };
-    return trainForecaster({ bars: cleaned.bars, params: spec.params, onEpoch, shouldStop: () => cancelled });
+    const params = storedParams(spec.params);
+    const exogenous = await this.data.loadExogenous(spec.dataset, params.exogenous, spec.cleaning);
+    return trainForecaster({
+      bars: cleaned.bars,
+      params,
+      exogenous,
+      onEpoch,
+      shouldStop: () => cancelled,
+    });
   }
 
   private async finish(job: TrainableJob, runId: string, result: TrainResult): Promise<ExecutionOutcome> {

@@ -4,6 +4,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { LossName } from '../../hyperparams';
 import { WindowSet } from '../../windows';
 import { EarlyStopping } from '../../early-stopping';
+import { epochOrder } from '../../shuffle';
 
 import type {
   EpochLog,
@@ -161,26 +162,12 @@ export class TfjsLstmModel implements ForecastModel {
       this.model.stopTraining = true;
     };
     try {
-      await this.model.fit(xs, ys, {
-        epochs: o.epochs,
-        batchSize: o.batchSize,
-        // Shuffling in tfjs uses Math.random: keep batches in time order for reproducibility.
-        shuffle: false,
-        validationData: [vx, vy],
-        verbose: 0,
-        callbacks: {
-          onBatchEnd: async () => {
-            if (o.shouldStop?.()) stop();
-          },
-          onEpochEnd: async (epoch, logs) => {
-            // A batch-level stop skips validation, so a cut-short epoch has no val_loss to judge.
-            if (cancelled || logs?.val_loss === undefined) return;
-            const log: EpochLog = { epoch: epoch + 1, loss: logs.loss, val_loss: logs.val_loss };
-            if (stopper.update(log)) this.model.stopTraining = true;
-            if ((await o.onEpoch?.(log)) === true || o.shouldStop?.()) stop();
-          },
-        },
-      });
+      for (let epoch = 1; epoch <= o.epochs && !cancelled && !stopper.stopped; epoch++) {
+        const log = await this.fitEpoch(xs, ys, [vx, vy], epoch, o, stop);
+        if (cancelled || log === null) break;
+        stopper.update(log);
+        if ((await o.onEpoch?.(log)) === true || o.shouldStop?.()) stop();
+      }
       stopper.restoreBest((weights) => this.model.setWeights(weights));
     } finally {
       tf.dispose([xs, ys, vx, vy]);
@@ -193,6 +180,42 @@ export class TfjsLstmModel implements ForecastModel {
       bestEpoch: stopper.bestEpoch,
       bestValLoss: stopper.bestValLoss,
     };
+  }
+
+  /**
+   * One epoch over the training windows in a seeded order (tfjs's own shuffle uses
+   * Math.random); null when a batch-level stop cut it short (no val_loss to judge).
+   */
+  private async fitEpoch(
+    xs: tf.Tensor3D,
+    ys: tf.Tensor2D,
+    validation: [tf.Tensor3D, tf.Tensor2D],
+    epoch: number,
+    o: FitOptions,
+    stop: () => void,
+  ): Promise<EpochLog | null> {
+    const order = tf.tensor1d(epochOrder(xs.shape[0], this.spec.seed, epoch), 'int32');
+    const [ex, ey] = [tf.gather(xs, order), tf.gather(ys, order)];
+    try {
+      const h = await this.model.fit(ex, ey, {
+        epochs: 1,
+        batchSize: o.batchSize,
+        shuffle: false,
+        validationData: validation,
+        verbose: 0,
+        callbacks: {
+          onBatchEnd: async () => {
+            if (o.shouldStop?.()) stop();
+          },
+        },
+      });
+      const loss = h.history.loss?.[0];
+      const valLoss = h.history.val_loss?.[0];
+      if (valLoss === undefined) return null;
+      return { epoch, loss: Number(loss), val_loss: Number(valLoss) };
+    } finally {
+      tf.dispose([order, ex, ey]);
+    }
   }
 
   predict(x: Float32Array, count: number): Float32Array {
