@@ -1,6 +1,18 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { JobQueue } from '../src/training/jobs/job-queue';
-import { apiOf, champion, getRun, GRIDS, readEvents, submitGrid, tagsOf, waitForGrid } from './support/grid';
+import {
+  allRuns,
+  apiOf,
+  champion,
+  experimentId,
+  getRun,
+  GRIDS,
+  readEvents,
+  submitGrid,
+  tagsOf,
+  tinyGrid,
+  waitForGrid,
+} from './support/grid';
 import { BAD_LRS, expectHalvingOutcome, GOOD_LR, halvingBody } from './support/halving';
 import { startServer, TestServer } from './support/server';
 
@@ -85,4 +97,96 @@ describe('search strategies: halving and random (embedded driver)', () => {
     });
     for (const s of [b, c]) await waitForGrid(api, s.job_id, 90_000);
   }, 200_000);
+
+  it('rejects bad strategies, spaces, budgets and halving options with 400 naming the field, creating nothing', async () => {
+    const exp = 'search-invalid';
+    const base = { ...tinyGrid({ experiment_name: exp }), params: { units: 4, epochs: 4 } };
+    const lr = { learning_rate: { min: 1e-4, max: 1e-2, log: true } };
+    const gridsBefore = (await api('GET', GRIDS)).body.grid_searches.length;
+    const runsBefore = (await allRuns(api, ['0'])).length;
+    const cases: [string, object, RegExp][] = [
+      ['unknown strategy', { strategy: 'bayes' }, /'strategy'.*one of grid, random, halving/],
+      ['range with strategy grid', { grid: lr }, /grid 'learning_rate' is a range: strategy 'grid' needs lists/],
+      [
+        'min above max',
+        { strategy: 'random', n_candidates: 2, grid: { units: { min: 9, max: 3 } } },
+        /grid 'units': min \(9\) must be below max \(3\)/,
+      ],
+      [
+        'log range from 0',
+        { strategy: 'random', n_candidates: 2, grid: { learning_rate: { min: 0, max: 0.1, log: true } } },
+        /grid 'learning_rate': a log range needs min > 0/,
+      ],
+      [
+        'range bound out of range',
+        { strategy: 'random', n_candidates: 2, grid: { dropout: { min: 0, max: 1.5 } } },
+        /grid 'dropout': range bound out of range: dropout must be a number in \[0, 1\)/,
+      ],
+      [
+        'range of a non-numeric param',
+        { strategy: 'random', n_candidates: 2, grid: { loss: { min: 0, max: 1 } } },
+        /grid 'loss': ranges need a numeric parameter/,
+      ],
+      [
+        'range without max',
+        { strategy: 'random', n_candidates: 2, grid: { units: { min: 2 } } },
+        /grid 'units': a range needs numeric min and max/,
+      ],
+      [
+        'budget 0',
+        { strategy: 'random', n_candidates: 0, grid: lr },
+        /n_candidates must be an integer in \[1, 1000\], got 0/,
+      ],
+      [
+        'negative budget',
+        { strategy: 'halving', n_candidates: -3, grid: lr },
+        /n_candidates must be an integer in \[1, 1000\], got -3/,
+      ],
+      ['random without a budget', { strategy: 'random', grid: lr }, /strategy 'random' needs n_candidates/],
+      [
+        'budget above the space',
+        { strategy: 'random', n_candidates: 5, grid: { units: [4, 8] } },
+        /n_candidates \(5\) exceeds the 2 distinct candidates/,
+      ],
+      [
+        'eta below 2',
+        { strategy: 'halving', halving: { eta: 1 } },
+        /halving.eta must be a number in \[2, 100\], got 1/,
+      ],
+      [
+        'min_resource 0',
+        { strategy: 'halving', halving: { min_resource: 0 } },
+        /halving.min_resource must be an integer >= 1/,
+      ],
+      [
+        'min_resource not below epochs',
+        { strategy: 'halving', halving: { min_resource: 4 } },
+        /halving.min_resource \(4\) must be below the candidates' epochs \(at most 4\)/,
+      ],
+      [
+        'max_resource and epochs in the grid',
+        { strategy: 'halving', grid: { epochs: [4, 8] }, halving: { max_resource: 8 } },
+        /halving.max_resource sets the epochs of every candidate/,
+      ],
+      [
+        'halving options on random',
+        { strategy: 'random', n_candidates: 2, grid: lr, halving: { eta: 3 } },
+        /'halving' options apply to strategy 'halving' only/,
+      ],
+      [
+        'bad search_seed',
+        { strategy: 'random', n_candidates: 2, grid: lr, search_seed: -1 },
+        /search_seed must be an integer/,
+      ],
+    ];
+    for (const [label, patch, message] of cases) {
+      const res = await api('POST', GRIDS, { ...base, ...patch });
+      expect(res.status, `${label}: ${res.text}`).toBe(400);
+      expect(res.body.error_code, label).toBe('INVALID_PARAMETER_VALUE');
+      expect(res.body.message, label).toMatch(message);
+    }
+    expect(await experimentId(api, exp)).toBeUndefined();
+    expect((await allRuns(api, ['0'])).length).toBe(runsBefore);
+    expect((await api('GET', GRIDS)).body.grid_searches.length).toBe(gridsBefore);
+  }, 60_000);
 });
