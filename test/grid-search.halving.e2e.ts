@@ -14,6 +14,7 @@ import {
   waitForGrid,
 } from './support/grid';
 import { BAD_LRS, expectHalvingOutcome, GOOD_LR, halvingBody } from './support/halving';
+import { TEST_POSTGRES_URL } from './support/postgres';
 import { startServer, TestServer } from './support/server';
 
 /**
@@ -189,4 +190,25 @@ describe('search strategies: halving and random (embedded driver)', () => {
     expect((await allRuns(api, ['0'])).length).toBe(runsBefore);
     expect((await api('GET', GRIDS)).body.grid_searches.length).toBe(gridsBefore);
   }, 60_000);
+});
+
+/** The same search on PostgreSQL: rung values are read back across candidates through its SQL. */
+describe.skipIf(!TEST_POSTGRES_URL)('halving on the embedded driver (postgres)', () => {
+  let server: TestServer;
+  const api = apiOf(() => server.url);
+
+  beforeAll(async () => {
+    server = await startServer({ database: 'postgres' });
+  });
+
+  afterAll(async () => {
+    await server?.close();
+  });
+
+  it('stops the clearly worse candidates early and finds the best', async () => {
+    const sub = await submitGrid(api, halvingBody('halving') as never);
+    const status = await waitForGrid(api, sub.job_id, 90_000);
+    await expectHalvingOutcome(api, status, sub.parent_run_id);
+    expect(status.counts).toMatchObject({ completed: 2, pruned: 2 });
+  }, 120_000);
 });

@@ -21,7 +21,7 @@ export interface SearchPlan {
 /** Reads strategy, budget, seed and space; halving's max_resource becomes the candidates' epochs. */
 export function searchPlan(req: GridSearchRequest): SearchPlan {
   const strategy = req.strategy ?? 'grid';
-  const fixed = paramsObject(req.params);
+  const fixed = { ...paramsObject(req.params) };
   const space = paramsObject(req.grid, 'grid');
   if (req.halving && strategy !== 'halving')
     throw MlflowError.invalid(`'halving' options apply to strategy 'halving' only (strategy is '${strategy}')`);
