@@ -1,8 +1,10 @@
 import type { RungDecision } from '../core/search/halving';
 import type { GridResult, GridSpec, TrainingSpec } from '../training.types';
 
-/** Job vocabulary shared by the REST API, the lifecycle, the queue drivers and the processor. */
-/** `pruned`: a grid candidate stopped early by the search strategy (successive halving). */
+/**
+ * Job vocabulary shared by the REST API, the lifecycle, the queue drivers and the processor.
+ * `pruned`: a grid candidate stopped early by the search strategy (successive halving).
+ */
 export const JOB_STATES = ['queued', 'running', 'completed', 'failed', 'cancelled', 'pruned'] as const;
 export type JobState = (typeof JOB_STATES)[number];
 export const JOB_KINDS = ['run', 'grid', 'candidate'] as const;
