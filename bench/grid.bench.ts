@@ -5,6 +5,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import IORedis from 'ioredis';
+import { strategyBody, StrategyRun, strategyRun, summariseStrategies } from './lib/grid-strategies';
 import { printJsonLine, table, writeResults } from './lib/report';
 import { repoRoot, startServerProcess } from './lib/server-process';
 
@@ -25,7 +26,10 @@ import { repoRoot, startServerProcess } from './lib/server-process';
  * on a shared machine the other tenants' CPU use is reported beside the result.
  */
 const USAGE = `Usage: node dist/bench/grid.bench.js [options]
+  --parts P,Q      what to measure: workers (1 vs 2 workers), strategies (grid vs halving); default both
   --workers A,B    worker process counts to measure (default 1,2)
+  --strategy-workers N  workers for the grid-vs-halving comparison (default 1)
+  --strategy-epochs N   epochs per candidate there (default 9: rungs at 1 and 3 with eta 3)
   --epochs N       epochs per candidate, early stopping off (default 10)
   --repeat N       measurements per worker count; the best one counts (default 2)
   --node-args A,B  extra node flags of the worker processes, e.g. --max-semi-space-size=16
@@ -327,6 +331,36 @@ async function measure(
   }
 }
 
+/** Grid and halving on the same space, alternating (grid, halving, grid, ...), with the same workers. */
+async function measureStrategies(
+  base: string,
+  redis: IORedis,
+  env: Record<string, string>,
+  o: { strategyWorkers: number; strategyEpochs: number; repeat: number; nodeArgs: string[] },
+): Promise<StrategyRun[]> {
+  const children = Array.from({ length: o.strategyWorkers }, () => startWorker(env, o.nodeArgs));
+  const runs: StrategyRun[] = [];
+  try {
+    await warmUp(
+      base,
+      redis,
+      env.TSFLOW_REDIS_PREFIX,
+      children.map((c) => c.pid as number),
+    );
+    for (let i = 0; i < o.repeat; i++) {
+      for (const strategy of ['grid', 'halving'] as const) {
+        process.stderr.write(`grid bench: strategy ${strategy} (${i + 1}/${o.repeat})...\n`);
+        const load = os.loadavg()[0];
+        const run = await runGrid(base, strategyBody(strategy, o.strategyEpochs));
+        runs.push(strategyRun(strategy, o.strategyEpochs, run.submittedAt, run.status, load));
+      }
+    }
+  } finally {
+    await Promise.all(children.map(stopWorker));
+  }
+  return runs;
+}
+
 async function deleteKeys(redis: IORedis, prefix: string): Promise<void> {
   let cursor = '0';
   do {
@@ -339,7 +373,10 @@ async function deleteKeys(redis: IORedis, prefix: string): Promise<void> {
 function options() {
   const { values } = parseArgs({
     options: {
+      parts: { type: 'string' },
       workers: { type: 'string' },
+      'strategy-workers': { type: 'string' },
+      'strategy-epochs': { type: 'string' },
       epochs: { type: 'string' },
       repeat: { type: 'string' },
       'node-args': { type: 'string' },
@@ -355,7 +392,15 @@ function options() {
   const counts = (values.workers ?? '1,2').split(',').map(Number);
   const epochs = Number(values.epochs ?? 10);
   const repeat = Number(values.repeat ?? 2);
+  const parts = (values.parts ?? 'workers,strategies').split(',');
+  const strategyWorkers = Number(values['strategy-workers'] ?? 1);
+  const strategyEpochs = Number(values['strategy-epochs'] ?? 9);
   const bad =
+    parts.some((p) => p !== 'workers' && p !== 'strategies') ||
+    !Number.isInteger(strategyWorkers) ||
+    strategyWorkers < 1 ||
+    !Number.isInteger(strategyEpochs) ||
+    strategyEpochs < 2 ||
     counts.some((n) => !Number.isInteger(n) || n < 1 || n > 16) ||
     !Number.isInteger(epochs) ||
     epochs < 2 ||
@@ -364,6 +409,9 @@ function options() {
   if (bad) throw new Error(`invalid options\n${USAGE}`);
   const nodeArgs = values['node-args'] ? values['node-args'].split(',').map((a) => a.trim()) : [];
   return {
+    parts,
+    strategyWorkers,
+    strategyEpochs,
     counts,
     epochs,
     repeat,
@@ -387,11 +435,14 @@ async function main(): Promise<void> {
   const redis = new IORedis(o.redisUrl, { maxRetriesPerRequest: 1 });
   const server = await startServerProcess({ env });
   const results: Awaited<ReturnType<typeof measure>>[] = [];
+  let strategies: StrategyRun[] = [];
   try {
-    for (const n of o.counts) {
-      process.stderr.write(`grid bench: ${n} worker(s)...\n`);
-      for (let i = 0; i < o.repeat; i++) results.push(await measure(server.url, server.pid, redis, env, n, o));
-    }
+    if (o.parts.includes('workers'))
+      for (const n of o.counts) {
+        process.stderr.write(`grid bench: ${n} worker(s)...\n`);
+        for (let i = 0; i < o.repeat; i++) results.push(await measure(server.url, server.pid, redis, env, n, o));
+      }
+    if (o.parts.includes('strategies')) strategies = await measureStrategies(server.url, redis, env, o);
   } finally {
     await server.stop();
     await deleteKeys(redis, prefix).catch(() => undefined);
@@ -416,9 +467,23 @@ async function main(): Promise<void> {
     speedup_2_vs_1: speedup,
     speedup_target: 1.8,
     speedup_met: speedup === undefined ? undefined : speedup >= 1.8,
+    strategies: strategies.length
+      ? {
+          workers: o.strategyWorkers,
+          space: strategyBody('halving', o.strategyEpochs),
+          runs: strategies,
+          ...summariseStrategies(strategies),
+        }
+      : undefined,
   };
   printJsonLine(report);
   const file = writeResults(path.join(repoRoot(), 'bench', 'results'), 'grid', report);
+  if (results.length) printWorkers(results, speedup);
+  if (strategies.length) printStrategies(strategies);
+  process.stdout.write(`results: ${file}\n`);
+}
+
+function printWorkers(results: Awaited<ReturnType<typeof measure>>[], speedup: number | undefined): void {
   const rows = results.map((r) => [
     r.workers,
     r.candidates,
@@ -441,7 +506,29 @@ async function main(): Promise<void> {
   process.stdout.write(
     `\n${table(['workers', 'cands', 'wall s', 'cand/min', 'epoch ms', 'train ms', 'job ms', 'submit', 'dispatch', 'pickup', 'setup', 'eval', 'artifacts', 'finish', 'overhead ms', 'cpu ms/cand', 'other cores'], rows)}\n`,
   );
-  process.stdout.write(`\nspeedup 2 vs 1 workers: ${speedup ?? '-'} (target >= 1.8)\nresults: ${file}\n`);
+  process.stdout.write(`\nspeedup 2 vs 1 workers: ${speedup ?? '-'} (target >= 1.8)\n`);
+}
+
+function printStrategies(runs: StrategyRun[]): void {
+  const rows = runs.map((r) => [
+    r.strategy,
+    r.candidates,
+    r.pruned,
+    round(r.wall_ms / 1000, 1),
+    r.candidates_per_minute,
+    r.epochs_trained,
+    r.best_val_mae,
+    JSON.stringify(r.best_params),
+    r.loadavg_1m_before,
+  ]);
+  const sum = summariseStrategies(runs);
+  process.stdout.write(
+    `\n${table(['strategy', 'cands', 'pruned', 'wall s', 'cand/min', 'epochs', 'best val_mae', 'best params', 'load 1m'], rows)}\n`,
+  );
+  process.stdout.write(
+    `\nhalving vs grid, candidates per minute (medians): ${sum.halving_vs_grid_candidates_per_minute}x; ` +
+      `halving found the grid's best: ${sum.halving_found_grid_best ? 'yes' : 'NO'}\n`,
+  );
 }
 
 main().catch((err) => {

@@ -2,13 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, MessageEvent } from '@nestjs/common';
 import { distinctUntilChanged, from, interval, map, Observable, startWith, switchMap, takeWhile } from 'rxjs';
 import { MlflowError } from '../common/mlflow-error';
-import { Infer } from '../common/proto/fields';
 import { RunsService } from '../experiments/runs.service';
 import { validateModelName } from '../registry/registry-validation';
 import { TrainingParams } from './core';
-import { expandGrid } from './core/grid';
 import { PriceDataService } from './data/price-data.service';
-import { GridSearchReq } from './dtos/training.dto';
 import { gridToWire } from './dtos/training.mapper';
 import { SELECTION_METRIC, SELECTION_METRICS } from './execution/champion-evaluation';
 import { JobSubmission } from './job-submission.service';
@@ -16,10 +13,11 @@ import { JobLifecycle } from './jobs/job-lifecycle.service';
 import { JobQueue } from './jobs/job-queue';
 import { CandidateJob, GridJob, isFinal, NewJob } from './jobs/job.types';
 import { TrainingJobsStore } from './jobs/training-jobs.store';
-import { checkedParams, datasetSpec, exogenousTickers, paramsObject, trainabilityCheck } from './training-request';
+import { GridSearchRequest, planHalving, planParams, searchPlan } from './search-plan';
+import { checkedParams, datasetSpec, exogenousTickers, trainabilityCheck } from './training-request';
 import type { GridSpec, TrainingSpec } from './training.types';
 
-export type GridSearchRequest = Infer<typeof GridSearchReq>;
+export type { GridSearchRequest } from './search-plan';
 
 const SSE_POLL_MS = 500;
 
@@ -64,9 +62,15 @@ export class GridSearchService {
           : `Invalid metric '${metric}': use ${SELECTION_METRICS.join(', ')}.`,
       );
     if (req.promote) validateModelName(req.promote.model_name, 'promote.model_name');
-    const fixed = paramsObject(req.params);
+    const plan = searchPlan(req);
+    const fixed = plan.fixed;
     const gridId = `grid-${randomUUID().replace(/-/g, '').slice(0, 16)}`;
-    const list = candidates(gridId, fixed, expandGrid(paramsObject(req.grid, 'grid')));
+    const list = candidates(gridId, fixed, plan.combos);
+    const halving = planHalving(
+      req,
+      plan,
+      list.map((c) => c.params.epochs),
+    );
     const cleaning = req.cleaning ?? 'ffill';
     const dataset = datasetSpec(req.dataset);
     const data = await this.data.load(dataset);
@@ -90,15 +94,15 @@ export class GridSearchService {
     const exo = await this.data.loadExogenous(dataset, exogenousTickers(list.map((c) => c.params)), cleaning);
     const check = trainabilityCheck(data, cleaning, exo);
     for (const params of shapes.values()) check(params);
-    return { metric, fixed, gridId, list, cleaning, dataset };
+    return { metric, fixed, gridId, list, cleaning, dataset, plan, halving };
   }
 
   async submit(req: GridSearchRequest) {
-    const { metric, fixed, gridId, list, cleaning, dataset } = await this.prepare(req);
+    const { metric, fixed, gridId, list, cleaning, dataset, plan, halving } = await this.prepare(req);
     await this.queue.assertAvailable(); // 503 before anything is created
 
     const experimentId = await this.submission.experimentId(req.experiment_name);
-    const parentName = req.run_name ?? `grid-${dataset.ticker}-${list.length}`;
+    const parentName = req.run_name ?? `${plan.strategy}-${dataset.ticker}-${list.length}`;
     const parentRunId = await this.lifecycle.createRun(
       experimentId,
       parentName,
@@ -106,17 +110,25 @@ export class GridSearchService {
         { key: 'tsflow.job_id', value: gridId },
         { key: 'tsflow.grid.size', value: String(list.length) },
         { key: 'tsflow.grid.metric', value: metric },
+        { key: 'tsflow.search.strategy', value: plan.strategy },
       ],
       'RUNNING',
     );
     await this.runs.logBatch(parentRunId, {
-      params: Object.entries(req.grid as object).map(([k, v]) => ({ key: `grid.${k}`, value: JSON.stringify(v) })),
+      params: [
+        ...Object.entries(req.grid as object).map(([k, v]) => ({ key: `grid.${k}`, value: JSON.stringify(v) })),
+        ...planParams(plan, halving),
+      ],
     });
     const gridSpec: GridSpec = {
       experimentId,
       dataset,
       params: fixed,
-      grid: req.grid as Record<string, unknown[]>,
+      grid: req.grid as Record<string, unknown>,
+      strategy: plan.strategy,
+      nCandidates: plan.nCandidates,
+      searchSeed: plan.seed,
+      halving,
       metric,
       cleaning,
       promote: req.promote
@@ -139,6 +151,7 @@ export class GridSearchService {
         runName,
         parentRunId,
         varied: c.varied,
+        halving,
       };
       records.push({ jobId: c.jobId, kind: 'candidate', parentId: gridId, spec, runId });
       out.push({ job_id: c.jobId, run_id: runId, params: c.varied, state: 'queued' as const });

@@ -1,5 +1,7 @@
 import type { CleaningStrategy, TrainingParams } from './core';
 import type { Comparison, FloorCheck } from './execution/champion-evaluation';
+import type { HalvingConfig } from './core/search/halving';
+import type { SearchStrategy } from './core/search/strategy';
 import type { DatasetSpec } from './data/price-data.service';
 
 /** One trainable unit, as stored in a job record (a single run or one grid candidate). */
@@ -13,6 +15,8 @@ export interface TrainingSpec {
   parentRunId?: string;
   /** Grid candidates: the hyperparameters this candidate varies. */
   varied?: Record<string, unknown>;
+  /** Candidates of a `halving` search: the rungs at which they may be stopped early. */
+  halving?: HalvingConfig;
 }
 
 export const PROMOTION_POLICIES = ['never', 'if_better', 'always'] as const;
@@ -24,7 +28,13 @@ export interface GridSpec {
   dataset: DatasetSpec;
   /** Fixed params shared by all candidates (before the grid is applied). */
   params: Record<string, unknown>;
-  grid: Record<string, unknown[]>;
+  /** The search space: lists of values, and ranges for random and halving. */
+  grid: Record<string, unknown>;
+  /** Absent on grids stored before strategies existed: `grid`. */
+  strategy?: SearchStrategy;
+  nCandidates?: number;
+  searchSeed?: number;
+  halving?: HalvingConfig;
   metric: string;
   promote?: { modelName: string; policy: PromotionPolicy };
   cleaning: CleaningStrategy;

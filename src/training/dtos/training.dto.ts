@@ -2,6 +2,7 @@ import { f, message } from '../../common/proto/fields';
 import { JOB_STATES } from '../jobs/job.types';
 import { DATA_SOURCES } from '../data/price-data.service';
 import { PROMOTION_POLICIES } from '../training.types';
+import { SEARCH_STRATEGIES } from '../core/search/strategy';
 
 export const DatasetMsg = message({
   ticker: f.string().required().doc('Ticker (Yahoo symbol), e.g. MSFT, PETR4.SA, BTC-USD', 'MSFT'),
@@ -50,10 +51,23 @@ export const GridSearchReq = message({
   grid: f
     .json()
     .required()
-    .doc('Param name → list of values; the cartesian product is trained (at most 1000 candidates)', {
-      units: [16, 32],
-      seq_length: [10, 20],
-    }),
+    .doc(
+      'The search space: param name → list of values (choices), or a numeric range {min, max, log} (random and halving only). Strategy grid trains the cartesian product (at most 1000 candidates)',
+      { units: [16, 32], seq_length: [10, 20] },
+    ),
+  strategy: f
+    .enum(SEARCH_STRATEGIES)
+    .doc(
+      'grid (default): every combination; random: n_candidates sampled from the space; halving: the grid (or n_candidates sampled) with successive halving on per-epoch val_loss, stopping weak candidates early',
+      'grid',
+    ),
+  n_candidates: f.int32().doc('random (required) and halving: how many candidates to sample, 1..1000', 16),
+  search_seed: f.int64().doc('Seed of the sampler (default 0): the same request samples the same candidates', 0),
+  halving: f.message({
+    eta: f.double().doc('Reduction factor (>= 2, default 3): about 1/eta of the candidates at a rung go on', 3),
+    min_resource: f.int32().doc('Epochs before the first rung (default 1); rungs at min_resource·eta^k', 1),
+    max_resource: f.int32().doc('Epochs of every candidate (sets params.epochs; default: params.epochs)', 27),
+  }),
   metric: f
     .string()
     .doc(

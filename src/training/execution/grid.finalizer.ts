@@ -57,7 +57,7 @@ export class GridFinalizer implements GridCloser {
     if (best && spec.promote) {
       result.promotion = await this.promote(spec, best.job, best.value).catch((err) => this.promotionError(spec, err));
     }
-    await this.recordOnParent(grid, result);
+    await this.recordOnParent(grid, result, candidates.filter((c) => c.state === 'pruned').length);
     if (best) return { state: 'completed', result, error: null };
     return { state: 'failed', result, error: 'no candidate completed with a finite selection metric' };
   }
@@ -150,12 +150,14 @@ export class GridFinalizer implements GridCloser {
   }
 
   /** The outcome as tags and a best_<metric> metric on the parent run (its status is the lifecycle's). */
-  private async recordOnParent(grid: GridJob, result: GridResult): Promise<void> {
+  private async recordOnParent(grid: GridJob, result: GridResult, pruned: number): Promise<void> {
     if (!grid.runId) return;
     const tags = [
       { key: 'tsflow.grid.best_run_id', value: result.best_run_id ?? '' },
       { key: 'tsflow.grid.metric', value: result.metric },
     ];
+    // Which candidates stopped early and why: tsflow.search.pruned.<job id> (set when each stopped).
+    if (grid.spec.strategy === 'halving') tags.push({ key: 'tsflow.search.pruned_count', value: String(pruned) });
     const p = result.promotion;
     if (p) {
       tags.push(

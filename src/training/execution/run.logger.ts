@@ -16,6 +16,7 @@ import {
   writeMlflowModel,
 } from '../core';
 import type { LoadedDataset } from '../data/price-data.service';
+import type { TrainableJob } from '../jobs/job.types';
 import type { TrainingSpec } from '../training.types';
 
 export const MODEL_DIR = 'model';
@@ -79,17 +80,7 @@ export class RunLogger {
   }
 
   async finish(runId: string, result: TrainResult): Promise<void> {
-    const timestamp = Date.now();
-    const metrics = Object.entries(result.metrics).map(([key, value]) => ({ key, value, timestamp, step: 0 }));
-    await this.runs.logBatch(runId, {
-      metrics,
-      tags: [
-        { key: 'tsflow.backend', value: result.backend },
-        { key: 'tsflow.best_epoch', value: String(result.bestEpoch) },
-        { key: 'tsflow.stopped_early', value: String(result.stoppedEarly) },
-        { key: 'tsflow.windows', value: JSON.stringify(result.windows) },
-      ],
-    });
+    const metrics = await this.logOutcome(runId, result, []);
     const info = await this.runs.getInfo(runId);
     await this.transfer.writeText(
       info.artifactUri,
@@ -112,6 +103,38 @@ export class RunLogger {
     } finally {
       await fs.rm(tmp, { recursive: true, force: true });
     }
+  }
+
+  /**
+   * A candidate stopped early by the search: its metrics (at its best epoch) and why it
+   * stopped, on its run and on the grid's parent run; no model, plots or artifacts.
+   */
+  async pruned(runId: string, job: TrainableJob, result: TrainResult, reason: string): Promise<void> {
+    const epoch = String(result.history[result.history.length - 1]?.epoch ?? 0);
+    await this.logOutcome(runId, result, [
+      { key: 'tsflow.pruned', value: 'true' },
+      { key: 'tsflow.pruned.epoch', value: epoch },
+      { key: 'tsflow.pruned.reason', value: reason },
+    ]);
+    const parent = job.spec.parentRunId;
+    if (parent)
+      await this.runs.logBatch(parent, { tags: [{ key: `tsflow.search.pruned.${job.jobId}`, value: reason }] });
+  }
+
+  private async logOutcome(runId: string, result: TrainResult, tags: { key: string; value: string }[]) {
+    const timestamp = Date.now();
+    const metrics = Object.entries(result.metrics).map(([key, value]) => ({ key, value, timestamp, step: 0 }));
+    await this.runs.logBatch(runId, {
+      metrics,
+      tags: [
+        { key: 'tsflow.backend', value: result.backend },
+        { key: 'tsflow.best_epoch', value: String(result.bestEpoch) },
+        { key: 'tsflow.stopped_early', value: String(result.stoppedEarly) },
+        { key: 'tsflow.windows', value: JSON.stringify(result.windows) },
+        ...tags,
+      ],
+    });
+    return metrics;
   }
 
   /**

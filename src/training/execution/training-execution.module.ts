@@ -17,6 +17,7 @@ import { RetryPolicy } from '../jobs/retry.policy';
 import { SqlTrainingJobsStore } from '../jobs/sql-training-jobs.store';
 import { TrainingJobsStore } from '../jobs/training-jobs.store';
 import { GridFinalizer } from './grid.finalizer';
+import { HalvingPruner } from './halving.pruner';
 import { RunLogger } from './run.logger';
 import { TrainingExecutor } from './training.executor';
 
@@ -48,6 +49,7 @@ import { TrainingExecutor } from './training.executor';
     },
     { provide: GridCloser, useClass: GridFinalizer },
     JobLifecycle,
+    HalvingPruner,
     TrainingExecutor,
   ],
   exports: [PriceDataModule, TrainingJobsStore, RetryPolicy, JobLifecycle, TrainingExecutor],

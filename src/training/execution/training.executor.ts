@@ -1,20 +1,29 @@
 import { Injectable } from '@nestjs/common';
 import { cleanBars, EpochLog, storedParams, trainForecaster, TrainResult } from '../core';
+import { describeDecision, RungDecision } from '../core/search/halving';
 import { PriceDataService } from '../data/price-data.service';
 import { Attempt, JobLifecycle } from '../jobs/job-lifecycle.service';
 import type { QueuedJob, RunResult, TrainableJob } from '../jobs/job.types';
+import { HalvingPruner } from './halving.pruner';
 import { RunLogger } from './run.logger';
 
 export type { Attempt } from '../jobs/job-lifecycle.service';
 
 /** What the processor returns to its queue (BullMQ keeps it as the job's return value). */
-export type ExecutionOutcome = RunResult | { skipped: 'completed' | 'cancelled' } | { cancelled: true; run_id: string };
+export type ExecutionOutcome =
+  RunResult | { skipped: 'completed' | 'cancelled' | 'pruned' } | { cancelled: true; run_id: string };
+
+/** How training ended when it did not run its course. */
+interface Stop {
+  cancelled: boolean;
+  pruned: RungDecision | null;
+}
 
 /**
  * Runs one trainable job (a single run or a grid candidate) end to end: data loading and
- * cleaning, training with per-epoch metrics and progress, cancellation at epoch boundaries,
- * and the final metrics, plots and model artifact. Every state change (and the run status that
- * goes with it) is the job lifecycle's.
+ * cleaning, training with per-epoch metrics and progress, cancellation and successive-halving
+ * stops at epoch boundaries, and the final metrics, plots and model artifact. Every state
+ * change (and the run status that goes with it) is the job lifecycle's.
  */
 @Injectable()
 export class TrainingExecutor {
@@ -22,6 +31,7 @@ export class TrainingExecutor {
     private readonly lifecycle: JobLifecycle,
     private readonly data: PriceDataService,
     private readonly runLogger: RunLogger,
+    private readonly pruner: HalvingPruner,
   ) {}
 
   async execute(queued: QueuedJob, attempt: Attempt): Promise<ExecutionOutcome> {
@@ -29,24 +39,30 @@ export class TrainingExecutor {
     if ('skipped' in started) return started;
     const { job, runId } = started;
     try {
-      return await this.finish(job, runId, await this.train(job, runId, attempt));
+      const stop: Stop = { cancelled: false, pruned: null };
+      return await this.finish(job, runId, await this.train(job, runId, attempt, stop), stop);
     } catch (err) {
       throw await this.lifecycle.attemptFailed(job, runId, err, attempt);
     }
   }
 
-  private async train(job: TrainableJob, runId: string, attempt: Attempt): Promise<TrainResult> {
+  private async train(job: TrainableJob, runId: string, attempt: Attempt, stop: Stop): Promise<TrainResult> {
     const spec = job.spec;
     const dataset = await this.data.load(spec.dataset);
     const cleaned = cleanBars(dataset.bars, { strategy: spec.cleaning });
     await this.runLogger.start(runId, spec, dataset, cleaned.report);
-    let cancelled = false;
+    const history: EpochLog[] = [];
     const onEpoch = async (log: EpochLog) => {
+      history.push(log);
       await this.runLogger.epoch(runId, log.epoch, log.loss, log.val_loss);
       const progress = Math.min(0.99, log.epoch / spec.params.epochs);
-      cancelled = await this.lifecycle.progress(job, progress);
+      stop.cancelled = await this.lifecycle.progress(job, progress);
       await attempt.progress(progress);
-      return cancelled;
+      if (!stop.cancelled && job.kind === 'candidate') {
+        const decision = await this.pruner.atEpoch(job, runId, history);
+        if (decision && !decision.promote) stop.pruned = decision;
+      }
+      return stop.cancelled || stop.pruned !== null;
     };
     const params = storedParams(spec.params);
     const exogenous = await this.data.loadExogenous(spec.dataset, params.exogenous, spec.cleaning);
@@ -55,26 +71,34 @@ export class TrainingExecutor {
       params,
       exogenous,
       onEpoch,
-      shouldStop: () => cancelled,
+      shouldStop: () => stop.cancelled,
     });
   }
 
-  private async finish(job: TrainableJob, runId: string, result: TrainResult): Promise<ExecutionOutcome> {
-    try {
-      if (result.cancelled) {
-        await this.lifecycle.stopped(job, runId);
-        return { cancelled: true, run_id: runId };
-      }
-      await this.runLogger.finish(runId, result);
-    } finally {
-      result.model.dispose();
-    }
-    const outcome = {
+  private async finish(job: TrainableJob, runId: string, result: TrainResult, stop: Stop): Promise<ExecutionOutcome> {
+    const outcome: RunResult = {
       run_id: runId,
       metrics: { ...result.metrics },
       backend: result.backend,
       best_epoch: result.bestEpoch,
     };
+    try {
+      if (stop.cancelled) {
+        await this.lifecycle.stopped(job, runId);
+        return { cancelled: true, run_id: runId };
+      }
+      if (stop.pruned) {
+        // Stopped by the search: metrics of its best epoch are recorded, no model is kept.
+        const reason = describeDecision(stop.pruned, job.spec.halving?.eta ?? 0);
+        await this.runLogger.pruned(runId, job, result, reason);
+        const pruned = { ...outcome, pruned: { ...stop.pruned, reason } };
+        await this.lifecycle.pruned(job, runId, pruned);
+        return pruned;
+      }
+      await this.runLogger.finish(runId, result);
+    } finally {
+      result.model.dispose();
+    }
     await this.lifecycle.complete(job, runId, outcome);
     return outcome;
   }

@@ -28,7 +28,8 @@ export interface Attempt {
 }
 
 /** What starting an attempt gave: the job and the run this attempt trains into, or why not. */
-export type StartedAttempt = { job: TrainableJob; runId: string } | { skipped: 'completed' | 'cancelled' };
+export type StartedAttempt = { job: TrainableJob; runId: string } | { skipped: SkippedState };
+type SkippedState = 'completed' | 'cancelled' | 'pruned';
 
 const SOURCE_TAGS: KeyValue[] = [
   { key: 'mlflow.user', value: 'tsflow' },
@@ -123,7 +124,7 @@ export class JobLifecycle {
   async startAttempt(jobId: string, attempt: Attempt): Promise<StartedAttempt> {
     const job = await this.jobs.get(jobId);
     if (!job || !isTrainable(job)) throw new UnrecoverableError(`unknown training job ${jobId}`);
-    if (job.state === 'completed' || job.state === 'cancelled') {
+    if (job.state === 'completed' || job.state === 'cancelled' || job.state === 'pruned') {
       await this.candidateFinal(job);
       return { skipped: job.state };
     }
@@ -157,6 +158,16 @@ export class JobLifecycle {
   async complete(job: TrainableJob, runId: string, result: RunResult): Promise<void> {
     await this.setRunStatus(runId, 'FINISHED');
     await this.jobs.transition(job.jobId, ['running'], 'completed', { progress: 1, result });
+    await this.candidateFinal(job);
+  }
+
+  /**
+   * A grid candidate the search stopped early (successive halving): its run is KILLED (it did
+   * not train its epochs; the reason is on the run) and the job `pruned`, a final state.
+   */
+  async pruned(job: TrainableJob, runId: string, result: RunResult): Promise<void> {
+    await this.setRunStatus(runId, 'KILLED');
+    await this.jobs.transition(job.jobId, ['running'], 'pruned', { progress: 1, result });
     await this.candidateFinal(job);
   }
 

@@ -1,12 +1,16 @@
+import type { RungDecision } from '../core/search/halving';
 import type { GridResult, GridSpec, TrainingSpec } from '../training.types';
 
-/** Job vocabulary shared by the REST API, the lifecycle, the queue drivers and the processor. */
-export const JOB_STATES = ['queued', 'running', 'completed', 'failed', 'cancelled'] as const;
+/**
+ * Job vocabulary shared by the REST API, the lifecycle, the queue drivers and the processor.
+ * `pruned`: a grid candidate stopped early by the search strategy (successive halving).
+ */
+export const JOB_STATES = ['queued', 'running', 'completed', 'failed', 'cancelled', 'pruned'] as const;
 export type JobState = (typeof JOB_STATES)[number];
 export const JOB_KINDS = ['run', 'grid', 'candidate'] as const;
 export type JobKind = (typeof JOB_KINDS)[number];
 
-export const FINAL_STATES: readonly JobState[] = ['completed', 'failed', 'cancelled'];
+export const FINAL_STATES: readonly JobState[] = ['completed', 'failed', 'cancelled', 'pruned'];
 export const LIVE_STATES: readonly JobState[] = ['queued', 'running'];
 
 export const isFinal = (state: JobState): boolean => FINAL_STATES.includes(state);
@@ -17,6 +21,8 @@ export interface RunResult {
   metrics: Record<string, number>;
   backend: string;
   best_epoch: number;
+  /** A candidate stopped early by successive halving: the rung decision and why. */
+  pruned?: RungDecision & { reason: string };
 }
 
 /** What a grid's result holds while one process decides its outcome (see TrainingJobsStore.claim). */
