@@ -11,6 +11,7 @@ import { RegistryModule } from './registry/registry.module';
 import { ServingModule } from './serving/serving.module';
 import { TracingModule } from './tracing/tracing.module';
 import { TrainingModule } from './training/training.module';
+import { WebUiModule } from './web-ui/web-ui.module';
 
 @Module({})
 export class AppModule {
@@ -29,6 +30,7 @@ export class AppModule {
         RegistryModule,
         TrainingModule,
         ServingModule,
+        WebUiModule,
       ],
     };
   }
