@@ -81,11 +81,11 @@ function baseColumns(): Col[] {
     {
       id: 'start',
       header: 'Started',
-      size: 160,
+      size: 172,
       sortKey: 'attributes.start_time',
       render: (d) => fmtTime(d.row.start),
     },
-    { id: 'duration', header: 'Duration', size: 84, render: (d) => fmtDuration(d.row.start, d.row.end) },
+    { id: 'duration', header: 'Duration', size: 92, render: (d) => fmtDuration(d.row.start, d.row.end) },
     { id: 'user', header: 'User', size: 100, sortKey: 'attributes.user_id', render: (d) => d.row.user },
   ];
 }
@@ -140,12 +140,6 @@ export function RunsTable(p: Props) {
     enableColumnResizing: true,
     columnResizeMode: 'onChange',
     state: { sorting },
-    onSortingChange: (updater) => {
-      const next = typeof updater === 'function' ? updater(sorting) : updater;
-      const s = next[0];
-      const key = s && byId.get(s.id)?.sortKey;
-      p.onSort(key ? `${key} ${s.desc ? 'DESC' : 'ASC'}` : undefined);
-    },
   });
   const headers = table.getHeaderGroups()[0].headers;
   const template = headers.map((h) => `${h.getSize()}px`).join(' ');
@@ -205,7 +199,7 @@ export function RunsTable(p: Props) {
     >
       <div className="rt-head" role="row" style={{ gridTemplateColumns: template, width }}>
         {headers.map((h) => (
-          <HeaderCell key={h.id} header={h} />
+          <HeaderCell key={h.id} header={h} sortKey={byId.get(h.id)?.sortKey} onSort={p.onSort} />
         ))}
       </div>
       <div style={{ height: virtual.getTotalSize(), width, position: 'relative' }}>
@@ -241,9 +235,19 @@ export function RunsTable(p: Props) {
   );
 }
 
-function HeaderCell({ header }: { header: Header<DisplayRow, unknown> }) {
+function HeaderCell({
+  header,
+  sortKey,
+  onSort,
+}: {
+  header: Header<DisplayRow, unknown>;
+  sortKey?: string;
+  onSort: (o?: string) => void;
+}) {
   const sorted = header.column.getIsSorted();
   const label = header.column.columnDef.header as string;
+  // Server-side sort: ascending, then descending, then the server's default order.
+  const next = () => onSort(sorted === 'asc' ? `${sortKey} DESC` : sorted === 'desc' ? undefined : `${sortKey} ASC`);
   return (
     <div
       className="rt-cell rt-th"
@@ -251,8 +255,8 @@ function HeaderCell({ header }: { header: Header<DisplayRow, unknown> }) {
       aria-sort={sorted ? (sorted === 'asc' ? 'ascending' : 'descending') : undefined}
       title={label}
     >
-      {header.column.getCanSort() ? (
-        <button className="sort" onClick={header.column.getToggleSortingHandler()}>
+      {sortKey ? (
+        <button className="sort" onClick={next}>
           {label}
           {sorted === 'asc' ? ' ▲' : sorted === 'desc' ? ' ▼' : ''}
         </button>
