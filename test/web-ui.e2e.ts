@@ -193,6 +193,59 @@ describe.skipIf(!hasChromium)('web UI in a real browser (chromium, sqlite)', () 
     expect(alias.body.model_version.version).toBe('2');
   });
 
+  it('training: form from the params vocabulary, ranges checked before submit, live grid progress, champion forecast', async () => {
+    const { page } = browser;
+    await page.goto(url('/training'));
+    const form = page.getByRole('form', { name: 'Submit training' });
+    await form.getByLabel('Experiment').fill('ui-grid');
+    await form.getByLabel('seq_length').fill('5, 10');
+    await form.getByLabel('units').fill('0, 4');
+    await page.getByTestId('form-errors').getByText('units: 0 must be ≥ 1').waitFor();
+    expect(await form.getByRole('button', { name: 'Submit grid search' }).isDisabled()).toBe(true);
+    await form.getByLabel('units').fill('4');
+    await form.getByLabel('epochs').fill('2');
+    await form.getByLabel('dropout').fill('0');
+    await form.getByLabel('Promote into model (optional)').fill('ui-model');
+    await form.getByLabel('Promotion policy').selectOption('always');
+    await screenshot(page, '09-training-form');
+    await form.getByRole('button', { name: 'Submit grid search' }).click();
+    await page.waitForURL(/\/training\/grid\/[^/]+$/);
+    await expect
+      .poll(() => page.getByTestId('job-state').textContent(), { timeout: 150_000, intervals: [500] })
+      .toBe('completed');
+    await page.getByTestId('candidates').getByRole('link').first().waitFor();
+    expect(await page.getByTestId('candidates').getByRole('row').count()).toBe(3);
+    await screenshot(page, '10-grid-done');
+
+    await page.goto(url('/forecasts/ui-model?start=2021-11-01&end=2021-12-31'));
+    await page.getByRole('button', { name: 'Forecast' }).click();
+    await page.getByTestId('forecast-chart').locator('canvas').waitFor({ timeout: 60_000 });
+    await page
+      .getByTestId('forecast-skill')
+      .getByText(/^persistence MAE/)
+      .waitFor();
+    await screenshot(page, '11-forecast');
+  }, 240_000);
+
+  it('training: a long grid is cancelled from its page', async () => {
+    const { page } = browser;
+    await page.goto(url('/training'));
+    const form = page.getByRole('form', { name: 'Submit training' });
+    await form.getByLabel('Experiment').fill('ui-grid-cancel');
+    await form.getByLabel('Start date').fill('2016-01-01');
+    await form.getByLabel('seq_length').fill('5, 10');
+    await form.getByLabel('units').fill('8');
+    await form.getByLabel('epochs').fill('400');
+    await form.getByLabel('patience').fill('1000');
+    await form.getByRole('button', { name: 'Submit grid search' }).click();
+    await page.waitForURL(/\/training\/grid\/[^/]+$/);
+    await page.getByRole('button', { name: 'Cancel' }).click();
+    await expect
+      .poll(() => page.getByTestId('job-state').textContent(), { timeout: 90_000, intervals: [500] })
+      .toBe('cancelled');
+    await screenshot(page, '12-grid-cancelled');
+  }, 150_000);
+
   it('API errors are shown as messages, never a blank page', async () => {
     const { page } = browser;
     await page.goto(url('/experiments/987654321'));
