@@ -211,7 +211,7 @@ describe.skipIf(!hasChromium)('web UI in a real browser (chromium, sqlite)', () 
     await form.getByRole('button', { name: 'Submit grid search' }).click();
     await page.waitForURL(/\/training\/grid\/[^/]+$/);
     await expect
-      .poll(() => page.getByTestId('job-state').textContent(), { timeout: 150_000, intervals: [500] })
+      .poll(() => page.getByTestId('job-state').textContent(), { timeout: 150_000, interval: 500 })
       .toBe('completed');
     await page.getByTestId('candidates').getByRole('link').first().waitFor();
     expect(await page.getByTestId('candidates').getByRole('row').count()).toBe(3);
@@ -241,7 +241,7 @@ describe.skipIf(!hasChromium)('web UI in a real browser (chromium, sqlite)', () 
     await page.waitForURL(/\/training\/grid\/[^/]+$/);
     await page.getByRole('button', { name: 'Cancel' }).click();
     await expect
-      .poll(() => page.getByTestId('job-state').textContent(), { timeout: 90_000, intervals: [500] })
+      .poll(() => page.getByTestId('job-state').textContent(), { timeout: 90_000, interval: 500 })
       .toBe('cancelled');
     await screenshot(page, '12-grid-cancelled');
   }, 150_000);
