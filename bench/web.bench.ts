@@ -195,16 +195,17 @@ const FRAME_LOOP = `(({ mode, frames }) => new Promise((resolve) => {
     if (n > 0) out.push(now - last);
     last = now;
     if (n++ >= frames) return resolve(out);
-    if (mode === 'scroll') el.scrollTop += 600;
+    if (mode === 'idle') {}
+    else if (mode === 'scroll') el.scrollTop += 600;
     else if (mode === 'jump') el.scrollTop = Math.random() * (el.scrollHeight - el.clientHeight);
     else el.scrollTop = el.scrollHeight;
     requestAnimationFrame(tick);
   };
-  if (mode !== 'end') el.scrollTop = 0;
+  if (mode === 'scroll' || mode === 'jump') el.scrollTop = 0;
   requestAnimationFrame(tick);
 }))`;
 
-function frameTimes(page: Page, mode: 'scroll' | 'jump' | 'end', frames: number): Promise<number[]> {
+function frameTimes(page: Page, mode: 'idle' | 'scroll' | 'jump' | 'end', frames: number): Promise<number[]> {
   return page.evaluate(`${FRAME_LOOP}(${JSON.stringify({ mode, frames })})`) as Promise<number[]>;
 }
 
@@ -237,7 +238,10 @@ async function measureTable(page: Page, base: string) {
   const loadedMs = Date.now() - t0;
   const scroll: number[] = [];
   const jump: number[] = [];
+  const idle: number[] = [];
   for (let i = 0; i < REPEAT; i++) {
+    // Frames with nothing to do, measured between the others: the floor this machine's load allows.
+    idle.push(...(await frameTimes(page, 'idle', 100)));
     scroll.push(...(await frameTimes(page, 'scroll', 300)));
     jump.push(...(await frameTimes(page, 'jump', 100)));
   }
@@ -253,6 +257,7 @@ async function measureTable(page: Page, base: string) {
     runs: TABLE_RUNS,
     allPagesLoadedMs: loadedMs,
     domRowsMounted: domRows,
+    frameMsIdleBaseline: stats(idle),
     frameMsWhilePagesAppend: stats(appendFrames),
     frameMsScroll20RowsPerFrame: stats(scroll),
     frameMsRandomJumps: stats(jump),
@@ -305,6 +310,12 @@ async function main() {
             : []),
           ...(tb
             ? [
+                [
+                  'table: idle frame, same page, nothing moving (ms)',
+                  tb.frameMsIdleBaseline.p50,
+                  tb.frameMsIdleBaseline.p95,
+                  tb.frameMsIdleBaseline.max,
+                ],
                 [
                   `table ${TABLE_RUNS}: frame while pages append (ms)`,
                   tb.frameMsWhilePagesAppend.p50,
