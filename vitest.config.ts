@@ -2,7 +2,7 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['src/**/*.spec.ts', 'test/**/*.spec.ts', 'test/**/*.e2e.ts'],
+    include: ['src/**/*.spec.ts', 'web/src/**/*.spec.ts', 'test/**/*.spec.ts', 'test/**/*.e2e.ts'],
     environment: 'node',
     // Builds the fused engine's WebAssembly when missing or stale.
     globalSetup: ['test/support/wasm.global-setup.ts'],

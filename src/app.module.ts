@@ -12,6 +12,7 @@ import { RegistryModule } from './registry/registry.module';
 import { ServingModule } from './serving/serving.module';
 import { TracingModule } from './tracing/tracing.module';
 import { TrainingModule } from './training/training.module';
+import { WebUiModule } from './web-ui/web-ui.module';
 
 @Module({})
 export class AppModule {
@@ -31,6 +32,7 @@ export class AppModule {
         TrainingModule,
         ServingModule,
         MonitorsModule,
+        WebUiModule,
       ],
     };
   }

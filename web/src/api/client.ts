@@ -1,0 +1,63 @@
+/** The one way the UI talks to the server: tsflow and MLflow REST APIs, errors as MLflow's `{error_code, message}`. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export type Query = Record<string, string | number | boolean | undefined | (string | number)[]>;
+
+export function queryString(q: Query = {}): string {
+  const s = new URLSearchParams();
+  for (const [k, v] of Object.entries(q)) {
+    if (v === undefined) continue;
+    for (const item of Array.isArray(v) ? v : [v]) s.append(k, String(item));
+  }
+  const text = s.toString();
+  return text ? `?${text}` : '';
+}
+
+async function failure(res: Response): Promise<ApiError> {
+  const text = await res.text().catch(() => '');
+  try {
+    const body = JSON.parse(text) as { error_code?: string; message?: string };
+    return new ApiError(res.status, body.error_code ?? `HTTP_${res.status}`, body.message ?? res.statusText);
+  } catch {
+    return new ApiError(res.status, `HTTP_${res.status}`, text.slice(0, 300) || res.statusText);
+  }
+}
+
+export async function request<T>(method: string, path: string, body?: unknown, q?: Query): Promise<T> {
+  let res: Response;
+  try {
+    res = await fetch(path + queryString(q), {
+      method,
+      headers: body === undefined ? undefined : { 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+  } catch (err) {
+    throw new ApiError(0, 'NETWORK_ERROR', `The server could not be reached (${(err as Error).message}).`);
+  }
+  if (!res.ok) throw await failure(res);
+  const text = await res.text();
+  return (text ? JSON.parse(text) : {}) as T;
+}
+
+export const get = <T>(path: string, q?: Query) => request<T>('GET', path, undefined, q);
+export const post = <T>(path: string, body: unknown = {}) => request<T>('POST', path, body);
+export const patch = <T>(path: string, body: unknown = {}) => request<T>('PATCH', path, body);
+export const del = <T>(path: string, body?: unknown, q?: Query) => request<T>('DELETE', path, body, q);
+
+/** MLflow REST prefix used by the UI (the same routes as /api/2.0, plus MLflow's UI-only helpers). */
+export const ML = '/ajax-api/2.0/mlflow';
+
+/** Raw text or bytes of a run artifact (artifact previews). */
+export async function artifactResponse(runId: string, path: string): Promise<Response> {
+  const res = await fetch(`/get-artifact${queryString({ run_id: runId, path })}`);
+  if (!res.ok) throw await failure(res);
+  return res;
+}

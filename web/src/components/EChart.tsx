@@ -1,0 +1,54 @@
+import { ParallelChart, ScatterChart } from 'echarts/charts';
+import { GridComponent, ParallelComponent, TooltipComponent, VisualMapComponent } from 'echarts/components';
+import * as echarts from 'echarts/core';
+import { CanvasRenderer } from 'echarts/renderers';
+import { useEffect, useRef } from 'react';
+
+echarts.use([
+  ParallelChart,
+  ScatterChart,
+  GridComponent,
+  ParallelComponent,
+  TooltipComponent,
+  VisualMapComponent,
+  CanvasRenderer,
+]);
+
+export type EChartOption = echarts.EChartsCoreOption;
+
+/** An ECharts canvas chart (parallel coordinates, scatter); resized with its box, disposed on unmount. */
+export function EChart({
+  option,
+  height = 360,
+  onClick,
+}: {
+  option: EChartOption;
+  height?: number;
+  onClick?: (p: unknown) => void;
+}) {
+  const el = useRef<HTMLDivElement>(null);
+  const chart = useRef<echarts.ECharts | undefined>(undefined);
+  useEffect(() => {
+    if (!el.current) return;
+    const dark = document.documentElement.dataset.theme === 'dark';
+    const c = echarts.init(el.current, dark ? 'dark' : undefined, { renderer: 'canvas' });
+    chart.current = c;
+    const ro = new ResizeObserver(() => c.resize());
+    ro.observe(el.current);
+    return () => {
+      ro.disconnect();
+      c.dispose();
+      chart.current = undefined;
+    };
+  }, []);
+  useEffect(() => {
+    chart.current?.setOption({ backgroundColor: 'transparent', ...option }, true);
+  }, [option]);
+  useEffect(() => {
+    const c = chart.current;
+    if (!c || !onClick) return;
+    c.on('click', onClick);
+    return () => void c.off('click', onClick);
+  }, [onClick]);
+  return <div ref={el} style={{ height, width: '100%' }} />;
+}

@@ -1,0 +1,77 @@
+import { useEffect, useRef } from 'react';
+import uPlot from 'uplot';
+import 'uplot/dist/uPlot.min.css';
+
+export interface ChartSeries {
+  label: string;
+  color: string;
+}
+
+const PALETTE = ['#2563eb', '#dc2626', '#16a34a', '#9333ea', '#ea580c', '#0891b2', '#ca8a04', '#db2777', '#4b5563'];
+export const colorOf = (i: number) => PALETTE[i % PALETTE.length];
+
+/**
+ * One canvas line chart (uPlot) for many series on a shared x axis. With many series the legend
+ * is off and the hovered value is shown in one line instead (a 1,000-entry legend is the slow part).
+ */
+export function UPlotChart(props: {
+  data: [number[], ...(number | null)[][]];
+  series: ChartSeries[];
+  height?: number;
+  logY?: boolean;
+  xLabel?: string;
+  onDrawn?: () => void;
+}) {
+  const { data, series, height = 220, logY, xLabel, onDrawn } = props;
+  const el = useRef<HTMLDivElement>(null);
+  const hover = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    const host = el.current;
+    if (!host) return;
+    const many = series.length > 12;
+    const opts: uPlot.Options = {
+      width: Math.max(200, host.clientWidth),
+      height,
+      legend: { show: !many },
+      cursor: { focus: { prox: 16 }, points: { show: !many } },
+      focus: { alpha: 0.3 },
+      scales: { x: { time: false }, y: { distr: logY ? 3 : 1 } },
+      axes: [
+        { label: xLabel, stroke: 'currentColor', grid: { stroke: 'rgba(128,128,128,0.15)' } },
+        { stroke: 'currentColor', grid: { stroke: 'rgba(128,128,128,0.15)' }, size: 60 },
+      ],
+      series: [
+        { label: xLabel ?? 'x' },
+        ...series.map((s) => ({ label: s.label, stroke: s.color, width: 1.25, spanGaps: true })),
+      ],
+      hooks: {
+        draw: [() => onDrawn?.()],
+        setCursor: [
+          (u) => {
+            if (!many || !hover.current) return;
+            const i = u.cursor.idx;
+            const s = u.series.findIndex((x, k) => k > 0 && (x as { _focus?: boolean })._focus);
+            hover.current.textContent =
+              i == null || s < 1 ? '' : `${u.series[s].label}: ${u.data[s][i] ?? '–'} at ${u.data[0][i]}`;
+          },
+        ],
+      },
+    };
+    const plotData = logY
+      ? (data.map((col, k) => (k === 0 ? col : col.map((v) => (v != null && v > 0 ? v : null)))) as typeof data)
+      : data;
+    const plot = new uPlot(opts, plotData as uPlot.AlignedData, host);
+    const ro = new ResizeObserver(() => plot.setSize({ width: Math.max(200, host.clientWidth), height }));
+    ro.observe(host);
+    return () => {
+      ro.disconnect();
+      plot.destroy();
+    };
+  }, [data, series, height, logY, xLabel, onDrawn]);
+  return (
+    <div className="chart">
+      <div ref={el} />
+      <div ref={hover} className="muted small hover-readout" />
+    </div>
+  );
+}

@@ -1,0 +1,100 @@
+/** Pure transformations of metric histories for the charts (unit-tested in series.spec.ts). */
+
+export interface Series {
+  x: Float64Array;
+  y: Float64Array;
+}
+
+/**
+ * Exponential moving average with TensorBoard's debiasing, so the first points are not pulled
+ * towards 0. weight 0 returns the input; non-finite values pass through and do not poison the average.
+ */
+export function smooth(y: ArrayLike<number>, weight: number): Float64Array {
+  const out = new Float64Array(y.length);
+  if (weight <= 0) {
+    for (let i = 0; i < y.length; i++) out[i] = y[i];
+    return out;
+  }
+  let last = 0;
+  let n = 0;
+  for (let i = 0; i < y.length; i++) {
+    const v = y[i];
+    if (!Number.isFinite(v)) {
+      out[i] = v;
+      continue;
+    }
+    last = last * weight + (1 - weight) * v;
+    n++;
+    out[i] = last / (1 - Math.pow(weight, n));
+  }
+  return out;
+}
+
+/**
+ * Min/max decimation into `buckets` x-buckets: keeps the first, last, minimum and maximum of
+ * each bucket in x order, so spikes survive (what a line chart at that width can show anyway).
+ * Input sorted by x; returns the input when it is already small enough.
+ */
+export function downsample(s: Series, buckets: number): Series {
+  const n = s.x.length;
+  if (n <= buckets * 4 || buckets < 1) return s;
+  const xs: number[] = [];
+  const ys: number[] = [];
+  const x0 = s.x[0];
+  const span = s.x[n - 1] - x0 || 1;
+  let i = 0;
+  while (i < n) {
+    const b = Math.min(buckets - 1, Math.floor(((s.x[i] - x0) / span) * buckets));
+    let j = i;
+    let min = i;
+    let max = i;
+    while (j < n && Math.min(buckets - 1, Math.floor(((s.x[j] - x0) / span) * buckets)) === b) {
+      if (s.y[j] < s.y[min]) min = j;
+      if (s.y[j] > s.y[max]) max = j;
+      j++;
+    }
+    const keep = [...new Set([i, min, max, j - 1])].sort((a, c) => a - c);
+    for (const k of keep) {
+      xs.push(s.x[k]);
+      ys.push(s.y[k]);
+    }
+    i = j;
+  }
+  return { x: Float64Array.from(xs), y: Float64Array.from(ys) };
+}
+
+/**
+ * Several series on one shared x axis (what uPlot draws): the sorted union of x values, and per
+ * series its y at each x or null. When every series has the same x values (runs of one grid
+ * search), no merging is needed.
+ */
+export function align(series: Series[]): [number[], ...(number | null)[][]] {
+  if (series.length === 0) return [[]];
+  const first = series[0].x;
+  const same = series.every((s) => s.x.length === first.length && s.x.every((v, i) => v === first[i]));
+  if (same) return [Array.from(first), ...series.map((s) => Array.from(s.y))];
+  const all = new Set<number>();
+  for (const s of series) for (const v of s.x) all.add(v);
+  const xs = [...all].sort((a, b) => a - b);
+  const index = new Map(xs.map((v, i) => [v, i]));
+  const ys = series.map((s) => {
+    const out: (number | null)[] = new Array(xs.length).fill(null);
+    for (let i = 0; i < s.x.length; i++) out[index.get(s.x[i])!] = s.y[i];
+    return out;
+  });
+  return [xs, ...ys];
+}
+
+/** Metric points (any order, repeated steps allowed) as a series sorted by step, or by time relative to the first point. */
+export function toSeries(
+  points: { step: number; timestamp: number; value: number }[],
+  axis: 'step' | 'time',
+  t0?: number,
+): Series {
+  const sorted = [...points].sort((a, b) => a.step - b.step || a.timestamp - b.timestamp);
+  if (axis === 'time') sorted.sort((a, b) => a.timestamp - b.timestamp);
+  const start = t0 ?? (sorted.length ? Math.min(...sorted.map((p) => p.timestamp)) : 0);
+  const x = Float64Array.from(sorted, (p) => (axis === 'step' ? p.step : (p.timestamp - start) / 1000));
+  const y = Float64Array.from(sorted, (p) => p.value);
+  return { x, y };
+}

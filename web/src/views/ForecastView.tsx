@@ -1,0 +1,133 @@
+import { useMutation, useQuery } from '@tanstack/react-query';
+import { FormEvent, useMemo, useState } from 'react';
+import { useNavigate, useParams, useSearchParams } from 'react-router';
+import { ML, get, post } from '../api/client';
+import type { RegisteredModel } from '../api/types';
+import { ErrorBox, Loading } from '../components/ErrorBox';
+import { ForecastChart } from '../components/ForecastChart';
+import { skillAgainstPersistence, toForecastPoints } from '../lib/forecast';
+import { fmtNum } from '../lib/format';
+
+interface PredictAnswer {
+  model: { name: string; version: string; run_id?: string; backend?: string };
+  predictions: unknown[];
+}
+
+export function ForecastView() {
+  const { name } = useParams();
+  const navigate = useNavigate();
+  const [params, setParams] = useSearchParams();
+  const models = useQuery({
+    queryKey: ['models', ''],
+    queryFn: () =>
+      get<{ registered_models?: RegisteredModel[] }>(`${ML}/registered-models/search`, { max_results: 1000 }),
+  });
+  const withChampion = (models.data?.registered_models ?? []).filter((m) =>
+    (m.aliases ?? []).some((a) => a.alias === 'champion'),
+  );
+  const [range, setRange] = useState({
+    start: params.get('start') ?? '2021-10-01',
+    end: params.get('end') ?? '2021-12-31',
+    ticker: params.get('ticker') ?? '',
+  });
+  const forecast = useMutation({
+    mutationFn: (r: typeof range) =>
+      post<PredictAnswer>('/predict', {
+        model: name,
+        start_date: r.start,
+        end_date: r.end,
+        ticker: r.ticker || undefined,
+      }),
+  });
+  const points = useMemo(() => (forecast.data ? toForecastPoints(forecast.data.predictions) : []), [forecast.data]);
+  const skill = useMemo(() => skillAgainstPersistence(points), [points]);
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    setParams(
+      { start: range.start, end: range.end, ...(range.ticker ? { ticker: range.ticker } : {}) },
+      { replace: true },
+    );
+    forecast.mutate(range);
+  };
+  return (
+    <section>
+      <h1>Forecasts</h1>
+      <ErrorBox error={models.error} />
+      <form className="toolbar" onSubmit={submit}>
+        <label>
+          Model{' '}
+          <select
+            aria-label="Model"
+            value={name ?? ''}
+            onChange={(e) => navigate(`/forecasts/${encodeURIComponent(e.target.value)}?${params}`)}
+          >
+            <option value="">— a model with a champion —</option>
+            {withChampion.map((m) => (
+              <option key={m.name}>{m.name}</option>
+            ))}
+            {name && !withChampion.some((m) => m.name === name) && <option>{name}</option>}
+          </select>
+        </label>
+        <label>
+          From{' '}
+          <input
+            type="date"
+            aria-label="From"
+            value={range.start}
+            onChange={(e) => setRange({ ...range, start: e.target.value })}
+          />
+        </label>
+        <label>
+          To{' '}
+          <input
+            type="date"
+            aria-label="To"
+            value={range.end}
+            onChange={(e) => setRange({ ...range, end: e.target.value })}
+          />
+        </label>
+        <label>
+          Ticker{' '}
+          <input
+            aria-label="Forecast ticker"
+            placeholder="as trained"
+            size={10}
+            value={range.ticker}
+            onChange={(e) => setRange({ ...range, ticker: e.target.value })}
+          />
+        </label>
+        <button type="submit" className="primary" disabled={!name || forecast.isPending}>
+          Forecast
+        </button>
+      </form>
+      {models.isLoading && <Loading what="models" />}
+      {!models.isLoading && withChampion.length === 0 && (
+        <p className="muted">No model has a champion yet: promote one under Models.</p>
+      )}
+      <ErrorBox error={forecast.error} title="Forecast failed" />
+      {forecast.isPending && <Loading what="forecast" />}
+      {forecast.data && (
+        <>
+          <p className="muted">
+            {forecast.data.model.name} v{forecast.data.model.version} (champion) · {points.length} trading days
+            {forecast.data.model.backend ? ` · ${forecast.data.model.backend}` : ''}
+          </p>
+          {skill && (
+            <div className="toolbar" data-testid="forecast-skill">
+              <span className="pill">MAE {fmtNum(skill.maeModel)}</span>
+              <span className="pill">persistence MAE {fmtNum(skill.maePersistence)}</span>
+              <span className={`pill ${skill.skill > 0 ? 'better' : 'worse'}`}>skill {fmtNum(skill.skill)}</span>
+              {skill.coverage !== undefined && (
+                <span className="pill">interval coverage {(skill.coverage * 100).toFixed(0)}%</span>
+              )}
+              <span className="muted small">
+                skill = 1 − MAE / persistence MAE over {skill.n} days; &gt; 0 beats persistence
+              </span>
+            </div>
+          )}
+          <ForecastChart points={points} />
+        </>
+      )}
+    </section>
+  );
+}
