@@ -70,6 +70,8 @@ export class MlflowExceptionFilter implements ExceptionFilter {
       reply.raw?.destroy?.();
       return;
     }
+    // As MLflow's basic-auth app: a 401 names the scheme, so browsers and clients can prompt.
+    if (error.code === ErrorCode.UNAUTHENTICATED) reply.header('www-authenticate', 'Basic realm="mlflow"');
     reply.status(statusOf(error.code)).header('content-type', 'application/json').send(error.toJSON());
   }
 }

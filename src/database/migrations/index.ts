@@ -2,6 +2,7 @@ import { TrackingSchema1763800000000 } from './1763800000000-tracking-schema';
 import { RegistrySchema1763800000001 } from './1763800000001-registry-schema';
 import { TrainingSchema1763800000002 } from './1763800000002-training-schema';
 import { Mlflow3Schema1763800000003 } from './1763800000003-mlflow3-schema';
+import { AuthSchema1763800000016 } from './1763800000016-auth-schema';
 
 /** Every migration, in order. New migrations are appended here. */
 export const MIGRATIONS = [
@@ -9,4 +10,5 @@ export const MIGRATIONS = [
   RegistrySchema1763800000001,
   TrainingSchema1763800000002,
   Mlflow3Schema1763800000003,
+  AuthSchema1763800000016,
 ];
