@@ -1,14 +1,20 @@
 import type { Readable } from 'node:stream';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { AppConfig } from '../../config/app-config';
 import { ErrorCode, MlflowError } from '../mlflow-error';
 import { MlflowExceptionFilter } from '../mlflow-exception.filter';
-import { parseJsonBody, readText } from './body';
+import { parseJsonBody, readText, setBodyIdleTimeout } from './body';
+import { HttpEdge } from './edge';
 
 /** Route config flag (via `@RouteConfig({ rawBody: true })`): the handler gets the body stream. */
 export interface RawBodyRouteConfig {
   rawBody?: boolean;
+  /** A raw body the handler still reads into memory (CSV upload): it counts as a large body. */
+  buffered?: boolean;
 }
+
+type HttpOptions = Pick<AppConfig, 'maxBodyBytes' | 'http'>;
 
 const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
 
@@ -20,13 +26,23 @@ function mediaType(header: string): string {
   return header.split(';')[0].trim().toLowerCase();
 }
 
-export function createHttpAdapter(maxBodyBytes: number): FastifyAdapter {
+function isBuffered(req: FastifyRequest): boolean {
+  const config = req.routeOptions?.config as RawBodyRouteConfig | undefined;
+  return config?.rawBody !== true || config.buffered === true;
+}
+
+export function createHttpAdapter(options: HttpOptions): FastifyAdapter {
   return new FastifyAdapter({
-    bodyLimit: maxBodyBytes,
+    bodyLimit: options.maxBodyBytes,
     routerOptions: { maxParamLength: 4096 },
-    // Artifact transfers may take long; keep connections open while they stream.
-    requestTimeout: 0,
+    // Artifact transfers may take long: the whole-request deadline is generous (1 h by default),
+    // but a connection that sends nothing for a while is cut (JSON bodies: the idle timeout).
+    requestTimeout: options.http.requestTimeoutMs,
+    connectionTimeout: Math.max(4 * options.http.bodyIdleTimeoutMs, 120_000),
     keepAliveTimeout: 65_000,
+    // Draining answers MLflow-shaped 503s itself (HttpEdge), not Fastify's.
+    return503OnClosing: false,
+    forceCloseConnections: 'idle',
     // Fastify refuses malformed URLs (bad % escapes) before routing: answer in MLflow's shape, echo nothing.
     frameworkErrors: (error: FastifyError, _req: FastifyRequest, reply: FastifyReply) => {
       const badUrl = error.code === 'FST_ERR_BAD_URL';
@@ -66,8 +82,12 @@ function hasBody(req: FastifyRequest): boolean {
  * limit; raw routes (artifact upload, scoring input) receive the untouched stream; GET with
  * an empty query string may carry its arguments as a JSON body.
  */
-export function configureHttp(app: NestFastifyApplication, maxBodyBytes: number): void {
+export function configureHttp(app: NestFastifyApplication, options: HttpOptions): HttpEdge {
+  const { maxBodyBytes } = options;
   const fastify = app.getHttpAdapter().getInstance() as FastifyInstance;
+  setBodyIdleTimeout(options.http.bodyIdleTimeoutMs);
+  const edge = new HttpEdge(options.http);
+  edge.install(fastify, isBuffered);
   fastify.removeAllContentTypeParsers();
   const parser = (req: FastifyRequest, payload: Readable, done: (err: Error | null, body?: unknown) => void) => {
     if (isRaw(req)) return done(null, payload);
@@ -99,4 +119,5 @@ export function configureHttp(app: NestFastifyApplication, maxBodyBytes: number)
     }
   });
   app.useGlobalFilters(new MlflowExceptionFilter());
+  return edge;
 }
