@@ -72,6 +72,16 @@ function checkMethod(fastify: FastifyInstance, req: FastifyRequest): void {
   }
 }
 
+/** A NUL byte in a path parameter is never a valid name or id (and Postgres cannot even compare it). */
+function checkParams(req: FastifyRequest): void {
+  const params = (req.params ?? {}) as Record<string, unknown>;
+  for (const [name, value] of Object.entries(params)) {
+    if (typeof value !== 'string' || !value.includes('\u0000')) continue;
+    // Artifact paths answer exactly as the path validation does.
+    throw MlflowError.invalid(name === '*' ? 'Invalid path' : `Invalid value for path parameter '${name}': NUL byte.`);
+  }
+}
+
 function hasBody(req: FastifyRequest): boolean {
   const len = req.headers['content-length'];
   return (len !== undefined && len !== '0') || req.headers['transfer-encoding'] !== undefined;
@@ -105,6 +115,7 @@ export function configureHttp(app: NestFastifyApplication, options: HttpOptions)
   fastify.addHook('onRequest', async (req) => {
     checkMethod(fastify, req);
     checkContentType(req);
+    checkParams(req);
   });
   fastify.addHook('preHandler', async (req, reply) => {
     if (req.method !== 'GET' || req.body !== undefined || isRaw(req) || req.is404 || !hasBody(req)) return;
