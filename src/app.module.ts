@@ -1,5 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { ArtifactsModule } from './artifacts/artifacts.module';
+import { AuthModule } from './auth/auth.module';
 import { AppConfig } from './config/app-config';
 import { MetricsModule } from './common/metrics/metrics.module';
 import { ConfigModule } from './config/config.module';
@@ -32,6 +33,7 @@ export class AppModule {
         TrainingModule,
         ServingModule,
         MonitorsModule,
+        AuthModule,
         WebUiModule,
       ],
     };

@@ -8,6 +8,9 @@ const SERVER_FLAGS = {
   'backend-store-uri': 'MLFLOW_BACKEND_STORE_URI',
   'default-artifact-root': 'MLFLOW_DEFAULT_ARTIFACT_ROOT',
   'artifacts-destination': 'MLFLOW_ARTIFACTS_DESTINATION',
+  'app-name': 'TSFLOW_APP_NAME',
+  'allowed-hosts': 'MLFLOW_SERVER_ALLOWED_HOSTS',
+  'cors-allowed-origins': 'MLFLOW_SERVER_CORS_ALLOWED_ORIGINS',
 } as const;
 
 const USAGE = `Usage: tsflow server [options]     the HTTP API (tracking, registry, training, serving)
@@ -21,6 +24,11 @@ Options (each also settable by the environment variable in brackets):
   --default-artifact-root URI      artifact root of new experiments (MLFLOW_DEFAULT_ARTIFACT_ROOT, default mlflow-artifacts:/)
   --artifacts-destination DIR      where proxied artifacts are stored (MLFLOW_ARTIFACTS_DESTINATION, default ./artifacts)
   --serve-artifacts / --no-serve-artifacts   enable the mlflow-artifacts proxy (MLFLOW_SERVE_ARTIFACTS, default on)
+  --app-name basic-auth            users, permissions and tokens (TSFLOW_APP_NAME); the admin comes from
+                                   TSFLOW_ADMIN_USERNAME / TSFLOW_ADMIN_PASSWORD
+  --allowed-hosts LIST             Host header values accepted, e.g. 'mlflow.example.com,*.internal:*'
+                                   (MLFLOW_SERVER_ALLOWED_HOSTS; default: loopback names when bound to loopback)
+  --cors-allowed-origins LIST      browser origins allowed (MLFLOW_SERVER_CORS_ALLOWED_ORIGINS; default none)
 `;
 
 /** Turn CLI flags into the same environment variables the config reads. */
@@ -33,6 +41,9 @@ export function serverEnv(argv: string[], env: NodeJS.ProcessEnv): NodeJS.Proces
       'backend-store-uri': { type: 'string' },
       'default-artifact-root': { type: 'string' },
       'artifacts-destination': { type: 'string' },
+      'app-name': { type: 'string' },
+      'allowed-hosts': { type: 'string' },
+      'cors-allowed-origins': { type: 'string' },
       'serve-artifacts': { type: 'boolean' },
       'no-serve-artifacts': { type: 'boolean' },
       help: { type: 'boolean' },

@@ -20,6 +20,8 @@ export enum ErrorCode {
   METHOD_NOT_ALLOWED = 'METHOD_NOT_ALLOWED',
   /** Not an MLflow code: a body over the configured limit (413). */
   REQUEST_TOO_LARGE = 'REQUEST_TOO_LARGE',
+  /** Not an MLflow code: a request body that stopped arriving (408). */
+  REQUEST_TIMEOUT = 'REQUEST_TIMEOUT',
 }
 
 const STATUS: Record<ErrorCode, number> = {
@@ -31,6 +33,7 @@ const STATUS: Record<ErrorCode, number> = {
   [ErrorCode.RESOURCE_DOES_NOT_EXIST]: 404,
   [ErrorCode.ENDPOINT_NOT_FOUND]: 404,
   [ErrorCode.METHOD_NOT_ALLOWED]: 405,
+  [ErrorCode.REQUEST_TIMEOUT]: 408,
   [ErrorCode.RESOURCE_CONFLICT]: 409,
   [ErrorCode.REQUEST_TOO_LARGE]: 413,
   [ErrorCode.REQUEST_LIMIT_EXCEEDED]: 429,

@@ -18,6 +18,25 @@ const FASTIFY_CODES: Record<string, ErrorCode> = {
   FST_ERR_BAD_URL: ErrorCode.BAD_REQUEST,
 };
 
+/** A client that hung up mid-request: its fault, and nothing to log loudly. */
+const CLIENT_ABORTS = new Set(['ECONNRESET', 'ERR_STREAM_PREMATURE_CLOSE', 'ECONNABORTED', 'EPIPE']);
+
+/**
+ * Postgres errors caused by the request's data or by a concurrent change (mlflow-api.md §2.2):
+ * class 22 (bad data: NUL bytes, out-of-range numbers, bad syntax for a type), a foreign key
+ * whose parent was deleted meanwhile, a unique key taken meanwhile.
+ */
+function postgresError(code: string | undefined): MlflowError | undefined {
+  if (!code) return undefined;
+  if (code.startsWith('22')) return MlflowError.invalid('Invalid parameter value: the value cannot be stored.');
+  if (code === '23503' || code === 'SQLITE_CONSTRAINT_FOREIGNKEY')
+    return MlflowError.notFound('The resource was deleted or renamed meanwhile.');
+  if (code === '23505') return MlflowError.exists('The resource was created meanwhile: it already exists.');
+  if (code === '40001' || code === '40P01')
+    return new MlflowError(ErrorCode.TEMPORARILY_UNAVAILABLE, 'Concurrent update conflict; retry the request.');
+  return undefined;
+}
+
 function isLockError(err: { code?: string; message?: string }): boolean {
   return err.code === 'SQLITE_BUSY' || err.code === 'SQLITE_LOCKED' || /database is locked/i.test(err.message ?? '');
 }
@@ -38,7 +57,16 @@ export function toMlflowError(exception: unknown): MlflowError {
     if (status < 500) return new MlflowError(ErrorCode.BAD_REQUEST, exception.message);
     return new MlflowError(ErrorCode.INTERNAL_ERROR, exception.message);
   }
-  const err = (exception ?? {}) as { code?: string; message?: string; statusCode?: number };
+  const err = (exception ?? {}) as {
+    code?: string;
+    message?: string;
+    statusCode?: number;
+    driverError?: { code?: string };
+  };
+  if ((err.code && CLIENT_ABORTS.has(err.code)) || err.message === 'aborted')
+    return new MlflowError(ErrorCode.BAD_REQUEST, 'Request aborted by the client.');
+  const pg = postgresError(err.driverError?.code ?? err.code);
+  if (pg) return pg;
   if (err.code && FASTIFY_CODES[err.code])
     return new MlflowError(FASTIFY_CODES[err.code], err.message ?? 'Bad request');
   if (isLockError(err)) {
@@ -70,6 +98,10 @@ export class MlflowExceptionFilter implements ExceptionFilter {
       reply.raw?.destroy?.();
       return;
     }
+    // As MLflow's basic-auth app: a 401 names the scheme, so browsers and clients can prompt.
+    if (error.code === ErrorCode.UNAUTHENTICATED) reply.header('www-authenticate', 'Basic realm="mlflow"');
+    // The rest of a body that stopped arriving must not be read as the next request.
+    if (error.code === ErrorCode.REQUEST_TIMEOUT) reply.header('connection', 'close');
     reply.status(statusOf(error.code)).header('content-type', 'application/json').send(error.toJSON());
   }
 }

@@ -91,12 +91,23 @@ export function checkSearchSize(clauses: readonly unknown[], orderBy: readonly u
 
 export function validateMaxResults(value: number | undefined, fallback: number, max: number): number {
   if (value === undefined || value === 0) return fallback;
-  if (value < 1 || value > max) {
+  if (!Number.isSafeInteger(value) || value < 1 || value > max) {
     throw MlflowError.invalid(
       `Invalid value ${value} for parameter 'max_results' supplied. It must be at most ${max}, but got value ${value}`,
     );
   }
   return value;
+}
+
+/**
+ * A non-negative integer query parameter of tsflow's own routes (`?max_results=`, `?offset=`):
+ * absent is undefined; repeated, fractional, NaN or huge values are a 400, never a store error.
+ */
+export function queryInteger(name: string, raw: unknown): number | undefined {
+  if (raw === undefined || raw === '') return undefined;
+  if (typeof raw !== 'string' || !/^\d{1,15}$/.test(raw))
+    throw MlflowError.invalid(`Invalid value for parameter '${name}': expected a non-negative integer, given once.`);
+  return Number(raw);
 }
 
 /** Repeatedly URL-decode (at most 10 rounds) until stable; undecodable input stays as is. */

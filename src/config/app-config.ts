@@ -24,6 +24,40 @@ export interface S3Config {
   requestTimeoutMs: number;
 }
 
+export type Permission = 'READ' | 'EDIT' | 'MANAGE' | 'NO_PERMISSIONS';
+
+/** The basic-auth app (`--app-name basic-auth`): users, permissions, tokens (README "Authentication"). */
+export interface AuthConfig {
+  enabled: boolean;
+  /** The admin created at boot when missing (TSFLOW_ADMIN_USERNAME / TSFLOW_ADMIN_PASSWORD). */
+  adminUsername: string;
+  adminPassword?: string;
+  /** What a user may do on an experiment or model nobody granted them anything on. */
+  defaultPermission: Permission;
+  /** /predict and /invocations without credentials (true), or with a user or the scoring token (false). */
+  scoringOpen: boolean;
+  /** A bearer token that may call /predict, /invocations and /ping only. */
+  scoringToken?: string;
+  /** Lifetime of tokens issued by POST /api/v1/auth/tokens. */
+  tokenTtlMs: number;
+}
+
+/** HTTP edge: host allow-list, CORS, timeouts, limits on concurrent large bodies. */
+export interface HttpConfig {
+  /** Host header values accepted (`*` any; `*.example.com`, `host:*` patterns); DNS-rebinding defence. */
+  allowedHosts: string[];
+  /** Origins allowed to call the API from a browser (`*` any); none: no CORS headers. */
+  corsOrigins: string[];
+  /** Whole-request deadline (headers and body); 0 disables it. */
+  requestTimeoutMs: number;
+  /** A request body that sends nothing for this long is cut (slow or short bodies). */
+  bodyIdleTimeoutMs: number;
+  /** Bodies declaring at least this many bytes count as large ... */
+  largeBodyBytes: number;
+  /** ... and at most this many are read at once (others get 503 and Retry-After). */
+  maxConcurrentLargeBodies: number;
+}
+
 export type DatabaseConfig = { type: 'sqlite'; path: string } | { type: 'postgres'; url: string };
 
 export interface AppConfig {
@@ -69,6 +103,8 @@ export interface AppConfig {
     /** Largest forecast horizon a /predict request may ask for. */
     maxHorizon: number;
   };
+  auth: AuthConfig;
+  http: HttpConfig;
   logLevel: 'error' | 'warn' | 'log' | 'debug' | 'verbose';
   /** Value answered by GET /version: a plain MLflow version that clients gate features on. */
   mlflowVersion: string;
@@ -96,7 +132,22 @@ const F = {
   mlflowVersion: z.string().regex(/^\d+\.\d+\.\d+$/),
   s3PartMb: z.number().int().min(5).max(5120),
   s3TimeoutMs: z.number().int().min(100).max(600_000),
+  permission: z.enum(['READ', 'EDIT', 'MANAGE', 'NO_PERMISSIONS']),
+  username: z.string().regex(/^[^\s:]{1,256}$/, 'a user name has no spaces or colons'),
+  password: z.string().min(8).max(1024),
+  token: z.string().min(16).max(1024),
+  tokenTtlMs: z.number().int().min(60_000),
+  timeoutMs: z.union([z.literal(0), z.number().int().min(100).max(86_400_000)]),
+  idleTimeoutMs: z.number().int().min(100).max(3_600_000),
+  largeBodyBytes: z.number().int().min(1024),
+  maxLargeBodies: z.number().int().min(1).max(1024),
 };
+const list = z.string().transform((v) =>
+  v
+    .split(',')
+    .map((x) => x.trim())
+    .filter((x) => x !== ''),
+);
 const text = z.string().min(1);
 const num = (schema: z.ZodType<number, number>) => z.coerce.number().pipe(schema);
 
@@ -132,6 +183,19 @@ const EnvSchema = z.object({
   TSFLOW_DEFAULT_MODEL: F.defaultModel.optional(),
   TSFLOW_CHAMPION_POLL_MS: num(F.championPollMs).optional(),
   TSFLOW_MAX_HORIZON: num(F.maxHorizon).optional(),
+  TSFLOW_APP_NAME: z.enum(['basic-auth', 'none']).optional(),
+  TSFLOW_ADMIN_USERNAME: F.username.optional(),
+  TSFLOW_ADMIN_PASSWORD: F.password.optional(),
+  TSFLOW_DEFAULT_PERMISSION: F.permission.optional(),
+  TSFLOW_SCORING_OPEN: bool.optional(),
+  TSFLOW_SCORING_TOKEN: F.token.optional(),
+  TSFLOW_TOKEN_TTL_HOURS: num(z.number().positive().max(87_600)).optional(),
+  MLFLOW_SERVER_ALLOWED_HOSTS: list.optional(),
+  MLFLOW_SERVER_CORS_ALLOWED_ORIGINS: list.optional(),
+  TSFLOW_REQUEST_TIMEOUT_MS: num(F.timeoutMs).optional(),
+  TSFLOW_BODY_IDLE_TIMEOUT_MS: num(F.idleTimeoutMs).optional(),
+  TSFLOW_LARGE_BODY_MB: num(z.number().positive().max(1024)).optional(),
+  TSFLOW_MAX_CONCURRENT_LARGE_BODIES: num(F.maxLargeBodies).optional(),
   LOG_LEVEL: F.logLevel.optional(),
   TSFLOW_MLFLOW_VERSION: F.mlflowVersion.optional(),
 });
@@ -179,6 +243,23 @@ export const AppConfigSchema = z.strictObject({
     defaultModel: F.defaultModel.optional(),
     championPollMs: F.championPollMs,
     maxHorizon: F.maxHorizon,
+  }),
+  auth: z.strictObject({
+    enabled: z.boolean(),
+    adminUsername: F.username,
+    adminPassword: F.password.optional(),
+    defaultPermission: F.permission,
+    scoringOpen: z.boolean(),
+    scoringToken: F.token.optional(),
+    tokenTtlMs: F.tokenTtlMs,
+  }),
+  http: z.strictObject({
+    allowedHosts: z.array(text),
+    corsOrigins: z.array(text),
+    requestTimeoutMs: F.timeoutMs,
+    bodyIdleTimeoutMs: F.idleTimeoutMs,
+    largeBodyBytes: F.largeBodyBytes,
+    maxConcurrentLargeBodies: F.maxLargeBodies,
   }),
   logLevel: F.logLevel,
   mlflowVersion: F.mlflowVersion,
@@ -251,6 +332,16 @@ function resolveDestination(uri: string, cwd: string): string {
   return path.resolve(cwd, uri);
 }
 
+const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1', '[::1]']);
+
+/**
+ * Bound to loopback, only loopback names reach the server (a DNS-rebinding page cannot);
+ * bound to every interface, any Host (a proxy in front usually checks it).
+ */
+function defaultAllowedHosts(bindHost: string): string[] {
+  return LOOPBACK.has(bindHost) ? ['localhost:*', '127.0.0.1:*', '[::1]:*'] : ['*'];
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): AppConfig {
   // An empty variable means unset (shell scripts often export FOO=).
   const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
@@ -270,8 +361,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
         throw new ConfigError(`TSFLOW_LOCAL_ARTIFACT_ROOTS: '${r}' is not a local directory.`);
       return /^file:/i.test(r) ? (localPathOf(r) as string) : path.resolve(cwd, r);
     });
+  const host = e.MLFLOW_HOST ?? e.HOST ?? '127.0.0.1';
   return checkedConfig({
-    host: e.MLFLOW_HOST ?? e.HOST ?? '127.0.0.1',
+    host,
     port: e.MLFLOW_PORT ?? e.PORT ?? 5000,
     database: parseBackendStoreUri(storeUri, cwd),
     defaultArtifactRoot,
@@ -303,6 +395,23 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
       defaultModel: e.TSFLOW_DEFAULT_MODEL,
       championPollMs: e.TSFLOW_CHAMPION_POLL_MS ?? 10_000,
       maxHorizon: e.TSFLOW_MAX_HORIZON ?? 30,
+    },
+    auth: {
+      enabled: e.TSFLOW_APP_NAME === 'basic-auth',
+      adminUsername: e.TSFLOW_ADMIN_USERNAME ?? 'admin',
+      adminPassword: e.TSFLOW_ADMIN_PASSWORD,
+      defaultPermission: e.TSFLOW_DEFAULT_PERMISSION ?? 'READ',
+      scoringOpen: e.TSFLOW_SCORING_OPEN ?? false,
+      scoringToken: e.TSFLOW_SCORING_TOKEN,
+      tokenTtlMs: Math.round((e.TSFLOW_TOKEN_TTL_HOURS ?? 24 * 30) * 3_600_000),
+    },
+    http: {
+      allowedHosts: e.MLFLOW_SERVER_ALLOWED_HOSTS ?? defaultAllowedHosts(host),
+      corsOrigins: e.MLFLOW_SERVER_CORS_ALLOWED_ORIGINS ?? [],
+      requestTimeoutMs: e.TSFLOW_REQUEST_TIMEOUT_MS ?? 3_600_000,
+      bodyIdleTimeoutMs: e.TSFLOW_BODY_IDLE_TIMEOUT_MS ?? 30_000,
+      largeBodyBytes: Math.round((e.TSFLOW_LARGE_BODY_MB ?? 8) * 1024 * 1024),
+      maxConcurrentLargeBodies: e.TSFLOW_MAX_CONCURRENT_LARGE_BODIES ?? 2,
     },
     logLevel: e.LOG_LEVEL ?? 'log',
     mlflowVersion: e.TSFLOW_MLFLOW_VERSION ?? '3.6.0',

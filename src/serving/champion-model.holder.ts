@@ -104,6 +104,8 @@ export class ChampionModelHolder implements OnApplicationBootstrap, OnApplicatio
    * could not be loaded). The caller must release the lease.
    */
   async lease(name: string): Promise<Lease<ServedModel>> {
+    // Only real names may become map keys (status() sorts them).
+    if (typeof name !== 'string') throw MlflowError.invalid('A model name must be a string.');
     const ready = this.models.get(name)?.slot.acquire();
     if (ready) return ready;
     let state = this.models.get(name);

@@ -162,6 +162,19 @@ describe('LocalArtifactRepository', () => {
     expect(staged()).toEqual(['fresh.upload']);
   });
 
+  it('sweeps uploads left by a killed process within the hour, without a restart', async () => {
+    const repo = new LocalArtifactRepository(root);
+    await repo.init();
+    const staging = path.join(root, STAGING_DIR);
+    fs.writeFileSync(path.join(staging, 'killed.upload'), 'partial');
+    fs.writeFileSync(path.join(staging, 'writing.upload'), 'in flight');
+    const twoHoursAgo = new Date(Date.now() - 2 * 3600 * 1000);
+    fs.utimesSync(path.join(staging, 'killed.upload'), twoHoursAgo, twoHoursAgo);
+    expect(await repo.sweepStaging()).toBe(1);
+    repo.close();
+    expect(staged()).toEqual(['writing.upload']);
+  });
+
   it('a repository on a missing root lists nothing and does not create it', async () => {
     const ghost = new LocalArtifactRepository(path.join(base, 'ghost'));
     expect(await ghost.list(ArtifactPath.ROOT)).toEqual([]);

@@ -15,8 +15,13 @@ import { ArtifactPath, containedPath, invalidPath } from './safe-path';
  */
 export const STAGING_DIR = '.tsflow-tmp';
 
-/** Leftovers older than this (from a crash) are removed at start-up; younger ones may be in flight on another replica. */
-const STALE_MS = 24 * 60 * 60 * 1000;
+/**
+ * Leftovers untouched this long are removed, at start-up and then every SWEEP_MS: an upload in
+ * flight (here or on another replica) writes all the time, and a stalled one is cut by the
+ * connection idle timeout (minutes), so an hour without a write means a crash or a kill.
+ */
+export const STALE_MS = 60 * 60 * 1000;
+const SWEEP_MS = 10 * 60 * 1000;
 const READ_CHUNK = 1024 * 1024;
 const STAT_BATCH = 64;
 
@@ -59,16 +64,37 @@ export class LocalArtifactRepository extends ArtifactRepository {
     return this.root;
   }
 
-  /** Create the root and remove stale staging leftovers. */
+  private sweeper?: NodeJS.Timeout;
+
+  /** Create the root, remove stale staging leftovers, and keep removing them while running. */
   async init(): Promise<void> {
     await fsp.mkdir(path.join(this.root, STAGING_DIR), { recursive: true });
+    await this.sweepStaging();
+    this.sweeper ??= setInterval(() => {
+      this.sweepStaging().catch((err: Error) => this.logger.warn(`staging sweep failed: ${err.message}`));
+    }, SWEEP_MS).unref();
+  }
+
+  /** Removes staging entries not modified for `staleMs`; returns how many. */
+  async sweepStaging(staleMs = STALE_MS): Promise<number> {
     const staging = path.join(this.root, STAGING_DIR);
     const now = Date.now();
-    for (const name of await fsp.readdir(staging)) {
+    let removed = 0;
+    for (const name of await fsp.readdir(staging).catch(() => [] as string[])) {
       const full = path.join(staging, name);
       const stat = await fsp.lstat(full).catch(() => undefined);
-      if (stat && now - stat.mtimeMs > STALE_MS) await fsp.rm(full, { recursive: true, force: true });
+      if (stat && now - stat.mtimeMs > staleMs) {
+        await fsp.rm(full, { recursive: true, force: true });
+        removed++;
+      }
     }
+    if (removed > 0) this.logger.log(`removed ${removed} stale staging entr${removed === 1 ? 'y' : 'ies'}`);
+    return removed;
+  }
+
+  close(): void {
+    clearInterval(this.sweeper);
+    this.sweeper = undefined;
   }
 
   /** Contained absolute path; the staging directory is reserved. */

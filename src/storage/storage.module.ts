@@ -1,4 +1,4 @@
-import { Logger, Module } from '@nestjs/common';
+import { Inject, Logger, Module, OnApplicationShutdown } from '@nestjs/common';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { ArtifactRepository } from './artifact-repository';
@@ -39,4 +39,10 @@ async function proxiedRepository(config: AppConfig): Promise<ArtifactRepository>
   ],
   exports: [ArtifactRepository, ArtifactRepositoryResolver],
 })
-export class StorageModule {}
+export class StorageModule implements OnApplicationShutdown {
+  constructor(@Inject(ArtifactRepository) private readonly repository: ArtifactRepository) {}
+
+  onApplicationShutdown(): void {
+    if (this.repository instanceof LocalArtifactRepository) this.repository.close();
+  }
+}

@@ -13,6 +13,6 @@ import { TracesService } from './traces.service';
   imports: [ExperimentsModule, StorageModule],
   controllers: [TracesController, OtlpController],
   providers: [TracesService, TraceArtifactsService, { provide: TraceStore, useClass: SqlTraceStore }],
-  exports: [TracesService],
+  exports: [TracesService, TraceStore],
 })
 export class TracingModule {}

@@ -4,6 +4,7 @@ import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { Worker } from 'bullmq';
 import IORedis from 'ioredis';
+import { LogThrottle } from '../common/log-throttle';
 import { AppConfig, loadConfig, logLevels } from '../config/app-config';
 import { CONFIG_ENV } from '../config/config-handoff';
 import { TRAINING_QUEUE } from '../training/jobs/bullmq.queue';
@@ -57,7 +58,9 @@ export async function startWorker(config: AppConfig = loadConfig()): Promise<() 
       .fail(job.data.jobId, err.message)
       .catch((e) => logger.error(`recording failure of ${job.data.jobId}: ${e.message}`));
   });
-  worker.on('error', (err) => logger.warn(`queue: ${err.message}`));
+  // While Redis is down the client fails every 0.5 s: one warning per 30 s says it all.
+  const queueErrors = new LogThrottle((m) => logger.warn(m));
+  worker.on('error', (err) => queueErrors.report(`queue: ${err.message}`));
   logger.log(
     `worker ${process.pid} consuming '${TRAINING_QUEUE}' (concurrency ${config.jobs.concurrency}, prefix ${config.redisPrefix})`,
   );

@@ -2,18 +2,65 @@ import type { Readable } from 'node:stream';
 import { ErrorCode, MlflowError } from '../mlflow-error';
 import { parseJsonWithFloats } from '../proto/float-literals';
 
+/** How long a request body may send nothing before it is cut (set once from the config by configureHttp). */
+let bodyIdleTimeoutMs = 30_000;
+
+export function setBodyIdleTimeout(ms: number): void {
+  bodyIdleTimeoutMs = ms;
+}
+
+/**
+ * The chunks of a request body, failing with 408 when nothing arrives for the idle timeout (a
+ * slow client, or a body shorter than its Content-Length, would otherwise hold the request forever).
+ */
+export async function* bodyChunks(stream: Readable, idleMs = bodyIdleTimeoutMs): AsyncGenerator<Buffer> {
+  const chunks = stream[Symbol.asyncIterator]();
+  let timer: NodeJS.Timeout | undefined;
+  // The stream is not destroyed on timeout (that would kill the socket before the 408 is sent).
+  const idle = () =>
+    new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () =>
+          reject(
+            new MlflowError(ErrorCode.REQUEST_TIMEOUT, `Request body incomplete: nothing received for ${idleMs} ms.`),
+          ),
+        idleMs,
+      );
+    });
+  try {
+    for (;;) {
+      const next = await Promise.race([chunks.next(), idle()]);
+      clearTimeout(timer);
+      if (next.done) return;
+      yield next.value as Buffer;
+    }
+  } catch (err) {
+    throw clientAbort(err);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** A client that hangs up mid-body is not a server error: 400, logged as nothing worse. */
+function clientAbort(err: unknown): unknown {
+  const e = err as { code?: string; message?: string };
+  if (e?.code === 'ECONNRESET' || e?.code === 'ERR_STREAM_PREMATURE_CLOSE' || e?.message === 'aborted')
+    return new MlflowError(ErrorCode.BAD_REQUEST, 'Request body aborted by the client.');
+  return err;
+}
+
 /** Read a request stream into memory, refusing more than `limit` bytes (`tooLarge`: a 400 message instead of the 413). */
 export async function readBytes(stream: Readable, limit: number, tooLarge?: string): Promise<Buffer> {
   const chunks: Buffer[] = [];
   let size = 0;
-  for await (const chunk of stream) {
-    size += (chunk as Buffer).length;
+  for await (const chunk of bodyChunks(stream)) {
+    size += chunk.length;
     if (size > limit) {
       stream.resume();
       if (tooLarge) throw MlflowError.invalid(tooLarge);
       throw new MlflowError(ErrorCode.REQUEST_TOO_LARGE, `Request body exceeds the limit of ${limit} bytes.`);
     }
-    chunks.push(chunk as Buffer);
+    chunks.push(chunk);
   }
   return Buffer.concat(chunks);
 }

@@ -1,14 +1,20 @@
 import type { Readable } from 'node:stream';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { AppConfig } from '../../config/app-config';
 import { ErrorCode, MlflowError } from '../mlflow-error';
 import { MlflowExceptionFilter } from '../mlflow-exception.filter';
-import { parseJsonBody, readText } from './body';
+import { parseJsonBody, readText, setBodyIdleTimeout } from './body';
+import { HttpEdge } from './edge';
 
 /** Route config flag (via `@RouteConfig({ rawBody: true })`): the handler gets the body stream. */
 export interface RawBodyRouteConfig {
   rawBody?: boolean;
+  /** A raw body the handler still reads into memory (CSV upload): it counts as a large body. */
+  buffered?: boolean;
 }
+
+type HttpOptions = Pick<AppConfig, 'maxBodyBytes' | 'http'>;
 
 const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
 
@@ -20,13 +26,23 @@ function mediaType(header: string): string {
   return header.split(';')[0].trim().toLowerCase();
 }
 
-export function createHttpAdapter(maxBodyBytes: number): FastifyAdapter {
+function isBuffered(req: FastifyRequest): boolean {
+  const config = req.routeOptions?.config as RawBodyRouteConfig | undefined;
+  return config?.rawBody !== true || config.buffered === true;
+}
+
+export function createHttpAdapter(options: HttpOptions): FastifyAdapter {
   return new FastifyAdapter({
-    bodyLimit: maxBodyBytes,
+    bodyLimit: options.maxBodyBytes,
     routerOptions: { maxParamLength: 4096 },
-    // Artifact transfers may take long; keep connections open while they stream.
-    requestTimeout: 0,
+    // Artifact transfers may take long: the whole-request deadline is generous (1 h by default),
+    // but a connection that sends nothing for a while is cut (JSON bodies: the idle timeout).
+    requestTimeout: options.http.requestTimeoutMs,
+    connectionTimeout: Math.max(4 * options.http.bodyIdleTimeoutMs, 120_000),
     keepAliveTimeout: 65_000,
+    // Draining answers MLflow-shaped 503s itself (HttpEdge), not Fastify's.
+    return503OnClosing: false,
+    forceCloseConnections: 'idle',
     // Fastify refuses malformed URLs (bad % escapes) before routing: answer in MLflow's shape, echo nothing.
     frameworkErrors: (error: FastifyError, _req: FastifyRequest, reply: FastifyReply) => {
       const badUrl = error.code === 'FST_ERR_BAD_URL';
@@ -56,6 +72,16 @@ function checkMethod(fastify: FastifyInstance, req: FastifyRequest): void {
   }
 }
 
+/** A NUL byte in a path parameter is never a valid name or id (and Postgres cannot even compare it). */
+function checkParams(req: FastifyRequest): void {
+  const params = (req.params ?? {}) as Record<string, unknown>;
+  for (const [name, value] of Object.entries(params)) {
+    if (typeof value !== 'string' || !value.includes('\u0000')) continue;
+    // Artifact paths answer exactly as the path validation does.
+    throw MlflowError.invalid(name === '*' ? 'Invalid path' : `Invalid value for path parameter '${name}': NUL byte.`);
+  }
+}
+
 function hasBody(req: FastifyRequest): boolean {
   const len = req.headers['content-length'];
   return (len !== undefined && len !== '0') || req.headers['transfer-encoding'] !== undefined;
@@ -66,8 +92,12 @@ function hasBody(req: FastifyRequest): boolean {
  * limit; raw routes (artifact upload, scoring input) receive the untouched stream; GET with
  * an empty query string may carry its arguments as a JSON body.
  */
-export function configureHttp(app: NestFastifyApplication, maxBodyBytes: number): void {
+export function configureHttp(app: NestFastifyApplication, options: HttpOptions): HttpEdge {
+  const { maxBodyBytes } = options;
   const fastify = app.getHttpAdapter().getInstance() as FastifyInstance;
+  setBodyIdleTimeout(options.http.bodyIdleTimeoutMs);
+  const edge = new HttpEdge(options.http);
+  edge.install(fastify, isBuffered);
   fastify.removeAllContentTypeParsers();
   const parser = (req: FastifyRequest, payload: Readable, done: (err: Error | null, body?: unknown) => void) => {
     if (isRaw(req)) return done(null, payload);
@@ -85,6 +115,7 @@ export function configureHttp(app: NestFastifyApplication, maxBodyBytes: number)
   fastify.addHook('onRequest', async (req) => {
     checkMethod(fastify, req);
     checkContentType(req);
+    checkParams(req);
   });
   fastify.addHook('preHandler', async (req, reply) => {
     if (req.method !== 'GET' || req.body !== undefined || isRaw(req) || req.is404 || !hasBody(req)) return;
@@ -99,4 +130,5 @@ export function configureHttp(app: NestFastifyApplication, maxBodyBytes: number)
     }
   });
   app.useGlobalFilters(new MlflowExceptionFilter());
+  return edge;
 }

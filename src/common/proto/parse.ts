@@ -177,6 +177,8 @@ export function parseMessage<S extends MessageSpec>(spec: S, raw: Record<string,
     if (isMissing(v) && !(def.repeated && Array.isArray(v))) {
       // An empty string counts as missing for required fields; optional fields keep "".
       if (def.required) throw missingValue(path);
+      // A repeated field needs a list: "" for experiment_ids once reached the store as a string.
+      if (v === '' && def.repeated) throw invalidValue(path, v, undefined, false);
       if (v === '' && def.kind === 'string') out[name] = '';
       continue;
     }

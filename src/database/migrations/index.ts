@@ -3,6 +3,7 @@ import { RegistrySchema1763800000001 } from './1763800000001-registry-schema';
 import { TrainingSchema1763800000002 } from './1763800000002-training-schema';
 import { Mlflow3Schema1763800000003 } from './1763800000003-mlflow3-schema';
 import { MonitorsSchema1763800000004 } from './1763800000004-monitors-schema';
+import { AuthSchema1763800000016 } from './1763800000016-auth-schema';
 
 /** Every migration, in order. New migrations are appended here. */
 export const MIGRATIONS = [
@@ -11,4 +12,5 @@ export const MIGRATIONS = [
   TrainingSchema1763800000002,
   Mlflow3Schema1763800000003,
   MonitorsSchema1763800000004,
+  AuthSchema1763800000016,
 ];

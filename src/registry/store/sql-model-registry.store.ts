@@ -29,6 +29,8 @@ function page<T>(rows: T[], max: number, offset: number): { items: T[]; nextPage
   return { items: rows.slice(0, max), nextPageToken: encodePageToken({ offset: offset + max }) };
 }
 
+const forUpdate = (q: SqlRunner) => (q.dialect === 'postgres' ? ' FOR UPDATE' : '');
+
 /** Last value wins for repeated keys, as MLflow's upserts do. */
 const lastByKey = (tags: KeyValue[]) => [...new Map(tags.map((t) => [t.key, t.value]))];
 
@@ -254,14 +256,20 @@ export class SqlModelRegistryStore extends ModelRegistryStore {
 
   // --- helpers (all take the transaction's runner: the sqlite lock is not re-entrant) ---
 
+  /**
+   * The existence check of a write, holding the row until the transaction ends (Postgres: FOR
+   * UPDATE; sqlite: the writer lock): a rename or delete racing this write either waits, or
+   * has happened and the check fails with 404, never a foreign-key error.
+   */
   private async requireModel(q: SqlRunner, name: string): Promise<void> {
-    const rows = await q.query('SELECT 1 AS x FROM registered_models WHERE name = ?', [name]);
+    const rows = await q.query(`SELECT 1 AS x FROM registered_models WHERE name = ?${forUpdate(q)}`, [name]);
     if (rows.length === 0) throw modelNotFound(name);
   }
 
   private async requireVersion(q: SqlRunner, name: string, version: number): Promise<void> {
+    await this.requireModel(q, name);
     const rows = await q.query(
-      'SELECT 1 AS x FROM model_versions WHERE name = ? AND version = ? AND current_stage <> ?',
+      `SELECT 1 AS x FROM model_versions WHERE name = ? AND version = ? AND current_stage <> ?${forUpdate(q)}`,
       [name, version, DELETED_STAGE],
     );
     if (rows.length === 0) throw versionNotFound(name, version);

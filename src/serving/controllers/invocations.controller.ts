@@ -5,6 +5,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Readable } from 'node:stream';
 import { ERROR_SCHEMA } from '../../common/proto/rpc.decorator';
 import { InvocationsService, unsupportedMediaType } from '../invocations.service';
+import { modelParam } from '../model-param';
 
 const MODEL_QUERY = {
   name: 'model',
@@ -38,14 +39,15 @@ export class InvocationsController {
   async invoke(
     @Req() req: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
-    @Query('model') model?: string,
+    @Query('model') model?: unknown,
   ) {
+    const name = modelParam(model);
     const unsupported = unsupportedMediaType(req.headers['content-type']);
     if (unsupported) {
       reply.status(415).header('content-type', 'text/plain; charset=utf-8');
       return unsupported;
     }
-    return this.invocations.invoke(req.body as Readable | undefined, req.headers['content-type'], model);
+    return this.invocations.invoke(req.body as Readable | undefined, req.headers['content-type'], name);
   }
 
   @Get('ping')
@@ -56,7 +58,7 @@ export class InvocationsController {
   })
   @ApiQuery(MODEL_QUERY)
   @ApiResponse({ status: 404, description: 'No champion loaded', schema: ERROR_SCHEMA })
-  ping(@Query('model') model?: string): Promise<string> {
-    return this.invocations.ping(model);
+  ping(@Query('model') model?: unknown): Promise<string> {
+    return this.invocations.ping(modelParam(model));
   }
 }

@@ -23,7 +23,8 @@ export class DatasetsController {
 
   @Put(':name')
   @HttpCode(200)
-  @RouteConfig({ rawBody: true })
+  // Parsed into memory (streamed, but kept): counts against the concurrent large-body cap.
+  @RouteConfig({ rawBody: true, buffered: true })
   @ApiOperation({
     summary:
       'Upload a CSV price history (Yahoo export layout); train on it with dataset {"ticker": "<name>", "source": "csv"}',

@@ -12,7 +12,7 @@ import type { Observable } from 'rxjs';
 import { Infer } from '../../common/proto/fields';
 import { messageSchema } from '../../common/proto/openapi';
 import { ERROR_SCHEMA, RpcArgs } from '../../common/proto/rpc.decorator';
-import { validateMaxResults } from '../../common/validation';
+import { queryInteger, validateMaxResults } from '../../common/validation';
 import { GridSearchReq, GridSubmittedRes } from '../dtos/training.dto';
 import { gridSummaryToWire, gridToWire } from '../dtos/training.mapper';
 import { GridSearchService } from '../grid-search.service';
@@ -60,9 +60,9 @@ export class GridSearchesController {
   @ApiOperation({ summary: 'Grid searches, newest first' })
   @ApiQuery({ name: 'max_results', required: false, example: 50 })
   @ApiQuery({ name: 'offset', required: false, example: 0 })
-  async list(@Query('max_results') max?: string, @Query('offset') offset?: string) {
-    const limit = validateMaxResults(max === undefined ? undefined : Number(max), 50, 1000);
-    const grids = await this.grids.list(limit, Math.max(0, Number(offset) || 0));
+  async list(@Query('max_results') max?: unknown, @Query('offset') offset?: unknown) {
+    const limit = validateMaxResults(queryInteger('max_results', max), 50, 1000);
+    const grids = await this.grids.list(limit, queryInteger('offset', offset) ?? 0);
     return { grid_searches: grids.map(gridSummaryToWire) };
   }
 

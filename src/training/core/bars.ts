@@ -136,3 +136,44 @@ function parseRow(line: string, lineNo: number, index: Map<BarField | 'date', nu
     volume: num('volume', 'Volume'),
   };
 }
+
+/**
+ * The same parse, fed a piece at a time (a streamed upload): `push` parses every complete line
+ * of the text so far, `end` the last one. The caller yields to the event loop between pieces,
+ * so a large file never holds it, and never needs the whole text in memory.
+ */
+export class YahooCsvParser {
+  private rest = '';
+  private lineNo = 0;
+  private index?: Map<BarField | 'date', number>;
+  readonly bars: DailyBar[] = [];
+
+  constructor(private readonly name: string) {}
+
+  push(text: string): void {
+    const lines = (this.rest + text).split(/\r?\n/);
+    this.rest = lines.pop() ?? '';
+    for (const line of lines) this.line(line);
+  }
+
+  end(): DailyBar[] {
+    if (this.rest !== '') this.line(this.rest);
+    this.rest = '';
+    if (!this.index) throw new CsvParseError(`${this.name}: file is empty`, this.name);
+    if (this.bars.length === 0)
+      throw new CsvParseError(`${this.name}: file has a header but no data rows`, this.name, 1);
+    return this.bars;
+  }
+
+  private line(raw: string): void {
+    this.lineNo++;
+    if (!this.index) {
+      const header = this.lineNo === 1 ? raw.replace(/^\uFEFF/, '') : raw;
+      if (header.trim() === '') return;
+      this.index = headerIndex(header, this.name);
+      return;
+    }
+    if (raw.trim() === '') return;
+    this.bars.push(parseRow(raw, this.lineNo, this.index, this.name));
+  }
+}

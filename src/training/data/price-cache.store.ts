@@ -1,3 +1,4 @@
+import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import { Injectable } from '@nestjs/common';
 import { Db } from '../../database/db';
 import { insertRows } from '../../database/sql-dialect';
@@ -22,6 +23,8 @@ interface BarRow {
 const num = (v: unknown) => (v === null || v === undefined ? null : Number(v));
 
 /** Daily bars cached per (ticker, source), with the date range each series covers. */
+const REPLACE_SLICE = 5000;
+
 @Injectable()
 export class PriceCacheStore {
   constructor(private readonly db: Db) {}
@@ -58,7 +61,12 @@ export class PriceCacheStore {
       await tx.query('DELETE FROM price_bars WHERE ticker = ? AND source = ?', [ticker, source]);
       await tx.query('DELETE FROM price_series WHERE ticker = ? AND source = ?', [ticker, source]);
     });
-    await this.save(ticker, source, bars, from, to);
+    // A large upload is written in slices with a turn of the event loop between them (sqlite
+    // writes synchronously): other requests keep being answered meanwhile.
+    for (let i = 0; i < bars.length; i += REPLACE_SLICE) {
+      await this.save(ticker, source, bars.slice(i, i + REPLACE_SLICE), from, to);
+      await yieldToLoop();
+    }
   }
 
   /** Every series of a source with its coverage and size. */

@@ -1,14 +1,17 @@
 import type { Readable } from 'node:stream';
+import { StringDecoder } from 'node:string_decoder';
+import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import { Injectable } from '@nestjs/common';
-import { readText } from '../../common/http/body';
-import { MlflowError } from '../../common/mlflow-error';
-import { cleanBars, parseYahooCsv } from '../core';
+import { bodyChunks } from '../../common/http/body';
+import { ErrorCode, MlflowError } from '../../common/mlflow-error';
+import { cleanBars, DailyBar, YahooCsvParser } from '../core';
 import { PriceCacheStore } from './price-cache.store';
 
 /** Where uploaded CSV datasets live in the price cache (the dataset name is the "ticker"). */
 export const UPLOAD_SOURCE = 'csv-upload';
 const NAME = /^[A-Za-z0-9^.=_-]{1,32}$/;
-const MAX_CSV_BYTES = 64 * 1024 * 1024;
+/** A century of daily bars is ~2 MB: 16 MB is room enough, and bounds the memory of one upload. */
+export const MAX_CSV_BYTES = 16 * 1024 * 1024;
 
 export interface UploadedDataset {
   name: string;
@@ -31,8 +34,7 @@ export class UploadedDatasetsService {
       throw MlflowError.invalid(
         `Invalid dataset name '${name.slice(0, 40)}': use letters, digits and ^ . = _ - (at most 32).`,
       );
-    const text = body ? await readText(body, MAX_CSV_BYTES) : '';
-    const bars = parseYahooCsv(text, `${name}.csv`);
+    const bars = await parseStream(body, `${name}.csv`);
     const dates = cleanBars(bars).bars.map((b) => b.date);
     if (dates.length === 0) throw MlflowError.invalid(`${name}.csv has no usable rows.`);
     const [first, last] = [dates[0], dates[dates.length - 1]];
@@ -48,4 +50,28 @@ export class UploadedDatasetsService {
       last_date: s.lastDate,
     }));
   }
+}
+
+/**
+ * Parses the upload as it arrives, one network chunk at a time with a turn of the event loop
+ * between chunks: other requests are served while a large file is read (it used to be read
+ * whole, split, then parsed in one go, stalling every request for seconds).
+ */
+async function parseStream(body: Readable | undefined, file: string): Promise<DailyBar[]> {
+  const parser = new YahooCsvParser(file);
+  const decoder = new StringDecoder('utf8');
+  let size = 0;
+  if (body) {
+    for await (const chunk of bodyChunks(body)) {
+      size += chunk.length;
+      if (size > MAX_CSV_BYTES) {
+        body.resume();
+        throw new MlflowError(ErrorCode.REQUEST_TOO_LARGE, `${file} exceeds the limit of ${MAX_CSV_BYTES} bytes.`);
+      }
+      parser.push(decoder.write(chunk));
+      await yieldToLoop();
+    }
+  }
+  parser.push(decoder.end());
+  return parser.end();
 }

@@ -1,0 +1,90 @@
+import { Injectable } from '@nestjs/common';
+import { TrackingStore } from '../../experiments/tracking.store';
+import { ModelRegistryStore } from '../../registry/model-registry.store';
+import { TraceStore } from '../../tracing/trace.store';
+import { TrainingJobsStore } from '../../training/jobs/training-jobs.store';
+import { AuthService } from '../auth.service';
+import type { User } from '../auth.types';
+import { allows } from '../permissions';
+import type { Demand } from './route-rules';
+
+/** What the checks decided beyond yes/no: resources the request may create (their creator gets MANAGE). */
+export interface Creations {
+  experimentNames: string[];
+  modelNames: string[];
+}
+
+/** A resource the request names but that does not exist: the handler answers 404 (or creates it). */
+const MISSING = Symbol('missing');
+/** A resource only admins may touch (an artifact path outside every experiment). */
+const ADMIN_ONLY = Symbol('admin-only');
+type Resolved = string | typeof MISSING | typeof ADMIN_ONLY;
+
+const MAX_IDS = 1000;
+
+/** Resolves each demand to experiments or models and checks the user's permission on each. */
+@Injectable()
+export class DemandChecker {
+  constructor(
+    private readonly auth: AuthService,
+    private readonly tracking: TrackingStore,
+    private readonly registry: ModelRegistryStore,
+    private readonly traces: TraceStore,
+    private readonly jobs: TrainingJobsStore,
+  ) {}
+
+  /** True when every demand is met; `creations` collects what the request may create. */
+  async allowed(user: User, demands: Demand[], creations: Creations): Promise<boolean> {
+    for (const demand of demands) {
+      const ids = [...new Set(demand.ids.filter((id): id is string => typeof id === 'string'))].slice(0, MAX_IDS);
+      for (const id of ids) {
+        if (!(await this.allowedOne(user, demand, id, creations))) return false;
+      }
+    }
+    return true;
+  }
+
+  private async allowedOne(user: User, demand: Demand, id: string, creations: Creations): Promise<boolean> {
+    if (demand.kind === 'model') {
+      if (demand.orCreate && !(await this.registry.getRegisteredModel(id))) {
+        creations.modelNames.push(id);
+        return true;
+      }
+      return allows(await this.auth.modelPermission(user, id), demand.ability);
+    }
+    const experiment = await this.experimentOf(demand, id);
+    if (experiment === ADMIN_ONLY) return user.isAdmin;
+    if (experiment === MISSING) {
+      if (demand.orCreate) creations.experimentNames.push(id);
+      return true;
+    }
+    return allows(await this.auth.experimentPermission(user, experiment), demand.ability);
+  }
+
+  private async experimentOf(demand: Demand, id: string): Promise<Resolved> {
+    switch (demand.kind) {
+      case 'experiment':
+        return id;
+      case 'experiment-name':
+        return (await this.tracking.getExperimentByName(id))?.experimentId ?? MISSING;
+      case 'run':
+        return (await this.tracking.getRunInfo(id))?.experimentId ?? MISSING;
+      case 'logged-model':
+        return (await this.tracking.getLoggedModel(id, true))?.info.experimentId ?? MISSING;
+      case 'trace':
+        return (await this.traces.getTraceInfos([id]))[0]?.experimentId ?? MISSING;
+      case 'job': {
+        const runId = (await this.jobs.get(id))?.runId;
+        return runId ? ((await this.tracking.getRunInfo(runId))?.experimentId ?? MISSING) : MISSING;
+      }
+      case 'artifact-path': {
+        // mlflow-artifacts paths start with the experiment id (<experiment_id>/<run_id>/artifacts/...).
+        const first = id.replace(/^\/+/, '').split('/')[0];
+        if (!/^\d{1,19}$/.test(first)) return ADMIN_ONLY;
+        return (await this.tracking.getExperiment(first)) ? first : ADMIN_ONLY;
+      }
+      default:
+        return MISSING;
+    }
+  }
+}
