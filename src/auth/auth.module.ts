@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import { ExperimentsModule } from '../experiments/experiments.module';
+import { MonitorsModule } from '../monitors/monitors.module';
 import { RegistryModule } from '../registry/registry.module';
 import { TracingModule } from '../tracing/tracing.module';
 import { TrainingExecutionModule } from '../training/execution/training-execution.module';
@@ -20,7 +21,7 @@ import { SqlAuthStore } from './store/sql-auth.store';
  * that checks every route against rules/route-rules.ts. Off, the guard lets everything through.
  */
 @Module({
-  imports: [ExperimentsModule, RegistryModule, TracingModule, TrainingExecutionModule],
+  imports: [ExperimentsModule, MonitorsModule, RegistryModule, TracingModule, TrainingExecutionModule],
   controllers: [UsersController, PermissionsController, TokensController],
   providers: [
     AuthService,

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { TrackingStore } from '../../experiments/tracking.store';
+import { MonitorsStore } from '../../monitors/monitors.store';
 import { ModelRegistryStore } from '../../registry/model-registry.store';
 import { TraceStore } from '../../tracing/trace.store';
 import { TrainingJobsStore } from '../../training/jobs/training-jobs.store';
@@ -31,6 +32,7 @@ export class DemandChecker {
     private readonly registry: ModelRegistryStore,
     private readonly traces: TraceStore,
     private readonly jobs: TrainingJobsStore,
+    private readonly monitors: MonitorsStore,
   ) {}
 
   /** True when every demand is met; `creations` collects what the request may create. */
@@ -45,6 +47,11 @@ export class DemandChecker {
   }
 
   private async allowedOne(user: User, demand: Demand, id: string, creations: Creations): Promise<boolean> {
+    if (demand.kind === 'monitor') {
+      const monitor = await this.monitors.get(id);
+      // An unknown monitor: the handler answers 404.
+      return monitor ? allows(await this.auth.modelPermission(user, monitor.modelName), demand.ability) : true;
+    }
     if (demand.kind === 'model') {
       if (demand.orCreate && !(await this.registry.getRegisteredModel(id))) {
         creations.modelNames.push(id);

@@ -15,7 +15,7 @@ export type Access = 'public' | 'scoring' | 'user' | 'admin' | 'self';
 
 /** How a demand names its resource: experiments directly or through what lives in them, or models. */
 export type TargetKind =
-  'experiment' | 'run' | 'logged-model' | 'trace' | 'job' | 'experiment-name' | 'artifact-path' | 'model';
+  'experiment' | 'run' | 'logged-model' | 'trace' | 'job' | 'experiment-name' | 'artifact-path' | 'model' | 'monitor';
 
 export interface Demand {
   kind: TargetKind;
@@ -71,6 +71,8 @@ const loggedModel = (ability: Ability) => need('logged-model', ability, loggedMo
 const trace = (ability: Ability, locate: Locate = traceId) => need('trace', ability, locate);
 const artifacts = (ability: Ability) => need('artifact-path', ability, artifactPath);
 const job = (ability: Ability) => need('job', ability, jobId);
+/** A monitor acts on its registered model (a check may retrain and move `champion`). */
+const monitor = (ability: Ability) => need('monitor', ability, (r) => r.params.monitor_id);
 
 /** Moving `champion` (what production /predict serves) needs MANAGE; other aliases EDIT. */
 const alias = (r: RequestView): Ability => ((one(r, 'alias') ?? '').toLowerCase() === 'champion' ? 'manage' : 'update');
@@ -230,6 +232,29 @@ export const ROUTE_RULES: Record<string, RouteRule> = {
   // Serving: open, or the scoring token, or any user (TSFLOW_SCORING_OPEN / TSFLOW_SCORING_TOKEN).
   'POST /predict': SCORING,
   'POST /invocations': SCORING,
+  // Monitors: creating, changing or running one may retrain and move the champion (MANAGE on the model).
+  'POST /api/v1/monitors': model('manage', (r) => one(r, 'model_name')),
+  'GET /api/v1/monitors': USER,
+  'GET /api/v1/monitors/:monitor_id': monitor('read'),
+  'PATCH /api/v1/monitors/:monitor_id': monitor('manage'),
+  'DELETE /api/v1/monitors/:monitor_id': monitor('manage'),
+  'POST /api/v1/monitors/:monitor_id/check': monitor('manage'),
+
+  // The web UI: its pages ask for credentials (the browser prompts once, as with MLflow's UI, and
+  // sends them with every API call the page makes); its static assets hold no data.
+  'GET /': USER,
+  'GET /experiments': USER,
+  'GET /experiments/*': USER,
+  'GET /compare': USER,
+  'GET /models': USER,
+  'GET /models/*': USER,
+  'GET /training': USER,
+  'GET /training/*': USER,
+  'GET /forecasts': USER,
+  'GET /forecasts/*': USER,
+  'GET /assets/*': PUBLIC,
+  'GET /favicon.svg': PUBLIC,
+
   'GET /ping': SCORING,
   'GET /api/v1/serving/models': SCORING,
 
