@@ -6,13 +6,17 @@ RUN apt-get update \
  && apt-get install -y --no-install-recommends python3 make g++ \
  && rm -rf /var/lib/apt/lists/*
 COPY package.json package-lock.json ./
-RUN npm ci --no-audit --no-fund
+# --ignore-scripts: the package's own `prepare` (the build) runs below, once the sources are in;
+# the native addons are then built explicitly.
+RUN npm ci --no-audit --no-fund --ignore-scripts && npm rebuild better-sqlite3 msgpackr-extract
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
 COPY scripts ./scripts
 COPY bench ./bench
 COPY assembly ./assembly
-RUN npm run build:wasm && npx tsc -p tsconfig.build.json && npm prune --omit=dev
+COPY web ./web
+# The WASM engine (AssemblyScript), the server (tsc) and the web UI (Vite) into dist/.
+RUN npm run build && npm prune --omit=dev
 
 FROM node:20-bookworm-slim
 ENV NODE_ENV=production \

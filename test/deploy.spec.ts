@@ -102,6 +102,9 @@ describe('docker-compose.yml, Dockerfile, Prometheus and Grafana provisioning', 
     const docker = read('Dockerfile');
     expect(docker).toMatch(/^FROM node:20-bookworm-slim AS build$/m);
     expect(docker).toContain('RUN npm ci');
+    // The whole build (WASM engine, server, web UI) runs in the image, from the sources it copies.
+    expect(docker).toContain('RUN npm run build');
+    for (const dir of ['src', 'assembly', 'web']) expect(docker).toContain(`COPY ${dir} ./${dir}`);
     expect(docker).toMatch(/^USER node$/m);
     expect(docker).toContain('CMD ["node", "bin/tsflow.js", "server", "--host", "0.0.0.0"]');
   });

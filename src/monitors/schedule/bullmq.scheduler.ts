@@ -32,6 +32,7 @@ export class BullmqMonitorScheduler extends MonitorScheduler {
   private readonly producer: IORedis;
   private worker?: Worker;
   private consumer?: IORedis;
+  private closed = false;
 
   constructor(private readonly settings: { redisUrl: string; prefix: string }) {
     super();
@@ -43,16 +44,23 @@ export class BullmqMonitorScheduler extends MonitorScheduler {
   }
 
   async start(onTick: TickHandler): Promise<void> {
-    const connection = new IORedis(this.settings.redisUrl, { maxRetriesPerRequest: null });
-    this.consumer = connection;
-    connection.on('error', (err) => this.logger.debug(`redis: ${err.message}`));
-    this.worker = new Worker(
-      MONITOR_QUEUE,
-      async (job: Job<{ monitorId: string }>) => onTick(job.data.monitorId, tickOf(job)),
-      { connection, prefix: `${this.settings.prefix}:bull`, concurrency: 1, autorun: true },
-    );
-    this.worker.on('error', (err) => this.logger.debug(`worker: ${err.message}`));
-    this.worker.on('failed', (job, err) => this.logger.warn(`monitor tick ${job?.id} failed: ${err.message}`));
+    // The consumer starts once Redis answers: while it is unreachable (start-up with Redis down,
+    // or a wrong URL) nothing keeps reconnecting in the background, and the API serves anyway.
+    const begin = () => {
+      if (this.worker || this.closed) return;
+      const connection = new IORedis(this.settings.redisUrl, { maxRetriesPerRequest: null });
+      this.consumer = connection;
+      connection.on('error', (err) => this.logger.debug(`redis: ${err.message}`));
+      this.worker = new Worker(
+        MONITOR_QUEUE,
+        async (job: Job<{ monitorId: string }>) => onTick(job.data.monitorId, tickOf(job)),
+        { connection, prefix: `${this.settings.prefix}:bull`, concurrency: 1, autorun: true },
+      );
+      this.worker.on('error', (err) => this.logger.debug(`worker: ${err.message}`));
+      this.worker.on('failed', (job, err) => this.logger.warn(`monitor tick ${job?.id} failed: ${err.message}`));
+    };
+    if (this.producer.status === 'ready') begin();
+    else this.producer.once('ready', begin);
   }
 
   async sync(m: Monitor): Promise<void> {
@@ -80,6 +88,7 @@ export class BullmqMonitorScheduler extends MonitorScheduler {
   }
 
   async close(): Promise<void> {
+    this.closed = true;
     await this.worker?.close();
     await this.queue.close();
     this.consumer?.disconnect();
