@@ -7,6 +7,7 @@ import { RunInputsService } from '../../experiments/run-inputs.service';
 import { RunsService } from '../../experiments/runs.service';
 import { ArtifactTransfer } from '../../storage/artifact.transfer';
 import {
+  BacktestResult,
   CleaningReport,
   paramsToStrings,
   renderLossSvg,
@@ -84,6 +85,7 @@ export class RunLogger {
         { key: 'tsflow.windows', value: JSON.stringify(result.windows) },
       ],
     });
+    if (result.backtest) await this.logBacktest(runId, result.backtest, timestamp);
     const info = await this.runs.getInfo(runId);
     await this.transfer.writeText(
       info.artifactUri,
@@ -106,6 +108,16 @@ export class RunLogger {
     } finally {
       await fs.rm(tmp, { recursive: true, force: true });
     }
+  }
+
+  /** Per-fold backtest metrics as `backtest_<metric>` with the fold number as step, and the folds as JSON. */
+  private async logBacktest(runId: string, backtest: BacktestResult, timestamp: number): Promise<void> {
+    const metrics = backtest.folds.flatMap((f) =>
+      Object.entries(f.metrics).map(([key, value]) => ({ key: `backtest_${key}`, value, timestamp, step: f.fold })),
+    );
+    if (metrics.length > 0) await this.runs.logBatch(runId, { metrics });
+    const info = await this.runs.getInfo(runId);
+    await this.transfer.writeText(info.artifactUri, 'backtest.json', `${JSON.stringify(backtest, null, 2)}\n`);
   }
 
   /**
