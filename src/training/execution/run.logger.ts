@@ -83,6 +83,8 @@ export class RunLogger {
         { key: 'tsflow.best_epoch', value: String(result.bestEpoch) },
         { key: 'tsflow.stopped_early', value: String(result.stoppedEarly) },
         { key: 'tsflow.windows', value: JSON.stringify(result.windows) },
+        // val_* is not fully out-of-sample: say what the validation part was used for.
+        { key: 'tsflow.validation_use', value: 'early stopping (epoch choice), interval calibration, grid selection' },
       ],
     });
     if (result.backtest) await this.logBacktest(runId, result.backtest, timestamp);
