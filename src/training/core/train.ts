@@ -150,5 +150,6 @@ export function modelSpec(p: TrainingParams, nFeatures: number): ModelSpec {
     learningRate: p.learning_rate,
     loss: p.loss,
     seed: p.seed,
+    ...(p.target === 'return' ? { outputInit: 'zeros' as const } : {}),
   };
 }
