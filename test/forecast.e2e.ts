@@ -196,4 +196,27 @@ describe('honest forecasts over REST', () => {
     const tags = tagsOf(await getRun(api, later.parent_run_id));
     expect(JSON.parse(tags['tsflow.promotion.comparison'])).toEqual(c);
   }, 180_000);
+
+  it('if_better across formats: a level (format 1) champion against a return (format 2) candidate', async () => {
+    const dataset = { ticker: 'MSFT', source: 'sample', start_date: '2019-01-01', end_date: '2022-12-31' };
+    const levelRun = await train({ dataset, params: { ...TINY, target: 'level' } });
+    expect(await promote(server.url, 'mixed', levelRun)).toBe('1');
+    const sub = await submitGrid(
+      api,
+      tinyGrid({
+        dataset,
+        params: { units: 4, epochs: 1, seed: 7 },
+        grid: { seq_length: [5] },
+        promote: { model_name: 'mixed', policy: 'if_better' },
+      }),
+    );
+    const status = await waitForGrid(api, sub.job_id, 90_000);
+    const p = status.promotion;
+    expect(p.comparison, JSON.stringify(p)).toBeDefined();
+    expect(p.comparison.days).toBeGreaterThan(100);
+    expect(Number.isFinite(p.comparison.champion.skill)).toBe(true);
+    expect(Number.isFinite(p.comparison.candidate.skill)).toBe(true);
+    expect(p.champion_version).toBe('1');
+    expect(p.promoted).toBe(p.comparison.candidate.skill > p.comparison.champion.skill);
+  }, 180_000);
 });

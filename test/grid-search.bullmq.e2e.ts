@@ -146,8 +146,12 @@ describe('grid searches on BullMQ with two worker processes', () => {
     expect(p.policy).toBe('if_better');
     expect(p.champion_version).toBe(before?.version);
     expect(typeof p.champion_score).toBe('number');
-    expect(p.candidate_score).toBe(status.best_value);
-    expect(p.promoted).toBe(p.candidate_score < p.champion_score);
+    // Both scored on the days after both training ends (skill against persistence, higher is better).
+    expect(p.comparison.days).toBeGreaterThan(0);
+    expect(p.comparison.after).toBe(p.comparison.candidate.last_training_date);
+    expect(p.candidate_score).toBe(p.comparison.candidate.skill);
+    expect(p.champion_score).toBe(p.comparison.champion.skill);
+    expect(p.promoted).toBe(p.candidate_score > p.champion_score);
     const tags = tagsOf(await getRun(api, sub.parent_run_id));
     expect(tags['tsflow.promotion.decision']).toBe(p.promoted ? 'promoted' : 'not_promoted');
     expect(Number(tags['tsflow.promotion.champion_score'])).toBe(p.champion_score);

@@ -4,6 +4,7 @@ import { http, startServer, TestServer } from './support/server';
 import { waitFor } from './support/serving';
 import { kvObject } from './support/tracking';
 
+/** Default target (return): a window is seq_length + 1 closes. */
 const TINY = { seq_length: 5, units: 4, epochs: 1, batch_size: 64, seed: 7 };
 const SAMPLE = { ticker: 'MSFT', source: 'sample', start_date: '2023-01-01', end_date: '2024-06-30' };
 
@@ -77,14 +78,14 @@ describe('MLflow 3: a tsflow-trained logged model as champion', () => {
     expect(v.model_version.run_id).toBe(runId);
     await api.okPost('registered-models/alias', { name: 'msft3', alias: 'champion', version: v.model_version.version });
     const predict = await waitFor(async () => {
-      const r = await http(server.url, 'POST', '/predict', { model: 'msft3', values: [400, 401, 402, 403, 404] });
+      const r = await http(server.url, 'POST', '/predict', { model: 'msft3', values: [399, 400, 401, 402, 403, 404] });
       return r.status === 200 ? r : undefined;
     }, 'champion loaded');
     expect(predict.body.model).toMatchObject({ name: 'msft3', version: '1', run_id: runId });
     expect(predict.body.predictions).toHaveLength(1);
     expect(Number.isFinite(predict.body.predictions[0])).toBe(true);
     const inv = await http(server.url, 'POST', '/invocations?model=msft3', {
-      inputs: [[[400], [401], [402], [403], [404]]],
+      inputs: [[[399], [400], [401], [402], [403], [404]]],
     });
     expect(inv.status, inv.text).toBe(200);
     const champion = await http(server.url, 'GET', '/api/v1/models/msft3/champion');
@@ -105,7 +106,7 @@ describe('MLflow 3: a tsflow-trained logged model as champion', () => {
       { name: 'msft3-promoted', version: 1 },
     ]);
     const r = await waitFor(async () => {
-      const p = await http(server.url, 'POST', '/predict', { model: 'msft3-promoted', values: [1, 2, 3, 4, 5] });
+      const p = await http(server.url, 'POST', '/predict', { model: 'msft3-promoted', values: [1, 2, 3, 4, 5, 6] });
       return p.status === 200 ? p : undefined;
     }, 'promoted champion loaded');
     expect(r.body.model.version).toBe('1');

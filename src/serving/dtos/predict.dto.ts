@@ -12,7 +12,7 @@ export const PredictReq = message({
   values: f
     .json()
     .doc(
-      'Form 1: the last prices, oldest first (at least seq_length; rows of feature values for multi-feature models)',
+      'Form 1: the last prices, oldest first (at least seq_length + 1 for return models, seq_length for level models; rows of the input columns for multi-column models)',
       [410.3, 412.1, 409.8],
     ),
   ticker: f.string().doc('Date forms: the ticker (default: the one the model was trained on)', 'MSFT'),
@@ -35,6 +35,20 @@ const MODEL_INFO: SchemaObject = {
   },
 };
 
+const INTERVALS: SchemaObject = {
+  type: 'array',
+  description: 'Split-conformal prediction intervals, one per level the model was trained with (default 0.8 and 0.95)',
+  items: {
+    type: 'object',
+    properties: {
+      level: { type: 'number', example: 0.8 },
+      lower: { type: 'number', example: 409.1 },
+      upper: { type: 'number', example: 421.7 },
+    },
+    required: ['level', 'lower', 'upper'],
+  },
+};
+
 export const PREDICT_RESPONSE: SchemaObject = {
   type: 'object',
   properties: {
@@ -48,11 +62,21 @@ export const PREDICT_RESPONSE: SchemaObject = {
           { type: 'number' },
           {
             type: 'object',
-            properties: { date: { type: 'string' }, predicted: { type: 'number' }, actual: { type: 'number' } },
+            properties: {
+              date: { type: 'string' },
+              predicted: { type: 'number' },
+              actual: { type: 'number' },
+              intervals: INTERVALS,
+            },
             required: ['date', 'predicted'],
           },
         ],
       },
+    },
+    intervals: {
+      type: 'array',
+      description: 'values form: the intervals of each forecast (absent for models trained without intervals)',
+      items: INTERVALS,
     },
   },
   required: ['model', 'predictions'],

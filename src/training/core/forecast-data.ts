@@ -1,4 +1,5 @@
 import { CleanBar } from './bars';
+import { backtestBlocks } from './backtest';
 import { seasonalLag } from './baselines';
 import { Dataset, prepareDataset, PreprocessingJSON, preprocessingJSON } from './dataset';
 import { TrainingInputError } from './errors';
@@ -32,6 +33,7 @@ export function prepareForecastData(
         `but the training part has ${data.split.train.rows}; use a smaller seasonal_period or more data`,
     );
   }
+  if (p.backtest_folds > 0) backtestBlocks(bars.length, data.split, p);
   return data;
 }
 

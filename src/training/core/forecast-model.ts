@@ -11,6 +11,12 @@ export interface ModelSpec {
   learningRate: number;
   loss: LossName;
   seed: number;
+  /**
+   * How the output layer starts. `zeros`: the untrained model answers exactly 0, which the
+   * return target reads as persistence, so training starts at the naive baseline instead of a
+   * random bias. Default (absent): seeded Glorot, as for the level target.
+   */
+  outputInit?: 'zeros' | 'glorot';
 }
 
 export interface EpochLog {

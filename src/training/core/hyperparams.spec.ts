@@ -55,6 +55,7 @@ describe('hyperparameter vocabulary', () => {
 
   it('validates interval levels in (0, 1) and the seasonal period', () => {
     expect(parseParams({ interval_levels: '0.95,0.5' }).interval_levels).toEqual([0.5, 0.95]);
+    expect(parseParams({ interval_levels: 0.9 }).interval_levels).toEqual([0.9]);
     for (const bad of ['0,0.8', '1', [1.5], [], 'x']) {
       const r = validateParamValue('interval_levels', bad);
       expect(r, JSON.stringify(bad)).toHaveProperty('error');

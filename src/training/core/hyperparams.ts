@@ -256,7 +256,7 @@ function tickersValue(raw: unknown): { value: string[] } | { error: string } {
 }
 
 function levelsValue(raw: unknown): { value: number[] } | { error: string } {
-  const list = listOf(raw);
+  const list = typeof raw === 'number' ? [raw] : listOf(raw);
   const nums = Array.isArray(list) ? list.map((v) => (typeof v === 'string' ? Number(v) : v)) : [];
   if (!Array.isArray(list) || list.length === 0 || !nums.every((v) => typeof v === 'number' && v > 0 && v < 1)) {
     return {

@@ -14,6 +14,7 @@ export * from './significance';
 export * from './evaluation';
 export * from './return-dataset';
 export * from './forecast-data';
+export * from './backtest';
 export * from './windows';
 export * from './metrics';
 export * from './backend';

@@ -16,6 +16,19 @@ describe('plots', () => {
     expect(svg).toContain('naive (last close)');
   });
 
+  it('draws the prediction interval as a band when the points have one', async () => {
+    const pts = [
+      { date: '2024-07-01', actual: 456.7, predicted: 450.1, naive: 452 },
+      { date: '2024-07-02', actual: 459.3, predicted: 455.2, naive: 456.7 },
+    ];
+    const plain = await renderPredictionsSvg(pts);
+    const banded = await renderPredictionsSvg(
+      pts.map((p) => ({ ...p, lower: p.predicted - 5, upper: p.predicted + 5 })),
+    );
+    expect(banded.match(/<path/g)!.length).toBe(plain.match(/<path/g)!.length + 1);
+    expect(banded).toContain('opacity="0.18"');
+  });
+
   it('renders loss and val_loss curves', async () => {
     const svg = await renderLossSvg([
       { epoch: 1, loss: 0.3, val_loss: 0.35 },

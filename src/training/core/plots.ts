@@ -66,9 +66,12 @@ export interface PredictionPoint {
   actual: number;
   predicted: number;
   naive?: number;
+  /** The prediction interval (the first level, e.g. 80%), drawn as a band. */
+  lower?: number;
+  upper?: number;
 }
 
-/** Actual vs predicted close over the test period (plus the naive baseline when present). */
+/** Actual vs predicted close over the test period (plus the naive baseline and the interval band when present). */
 export function predictionsSpec(
   points: readonly PredictionPoint[],
   title = 'Test period: actual vs predicted close',
@@ -78,20 +81,30 @@ export function predictionsSpec(
     { date: p.date, series: 'predicted', value: p.predicted },
     ...(p.naive !== undefined ? [{ date: p.date, series: 'naive (last close)', value: p.naive }] : []),
   ]);
+  // ISO dates are UTC midnight: a utc scale keeps the labels on the right day in any time zone.
+  const x = { field: 'date', type: 'temporal', title: 'date', scale: { type: 'utc' } };
+  const lines = {
+    data: { values },
+    mark: { type: 'line', strokeWidth: 1.5 },
+    encoding: {
+      x,
+      y: { field: 'value', type: 'quantitative', title: 'close', scale: { zero: false } },
+      color: { field: 'series', type: 'nominal', title: null },
+      strokeDash: { condition: { test: "datum.series === 'naive (last close)'", value: [4, 3] }, value: [1, 0] },
+    },
+  };
+  const band = points.filter((p) => p.lower !== undefined && p.upper !== undefined);
+  const area = {
+    data: { values: band.map((p) => ({ date: p.date, lower: p.lower, upper: p.upper })) },
+    mark: { type: 'area', opacity: 0.18, color: '#4c78a8' },
+    encoding: { x, y: { field: 'lower', type: 'quantitative', scale: { zero: false } }, y2: { field: 'upper' } },
+  };
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     title,
     ...SIZE,
     background: 'white',
-    data: { values },
-    mark: { type: 'line', strokeWidth: 1.5 },
-    encoding: {
-      // ISO dates are UTC midnight: a utc scale keeps the labels on the right day in any time zone.
-      x: { field: 'date', type: 'temporal', title: 'date', scale: { type: 'utc' } },
-      y: { field: 'value', type: 'quantitative', title: 'close', scale: { zero: false } },
-      color: { field: 'series', type: 'nominal', title: null },
-      strokeDash: { condition: { test: "datum.series === 'naive (last close)'", value: [4, 3] }, value: [1, 0] },
-    },
+    layer: band.length > 0 ? [area, lines] : [lines],
   };
 }
 

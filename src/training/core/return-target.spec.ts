@@ -7,7 +7,9 @@ import { cleanBars } from './cleaning';
 import { parseParams } from './hyperparams';
 import { writeMlflowModel } from './mlflow-model-dir';
 import { loadPredictor, predictAtRows } from './predictor';
-import { trainForecaster } from './train';
+import { initBackend } from './backend';
+import { tfjsLstmFactory } from './engines/tfjs/tfjs-lstm.model';
+import { modelSpec, trainForecaster } from './train';
 
 let tmp: string;
 beforeAll(async () => {
@@ -38,6 +40,22 @@ describe('defaults on the bundled samples (return target)', () => {
       expect(result.preprocessing.format_version).toBe(2);
     }, 60_000);
   }
+});
+
+describe('persistence is the starting point', () => {
+  it('an untrained return model answers 0 (persistence); a level model keeps its seeded Glorot output', async () => {
+    await initBackend('wasm');
+    const x = new Float32Array(3 * 5).map((_, i) => Math.sin(i));
+    const ret = tfjsLstmFactory.build(modelSpec(parseParams({ seq_length: 5, units: 4 }), 1));
+    const level = tfjsLstmFactory.build(modelSpec(parseParams({ target: 'level', seq_length: 5, units: 4 }), 1));
+    try {
+      expect(Array.from(ret.predict(x, 3))).toEqual([0, 0, 0]);
+      expect(Array.from(level.predict(x, 3)).some((v) => v !== 0)).toBe(true);
+    } finally {
+      ret.dispose();
+      level.dispose();
+    }
+  });
 });
 
 describe('format 2 model directory', () => {
@@ -95,5 +113,32 @@ describe('format 2 model directory', () => {
     } finally {
       p.dispose();
     }
+  }, 60_000);
+});
+
+describe('rolling-origin backtest', () => {
+  it('trains one fold per block on its past only and pools the forecasts', async () => {
+    const bars = cleanBars(readBundledCsv('MSFT.csv')).bars.slice(-400);
+    const params = parseParams({ seq_length: 5, units: 4, epochs: 1, backtest_folds: 3 });
+    const result = await trainForecaster({ bars, params });
+    result.model.dispose();
+    const bt = result.backtest!;
+    expect(bt.folds.map((f) => f.fold)).toEqual([1, 2, 3]);
+    // Blocks tile the rows after the training part; each fold trained only on rows before its block.
+    expect(bt.folds[0].first_date).toBe(bars[280].date);
+    expect(bt.folds[2].last_date).toBe(bars[399].date);
+    for (const f of bt.folds) {
+      expect(f.train_end < f.first_date).toBe(true);
+      expect(Number.isFinite(f.metrics.test_skill)).toBe(true);
+    }
+    expect(result.metrics.backtest_folds_evaluated).toBe(3);
+    expect(Number.isFinite(result.metrics.backtest_pooled_skill)).toBe(true);
+    expect(result.metrics.backtest_pooled_coverage_80).toBeGreaterThan(0.5);
+    await expect(
+      trainForecaster({
+        bars: bars.slice(-120),
+        params: parseParams({ seq_length: 5, epochs: 1, backtest_folds: 10 }),
+      }),
+    ).rejects.toThrow(/backtest_folds 10: .* rows per fold/);
   }, 60_000);
 });

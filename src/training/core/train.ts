@@ -1,5 +1,6 @@
 import { ensureBackend, initBackend, BackendPreference } from './backend';
 import { CleanBar } from './bars';
+import { BacktestResult, rollingOriginBacktest } from './backtest';
 import { persistence } from './baselines';
 import { evaluateForecasts, modelBands } from './evaluation';
 import type { ExogenousBars } from './features';
@@ -61,6 +62,8 @@ export interface TrainResult {
   /** One raw input window (the latest), for input_example.json. */
   inputExample: number[][];
   windows: { train: number; validation: number; test: number };
+  /** Rolling-origin backtest (params.backtest_folds > 0); its pooled metrics are in `metrics` too. */
+  backtest?: BacktestResult;
 }
 
 /**
@@ -94,6 +97,11 @@ export async function trainForecaster(input: TrainInput): Promise<TrainResult> {
       intervals,
     });
     const preprocessing = preprocessingOf(data, intervals);
+    const backtest =
+      p.backtest_folds > 0 && !fit.cancelled
+        ? await rollingOriginBacktest(input.bars, p, data.split, (bars, params) => trainFold(input, bars, params))
+        : undefined;
+    if (backtest) Object.assign(metrics, backtest.pooled);
     const naive = persistence(data.closes, test.targetRows, p.horizon);
     const band = modelBands(test, intervals)[0];
     return {
@@ -118,11 +126,19 @@ export async function trainForecaster(input: TrainInput): Promise<TrainResult> {
       preprocessing,
       inputExample: preprocessing.last_window.values,
       windows: { train: data.train.count, validation: data.validation.count, test: data.test.count },
+      ...(backtest ? { backtest } : {}),
     };
   } catch (err) {
     model.dispose();
     throw err;
   }
+}
+
+/** One backtest fold: a fresh model on the fold's past, no per-epoch reporting, same stop signal. */
+async function trainFold(input: TrainInput, bars: readonly CleanBar[], params: TrainingParams) {
+  const r = await trainForecaster({ ...input, bars, params, onEpoch: undefined });
+  r.model.dispose();
+  return r;
 }
 
 export function modelSpec(p: TrainingParams, nFeatures: number): ModelSpec {
@@ -135,5 +151,6 @@ export function modelSpec(p: TrainingParams, nFeatures: number): ModelSpec {
     learningRate: p.learning_rate,
     loss: p.loss,
     seed: p.seed,
+    ...(p.target === 'return' ? { outputInit: 'zeros' as const } : {}),
   };
 }

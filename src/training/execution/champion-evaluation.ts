@@ -115,6 +115,9 @@ export interface FloorCheck {
   test_skill: number | null;
   test_dm_pvalue: number | null;
   alpha: number;
+  /** Recorded beside the decision (not part of the rule): the candidate's 80% interval coverage and validation skill. */
+  test_coverage_80: number | null;
+  val_skill: number | null;
 }
 
 export const FLOOR_ALPHA = 0.05;
@@ -124,5 +127,12 @@ export function promotionFloor(metrics: Record<string, number> | undefined): Flo
   const s = num('test_skill');
   const p = num('test_dm_pvalue');
   const significantlyWorse = s !== null && p !== null && s < 0 && p < FLOOR_ALPHA;
-  return { passed: !significantlyWorse, test_skill: s, test_dm_pvalue: p, alpha: FLOOR_ALPHA };
+  return {
+    passed: !significantlyWorse,
+    test_skill: s,
+    test_dm_pvalue: p,
+    alpha: FLOOR_ALPHA,
+    test_coverage_80: num('test_coverage_80'),
+    val_skill: num('val_skill'),
+  };
 }

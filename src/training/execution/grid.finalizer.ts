@@ -100,20 +100,8 @@ export class GridFinalizer implements GridCloser {
     let comparison: Comparison | undefined;
     if (policy === 'if_better' && current) {
       comparison = await this.compare(best, downloadUri(current));
-      const { candidate, champion } = comparison;
-      const scores = { ...base, comparison, champion_version: String(current.version) };
-      const on = `${comparison.days} day(s) after both training ends (${comparison.after})`;
-      if (comparison.days === 0 || !(candidate.skill > champion.skill)) {
-        return this.decision(spec, {
-          ...scores,
-          candidate_score: candidate.skill,
-          champion_score: champion.skill,
-          promoted: false,
-          reason:
-            comparison.days === 0
-              ? `no day after both training ends (${comparison.after}) to compare the candidate with champion v${current.version} on`
-              : `champion v${current.version} skill ${fmt(champion.skill)} vs candidate ${fmt(candidate.skill)} on ${on}: candidate is not better`,
-        });
+      if (comparison.days === 0 || !(comparison.candidate.skill > comparison.champion.skill)) {
+        return this.keptChampion(spec, { ...base, comparison, champion_version: String(current.version) });
       }
     }
     const promotion = await this.champions.promote(modelName, { runId: best.runId as string });
@@ -132,6 +120,25 @@ export class GridFinalizer implements GridCloser {
       champion_version: current ? String(current.version) : null,
       new_version: promotion.champion.version,
       comparison,
+    });
+  }
+
+  /** if_better and the candidate is not better (or nothing to compare on): the champion stays. */
+  private keptChampion(
+    spec: GridSpec,
+    d: Partial<PromotionDecision> & { comparison: Comparison; champion_version: string },
+  ): PromotionDecision {
+    const { candidate, champion, days, after } = d.comparison;
+    const v = d.champion_version;
+    return this.decision(spec, {
+      ...d,
+      candidate_score: candidate.skill,
+      champion_score: champion.skill,
+      promoted: false,
+      reason:
+        days === 0
+          ? `no day after both training ends (${after}) to compare the candidate with champion v${v} on`
+          : `champion v${v} skill ${fmt(champion.skill)} vs candidate ${fmt(candidate.skill)} on ${days} day(s) after both training ends (${after}): candidate is not better`,
     });
   }
 

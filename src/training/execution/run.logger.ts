@@ -7,6 +7,7 @@ import { RunInputsService } from '../../experiments/run-inputs.service';
 import { RunsService } from '../../experiments/runs.service';
 import { ArtifactTransfer } from '../../storage/artifact.transfer';
 import {
+  BacktestResult,
   CleaningReport,
   paramsToStrings,
   renderLossSvg,
@@ -80,7 +81,11 @@ export class RunLogger {
   }
 
   async finish(runId: string, result: TrainResult): Promise<void> {
-    const metrics = await this.logOutcome(runId, result, []);
+    const metrics = await this.logOutcome(runId, result, [
+      // val_* is not fully out-of-sample: say what the validation part was used for.
+      { key: 'tsflow.validation_use', value: 'early stopping (epoch choice), interval calibration, grid selection' },
+    ]);
+    if (result.backtest) await this.logBacktest(runId, result.backtest, Date.now());
     const info = await this.runs.getInfo(runId);
     await this.transfer.writeText(
       info.artifactUri,
@@ -103,6 +108,16 @@ export class RunLogger {
     } finally {
       await fs.rm(tmp, { recursive: true, force: true });
     }
+  }
+
+  /** Per-fold backtest metrics as `backtest_<metric>` with the fold number as step, and the folds as JSON. */
+  private async logBacktest(runId: string, backtest: BacktestResult, timestamp: number): Promise<void> {
+    const metrics = backtest.folds.flatMap((f) =>
+      Object.entries(f.metrics).map(([key, value]) => ({ key: `backtest_${key}`, value, timestamp, step: f.fold })),
+    );
+    if (metrics.length > 0) await this.runs.logBatch(runId, { metrics });
+    const info = await this.runs.getInfo(runId);
+    await this.transfer.writeText(info.artifactUri, 'backtest.json', `${JSON.stringify(backtest, null, 2)}\n`);
   }
 
   /**

@@ -99,9 +99,9 @@ function buildNetwork(spec: ModelSpec, recurrent: RecurrentActivation = 'sigmoid
       );
       if (spec.dropout > 0) model.add(new SeededDropout({ rate: spec.dropout, seed: seed + 2 }));
     }
-    model.add(
-      tf.layers.dense({ units: 1, kernelInitializer: tf.initializers.glorotUniform({ seed: spec.seed + 9973 }) }),
-    );
+    const kernelInitializer =
+      spec.outputInit === 'zeros' ? tf.initializers.zeros() : tf.initializers.glorotUniform({ seed: spec.seed + 9973 });
+    model.add(tf.layers.dense({ units: 1, kernelInitializer }));
     return model;
   });
 }
