@@ -12,8 +12,6 @@ import type { WindowSet } from '../../windows';
 import { RecurrentActivation, TfjsLstmModel } from '../tfjs/tfjs-lstm.model';
 import { FusedNetwork } from './fused-network';
 import { fusedMemoryBytes, fusedUnsupportedReason } from './layout';
-
-export { fusedUnsupportedReason };
 import { readLayersModel, UnsupportedModelError } from './layers-format';
 import { lossAndGradient } from './losses';
 import {
@@ -25,6 +23,8 @@ import {
   shuffled,
   tensorShapes,
 } from './weights';
+
+export { fusedUnsupportedReason };
 
 export const FUSED_BACKEND = 'fused-wasm-simd';
 
@@ -53,7 +53,7 @@ export class FusedLstmModel implements ForecastModel {
     return model;
   }
 
-  /** A model with zero weights (loading skips the initialisers, which cost seconds for large models). */
+  /** A model with zero weights (loading skips the initialisers: up to a second for large models). */
   private static allocate(spec: ModelSpec, recurrentActivation: RecurrentActivation): FusedLstmModel {
     const reason = fusedUnsupportedReason(spec, 1);
     if (reason) throw new TrainingInputError(reason);
@@ -63,6 +63,8 @@ export class FusedLstmModel implements ForecastModel {
   /** Loads a tfjs layers model written by either engine; UnsupportedModelError if it is not a plain stacked LSTM. */
   static async load(dir: string): Promise<FusedLstmModel> {
     const saved = await readLayersModel(dir);
+    const tooLarge = fusedUnsupportedReason(saved.spec, 1);
+    if (tooLarge) throw new UnsupportedModelError(tooLarge);
     const model = FusedLstmModel.allocate(saved.spec, saved.recurrentActivation);
     const expected = tensorShapes(model.net.layout);
     const shapes = saved.tensors.map((t) => t.shape.join('x'));
