@@ -308,7 +308,11 @@ export function gateBackward(
 /** Every one of `rows` rows of dst (n wide) := src (n floats). */
 export function broadcastRows(dst: usize, src: usize, rows: i32, n: i32): void {
   const nb = <usize>n << 2;
-  for (let r = 0; r < rows; r++) memory.copy(dst + <usize>r * nb, src, nb);
+  let row = dst;
+  for (let r = 0; r < rows; r++) {
+    for (let j: usize = 0; j < nb; j += 16) v128.store(row + j, v128.load(src + j));
+    row += nb;
+  }
 }
 
 /** dst[n] += column sums of src[rows×n]. */

@@ -12,8 +12,6 @@ import type { WindowSet } from '../../windows';
 import { RecurrentActivation, TfjsLstmModel } from '../tfjs/tfjs-lstm.model';
 import { FusedNetwork } from './fused-network';
 import { fusedMemoryBytes, fusedUnsupportedReason } from './layout';
-
-export { fusedUnsupportedReason };
 import { readLayersModel, UnsupportedModelError } from './layers-format';
 import { lossAndGradient } from './losses';
 import {
@@ -25,6 +23,8 @@ import {
   shuffled,
   tensorShapes,
 } from './weights';
+
+export { fusedUnsupportedReason };
 
 export const FUSED_BACKEND = 'fused-wasm-simd';
 
@@ -48,17 +48,24 @@ export class FusedLstmModel implements ForecastModel {
   ) {}
 
   static build(spec: ModelSpec, recurrentActivation: RecurrentActivation = 'sigmoid'): FusedLstmModel {
-    const reason = fusedUnsupportedReason(spec, 1);
-    if (reason) throw new TrainingInputError(reason);
-    const model = new FusedLstmModel({ ...spec }, new FusedNetwork({ ...spec, recurrentActivation }));
+    const model = FusedLstmModel.allocate(spec, recurrentActivation);
     model.setTensors(initialTensors(model.net.layout, spec.seed));
     return model;
+  }
+
+  /** A model with zero weights (loading skips the initialisers: up to a second for large models). */
+  private static allocate(spec: ModelSpec, recurrentActivation: RecurrentActivation): FusedLstmModel {
+    const reason = fusedUnsupportedReason(spec, 1);
+    if (reason) throw new TrainingInputError(reason);
+    return new FusedLstmModel({ ...spec }, new FusedNetwork({ ...spec, recurrentActivation }));
   }
 
   /** Loads a tfjs layers model written by either engine; UnsupportedModelError if it is not a plain stacked LSTM. */
   static async load(dir: string): Promise<FusedLstmModel> {
     const saved = await readLayersModel(dir);
-    const model = FusedLstmModel.build(saved.spec, saved.recurrentActivation);
+    const tooLarge = fusedUnsupportedReason(saved.spec, 1);
+    if (tooLarge) throw new UnsupportedModelError(tooLarge);
+    const model = FusedLstmModel.allocate(saved.spec, saved.recurrentActivation);
     const expected = tensorShapes(model.net.layout);
     const shapes = saved.tensors.map((t) => t.shape.join('x'));
     if (shapes.join() !== expected.map((e) => e.shape.join('x')).join())

@@ -133,11 +133,6 @@ export class TfjsLstmModel implements ForecastModel {
     return model;
   }
 
-  /** The weights in tfjs order (kernel, recurrent_kernel, bias per LSTM; dense kernel, bias). */
-  getWeights(): WeightTensor[] {
-    return this.model.getWeights().map((w) => ({ shape: w.shape, values: w.dataSync() as Float32Array }));
-  }
-
   static async load(dir: string): Promise<TfjsLstmModel> {
     const { artifacts, spec } = await readModelFiles(dir);
     return new TfjsLstmModel(spec, await tf.loadLayersModel(tf.io.fromMemory(artifacts)));
