@@ -182,6 +182,15 @@ describe.each(MODES)('monitors: $name', ({ name: database, database: db, redis }
     // A retrain in flight blocks another; once final, the next check follows the champion.
     const next = await checkNow(api, monitor.monitor_id, '2022-02-04');
     const current = await champion(api, MODEL);
+    // The first check after the retrain ended reports its outcome.
+    expect(next.report.previous_retrain).toEqual({
+      job_id: check.retrain_job_id,
+      state: 'completed',
+      promoted: grid.promotion.promoted,
+      reason: grid.promotion.reason,
+      new_version: grid.promotion.new_version,
+    });
+    expect(check.report.previous_retrain).toBeNull();
     expect(next.report.champion.version).toBe(current!.version);
     if (grid.promotion.promoted) {
       expect(current!.version).toBe('2');

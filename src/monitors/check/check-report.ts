@@ -70,6 +70,7 @@ export function checkReport(a: {
     decision: 'none',
     reasons: [],
     retrain: null,
+    previous_retrain: null,
   };
 }
 

@@ -9,8 +9,16 @@ import { CleanBar, cleanBars, daysBetween } from '../../training/core';
 import { PriceDataService } from '../../training/data/price-data.service';
 import { GridSearchService } from '../../training/grid-search.service';
 import { JobSubmission } from '../../training/job-submission.service';
-import { isFinal } from '../../training/jobs/job.types';
-import type { CheckReport, CheckTrigger, Monitor, MonitorCheck, MonitorState, ScoredDay } from '../monitor.types';
+import { gridOutcome, isFinal } from '../../training/jobs/job.types';
+import type {
+  CheckReport,
+  CheckTrigger,
+  Monitor,
+  MonitorCheck,
+  MonitorState,
+  RetrainOutcome,
+  ScoredDay,
+} from '../monitor.types';
 import { MonitorsStore } from '../monitors.store';
 import { localDate } from '../schedule/cron';
 import { checkReport, summary, trainingDrift } from './check-report';
@@ -153,7 +161,8 @@ export class MonitorCheckService {
     const t = m.config.thresholds;
     const skill = windowSkill(state.recent, t.skillWindowDays);
     const drift = trainingDrift(bars, pre.split.train, t.driftWindowDays);
-    state.pendingRetrain = await this.stillPending(state.pendingRetrain);
+    const previous = await this.retrainOutcome(state.pendingRetrain);
+    if (previous) state.pendingRetrain = null;
     const daysSinceTraining = daysBetween(trainingEnd, asOf);
     const { decision, reasons } = decide({
       thresholds: t,
@@ -167,7 +176,12 @@ export class MonitorCheckService {
       canRetrain: m.config.retrain !== undefined,
     });
     const report = checkReport({ asOf, data, bars, version, trainingEnd, state, scored: scored.days, skill, drift });
-    Object.assign(report, { days_since_training: daysSinceTraining, decision, reasons });
+    Object.assign(report, {
+      days_since_training: daysSinceTraining,
+      decision,
+      reasons,
+      previous_retrain: previous ?? null,
+    });
     if (decision === 'retrain') {
       const sub = await this.grids.submit(retrainRequest(m, asOf));
       report.retrain = { job_id: sub.job_id, parent_run_id: sub.parent_run_id };
@@ -219,15 +233,27 @@ export class MonitorCheckService {
     return { state, days, firstStep };
   }
 
-  /** The pending retrain, cleared once its grid search is final (or gone). */
-  private async stillPending(jobId: string | null): Promise<string | null> {
-    if (!jobId) return null;
-    try {
-      const { grid } = await this.grids.get(jobId);
-      return isFinal(grid.state) ? null : jobId;
-    } catch {
-      return null;
-    }
+  /** How the pending retrain ended (undefined: none pending, or still running); a vanished one counts as ended. */
+  private async retrainOutcome(jobId: string | null): Promise<RetrainOutcome | undefined> {
+    if (!jobId) return undefined;
+    const gone = {
+      job_id: jobId,
+      state: 'unknown',
+      promoted: false,
+      reason: 'retrain job not found',
+      new_version: null,
+    };
+    const found = await this.grids.get(jobId).catch(() => undefined);
+    if (!found) return gone;
+    if (!isFinal(found.grid.state)) return undefined;
+    const p = gridOutcome(found.grid)?.promotion ?? null;
+    return {
+      job_id: jobId,
+      state: found.grid.state,
+      promoted: p?.promoted ?? false,
+      reason: p?.reason ?? found.grid.error ?? null,
+      new_version: p?.new_version ?? null,
+    };
   }
 
   private async record(m: Monitor, state: MonitorState, scored: Scored, report: CheckReport): Promise<void> {
