@@ -182,6 +182,15 @@ describe.each(MODES)('monitors: $name', ({ name: database, database: db, redis }
     // A retrain in flight blocks another; once final, the next check follows the champion.
     const next = await checkNow(api, monitor.monitor_id, '2022-02-04');
     const current = await champion(api, MODEL);
+    // The first check after the retrain ended reports its outcome.
+    expect(next.report.previous_retrain).toEqual({
+      job_id: check.retrain_job_id,
+      state: 'completed',
+      promoted: grid.promotion.promoted,
+      reason: grid.promotion.reason,
+      new_version: grid.promotion.new_version,
+    });
+    expect(check.report.previous_retrain).toBeNull();
     expect(next.report.champion.version).toBe(current!.version);
     if (grid.promotion.promoted) {
       expect(current!.version).toBe('2');
@@ -193,7 +202,21 @@ describe.each(MODES)('monitors: $name', ({ name: database, database: db, redis }
       expect(current!.version).toBe('1');
       expect(next.report.scoring.new_days).toBe(msftDates('2022-01-28', '2022-02-04').length);
     }
-  }, 180_000);
+
+    // Degradation and drift over their thresholds retrain too, with the numbers in the reasons.
+    const strict = await api('PATCH', `${MONITORS}/${monitor.monitor_id}`, {
+      thresholds: { max_new_days: 10000, min_skill: 0.99, min_scored_days: 1, max_psi: 0.0001, cooldown_days: 0 },
+    });
+    expect(strict.status, strict.text).toBe(200);
+    const drifted = await checkNow(api, monitor.monitor_id, '2022-02-11');
+    expect(drifted.decision).toBe('retrain');
+    expect(drifted.reasons.some((r: string) => /^live skill -?\d+\.\d{4} over the last 20 days < 0\.99$/.test(r))).toBe(
+      true,
+    );
+    expect(drifted.reasons).toContain(`drift: returns PSI ${drifted.report.drift.returns.psi.toFixed(4)} > 0.0001`);
+    expect(drifted.reasons.join(' ')).not.toMatch(/enough new days/);
+    expect((await waitForGrid(api, drifted.retrain_job_id, 120_000)).state).toBe('completed');
+  }, 240_000);
 
   it('a failing data source is a failed check; the champion keeps serving', async () => {
     const csv = path.join(dataDir, 'LIVE.csv');

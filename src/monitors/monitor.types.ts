@@ -164,4 +164,14 @@ export interface CheckReport {
   decision: Decision;
   reasons: string[];
   retrain: { job_id: string; parent_run_id: string } | null;
+  /** The outcome of this monitor's previous retrain, reported by the first check after it ended. */
+  previous_retrain: RetrainOutcome | null;
+}
+
+export interface RetrainOutcome {
+  job_id: string;
+  state: string;
+  promoted: boolean;
+  reason: string | null;
+  new_version: string | null;
 }

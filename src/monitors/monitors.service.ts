@@ -12,7 +12,7 @@ import { CreateMonitorReq, UpdateMonitorReq } from './dtos/monitors.dto';
 import { datasetOf, retrainOf, scheduleOf, thresholdsOf } from './monitor-config';
 import type { Monitor, MonitorCheck, MonitorConfig } from './monitor.types';
 import { MonitorsStore } from './monitors.store';
-import { missedTick } from './schedule/cron';
+import { missedTick, superseded } from './schedule/cron';
 import { MonitorScheduler } from './schedule/monitor-scheduler';
 
 const NAME = /^[A-Za-z0-9][\w.-]{0,99}$/;
@@ -78,6 +78,10 @@ export class MonitorsService implements OnApplicationBootstrap, OnApplicationShu
   private async tick(monitorId: string, tick: Date): Promise<void> {
     const m = await this.store.get(monitorId);
     if (!m || m.paused) return;
+    if (superseded(m.config.schedule, tick, new Date())) {
+      this.logger.log(`monitor ${m.name}: tick ${tick.toISOString()} delivered late, a later tick is due: skipped`);
+      return;
+    }
     await this.checks.run(monitorId, 'schedule', tick.toISOString());
   }
 

@@ -9,20 +9,20 @@ import { CleanBar, cleanBars, daysBetween } from '../../training/core';
 import { PriceDataService } from '../../training/data/price-data.service';
 import { GridSearchService } from '../../training/grid-search.service';
 import { JobSubmission } from '../../training/job-submission.service';
-import { isFinal } from '../../training/jobs/job.types';
+import { gridOutcome, isFinal } from '../../training/jobs/job.types';
 import type {
   CheckReport,
   CheckTrigger,
-  LastCheckSummary,
   Monitor,
   MonitorCheck,
   MonitorState,
+  RetrainOutcome,
   ScoredDay,
 } from '../monitor.types';
 import { MonitorsStore } from '../monitors.store';
 import { localDate } from '../schedule/cron';
+import { checkReport, summary, trainingDrift } from './check-report';
 import { decide } from './decision';
-import { driftStat, logReturns } from './drift';
 import { errorPlotSvg } from './error-plot';
 import { scoreNewDays, windowSkill } from './live-scoring';
 import { checkMetrics, logMetrics, monitoringRunTags } from './monitoring-run';
@@ -47,20 +47,6 @@ export const initialState = (): MonitorState => ({
   last: null,
   lastCheckOk: null,
 });
-
-function summary(r: CheckReport): LastCheckSummary {
-  return {
-    asOf: r.as_of,
-    liveSkill: r.scoring.live_skill,
-    liveMae: r.scoring.live_mae,
-    naiveMae: r.scoring.naive_mae,
-    daysSinceTraining: r.days_since_training,
-    decision: r.decision,
-    drift: (['returns', 'volume'] as const).flatMap((feature) =>
-      (['psi', 'ks'] as const).map((statistic) => ({ feature, statistic, value: r.drift[feature][statistic] })),
-    ),
-  };
-}
 
 interface Scored {
   state: MonitorState;
@@ -174,8 +160,9 @@ export class MonitorCheckService {
     const { state } = scored;
     const t = m.config.thresholds;
     const skill = windowSkill(state.recent, t.skillWindowDays);
-    const drift = this.drift(bars, pre.split.train, t.driftWindowDays);
-    state.pendingRetrain = await this.stillPending(state.pendingRetrain);
+    const drift = trainingDrift(bars, pre.split.train, t.driftWindowDays);
+    const previous = await this.retrainOutcome(state.pendingRetrain);
+    if (previous) state.pendingRetrain = null;
     const daysSinceTraining = daysBetween(trainingEnd, asOf);
     const { decision, reasons } = decide({
       thresholds: t,
@@ -188,38 +175,13 @@ export class MonitorCheckService {
       daysSinceRetrain: state.lastRetrainAsOf ? daysBetween(state.lastRetrainAsOf, asOf) : null,
       canRetrain: m.config.retrain !== undefined,
     });
-    const report: CheckReport = {
-      as_of: asOf,
-      data: {
-        source: data.source,
-        first_date: data.bars[0].date,
-        last_date: data.bars.at(-1)!.date,
-        bars: bars.length,
-      },
-      champion: {
-        version: String(version.version),
-        run_id: version.runId ?? null,
-        training_end: trainingEnd,
-        monitoring_run_id: state.monitoringRunId as string,
-      },
-      scoring: {
-        new_days: scored.days.length,
-        first_date: scored.days[0]?.date ?? null,
-        last_date: scored.days.at(-1)?.date ?? null,
-        scored_days_total: state.scoredDays,
-        window_days: skill.days,
-        live_mae: skill.liveMae,
-        naive_mae: skill.naiveMae,
-        live_skill: skill.liveSkill,
-        // Point forecasts only so far: coverage is reported once models carry intervals.
-        interval_coverage: null,
-      },
-      drift,
+    const report = checkReport({ asOf, data, bars, version, trainingEnd, state, scored: scored.days, skill, drift });
+    Object.assign(report, {
       days_since_training: daysSinceTraining,
       decision,
       reasons,
-      retrain: null,
-    };
+      previous_retrain: previous ?? null,
+    });
     if (decision === 'retrain') {
       const sub = await this.grids.submit(retrainRequest(m, asOf));
       report.retrain = { job_id: sub.job_id, parent_run_id: sub.parent_run_id };
@@ -271,32 +233,27 @@ export class MonitorCheckService {
     return { state, days, firstStep };
   }
 
-  /** Training window (the model's training split) against the latest `window` bars. */
-  private drift(bars: CleanBar[], train: { first_date: string; last_date: string }, window: number) {
-    const ref = bars.filter((b) => b.date >= train.first_date && b.date <= train.last_date);
-    const recent = bars.slice(-(window + 1));
-    if (ref.length < 2) throw new Error(`no price data in the training window ${train.first_date}..${train.last_date}`);
-    const closes = (bs: CleanBar[]) => bs.map((b) => b.close);
-    return {
-      reference: { first_date: ref[0].date, last_date: ref.at(-1)!.date },
-      recent: { first_date: recent[1]?.date ?? recent[0].date, last_date: recent.at(-1)!.date },
-      returns: driftStat(logReturns(closes(ref)), logReturns(closes(recent))),
-      volume: driftStat(
-        ref.slice(1).map((b) => b.volume),
-        recent.slice(1).map((b) => b.volume),
-      ),
+  /** How the pending retrain ended (undefined: none pending, or still running); a vanished one counts as ended. */
+  private async retrainOutcome(jobId: string | null): Promise<RetrainOutcome | undefined> {
+    if (!jobId) return undefined;
+    const gone = {
+      job_id: jobId,
+      state: 'unknown',
+      promoted: false,
+      reason: 'retrain job not found',
+      new_version: null,
     };
-  }
-
-  /** The pending retrain, cleared once its grid search is final (or gone). */
-  private async stillPending(jobId: string | null): Promise<string | null> {
-    if (!jobId) return null;
-    try {
-      const { grid } = await this.grids.get(jobId);
-      return isFinal(grid.state) ? null : jobId;
-    } catch {
-      return null;
-    }
+    const found = await this.grids.get(jobId).catch(() => undefined);
+    if (!found) return gone;
+    if (!isFinal(found.grid.state)) return undefined;
+    const p = gridOutcome(found.grid)?.promotion ?? null;
+    return {
+      job_id: jobId,
+      state: found.grid.state,
+      promoted: p?.promoted ?? false,
+      reason: p?.reason ?? found.grid.error ?? null,
+      new_version: p?.new_version ?? null,
+    };
   }
 
   private async record(m: Monitor, state: MonitorState, scored: Scored, report: CheckReport): Promise<void> {

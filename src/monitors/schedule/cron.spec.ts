@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { latestTick, localDate, missedTick, nextTick, ScheduleError, validateSchedule } from './cron';
+import { latestTick, localDate, missedTick, nextTick, ScheduleError, superseded, validateSchedule } from './cron';
 
 const NY_CLOSE = { cron: '30 18 * * 1-5', timezone: 'America/New_York' };
 
@@ -34,6 +34,15 @@ describe('monitor schedules', () => {
     expect(missedTick(daily, { lastTick: null, createdAt: Date.parse('2024-07-08T07:00:00Z') }, now)).toBeUndefined();
     // Last ran yesterday: today's tick is owed.
     expect(missedTick(daily, { lastTick: '2024-07-07T06:00:00.000Z', createdAt: created }, now)).toBeDefined();
+  });
+
+  it('a tick delivered after the next one was due is superseded; a slightly late one is not', () => {
+    const daily = { cron: '0 6 * * *', timezone: 'UTC' };
+    const tick = new Date('2024-07-01T06:00:00Z');
+    expect(superseded(daily, tick, new Date('2024-07-01T06:00:02Z'))).toBe(false);
+    expect(superseded(daily, tick, new Date('2024-07-02T05:59:59Z'))).toBe(false);
+    expect(superseded(daily, tick, new Date('2024-07-02T06:00:00Z'))).toBe(true);
+    expect(superseded(daily, tick, new Date('2024-07-08T12:00:00Z'))).toBe(true);
   });
 
   it('rejects bad expressions, unknown time zones and storms with clear messages', () => {

@@ -73,6 +73,14 @@ export function missedTick(
   return tick.getTime() > floor ? tick : undefined;
 }
 
+/**
+ * A tick delivered after a later tick was already due (e.g. BullMQ's overdue job after the
+ * deployment was down): the start-up catch-up runs the latest tick instead, so it is skipped.
+ */
+export function superseded(s: MonitorSchedule, tick: Date, now: Date): boolean {
+  return latestTick(s, now).getTime() > tick.getTime();
+}
+
 /** The calendar date (YYYY-MM-DD) of an instant in a time zone: the "today" of a scheduled check. */
 export function localDate(at: Date, timezone: string): string {
   return new Intl.DateTimeFormat('en-CA', {
