@@ -155,7 +155,7 @@ describe.skipIf(!hasChromium)('web UI in a real browser (chromium, sqlite)', () 
       if (r.url().includes('/metrics/get-history')) historyRequests.push(r.url());
     });
     await page.getByRole('button', { name: 'Compare 3' }).click();
-    await page.waitForURL(/\/compare\?runs=/);
+    await page.waitForURL(/\/compare\?.*runs=/);
     await page.locator('[data-metric="loss"] canvas').first().waitFor();
     const diff = page.getByTestId('diff-table');
     await diff

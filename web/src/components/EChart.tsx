@@ -1,10 +1,11 @@
-import { ParallelChart, ScatterChart } from 'echarts/charts';
+import { BarChart, ParallelChart, ScatterChart } from 'echarts/charts';
 import { GridComponent, ParallelComponent, TooltipComponent, VisualMapComponent } from 'echarts/components';
 import * as echarts from 'echarts/core';
 import { CanvasRenderer } from 'echarts/renderers';
 import { useEffect, useRef } from 'react';
 
 echarts.use([
+  BarChart,
   ParallelChart,
   ScatterChart,
   GridComponent,
@@ -21,10 +22,12 @@ export function EChart({
   option,
   height = 360,
   onClick,
+  onRendered,
 }: {
   option: EChartOption;
   height?: number;
   onClick?: (p: unknown) => void;
+  onRendered?: () => void;
 }) {
   const el = useRef<HTMLDivElement>(null);
   const chart = useRef<echarts.ECharts | undefined>(undefined);
@@ -42,8 +45,12 @@ export function EChart({
     };
   }, []);
   useEffect(() => {
-    chart.current?.setOption({ backgroundColor: 'transparent', ...option }, true);
-  }, [option]);
+    const c = chart.current;
+    if (!c) return;
+    if (onRendered) c.on('finished', onRendered);
+    c.setOption({ backgroundColor: 'transparent', ...option }, true);
+    return () => void (onRendered && c.off('finished', onRendered));
+  }, [option, onRendered]);
   useEffect(() => {
     const c = chart.current;
     if (!c || !onClick) return;

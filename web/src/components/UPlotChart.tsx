@@ -1,6 +1,7 @@
 import { useEffect, useRef } from 'react';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
+import type { Column } from '../lib/series';
 
 export interface ChartSeries {
   label: string;
@@ -15,7 +16,7 @@ export const colorOf = (i: number) => PALETTE[i % PALETTE.length];
  * is off and the hovered value is shown in one line instead (a 1,000-entry legend is the slow part).
  */
 export function UPlotChart(props: {
-  data: [number[], ...(number | null)[][]];
+  data: [Column, ...Column[]];
   series: ChartSeries[];
   height?: number;
   logY?: boolean;
@@ -57,8 +58,9 @@ export function UPlotChart(props: {
         ],
       },
     };
+    // A log scale cannot show values <= 0: they become gaps (a plain array, typed arrays hold no null).
     const plotData = logY
-      ? (data.map((col, k) => (k === 0 ? col : col.map((v) => (v != null && v > 0 ? v : null)))) as typeof data)
+      ? data.map((col, k) => (k === 0 ? col : Array.from(col, (v) => (v != null && v > 0 ? v : null))))
       : data;
     const plot = new uPlot(opts, plotData as uPlot.AlignedData, host);
     const ro = new ResizeObserver(() => plot.setSize({ width: Math.max(200, host.clientWidth), height }));

@@ -63,16 +63,18 @@ export function downsample(s: Series, buckets: number): Series {
   return { x: Float64Array.from(xs), y: Float64Array.from(ys) };
 }
 
+export type Column = ArrayLike<number | null>;
+
 /**
  * Several series on one shared x axis (what uPlot draws): the sorted union of x values, and per
  * series its y at each x or null. When every series has the same x values (runs of one grid
- * search), no merging is needed.
+ * search), the typed arrays are used as they are: no merging, no copy.
  */
-export function align(series: Series[]): [number[], ...(number | null)[][]] {
+export function align(series: Series[]): [Column, ...Column[]] {
   if (series.length === 0) return [[]];
   const first = series[0].x;
   const same = series.every((s) => s.x.length === first.length && s.x.every((v, i) => v === first[i]));
-  if (same) return [Array.from(first), ...series.map((s) => Array.from(s.y))];
+  if (same) return [first, ...series.map((s) => s.y)];
   const all = new Set<number>();
   for (const s of series) for (const v of s.x) all.add(v);
   const xs = [...all].sort((a, b) => a - b);
