@@ -11,7 +11,9 @@ COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
 COPY scripts ./scripts
 COPY bench ./bench
-RUN npx tsc -p tsconfig.build.json && npm prune --omit=dev
+COPY web ./web
+# The web UI (web/ → dist/web-ui) is built here too: the server serves it at /.
+RUN npx tsc -p tsconfig.build.json && npm run build:web && npm prune --omit=dev
 
 FROM node:20-bookworm-slim
 ENV NODE_ENV=production \
