@@ -18,6 +18,16 @@ function HistoryChart({ runId, metric, options }: { runId: string; metric: strin
   const history = useQuery({ queryKey: ['history', runId, metric], queryFn: () => fullHistory(runId, metric) });
   if (history.error) return <ErrorBox error={history.error} title={`Could not load ${metric}`} />;
   if (!history.data) return <Loading what={metric} />;
+  if (history.data.length <= 1) {
+    const m = history.data[0];
+    return (
+      <div className="card metric-card" data-metric={metric}>
+        <h3>{metric}</h3>
+        <p className="single-value">{m ? fmtNum(m.value) : '–'}</p>
+        <p className="muted small">one value{m ? ` (step ${m.step})` : ''}: nothing to plot</p>
+      </div>
+    );
+  }
   return <MetricCard title={metric} runs={[{ id: runId, label: metric, points: history.data }]} options={options} />;
 }
 
