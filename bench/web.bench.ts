@@ -108,12 +108,11 @@ async function waitAllDrawn(page: Page): Promise<{ name: string; t: number }[]> 
 
 /**
  * Cold: navigation, bulk fetch and render. Warm (the render alone, what "after the data
- * arrives" means): leave the page and come back in the app (history back/forward); the
- * histories are in the query cache, so the charts mount with their data at once.
+ * arrives" means): leave the page inside the app and come back (history.back); the histories
+ * are in the query cache, so the charts mount with their data at once.
  */
 async function measureCompare(page: Page, base: string, experimentId: string) {
   const started = Date.now();
-  await page.goto(`${base}/experiments`);
   await page.goto(`${base}/compare?experiment=${experimentId}&limit=${N}&points=${S}`);
   const marks = await waitAllDrawn(page);
   const data = new Map<string, number>();
@@ -132,11 +131,12 @@ async function measureCompare(page: Page, base: string, experimentId: string) {
   );
   const warm: number[] = [];
   for (let i = 0; i < REPEAT; i++) {
-    await page.evaluate('history.back()');
+    // In-app navigation (same document, query cache kept): to Experiments by the top bar, then back.
+    await page.getByRole('navigation').getByRole('link', { name: 'Experiments' }).click();
     await page.waitForURL(/\/experiments$/);
     await page.waitForTimeout(500);
     const t = (await page.evaluate('performance.clearMarks(); performance.now()')) as number;
-    await page.evaluate('history.forward()');
+    await page.evaluate('history.back()');
     const after = await waitAllDrawn(page);
     const ms = Math.max(...after.filter((m) => m.name.startsWith('compare:drawn:')).map((m) => m.t)) - t;
     warm.push(ms);

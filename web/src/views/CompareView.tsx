@@ -280,6 +280,7 @@ export function CompareView() {
   const exps = params.get('experiments') ?? params.get('experiment');
   const runs = useQuery({
     queryKey: ['compare-runs', ids, exps, filter, limit],
+    staleTime: Infinity,
     enabled: ids.length > 0 || !!exps,
     queryFn: async () => loadRuns(ids, await experimentIds(exps), filter, ids.length || limit),
   });
@@ -306,7 +307,13 @@ export function CompareView() {
         <button className="small-btn" onClick={() => navigate(-1)}>
           Back
         </button>
-        <button className="small-btn" onClick={() => void qc.invalidateQueries({ queryKey: ['bulk-history'] })}>
+        <button
+          className="small-btn"
+          onClick={() => {
+            void qc.invalidateQueries({ queryKey: ['compare-runs'] });
+            void qc.invalidateQueries({ queryKey: ['bulk-history'] });
+          }}
+        >
           Refresh
         </button>
       </h1>
