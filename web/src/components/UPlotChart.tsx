@@ -2,6 +2,7 @@ import { useEffect, useRef } from 'react';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import type { Column } from '../lib/series';
+import { useThemeColors } from './useThemeColors';
 
 export interface ChartSeries {
   label: string;
@@ -26,6 +27,7 @@ export function UPlotChart(props: {
   const { data, series, height = 220, logY, xLabel, onDrawn } = props;
   const el = useRef<HTMLDivElement>(null);
   const hover = useRef<HTMLDivElement>(null);
+  const theme = useThemeColors();
   useEffect(() => {
     const host = el.current;
     if (!host) return;
@@ -38,8 +40,8 @@ export function UPlotChart(props: {
       focus: { alpha: 0.3 },
       scales: { x: { time: false }, y: { distr: logY ? 3 : 1 } },
       axes: [
-        { label: xLabel, stroke: 'currentColor', grid: { stroke: 'rgba(128,128,128,0.15)' } },
-        { stroke: 'currentColor', grid: { stroke: 'rgba(128,128,128,0.15)' }, size: 60 },
+        { label: xLabel, stroke: theme.fg, grid: { stroke: theme.grid }, ticks: { stroke: theme.grid } },
+        { stroke: theme.fg, grid: { stroke: theme.grid }, ticks: { stroke: theme.grid }, size: 60 },
       ],
       series: [
         { label: xLabel ?? 'x' },
@@ -69,7 +71,7 @@ export function UPlotChart(props: {
       ro.disconnect();
       plot.destroy();
     };
-  }, [data, series, height, logY, xLabel, onDrawn]);
+  }, [data, series, height, logY, xLabel, onDrawn, theme]);
   return (
     <div className="chart">
       <div ref={el} />
