@@ -25,6 +25,8 @@ const { values: opts } = parseArgs({
     'table-runs': { type: 'string', default: '100000' },
     repeat: { type: 'string', default: '5' },
     skip: { type: 'string', default: '' },
+    /** Write a chromium CPU profile of the first warm compare render to this file (open in DevTools). */
+    profile: { type: 'string' },
   },
 });
 const N = Number(opts.runs);
@@ -135,9 +137,12 @@ async function measureCompare(page: Page, base: string, experimentId: string) {
     await page.getByRole('navigation').getByRole('link', { name: 'Experiments' }).click();
     await page.waitForURL(/\/experiments$/);
     await page.waitForTimeout(500);
+    const cdp = opts.profile && i === 0 ? await page.context().newCDPSession(page) : undefined;
+    if (cdp) await cdp.send('Profiler.enable').then(() => cdp.send('Profiler.start'));
     const t = (await page.evaluate('performance.clearMarks(); performance.now()')) as number;
     await page.evaluate('history.back()');
     const after = await waitAllDrawn(page);
+    if (cdp) fs.writeFileSync(opts.profile!, JSON.stringify((await cdp.send('Profiler.stop')).profile));
     const ms = Math.max(...after.filter((m) => m.name.startsWith('compare:drawn:')).map((m) => m.t)) - t;
     warm.push(ms);
     console.error(`compare warm #${i + 1}: mount -> ${M} charts drawn ${r1(ms)} ms (load ${load().join(' ')})`);

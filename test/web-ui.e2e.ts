@@ -157,6 +157,7 @@ describe.skipIf(!hasChromium)('web UI in a real browser (chromium, sqlite)', () 
     await page.getByRole('button', { name: 'Compare 3' }).click();
     await page.waitForURL(/\/compare\?.*runs=/);
     await page.locator('[data-metric="loss"] canvas').first().waitFor();
+    await page.mouse.wheel(0, 3000); // the diff table and the ECharts views mount when scrolled to
     const diff = page.getByTestId('diff-table');
     await diff
       .getByRole('row', { name: /candidate-1/ })

@@ -45,7 +45,7 @@ export function UPlotChart(props: {
       ],
       series: [
         { label: xLabel ?? 'x' },
-        ...series.map((s) => ({ label: s.label, stroke: s.color, width: 1.25, spanGaps: true })),
+        ...series.map((s) => ({ label: s.label, stroke: s.color, width: many ? 1 : 1.25, spanGaps: true })),
       ],
       hooks: {
         draw: [() => onDrawn?.()],

@@ -87,16 +87,51 @@ export function align(series: Series[]): [Column, ...Column[]] {
   return [xs, ...ys];
 }
 
-/** Metric points (any order, repeated steps allowed) as a series sorted by step, or by time relative to the first point. */
-export function toSeries(
-  points: { step: number; timestamp: number; value: number }[],
-  axis: 'step' | 'time',
-  t0?: number,
-): Series {
-  const sorted = [...points].sort((a, b) => a.step - b.step || a.timestamp - b.timestamp);
-  if (axis === 'time') sorted.sort((a, b) => a.timestamp - b.timestamp);
-  const start = t0 ?? (sorted.length ? Math.min(...sorted.map((p) => p.timestamp)) : 0);
-  const x = Float64Array.from(sorted, (p) => (axis === 'step' ? p.step : (p.timestamp - start) / 1000));
-  const y = Float64Array.from(sorted, (p) => p.value);
+/** One metric's history in columns (what the charts keep in memory: no per-point objects). */
+export interface History {
+  step: Float64Array;
+  time: Float64Array;
+  value: Float64Array;
+}
+
+/** Metric points as columns, sorted by step then time (the order the charts need). */
+export function toHistory(points: { step: number; timestamp: number; value: number }[]): History {
+  let sorted = true;
+  for (let i = 1; i < points.length && sorted; i++) {
+    const a = points[i - 1];
+    const b = points[i];
+    sorted = a.step < b.step || (a.step === b.step && a.timestamp <= b.timestamp);
+  }
+  const list = sorted ? points : [...points].sort((a, b) => a.step - b.step || a.timestamp - b.timestamp);
+  const n = list.length;
+  const h = { step: new Float64Array(n), time: new Float64Array(n), value: new Float64Array(n) };
+  for (let i = 0; i < n; i++) {
+    h.step[i] = Number(list[i].step);
+    h.time[i] = Number(list[i].timestamp);
+    h.value[i] = Number(list[i].value);
+  }
+  return h;
+}
+
+/** The series to draw: by step (as stored), or by seconds since the first point (re-sorted by time when needed). */
+export function toSeries(h: History, axis: 'step' | 'time'): Series {
+  if (axis === 'step') return { x: h.step, y: h.value };
+  const n = h.time.length;
+  let order: number[] | undefined;
+  for (let i = 1; i < n; i++) {
+    if (h.time[i] < h.time[i - 1]) {
+      order = Array.from({ length: n }, (_, k) => k).sort((a, b) => h.time[a] - h.time[b]);
+      break;
+    }
+  }
+  let t0 = Infinity;
+  for (let i = 0; i < n; i++) t0 = Math.min(t0, h.time[i]);
+  const x = new Float64Array(n);
+  const y = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const k = order ? order[i] : i;
+    x[i] = (h.time[k] - t0) / 1000;
+    y[i] = h.value[k];
+  }
   return { x, y };
 }

@@ -12,9 +12,11 @@ import { colorOf } from '../components/UPlotChart';
 import { bestRun, CompareRun, diffRows } from '../lib/compare';
 import { fmtNum } from '../lib/format';
 import { RunRow, toRow } from '../lib/runs';
+import { toHistory } from '../lib/series';
 import { markCompare } from '../lib/perf';
 
 const MAX_RUNS = 2000;
+const EMPTY = toHistory([]);
 
 async function experimentIds(param: string | null): Promise<string[]> {
   if (param) return param.split(',').filter(Boolean);
@@ -78,14 +80,16 @@ function CompareChart(props: { runs: RunRow[]; metric: string; options: ChartOpt
   });
   const series = useMemo(
     () =>
-      history.data ? runs.map((r) => ({ id: r.id, label: r.name, points: history.data.get(r.id) ?? [] })) : undefined,
+      history.data
+        ? runs.map((r) => ({ id: r.id, label: r.name, points: history.data.get(r.id) ?? EMPTY }))
+        : undefined,
     [history.data, runs],
   );
   const onDrawn = useCallback(() => markCompare('drawn', metric), [metric]);
   if (history.error) return <ErrorBox error={history.error} title={`Could not load ${metric}`} />;
   if (!series) return <Loading what={metric} />;
   // A metric logged once per run (test scores) reads better as bars than as dots.
-  if (series.every((s) => s.points.length <= 1)) return <BarCard metric={metric} runs={runs} onDrawn={onDrawn} />;
+  if (series.every((s) => s.points.value.length <= 1)) return <BarCard metric={metric} runs={runs} onDrawn={onDrawn} />;
   return <MetricCard title={metric} runs={series} options={props.options} onDrawn={onDrawn} />;
 }
 
@@ -363,16 +367,22 @@ export function CompareView() {
               differences
             </label>
           </h2>
-          <DiffTable runs={list} onlyDiff={onlyDiff} />
+          <LazyMount height={300}>
+            <DiffTable runs={list} onlyDiff={onlyDiff} />
+          </LazyMount>
           {list.length > 1 && (
             <div className="cols">
               <div className="card">
                 <h3>Parallel coordinates</h3>
-                <Parallel runs={list} />
+                <LazyMount height={360}>
+                  <Parallel runs={list} />
+                </LazyMount>
               </div>
               <div className="card">
                 <h3>Scatter</h3>
-                <Scatter runs={list} />
+                <LazyMount height={360}>
+                  <Scatter runs={list} />
+                </LazyMount>
               </div>
             </div>
           )}
