@@ -155,8 +155,9 @@ describe.skipIf(!hasChromium)('web UI in a real browser (chromium, sqlite)', () 
       if (r.url().includes('/metrics/get-history')) historyRequests.push(r.url());
     });
     await page.getByRole('button', { name: 'Compare 3' }).click();
-    await page.waitForURL(/\/compare\?runs=/);
+    await page.waitForURL(/\/compare\?.*runs=/);
     await page.locator('[data-metric="loss"] canvas').first().waitFor();
+    await page.mouse.wheel(0, 3000); // the diff table and the ECharts views mount when scrolled to
     const diff = page.getByTestId('diff-table');
     await diff
       .getByRole('row', { name: /candidate-1/ })

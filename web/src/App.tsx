@@ -1,6 +1,6 @@
-import { Component, ReactNode, useEffect, useState } from 'react';
+import { Component, lazy, ReactNode, Suspense, useEffect, useState } from 'react';
 import { Navigate, NavLink, Route, Routes } from 'react-router';
-import { CompareView } from './views/CompareView';
+import { Loading } from './components/ErrorBox';
 import { ExperimentsView } from './views/ExperimentsView';
 import { ForecastView } from './views/ForecastView';
 import { ModelsView } from './views/ModelsView';
@@ -9,6 +9,9 @@ import { RunsView } from './views/RunsView';
 import { RunView } from './views/RunView';
 import { TrainingJobView } from './views/TrainingJobView';
 import { TrainingView } from './views/TrainingView';
+
+// Compare carries ECharts: loaded on first use, so the other views start with a smaller bundle.
+const CompareView = lazy(() => import('./views/CompareView').then((m) => ({ default: m.CompareView })));
 
 type Theme = 'light' | 'dark';
 
@@ -65,20 +68,22 @@ export function App() {
       </header>
       <main>
         <ViewBoundary>
-          <Routes>
-            <Route path="/" element={<Navigate to="/experiments" replace />} />
-            <Route path="/experiments" element={<ExperimentsView />} />
-            <Route path="/experiments/:experimentId" element={<RunsView />} />
-            <Route path="/experiments/:experimentId/runs/:runId" element={<RunView />} />
-            <Route path="/compare" element={<CompareView />} />
-            <Route path="/models" element={<ModelsView />} />
-            <Route path="/models/:name" element={<ModelView />} />
-            <Route path="/training" element={<TrainingView />} />
-            <Route path="/training/:kind/:jobId" element={<TrainingJobView />} />
-            <Route path="/forecasts" element={<ForecastView />} />
-            <Route path="/forecasts/:name" element={<ForecastView />} />
-            <Route path="*" element={<div className="error">No such page.</div>} />
-          </Routes>
+          <Suspense fallback={<Loading />}>
+            <Routes>
+              <Route path="/" element={<Navigate to="/experiments" replace />} />
+              <Route path="/experiments" element={<ExperimentsView />} />
+              <Route path="/experiments/:experimentId" element={<RunsView />} />
+              <Route path="/experiments/:experimentId/runs/:runId" element={<RunView />} />
+              <Route path="/compare" element={<CompareView />} />
+              <Route path="/models" element={<ModelsView />} />
+              <Route path="/models/:name" element={<ModelView />} />
+              <Route path="/training" element={<TrainingView />} />
+              <Route path="/training/:kind/:jobId" element={<TrainingJobView />} />
+              <Route path="/forecasts" element={<ForecastView />} />
+              <Route path="/forecasts/:name" element={<ForecastView />} />
+              <Route path="*" element={<div className="error">No such page.</div>} />
+            </Routes>
+          </Suspense>
         </ViewBoundary>
       </main>
     </div>

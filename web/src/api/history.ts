@@ -1,4 +1,5 @@
 import { ML, get } from './client';
+import { History, toHistory } from '../lib/series';
 import type { Metric } from './types';
 
 const PAGE = 25_000;
@@ -24,21 +25,24 @@ export async function fullHistory(runId: string, key: string): Promise<Metric[]>
 
 /**
  * One metric's histories for many runs in bulk: one get-history-bulk-interval request per 100
- * runs (never one per run), at most `perRun` points each, grouped by run id.
+ * runs (never one per run), at most `perRun` points each, as columns per run id (each answer
+ * is turned into typed arrays as it arrives, so no million point objects stay in memory).
  */
-export async function bulkHistories(runIds: string[], key: string, perRun: number): Promise<Map<string, Metric[]>> {
+export async function bulkHistories(runIds: string[], key: string, perRun: number): Promise<Map<string, History>> {
   const batches: string[][] = [];
   for (let i = 0; i < runIds.length; i += BULK_RUNS) batches.push(runIds.slice(i, i + BULK_RUNS));
-  const answers = await Promise.all(
-    batches.map((ids) =>
-      get<{ metrics?: Metric[] }>(`${ML}/metrics/get-history-bulk-interval`, {
+  const byRun = new Map<string, History>();
+  await Promise.all(
+    batches.map(async (ids) => {
+      const answer = await get<{ metrics?: Metric[] }>(`${ML}/metrics/get-history-bulk-interval`, {
         run_ids: ids,
         metric_key: key,
         max_results: Math.max(1, Math.min(2500, perRun)),
-      }),
-    ),
+      });
+      const grouped = new Map<string, Metric[]>(ids.map((id) => [id, []]));
+      for (const m of answer.metrics ?? []) grouped.get(m.run_id!)?.push(m);
+      for (const [id, points] of grouped) byRun.set(id, toHistory(points));
+    }),
   );
-  const byRun = new Map<string, Metric[]>(runIds.map((id) => [id, []]));
-  for (const a of answers) for (const m of a.metrics ?? []) byRun.get(m.run_id!)?.push(m);
   return byRun;
 }

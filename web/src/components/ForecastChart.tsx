@@ -2,10 +2,12 @@ import { useEffect, useRef } from 'react';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import type { ForecastPoint } from '../lib/forecast';
+import { useThemeColors } from './useThemeColors';
 
 /** Actual vs predicted on a date axis (uPlot), the prediction interval as a shaded band when present. */
 export function ForecastChart({ points, height = 340 }: { points: ForecastPoint[]; height?: number }) {
   const el = useRef<HTMLDivElement>(null);
+  const theme = useThemeColors();
   useEffect(() => {
     const host = el.current;
     if (!host || points.length === 0) return;
@@ -18,7 +20,7 @@ export function ForecastChart({ points, height = 340 }: { points: ForecastPoint[
     ];
     const series: uPlot.Series[] = [
       {},
-      { label: 'actual', stroke: '#111827', width: 1.5 },
+      { label: 'actual', stroke: theme.fg, width: 1.5 },
       { label: 'predicted', stroke: '#2563eb', width: 1.5 },
     ];
     if (hasBand) {
@@ -37,7 +39,10 @@ export function ForecastChart({ points, height = 340 }: { points: ForecastPoint[
         height,
         series,
         bands: hasBand ? [{ series: [4, 3], fill: 'rgba(37,99,235,0.12)' }] : undefined,
-        axes: [{ stroke: 'currentColor' }, { stroke: 'currentColor', size: 60 }],
+        axes: [
+          { stroke: theme.fg, grid: { stroke: theme.grid } },
+          { stroke: theme.fg, grid: { stroke: theme.grid }, size: 60 },
+        ],
       },
       data as uPlot.AlignedData,
       host,
@@ -48,6 +53,6 @@ export function ForecastChart({ points, height = 340 }: { points: ForecastPoint[
       ro.disconnect();
       plot.destroy();
     };
-  }, [points, height]);
+  }, [points, height, theme]);
   return <div ref={el} className="chart" data-testid="forecast-chart" />;
 }

@@ -1,6 +1,5 @@
 import { useMemo } from 'react';
-import type { Metric } from '../api/types';
-import { align, downsample, smooth, toSeries } from '../lib/series';
+import { align, downsample, History, smooth, toSeries } from '../lib/series';
 import { colorOf, UPlotChart } from './UPlotChart';
 
 export interface ChartOptions {
@@ -12,16 +11,15 @@ export interface ChartOptions {
 /** One metric of one or many runs: sorted, smoothed, decimated to the chart width, aligned for uPlot. */
 export function MetricCard(props: {
   title: string;
-  runs: { id: string; label: string; points: Metric[] }[];
+  runs: { id: string; label: string; points: History }[];
   options: ChartOptions;
   height?: number;
   onDrawn?: () => void;
 }) {
   const { runs, options } = props;
   const { data, series } = useMemo(() => {
-    const t0 = options.axis === 'time' ? undefined : 0;
     const list = runs.map((r, i) => {
-      const s = toSeries(r.points, options.axis, t0);
+      const s = toSeries(r.points, options.axis);
       const smoothed = { x: s.x, y: options.smoothing > 0 ? smooth(s.y, options.smoothing) : s.y };
       return { series: downsample(smoothed, 1000), label: r.label, color: colorOf(i) };
     });

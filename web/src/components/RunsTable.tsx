@@ -235,7 +235,7 @@ export function RunsTable(p: Props) {
   );
 }
 
-function HeaderCell({
+const HeaderCell = memo(function HeaderCell({
   header,
   sortKey,
   onSort,
@@ -266,7 +266,7 @@ function HeaderCell({
       <span className="resizer" onMouseDown={header.getResizeHandler()} onTouchStart={header.getResizeHandler()} />
     </div>
   );
-}
+});
 
 const RowView = memo(function RowView(
   props: {

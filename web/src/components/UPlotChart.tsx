@@ -1,6 +1,8 @@
 import { useEffect, useRef } from 'react';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
+import type { Column } from '../lib/series';
+import { useThemeColors } from './useThemeColors';
 
 export interface ChartSeries {
   label: string;
@@ -15,7 +17,7 @@ export const colorOf = (i: number) => PALETTE[i % PALETTE.length];
  * is off and the hovered value is shown in one line instead (a 1,000-entry legend is the slow part).
  */
 export function UPlotChart(props: {
-  data: [number[], ...(number | null)[][]];
+  data: [Column, ...Column[]];
   series: ChartSeries[];
   height?: number;
   logY?: boolean;
@@ -25,6 +27,7 @@ export function UPlotChart(props: {
   const { data, series, height = 220, logY, xLabel, onDrawn } = props;
   const el = useRef<HTMLDivElement>(null);
   const hover = useRef<HTMLDivElement>(null);
+  const theme = useThemeColors();
   useEffect(() => {
     const host = el.current;
     if (!host) return;
@@ -37,12 +40,12 @@ export function UPlotChart(props: {
       focus: { alpha: 0.3 },
       scales: { x: { time: false }, y: { distr: logY ? 3 : 1 } },
       axes: [
-        { label: xLabel, stroke: 'currentColor', grid: { stroke: 'rgba(128,128,128,0.15)' } },
-        { stroke: 'currentColor', grid: { stroke: 'rgba(128,128,128,0.15)' }, size: 60 },
+        { label: xLabel, stroke: theme.fg, grid: { stroke: theme.grid }, ticks: { stroke: theme.grid } },
+        { stroke: theme.fg, grid: { stroke: theme.grid }, ticks: { stroke: theme.grid }, size: 60 },
       ],
       series: [
         { label: xLabel ?? 'x' },
-        ...series.map((s) => ({ label: s.label, stroke: s.color, width: 1.25, spanGaps: true })),
+        ...series.map((s) => ({ label: s.label, stroke: s.color, width: many ? 1 : 1.25, spanGaps: true })),
       ],
       hooks: {
         draw: [() => onDrawn?.()],
@@ -57,8 +60,9 @@ export function UPlotChart(props: {
         ],
       },
     };
+    // A log scale cannot show values <= 0: they become gaps (a plain array, typed arrays hold no null).
     const plotData = logY
-      ? (data.map((col, k) => (k === 0 ? col : col.map((v) => (v != null && v > 0 ? v : null)))) as typeof data)
+      ? data.map((col, k) => (k === 0 ? col : Array.from(col, (v) => (v != null && v > 0 ? v : null))))
       : data;
     const plot = new uPlot(opts, plotData as uPlot.AlignedData, host);
     const ro = new ResizeObserver(() => plot.setSize({ width: Math.max(200, host.clientWidth), height }));
@@ -67,7 +71,7 @@ export function UPlotChart(props: {
       ro.disconnect();
       plot.destroy();
     };
-  }, [data, series, height, logY, xLabel, onDrawn]);
+  }, [data, series, height, logY, xLabel, onDrawn, theme]);
   return (
     <div className="chart">
       <div ref={el} />

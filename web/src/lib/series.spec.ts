@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { align, downsample, smooth, toSeries } from './series';
+import { align, downsample, smooth, toHistory, toSeries } from './series';
 
 describe('smooth (debiased EMA)', () => {
   it('returns the input at weight 0 and keeps a constant series constant at any weight', () => {
@@ -47,8 +47,9 @@ describe('align (shared x axis for uPlot)', () => {
   it('shares x when all series have the same steps', () => {
     const a = { x: Float64Array.of(0, 1, 2), y: Float64Array.of(1, 2, 3) };
     const b = { x: Float64Array.of(0, 1, 2), y: Float64Array.of(4, 5, 6) };
-    expect(align([a, b])).toEqual([
-      [0, 1, 2],
+    const [x, ...ys] = align([a, b]);
+    expect(x).toBe(a.x); // shared, not copied
+    expect(ys.map((y) => Array.from(y))).toEqual([
       [1, 2, 3],
       [4, 5, 6],
     ]);
@@ -64,18 +65,27 @@ describe('align (shared x axis for uPlot)', () => {
   });
 });
 
-describe('toSeries', () => {
+describe('toHistory and toSeries', () => {
   const points = [
     { step: 2, timestamp: 3000, value: 0.2 },
     { step: 0, timestamp: 1000, value: 0.5 },
     { step: 1, timestamp: 2500, value: 0.3 },
   ];
-  it('sorts by step', () => {
-    const s = toSeries(points, 'step');
-    expect(Array.from(s.x)).toEqual([0, 1, 2]);
-    expect(Array.from(s.y)).toEqual([0.5, 0.3, 0.2]);
+  it('keeps columns sorted by step', () => {
+    const h = toHistory(points);
+    expect(Array.from(h.step)).toEqual([0, 1, 2]);
+    expect(Array.from(h.value)).toEqual([0.5, 0.3, 0.2]);
+    const s = toSeries(h, 'step');
+    expect(s.x).toBe(h.step);
   });
-  it('uses seconds since the first point on the time axis', () => {
-    expect(Array.from(toSeries(points, 'time').x)).toEqual([0, 1.5, 2]);
+  it('uses seconds since the first point on the time axis, in time order', () => {
+    const h = toHistory([
+      { step: 0, timestamp: 5000, value: 1 },
+      { step: 1, timestamp: 1000, value: 2 },
+    ]);
+    const s = toSeries(h, 'time');
+    expect(Array.from(s.x)).toEqual([0, 4]);
+    expect(Array.from(s.y)).toEqual([2, 1]);
+    expect(Array.from(toSeries(toHistory(points), 'time').x)).toEqual([0, 1.5, 2]);
   });
 });

@@ -63,16 +63,18 @@ export function downsample(s: Series, buckets: number): Series {
   return { x: Float64Array.from(xs), y: Float64Array.from(ys) };
 }
 
+export type Column = ArrayLike<number | null>;
+
 /**
  * Several series on one shared x axis (what uPlot draws): the sorted union of x values, and per
  * series its y at each x or null. When every series has the same x values (runs of one grid
- * search), no merging is needed.
+ * search), the typed arrays are used as they are: no merging, no copy.
  */
-export function align(series: Series[]): [number[], ...(number | null)[][]] {
+export function align(series: Series[]): [Column, ...Column[]] {
   if (series.length === 0) return [[]];
   const first = series[0].x;
   const same = series.every((s) => s.x.length === first.length && s.x.every((v, i) => v === first[i]));
-  if (same) return [Array.from(first), ...series.map((s) => Array.from(s.y))];
+  if (same) return [first, ...series.map((s) => s.y)];
   const all = new Set<number>();
   for (const s of series) for (const v of s.x) all.add(v);
   const xs = [...all].sort((a, b) => a - b);
@@ -85,16 +87,51 @@ export function align(series: Series[]): [number[], ...(number | null)[][]] {
   return [xs, ...ys];
 }
 
-/** Metric points (any order, repeated steps allowed) as a series sorted by step, or by time relative to the first point. */
-export function toSeries(
-  points: { step: number; timestamp: number; value: number }[],
-  axis: 'step' | 'time',
-  t0?: number,
-): Series {
-  const sorted = [...points].sort((a, b) => a.step - b.step || a.timestamp - b.timestamp);
-  if (axis === 'time') sorted.sort((a, b) => a.timestamp - b.timestamp);
-  const start = t0 ?? (sorted.length ? Math.min(...sorted.map((p) => p.timestamp)) : 0);
-  const x = Float64Array.from(sorted, (p) => (axis === 'step' ? p.step : (p.timestamp - start) / 1000));
-  const y = Float64Array.from(sorted, (p) => p.value);
+/** One metric's history in columns (what the charts keep in memory: no per-point objects). */
+export interface History {
+  step: Float64Array;
+  time: Float64Array;
+  value: Float64Array;
+}
+
+/** Metric points as columns, sorted by step then time (the order the charts need). */
+export function toHistory(points: { step: number; timestamp: number; value: number }[]): History {
+  let sorted = true;
+  for (let i = 1; i < points.length && sorted; i++) {
+    const a = points[i - 1];
+    const b = points[i];
+    sorted = a.step < b.step || (a.step === b.step && a.timestamp <= b.timestamp);
+  }
+  const list = sorted ? points : [...points].sort((a, b) => a.step - b.step || a.timestamp - b.timestamp);
+  const n = list.length;
+  const h = { step: new Float64Array(n), time: new Float64Array(n), value: new Float64Array(n) };
+  for (let i = 0; i < n; i++) {
+    h.step[i] = Number(list[i].step);
+    h.time[i] = Number(list[i].timestamp);
+    h.value[i] = Number(list[i].value);
+  }
+  return h;
+}
+
+/** The series to draw: by step (as stored), or by seconds since the first point (re-sorted by time when needed). */
+export function toSeries(h: History, axis: 'step' | 'time'): Series {
+  if (axis === 'step') return { x: h.step, y: h.value };
+  const n = h.time.length;
+  let order: number[] | undefined;
+  for (let i = 1; i < n; i++) {
+    if (h.time[i] < h.time[i - 1]) {
+      order = Array.from({ length: n }, (_, k) => k).sort((a, b) => h.time[a] - h.time[b]);
+      break;
+    }
+  }
+  let t0 = Infinity;
+  for (let i = 0; i < n; i++) t0 = Math.min(t0, h.time[i]);
+  const x = new Float64Array(n);
+  const y = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const k = order ? order[i] : i;
+    x[i] = (h.time[k] - t0) / 1000;
+    y[i] = h.value[k];
+  }
   return { x, y };
 }

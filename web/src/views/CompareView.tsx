@@ -1,4 +1,4 @@
-import { useQuery } from '@tanstack/react-query';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useCallback, useMemo, useState } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router';
 import { ML, post } from '../api/client';
@@ -9,12 +9,14 @@ import { EChart, EChartOption } from '../components/EChart';
 import { LazyMount } from '../components/LazyMount';
 import { ChartControls, ChartOptions, MetricCard } from '../components/MetricCard';
 import { colorOf } from '../components/UPlotChart';
-import { CompareRun, diffRows } from '../lib/compare';
+import { bestRun, CompareRun, diffRows } from '../lib/compare';
 import { fmtNum } from '../lib/format';
 import { RunRow, toRow } from '../lib/runs';
+import { toHistory } from '../lib/series';
 import { markCompare } from '../lib/perf';
 
 const MAX_RUNS = 2000;
+const EMPTY = toHistory([]);
 
 async function experimentIds(param: string | null): Promise<string[]> {
   if (param) return param.split(',').filter(Boolean);
@@ -68,6 +70,8 @@ function CompareChart(props: { runs: RunRow[]; metric: string; options: ChartOpt
   const ids = useMemo(() => runs.map((r) => r.id), [runs]);
   const history = useQuery({
     queryKey: ['bulk-history', metric, points, ids],
+    // A compare is a snapshot: histories are refetched on demand (Refresh), not behind the user's back.
+    staleTime: Infinity,
     queryFn: async () => {
       const data = await bulkHistories(ids, metric, points);
       markCompare('data', metric);
@@ -76,13 +80,47 @@ function CompareChart(props: { runs: RunRow[]; metric: string; options: ChartOpt
   });
   const series = useMemo(
     () =>
-      history.data ? runs.map((r) => ({ id: r.id, label: r.name, points: history.data.get(r.id) ?? [] })) : undefined,
+      history.data
+        ? runs.map((r) => ({ id: r.id, label: r.name, points: history.data.get(r.id) ?? EMPTY }))
+        : undefined,
     [history.data, runs],
   );
   const onDrawn = useCallback(() => markCompare('drawn', metric), [metric]);
   if (history.error) return <ErrorBox error={history.error} title={`Could not load ${metric}`} />;
   if (!series) return <Loading what={metric} />;
+  // A metric logged once per run (test scores) reads better as bars than as dots.
+  if (series.every((s) => s.points.value.length <= 1)) return <BarCard metric={metric} runs={runs} onDrawn={onDrawn} />;
   return <MetricCard title={metric} runs={series} options={props.options} onDrawn={onDrawn} />;
+}
+
+function BarCard({ metric, runs, onDrawn }: { metric: string; runs: RunRow[]; onDrawn: () => void }) {
+  const option = useMemo<EChartOption>(() => {
+    const best = bestRun(runs as CompareRun[], metric);
+    return {
+      grid: { left: 60, right: 16, top: 16, bottom: 40 },
+      tooltip: { trigger: 'axis' },
+      xAxis: { type: 'category', data: runs.map((r) => r.name), axisLabel: { show: runs.length <= 30, rotate: 30 } },
+      yAxis: { type: 'value', scale: true },
+      series: [
+        {
+          type: 'bar',
+          large: runs.length > 300,
+          data: runs.map((r, i) => ({
+            value: r.metrics[metric] ?? null,
+            itemStyle: { color: r.id === best ? '#16a34a' : colorOf(i) },
+          })),
+        },
+      ],
+    };
+  }, [runs, metric]);
+  return (
+    <div className="card metric-card" data-metric={metric}>
+      <h3>
+        {metric} <span className="muted small">(one value per run; best in green)</span>
+      </h3>
+      <EChart option={option} height={220} onRendered={onDrawn} />
+    </div>
+  );
 }
 
 function DiffTable({ runs, onlyDiff }: { runs: RunRow[]; onlyDiff: boolean }) {
@@ -235,12 +273,18 @@ function Scatter({ runs }: { runs: RunRow[] }) {
 export function CompareView() {
   const [params, setParams] = useSearchParams();
   const navigate = useNavigate();
-  const ids = (params.get('runs') ?? '').split(',').filter(Boolean).slice(0, MAX_RUNS);
+  const qc = useQueryClient();
+  const selection = params.get('selection');
+  const stored = selection
+    ? (JSON.parse(sessionStorage.getItem(`tsflow.compare.${selection}`) ?? '[]') as string[])
+    : [];
+  const ids = (params.get('runs')?.split(',') ?? stored).filter(Boolean).slice(0, MAX_RUNS);
   const filter = params.get('filter');
   const limit = Math.min(MAX_RUNS, Number(params.get('limit') ?? 100) || 100);
   const exps = params.get('experiments') ?? params.get('experiment');
   const runs = useQuery({
     queryKey: ['compare-runs', ids, exps, filter, limit],
+    staleTime: Infinity,
     enabled: ids.length > 0 || !!exps,
     queryFn: async () => loadRuns(ids, await experimentIds(exps), filter, ids.length || limit),
   });
@@ -266,6 +310,15 @@ export function CompareView() {
         Compare {list ? `${list.length} runs` : 'runs'}
         <button className="small-btn" onClick={() => navigate(-1)}>
           Back
+        </button>
+        <button
+          className="small-btn"
+          onClick={() => {
+            void qc.invalidateQueries({ queryKey: ['compare-runs'] });
+            void qc.invalidateQueries({ queryKey: ['bulk-history'] });
+          }}
+        >
+          Refresh
         </button>
       </h1>
       <ErrorBox error={runs.error} title="Could not load the runs" />
@@ -314,16 +367,22 @@ export function CompareView() {
               differences
             </label>
           </h2>
-          <DiffTable runs={list} onlyDiff={onlyDiff} />
+          <LazyMount height={300}>
+            <DiffTable runs={list} onlyDiff={onlyDiff} />
+          </LazyMount>
           {list.length > 1 && (
             <div className="cols">
               <div className="card">
                 <h3>Parallel coordinates</h3>
-                <Parallel runs={list} />
+                <LazyMount height={360}>
+                  <Parallel runs={list} />
+                </LazyMount>
               </div>
               <div className="card">
                 <h3>Scatter</h3>
-                <Scatter runs={list} />
+                <LazyMount height={360}>
+                  <Scatter runs={list} />
+                </LazyMount>
               </div>
             </div>
           )}

@@ -11,13 +11,28 @@ import { LazyMount } from '../components/LazyMount';
 import { PromoteDialog } from '../components/PromoteDialog';
 import { ChartControls, ChartOptions, MetricCard } from '../components/MetricCard';
 import { fmtDuration, fmtNum, fmtTime, kv } from '../lib/format';
+import { toHistory } from '../lib/series';
 
 const TABS = ['overview', 'charts', 'inputs', 'artifacts', 'models'] as const;
 
 function HistoryChart({ runId, metric, options }: { runId: string; metric: string; options: ChartOptions }) {
-  const history = useQuery({ queryKey: ['history', runId, metric], queryFn: () => fullHistory(runId, metric) });
+  const history = useQuery({
+    queryKey: ['history', runId, metric],
+    queryFn: async () => toHistory(await fullHistory(runId, metric)),
+  });
   if (history.error) return <ErrorBox error={history.error} title={`Could not load ${metric}`} />;
   if (!history.data) return <Loading what={metric} />;
+  if (history.data.value.length <= 1) {
+    const h = history.data;
+    const m = h.value.length ? { value: h.value[0], step: h.step[0] } : undefined;
+    return (
+      <div className="card metric-card" data-metric={metric}>
+        <h3>{metric}</h3>
+        <p className="single-value">{m ? fmtNum(m.value) : '–'}</p>
+        <p className="muted small">one value{m ? ` (step ${m.step})` : ''}: nothing to plot</p>
+      </div>
+    );
+  }
   return <MetricCard title={metric} runs={[{ id: runId, label: metric, points: history.data }]} options={options} />;
 }
 

@@ -117,11 +117,14 @@ export function RunsView() {
     e.preventDefault();
     update({ filter: draft.trim() });
   };
-  const compareIds = [...selected];
-  const compareHref =
-    compareIds.length <= MAX_URL_IDS
-      ? `/compare?runs=${compareIds.join(',')}`
-      : `/compare?experiment=${experimentId}&filter=${encodeURIComponent(body.filter ?? '')}&limit=${compareIds.length}`;
+  const openCompare = () => {
+    const ids = [...selected];
+    if (ids.length <= MAX_URL_IDS) return navigate(`/compare?experiments=${experimentId}&runs=${ids.join(',')}`);
+    // Thousands of ids do not fit a URL (request line limits): hand them over in session storage.
+    const key = Date.now().toString(36);
+    sessionStorage.setItem(`tsflow.compare.${key}`, JSON.stringify(ids));
+    navigate(`/compare?experiments=${experimentId}&selection=${key}`);
+  };
 
   return (
     <section className="runs-view">
@@ -164,7 +167,7 @@ export function RunsView() {
           {rows.length}
           {runs.hasNextPage ? '+' : ''} runs
         </span>
-        <button type="button" disabled={selected.size < 1} onClick={() => navigate(compareHref)}>
+        <button type="button" disabled={selected.size < 1} onClick={openCompare}>
           Compare {selected.size || ''}
         </button>
         {selected.size > 0 && (

@@ -65,6 +65,19 @@ function useJobStatus(kind: string, jobId: string) {
   return { status, base, live };
 }
 
+/** The grid's promotion decision in words, with the model it concerns. */
+function Promotion({ p }: { p: Record<string, unknown> }) {
+  const model = String(p.model_name ?? '');
+  return (
+    <p data-testid="promotion">
+      Promotion into <Link to={`/models/${encodeURIComponent(model)}`}>{model}</Link>:{' '}
+      <strong>{p.promoted ? `promoted as version ${p.new_version}` : 'not promoted'}</strong>
+      {p.reason ? ` (${String(p.reason)})` : ''}; candidate {fmtNum(p.candidate_score as number)}, champion{' '}
+      {p.champion_version ? `v${p.champion_version} ${fmtNum(p.champion_score as number)}` : 'none'}.
+    </p>
+  );
+}
+
 export function TrainingJobView() {
   const { kind = 'grid', jobId = '' } = useParams();
   const { status, base, live } = useJobStatus(kind, jobId);
@@ -107,7 +120,7 @@ export function TrainingJobView() {
               {fmtNum(s.best_value)})
             </p>
           )}
-          {s.promotion && <pre className="small">{JSON.stringify(s.promotion, null, 2)}</pre>}
+          {s.promotion && <Promotion p={s.promotion} />}
           {s.metrics && (
             <table className="grid-table">
               <tbody>
