@@ -38,7 +38,7 @@ export function createHttpAdapter(options: HttpOptions): FastifyAdapter {
     // Artifact transfers may take long: the whole-request deadline is generous (1 h by default),
     // but a connection that sends nothing for a while is cut (JSON bodies: the idle timeout).
     requestTimeout: options.http.requestTimeoutMs,
-    connectionTimeout: Math.max(4 * options.http.bodyIdleTimeoutMs, 120_000),
+    connectionTimeout: 4 * options.http.bodyIdleTimeoutMs,
     keepAliveTimeout: 65_000,
     // Draining answers MLflow-shaped 503s itself (HttpEdge), not Fastify's.
     return503OnClosing: false,
