@@ -42,7 +42,8 @@ export function createHttpAdapter(options: HttpOptions): FastifyAdapter {
     keepAliveTimeout: 65_000,
     // Draining answers MLflow-shaped 503s itself (HttpEdge), not Fastify's.
     return503OnClosing: false,
-    forceCloseConnections: 'idle',
+    // After the drain (HttpEdge), close: connections still open then (a stalled upload) are cut.
+    forceCloseConnections: true,
     // Fastify refuses malformed URLs (bad % escapes) before routing: answer in MLflow's shape, echo nothing.
     frameworkErrors: (error: FastifyError, _req: FastifyRequest, reply: FastifyReply) => {
       const badUrl = error.code === 'FST_ERR_BAD_URL';
