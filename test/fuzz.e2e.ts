@@ -107,4 +107,23 @@ describe('fuzz with basic-auth on: bad credentials are rejected and change nothi
     expect(stats.hangs.map(describeFailure)).toEqual([]);
     expect(await fingerprint(s.url, admin)).toBe(before);
   }, 300_000);
+
+  it('with a valid non-admin user (the guard resolves hostile ids): no 5xx, no hang', async () => {
+    await http(
+      s.url,
+      'POST',
+      '/api/2.0/mlflow/users/create',
+      { username: 'fuzzer', password: 'fuzzer-password' },
+      admin,
+    );
+    const user = { authorization: `Basic ${Buffer.from('fuzzer:fuzzer-password').toString('base64')}` };
+    const stats = await runAll(s.url, generateRequests(ops, 600, SEED + 3), {
+      concurrency: 6,
+      timeoutMs: 20_000,
+      headers: user,
+    });
+    console.log(`fuzz basic-auth user: ${stats.total} requests; statuses ${JSON.stringify(stats.byStatus)}`);
+    expect(stats.serverErrors.map(describeFailure)).toEqual([]);
+    expect(stats.hangs.map(describeFailure)).toEqual([]);
+  }, 300_000);
 });

@@ -30,7 +30,35 @@ interface OpenApiOperation {
   requestBody?: { content?: Record<string, { schema?: Schema }> };
 }
 
-/** Every operation of openapi.json, plus the /ajax-api twin of each MLflow route. */
+const str: Schema = { type: 'string' };
+
+/** Routes the UI calls that openapi.json leaves out (ajax-api only). */
+const UNDOCUMENTED: Operation[] = [
+  {
+    method: 'GET',
+    path: '/ajax-api/2.0/mlflow/metrics/get-history-bulk',
+    pathParams: [],
+    query: ['run_id', 'metric_key', 'max_results'].map((name) => ({ name, schema: str, required: false })),
+    contentTypes: [],
+  },
+  {
+    method: 'POST',
+    path: '/ajax-api/2.0/mlflow/experiments/search-datasets',
+    pathParams: [],
+    query: [],
+    body: { type: 'object', properties: { experiment_ids: { type: 'array', items: str } } },
+    contentTypes: ['application/json'],
+  },
+  {
+    method: 'POST',
+    path: '/ajax-api/2.0/mlflow/upload-artifact',
+    pathParams: [],
+    query: ['run_uuid', 'path'].map((name) => ({ name, schema: str, required: false })),
+    contentTypes: ['application/octet-stream'],
+  },
+];
+
+/** Every operation of openapi.json, plus the /ajax-api twin of each MLflow route and the UI-only routes. */
 export function loadOperations(file = path.join(__dirname, '../../../../openapi.json')): Operation[] {
   const spec = JSON.parse(fs.readFileSync(fs.existsSync(file) ? file : path.resolve('openapi.json'), 'utf8')) as {
     paths: Record<string, Record<string, OpenApiOperation>>;
@@ -55,5 +83,5 @@ export function loadOperations(file = path.join(__dirname, '../../../../openapi.
         ops.push({ ...base, path: route.replace(/^\/api\//, '/ajax-api/') });
     }
   }
-  return ops;
+  return [...ops, ...UNDOCUMENTED];
 }

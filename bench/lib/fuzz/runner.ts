@@ -61,7 +61,7 @@ export interface FuzzStats {
 export async function runAll(
   base: string,
   requests: FuzzRequest[],
-  opts: { concurrency?: number; timeoutMs?: number } = {},
+  opts: { concurrency?: number; timeoutMs?: number; headers?: Record<string, string> } = {},
 ): Promise<FuzzStats> {
   const started = Date.now();
   const results: FuzzResult[] = [];
@@ -69,7 +69,9 @@ export async function runAll(
   const worker = async () => {
     while (next < requests.length) {
       const req = requests[next++];
-      results.push(await send(base, req, opts.timeoutMs ?? 15_000));
+      // Base headers (credentials) under the generated ones, which may replace them with bad ones.
+      const sent = opts.headers ? { ...req, headers: { ...opts.headers, ...req.headers } } : req;
+      results.push(await send(base, sent, opts.timeoutMs ?? 15_000));
     }
   };
   await Promise.all(Array.from({ length: opts.concurrency ?? 8 }, worker));
