@@ -20,6 +20,8 @@ const USAGE = `Usage: npm run stack -- [options]
   --prefix NAME          Redis key prefix (TSFLOW_REDIS_PREFIX, default tsflow)
   --artifacts DIR|URI    artifact store shared by the API and the workers: a directory or s3://bucket/prefix
                          (MLFLOW_ARTIFACTS_DESTINATION, default ./artifacts)
+  --no-auth              no authentication (default: basic-auth, the admin from TSFLOW_ADMIN_USERNAME
+                         (default admin) and TSFLOW_ADMIN_PASSWORD, which must be set)
 Other variables (TSFLOW_DEFAULT_MODEL, LOG_LEVEL, ...) are passed through to every process.
 `;
 
@@ -30,6 +32,7 @@ interface StackOptions {
   redisUrl: string;
   prefix: string;
   artifacts: string;
+  auth: boolean;
 }
 
 const root = path.resolve(__dirname, '..', '..');
@@ -50,6 +53,7 @@ function options(argv: string[], env: NodeJS.ProcessEnv): StackOptions | null {
       'redis-url': { type: 'string' },
       prefix: { type: 'string' },
       artifacts: { type: 'string' },
+      'no-auth': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -69,6 +73,7 @@ function options(argv: string[], env: NodeJS.ProcessEnv): StackOptions | null {
     artifacts: artifactsDestination(
       values.artifacts ?? env.MLFLOW_ARTIFACTS_DESTINATION ?? path.join(root, 'artifacts'),
     ),
+    auth: !values['no-auth'],
   };
 }
 
@@ -162,9 +167,13 @@ async function main(): Promise<number> {
     process.stdout.write(USAGE);
     return 0;
   }
+  // Secrets come from the environment only (never a default password).
+  if (o.auth && !process.env.TSFLOW_ADMIN_PASSWORD)
+    throw new Error('basic-auth is on: set TSFLOW_ADMIN_PASSWORD (8+ characters), or pass --no-auth');
   await Promise.all([ensureDatabase(o.databaseUrl), checkRedis(o.redisUrl)]);
   const env: NodeJS.ProcessEnv = {
     ...process.env,
+    ...(o.auth ? { TSFLOW_APP_NAME: 'basic-auth' } : {}),
     DATABASE_URL: o.databaseUrl,
     MLFLOW_BACKEND_STORE_URI: o.databaseUrl,
     REDIS_URL: o.redisUrl,
@@ -212,6 +221,9 @@ async function main(): Promise<number> {
             `[stack]   Swagger UI                 ${url}/docs`,
             `[stack]   Prometheus metrics         ${url}/metrics`,
             `[stack]   predictions                POST ${url}/predict`,
+            o.auth
+              ? `[stack]   basic-auth on: MLFLOW_TRACKING_USERNAME=${process.env.TSFLOW_ADMIN_USERNAME ?? 'admin'} + MLFLOW_TRACKING_PASSWORD, or a token from POST ${url}/api/v1/auth/tokens`
+              : '[stack]   authentication off (--no-auth)',
             '[stack] Ctrl-C stops everything.',
             '',
           ].join('\n'),

@@ -55,6 +55,15 @@ describe('docker-compose.yml, Dockerfile, Prometheus and Grafana provisioning', 
     expect(compose.services['minio-bucket'].entrypoint.join(' ')).toContain('mc mb --ignore-existing local/tsflow');
   });
 
+  it('the API runs with basic-auth, its admin password from the environment only', () => {
+    const env = compose.services.api.environment;
+    expect(env.TSFLOW_APP_NAME).toBe('basic-auth');
+    expect(env.TSFLOW_ADMIN_PASSWORD).toMatch(/^\$\{TSFLOW_ADMIN_PASSWORD:\?.+\}$/);
+    // The shared anchor still reaches the API (database, Redis, artifact store).
+    expect(env.REDIS_URL).toBe('redis://redis:6379');
+    expect(compose.services.worker.environment.TSFLOW_ADMIN_PASSWORD).toBeUndefined();
+  });
+
   it('grafana has no default admin password: it must come from the environment', () => {
     const env = compose.services.grafana.environment;
     expect(env.GF_SECURITY_ADMIN_PASSWORD).toMatch(/^\$\{GRAFANA_ADMIN_PASSWORD:\?.+\}$/);

@@ -1,4 +1,4 @@
-import { CallHandler, ExecutionContext, Injectable, NestInterceptor } from '@nestjs/common';
+import { CallHandler, ExecutionContext, Injectable, Logger, NestInterceptor } from '@nestjs/common';
 import { from, mergeMap, Observable } from 'rxjs';
 import { TrackingStore } from '../experiments/tracking.store';
 import { authContext, AuthContext } from './auth.guard';
@@ -6,8 +6,15 @@ import { AuthStore } from './auth.store';
 import type { User } from './auth.types';
 import { allows, Permission } from './permissions';
 import { AuthService } from './auth.service';
+import type { ResultFilter } from './rules/route-rules';
 
 type Json = Record<string, unknown>;
+
+const FILTER_FIELDS: Record<ResultFilter, string> = {
+  experiments: 'experiments',
+  'registered-models': 'registered_models',
+  'model-versions': 'model_versions',
+};
 
 const asJson = (v: unknown): Json => (v && typeof v === 'object' ? (v as Json) : {});
 
@@ -18,6 +25,8 @@ const asJson = (v: unknown): Json => (v && typeof v === 'object' ? (v as Json) :
  */
 @Injectable()
 export class AuthAfterInterceptor implements NestInterceptor {
+  private readonly logger = new Logger(AuthAfterInterceptor.name);
+
   constructor(
     private readonly auth: AuthService,
     private readonly store: AuthStore,
@@ -30,9 +39,21 @@ export class AuthAfterInterceptor implements NestInterceptor {
       mergeMap((result: unknown) => {
         const ctx = authContext(req);
         if (!ctx?.user) return [result];
-        return from(this.after(ctx, ctx.user, asJson(req.body), result));
+        return from(this.afterSafely(ctx, ctx.user, asJson(req.body), result));
       }),
     );
+  }
+
+  /** The request itself succeeded: a failed grant is logged, never turned into an error answer. */
+  private async afterSafely(ctx: AuthContext, user: User, body: Json, result: unknown): Promise<unknown> {
+    try {
+      return await this.after(ctx, user, body, result);
+    } catch (err) {
+      this.logger.warn(`after-request grants for ${user.username} failed: ${(err as Error).message}`);
+      // A search answer must still not leak what the caller cannot read.
+      if (ctx.rule.filter && !user.isAdmin) return { [FILTER_FIELDS[ctx.rule.filter]]: [] };
+      return result;
+    }
   }
 
   private async after(ctx: AuthContext, user: User, body: Json, result: unknown): Promise<unknown> {

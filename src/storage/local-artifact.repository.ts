@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { Logger } from '@nestjs/common';
+import { bodyChunks } from '../common/http/body';
 import { ErrorCode, MlflowError } from '../common/mlflow-error';
 import { ArtifactContent, ArtifactEntry, ArtifactRepository } from './artifact-repository';
 import { ArtifactPath, containedPath, invalidPath } from './safe-path';
@@ -173,10 +174,15 @@ export class LocalArtifactRepository extends ArtifactRepository {
     const tmp = await this.stagingFile('.upload');
     try {
       // 'wx': never open something that already exists at the temp name.
-      await pipeline(body ?? Readable.from([]), createWriteStream(tmp, { flags: 'wx' }));
+      // Through bodyChunks: an upload that stops sending gets 408 after the body idle timeout.
+      await pipeline(
+        body ? Readable.from(bodyChunks(body)) : Readable.from([]),
+        createWriteStream(tmp, { flags: 'wx' }),
+      );
       await this.moveIntoPlace(tmp, target);
     } catch (err) {
       await fsp.rm(tmp, { force: true }).catch(() => undefined);
+      if (err instanceof MlflowError) throw err;
       if (isInterrupted(err))
         throw new MlflowError(ErrorCode.BAD_REQUEST, 'The upload was interrupted before the body was complete.');
       throw clientFsError(err, `Cannot write artifact '${file}'`) ?? err;

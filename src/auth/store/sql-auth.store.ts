@@ -203,7 +203,11 @@ export class SqlAuthStore extends AuthStore {
   }
 
   async renameModelPermissions(name: string, newName: string): Promise<void> {
-    await this.db.query('UPDATE auth_model_permissions SET name = ? WHERE name = ?', [newName, name]);
+    await this.db.transaction(async (tx) => {
+      // Grants left on the new name (a model of that name deleted outside the API) give way.
+      await tx.query('DELETE FROM auth_model_permissions WHERE name = ?', [newName]);
+      await tx.query('UPDATE auth_model_permissions SET name = ? WHERE name = ?', [newName, name]);
+    });
   }
 
   async deleteModelPermissions(name: string): Promise<void> {

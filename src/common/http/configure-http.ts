@@ -38,11 +38,12 @@ export function createHttpAdapter(options: HttpOptions): FastifyAdapter {
     // Artifact transfers may take long: the whole-request deadline is generous (1 h by default),
     // but a connection that sends nothing for a while is cut (JSON bodies: the idle timeout).
     requestTimeout: options.http.requestTimeoutMs,
-    connectionTimeout: Math.max(4 * options.http.bodyIdleTimeoutMs, 120_000),
+    connectionTimeout: 4 * options.http.bodyIdleTimeoutMs,
     keepAliveTimeout: 65_000,
     // Draining answers MLflow-shaped 503s itself (HttpEdge), not Fastify's.
     return503OnClosing: false,
-    forceCloseConnections: 'idle',
+    // After the drain (HttpEdge), close: connections still open then (a stalled upload) are cut.
+    forceCloseConnections: true,
     // Fastify refuses malformed URLs (bad % escapes) before routing: answer in MLflow's shape, echo nothing.
     frameworkErrors: (error: FastifyError, _req: FastifyRequest, reply: FastifyReply) => {
       const badUrl = error.code === 'FST_ERR_BAD_URL';

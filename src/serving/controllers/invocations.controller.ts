@@ -9,6 +9,7 @@ import { modelParam } from '../model-param';
 
 const MODEL_QUERY = {
   name: 'model',
+  type: String,
   required: false,
   description: 'Registered model (default: TSFLOW_DEFAULT_MODEL, else the only model served)',
 };

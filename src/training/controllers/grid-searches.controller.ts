@@ -58,8 +58,8 @@ export class GridSearchesController {
 
   @Get()
   @ApiOperation({ summary: 'Grid searches, newest first' })
-  @ApiQuery({ name: 'max_results', required: false, example: 50 })
-  @ApiQuery({ name: 'offset', required: false, example: 0 })
+  @ApiQuery({ name: 'max_results', required: false, example: 50, type: String })
+  @ApiQuery({ name: 'offset', required: false, example: 0, type: String })
   async list(@Query('max_results') max?: unknown, @Query('offset') offset?: unknown) {
     const limit = validateMaxResults(queryInteger('max_results', max), 50, 1000);
     const grids = await this.grids.list(limit, queryInteger('offset', offset) ?? 0);
