@@ -1,3 +1,4 @@
+import IORedis from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   apiOf,
@@ -70,14 +71,8 @@ describe('halving searches on BullMQ with two worker processes', () => {
       60_000,
       100,
     );
-    const redisJob = await import('ioredis').then(async ({ default: IORedis }) => {
-      const redis = new IORedis(TEST_REDIS_URL);
-      try {
-        return await redis.hgetall(`${prefix}:bull:training:${good.job_id}`);
-      } finally {
-        redis.disconnect();
-      }
-    });
+    const redis = new IORedis(TEST_REDIS_URL);
+    const redisJob = await redis.hgetall(`${prefix}:bull:training:${good.job_id}`).finally(() => redis.disconnect());
     const victim = pool.byName(redisJob.pb);
     expect(victim).toBeDefined();
     await pool.kill(victim!.index);
