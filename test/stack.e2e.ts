@@ -121,7 +121,8 @@ describe.skipIf(!TEST_POSTGRES_URL)('npm run stack (API + worker without Docker)
     expect(promoted.status, promoted.text).toBe(200);
     const r = await waitFor(
       async () => {
-        const p = await http(url, 'POST', '/predict', { values: [410, 412, 409, 415, 418] }, AUTH);
+        // seq_length + 1 closes: the default return model's inputs are returns.
+        const p = await http(url, 'POST', '/predict', { values: [407, 410, 412, 409, 415, 418] }, AUTH);
         return p.status === 200 ? p : undefined;
       },
       'the champion',

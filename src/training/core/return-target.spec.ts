@@ -8,7 +8,7 @@ import { parseParams } from './hyperparams';
 import { writeMlflowModel } from './mlflow-model-dir';
 import { loadPredictor, predictAtRows } from './predictor';
 import { initBackend } from './backend';
-import { tfjsLstmFactory } from './engines/tfjs/tfjs-lstm.model';
+import { ENGINE_FACTORIES } from './engines';
 import { modelSpec, trainForecaster } from './train';
 
 let tmp: string;
@@ -43,19 +43,23 @@ describe('defaults on the bundled samples (return target)', () => {
 });
 
 describe('persistence is the starting point', () => {
-  it('an untrained return model answers 0 (persistence); a level model keeps its seeded Glorot output', async () => {
-    await initBackend('wasm');
-    const x = new Float32Array(3 * 5).map((_, i) => Math.sin(i));
-    const ret = tfjsLstmFactory.build(modelSpec(parseParams({ seq_length: 5, units: 4 }), 1));
-    const level = tfjsLstmFactory.build(modelSpec(parseParams({ target: 'level', seq_length: 5, units: 4 }), 1));
-    try {
-      expect(Array.from(ret.predict(x, 3))).toEqual([0, 0, 0]);
-      expect(Array.from(level.predict(x, 3)).some((v) => v !== 0)).toBe(true);
-    } finally {
-      ret.dispose();
-      level.dispose();
-    }
-  });
+  it.each(Object.keys(ENGINE_FACTORIES) as (keyof typeof ENGINE_FACTORIES)[])(
+    'engine %s: an untrained return model answers 0 (persistence); a level model keeps its seeded Glorot output',
+    async (engine) => {
+      await initBackend('wasm');
+      const factory = ENGINE_FACTORIES[engine];
+      const x = new Float32Array(3 * 5).map((_, i) => Math.sin(i));
+      const ret = factory.build(modelSpec(parseParams({ seq_length: 5, units: 4, engine }), 1));
+      const level = factory.build(modelSpec(parseParams({ target: 'level', seq_length: 5, units: 4, engine }), 1));
+      try {
+        expect(Array.from(ret.predict(x, 3))).toEqual([0, 0, 0]);
+        expect(Array.from(level.predict(x, 3)).some((v) => v !== 0)).toBe(true);
+      } finally {
+        ret.dispose();
+        level.dispose();
+      }
+    },
+  );
 });
 
 describe('format 2 model directory', () => {

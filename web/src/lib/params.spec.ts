@@ -10,6 +10,8 @@ const dropout: ParamSpec = {
   max: { value: 1, open: true },
 };
 const features: ParamSpec = { name: 'features', kind: 'features', default: ['close'], values: ['close', 'volume'] };
+const exogenous: ParamSpec = { name: 'exogenous', kind: 'tickers', default: [] };
+const levels: ParamSpec = { name: 'interval_levels', kind: 'levels', default: [0.8, 0.95] };
 
 describe('training form validation', () => {
   it('checks kinds and open/closed bounds as the server does', () => {
@@ -28,5 +30,13 @@ describe('training form validation', () => {
     expect(checkField(units, '16, 32', false).error).toMatch(/not a number/);
     expect(checkField(features, 'close+volume, close', true)).toEqual({ values: [['close', 'volume'], ['close']] });
     expect(checkField(features, 'price', false).error).toMatch(/unknown feature price/);
+  });
+
+  it('exogenous tickers and interval levels are lists joined by +', () => {
+    expect(checkField(exogenous, '^BVSP+USDBRL=X', false)).toEqual({ value: ['^BVSP', 'USDBRL=X'] });
+    expect(checkField(exogenous, 'a/b', false).error).toMatch(/not a ticker: a\/b/);
+    expect(checkField(levels, '0.8+0.95', false)).toEqual({ value: [0.8, 0.95] });
+    expect(checkField(levels, '0.8+1', false).error).toMatch(/between 0 and 1/);
+    expect(checkField(levels, '0.5, 0.9', true)).toEqual({ values: [[0.5], [0.9]] });
   });
 });

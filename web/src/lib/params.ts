@@ -5,7 +5,7 @@ export interface Bound {
 }
 export interface ParamSpec {
   name: string;
-  kind: 'int' | 'float' | 'enum' | 'features' | 'date';
+  kind: 'int' | 'float' | 'enum' | 'features' | 'date' | 'tickers' | 'levels';
   default: unknown;
   min?: Bound;
   max?: Bound;
@@ -50,6 +50,22 @@ export function checkValue(spec: ParamSpec, text: string): Checked {
       if (list.length === 0 || bad.length)
         return { ok: false, error: `${spec.name}: unknown feature ${bad.join(', ') || '(none)'}` };
       return { ok: true, value: list };
+    }
+    case 'tickers': {
+      // Exogenous series: tickers joined by `+` (e.g. ^BVSP+USDBRL=X).
+      const list = text.split(/[+\s]+/).filter(Boolean);
+      const bad = list.filter((t) => !/^[A-Za-z0-9^][A-Za-z0-9.^=_-]{0,31}$/.test(t));
+      return bad.length
+        ? { ok: false, error: `${spec.name}: not a ticker: ${bad.join(', ')}` }
+        : { ok: true, value: list };
+    }
+    case 'levels': {
+      // Interval coverages joined by `+` (e.g. 0.8+0.95), each strictly between 0 and 1.
+      const list = text.split(/[+\s]+/).filter(Boolean);
+      const values = list.map(Number);
+      if (list.length === 0 || values.some((v) => !Number.isFinite(v) || v <= 0 || v >= 1))
+        return { ok: false, error: `${spec.name}: levels between 0 and 1, joined by + (e.g. 0.8+0.95)` };
+      return { ok: true, value: values };
     }
   }
 }

@@ -7,7 +7,8 @@ import { ErrorBox, Loading } from '../components/ErrorBox';
 import { fmtTime } from '../lib/format';
 import { checkField, defaultText, ParamSpec } from '../lib/params';
 
-const METRICS = ['val_mae', 'val_rmse', 'val_mape', 'test_mae', 'test_rmse', 'test_mape', 'test_skill'];
+// Selection is on validation metrics only (the server refuses test_*: it would leak the test period).
+const METRICS = ['val_mae', 'val_rmse', 'val_mape', 'val_skill'];
 
 interface GridSummary {
   job_id: string;

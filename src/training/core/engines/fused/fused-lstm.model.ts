@@ -49,7 +49,7 @@ export class FusedLstmModel implements ForecastModel {
 
   static build(spec: ModelSpec, recurrentActivation: RecurrentActivation = 'sigmoid'): FusedLstmModel {
     const model = FusedLstmModel.allocate(spec, recurrentActivation);
-    model.setTensors(initialTensors(model.net.layout, spec.seed));
+    model.setTensors(initialTensors(model.net.layout, spec.seed, spec.outputInit));
     return model;
   }
 

@@ -100,8 +100,13 @@ function orthogonal(rand: () => number, rows: number, cols: number): Float32Arra
 /**
  * Seeded initial weights, Keras defaults: Glorot-uniform kernels, orthogonal recurrent
  * kernels, zero biases with the forget gate's at 1 (unit_forget_bias). Same seed, same weights.
+ * `outputInit: 'zeros'` starts the dense head at zero (a return model then answers persistence).
  */
-export function initialTensors(p: ParamLayout, seed: number): Float32Array[] {
+export function initialTensors(
+  p: ParamLayout,
+  seed: number,
+  outputInit: 'zeros' | 'glorot' = 'glorot',
+): Float32Array[] {
   const n = p.shape.units;
   const out: Float32Array[] = [];
   p.layers.forEach((_, l) => {
@@ -113,7 +118,7 @@ export function initialTensors(p: ParamLayout, seed: number): Float32Array[] {
     bias.fill(1, n, 2 * n);
     out.push(bias);
   });
-  out.push(glorotUniform(mulberry32(seed + 9973), n, 1, n));
+  out.push(outputInit === 'zeros' ? new Float32Array(n) : glorotUniform(mulberry32(seed + 9973), n, 1, n));
   out.push(new Float32Array(1));
   return out;
 }
