@@ -110,7 +110,8 @@ describe.skipIf(!TEST_POSTGRES_URL)('npm run stack (API + worker without Docker)
     expect(promoted.status, promoted.text).toBe(200);
     const r = await waitFor(
       async () => {
-        const p = await http(url, 'POST', '/predict', { values: [410, 412, 409, 415, 418] });
+        // A return model (the default target) takes seq_length + 1 closes.
+        const p = await http(url, 'POST', '/predict', { values: [408, 410, 412, 409, 415, 418] });
         return p.status === 200 ? p : undefined;
       },
       'the champion',
