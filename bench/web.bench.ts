@@ -25,7 +25,7 @@ const { values: opts } = parseArgs({
     'table-runs': { type: 'string', default: '100000' },
     repeat: { type: 'string', default: '5' },
     skip: { type: 'string', default: '' },
-    /** Write a chromium CPU profile of the first warm compare render to this file (open in DevTools). */
+    /** Write chromium CPU profiles (first warm compare render; `<file>.table`: first table scroll) for DevTools. */
     profile: { type: 'string' },
   },
 });
@@ -252,7 +252,10 @@ async function measureTable(page: Page, base: string) {
   for (let i = 0; i < REPEAT; i++) {
     // Frames with nothing to do, measured between the others: the floor this machine's load allows.
     idle.push(...(await frameTimes(page, 'idle', 100)));
+    const cdp = opts.profile && i === 0 ? await page.context().newCDPSession(page) : undefined;
+    if (cdp) await cdp.send('Profiler.enable').then(() => cdp.send('Profiler.start'));
     scroll.push(...(await frameTimes(page, 'scroll', 300)));
+    if (cdp) fs.writeFileSync(`${opts.profile}.table`, JSON.stringify((await cdp.send('Profiler.stop')).profile));
     jump.push(...(await frameTimes(page, 'jump', 100)));
   }
   const domRows = await table.locator('[data-run-id]').count();

@@ -49,7 +49,7 @@ export function EChart({
     const c = chart.current;
     if (!c) return;
     if (onRendered) c.on('finished', onRendered);
-    c.setOption({ backgroundColor: 'transparent', ...option }, true);
+    c.setOption({ backgroundColor: 'transparent', animation: false, ...option }, true);
     return () => void (onRendered && c.off('finished', onRendered));
   }, [option, onRendered, dark]);
   useEffect(() => {

@@ -15,7 +15,7 @@ export function LazyMount({ height, children }: { height: number; children: Reac
     return () => io.disconnect();
   }, []);
   return (
-    <div ref={ref} style={{ minHeight: height }} data-mounted={visible || undefined}>
+    <div ref={ref} style={{ minHeight: visible ? undefined : height }} data-mounted={visible || undefined}>
       {visible ? children : null}
     </div>
   );

@@ -151,7 +151,7 @@ export function RunsTable(p: Props) {
     count,
     getScrollElement: () => scroller.current,
     estimateSize: () => ROW_HEIGHT,
-    overscan: 12,
+    overscan: 8,
   });
   const items = virtual.getVirtualItems();
   const lastIndex = items.length ? items[items.length - 1].index : 0;

@@ -105,9 +105,9 @@ function BarCard({ metric, runs, onDrawn }: { metric: string; runs: RunRow[]; on
         {
           type: 'bar',
           large: runs.length > 300,
-          data: runs.map((r, i) => ({
+          data: runs.map((r) => ({
             value: r.metrics[metric] ?? null,
-            itemStyle: { color: r.id === best ? '#16a34a' : colorOf(i) },
+            itemStyle: { color: r.id === best ? '#16a34a' : '#94a3b8' },
           })),
         },
       ],
