@@ -220,7 +220,7 @@ describe('artifacts in S3 (s3rver)', () => {
       const prefix = info.artifact_uri.replace('s3://direct/', '');
       expect(await keys(s3, 'direct', `${prefix}/model/`)).toContain(`${prefix}/model/MLmodel`);
       expect(await promote(trained.url, 'trained-s3', sub.body.run_id)).toBe('1');
-      // A return model (the default target) takes seq_length + 1 closes.
+      // A return-target model (the default) needs seq_length + 1 closes: its inputs are returns.
       const res = await call(trained.url, 'POST', '/predict', { model: 'trained-s3', values: [1, 2, 3, 4, 5, 6] });
       expect(res.status, res.text).toBe(200);
       expect(res.body.predictions).toHaveLength(1);

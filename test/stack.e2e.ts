@@ -30,6 +30,9 @@ const alive = (pid: number) => {
  * the API is completed by the stack's worker; the champion is served; Ctrl-C stops it all.
  * Needs `npm run build` first (npm test does it).
  */
+const ADMIN_PASSWORD = 'stack-admin-password';
+const AUTH = { authorization: `Basic ${Buffer.from(`admin:${ADMIN_PASSWORD}`).toString('base64')}` };
+
 describe.skipIf(!TEST_POSTGRES_URL)('npm run stack (API + worker without Docker)', () => {
   const database = `tsflow_stack_${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`;
   const artifacts = fs.mkdtempSync(path.join(os.tmpdir(), 'tsflow-stack-'));
@@ -60,7 +63,12 @@ describe.skipIf(!TEST_POSTGRES_URL)('npm run stack (API + worker without Docker)
       ],
       {
         cwd: ROOT,
-        env: { ...process.env, LOG_LEVEL: 'log', TSFLOW_DEFAULT_MODEL: 'stack-model' },
+        env: {
+          ...process.env,
+          LOG_LEVEL: 'log',
+          TSFLOW_DEFAULT_MODEL: 'stack-model',
+          TSFLOW_ADMIN_PASSWORD: ADMIN_PASSWORD,
+        },
         stdio: ['ignore', 'pipe', 'pipe'],
       },
     );
@@ -91,14 +99,17 @@ describe.skipIf(!TEST_POSTGRES_URL)('npm run stack (API + worker without Docker)
   });
 
   it("the stack's worker completes a training run; its model is promoted and served", async () => {
-    const submitted = await http(url, 'POST', '/api/v1/training/runs', {
+    const spec = {
       dataset: { ticker: 'MSFT', source: 'sample', start_date: '2023-01-01', end_date: '2024-06-30' },
       params: { units: 4, epochs: 1, seq_length: 5 },
-    });
+    };
+    // basic-auth is on in the stack: no credentials, no training.
+    expect((await http(url, 'POST', '/api/v1/training/runs', spec)).status).toBe(401);
+    const submitted = await http(url, 'POST', '/api/v1/training/runs', spec, AUTH);
     expect(submitted.status, submitted.text).toBe(202);
     const job = await waitFor(
       async () => {
-        const r = await http(url, 'GET', `/api/v1/training/runs/${submitted.body.job_id}`);
+        const r = await http(url, 'GET', `/api/v1/training/runs/${submitted.body.job_id}`, undefined, AUTH);
         if (r.body?.state === 'failed') throw new Error(`training failed: ${r.text}`);
         return r.body?.state === 'completed' ? r.body : undefined;
       },
@@ -106,12 +117,12 @@ describe.skipIf(!TEST_POSTGRES_URL)('npm run stack (API + worker without Docker)
       90_000,
     );
     expect(job.run_id).toBe(submitted.body.run_id);
-    const promoted = await http(url, 'POST', '/api/v1/models/stack-model/champion', { run_id: job.run_id });
+    const promoted = await http(url, 'POST', '/api/v1/models/stack-model/champion', { run_id: job.run_id }, AUTH);
     expect(promoted.status, promoted.text).toBe(200);
     const r = await waitFor(
       async () => {
-        // A return model (the default target) takes seq_length + 1 closes.
-        const p = await http(url, 'POST', '/predict', { values: [408, 410, 412, 409, 415, 418] });
+        // seq_length + 1 closes: the default return model's inputs are returns.
+        const p = await http(url, 'POST', '/predict', { values: [407, 410, 412, 409, 415, 418] }, AUTH);
         return p.status === 200 ? p : undefined;
       },
       'the champion',
