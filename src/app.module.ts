@@ -30,7 +30,8 @@ export class AppModule {
         RegistryModule,
         TrainingModule,
         ServingModule,
-        AuthModule,
+        // Mounted only in basic-auth mode (as MLflow's auth app): off, no guard runs at all.
+        ...(config.auth.enabled ? [AuthModule] : []),
       ],
     };
   }
