@@ -28,6 +28,9 @@ async function main(): Promise<void> {
       MLFLOW_BACKEND_STORE_URI: 'sqlite://',
       LOG_LEVEL: 'error',
       MLFLOW_ARTIFACTS_DESTINATION: path.join(root, 'artifacts'),
+      // The auth app's routes are documented too (they exist only in basic-auth mode).
+      TSFLOW_APP_NAME: 'basic-auth',
+      TSFLOW_ADMIN_PASSWORD: 'openapi-generation',
     },
     root,
   );

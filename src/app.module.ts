@@ -33,7 +33,8 @@ export class AppModule {
         TrainingModule,
         ServingModule,
         MonitorsModule,
-        AuthModule,
+        // Mounted only in basic-auth mode (as MLflow's auth app): off, no guard runs at all.
+        ...(config.auth.enabled ? [AuthModule] : []),
         WebUiModule,
       ],
     };

@@ -20,6 +20,11 @@ async function registeredRoutes(env: Record<string, string>): Promise<string[]> 
 }
 
 describe('auth route coverage', () => {
+  it('auth off mounts no auth route (and so no guard)', async () => {
+    const routes = await registeredRoutes({});
+    expect(routes.filter((r) => /\/users\/|\/permissions\/|\/auth\/tokens/.test(r))).toEqual([]);
+  }, 60_000);
+
   it('every registered route has a line in src/auth/rules/route-rules.ts', async () => {
     const routes = await registeredRoutes({ TSFLOW_APP_NAME: 'basic-auth', TSFLOW_ADMIN_PASSWORD: 'coverage-pass' });
     expect(routes.length).toBeGreaterThan(100);
@@ -34,7 +39,7 @@ describe('auth route coverage', () => {
   }, 60_000);
 
   it('has no stale rules (each rule names a registered route)', async () => {
-    const routes = await registeredRoutes({});
+    const routes = await registeredRoutes({ TSFLOW_APP_NAME: 'basic-auth', TSFLOW_ADMIN_PASSWORD: 'coverage-pass' });
     const keys = new Set(routes.map((r) => ruleKey(r.split(' ')[0], r.split(' ')[1])));
     expect(Object.keys(ROUTE_RULES).filter((k) => !keys.has(k))).toEqual([]);
   }, 60_000);

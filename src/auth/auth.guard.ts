@@ -46,15 +46,10 @@ export class AuthGuard implements CanActivate {
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
-    if (context.getType() !== 'http') return true;
+    if (!this.auth.enabled || context.getType() !== 'http') return true;
     const req = context.switchToHttp().getRequest<FastifyRequest>();
     const url = req.routeOptions?.url ?? '';
     const rule = ruleFor(req.method, url);
-    if (!this.auth.enabled) {
-      if (rule?.authApp)
-        throw new MlflowError(ErrorCode.ENDPOINT_NOT_FOUND, 'Authentication is off (--app-name basic-auth).');
-      return true;
-    }
     if (!rule) throw new MlflowError(ErrorCode.PERMISSION_DENIED, `No access rule for ${ruleKey(req.method, url)}.`);
     if (rule.access === 'public') return true;
     if (rule.access === 'scoring' && this.auth.scoringOpen) return true;

@@ -34,7 +34,7 @@ export interface RouteRule {
   filter?: ResultFilter;
   /** The creator of a new experiment / model gets MANAGE on it; grants follow renames and deletes. */
   after?: 'grant-experiment' | 'grant-model' | 'rename-model' | 'delete-model';
-  /** A route of the auth app itself: it answers 404 ENDPOINT_NOT_FOUND when basic-auth is off. */
+  /** A route of the auth app itself (mounted only in basic-auth mode). */
   authApp?: true;
 }
 
