@@ -52,7 +52,16 @@ describe.each(BACKENDS)('basic-auth ($db)', ({ db, skip }) => {
     const byAlice = await call('POST', `${API}/users/create`, { username: 'eve', password: 'eve-password' }, alice);
     expect([byAlice.status, byAlice.body.error_code]).toEqual([403, 'PERMISSION_DENIED']);
     const carol = basic('carol', 'carol-password');
-    expect((await call('GET', `${API}/users/get?username=carol`, undefined, carol)).body.user.username).toBe('carol');
+    const carolUser = (await call('GET', `${API}/users/get?username=carol`, undefined, carol)).body.user;
+    // Every key MLflow 3's AuthServiceClient reads (User.from_json), empty lists included.
+    expect(carolUser).toMatchObject({
+      username: 'carol',
+      is_admin: false,
+      experiment_permissions: [],
+      registered_model_permissions: [],
+      scorer_permissions: [],
+    });
+    expect(typeof carolUser.id).toBe('number');
     expect((await call('GET', `${API}/users/get?username=alice`, undefined, carol)).status).toBe(403);
     const upd = await call(
       'PATCH',

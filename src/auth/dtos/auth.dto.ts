@@ -16,12 +16,20 @@ export const ModelPermissionMsg = message({
   user_id: f.int64(),
   permission: f.enum(PERMISSION_NAMES),
 });
+/** MLflow 3 scorer grants: tsflow has no scorers, the list is always empty (the 3.x auth client reads it). */
+export const ScorerPermissionMsg = message({
+  experiment_id: f.string(),
+  scorer_name: f.string(),
+  user_id: f.int64(),
+  permission: f.enum(PERMISSION_NAMES),
+});
 export const UserMsg = message({
   id: f.int64(),
   username: f.string(),
   is_admin: f.bool(),
   experiment_permissions: f.repeated(f.message(ExperimentPermissionMsg)),
   registered_model_permissions: f.repeated(f.message(ModelPermissionMsg)),
+  scorer_permissions: f.repeated(f.message(ScorerPermissionMsg)),
 });
 
 export const CreateUserReq = message({

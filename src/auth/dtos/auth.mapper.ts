@@ -19,5 +19,7 @@ export function userToWire(user: User, experiments: ExperimentPermission[] = [],
     is_admin: user.isAdmin,
     experiment_permissions: experiments.map(experimentPermissionToWire),
     registered_model_permissions: models.map(modelPermissionToWire),
+    // MLflow 3's AuthServiceClient reads this key (User.from_json); tsflow has no scorers.
+    scorer_permissions: [],
   };
 }
