@@ -92,7 +92,11 @@ describe.skipIf(!hasChromium)('web UI in a real browser (chromium, sqlite)', () 
     await page.getByRole('alert').filter({ hasText: 'INVALID_PARAMETER_VALUE' }).waitFor();
     await page.getByLabel('Filter runs').fill('');
     await page.getByRole('button', { name: 'Search' }).click();
+    // The checkbox follows the URL: let the search's navigation land before changing it.
+    await expect.poll(() => new URL(page.url()).searchParams.get('filter') ?? '').toBe('');
+    await page.getByTestId('run-count').waitFor();
     await page.getByLabel('Group nested runs').uncheck();
+    await expect.poll(() => new URL(page.url()).searchParams.get('flat')).toBe('1');
     await expect.poll(() => page.getByTestId('run-count').textContent()).toBe('6 runs');
     await table.getByRole('button', { name: /^test_mae/ }).click();
     await table.getByRole('button', { name: /^test_mae/ }).click();
