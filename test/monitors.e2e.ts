@@ -96,6 +96,9 @@ describe.each(MODES)('monitors: $name', ({ name: database, database: db, redis }
     });
     expect(first.report.scoring.live_mae).toBeGreaterThan(0);
     expect(Number.isFinite(first.report.scoring.live_skill)).toBe(true);
+    // The champion (a return model) has prediction intervals: their live coverage is measured.
+    expect(first.report.scoring.interval_coverage).toBeGreaterThanOrEqual(0);
+    expect(first.report.scoring.interval_coverage).toBeLessThanOrEqual(1);
     for (const f of ['returns', 'volume']) {
       const d = first.report.drift[f];
       expect(d.psi).toBeGreaterThanOrEqual(0);

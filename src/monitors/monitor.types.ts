@@ -63,6 +63,9 @@ export interface ScoredDay {
   predicted: number;
   actual: number;
   naive: number;
+  /** Models with intervals: the level checked (the first the model answers) and whether it held the actual. */
+  interval_level?: number;
+  covered?: boolean;
 }
 
 /** What checks carry forward: which champion is being scored and how far. */

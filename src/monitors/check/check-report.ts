@@ -62,8 +62,8 @@ export function checkReport(a: {
       live_mae: a.skill.liveMae,
       naive_mae: a.skill.naiveMae,
       live_skill: a.skill.liveSkill,
-      // Point forecasts only so far: coverage is reported once models carry intervals.
-      interval_coverage: null,
+      // Over the same window as the skill; null for models without intervals (format 1).
+      interval_coverage: a.skill.intervalCoverage,
     },
     drift: a.drift,
     days_since_training: 0,

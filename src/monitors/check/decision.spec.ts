@@ -61,9 +61,15 @@ describe('live scoring', () => {
   const model = {
     seqLength: 2,
     horizon: 1,
-    features: ['close'],
+    inputRows: (bs: readonly { close: number }[]) => bs.map((b) => [b.close]),
     predictBatch: (ws: readonly (number[] | number[][])[]) =>
       ws.map((w) => (w as number[][]).reduce((s, r) => s + r[0], 0) / w.length),
+    intervals: () => [],
+  };
+  // The same model with an 80% interval of ±2 around its forecast.
+  const banded = {
+    ...model,
+    intervals: (point: number) => [{ level: 0.8, lower: point - 2, upper: point + 2 }],
   };
 
   it('scores exactly the days after the given date, with full windows', () => {
@@ -85,6 +91,25 @@ describe('live scoring', () => {
     expect(s.liveMae).toBeCloseTo((2.5 + 3.5) / 2, 12);
     expect(s.naiveMae).toBeCloseTo((3 + 2) / 2, 12);
     expect(s.liveSkill).toBeCloseTo(1 - 3 / 2.5, 12);
-    expect(windowSkill([], 5)).toEqual({ days: 0, liveMae: null, naiveMae: null, liveSkill: null });
+    expect(s.intervalCoverage).toBeNull(); // no intervals: no coverage
+    expect(windowSkill([], 5)).toEqual({
+      days: 0,
+      liveMae: null,
+      naiveMae: null,
+      liveSkill: null,
+      intervalCoverage: null,
+    });
+  });
+
+  it('interval coverage: the share of days whose actual close fell inside the first level', () => {
+    const days = scoreNewDays(banded, bars, '2024-01-03');
+    // Errors |actual - predicted|: 0, 2.5, 3.5 -> only the first is inside ±2.
+    expect(days.map((d) => [d.interval_level, d.covered])).toEqual([
+      [0.8, true],
+      [0.8, false],
+      [0.8, false],
+    ]);
+    expect(windowSkill(days, 3).intervalCoverage).toBeCloseTo(1 / 3, 12);
+    expect(windowSkill(days, 2).intervalCoverage).toBe(0);
   });
 });

@@ -1,8 +1,8 @@
-import { CleanBar, Feature, featureTable, Predictor, skill } from '../../training/core';
+import { CleanBar, Predictor, skill } from '../../training/core';
 import type { ScoredDay } from '../monitor.types';
 
 /** What scoring needs of a predictor. */
-export type ScoringModel = Pick<Predictor, 'seqLength' | 'horizon' | 'features' | 'predictBatch'>;
+export type ScoringModel = Pick<Predictor, 'seqLength' | 'horizon' | 'inputRows' | 'predictBatch' | 'intervals'>;
 
 /**
  * Scores the model on every bar dated after `after` (exclusive) that has a full input window
@@ -14,14 +14,25 @@ export function scoreNewDays(model: ScoringModel, bars: readonly CleanBar[], aft
   const rows: number[] = [];
   for (let t = lag; t < bars.length; t++) if (bars[t].date > after) rows.push(t);
   if (rows.length === 0) return [];
-  const table = featureTable(bars, model.features as Feature[]);
-  const predicted = model.predictBatch(rows.map((t) => table.slice(t - lag, t - model.horizon + 1)));
-  return rows.map((t, i) => ({
-    date: bars[t].date,
-    predicted: predicted[i],
-    actual: bars[t].close,
-    naive: bars[t - model.horizon].close,
-  }));
+  // The model's own input rows (level features, or the return model's scale-free inputs).
+  const table = model.inputRows(bars);
+  const windows = rows.map((t) => table.slice(t - lag, t - model.horizon + 1));
+  const predicted = model.predictBatch(windows);
+  return rows.map((t, i) => {
+    const day: ScoredDay = {
+      date: bars[t].date,
+      predicted: predicted[i],
+      actual: bars[t].close,
+      naive: bars[t - model.horizon].close,
+    };
+    // Models with prediction intervals: did the first level's interval hold the actual close?
+    const band = model.intervals(predicted[i], windows[i])[0];
+    if (band) {
+      day.interval_level = band.level;
+      day.covered = band.lower <= day.actual && day.actual <= band.upper;
+    }
+    return day;
+  });
 }
 
 export interface WindowSkill {
@@ -29,14 +40,18 @@ export interface WindowSkill {
   liveMae: number | null;
   naiveMae: number | null;
   liveSkill: number | null;
+  /** Share of the window's days whose actual close fell inside the model's interval (null: no intervals). */
+  intervalCoverage: number | null;
 }
 
 /** MAE of model and persistence over the last `window` scored days, and the skill between them. */
 export function windowSkill(days: readonly ScoredDay[], window: number): WindowSkill {
   const last = days.slice(-window);
-  if (last.length === 0) return { days: 0, liveMae: null, naiveMae: null, liveSkill: null };
+  if (last.length === 0) return { days: 0, liveMae: null, naiveMae: null, liveSkill: null, intervalCoverage: null };
   const liveMae = last.reduce((s, d) => s + Math.abs(d.actual - d.predicted), 0) / last.length;
   const naiveMae = last.reduce((s, d) => s + Math.abs(d.actual - d.naive), 0) / last.length;
   const sk = skill(liveMae, naiveMae);
-  return { days: last.length, liveMae, naiveMae, liveSkill: Number.isFinite(sk) ? sk : null };
+  const banded = last.filter((d) => d.covered !== undefined);
+  const intervalCoverage = banded.length > 0 ? banded.filter((d) => d.covered).length / banded.length : null;
+  return { days: last.length, liveMae, naiveMae, liveSkill: Number.isFinite(sk) ? sk : null, intervalCoverage };
 }

@@ -35,6 +35,7 @@ export function checkMetrics(days: readonly ScoredDay[], firstStep: number, r: C
     ['live_mae', r.scoring.live_mae],
     ['naive_mae', r.scoring.naive_mae],
     ['live_skill', r.scoring.live_skill],
+    ['live_interval_coverage', r.scoring.interval_coverage],
     ['drift_returns_psi', r.drift.returns.psi],
     ['drift_returns_ks', r.drift.returns.ks],
     ['drift_volume_psi', r.drift.volume.psi],
