@@ -229,6 +229,11 @@ describe.skipIf(!hasChromium)('web UI in a real browser (chromium, sqlite)', () 
       .getByTestId('forecast-skill')
       .getByText(/^persistence MAE/)
       .waitFor();
+    // The champion (a return model) answers intervals: the band is drawn and its coverage shown.
+    await page
+      .getByTestId('forecast-skill')
+      .getByText(/^interval coverage \d+%/)
+      .waitFor();
     await screenshot(page, '11-forecast');
   }, 240_000);
 

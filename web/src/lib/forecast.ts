@@ -5,17 +5,23 @@ export interface ForecastPoint {
   actual?: number;
   lower?: number;
   upper?: number;
+  /** Nominal coverage of lower/upper (tsflow's `intervals`: the first, narrowest level). */
+  level?: number;
 }
 
 type Raw = Record<string, unknown>;
 const num = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
 
-/** Accepts `lower`/`upper` or an `interval: {lower, upper}` (or `[lo, hi]`) when the model gives intervals. */
+/**
+ * Accepts tsflow's `intervals: [{level, lower, upper}, ...]` (the first level is drawn), or
+ * `lower`/`upper`, or an `interval: {lower, upper}` (or `[lo, hi]`) when the model gives intervals.
+ */
 export function toForecastPoints(predictions: unknown[]): ForecastPoint[] {
   return predictions
     .filter((p): p is Raw => typeof p === 'object' && p !== null && typeof (p as Raw).date === 'string')
     .map((p) => {
-      const interval = (p.interval ?? p.prediction_interval) as Raw | number[] | undefined;
+      const levels = Array.isArray(p.intervals) ? (p.intervals as Raw[]) : [];
+      const interval = (levels[0] ?? p.interval ?? p.prediction_interval) as Raw | number[] | undefined;
       const lo = Array.isArray(interval) ? interval[0] : interval?.lower;
       const hi = Array.isArray(interval) ? interval[1] : interval?.upper;
       return {
@@ -24,6 +30,7 @@ export function toForecastPoints(predictions: unknown[]): ForecastPoint[] {
         actual: num(p.actual),
         lower: num(p.lower ?? lo),
         upper: num(p.upper ?? hi),
+        ...(levels[0] ? { level: num(levels[0].level) } : {}),
       };
     })
     .sort((a, b) => a.date.localeCompare(b.date));

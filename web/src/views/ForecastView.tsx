@@ -118,7 +118,10 @@ export function ForecastView() {
               <span className="pill">persistence MAE {fmtNum(skill.maePersistence)}</span>
               <span className={`pill ${skill.skill > 0 ? 'better' : 'worse'}`}>skill {fmtNum(skill.skill)}</span>
               {skill.coverage !== undefined && (
-                <span className="pill">interval coverage {(skill.coverage * 100).toFixed(0)}%</span>
+                <span className="pill">
+                  interval coverage {(skill.coverage * 100).toFixed(0)}%
+                  {points[0]?.level !== undefined ? ` (nominal ${(points[0].level * 100).toFixed(0)}%)` : ''}
+                </span>
               )}
               <span className="muted small">
                 skill = 1 − MAE / persistence MAE over {skill.n} days; &gt; 0 beats persistence
