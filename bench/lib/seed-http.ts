@@ -1,16 +1,8 @@
+import { seededRandom } from '../../src/training/core/shuffle';
 import { api, createExperiment, createRun, pool } from './api';
 
-/** Deterministic PRNG (mulberry32) so every benchmark run searches the same data. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Deterministic PRNG (the training core's mulberry32) so every benchmark run searches the same data. */
+export const rng = seededRandom;
 
 export const UNITS = ['32', '64', '128', '256'];
 

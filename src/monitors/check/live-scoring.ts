@@ -1,4 +1,4 @@
-import { CleanBar, Predictor, skill } from '../../training/core';
+import { CleanBar, predictAtRows, Predictor, skill } from '../../training/core';
 import type { ScoredDay } from '../monitor.types';
 
 /** What scoring needs of a predictor. */
@@ -10,14 +10,10 @@ export type ScoringModel = Pick<Predictor, 'seqLength' | 'horizon' | 'inputRows'
  * before the target), one batched forward pass, and the persistence forecast beside it.
  */
 export function scoreNewDays(model: ScoringModel, bars: readonly CleanBar[], after: string): ScoredDay[] {
-  const lag = model.horizon + model.seqLength - 1;
-  const rows: number[] = [];
-  for (let t = lag; t < bars.length; t++) if (bars[t].date > after) rows.push(t);
-  if (rows.length === 0) return [];
-  // The model's own input rows (level features, or the return model's scale-free inputs).
-  const table = model.inputRows(bars);
-  const windows = rows.map((t) => table.slice(t - lag, t - model.horizon + 1));
-  const predicted = model.predictBatch(windows);
+  const candidates: number[] = [];
+  for (let t = 0; t < bars.length; t++) if (bars[t].date > after) candidates.push(t);
+  // The model's own input rows and windows (level features, or the return model's scale-free inputs).
+  const { rows, predicted, windows } = predictAtRows(model, bars, candidates);
   return rows.map((t, i) => {
     const day: ScoredDay = {
       date: bars[t].date,

@@ -271,14 +271,14 @@ export async function loadPredictor(
  * rows before it (rows without enough history before them are skipped: see `rows`).
  */
 export function predictAtRows(
-  p: Predictor,
+  p: Pick<Predictor, 'inputRows' | 'horizon' | 'seqLength' | 'predictBatch'>,
   bars: readonly CleanBar[],
   targetRows: readonly number[],
   exo?: ExogenousBars,
-): { rows: number[]; predicted: number[] } {
+): { rows: number[]; predicted: number[]; windows: number[][][] } {
   const table = p.inputRows(bars, exo);
   const lag = p.horizon + p.seqLength - 1;
   const rows = targetRows.filter((t) => t - lag >= 0);
   const windows = rows.map((t) => table.slice(t - lag, t - p.horizon + 1));
-  return { rows, predicted: rows.length > 0 ? p.predictBatch(windows) : [] };
+  return { rows, predicted: rows.length > 0 ? p.predictBatch(windows) : [], windows };
 }

@@ -18,9 +18,13 @@ export function seededRandom(seed: number): () => number {
 
 /** A Fisher-Yates permutation of 0..n-1 drawn from `seed`. */
 export function permutation(n: number, seed: number): Int32Array {
+  return shuffledIndices(n, seededRandom(seed));
+}
+
+/** A Fisher-Yates permutation of 0..n-1 drawn from the stream `rand`. */
+export function shuffledIndices(n: number, rand: () => number): Int32Array {
   const out = new Int32Array(n);
   for (let i = 0; i < n; i++) out[i] = i;
-  const rand = seededRandom(seed);
   for (let i = n - 1; i > 0; i--) {
     const j = Math.floor(rand() * (i + 1));
     const t = out[i];

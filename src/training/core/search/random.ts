@@ -1,17 +1,6 @@
 import { TrainingInputError } from '../errors';
+import { seededRandom } from '../shuffle';
 import { Dimension, SearchSpace, spaceSize } from './space';
-
-/** mulberry32: a small, fast, well-distributed 32-bit PRNG; the same seed gives the same stream. */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function draw(d: Dimension, next: () => number): unknown {
   if (d.kind === 'choice') return d.values[Math.floor(next() * d.values.length)];
@@ -39,7 +28,7 @@ export function sampleSpace(space: SearchSpace, n: number, seed: number): Record
     throw new TrainingInputError(
       `n_candidates (${n}) exceeds the ${size} distinct candidates of the space; lower it or use strategy 'grid'`,
     );
-  const next = mulberry32(seed);
+  const next = seededRandom(seed);
   const seen = new Set<string>();
   const out: Record<string, unknown>[] = [];
   // Rejection of duplicates: bounded, since the space has at least n distinct points.

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { TrainingInputError } from '../errors';
-import { sampleSpace, mulberry32 } from './random';
+import { seededRandom } from '../shuffle';
+import { sampleSpace } from './random';
 import { parseSpace, spaceSize } from './space';
 
 describe('parseSpace', () => {
@@ -88,7 +89,7 @@ describe('sampleSpace', () => {
   });
 
   it('mulberry32 yields values in [0, 1)', () => {
-    const next = mulberry32(42);
+    const next = seededRandom(42);
     const xs = Array.from({ length: 1000 }, next);
     expect(Math.min(...xs)).toBeGreaterThanOrEqual(0);
     expect(Math.max(...xs)).toBeLessThan(1);

@@ -8,21 +8,14 @@ import type {
   ForecastModelFactory,
   ModelSpec,
 } from '../../forecast-model';
+import { seededRandom, shuffledIndices } from '../../shuffle';
 import type { WindowSet } from '../../windows';
 import { RecurrentActivation, TfjsLstmModel } from '../tfjs/tfjs-lstm.model';
 import { FusedNetwork } from './fused-network';
 import { fusedMemoryBytes, fusedUnsupportedReason } from './layout';
 import { readLayersModel, UnsupportedModelError } from './layers-format';
 import { lossAndGradient } from './losses';
-import {
-  exportTensors,
-  importTensors,
-  initialTensors,
-  mulberry32,
-  NamedTensor,
-  shuffled,
-  tensorShapes,
-} from './weights';
+import { exportTensors, importTensors, initialTensors, NamedTensor, tensorShapes } from './weights';
 
 export { fusedUnsupportedReason };
 
@@ -94,11 +87,11 @@ export class FusedLstmModel implements ForecastModel {
     const batch = Math.max(1, Math.min(o.batchSize, train.count));
     net.reserve(batch);
     const stopper = new EarlyStopping(o.patience, () => net.params.slice());
-    const rand = mulberry32(this.spec.seed ^ 0x5bd1e995);
+    const rand = seededRandom(this.spec.seed ^ 0x5bd1e995);
     net.seedDropout(Math.imul(this.spec.seed, 2654435761) + 1);
     let cancelled = false;
     for (let epoch = 1; epoch <= o.epochs && !cancelled; epoch++) {
-      const loss = await this.trainEpoch(train, batch, shuffled(train.count, rand), o);
+      const loss = await this.trainEpoch(train, batch, shuffledIndices(train.count, rand), o);
       if (loss === null) {
         cancelled = true;
         break;
@@ -120,7 +113,12 @@ export class FusedLstmModel implements ForecastModel {
   }
 
   /** Mean training loss of one shuffled epoch, or null when shouldStop cut it short. */
-  private async trainEpoch(train: WindowSet, batch: number, order: Uint32Array, o: FitOptions): Promise<number | null> {
+  private async trainEpoch(
+    train: WindowSet,
+    batch: number,
+    order: ArrayLike<number>,
+    o: FitOptions,
+  ): Promise<number | null> {
     const net = this.net;
     let sum = 0;
     for (let first = 0; first < train.count; first += batch) {

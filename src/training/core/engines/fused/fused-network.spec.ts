@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { referenceForward } from '../../../../../test/support/reference-lstm';
 import { FusedNetwork } from './fused-network';
 import { lossAndGradient } from './losses';
-import { exportTensors, importTensors, mulberry32, tensorShapes } from './weights';
+import { seededRandom } from '../../shuffle';
+import { exportTensors, importTensors, tensorShapes } from './weights';
 
 /** 5 units pad to 8 (the padding must stay neutral); 6 windows exercise both GEMM row paths. */
 const shape = { seqLength: 4, nFeatures: 2, layers: 2, units: 5 };
@@ -20,7 +21,7 @@ describe.each([
   [0.3, 'hard_sigmoid'],
 ] as const)('FusedNetwork backward vs finite differences (dropout %s, %s)', (dropout, act) => {
   it('matches every parameter tensor to a relative error < 1e-3', () => {
-    const rand = mulberry32(11);
+    const rand = seededRandom(11);
     const net = new FusedNetwork({ ...shape, dropout, recurrentActivation: act });
     const tensors = tensorShapes(net.layout).map((s) =>
       Float32Array.from(

@@ -77,7 +77,7 @@ export class FusedNetwork {
   }
 
   /** Copies windows `rows` (or the first `count`) of x [n, T, F] into the time-major input. */
-  loadInput(x: Float32Array, count: number, first = 0, rows?: Uint32Array | number[]): void {
+  loadInput(x: Float32Array, count: number, first = 0, rows?: ArrayLike<number>): void {
     const { seqLength: T, nFeatures: F } = this.options;
     const base = this.w0 + this.work.x;
     const mem = this.mem;

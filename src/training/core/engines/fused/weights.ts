@@ -1,3 +1,4 @@
+import { seededRandom } from '../../shuffle';
 import type { ParamLayout } from './layout';
 
 /** One tensor in tfjs layers order: per LSTM kernel, recurrent_kernel, bias; then dense kernel, bias. */
@@ -58,18 +59,6 @@ export function importTensors(p: ParamLayout, tensors: readonly Float32Array[], 
   eachTensor(p, (i, padded, flat) => (params[padded] = tensors[i][flat]));
 }
 
-/** mulberry32: a small, fast, seedable PRNG (uniform in [0, 1)). */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 function normal(rand: () => number): number {
   const u = 1 - rand();
   return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * rand());
@@ -110,7 +99,7 @@ export function initialTensors(
   const n = p.shape.units;
   const out: Float32Array[] = [];
   p.layers.forEach((_, l) => {
-    const rand = mulberry32(seed + 101 * l);
+    const rand = seededRandom(seed + 101 * l);
     const inDim = l === 0 ? p.shape.nFeatures : n;
     out.push(glorotUniform(rand, inDim, 4 * n, inDim * 4 * n));
     out.push(orthogonal(rand, n, 4 * n));
@@ -118,19 +107,7 @@ export function initialTensors(
     bias.fill(1, n, 2 * n);
     out.push(bias);
   });
-  out.push(outputInit === 'zeros' ? new Float32Array(n) : glorotUniform(mulberry32(seed + 9973), n, 1, n));
+  out.push(outputInit === 'zeros' ? new Float32Array(n) : glorotUniform(seededRandom(seed + 9973), n, 1, n));
   out.push(new Float32Array(1));
   return out;
-}
-
-/** Seeded Fisher-Yates permutation of 0..n-1. */
-export function shuffled(n: number, rand: () => number): Uint32Array {
-  const idx = Uint32Array.from({ length: n }, (_, i) => i);
-  for (let i = n - 1; i > 0; i--) {
-    const j = Math.floor(rand() * (i + 1));
-    const t = idx[i];
-    idx[i] = idx[j];
-    idx[j] = t;
-  }
-  return idx;
 }
