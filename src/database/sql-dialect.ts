@@ -14,6 +14,23 @@ export function listParam(dialect: Dialect, values: readonly (string | number)[]
   return dialect === 'postgres' ? [...values] : JSON.stringify(values);
 }
 
+/** A SQL fragment with its bound parameters. */
+export interface Sql {
+  sql: string;
+  params: unknown[];
+}
+
+/** A search clause on a text column: IN / NOT IN over one list parameter, else `stringComparison`. */
+export function stringCondition(dialect: Dialect, col: string, c: { comparator: string; value: unknown }): Sql {
+  if (c.comparator === 'IN' || c.comparator === 'NOT IN') {
+    const values = (c.value as string[]) ?? [];
+    const cond = inList(dialect, col);
+    return { sql: c.comparator === 'IN' ? cond : `NOT (${cond})`, params: [listParam(dialect, values)] };
+  }
+  const { sql, param } = stringComparison(dialect, col, c.comparator, String(c.value));
+  return { sql, params: [param] };
+}
+
 /** sqlite's LIKE ignores ASCII case; GLOB is its case-sensitive twin with other wildcards. */
 export function likeToGlob(pattern: string): string {
   let out = '';

@@ -1,6 +1,6 @@
 import type { Clause } from '../../common/search';
 import type { Dialect } from '../../database/db';
-import { inList, listParam, stringComparison, textOrder } from '../../database/sql-dialect';
+import { inList, listParam, type Sql, stringCondition, textOrder } from '../../database/sql-dialect';
 import type { DatasetFilter, ModelOrderKey, SearchLoggedModelsQuery } from '../logged-models/logged-model.types';
 import { integerBound } from './run-search.sql';
 
@@ -23,11 +23,6 @@ export const MODEL_ATTRIBUTE_COLUMNS: Readonly<Record<string, string>> = {
 
 const NUMERIC_OPS = new Set(['=', '!=', '>', '>=', '<', '<=']);
 
-interface Sql {
-  sql: string;
-  params: unknown[];
-}
-
 /** Points on one of the listed datasets (name, and digest when given); no list = every point. */
 function datasetScope(datasets: DatasetFilter[], alias: string): Sql {
   if (datasets.length === 0) return { sql: '', params: [] };
@@ -37,15 +32,6 @@ function datasetScope(datasets: DatasetFilter[], alias: string): Sql {
       : { sql: `${alias}.dataset_name = ?`, params: [ds.name] },
   );
   return { sql: ` AND (${parts.map((p) => p.sql).join(' OR ')})`, params: parts.flatMap((p) => p.params) };
-}
-
-function stringCondition(d: Dialect, col: string, c: Clause): Sql {
-  if (c.comparator === 'IN' || c.comparator === 'NOT IN') {
-    const cond = inList(d, col);
-    return { sql: c.comparator === 'IN' ? cond : `NOT (${cond})`, params: [listParam(d, c.value as string[])] };
-  }
-  const { sql, param } = stringComparison(d, col, c.comparator, String(c.value));
-  return { sql, params: [param] };
 }
 
 function keyed(d: Dialect, table: string, c: Clause): Sql {

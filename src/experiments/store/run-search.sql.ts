@@ -1,6 +1,6 @@
 import type { Clause, OrderKey } from '../../common/search';
 import type { Dialect } from '../../database/db';
-import { inList, listParam, stringComparison, textOrder } from '../../database/sql-dialect';
+import { inList, listParam, type Sql, stringCondition, textOrder } from '../../database/sql-dialect';
 import type { SearchRunsQuery } from '../tracking.store';
 
 /** Run attributes as columns of `runs r` (run_name is kept in sync with tag mlflow.runName). */
@@ -21,24 +21,9 @@ export function integerBound(value: number): string {
   return Number.isSafeInteger(value) ? '?' : 'CAST(? AS DOUBLE PRECISION)';
 }
 
-interface Sql {
-  sql: string;
-  params: unknown[];
-}
-
 function numericOp(op: string): string {
   if (!NUMERIC_OPS.has(op)) throw new Error(`unsupported numeric comparator ${op}`);
   return op;
-}
-
-function stringCondition(d: Dialect, col: string, c: Clause): Sql {
-  if (c.comparator === 'IN' || c.comparator === 'NOT IN') {
-    const values = (c.value as string[]) ?? [];
-    const cond = inList(d, col);
-    return { sql: c.comparator === 'IN' ? cond : `NOT (${cond})`, params: [listParam(d, values)] };
-  }
-  const { sql, param } = stringComparison(d, col, c.comparator, String(c.value));
-  return { sql, params: [param] };
 }
 
 /**

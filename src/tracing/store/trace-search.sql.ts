@@ -1,6 +1,6 @@
 import type { Clause, OrderKey } from '../../common/search';
 import type { Dialect } from '../../database/db';
-import { inList, listParam, stringComparison, textOrder } from '../../database/sql-dialect';
+import { inList, listParam, type Sql, stringCondition, textOrder } from '../../database/sql-dialect';
 import { SOURCE_RUN_METADATA, TRACE_NAME_TAG, type TraceSearchQuery } from '../tracing.types';
 
 export const TRACE_COLUMNS =
@@ -19,20 +19,6 @@ const STRINGS: Readonly<Record<string, string>> = {
   client_request_id: 't.client_request_id',
   experiment_id: 'CAST(t.experiment_id AS TEXT)',
 };
-
-interface Sql {
-  sql: string;
-  params: unknown[];
-}
-
-function stringCondition(d: Dialect, col: string, c: Clause): Sql {
-  if (c.comparator === 'IN' || c.comparator === 'NOT IN') {
-    const cond = inList(d, col);
-    return { sql: c.comparator === 'IN' ? cond : `NOT (${cond})`, params: [listParam(d, c.value as string[])] };
-  }
-  const { sql, param } = stringComparison(d, col, c.comparator, String(c.value));
-  return { sql, params: [param] };
-}
 
 function keyed(d: Dialect, table: string, key: string, c: Clause): Sql {
   const cond = stringCondition(d, 'value', c);
