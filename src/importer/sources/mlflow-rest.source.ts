@@ -41,10 +41,6 @@ const n = typeof v === 'string' ? Number(v) : (v as number);
 
 const kv = (list: unknown): KV[] =>
   ((list as Json[] | undefined) ?? []).map((t) => ({ key: String(t.key), value: String(t.value ?? '') }));
-const kvMap = (obj: unknown): KV[] =>
-  Object.entries((obj as Record<string, string> | undefined) ?? {})
-    .map(([key, value]) => ({ key, value: String(value) }))
-    .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
 const n = (v: unknown): number => Number(v ?? 0);
 
 /**
