@@ -32,15 +32,6 @@ export function encodeWireValue(v: unknown): { value: number; isNan: 0 | 1 } {
 
 const kv = (list: unknown): KV[] =>
   ((list as Json[] | undefined) ?? []).map((t) => ({ key: String(t.key), value: String(t.value ?? '') }));
-const n = typeof v === 'string' ? Number(v) : (v as number);
-  if (n === undefined || n === null || Number.isNaN(n)) return { value: 0, isNan: 1 };
-  if (n === Infinity) return { value: MAX_DOUBLE, isNan: 0 };
-  if (n === -Infinity) return { value: -MAX_DOUBLE, isNan: 0 };
-  return { value: n, isNan: 0 };
-}
-
-const kv = (list: unknown): KV[] =>
-  ((list as Json[] | undefined) ?? []).map((t) => ({ key: String(t.key), value: String(t.value ?? '') }));
 const n = (v: unknown): number => Number(v ?? 0);
 
 /**
