@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { Logger } from '@nestjs/common';
 import { loadConfig } from './config/app-config';
 
 /** `mlflow server` flags and the environment variables they stand for. */
@@ -64,6 +65,8 @@ export function serverEnv(argv: string[], env: NodeJS.ProcessEnv): NodeJS.Proces
 
 /** `tsflow import ...`: returns the exit code (1 when verification finds differences, 2 on a usage or source error). */
 async function importMain(argv: string[]): Promise<number> {
+  // The CLI prints its own progress and summary; Nest's boot logs would only get in the way of --json.
+  Logger.overrideLogger(['error']);
   const cli = await import('./importer/import.cli');
   const { ImportError } = await import('./importer/import-source');
   try {

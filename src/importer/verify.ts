@@ -23,7 +23,17 @@ export interface VerifyReport {
 }
 
 const sortKey = (m: SrcMetric) => `${m.key}\u0000${m.step}\u0000${m.timestamp}\u0000${m.isNan ? 'nan' : m.value}`;
-const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+/** Equal as JSON, with lists of key/value pairs compared in key order (servers list them in insertion order). */
+const same = (a: unknown, b: unknown) => JSON.stringify(normal(a)) === JSON.stringify(normal(b));
+function normal(v: unknown): unknown {
+  if (Array.isArray(v)) {
+    const items = v.map(normal);
+    const keyed = items.every((x) => x !== null && typeof x === 'object' && 'key' in (x as object));
+    return keyed ? [...items].sort((x, y) => ((x as { key: string }).key < (y as { key: string }).key ? -1 : 1)) : items;
+  }
+  if (v !== null && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, normal(x)]));
+  return v;
+}
 
 /**
  * Compares an MLflow store with tsflow after an import, both read through the same source
