@@ -109,9 +109,7 @@ describe('tsflow import from an MLflow 2.12 database and artifact store (made by
       source: `mlflow-artifacts:/2/${parent.info.run_id}/artifacts/model`,
       run_id: parent.info.run_id,
     });
-    const mlmodel = await fetch(
-      `${server.url}/model-versions/get-artifact?name=demand&version=3&path=MLmodel`,
-    );
+    const mlmodel = await fetch(`${server.url}/model-versions/get-artifact?name=demand&version=3&path=MLmodel`);
     expect(await mlmodel.text()).toContain('python_function');
   });
 

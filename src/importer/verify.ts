@@ -29,7 +29,9 @@ function normal(v: unknown): unknown {
   if (Array.isArray(v)) {
     const items = v.map(normal);
     const keyed = items.every((x) => x !== null && typeof x === 'object' && 'key' in (x as object));
-    return keyed ? [...items].sort((x, y) => ((x as { key: string }).key < (y as { key: string }).key ? -1 : 1)) : items;
+    return keyed
+      ? [...items].sort((x, y) => ((x as { key: string }).key < (y as { key: string }).key ? -1 : 1))
+      : items;
   }
   if (v !== null && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, normal(x)]));
   return v;
