@@ -7,7 +7,7 @@ import { ImportVerifier } from '../src/importer/verify';
 import { ArtifactRepositoryResolver } from '../src/storage/artifact-repository.resolver';
 import { proxiedRepository } from '../src/storage/storage.module';
 import { LM, Mlflow3Api } from './support/mlflow3';
-import { startServer, TestServer } from './support/server';
+import { http, startServer, TestServer } from './support/server';
 import { unique } from './support/tracking';
 
 const MR = '/api/2.0/mlflow';
@@ -195,5 +195,70 @@ describe('tsflow import from a running MLflow-API server', () => {
       ]),
     );
     expect(report.differenceCount).toBe(3);
+  });
+});
+
+describe('POST /api/v1/admin/imports (basic-auth: admins only)', () => {
+  const ADMIN = { username: 'root', password: 'admin-secret-1' };
+  const basic = (u: string, p: string) => ({ authorization: `Basic ${Buffer.from(`${u}:${p}`).toString('base64')}` });
+  let source: TestServer;
+  let target: TestServer;
+
+  beforeAll(async () => {
+    source = await startServer();
+    const api = new Mlflow3Api(source.url);
+    const exp = await api.createExperiment('over http');
+    const run = (await api.createRun(exp)).info;
+    await api.logBatch(run.run_id, { metrics: [{ key: 'm', value: 1, timestamp: 1, step: 0 }] });
+    target = await startServer({
+      env: {
+        TSFLOW_APP_NAME: 'basic-auth',
+        TSFLOW_ADMIN_USERNAME: ADMIN.username,
+        TSFLOW_ADMIN_PASSWORD: ADMIN.password,
+        TSFLOW_DEFAULT_PERMISSION: 'NO_PERMISSIONS',
+      },
+    });
+  });
+  afterAll(async () => {
+    await source?.close();
+    await target?.close();
+  });
+
+  it('refuses non-admins, reports a bad source as 400, runs an import with progress for the admin', async () => {
+    const admin = basic(ADMIN.username, ADMIN.password);
+    const created = await http(
+      target.url,
+      'POST',
+      '/api/2.0/mlflow/users/create',
+      { username: 'eve', password: 'eve-password-1' },
+      admin,
+    );
+    expect(created.status).toBe(200);
+    const eve = await http(
+      target.url,
+      'POST',
+      '/api/v1/admin/imports',
+      { from: source.url },
+      basic('eve', 'eve-password-1'),
+    );
+    expect(eve.status).toBe(403);
+    const bad = await http(target.url, 'POST', '/api/v1/admin/imports', { from: 'http://127.0.0.1:1' }, admin);
+    expect(bad.status).toBe(400);
+    expect(bad.body).toMatchObject({
+      error_code: 'INVALID_PARAMETER_VALUE',
+      message: expect.stringContaining('unreachable'),
+    });
+    const started = await http(target.url, 'POST', '/api/v1/admin/imports', { from: source.url }, admin);
+    expect(started.status).toBe(200);
+    const id = started.body.import.import_id;
+    let job: any;
+    for (let i = 0; i < 200; i++) {
+      job = (await http(target.url, 'GET', `/api/v1/admin/imports/${id}`, undefined, admin)).body.import;
+      if (job.status !== 'RUNNING') break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(job).toMatchObject({ status: 'FINISHED', summary: { runs: { imported: 1 }, metricPoints: 1 } });
+    const runs = await http(target.url, 'POST', '/api/2.0/mlflow/runs/search', { experiment_ids: ['1'] }, admin);
+    expect(runs.body.runs).toHaveLength(1);
   });
 });
