@@ -8,7 +8,7 @@ import { openSource, parseImportArgs, runImport } from '../src/importer/import.c
 import { ImportError } from '../src/importer/import-source';
 import { MlflowRestSource } from '../src/importer/sources/mlflow-rest.source';
 import { ImportVerifier } from '../src/importer/verify';
-import { copyFixture, growStore, MlflowStoreCopy } from './support/mlflow-db';
+import { copyFixture, growStore, MlflowStoreCopy } from '../bench/lib/mlflow-store';
 import { Mlflow3Api } from './support/mlflow3';
 import { startServer, TestServer } from './support/server';
 

@@ -24,6 +24,8 @@ export interface SourceArtifact {
 export abstract class ImportSource {
   /** Stable identity of the source (its URI without credentials), the key of the import state. */
   abstract readonly label: string;
+  /** How many runs the importer may read ahead at once (a remote source hides its latency). */
+  readonly readAhead: number = 1;
   /** Checks that the source is reachable and of a known kind; throws ImportError with the reason. */
   abstract describe(): Promise<SourceDescription>;
   abstract experiments(): AsyncIterable<SrcExperiment>;

@@ -3,7 +3,7 @@ import type { ArtifactRepositoryResolver } from '../storage/artifact-repository.
 import { copyArtifacts } from './artifact-copy';
 import type { ImportSource } from './import-source';
 import type { ImportTarget } from './import-target';
-import type { ArtifactOwner, SrcExperiment, SrcRegisteredModel, SrcRun } from './import.types';
+import type { ArtifactOwner, SrcExperiment, SrcMetric, SrcRegisteredModel, SrcRun } from './import.types';
 import { Progress } from './progress';
 import { isCopyable, joinUri, UriMap } from './uri-map';
 
@@ -146,6 +146,10 @@ export class Importer {
   private async runsOf(e: { src: SrcExperiment; dest: string; location: string }, ctx: Ctx): Promise<void> {
     const { s } = ctx;
     const state = await this.target.fingerprints(this.source.label, 'run');
+    // Reads (artifacts, metric histories) of up to `readAhead` runs overlap the source's latency;
+    // writes stay one run at a time, in order, each in its own transaction.
+    const inFlight = new Set<Promise<void>>();
+    let writes: Promise<void> = Promise.resolve();
     for await (const page of this.source.runs(e.src.id)) {
       for (const run of page) {
         s.runs.seen++;
@@ -157,16 +161,45 @@ export class Importer {
           continue;
         }
         s.runs.imported++;
-        if (!ctx.options.dryRun) await this.importRun(run, e.dest, artifactUri, fp, ctx);
-        ctx.progress.update(s);
+        if (ctx.options.dryRun) continue;
+        if (this.source.readAhead <= 1) {
+          await this.importRun(run, e.dest, artifactUri, fp, ctx, this.source.metricHistory(run));
+          continue;
+        }
+        const read = this.readRun(run, artifactUri, ctx);
+        const task = (writes = writes.then(async () => this.importRun(run, e.dest, artifactUri, fp, ctx, await read)));
+        inFlight.add(task);
+        void task.finally(() => inFlight.delete(task)).catch(() => undefined);
+        if (inFlight.size >= this.source.readAhead) await Promise.race(inFlight);
       }
     }
+    await writes;
   }
 
-  private async importRun(run: SrcRun, experimentId: string, artifactUri: string, fp: string, ctx: Ctx): Promise<void> {
+  /** Copies the run's artifacts and reads its whole metric history ahead of its write. */
+  private async readRun(run: SrcRun, artifactUri: string, ctx: Ctx): Promise<AsyncIterable<SrcMetric[]>> {
     if (ctx.copy) await this.copy({ kind: 'run', id: run.runId, uri: run.artifactUri }, artifactUri, ctx);
-    ctx.s.metricPoints += await this.target.writeRun(run, experimentId, artifactUri, this.source.metricHistory(run));
+    const chunks: SrcMetric[][] = [];
+    for await (const chunk of this.source.metricHistory(run)) chunks.push(chunk);
+    return (async function* () {
+      yield* chunks;
+    })();
+  }
+
+  private async importRun(
+    run: SrcRun,
+    experimentId: string,
+    artifactUri: string,
+    fp: string,
+    ctx: Ctx,
+    history: AsyncIterable<SrcMetric[]>,
+  ): Promise<void> {
+    if (ctx.copy && this.source.readAhead <= 1) {
+      await this.copy({ kind: 'run', id: run.runId, uri: run.artifactUri }, artifactUri, ctx);
+    }
+    ctx.s.metricPoints += await this.target.writeRun(run, experimentId, artifactUri, history);
     await this.target.markDone(this.source.label, 'run', run.runId, fp);
+    ctx.progress.update(ctx.s);
   }
 
   private async copy(owner: ArtifactOwner, destUri: string, ctx: Ctx): Promise<void> {

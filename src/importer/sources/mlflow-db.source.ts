@@ -251,19 +251,10 @@ export class MlflowDbSource extends ImportSource {
   }
 
   async *metricHistory(run: SrcRun): AsyncIterable<SrcMetric[]> {
-    // Key by key (MLflow indexes metrics by run): a run with millions of points is never read whole.
-    const keys = run.latest.length
-      ? run.latest.map((m) => m.key)
-      : (await this.reader.all('SELECT DISTINCT key FROM metrics WHERE run_uuid = ?', [run.runId])).map((r) =>
-          str(r.key),
-        );
-    for (const key of keys) {
-      const rows = await this.reader.all(
-        'SELECT key, value, is_nan, timestamp, step FROM metrics WHERE run_uuid = ? AND key = ?',
-        [run.runId, key],
-      );
-      if (rows.length) yield rows.map(metric);
-    }
+    // By run (MLflow indexes metrics by run_uuid; its primary key starts with the key, which a
+    // per-key filter would make sqlite walk across every run), streamed in chunks.
+    const sql = 'SELECT key, value, is_nan, timestamp, step FROM metrics WHERE run_uuid = ?';
+    for await (const rows of this.reader.chunks(sql, [run.runId], 50_000)) yield rows.map(metric);
   }
 
   async *registeredModels(): AsyncIterable<SrcRegisteredModel> {

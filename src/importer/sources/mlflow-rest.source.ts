@@ -40,6 +40,7 @@ const n = (v: unknown): number => Number(v ?? 0);
  */
 export class MlflowRestSource extends ImportSource {
   readonly label: string;
+  override readonly readAhead = 6;
   private readonly base: string;
   private readonly auth?: string;
   private version = '';

@@ -12,6 +12,11 @@ export type SqlRow = Record<string, unknown>;
 export abstract class SqlReader {
   abstract readonly dialect: 'sqlite' | 'postgres';
   abstract all(sql: string, params?: unknown[]): Promise<SqlRow[]>;
+  /** The rows of a query in chunks of `size`, without holding them all (sqlite streams; Postgres reads at once). */
+  async *chunks(sql: string, params: unknown[], size: number): AsyncIterable<SqlRow[]> {
+    const rows = await this.all(sql, params);
+    for (let i = 0; i < rows.length; i += size) yield rows.slice(i, i + size);
+  }
   abstract tables(): Promise<Set<string>>;
   abstract columns(table: string): Promise<Set<string>>;
   abstract close(): Promise<void>;
@@ -53,6 +58,18 @@ class SqliteReader extends SqlReader {
 
   all(sql: string, params: unknown[] = []): Promise<SqlRow[]> {
     return Promise.resolve(this.db.prepare(sql).all(...params) as SqlRow[]);
+  }
+
+  override async *chunks(sql: string, params: unknown[], size: number): AsyncIterable<SqlRow[]> {
+    let chunk: SqlRow[] = [];
+    for (const row of this.db.prepare(sql).iterate(...params)) {
+      chunk.push(row as SqlRow);
+      if (chunk.length === size) {
+        yield chunk;
+        chunk = [];
+      }
+    }
+    if (chunk.length) yield chunk;
   }
 
   async tables(): Promise<Set<string>> {

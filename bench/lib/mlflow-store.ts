@@ -2,9 +2,10 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import Database from 'better-sqlite3';
+import { repoRoot } from './server-process';
 
 /** The MLflow 2.12.2 store made by scripts/make-mlflow-import-fixture.py against a real MLflow server. */
-export const FIXTURE = path.join(__dirname, '..', 'fixtures', 'mlflow-import');
+export const FIXTURE = path.join(repoRoot(), 'test', 'fixtures', 'mlflow-import');
 
 export interface MlflowStoreCopy {
   dir: string;
