@@ -6,6 +6,7 @@ import { MetricsModule } from './common/metrics/metrics.module';
 import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
 import { ExperimentsModule } from './experiments/experiments.module';
+import { ImporterModule } from './importer/importer.module';
 import { LoggedModelsModule } from './experiments/logged-models/logged-models.module';
 import { MonitoringModule } from './monitoring/monitoring.module';
 import { MonitorsModule } from './monitors/monitors.module';
@@ -33,6 +34,7 @@ export class AppModule {
         TrainingModule,
         ServingModule,
         MonitorsModule,
+        ImporterModule,
         // Mounted only in basic-auth mode (as MLflow's auth app): off, no guard runs at all.
         ...(config.auth.enabled ? [AuthModule] : []),
         WebUiModule,

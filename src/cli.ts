@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { Logger } from '@nestjs/common';
 import { loadConfig } from './config/app-config';
 
 /** `mlflow server` flags and the environment variables they stand for. */
@@ -16,6 +17,7 @@ const SERVER_FLAGS = {
 const USAGE = `Usage: tsflow server [options]     the HTTP API (tracking, registry, training, serving)
        tsflow worker [options]     a training worker (needs REDIS_URL; same options and variables)
        tsflow train --ticker MSFT  train one model now, in this process (see tsflow train --help)
+       tsflow import --from URI    import an MLflow server or database with its history (see tsflow import --help)
 
 Options (each also settable by the environment variable in brackets):
   -h, --host HOST                  address to bind (MLFLOW_HOST, default 127.0.0.1)
@@ -61,6 +63,36 @@ export function serverEnv(argv: string[], env: NodeJS.ProcessEnv): NodeJS.Proces
   return out;
 }
 
+/** `tsflow import ...`: returns the exit code (1 when verification finds differences, 2 on a usage or source error). */
+async function importMain(argv: string[]): Promise<number> {
+  // The CLI prints its own progress and summary; Nest's boot logs would only get in the way of --json.
+  Logger.overrideLogger(['error']);
+  const cli = await import('./importer/import.cli');
+  const { ImportError } = await import('./importer/import-source');
+  try {
+    const options = cli.parseImportArgs(argv);
+    if (options.help) {
+      process.stdout.write(cli.IMPORT_USAGE);
+      return 0;
+    }
+    const config = loadConfig(serverEnv(options.serverArgs, process.env));
+    if (options.verify) {
+      const report = await cli.runVerify(options, config, process.env);
+      process.stdout.write(options.json ? `${JSON.stringify(report, null, 2)}\n` : cli.formatReport(report));
+      return report.differenceCount ? 1 : 0;
+    }
+    const summary = await cli.runImport(options, config, process.env);
+    process.stdout.write(options.json ? `${JSON.stringify(summary, null, 2)}\n` : cli.formatSummary(summary));
+    return 0;
+  } catch (err) {
+    if (err instanceof ImportError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+      process.stderr.write(`tsflow import: ${(err as Error).message}\n`);
+      return 2;
+    }
+    throw err;
+  }
+}
+
 export async function main(argv: string[]): Promise<void> {
   const [command = 'server', ...rest] = argv;
   if (command === '--help' || command === 'help') {
@@ -70,6 +102,11 @@ export async function main(argv: string[]): Promise<void> {
   if (command === 'train') {
     const { train } = await import('./train.cli');
     await train(rest);
+    return;
+  }
+  if (command === 'import') {
+    const exitCode = await importMain(rest);
+    if (exitCode) process.exitCode = exitCode;
     return;
   }
   if (command === 'worker') {

@@ -7,7 +7,9 @@ import { LocalArtifactRepository } from './local-artifact.repository';
 import { createS3Client, parseS3Uri } from './s3/s3-client';
 import { S3ArtifactRepository } from './s3/s3-artifact.repository';
 
-async function proxiedRepository(config: AppConfig): Promise<ArtifactRepository> {
+export async function proxiedRepository(
+  config: Pick<AppConfig, 'artifactsDestination' | 's3' | 'serveArtifacts'>,
+): Promise<ArtifactRepository> {
   const logger = new Logger('StorageModule');
   const s3 = parseS3Uri(config.artifactsDestination);
   let repository: ArtifactRepository;

@@ -235,6 +235,9 @@ export const ROUTE_RULES: Record<string, RouteRule> = {
   // Monitors: creating, changing or running one may retrain and move the champion (MANAGE on the model).
   'POST /api/v1/monitors': model('manage', (r) => one(r, 'model_name')),
   'GET /api/v1/monitors': USER,
+  'POST /api/v1/admin/imports': ADMIN,
+  'GET /api/v1/admin/imports': ADMIN,
+  'GET /api/v1/admin/imports/:import_id': ADMIN,
   'GET /api/v1/monitors/:monitor_id': monitor('read'),
   'PATCH /api/v1/monitors/:monitor_id': monitor('manage'),
   'DELETE /api/v1/monitors/:monitor_id': monitor('manage'),
