@@ -179,6 +179,10 @@ export const ROUTE_RULES: Record<string, RouteRule> = {
     ],
   },
   'GET mlflow/get-trace-artifact': trace('read'),
+  'POST mlflow/traces/:trace_id/assessments': trace('update'),
+  'GET mlflow/traces/:trace_id/assessments/:assessment_id': trace('read'),
+  'PATCH mlflow/traces/:trace_id/assessments/:assessment_id': trace('update'),
+  'DELETE mlflow/traces/:trace_id/assessments/:assessment_id': trace('update'),
   'POST /v1/traces': exp('update', (r) => header(r, 'x-mlflow-experiment-id')),
 
   // Model registry.
