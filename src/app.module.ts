@@ -13,6 +13,7 @@ import { RegistryModule } from './registry/registry.module';
 import { ServingModule } from './serving/serving.module';
 import { TracingModule } from './tracing/tracing.module';
 import { TrainingModule } from './training/training.module';
+import { UiApiModule } from './ui-api/ui-api.module';
 import { WebUiModule } from './web-ui/web-ui.module';
 
 @Module({})
@@ -33,6 +34,7 @@ export class AppModule {
         TrainingModule,
         ServingModule,
         MonitorsModule,
+        UiApiModule,
         // Mounted only in basic-auth mode (as MLflow's auth app): off, no guard runs at all.
         ...(config.auth.enabled ? [AuthModule] : []),
         WebUiModule,
