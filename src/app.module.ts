@@ -13,6 +13,7 @@ import { RegistryModule } from './registry/registry.module';
 import { ServingModule } from './serving/serving.module';
 import { TracingModule } from './tracing/tracing.module';
 import { TrainingModule } from './training/training.module';
+import { GraphqlModule } from './graphql/graphql.module';
 import { UiApiModule } from './ui-api/ui-api.module';
 import { WebUiModule } from './web-ui/web-ui.module';
 
@@ -35,6 +36,7 @@ export class AppModule {
         ServingModule,
         MonitorsModule,
         UiApiModule,
+        GraphqlModule,
         // Mounted only in basic-auth mode (as MLflow's auth app): off, no guard runs at all.
         ...(config.auth.enabled ? [AuthModule] : []),
         WebUiModule,
