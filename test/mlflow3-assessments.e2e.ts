@@ -227,6 +227,28 @@ describe.each(BACKENDS)('MLflow 3 assessments ($db)', ({ db, skip }) => {
   });
 });
 
+describe('MLflow 3 routes tsflow does not serve answer ENDPOINT_NOT_FOUND (README lists them)', () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startServer();
+  }, 120_000);
+  afterAll(async () => server?.close());
+
+  it.each([
+    ['POST', '/api/2.0/mlflow/webhooks'],
+    ['GET', '/api/2.0/mlflow/webhooks'],
+    ['POST', '/api/3.0/mlflow/scorers/register'],
+    ['GET', '/api/3.0/mlflow/scorers/list?experiment_id=0'],
+    ['POST', '/api/3.0/mlflow/datasets/create'],
+    ['POST', '/api/3.0/mlflow/datasets/search'],
+    ['POST', '/api/3.0/mlflow/prompt-optimization/jobs'],
+    ['POST', '/ajax-api/3.0/mlflow/traces/calculate-trace-filter-correlation'],
+  ])('%s %s → 404 ENDPOINT_NOT_FOUND', async (method, path) => {
+    const res = await http(server.url, method, path, method === 'GET' ? undefined : {});
+    expect([res.status, res.body.error_code]).toEqual([404, 'ENDPOINT_NOT_FOUND']);
+  });
+});
+
 const ADMIN = { username: 'root', password: 'admin-secret-1' };
 const basic = (u: string, p: string) => ({ authorization: `Basic ${Buffer.from(`${u}:${p}`).toString('base64')}` });
 
