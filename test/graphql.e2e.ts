@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { adminAuth, basicAuth, startNoGrantServer } from './support/basic-auth';
 import { http, startServer, TestServer } from './support/server';
 import { expectError, TrackingApi, unique } from './support/tracking';
 
@@ -152,34 +153,13 @@ describe("MLflow's /graphql (tests/tracking/test_rest_tracking.py graphql cases 
   });
 });
 
-const ADMIN = { username: 'root', password: 'admin-secret-1' };
-const basic = (u: string, p: string) => ({
-  authorization: `Basic ${Buffer.from(`${u}:${p}`).toString('base64')}`,
-  ...JSON_UTF8,
-});
-
 describe('/graphql in basic-auth mode: READ on what the query names; model versions of unreadable models hidden', () => {
   let s: TestServer;
-  const admin = basic(ADMIN.username, ADMIN.password);
-  const alice = basic('alice', 'alice-password');
+  const admin = adminAuth();
+  const alice = basicAuth('alice', 'alice-password');
 
   beforeAll(async () => {
-    s = await startServer({
-      env: {
-        TSFLOW_APP_NAME: 'basic-auth',
-        TSFLOW_ADMIN_USERNAME: ADMIN.username,
-        TSFLOW_ADMIN_PASSWORD: ADMIN.password,
-        TSFLOW_DEFAULT_PERMISSION: 'NO_PERMISSIONS',
-      },
-    });
-    const res = await http(
-      s.url,
-      'POST',
-      '/api/2.0/mlflow/users/create',
-      { username: 'alice', password: 'alice-password' },
-      admin,
-    );
-    expect(res.status).toBe(200);
+    s = await startNoGrantServer(['alice']);
   }, 120_000);
   afterAll(async () => s?.close());
 

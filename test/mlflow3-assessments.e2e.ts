@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Mlflow3Api } from './support/mlflow3';
+import { Mlflow3Api, mlflow3Server } from './support/mlflow3';
+import { adminAuth, basicAuth, startNoGrantServer } from './support/basic-auth';
 import { http, startServer, TestServer } from './support/server';
 import { BACKENDS, expectError, unique } from './support/tracking';
 
@@ -32,49 +33,38 @@ async function startTrace(api: Mlflow3Api, exp: string, headers: Record<string, 
   return traceId;
 }
 
-/** The bodies a 3.6 client sends (message_to_json of CreateAssessment / UpdateAssessment / ...). */
-const feedbackBody = (traceId: string, extra: Record<string, unknown> = {}) => ({
+/** The bodies a 3.6 client sends (message_to_json of CreateAssessment): one value message, source, times. */
+const assessmentBody = (traceId: string, name: string, at: string, fields: Record<string, unknown>) => ({
   assessment: {
-    assessment_name: 'correctness',
+    assessment_name: name,
     trace_id: traceId,
     source: { source_type: 'HUMAN', source_id: 'alice@example.com' },
-    create_time: '2026-12-07T13:01:02.345Z',
-    last_update_time: '2026-12-07T13:01:02.345Z',
+    create_time: at,
+    last_update_time: at,
+    ...fields,
+  },
+});
+
+const feedbackBody = (traceId: string, extra: Record<string, unknown> = {}) =>
+  assessmentBody(traceId, 'correctness', '2026-12-07T13:01:02.345Z', {
     feedback: { value: true },
     rationale: 'The answer names Paris.',
     metadata: { reviewer_team: 'qa' },
     ...extra,
-  },
-});
+  });
 
-const expectationBody = (traceId: string) => ({
-  assessment: {
-    assessment_name: 'expected_facts',
-    trace_id: traceId,
-    source: { source_type: 'HUMAN', source_id: 'bob' },
-    create_time: '2026-12-07T13:02:00.000Z',
-    last_update_time: '2026-12-07T13:02:00.000Z',
+const expectationBody = (traceId: string) =>
+  assessmentBody(traceId, 'expected_facts', '2026-12-07T13:02:00.000Z', {
     expectation: { serialized_value: { serialization_format: 'JSON_FORMAT', value: '{"capital": "Paris"}' } },
     span_id: 'a1b2c3d4e5f60718',
-  },
-});
+  });
 
 describe.each(BACKENDS)('MLflow 3 assessments ($db)', ({ db, skip }) => {
-  let server: TestServer;
-  let api: Mlflow3Api;
-  let exp: string;
-
-  beforeAll(async () => {
-    if (skip) return;
-    server = await startServer({ database: db });
-    api = new Mlflow3Api(server.url);
-    exp = await api.createExperiment(unique('assess'));
-  }, 120_000);
-  afterAll(async () => server?.close());
+  const ctx = mlflow3Server(db, skip, 'assess');
 
   it.skipIf(skip)('log_feedback, log_expectation, get_assessment: stored and returned as the proto JSON', async () => {
-    const traceId = await startTrace(api, exp);
-    const created = (await api.ok('POST', `${T3}/${traceId}/assessments`, feedbackBody('tr-ignored'))).assessment;
+    const traceId = await startTrace(ctx.api, ctx.exp);
+    const created = (await ctx.api.ok('POST', `${T3}/${traceId}/assessments`, feedbackBody('tr-ignored'))).assessment;
     expect(created.assessment_id).toMatch(/^a-[0-9a-f]{32}$/);
     expect(created).toEqual({
       assessment_id: created.assessment_id,
@@ -88,30 +78,30 @@ describe.each(BACKENDS)('MLflow 3 assessments ($db)', ({ db, skip }) => {
       metadata: { reviewer_team: 'qa' },
       valid: true,
     });
-    const expectation = (await api.ok('POST', `${T3}/${traceId}/assessments`, expectationBody(traceId))).assessment;
+    const expectation = (await ctx.api.ok('POST', `${T3}/${traceId}/assessments`, expectationBody(traceId))).assessment;
     expect(expectation).toMatchObject({
       expectation: { serialized_value: { serialization_format: 'JSON_FORMAT', value: '{"capital": "Paris"}' } },
       span_id: 'a1b2c3d4e5f60718',
       valid: true,
     });
     // get_assessment sends its ids as query parameters too.
-    const got = await api.ok(
+    const got = await ctx.api.ok(
       'GET',
       `${T3}/${traceId}/assessments/${created.assessment_id}?trace_id=${traceId}&assessment_id=${created.assessment_id}`,
     );
     expect(got.assessment).toEqual(created);
     // The UI's ajax prefix serves the same routes.
     expect(
-      (await api.req('GET', `/ajax-api/3.0/mlflow/traces/${traceId}/assessments/${created.assessment_id}`)).status,
+      (await ctx.api.req('GET', `/ajax-api/3.0/mlflow/traces/${traceId}/assessments/${created.assessment_id}`)).status,
     ).toBe(200);
     // get_trace / search_traces carry them in trace_info.assessments, oldest first.
-    const info = (await api.ok('GET', `${T3}/${traceId}`)).trace.trace_info;
+    const info = (await ctx.api.ok('GET', `${T3}/${traceId}`)).trace.trace_info;
     expect(info.assessments.map((a: any) => a.assessment_id)).toEqual([
       created.assessment_id,
       expectation.assessment_id,
     ]);
-    const search = await api.ok('POST', `${T3}/search`, {
-      locations: [{ type: 'MLFLOW_EXPERIMENT', mlflow_experiment: { experiment_id: exp } }],
+    const search = await ctx.api.ok('POST', `${T3}/search`, {
+      locations: [{ type: 'MLFLOW_EXPERIMENT', mlflow_experiment: { experiment_id: ctx.exp } }],
       max_results: 10,
     });
     const found = search.traces.find((t: any) => t.trace_id === traceId);
@@ -122,9 +112,9 @@ describe.each(BACKENDS)('MLflow 3 assessments ($db)', ({ db, skip }) => {
   it.skipIf(skip)(
     'update_assessment: update_mask (FieldMask JSON, camelCase) picks the fields; metadata merges',
     async () => {
-      const traceId = await startTrace(api, exp);
-      const a = (await api.ok('POST', `${T3}/${traceId}/assessments`, feedbackBody(traceId))).assessment;
-      const res = await api.ok('PATCH', `${T3}/${traceId}/assessments/${a.assessment_id}`, {
+      const traceId = await startTrace(ctx.api, ctx.exp);
+      const a = (await ctx.api.ok('POST', `${T3}/${traceId}/assessments`, feedbackBody(traceId))).assessment;
+      const res = await ctx.api.ok('PATCH', `${T3}/${traceId}/assessments/${a.assessment_id}`, {
         assessment: {
           assessment_id: a.assessment_id,
           trace_id: traceId,
@@ -146,18 +136,18 @@ describe.each(BACKENDS)('MLflow 3 assessments ($db)', ({ db, skip }) => {
       });
       expect(Date.parse(res.assessment.last_update_time)).toBeGreaterThan(Date.parse(a.last_update_time));
       // Only the masked fields change; {"paths": [...]} is accepted as well.
-      const second = await api.ok('PATCH', `${T3}/${traceId}/assessments/${a.assessment_id}`, {
+      const second = await ctx.api.ok('PATCH', `${T3}/${traceId}/assessments/${a.assessment_id}`, {
         assessment: { rationale: 'Right after all.', assessment_name: 'ignored' },
         update_mask: { paths: ['rationale'] },
       });
       expect(second.assessment).toMatchObject({ assessment_name: 'factuality', rationale: 'Right after all.' });
       // A feedback cannot become an expectation; a mask is required.
-      const wrongKind = await api.req('PATCH', `${T3}/${traceId}/assessments/${a.assessment_id}`, {
+      const wrongKind = await ctx.api.req('PATCH', `${T3}/${traceId}/assessments/${a.assessment_id}`, {
         assessment: { expectation: { value: 'x' } },
         update_mask: 'expectation',
       });
       expectError(wrongKind, 400, 'INVALID_PARAMETER_VALUE', /Cannot update expectation value on a Feedback/);
-      const noMask = await api.req('PATCH', `${T3}/${traceId}/assessments/${a.assessment_id}`, {
+      const noMask = await ctx.api.req('PATCH', `${T3}/${traceId}/assessments/${a.assessment_id}`, {
         assessment: { rationale: 'x' },
       });
       expectError(noMask, 400, 'INVALID_PARAMETER_VALUE', /update_mask/);
@@ -167,8 +157,8 @@ describe.each(BACKENDS)('MLflow 3 assessments ($db)', ({ db, skip }) => {
   it.skipIf(skip)(
     'override_feedback marks the old one invalid and links it; deleting the new one restores it',
     async () => {
-      const traceId = await startTrace(api, exp);
-      const old = (await api.ok('POST', `${T3}/${traceId}/assessments`, feedbackBody(traceId))).assessment;
+      const traceId = await startTrace(ctx.api, ctx.exp);
+      const old = (await ctx.api.ok('POST', `${T3}/${traceId}/assessments`, feedbackBody(traceId))).assessment;
       // override_feedback: get_assessment, then a new feedback of the same name with `overrides`.
       const body = feedbackBody(traceId, {
         feedback: { value: false },
@@ -177,35 +167,37 @@ describe.each(BACKENDS)('MLflow 3 assessments ($db)', ({ db, skip }) => {
         create_time: '2026-12-07T13:05:00.000Z',
         last_update_time: '2026-12-07T13:05:00.000Z',
       });
-      const newer = (await api.ok('POST', `${T3}/${traceId}/assessments`, body)).assessment;
+      const newer = (await ctx.api.ok('POST', `${T3}/${traceId}/assessments`, body)).assessment;
       expect(newer).toMatchObject({ overrides: old.assessment_id, valid: true, feedback: { value: false } });
-      const oldNow = (await api.ok('GET', `${T3}/${traceId}/assessments/${old.assessment_id}`)).assessment;
+      const oldNow = (await ctx.api.ok('GET', `${T3}/${traceId}/assessments/${old.assessment_id}`)).assessment;
       expect(oldNow.valid).toBe(false);
-      const info = (await api.ok('GET', `${T3}/${traceId}`)).trace.trace_info;
+      const info = (await ctx.api.ok('GET', `${T3}/${traceId}`)).trace.trace_info;
       expect(info.assessments.map((x: any) => [x.assessment_id, x.valid])).toEqual([
         [old.assessment_id, false],
         [newer.assessment_id, true],
       ]);
       // delete_assessment sends its ids in a JSON body; deleting twice is fine (MLflow is idempotent).
       const ids = { trace_id: traceId, assessment_id: newer.assessment_id };
-      expect(await api.ok('DELETE', `${T3}/${traceId}/assessments/${newer.assessment_id}`, ids)).toEqual({});
-      expect(await api.ok('DELETE', `${T3}/${traceId}/assessments/${newer.assessment_id}`, ids)).toEqual({});
-      expect((await api.ok('GET', `${T3}/${traceId}/assessments/${old.assessment_id}`)).assessment.valid).toBe(true);
-      const gone = await api.req('GET', `${T3}/${traceId}/assessments/${newer.assessment_id}`);
+      expect(await ctx.api.ok('DELETE', `${T3}/${traceId}/assessments/${newer.assessment_id}`, ids)).toEqual({});
+      expect(await ctx.api.ok('DELETE', `${T3}/${traceId}/assessments/${newer.assessment_id}`, ids)).toEqual({});
+      expect((await ctx.api.ok('GET', `${T3}/${traceId}/assessments/${old.assessment_id}`)).assessment.valid).toBe(
+        true,
+      );
+      const gone = await ctx.api.req('GET', `${T3}/${traceId}/assessments/${newer.assessment_id}`);
       expectError(gone, 404, 'RESOURCE_DOES_NOT_EXIST', /not found/);
       // Overriding an unknown assessment is a 404 and writes nothing.
-      const bad = await api.req(
+      const bad = await ctx.api.req(
         'POST',
         `${T3}/${traceId}/assessments`,
         feedbackBody(traceId, { overrides: 'a-00000000000000000000000000000000' }),
       );
       expectError(bad, 404, 'RESOURCE_DOES_NOT_EXIST');
-      expect((await api.ok('GET', `${T3}/${traceId}`)).trace.trace_info.assessments).toHaveLength(1);
+      expect((await ctx.api.ok('GET', `${T3}/${traceId}`)).trace.trace_info.assessments).toHaveLength(1);
     },
   );
 
   it.skipIf(skip)('bad input is a 400, an unknown trace a 404; deleting a trace removes its assessments', async () => {
-    const traceId = await startTrace(api, exp);
+    const traceId = await startTrace(ctx.api, ctx.exp);
     const cases: [unknown, RegExp][] = [
       [{}, /assessment/],
       [{ assessment: { feedback: { value: 1 } } }, /assessment_name/],
@@ -217,13 +209,18 @@ describe.each(BACKENDS)('MLflow 3 assessments ($db)', ({ db, skip }) => {
       [{ assessment: { assessment_name: 'x', feedback: {}, create_time: 'yesterday' } }, /create_time/],
     ];
     for (const [body, message] of cases) {
-      expectError(await api.req('POST', `${T3}/${traceId}/assessments`, body), 400, 'INVALID_PARAMETER_VALUE', message);
+      expectError(
+        await ctx.api.req('POST', `${T3}/${traceId}/assessments`, body),
+        400,
+        'INVALID_PARAMETER_VALUE',
+        message,
+      );
     }
-    const unknown = await api.req('POST', `${T3}/tr-${'0'.repeat(32)}/assessments`, feedbackBody('x'));
+    const unknown = await ctx.api.req('POST', `${T3}/tr-${'0'.repeat(32)}/assessments`, feedbackBody('x'));
     expectError(unknown, 404, 'RESOURCE_DOES_NOT_EXIST', /Trace with ID/);
-    const a = (await api.ok('POST', `${T3}/${traceId}/assessments`, feedbackBody(traceId))).assessment;
-    await api.ok('POST', `${T3}/delete-traces`, { experiment_id: exp, request_ids: [traceId] });
-    expect((await api.req('GET', `${T3}/${traceId}/assessments/${a.assessment_id}`)).status).toBe(404);
+    const a = (await ctx.api.ok('POST', `${T3}/${traceId}/assessments`, feedbackBody(traceId))).assessment;
+    await ctx.api.ok('POST', `${T3}/delete-traces`, { experiment_id: ctx.exp, request_ids: [traceId] });
+    expect((await ctx.api.req('GET', `${T3}/${traceId}/assessments/${a.assessment_id}`)).status).toBe(404);
   });
 });
 
@@ -249,33 +246,15 @@ describe('MLflow 3 routes tsflow does not serve answer ENDPOINT_NOT_FOUND (READM
   });
 });
 
-const ADMIN = { username: 'root', password: 'admin-secret-1' };
-const basic = (u: string, p: string) => ({ authorization: `Basic ${Buffer.from(`${u}:${p}`).toString('base64')}` });
-
 describe('assessments in basic-auth mode: READ on the trace experiment to read, EDIT to write', () => {
   let s: TestServer;
   let api: Mlflow3Api;
-  const admin = basic(ADMIN.username, ADMIN.password);
-  const alice = basic('alice', 'alice-password');
+  const admin = adminAuth();
+  const alice = basicAuth('alice', 'alice-password');
 
   beforeAll(async () => {
-    s = await startServer({
-      env: {
-        TSFLOW_APP_NAME: 'basic-auth',
-        TSFLOW_ADMIN_USERNAME: ADMIN.username,
-        TSFLOW_ADMIN_PASSWORD: ADMIN.password,
-        TSFLOW_DEFAULT_PERMISSION: 'NO_PERMISSIONS',
-      },
-    });
+    s = await startNoGrantServer(['alice']);
     api = new Mlflow3Api(s.url);
-    const res = await http(
-      s.url,
-      'POST',
-      '/api/2.0/mlflow/users/create',
-      { username: 'alice', password: 'alice-password' },
-      admin,
-    );
-    expect(res.status).toBe(200);
   }, 120_000);
   afterAll(async () => s?.close());
 
