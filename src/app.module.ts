@@ -14,6 +14,8 @@ import { RegistryModule } from './registry/registry.module';
 import { ServingModule } from './serving/serving.module';
 import { TracingModule } from './tracing/tracing.module';
 import { TrainingModule } from './training/training.module';
+import { GraphqlModule } from './graphql/graphql.module';
+import { UiApiModule } from './ui-api/ui-api.module';
 import { WebUiModule } from './web-ui/web-ui.module';
 
 @Module({})
@@ -35,6 +37,8 @@ export class AppModule {
         ServingModule,
         MonitorsModule,
         ImporterModule,
+        UiApiModule,
+        GraphqlModule,
         // Mounted only in basic-auth mode (as MLflow's auth app): off, no guard runs at all.
         ...(config.auth.enabled ? [AuthModule] : []),
         WebUiModule,

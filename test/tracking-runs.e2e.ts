@@ -444,8 +444,13 @@ describe.each(BACKENDS)('tracking runs ($db)', ({ db, skip }) => {
 
       it('validates required fields and size limits', async () => {
         const id = (await api.createRun(exp)).info.run_id;
-        // MLflow 3: an empty (or absent) datasets list is a no-op, not an error.
-        expect((await api.post('runs/log-inputs', { run_id: id, datasets: [] })).status).toBe(200);
+        // As MLflow 2.x: without datasets (and without MLflow 3's models) there is nothing to log.
+        expectError(
+          await api.post('runs/log-inputs', { run_id: id, datasets: [] }),
+          400,
+          'INVALID_PARAMETER_VALUE',
+          "Missing value for required parameter 'datasets'",
+        );
         expectError(
           await api.post('runs/log-inputs', {
             run_id: id,

@@ -45,8 +45,8 @@ export function contentDisposition(name: string): string {
 const TEXT_EXTENSIONS = new Set(
   'txt log err cfg conf cnf cf ini properties prop hocon toml yaml yml xml json js py py3 csv tsv md rst'.split(' '),
 );
-/** Extension-less files MLflow also serves as text. */
-const TEXT_NAMES = new Set(['MLmodel', 'MLproject']);
+/** Extension-less files MLflow also serves as text (its list has `MLmodel` and `mlproject`; `MLproject` is the usual spelling). */
+const TEXT_NAMES = new Set(['MLmodel', 'mlproject', 'MLproject']);
 
 /** MLflow's `_guess_mime_type`: text files `text/plain`, else the guessed type, `application/octet-stream` when unknown. */
 export function contentTypeOf(name: string): string {

@@ -21,5 +21,6 @@ import { UiArtifactsService } from './ui-artifacts.service';
   imports: [StorageModule, ExperimentsModule, LoggedModelsModule, RegistryModule],
   controllers: [MlflowArtifactsController, ArtifactsListController, UiArtifactsController, LoggedModelArtifactsController],
   providers: [ArtifactsService, UiArtifactsService, LoggedModelArtifactsService, ArtifactsEnabledGuard],
+  exports: [ArtifactsService],
 })
 export class ArtifactsModule {}

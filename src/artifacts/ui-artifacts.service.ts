@@ -19,6 +19,13 @@ function required(value: string | undefined, message: string): string {
   return value;
 }
 
+/** The `path` of a download: present, safe, and not the root. */
+function filePath(rawPath: string | undefined): ArtifactPath {
+  const rel = ArtifactPath.parse(required(rawPath, "Missing value for required parameter 'path'."));
+  if (rel.isRoot) throw MlflowError.invalid('Artifact path is a directory; list it instead.');
+  return rel;
+}
+
 /**
  * The UI helper routes around run and model-version artifacts (mlflow-api.md §6.4), the
  * historical LFI targets: every path goes through `ArtifactPath.parse`, every root through the
@@ -32,9 +39,7 @@ export class UiArtifactsService {
     private readonly versions: ModelVersionsService,
   ) {}
 
-  private async open(rootUri: string, rawPath: string | undefined): Promise<NamedContent> {
-    const rel = ArtifactPath.parse(required(rawPath, "Missing value for required parameter 'path'."));
-    if (rel.isRoot) throw MlflowError.invalid('Artifact path is a directory; list it instead.');
+  private async open(rootUri: string, rel: ArtifactPath): Promise<NamedContent> {
     const { repository, base } = this.resolver.resolve(rootUri);
     return { ...(await repository.open(base.join(rel))), name: rel.name };
   }
@@ -42,8 +47,9 @@ export class UiArtifactsService {
   /** `GET /get-artifact?run_id=R&path=p` (or `run_uuid`). */
   async runArtifact(runId: string | undefined, rawPath: string | undefined): Promise<NamedContent> {
     const id = required(runId, "Missing value for required parameter 'run_id'.");
+    const rel = filePath(rawPath);
     validateRunId(id);
-    return this.open((await this.runs.getInfo(id)).artifactUri, rawPath);
+    return this.open((await this.runs.getInfo(id)).artifactUri, rel);
   }
 
   /** `GET /model-versions/get-artifact?name=N&version=V&path=p`: a file under the version's download URI. */
@@ -54,7 +60,9 @@ export class UiArtifactsService {
   ): Promise<NamedContent> {
     const n = required(name, "Missing value for required parameter 'name'.");
     const v = required(version, "Missing value for required parameter 'version'.");
-    return this.open(await this.versions.downloadUri(n, v), rawPath);
+    // As MLflow: the path is checked before the version is looked up (400 "Invalid path" first).
+    const rel = filePath(rawPath);
+    return this.open(await this.versions.downloadUri(n, v), rel);
   }
 
   /** `POST /ajax-api/2.0/mlflow/upload-artifact?run_uuid=R&path=p` with a raw body of at most 10 MB. */

@@ -108,6 +108,8 @@ export interface AppConfig {
   logLevel: 'error' | 'warn' | 'log' | 'debug' | 'verbose';
   /** Value answered by GET /version: a plain MLflow version that clients gate features on. */
   mlflowVersion: string;
+  /** MLFLOW_DEPLOYMENTS_TARGET: the AI gateway `/ajax-api/2.0/mlflow/gateway-proxy` forwards to (unset: none). */
+  deploymentsTarget?: string;
 }
 
 const bool = z
@@ -198,6 +200,7 @@ const EnvSchema = z.object({
   TSFLOW_MAX_CONCURRENT_LARGE_BODIES: num(F.maxLargeBodies).optional(),
   LOG_LEVEL: F.logLevel.optional(),
   TSFLOW_MLFLOW_VERSION: F.mlflowVersion.optional(),
+  MLFLOW_DEPLOYMENTS_TARGET: z.string().url().optional(),
 });
 
 /**
@@ -263,6 +266,7 @@ export const AppConfigSchema = z.strictObject({
   }),
   logLevel: F.logLevel,
   mlflowVersion: F.mlflowVersion,
+  deploymentsTarget: z.string().url().optional(),
 });
 
 // The schema and the documented interface must describe the same object: adding a field to
@@ -415,6 +419,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     },
     logLevel: e.LOG_LEVEL ?? 'log',
     mlflowVersion: e.TSFLOW_MLFLOW_VERSION ?? '3.6.0',
+    deploymentsTarget: e.MLFLOW_DEPLOYMENTS_TARGET,
   });
 }
 

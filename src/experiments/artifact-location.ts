@@ -4,6 +4,13 @@ import { decodeRepeatedly, LIMITS } from '../common/validation';
 
 const SCHEME = /^([a-zA-Z][a-zA-Z0-9+.-]*):/;
 
+/** A plain path that is not absolute (MLflow resolves it against the server's working directory). */
+export function isRelativePath(location: string | undefined): boolean {
+  if (!location) return false;
+  const scheme = SCHEME.exec(location)?.[1];
+  return (!scheme || scheme.length === 1) && !path.isAbsolute(location) && !/^[a-zA-Z]:[\\/]/.test(location);
+}
+
 /**
  * experiments/create `artifact_location` checks (mlflow-api.md T1, §13): no fragments or
  * `;params`, no `..` in the (repeatedly decoded) query, bounded length, no `runs:` URIs.

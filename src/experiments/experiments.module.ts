@@ -23,6 +23,6 @@ import { UiTrackingService } from './ui-tracking.service';
     UiTrackingService,
     { provide: TrackingStore, useClass: SqlTrackingStore },
   ],
-  exports: [TrackingStore, ExperimentsService, RunsService, RunInputsService],
+  exports: [TrackingStore, ExperimentsService, RunsService, RunInputsService, UiTrackingService],
 })
 export class ExperimentsModule {}

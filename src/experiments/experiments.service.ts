@@ -5,7 +5,7 @@ import { checkLength, LIMITS, validateKey, validateMaxResults } from '../common/
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { isLocalArtifactUri, LocalArtifactRoots } from '../storage/local-roots';
-import { normaliseArtifactLocation } from './artifact-location';
+import { isRelativePath, normaliseArtifactLocation } from './artifact-location';
 import { TrackingStore } from './tracking.store';
 import { Experiment, KeyValue, Page, viewStages, ViewType } from './tracking.types';
 
@@ -26,7 +26,7 @@ export class ExperimentsService implements OnModuleInit {
     private readonly store: TrackingStore,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
-    this.localRoots = new LocalArtifactRoots(config.localArtifactRoots);
+    this.localRoots = LocalArtifactRoots.fromConfig(config);
   }
 
   async onModuleInit(): Promise<void> {
@@ -47,7 +47,9 @@ export class ExperimentsService implements OnModuleInit {
     const location = artifactLocation ? normaliseArtifactLocation(artifactLocation) : undefined;
     // Local locations are confined to the configured roots: the server will list, read and
     // write under them on behalf of anyone who can create a run.
-    if (location !== undefined && isLocalArtifactUri(location)) this.localRoots.confine(location);
+    if (location !== undefined && isLocalArtifactUri(location)) {
+      this.localRoots.confineNew(location, isRelativePath(artifactLocation));
+    }
     const id = await this.store.createExperiment(
       { name, artifactLocation: location, tags: tags.map((t) => this.validateTag(t)) },
       this.config.defaultArtifactRoot,

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { MlflowError } from '../common/mlflow-error';
+import { missingValue } from '../common/proto/parse';
 import { checkLength, validateRunId } from '../common/validation';
 import { RunsService } from './runs.service';
 import { TrackingStore } from './tracking.store';
@@ -18,8 +19,9 @@ export class RunInputsService {
     private readonly runs: RunsService,
   ) {}
 
-  /** Dataset inputs and (MLflow 3) logged-model inputs; neither given is a no-op on an active run. */
+  /** Dataset inputs and (MLflow 3) logged-model inputs; one of the two is required (MLflow 2.x: `datasets`). */
   async logInputs(runId: string, inputs: DatasetInput[], modelIds: string[] = []): Promise<void> {
+    if (inputs.length === 0 && modelIds.length === 0) throw missingValue('datasets');
     validateRunId(runId);
     for (const input of inputs) {
       const ds = input.dataset;

@@ -52,7 +52,7 @@ export class ModelVersionsService {
     private readonly loggedModels: LoggedModelsService,
     @Inject(APP_CONFIG) config: AppConfig,
   ) {
-    this.localRoots = new LocalArtifactRoots(config.localArtifactRoots);
+    this.localRoots = LocalArtifactRoots.fromConfig(config);
   }
 
   async create(args: CreateVersionArgs): Promise<ModelVersion> {

@@ -36,6 +36,7 @@ const SCHEME = /^([a-zA-Z][a-zA-Z0-9+.-]*):/;
 /** MLflow's artifact repository registry (2.x) plus the common object-store aliases. */
 const ALLOWED_SCHEMES = new Set([
   'mlflow-artifacts',
+  'artifacts',
   'runs',
   'models',
   's3',

@@ -41,7 +41,7 @@ export class ArtifactRepositoryResolver {
     private readonly proxied: ArtifactRepository,
     @Inject(APP_CONFIG) private readonly config: ResolverConfig,
   ) {
-    this.localRoots = new LocalArtifactRoots(config.localArtifactRoots);
+    this.localRoots = LocalArtifactRoots.fromConfig(config);
   }
 
   resolve(uri: string): ResolvedArtifactRoot {

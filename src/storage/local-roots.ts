@@ -1,7 +1,11 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { MlflowError } from '../common/mlflow-error';
+import type { AppConfig } from '../config/app-config';
 import { parseUri } from './artifact-uri';
+
+type RootsConfig = Pick<AppConfig, 'localArtifactRoots'> &
+  Partial<Pick<AppConfig, 'database' | 'artifactsDestination'>>;
 
 /** Hosts a `file:` URI may name and still be local (MLflow's is_local_uri; anything else is remote, CVE-2023-2356). */
 const LOCAL_HOSTS = new Set(['', 'localhost', '127.0.0.1', '.']);
@@ -61,6 +65,14 @@ function realish(abs: string): string {
   }
 }
 
+function isNewOrEmpty(dir: string): boolean {
+  try {
+    return fs.statSync(dir).isDirectory() && fs.readdirSync(dir).length === 0;
+  } catch {
+    return true;
+  }
+}
+
 function isInside(root: string, candidate: string): boolean {
   return candidate === root || candidate.startsWith(root.endsWith(path.sep) ? root : root + path.sep);
 }
@@ -72,9 +84,32 @@ function isInside(root: string, candidate: string): boolean {
  */
 export class LocalArtifactRoots {
   private readonly roots: string[];
+  /** Paths a working-directory location may not contain: the database file, the roots, the proxy destination. */
+  private readonly protectedPaths: string[];
 
-  constructor(roots: readonly string[]) {
+  /**
+   * `workDir`: where relative `artifact_location`s resolve (MLflow: the server's working
+   * directory). A location there is allowed only as a strict subdirectory holding none of
+   * `protectedPaths`, and only if it is new or empty when the experiment is created.
+   */
+  constructor(
+    roots: readonly string[],
+    private readonly workDir?: string,
+    protectedPaths: readonly string[] = [],
+  ) {
     this.roots = roots.map((r) => path.resolve(r));
+    this.protectedPaths = [...this.roots, ...protectedPaths].map((p) => realish(path.resolve(p)));
+  }
+
+  /** The roots of a server: the configured ones, plus the working directory for relative locations. */
+  static fromConfig(config: RootsConfig, workDir = process.cwd()): LocalArtifactRoots {
+    const protectedPaths = [
+      ...(config.database?.type === 'sqlite' ? [config.database.path] : []),
+      ...(config.artifactsDestination && path.isAbsolute(config.artifactsDestination)
+        ? [config.artifactsDestination]
+        : []),
+    ];
+    return new LocalArtifactRoots(config.localArtifactRoots, workDir, protectedPaths);
   }
 
   get configured(): boolean {
@@ -85,9 +120,28 @@ export class LocalArtifactRoots {
   confine(uri: string): string {
     const abs = localPathOfUri(uri);
     const real = realish(abs);
-    if (!this.roots.some((root) => isInside(realish(root), real))) throw outside(uri);
+    if (!this.roots.some((root) => isInside(realish(root), real)) && !this.inWorkDir(real)) throw outside(uri);
     // The resolved form: a symlink swapped later cannot move an already-checked root.
     return real;
+  }
+
+  /**
+   * experiments/create: a relative location (resolved against the working directory, as MLflow
+   * does) may also lie in the working directory when it names a new or empty directory there,
+   * so that no file the server already has becomes readable through it.
+   */
+  confineNew(uri: string, relative: boolean): string {
+    const abs = localPathOfUri(uri);
+    const real = realish(abs);
+    if (this.roots.some((root) => isInside(realish(root), real))) return real;
+    if (!relative || !this.inWorkDir(real) || !isNewOrEmpty(real)) throw outside(uri);
+    return real;
+  }
+
+  private inWorkDir(real: string): boolean {
+    if (this.workDir === undefined) return false;
+    const dir = realish(path.resolve(this.workDir));
+    return real !== dir && isInside(dir, real) && !this.protectedPaths.some((p) => isInside(real, p));
   }
 
   contains(uri: string): boolean {

@@ -5,6 +5,7 @@ import { formatDuration, parseDuration, parseState, parseStringMap, parseTimesta
 import type { TraceInfoV3Msg } from './dtos';
 import type { StoredSpan, Trace, TraceInfo } from './tracing.types';
 import { MlflowError } from '../common/mlflow-error';
+import { assessmentToWire } from './assessments.mapper';
 
 export function traceInfoToWire(i: TraceInfo) {
   return compact({
@@ -18,6 +19,7 @@ export function traceInfoToWire(i: TraceInfo) {
     response_preview: i.responsePreview,
     trace_metadata: i.metadata,
     tags: i.tags,
+    assessments: i.assessments?.map(assessmentToWire),
   });
 }
 

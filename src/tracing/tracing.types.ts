@@ -1,5 +1,6 @@
 /** MLflow 3 tracing domain types (camelCase inside; the wire mapping lives in traces.mapper.ts). */
 import type { Clause, OrderKey } from '../common/search';
+import type { Assessment } from './assessments.types';
 
 export const TRACE_STATES = ['STATE_UNSPECIFIED', 'OK', 'ERROR', 'IN_PROGRESS'] as const;
 export type TraceState = (typeof TRACE_STATES)[number];
@@ -24,6 +25,8 @@ export interface TraceInfo {
   responsePreview?: string;
   metadata: Record<string, string>;
   tags: Record<string, string>;
+  /** Read side only (saveTrace ignores it): every assessment of the trace, oldest first. */
+  assessments?: Assessment[];
 }
 
 /** One OTLP span as received, re-rendered as proto3 JSON (snake_case, bytes base64, 64-bit ints as strings). */

@@ -1,5 +1,6 @@
-import { http } from './server';
-import { Res, TrackingApi } from './tracking';
+import { afterAll, beforeAll } from 'vitest';
+import { http, startServer, TestServer } from './server';
+import { Res, TrackingApi, unique } from './tracking';
 
 /** The MLflow 3 client's paths (mlflow3-api.md §7): LM, MA and the 3.0 trace routes. */
 export const LM = '/api/2.0/mlflow/logged-models';
@@ -103,4 +104,17 @@ export class Mlflow3Api extends TrackingApi {
     const done = await this.ok('PATCH', `${LM}/${modelId}`, { model_id: modelId, status: 'LOGGED_MODEL_READY' });
     return done.model;
   }
+}
+
+/** One server per describe block (sqlite or Postgres) with an MLflow 3 client and a fresh experiment. */
+export function mlflow3Server(database: 'sqlite' | 'postgres', skip: boolean, experimentPrefix: string) {
+  const ctx = {} as { server: TestServer; api: Mlflow3Api; exp: string };
+  beforeAll(async () => {
+    if (skip) return;
+    ctx.server = await startServer({ database });
+    ctx.api = new Mlflow3Api(ctx.server.url);
+    ctx.exp = await ctx.api.createExperiment(unique(experimentPrefix));
+  }, 120_000);
+  afterAll(async () => ctx.server?.close());
+  return ctx;
 }

@@ -261,8 +261,8 @@ export const ENDPOINTS: Endpoint[] = [
         },
       ],
     }),
-    // MLflow 3: datasets are optional (log-inputs may carry only `models`, or nothing).
-    required: ['run_id'],
+    // As MLflow 2.x: `datasets` is required unless MLflow 3's `models` is given instead.
+    required: ['run_id', 'datasets'],
     strings: ['run_id'],
     repeated: ['datasets', 'models'],
     unknownRun: true,

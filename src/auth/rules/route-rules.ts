@@ -1,3 +1,4 @@
+import { graphqlDemands } from '../../graphql/graphql-access';
 import type { Ability } from '../permissions';
 import { header, many, nested, one, RequestView } from './request-view';
 
@@ -179,6 +180,18 @@ export const ROUTE_RULES: Record<string, RouteRule> = {
     ],
   },
   'GET mlflow/get-trace-artifact': trace('read'),
+  'POST mlflow/runs/create-promptlab-run': exp('update', experimentId),
+  // GraphQL: READ on each experiment and run named; model versions filtered by model READ while resolving.
+  'GET /graphql': { access: 'user', demands: graphqlDemands },
+  'POST /graphql': { access: 'user', demands: graphqlDemands },
+  'GET /ajax-api/graphql': { access: 'user', demands: graphqlDemands },
+  'POST /ajax-api/graphql': { access: 'user', demands: graphqlDemands },
+  'GET mlflow/gateway-proxy': USER,
+  'POST mlflow/gateway-proxy': USER,
+  'POST mlflow/traces/:trace_id/assessments': trace('update'),
+  'GET mlflow/traces/:trace_id/assessments/:assessment_id': trace('read'),
+  'PATCH mlflow/traces/:trace_id/assessments/:assessment_id': trace('update'),
+  'DELETE mlflow/traces/:trace_id/assessments/:assessment_id': trace('update'),
   'POST /v1/traces': exp('update', (r) => header(r, 'x-mlflow-experiment-id')),
 
   // Model registry.

@@ -34,7 +34,8 @@ function isBuffered(req: FastifyRequest): boolean {
 export function createHttpAdapter(options: HttpOptions): FastifyAdapter {
   return new FastifyAdapter({
     bodyLimit: options.maxBodyBytes,
-    routerOptions: { maxParamLength: 4096 },
+    // `//model-versions/get-artifact` reaches its route, as in MLflow (Werkzeug merges slashes).
+    routerOptions: { maxParamLength: 4096, ignoreDuplicateSlashes: true },
     // Artifact transfers may take long: the whole-request deadline is generous (1 h by default),
     // but a connection that sends nothing for a while is cut (JSON bodies: the idle timeout).
     requestTimeout: options.http.requestTimeoutMs,

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { Db, type SqlRunner } from '../../database/db';
 import { inList, insertRows, listParam } from '../../database/sql-dialect';
 import { groupBy } from '../../database/sql-helpers';
+import { AssessmentStore } from '../assessment.store';
 import { TraceStore } from '../trace.store';
 import type { DeleteTracesQuery, StoredSpan, TraceInfo, TraceSearchQuery, TraceState } from '../tracing.types';
 import { buildTraceSearch, TRACE_COLUMNS } from './trace-search.sql';
@@ -19,7 +20,7 @@ interface TraceRow {
 
 type KvRow = { trace_id: string; key: string; value: string };
 
-const TABLES = ['trace_metadata', 'trace_tags', 'trace_spans', 'trace_run_links', 'traces'];
+const TABLES = ['trace_assessments', 'trace_metadata', 'trace_tags', 'trace_spans', 'trace_run_links', 'traces'];
 
 async function upsertMap(tx: SqlRunner, table: string, traceId: string, map: Record<string, string>): Promise<void> {
   await insertRows(
@@ -34,7 +35,10 @@ async function upsertMap(tx: SqlRunner, table: string, traceId: string, map: Rec
 /** The SQL TraceStore for sqlite and Postgres. */
 @Injectable()
 export class SqlTraceStore extends TraceStore {
-  constructor(private readonly db: Db) {
+  constructor(
+    private readonly db: Db,
+    private readonly assessments: AssessmentStore,
+  ) {
     super();
   }
 
@@ -87,6 +91,7 @@ export class SqlTraceStore extends TraceStore {
       await this.db.query<KvRow>(`SELECT trace_id, key, value FROM trace_tags WHERE ${where}`, [ids]),
       (r) => r.trace_id,
     );
+    const assessments = await this.assessments.listFor(rows.map((r) => r.trace_id));
     const map = (list: KvRow[] | undefined) => Object.fromEntries((list ?? []).map((r) => [r.key, r.value]));
     return rows.map((r) => ({
       traceId: r.trace_id,
@@ -99,6 +104,7 @@ export class SqlTraceStore extends TraceStore {
       responsePreview: r.response_preview ?? undefined,
       metadata: map(meta.get(r.trace_id)),
       tags: map(tags.get(r.trace_id)),
+      assessments: assessments.get(r.trace_id) ?? [],
     }));
   }
 
