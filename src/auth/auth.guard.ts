@@ -4,6 +4,7 @@ import { ErrorCode, MlflowError } from '../common/mlflow-error';
 import { AuthService, unauthenticated } from './auth.service';
 import type { Principal, User } from './auth.types';
 import { parseAuthorization } from './credentials';
+import { permissionDenied } from './permissions';
 import { Creations, DemandChecker } from './rules/demand-checker';
 import { one, RequestView } from './rules/request-view';
 import { RouteRule, ruleFor, ruleKey } from './rules/route-rules';
@@ -20,8 +21,6 @@ const CONTEXT = Symbol('tsflow.auth');
 export function authContext(req: object): AuthContext | undefined {
   return (req as { [CONTEXT]?: AuthContext })[CONTEXT];
 }
-
-export const permissionDenied = () => new MlflowError(ErrorCode.PERMISSION_DENIED, 'Permission denied');
 
 function view(req: FastifyRequest): RequestView {
   const body = req.body;
