@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { http, startServer, TestServer } from './support/server';
+import { rawRequest } from './support/raw-http';
 import { requestText, socketRequest } from './support/socket-http';
 
 /**
@@ -300,6 +301,29 @@ describe('permission walk-arounds through references (basic-auth, NO_PERMISSIONS
     await denied('POST', '/api/v1/monitors', { ...body, name: 'watch', retrain: {} });
     await denied('POST', '/api/v1/monitors', { ...body, name: 'mine', retrain: {}, model_name: 'admin-model' });
     expect((await ok('GET', '/api/v1/monitors', undefined, mallory)).monitors ?? []).toEqual([]);
+  });
+
+  it('a name in both the query and the body must mean one thing (rules and handlers read different ones)', async () => {
+    const json = { 'content-type': 'application/json', ...mallory };
+    const cases: [string, string, unknown][] = [
+      ['GET', `${API}/registered-models/get?name=admin-model`, { name: 'mal-model' }],
+      ['GET', `${API}/runs/get?run_id=${run.run_id}`, { run_id: malRun.run_id }],
+      [
+        'POST',
+        `${API}/model-versions/create?source=${encodeURIComponent(run.artifact_uri)}`,
+        { name: 'mal-model', source: `${malRun.artifact_uri}/m` },
+      ],
+      ['DELETE', `${API}/registered-models/delete?name=admin-model`, { name: 'mal-model' }],
+    ];
+    for (const [method, url, body] of cases) {
+      const res = await rawRequest(s.url, method, url, JSON.stringify(body), json);
+      // 400 where both were parsed; a GET body is not parsed at all, so the query's name is the one checked (403).
+      expect([400, 403], `${method} ${url}: ${res.body.toString()}`).toContain(res.status);
+      expect(res.body.toString()).not.toContain(SECRET);
+    }
+    expect(
+      (await ok('GET', `${API}/registered-models/get?name=admin-model`, undefined, admin)).registered_model.name,
+    ).toBe('admin-model');
   });
 
   it('two Host (or Authorization, Content-Type) headers are a 400, whichever comes first', async () => {
