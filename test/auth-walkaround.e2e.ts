@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TrackingStore } from '../src/experiments/tracking.store';
 import { http, startServer, TestServer } from './support/server';
 import { rawRequest } from './support/raw-http';
 import { requestText, socketRequest } from './support/socket-http';
@@ -248,6 +249,27 @@ describe('permission walk-arounds through references (basic-auth, NO_PERMISSIONS
     await denied('PUT', `/api/2.0/mlflow-artifacts/artifacts/${exp}/${run.run_id}/artifacts/f.txt`, 'x');
     await denied('GET', `/api/2.0/mlflow-artifacts/artifacts/${exp}/${run.run_id}/artifacts/secret.txt`, undefined);
     await denied('PUT', '/api/2.0/mlflow-artifacts/artifacts/team-mallory/f.txt', 'x');
+    expect(fs.readdirSync(runDir()).sort()).toEqual(before);
+  });
+
+  it("an overlapping location stored before overlaps were refused does not open the admin's run either", async () => {
+    const store = s.app.get(TrackingStore);
+    const legacy = await store.createExperiment(
+      { name: 'legacy', artifactLocation: `${run.artifact_uri}/legacy`, tags: [] },
+      s.config.defaultArtifactRoot,
+    );
+    await ok(
+      'POST',
+      `${API}/experiments/permissions/create`,
+      { experiment_id: legacy, username: 'mallory', permission: 'MANAGE' },
+      admin,
+    );
+    const inside = (await ok('POST', `${API}/runs/create`, { experiment_id: legacy }, mallory)).run.info;
+    expect(inside.artifact_uri.startsWith(run.artifact_uri)).toBe(true);
+    const before = fs.readdirSync(runDir()).sort();
+    await denied('POST', `/ajax-api/2.0/mlflow/upload-artifact?run_uuid=${inside.run_id}&path=x.txt`, 'x');
+    await denied('GET', `${API}/artifacts/list?run_id=${inside.run_id}`, undefined);
+    await denied('GET', `/get-artifact?run_id=${inside.run_id}&path=x.txt`, undefined);
     expect(fs.readdirSync(runDir()).sort()).toEqual(before);
   });
 

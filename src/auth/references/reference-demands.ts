@@ -45,6 +45,11 @@ export const versionReferences = (r: RequestView): Demand[] => [
 /** Promoting a run registers its model: READ on the run (its logged model was READ-checked when linked). */
 export const championReferences = (r: RequestView): Demand[] => [read('run', one(r, 'run_id'))];
 
+/** Reading or writing a run's files reaches every area its artifact root lies in. */
+export const runArtifacts =
+  (ability: Demand['ability']) =>
+  (r: RequestView): Demand[] => [{ kind: 'run-artifacts', ability, ids: [one(r, 'run_id', 'run_uuid')] }];
+
 /** A new experiment's artifact location must not share files with another experiment's area. */
 export const locationReferences = (r: RequestView): Demand[] => [
   { kind: 'artifact-location', ability: 'update', ids: [one(r, 'artifact_location')] },

@@ -56,8 +56,10 @@ export class DemandChecker {
         throw permissionDenied("the artifact location overlaps another experiment's artifact location.");
       return true;
     }
-    if (demand.kind === 'artifact-uri' || demand.kind === 'artifact-path') {
-      const owners = await this.areas.owners(demand.kind === 'artifact-path' ? proxied(id) : id);
+    if (demand.kind === 'artifact-uri' || demand.kind === 'artifact-path' || demand.kind === 'run-artifacts') {
+      const uri = await this.artifactUriOf(demand, id);
+      if (uri === undefined) return true;
+      const owners = await this.areas.owners(uri);
       if (owners === 'admin-only') return user.isAdmin;
       for (const experiment of owners?.experiments ?? []) {
         if (!allows(await this.auth.experimentPermission(user, experiment), demand.ability)) return false;
@@ -82,6 +84,13 @@ export class DemandChecker {
       return true;
     }
     return allows(await this.auth.experimentPermission(user, experiment), demand.ability);
+  }
+
+  /** The URI an artifact demand names (a run's: its artifact root, which may lie in an older, overlapping area). */
+  private async artifactUriOf(demand: Demand, id: string): Promise<string | undefined> {
+    if (demand.kind === 'artifact-path') return proxied(id);
+    if (demand.kind === 'run-artifacts') return (await this.tracking.getRunInfo(id))?.artifactUri;
+    return id;
   }
 
   private async experimentOf(demand: Demand, id: string): Promise<Resolved> {

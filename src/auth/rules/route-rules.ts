@@ -6,6 +6,7 @@ import {
   loggedModelReferences,
   metricModels,
   monitorReferences,
+  runArtifacts,
   traceReferences,
   versionReferences,
 } from '../references/reference-demands';
@@ -37,7 +38,9 @@ export type TargetKind =
   /** Any artifact URI: the owners of the experiment areas it lies in (src/auth/references/). */
   | 'artifact-uri'
   /** A new experiment location: refused when it overlaps another experiment's area. */
-  | 'artifact-location';
+  | 'artifact-location'
+  /** A run's files: the owners of every area its artifact root lies in (locations set before overlaps were refused). */
+  | 'run-artifacts';
 
 export interface Demand {
   kind: TargetKind;
@@ -179,10 +182,10 @@ export const ROUTE_RULES: Record<string, RouteRule> = {
   'POST mlflow-artifacts/mpu/create/*': artifacts('update'),
   'POST mlflow-artifacts/mpu/complete/*': artifacts('update'),
   'POST mlflow-artifacts/mpu/abort/*': artifacts('update'),
-  'GET mlflow/artifacts/list': run('read'),
-  'GET /get-artifact': run('read'),
+  'GET mlflow/artifacts/list': run('read', runId, runArtifacts('read')),
+  'GET /get-artifact': run('read', runId, runArtifacts('read')),
   'GET /model-versions/get-artifact': model('read'),
-  'POST mlflow/upload-artifact': run('update'),
+  'POST mlflow/upload-artifact': run('update', runId, runArtifacts('update')),
 
   // MLflow 3 logged models.
   'POST mlflow/logged-models': need('experiment', 'update', experimentId, {}, loggedModelReferences),

@@ -42,8 +42,7 @@ export class HttpEdge {
       if (this.draining)
         return send(reply, new MlflowError(ErrorCode.TEMPORARILY_UNAVAILABLE, 'Server is shutting down; retry.'), true);
       const repeated = repeatedSingleValuedHeader(req.raw.rawHeaders);
-      if (repeated !== undefined)
-        return send(reply, MlflowError.invalid(`Header '${repeated}' must be sent once.`), true);
+      if (repeated !== undefined) return send(reply, MlflowError.invalid(`Header '${repeated}' must be sent once.`));
       if (!hostOk(req.headers.host))
         return send(
           reply,
