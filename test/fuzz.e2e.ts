@@ -131,6 +131,11 @@ describe('fuzz with basic-auth on: bad credentials are rejected and change nothi
       admin,
     );
     const user = { authorization: `Basic ${Buffer.from('fuzzer:fuzzer-password').toString('base64')}` };
+    // One verified request first: six concurrent cold scrypt checks on a loaded machine outlast
+    // the 4 s idle-connection limit this suite sets (the hangs would be the password hash's).
+    expect((await http(s.url, 'GET', '/api/2.0/mlflow/experiments/search?max_results=1', undefined, user)).status).toBe(
+      200,
+    );
     const stats = await runAll(s.url, generateRequests(ops, 600, SEED + 3), {
       concurrency: 6,
       timeoutMs: 20_000,
