@@ -5,6 +5,8 @@ import { TrackingStore } from '../../experiments/tracking.store';
 import { parseUri } from '../../storage/artifact-uri';
 import { AreaContext, areaKey, AreaKey, overlap, servedByServer, within } from './artifact-areas';
 
+const MAX_CACHED_KEYS = 1_000_000;
+
 /** What a reference to an artifact URI needs: permission on these experiments, an admin, or nothing. */
 export type AreaOwners = { experiments: string[] } | 'admin-only';
 
@@ -25,9 +27,20 @@ export class ArtifactAreaIndex {
     this.defaultRoot = areaKey(config.defaultArtifactRoot, this.ctx);
   }
 
+  /** Keys of stored locations (a location never changes; computing a key may touch the disk). */
+  private readonly keys = new Map<string, AreaKey | undefined>();
+
+  private keyOf(location: string): AreaKey | undefined {
+    if (!this.keys.has(location)) {
+      if (this.keys.size >= MAX_CACHED_KEYS) this.keys.clear();
+      this.keys.set(location, areaKey(location, this.ctx));
+    }
+    return this.keys.get(location);
+  }
+
   private async areas(): Promise<{ experimentId: string; key: AreaKey | undefined }[]> {
     const rows = await this.tracking.experimentArtifactLocations();
-    return rows.map((r) => ({ experimentId: r.experimentId, key: areaKey(r.artifactLocation, this.ctx) }));
+    return rows.map((r) => ({ experimentId: r.experimentId, key: this.keyOf(r.artifactLocation) }));
   }
 
   /**
