@@ -2,7 +2,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TrackingStore } from '../src/experiments/tracking.store';
-import { http, startServer, TestServer } from './support/server';
+import { basic, startAuthServer } from './support/auth';
+import { http, TestServer } from './support/server';
 import { rawRequest } from './support/raw-http';
 import { requestText, socketRequest } from './support/socket-http';
 import { BACKENDS } from './support/tracking';
@@ -16,7 +17,6 @@ import { BACKENDS } from './support/tracking';
  * handler runs (403, nothing stored, nothing read); a user holding READ makes the same calls.
  */
 const ADMIN = { username: 'root', password: 'admin-secret-1' };
-const basic = (u: string, p: string) => ({ authorization: `Basic ${Buffer.from(`${u}:${p}`).toString('base64')}` });
 const API = '/api/2.0/mlflow';
 const SECRET = 'the admin run secret';
 
@@ -54,17 +54,12 @@ describe.each(BACKENDS)(
 
     beforeAll(async () => {
       if (skip) return;
-      s = await startServer({
+      s = await startAuthServer({
         database: db,
-        env: {
-          TSFLOW_APP_NAME: 'basic-auth',
-          TSFLOW_ADMIN_USERNAME: ADMIN.username,
-          TSFLOW_ADMIN_PASSWORD: ADMIN.password,
-          TSFLOW_DEFAULT_PERMISSION: 'NO_PERMISSIONS',
-        },
+        admin: ADMIN,
+        users: ['mallory', 'rita'],
+        env: { TSFLOW_DEFAULT_PERMISSION: 'NO_PERMISSIONS' },
       });
-      for (const u of ['mallory', 'rita'])
-        await ok('POST', `${API}/users/create`, { username: u, password: `${u}-password` }, admin);
       exp = (await ok('POST', `${API}/experiments/create`, { name: 'secret' }, admin)).experiment_id;
       run = (await ok('POST', `${API}/runs/create`, { experiment_id: exp }, admin)).run.info;
       for (const file of ['secret.txt', 'model/MLmodel'])
