@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { basic, startAuthServer } from './support/auth';
 import { http, startServer, TestServer } from './support/server';
 import { BACKENDS } from './support/tracking';
 
 const ADMIN = { username: 'root', password: 'admin-secret-1' };
-const basic = (u: string, p: string) => ({ authorization: `Basic ${Buffer.from(`${u}:${p}`).toString('base64')}` });
 const bearer = (t: string) => ({ authorization: `Bearer ${t}` });
 const API = '/api/2.0/mlflow';
 
@@ -17,19 +17,12 @@ describe.each(BACKENDS)('basic-auth ($db)', ({ db, skip }) => {
 
   beforeAll(async () => {
     if (skip) return;
-    s = await startServer({
+    s = await startAuthServer({
       database: db,
-      env: {
-        TSFLOW_APP_NAME: 'basic-auth',
-        TSFLOW_ADMIN_USERNAME: ADMIN.username,
-        TSFLOW_ADMIN_PASSWORD: ADMIN.password,
-        TSFLOW_SCORING_TOKEN: 'scoring-token-0123456789',
-      },
+      admin: ADMIN,
+      users: ['alice', 'bob'],
+      env: { TSFLOW_SCORING_TOKEN: 'scoring-token-0123456789' },
     });
-    for (const u of ['alice', 'bob'])
-      expect(
-        (await call('POST', `${API}/users/create`, { username: u, password: `${u}-password` }, admin)).status,
-      ).toBe(200);
   }, 120_000);
   afterAll(async () => s?.close());
 

@@ -4,8 +4,9 @@ import { ErrorCode, MlflowError } from '../common/mlflow-error';
 import { AuthService, unauthenticated } from './auth.service';
 import type { Principal, User } from './auth.types';
 import { parseAuthorization } from './credentials';
+import { permissionDenied } from './permissions';
 import { Creations, DemandChecker } from './rules/demand-checker';
-import { one, RequestView } from './rules/request-view';
+import { mergedArgs, one, RequestView } from './rules/request-view';
 import { RouteRule, ruleFor, ruleKey } from './rules/route-rules';
 
 /** What the guard leaves on the request for the after-hooks (grants, result filters). */
@@ -21,13 +22,11 @@ export function authContext(req: object): AuthContext | undefined {
   return (req as { [CONTEXT]?: AuthContext })[CONTEXT];
 }
 
-export const permissionDenied = () => new MlflowError(ErrorCode.PERMISSION_DENIED, 'Permission denied');
-
 function view(req: FastifyRequest): RequestView {
   const body = req.body;
   const bodyArgs = body && typeof body === 'object' && !Array.isArray(body) && !('pipe' in body) ? body : {};
   return {
-    args: { ...((req.query as object) ?? {}), ...bodyArgs },
+    args: mergedArgs((req.query as Record<string, unknown>) ?? {}, bodyArgs as Record<string, unknown>),
     params: (req.params as Record<string, string | undefined>) ?? {},
     headers: req.headers,
   };

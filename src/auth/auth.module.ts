@@ -13,6 +13,7 @@ import { PermissionsController } from './controllers/permissions.controller';
 import { TokensController } from './controllers/tokens.controller';
 import { UsersController } from './controllers/users.controller';
 import { PermissionsService } from './permissions.service';
+import { ArtifactAreaIndex } from './references/artifact-area-index';
 import { DemandChecker } from './rules/demand-checker';
 import { SqlAuthStore } from './store/sql-auth.store';
 
@@ -27,6 +28,7 @@ import { SqlAuthStore } from './store/sql-auth.store';
     AuthService,
     PermissionsService,
     DemandChecker,
+    ArtifactAreaIndex,
     { provide: AuthStore, useClass: SqlAuthStore },
     { provide: APP_GUARD, useClass: AuthGuard },
     { provide: APP_INTERCEPTOR, useClass: AuthAfterInterceptor },

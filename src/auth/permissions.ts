@@ -1,3 +1,4 @@
+import { ErrorCode, MlflowError } from '../common/mlflow-error';
 import type { Permission } from '../config/app-config';
 
 export type { Permission };
@@ -22,3 +23,7 @@ export function isPermission(value: unknown): value is Permission {
 export function allows(permission: Permission, ability: Ability): boolean {
   return PERMISSIONS[permission][ability];
 }
+
+/** 403 as MLflow's auth app answers it (`Permission denied`), optionally saying why. */
+export const permissionDenied = (why?: string) =>
+  new MlflowError(ErrorCode.PERMISSION_DENIED, why ? `Permission denied: ${why}` : 'Permission denied');

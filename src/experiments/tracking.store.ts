@@ -92,6 +92,8 @@ export abstract class TrackingStore {
   abstract createExperiment(input: CreateExperimentInput, defaultRoot: string): Promise<string>;
   abstract getExperiment(experimentId: string): Promise<Experiment | undefined>;
   abstract getExperimentByName(name: string): Promise<Experiment | undefined>;
+  /** Every experiment's artifact location (deleted ones too): what permission checks on references compare URIs with. */
+  abstract experimentArtifactLocations(): Promise<{ experimentId: string; artifactLocation: string }[]>;
   abstract searchExperiments(query: SearchQuery): Promise<Page<Experiment>>;
   /** Throws RESOURCE_ALREADY_EXISTS when the new name is taken. */
   abstract renameExperiment(experimentId: string, newName: string): Promise<void>;

@@ -104,8 +104,11 @@ export class ModelVersionsService {
   private async resolve(source: string, ref: SourceRef): Promise<string | undefined> {
     if (ref.kind === 'direct' || ref.kind === 'logged-model') return undefined;
     if (ref.kind === 'runs') {
-      const run = await this.runs.getInfo(ref.runId);
-      return appendToUri(run.artifactUri, ...ArtifactPath.parse(ref.path).segments);
+      // As MLflow (_validate_source checks only local sources against a run): the run of a
+      // `runs:/` source need not exist here; then the source is stored as given and clients
+      // resolve it (get-download-uri answers the `runs:/` URI, as MLflow's does).
+      const run = await this.runs.findInfo(ref.runId);
+      return run ? appendToUri(run.artifactUri, ...ArtifactPath.parse(ref.path).segments) : undefined;
     }
     try {
       return downloadUri(await this.referencedVersion(ref));

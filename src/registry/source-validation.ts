@@ -200,6 +200,22 @@ function parseModelsUri(source: string): SourceRef {
 }
 
 /**
+ * What a source names, without validating it (permission checks run before validation and must
+ * not answer differently from it): a `runs:/` or `models:/` URI that does not parse is `direct`,
+ * and validation refuses it afterwards.
+ */
+export function sourceReference(source: string): SourceRef {
+  const scheme = schemeOf(source);
+  try {
+    if (scheme === 'runs') return parseRunsUri(source);
+    if (scheme === 'models') return parseModelsUri(source);
+  } catch {
+    // Not a reference validation would accept.
+  }
+  return { kind: 'direct' };
+}
+
+/**
  * Validates a model version source and says how to resolve it. `run` is the run named by the
  * request's `run_id`, if it exists here (MLflow does not require it to); `localRoots` are the
  * local artifact roots the server allows (none: every local source is refused). Prompt versions (tag mlflow.prompt.is_prompt) carry a placeholder

@@ -18,7 +18,7 @@ export interface ResolvedArtifactRoot {
 }
 
 /** `http(s)://host[/prefix]/api/2.0/mlflow-artifacts/artifacts/<path>` denotes the proxied object `<path>` (§6.1). */
-const PROXY_URL_PATH = /^(?:\/.*)?\/api\/2\.0\/mlflow-artifacts\/artifacts(?:\/(.*))?$/;
+export const PROXY_URL_PATH = /^(?:\/.*)?\/api\/2\.0\/mlflow-artifacts\/artifacts(?:\/(.*))?$/;
 
 /** The subset of the configuration the resolver needs (tests build it directly). */
 export type ResolverConfig = Pick<AppConfig, 'localArtifactRoots' | 's3'>;

@@ -50,7 +50,7 @@ export function localPathOfUri(uri: string): string {
 }
 
 /** Real path of the longest existing prefix of `abs`, plus the rest (symlinks resolved where they exist). */
-function realish(abs: string): string {
+export function realish(abs: string): string {
   const tail: string[] = [];
   let cur = abs;
   for (;;) {

@@ -1,12 +1,13 @@
 import fc from 'fast-check';
 import type { Operation } from './operations';
-import { anyJson, hostileString, objectOf, valueOf } from './values';
+import { anyJson, hostileString, numberTokens, objectOf, RAW_NUMBER, valueOf } from './values';
 
 export interface FuzzRequest {
   method: string;
   /** Path and query exactly as sent (already encoded, or deliberately not). */
   path: string;
-  headers: Record<string, string>;
+  /** A list value sends the header once per value (`$HOST` stands for the server's own Host). */
+  headers: Record<string, string | string[]>;
   body?: string;
   /** The operation it was derived from (for reports). */
   op: string;
@@ -20,7 +21,8 @@ export function encode(text: string): string {
 }
 
 function encodeValue(v: unknown): string {
-  return encode(typeof v === 'string' ? v : (JSON.stringify(v) ?? ''));
+  if (typeof v === 'string' && v.startsWith(RAW_NUMBER)) return encode(v.slice(RAW_NUMBER.length));
+  return encode(typeof v === 'string' ? v : numberTokens(JSON.stringify(v) ?? ''));
 }
 
 /** A path parameter: plausible, hostile, or mis-encoded on purpose. */
@@ -50,7 +52,18 @@ function queryOf(op: Operation): fc.Arbitrary<string> {
     fc.tuple(fc.string({ maxLength: 6 }), hostileString()).map(([k, v]) => [`${encodeValue(k)}=${encodeValue(v)}`]),
     { nil: undefined, freq: 3 },
   );
-  return fc.tuple(...pairs, extra).map((parts) => {
+  // Body fields repeated in the query, once or twice (rules and handlers must agree on which counts).
+  const bodyNames = Object.keys(op.body?.properties ?? {});
+  const shadow = fc.option(
+    fc
+      .tuple(
+        fc.constantFrom(...(bodyNames.length > 0 ? bodyNames : ['name'])),
+        fc.array(hostileString(), { minLength: 1, maxLength: 2 }),
+      )
+      .map(([k, vs]) => vs.map((v) => `${encodeValue(k)}=${encodeValue(v)}`)),
+    { nil: undefined, freq: 4 },
+  );
+  return fc.tuple(...pairs, extra, shadow).map((parts) => {
     const all = parts.filter((p): p is string[] => p !== undefined).flat();
     return all.length > 0 ? `?${all.join('&')}` : '';
   });
@@ -61,7 +74,7 @@ function bodyOf(op: Operation): fc.Arbitrary<{ body?: string; type?: string }> {
   const json = op.body ? objectOf(op.body) : anyJson();
   const raw = op.contentTypes.find((t) => t !== 'application/json');
   return fc.oneof(
-    { weight: 6, arbitrary: json.map((v) => ({ body: JSON.stringify(v), type: 'application/json' })) },
+    { weight: 6, arbitrary: json.map((v) => ({ body: numberTokens(JSON.stringify(v)), type: 'application/json' })) },
     { weight: 1, arbitrary: anyJson().map((v) => ({ body: JSON.stringify(v), type: 'application/json' })) },
     {
       weight: 1,
@@ -76,9 +89,19 @@ function bodyOf(op: Operation): fc.Arbitrary<{ body?: string; type?: string }> {
 }
 
 /** Headers: mostly ordinary, sometimes hostile (credentials, hosts, origins). */
-const headersOf = (): fc.Arbitrary<Record<string, string>> =>
+const headersOf = (): fc.Arbitrary<Record<string, string | string[]>> =>
   fc.oneof(
     { weight: 6, arbitrary: fc.constant({}) },
+    // Single-valued headers sent twice, the valid value first (the edge must refuse, not pick one).
+    {
+      weight: 1,
+      arbitrary: fc.constantFrom<Record<string, string[]>>(
+        { host: ['$HOST', 'evil.example'] },
+        { host: ['$HOST', '$HOST'] },
+        { authorization: ['Basic Zm9vOmJhcg==', 'Bearer nope'] },
+        { 'content-type': ['application/json', 'text/plain'] },
+      ),
+    },
     {
       weight: 1,
       arbitrary: fc.record(
@@ -99,8 +122,8 @@ export function requestOf(op: Operation): fc.Arbitrary<FuzzRequest> {
     op.pathParams.forEach((name, i) => {
       path = path.replace(`{${name}}`, values[i] || 'x');
     });
-    const h: Record<string, string> = { ...headers };
-    if (body.type) h['content-type'] = body.type;
+    const h: Record<string, string | string[]> = { ...headers };
+    if (body.type && h['content-type'] === undefined) h['content-type'] = body.type;
     // GET and DELETE mostly without a body, as clients send them.
     const sendBody = op.method === 'POST' || op.method === 'PUT' || op.method === 'PATCH' || n === 0;
     return {

@@ -14,8 +14,13 @@ export interface FuzzResult {
 export function send(base: string, req: FuzzRequest, timeoutMs: number): Promise<FuzzResult> {
   const url = new URL(base);
   const started = Date.now();
-  const headers: Record<string, string> = { ...req.headers };
-  if (req.body !== undefined) headers['content-length'] = String(Buffer.byteLength(req.body));
+  const named: Record<string, string | string[]> = { ...req.headers };
+  if (req.body !== undefined) named['content-length'] = String(Buffer.byteLength(req.body));
+  // As a flat [name, value, ...] list, so a header can be sent twice (Node refuses a list for Host).
+  const headers = Object.entries(named).flatMap(([name, value]) =>
+    (Array.isArray(value) ? value : [value]).flatMap((v) => [name, v.replace('$HOST', url.host)]),
+  );
+  if (named.host === undefined) headers.push('host', url.host);
   return new Promise((resolve) => {
     let settled = false;
     const done = (status: number, body: string, error?: string) => {

@@ -47,6 +47,28 @@ export const hostileString = (): fc.Arbitrary<string> =>
     { weight: 1, arbitrary: fc.stringMatching(/^[0-9a-f]{32}$/) },
   );
 
+/**
+ * Numbers JSON.stringify cannot write: `Infinity`, `1e999`, `-1e400`, 2^53 + 1, `NaN`. They travel
+ * as marker strings that `numberTokens` (body) and the query encoder turn into the bare token.
+ */
+export const RAW_NUMBER = '@@raw-number:';
+const EXTREME_NUMBERS = [
+  'Infinity',
+  '-Infinity',
+  '1e999',
+  '-1e400',
+  '9007199254740993',
+  '-9007199254740993',
+  'NaN',
+  '1e-400',
+];
+export const extremeNumber = (): fc.Arbitrary<string> => fc.constantFrom(...EXTREME_NUMBERS.map((n) => RAW_NUMBER + n));
+
+/** JSON text with the extreme-number markers replaced by their bare tokens. */
+export function numberTokens(json: string): string {
+  return json.replace(new RegExp(`"${RAW_NUMBER}([^"]*)"`, 'g'), '$1');
+}
+
 const hostileNumber = (): fc.Arbitrary<number> =>
   fc.oneof(
     fc.constantFrom(0, -1, 1, 1.5, 2 ** 53, -(2 ** 63), 1e308, 50_001, 1000),
@@ -79,9 +101,9 @@ export function valueOf(schema: Schema | undefined, depth = 0): fc.Arbitrary<unk
         ? fc.oneof(fc.constant(String(schema.example)), hostileString())
         : hostileString();
     case 'integer':
-      return fc.oneof(fc.integer({ min: -10, max: 100 }), hostileNumber());
+      return fc.oneof(fc.integer({ min: -10, max: 100 }), hostileNumber(), extremeNumber());
     case 'number':
-      return hostileNumber();
+      return fc.oneof(hostileNumber(), extremeNumber());
     case 'boolean':
       return fc.boolean();
     case 'array':

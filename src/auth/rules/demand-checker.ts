@@ -6,7 +6,8 @@ import { TraceStore } from '../../tracing/trace.store';
 import { TrainingJobsStore } from '../../training/jobs/training-jobs.store';
 import { AuthService } from '../auth.service';
 import type { User } from '../auth.types';
-import { allows } from '../permissions';
+import { allows, permissionDenied } from '../permissions';
+import { ArtifactAreaIndex } from '../references/artifact-area-index';
 import type { Demand } from './route-rules';
 
 /** What the checks decided beyond yes/no: resources the request may create (their creator gets MANAGE). */
@@ -17,9 +18,10 @@ export interface Creations {
 
 /** A resource the request names but that does not exist: the handler answers 404 (or creates it). */
 const MISSING = Symbol('missing');
-/** A resource only admins may touch (an artifact path outside every experiment). */
-const ADMIN_ONLY = Symbol('admin-only');
-type Resolved = string | typeof MISSING | typeof ADMIN_ONLY;
+type Resolved = string | typeof MISSING;
+
+/** The proxied object an `mlflow-artifacts` route path names (`<experiment_id>/<run_id>/artifacts/...` by default). */
+const proxied = (p: string) => `mlflow-artifacts:/${p.replace(/^\/+/, '')}`;
 
 const MAX_IDS = 1000;
 
@@ -33,6 +35,7 @@ export class DemandChecker {
     private readonly traces: TraceStore,
     private readonly jobs: TrainingJobsStore,
     private readonly monitors: MonitorsStore,
+    private readonly areas: ArtifactAreaIndex,
   ) {}
 
   /** True when every demand is met; `creations` collects what the request may create. */
@@ -47,6 +50,22 @@ export class DemandChecker {
   }
 
   private async allowedOne(user: User, demand: Demand, id: string, creations: Creations): Promise<boolean> {
+    if (demand.kind === 'artifact-location') {
+      // For everyone, admins too: two experiments sharing files would let one's grants reach the other's.
+      if (await this.areas.overlapsAnother(id))
+        throw permissionDenied("the artifact location overlaps another experiment's artifact location.");
+      return true;
+    }
+    if (demand.kind === 'artifact-uri' || demand.kind === 'artifact-path' || demand.kind === 'run-artifacts') {
+      const uri = await this.artifactUriOf(demand, id);
+      if (uri === undefined) return true;
+      const owners = await this.areas.owners(uri);
+      if (owners === 'admin-only') return user.isAdmin;
+      for (const experiment of owners?.experiments ?? []) {
+        if (!allows(await this.auth.experimentPermission(user, experiment), demand.ability)) return false;
+      }
+      return true;
+    }
     if (demand.kind === 'monitor') {
       const monitor = await this.monitors.get(id);
       // An unknown monitor: the handler answers 404.
@@ -60,12 +79,18 @@ export class DemandChecker {
       return allows(await this.auth.modelPermission(user, id), demand.ability);
     }
     const experiment = await this.experimentOf(demand, id);
-    if (experiment === ADMIN_ONLY) return user.isAdmin;
     if (experiment === MISSING) {
       if (demand.orCreate) creations.experimentNames.push(id);
       return true;
     }
     return allows(await this.auth.experimentPermission(user, experiment), demand.ability);
+  }
+
+  /** The URI an artifact demand names (a run's: its artifact root, which may lie in an older, overlapping area). */
+  private async artifactUriOf(demand: Demand, id: string): Promise<string | undefined> {
+    if (demand.kind === 'artifact-path') return proxied(id);
+    if (demand.kind === 'run-artifacts') return (await this.tracking.getRunInfo(id))?.artifactUri;
+    return id;
   }
 
   private async experimentOf(demand: Demand, id: string): Promise<Resolved> {
@@ -83,12 +108,6 @@ export class DemandChecker {
       case 'job': {
         const runId = (await this.jobs.get(id))?.runId;
         return runId ? ((await this.tracking.getRunInfo(runId))?.experimentId ?? MISSING) : MISSING;
-      }
-      case 'artifact-path': {
-        // mlflow-artifacts paths start with the experiment id (<experiment_id>/<run_id>/artifacts/...).
-        const first = id.replace(/^\/+/, '').split('/')[0];
-        if (!/^\d{1,19}$/.test(first)) return ADMIN_ONLY;
-        return (await this.tracking.getExperiment(first)) ? first : ADMIN_ONLY;
       }
       default:
         return MISSING;

@@ -8,6 +8,25 @@ export interface RequestView {
   headers: Record<string, string | string[] | undefined>;
 }
 
+const same = (a: unknown, b: unknown) =>
+  typeof a === 'object' || typeof b === 'object' ? JSON.stringify(a) === JSON.stringify(b) : String(a) === String(b);
+
+/**
+ * The query and the JSON body as one set of arguments. Handlers read one or the other (MLflow
+ * reads GET from the query, POST from the body, and some routes read both), so a name present
+ * in both must mean the same thing in both: otherwise the rules could check one value while
+ * the handler acts on the other. Such a request is refused.
+ */
+export function mergedArgs(query: Record<string, unknown>, body: Record<string, unknown>): Record<string, unknown> {
+  const args: Record<string, unknown> = { ...query };
+  for (const [name, value] of Object.entries(body)) {
+    if (name in args && !same(args[name], value))
+      throw MlflowError.invalid(`Parameter '${name}' was given in both the query and the body.`);
+    args[name] = value;
+  }
+  return args;
+}
+
 function scalar(name: string, value: unknown): string | undefined {
   if (value === undefined || value === null) return undefined;
   if (typeof value === 'string') return value;

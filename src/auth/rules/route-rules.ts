@@ -1,5 +1,16 @@
 import { graphqlDemands } from '../../graphql/graphql-access';
 import type { Ability } from '../permissions';
+import {
+  championReferences,
+  linkedModels,
+  locationReferences,
+  loggedModelReferences,
+  metricModels,
+  monitorReferences,
+  runArtifacts,
+  traceReferences,
+  versionReferences,
+} from '../references/reference-demands';
 import { header, many, nested, one, RequestView } from './request-view';
 
 /**
@@ -16,7 +27,21 @@ export type Access = 'public' | 'scoring' | 'user' | 'admin' | 'self';
 
 /** How a demand names its resource: experiments directly or through what lives in them, or models. */
 export type TargetKind =
-  'experiment' | 'run' | 'logged-model' | 'trace' | 'job' | 'experiment-name' | 'artifact-path' | 'model' | 'monitor';
+  | 'experiment'
+  | 'run'
+  | 'logged-model'
+  | 'trace'
+  | 'job'
+  | 'experiment-name'
+  | 'artifact-path'
+  | 'model'
+  | 'monitor'
+  /** Any artifact URI: the owners of the experiment areas it lies in (src/auth/references/). */
+  | 'artifact-uri'
+  /** A new experiment location: refused when it overlaps another experiment's area. */
+  | 'artifact-location'
+  /** A run's files: the owners of every area its artifact root lies in (locations set before overlaps were refused). */
+  | 'run-artifacts';
 
 export interface Demand {
   kind: TargetKind;
@@ -43,8 +68,21 @@ type Locate = (req: RequestView) => string | undefined | (string | undefined)[];
 
 const list = (v: ReturnType<Locate>) => (Array.isArray(v) ? v : [v]);
 
-function need(kind: TargetKind, ability: Ability, locate: Locate, extra: Partial<RouteRule> = {}): RouteRule {
-  return { access: 'user', demands: (r) => [{ kind, ability, ids: list(locate(r)) }], ...extra };
+type References = (req: RequestView) => Demand[];
+
+/** The permission on the object a route acts on, plus what the request references (reference-demands.ts). */
+function need(
+  kind: TargetKind,
+  ability: Ability,
+  locate: Locate,
+  extra: Partial<RouteRule> = {},
+  references?: References,
+): RouteRule {
+  return {
+    access: 'user',
+    demands: (r) => [{ kind, ability, ids: list(locate(r)) }, ...(references?.(r) ?? [])],
+    ...extra,
+  };
 }
 
 const PUBLIC: RouteRule = { access: 'public' };
@@ -65,7 +103,8 @@ const artifactPath: Locate = (r) => r.params['*'] ?? one(r, 'path') ?? '';
 
 const exp = (ability: Ability, locate: Locate, extra?: Partial<RouteRule>) =>
   need('experiment', ability, locate, extra);
-const run = (ability: Ability, locate: Locate = runId) => need('run', ability, locate);
+const run = (ability: Ability, locate: Locate = runId, references?: References) =>
+  need('run', ability, locate, {}, references);
 const model = (ability: Ability, locate: Locate = modelName, extra?: Partial<RouteRule>) =>
   need('model', ability, locate, extra);
 const loggedModel = (ability: Ability) => need('logged-model', ability, loggedModelId);
@@ -104,7 +143,7 @@ export const ROUTE_RULES: Record<string, RouteRule> = {
   'GET /docs/*': PUBLIC,
 
   // Experiments.
-  'POST mlflow/experiments/create': { access: 'user', after: 'grant-experiment' },
+  'POST mlflow/experiments/create': { access: 'user', after: 'grant-experiment', demands: locationReferences },
   'GET mlflow/experiments/get': exp('read', experimentId),
   'GET mlflow/experiments/get-by-name': need('experiment-name', 'read', (r) => one(r, 'experiment_name')),
   'GET mlflow/experiments/search': { access: 'user', filter: 'experiments' },
@@ -123,13 +162,13 @@ export const ROUTE_RULES: Record<string, RouteRule> = {
   'POST mlflow/runs/delete': run('delete'),
   'POST mlflow/runs/restore': run('delete'),
   'POST mlflow/runs/search': exp('read', experimentIds),
-  'POST mlflow/runs/log-metric': run('update'),
+  'POST mlflow/runs/log-metric': run('update', runId, metricModels),
   'POST mlflow/runs/log-parameter': run('update'),
   'POST mlflow/runs/set-tag': run('update'),
   'POST mlflow/runs/delete-tag': run('update'),
-  'POST mlflow/runs/log-batch': run('update'),
-  'POST mlflow/runs/log-inputs': run('update'),
-  'POST mlflow/runs/outputs': run('update'),
+  'POST mlflow/runs/log-batch': run('update', runId, metricModels),
+  'POST mlflow/runs/log-inputs': run('update', runId, linkedModels),
+  'POST mlflow/runs/outputs': run('update', runId, linkedModels),
   'POST mlflow/runs/log-model': run('update'),
   'GET mlflow/metrics/get-history': run('read'),
   'GET mlflow/metrics/get-history-bulk-interval': run('read', (r) => many(r, 'run_ids')),
@@ -144,13 +183,13 @@ export const ROUTE_RULES: Record<string, RouteRule> = {
   'POST mlflow-artifacts/mpu/create/*': artifacts('update'),
   'POST mlflow-artifacts/mpu/complete/*': artifacts('update'),
   'POST mlflow-artifacts/mpu/abort/*': artifacts('update'),
-  'GET mlflow/artifacts/list': run('read'),
-  'GET /get-artifact': run('read'),
+  'GET mlflow/artifacts/list': run('read', runId, runArtifacts('read')),
+  'GET /get-artifact': run('read', runId, runArtifacts('read')),
   'GET /model-versions/get-artifact': model('read'),
-  'POST mlflow/upload-artifact': run('update'),
+  'POST mlflow/upload-artifact': run('update', runId, runArtifacts('update')),
 
   // MLflow 3 logged models.
-  'POST mlflow/logged-models': exp('update', experimentId),
+  'POST mlflow/logged-models': need('experiment', 'update', experimentId, {}, loggedModelReferences),
   'POST mlflow/logged-models/search': exp('read', experimentIds),
   'GET mlflow/logged-models/:model_id': loggedModel('read'),
   'DELETE mlflow/logged-models/:model_id': loggedModel('delete'),
@@ -162,8 +201,12 @@ export const ROUTE_RULES: Record<string, RouteRule> = {
   'GET mlflow/logged-models/:model_id/artifacts/files': loggedModel('read'),
 
   // Tracing.
-  'POST mlflow/traces': exp('update', (r) =>
-    nested(r, 'trace', 'trace_info', 'trace_location', 'mlflow_experiment', 'experiment_id'),
+  'POST mlflow/traces': need(
+    'experiment',
+    'update',
+    (r) => nested(r, 'trace', 'trace_info', 'trace_location', 'mlflow_experiment', 'experiment_id'),
+    {},
+    traceReferences,
   ),
   'GET mlflow/traces/get': trace('read'),
   'GET mlflow/traces/batchGet': trace('read', (r) => many(r, 'trace_ids')),
@@ -214,7 +257,7 @@ export const ROUTE_RULES: Record<string, RouteRule> = {
     demands: (r) => [{ kind: 'model', ability: alias(r), ids: [one(r, 'name')] }],
   },
   'GET mlflow/registered-models/alias': model('read'),
-  'POST mlflow/model-versions/create': model('update'),
+  'POST mlflow/model-versions/create': need('model', 'update', modelName, {}, versionReferences),
   'GET mlflow/model-versions/get': model('read'),
   'PATCH mlflow/model-versions/update': model('update'),
   'DELETE mlflow/model-versions/delete': model('delete'),
@@ -225,7 +268,10 @@ export const ROUTE_RULES: Record<string, RouteRule> = {
   'GET mlflow/model-versions/get-download-uri': model('read'),
   'POST /api/v1/models/:name/champion': {
     access: 'user',
-    demands: (r) => [{ kind: 'model', ability: 'manage', ids: [r.params.name], orCreate: true }],
+    demands: (r) => [
+      { kind: 'model', ability: 'manage', ids: [r.params.name], orCreate: true },
+      ...championReferences(r),
+    ],
   },
   'GET /api/v1/models/:name/champion': model('read', pathModelName),
 
@@ -246,13 +292,13 @@ export const ROUTE_RULES: Record<string, RouteRule> = {
   'POST /predict': SCORING,
   'POST /invocations': SCORING,
   // Monitors: creating, changing or running one may retrain and move the champion (MANAGE on the model).
-  'POST /api/v1/monitors': model('manage', (r) => one(r, 'model_name')),
+  'POST /api/v1/monitors': need('model', 'manage', (r) => one(r, 'model_name'), {}, monitorReferences),
   'GET /api/v1/monitors': USER,
   'POST /api/v1/admin/imports': ADMIN,
   'GET /api/v1/admin/imports': ADMIN,
   'GET /api/v1/admin/imports/:import_id': ADMIN,
   'GET /api/v1/monitors/:monitor_id': monitor('read'),
-  'PATCH /api/v1/monitors/:monitor_id': monitor('manage'),
+  'PATCH /api/v1/monitors/:monitor_id': need('monitor', 'manage', (r) => r.params.monitor_id, {}, monitorReferences),
   'DELETE /api/v1/monitors/:monitor_id': monitor('manage'),
   'POST /api/v1/monitors/:monitor_id/check': monitor('manage'),
 

@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { HttpConfig } from '../../config/app-config';
 import { ErrorCode, MlflowError } from '../mlflow-error';
+import { repeatedSingleValuedHeader } from './duplicate-headers';
 import { hostMatcher, originMatcher } from './host-check';
 
 function send(reply: FastifyReply, error: MlflowError, close = false): FastifyReply {
@@ -40,6 +41,8 @@ export class HttpEdge {
     fastify.addHook('onRequest', async (req, reply) => {
       if (this.draining)
         return send(reply, new MlflowError(ErrorCode.TEMPORARILY_UNAVAILABLE, 'Server is shutting down; retry.'), true);
+      const repeated = repeatedSingleValuedHeader(req.raw.rawHeaders);
+      if (repeated !== undefined) return send(reply, MlflowError.invalid(`Header '${repeated}' must be sent once.`));
       if (!hostOk(req.headers.host))
         return send(
           reply,

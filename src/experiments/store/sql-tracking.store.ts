@@ -163,6 +163,13 @@ export class SqlTrackingStore extends TrackingStore {
     return (await this.experimentsWithTags(rows))[0];
   }
 
+  async experimentArtifactLocations(): Promise<{ experimentId: string; artifactLocation: string }[]> {
+    const rows = await this.db.query<{ experiment_id: number; artifact_location: string }>(
+      'SELECT experiment_id, artifact_location FROM experiments',
+    );
+    return rows.map((r) => ({ experimentId: String(r.experiment_id), artifactLocation: r.artifact_location }));
+  }
+
   private async snapshot(table: 'runs' | 'experiments', pageToken?: PageToken): Promise<number> {
     if (pageToken?.snapshot !== undefined) return pageToken.snapshot;
     const col = table === 'runs' ? 'seq' : 'experiment_id';

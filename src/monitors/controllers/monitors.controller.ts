@@ -1,3 +1,4 @@
+import { MlflowError } from '../../common/mlflow-error';
 import { Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiBody, ApiOkResponse, ApiOperation, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { Infer } from '../../common/proto/fields';
@@ -53,7 +54,11 @@ export class MonitorsController {
   @ApiQuery({ name: 'offset', required: false, example: 0 })
   async list(@Query('max_results') max?: string, @Query('offset') offset?: string) {
     const limit = validateMaxResults(max === undefined ? undefined : Number(max), 100, 1000);
-    const list = await this.monitors.list(limit, Math.max(0, Number(offset) || 0));
+    const skip = offset === undefined || offset === '' ? 0 : Number(offset);
+    // Infinity and 1e999 reached SQL as a non-integer (500 datatype mismatch): refuse them.
+    if (!Number.isSafeInteger(skip) || skip < 0)
+      throw MlflowError.invalid(`Invalid value '${offset}' for parameter 'offset': expected a non-negative integer.`);
+    const list = await this.monitors.list(limit, skip);
     return { monitors: list.map((m) => monitorToWire(m)) };
   }
 
