@@ -134,6 +134,7 @@ export const ROUTE_RULES: Record<string, RouteRule> = {
   'GET mlflow/metrics/get-history-bulk-interval': run('read', (r) => many(r, 'run_ids')),
   'GET mlflow/metrics/get-history-bulk': run('read', (r) => many(r, 'run_id')),
   'GET /api/v1/runs/compare': run('read', (r) => many(r, 'run_ids', true)),
+  'POST /api/v1/metrics/history-sampled': run('read', (r) => many(r, 'run_ids')),
 
   // Artifacts.
   'GET mlflow-artifacts/artifacts': artifacts('read'),
