@@ -82,7 +82,7 @@ describe.each(BACKENDS)('sampled metric histories ($db)', ({ db, skip }) => {
       ]) {
         const res = await sampled(body);
         expect(res.status, JSON.stringify(body).slice(0, 80)).toBe(400);
-        expect((await res.json()).error_code).toBe('INVALID_PARAMETER_VALUE');
+        expect(((await res.json()) as { error_code: string }).error_code).toBe('INVALID_PARAMETER_VALUE');
       }
     });
   });
