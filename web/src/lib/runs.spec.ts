@@ -72,3 +72,16 @@ describe('columns in the URL and CSV previews', () => {
     expect(parseCsv('x\n1\n2\n3', ',', 2)).toEqual([['x'], ['1']]);
   });
 });
+
+describe('column labels', () => {
+  it('names the kind only when a param and a metric (or tag) share a key', () => {
+    const cols = [
+      { kind: 'params' as const, key: 'lr' },
+      { kind: 'metrics' as const, key: 'lr' },
+      { kind: 'metrics' as const, key: 'loss' },
+    ];
+    const shared = sharedKeys(cols);
+    expect(cols.map((c) => columnLabel(c, shared))).toEqual(['lr (param)', 'lr (metric)', 'loss']);
+    expect(columnLabel({ kind: 'tags', key: 'lr' }, sharedKeys([{ kind: 'tags', key: 'lr' }]))).toBe('lr');
+  });
+});

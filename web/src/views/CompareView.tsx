@@ -137,6 +137,10 @@ function DiffTable({ runs, onlyDiff }: { runs: RunRow[]; onlyDiff: boolean }) {
   const rows = useMemo(() => diffRows(runs as CompareRun[]), [runs]);
   const shown = rows.filter((r) => !onlyDiff || r.differs || runs.length === 1);
   const best = new Map(rows.filter((r) => r.best).map((r) => [r.key, r.best]));
+  const shared = useMemo(() => {
+    const params = new Set(rows.filter((r) => r.kind === 'param').map((r) => r.key));
+    return new Set(rows.filter((r) => r.kind === 'metric' && params.has(r.key)).map((r) => r.key));
+  }, [rows]);
   return (
     <div className="scroll-x diff">
       <table className="grid-table" data-testid="diff-table">
@@ -145,7 +149,7 @@ function DiffTable({ runs, onlyDiff }: { runs: RunRow[]; onlyDiff: boolean }) {
             <th>Run</th>
             {shown.map((r) => (
               <th key={`${r.kind}:${r.key}`} className={r.kind} title={r.goal ? `best = ${r.goal}` : 'param'}>
-                {r.key}
+                {shared.has(r.key) ? `${r.key} (${r.kind})` : r.key}
                 {r.goal && <span className="muted small"> ({r.goal})</span>}
               </th>
             ))}
@@ -175,6 +179,9 @@ function DiffTable({ runs, onlyDiff }: { runs: RunRow[]; onlyDiff: boolean }) {
   );
 }
 
+/** `text` cut to `n` characters with an ellipsis. */
+export const truncate = (text: string, n: number) => (text.length > n ? `${text.slice(0, n - 1)}…` : text);
+
 function numeric(values: (string | undefined)[]): boolean {
   return values.every((v) => v === undefined || v === '' || Number.isFinite(Number(v)));
 }
@@ -189,12 +196,21 @@ function Parallel({ runs }: { runs: RunRow[] }) {
     const axes = dims.map((d, i) => {
       const values = runs.map((r) => (d.kind === 'param' ? r.params[d.key] : String(r.metrics[d.key] ?? '')));
       const isNum = d.kind === 'metric' || numeric(values);
+      const categories = isNum ? undefined : [...new Set(values.filter((v) => v !== undefined))].sort();
       return {
         dim: i,
-        name: d.key,
+        name: truncate(d.key, 18),
         type: isNum ? 'value' : 'category',
-        data: isNum ? undefined : [...new Set(values.filter((v) => v !== undefined))].sort(),
+        data: categories,
         nameTextStyle: { fontSize: 11 },
+        // Text params (git_sha, paths): short labels, at most ~12 shown per axis, full value in the tooltip.
+        axisLabel: categories
+          ? {
+              formatter: (v: string) => truncate(v, 10),
+              interval: Math.max(0, Math.ceil(categories.length / 12) - 1),
+              fontSize: 10,
+            }
+          : { fontSize: 10 },
       };
     });
     const data = runs.map((r) =>
