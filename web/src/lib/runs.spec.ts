@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseCsv } from './csv';
-import { displayRows, formatColumns, parseColumns, RunRow } from './runs';
+import { columnLabel, displayRows, formatColumns, parseColumns, RunRow, sharedKeys } from './runs';
 
 const row = (id: string, parentId?: string): RunRow => ({
   id,
