@@ -27,10 +27,22 @@ function toColumns(rows: ColumnRow[], from = 0, to = rows.length): MetricColumns
   return out;
 }
 
+function arraysToColumns(rows: [number, number, number, number][]): MetricColumns {
+  const n = rows.length;
+  const out = { steps: new Float64Array(n), values: new Float64Array(n), timestamps: new Float64Array(n) };
+  for (let i = 0; i < n; i++) {
+    const [step, timestamp, value, isNan] = rows[i];
+    out.steps[i] = step;
+    out.timestamps[i] = timestamp;
+    out.values[i] = isNan ? NaN : value;
+  }
+  return out;
+}
+
 /**
- * Histories of one key for many runs, reading only the four columns a chart needs. sqlite: one
- * primary-key range scan per run (already in (step, timestamp) order, no sort); Postgres: one
- * query for all runs (a round trip per run would dominate).
+ * Histories of one key for many runs, reading only the four columns a chart needs. sqlite (rows as
+ * arrays): one primary-key range scan per run, already in (step, timestamp) order (faster than
+ * one `IN` query here); Postgres: one query for all runs (a round trip per run would dominate).
  */
 export async function readMetricColumns(
   db: SqlRunner,
@@ -38,13 +50,13 @@ export async function readMetricColumns(
   key: string,
 ): Promise<Map<string, MetricColumns>> {
   const out = new Map<string, MetricColumns>();
-  if (db.dialect === 'sqlite') {
+  if (db.queryArrays) {
     for (const runId of runIds) {
-      const rows = await db.query<ColumnRow>(
+      const rows = await db.queryArrays(
         'SELECT step, timestamp, value, is_nan FROM metrics WHERE run_uuid = ? AND key = ? ORDER BY step, timestamp',
         [runId, key],
       );
-      if (rows.length) out.set(runId, toColumns(rows));
+      if (rows.length) out.set(runId, arraysToColumns(rows as [number, number, number, number][]));
     }
     return out;
   }
