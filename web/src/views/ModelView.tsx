@@ -7,6 +7,7 @@ import { useAction } from '../api/hooks';
 import type { ModelVersion, RegisteredModel } from '../api/types';
 import { ErrorBox, Loading } from '../components/ErrorBox';
 import { fmtTime } from '../lib/format';
+import { Markdown } from '../components/Markdown';
 
 export function ModelView() {
   const { name = '' } = useParams();
@@ -52,7 +53,7 @@ export function ModelView() {
       {m && (
         <>
           <h1>{m.name}</h1>
-          {m.description && <p>{m.description}</p>}
+          {m.description && <Markdown text={m.description} />}
           <div className="toolbar">
             {champion ? (
               <span className="pill champion" data-testid="champion">
@@ -61,7 +62,7 @@ export function ModelView() {
             ) : (
               <span className="muted">No champion.</span>
             )}
-            <Link to={`/forecasts/${encodeURIComponent(name)}`}>Forecast with the champion</Link>
+            {champion && <Link to={`/forecasts/${encodeURIComponent(name)}`}>Forecast with the champion</Link>}
             {(m.tags ?? []).map((t) => (
               <span key={t.key} className="pill">
                 {t.key}={t.value}
@@ -116,6 +117,7 @@ export function ModelView() {
                 <th>Created</th>
                 <th>Status</th>
                 <th>Tags</th>
+                <th>Description</th>
                 <th />
               </tr>
             </thead>
@@ -136,6 +138,9 @@ export function ModelView() {
                     <td>{fmtTime(v.creation_timestamp)}</td>
                     <td>{v.status}</td>
                     <td className="small">{(v.tags ?? []).map((t) => `${t.key}=${t.value}`).join(', ')}</td>
+                    <td className="small">
+                      {v.description ? <Markdown text={v.description} className="compact" /> : ''}
+                    </td>
                     <td>
                       {!isChampion && (
                         <button onClick={() => setCandidate({ version: v.version, runId: v.run_id })}>

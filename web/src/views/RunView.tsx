@@ -274,6 +274,11 @@ export function RunView() {
               </button>
             ))}
           </nav>
+          {tab === 'overview' && (r.data.metrics ?? []).length > 0 && (
+            <section aria-label="Metric charts" data-testid="overview-charts">
+              <Charts run={r} />
+            </section>
+          )}
           {tab === 'overview' && (
             <div className="cols">
               <KeyValueTable
