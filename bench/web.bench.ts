@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
+import Database from 'better-sqlite3';
 import type { Page } from 'playwright-core';
 import { hasChromium, openBrowser } from './lib/chromium';
 import { printJsonLine, table, writeResults } from './lib/report';
@@ -9,9 +10,12 @@ import { repoRoot, startServerProcess } from './lib/server-process';
 
 /**
  * Browser benchmark of the web UI (headless Debian chromium):
- *  - compare: N runs x M metrics x S steps logged through the MLflow REST API into a real
- *    server; time from each metric's bulk history arriving in the page to its chart drawn
- *    (performance marks set by the app, web/src/lib/perf.ts), at full resolution (points=S);
+ *  - compare, end to end: for each scenario RUNSxMETRICSxSTEPS (default 300x8x500 and
+ *    1000x5x1000), an experiment seeded in bulk (runs over REST, metric points written straight
+ *    into the server's sqlite file: logging millions of points over HTTP would take minutes);
+ *    then in the page: the experiment's table, Select all, and the time from the click on
+ *    Compare to every chart drawn (the app's performance marks, web/src/lib/perf.ts), data
+ *    transfer included, with the bytes transferred (resource timing) and the long tasks;
  *  - runs table: 100,000 runs served page by page (1,000 per page) by a route handler in the
  *    browser (the table's cost, not the store's), all pages loaded, then frame times while
  *    scrolling at ~20 rows per frame and while jumping to random positions.
@@ -19,19 +23,18 @@ import { repoRoot, startServerProcess } from './lib/server-process';
  */
 const { values: opts } = parseArgs({
   options: {
-    runs: { type: 'string', default: '1000' },
-    metrics: { type: 'string', default: '5' },
-    steps: { type: 'string', default: '1000' },
+    compare: { type: 'string', default: '300x8x500,1000x5x1000' },
     'table-runs': { type: 'string', default: '100000' },
-    repeat: { type: 'string', default: '5' },
+    repeat: { type: 'string', default: '3' },
     skip: { type: 'string', default: '' },
-    /** Write chromium CPU profiles (first warm compare render; `<file>.table`: first table scroll) for DevTools. */
+    /** Write chromium CPU profiles (first compare; `<file>.table`: first table scroll) for DevTools. */
     profile: { type: 'string' },
   },
 });
-const N = Number(opts.runs);
-const M = Number(opts.metrics);
-const S = Number(opts.steps);
+const SCENARIOS = opts.compare
+  .split(',')
+  .filter(Boolean)
+  .map((s) => s.split('x').map(Number) as [number, number, number]);
 const TABLE_RUNS = Number(opts['table-runs']);
 const REPEAT = Number(opts.repeat);
 const load = () => os.loadavg().map((x) => Math.round(x * 100) / 100);
@@ -62,8 +65,11 @@ async function call(base: string, p: string, body: unknown): Promise<any> {
   return res.json();
 }
 
-async function seedCompare(base: string): Promise<string> {
-  const { experiment_id } = await call(base, 'experiments/create', { name: `bench-compare-${Date.now()}` });
+/** Runs (with params) over REST; N x M x S metric points and their latest values in bulk into the sqlite file. */
+async function seedCompare(base: string, dbFile: string, [N, M, S]: [number, number, number]): Promise<string> {
+  const { experiment_id } = await call(base, 'experiments/create', {
+    name: `bench-compare-${N}x${M}x${S}-${Date.now()}`,
+  });
   const ids: string[] = [];
   await pool(
     Array.from({ length: N }, (_, i) => i),
@@ -80,81 +86,104 @@ async function seedCompare(base: string): Promise<string> {
       });
     },
   );
-  const batches: { runId: string; metric: number; from: number }[] = [];
-  const per = Math.floor(1000 / 1);
-  for (const runId of ids)
-    for (let m = 0; m < M; m++) for (let from = 0; from < S; from += per) batches.push({ runId, metric: m, from });
+  const db = new Database(dbFile);
+  db.pragma('busy_timeout = 60000');
+  const point = db.prepare(
+    'INSERT INTO metrics (run_uuid, key, value, is_nan, timestamp, step) VALUES (?, ?, ?, 0, ?, ?)',
+  );
+  const latest = db.prepare(
+    'INSERT INTO latest_metrics (run_uuid, key, value, is_nan, timestamp, step) VALUES (?, ?, ?, 0, ?, ?)',
+  );
   const t0 = Date.now();
-  await pool(batches, 4, async ({ runId, metric, from }) => {
-    const metrics = [];
-    for (let s = from; s < Math.min(S, from + per); s++) {
-      metrics.push({
-        key: `metric_${metric}`,
-        value: Math.exp(-s / 300) * (1 + metric) + Math.random() * 0.05,
-        timestamp: t0 + s * 100,
-        step: s,
-      });
-    }
-    await call(base, 'runs/log-batch', { run_id: runId, metrics });
-  });
+  for (const runId of ids) {
+    db.transaction(() => {
+      for (let m = 0; m < M; m++) {
+        let value = 0;
+        for (let s = 0; s < S; s++) {
+          value = Math.exp(-s / 300) * (1 + m) + Math.random() * 0.05;
+          point.run(runId, `metric_${m}`, value, t0 + s * 100, s);
+        }
+        latest.run(runId, `metric_${m}`, value, t0 + (S - 1) * 100, S - 1);
+      }
+    })();
+  }
+  db.close();
   return experiment_id;
 }
 
 const DRAWN_ALL = `((m) => new Set(performance.getEntriesByType('mark').filter((e) => e.name.startsWith('compare:drawn:')).map((e) => e.name)).size >= m)`;
 const MARKS = `performance.getEntriesByType('mark').map((e) => ({ name: e.name, t: e.startTime }))`;
+/** Long tasks since the page loaded (an observer installed before any script: addInitScript). */
+const LONG_TASKS = `(() => { window.__longTasks = []; new PerformanceObserver((l) => { for (const e of l.getEntries()) window.__longTasks.push({ t: e.startTime, ms: e.duration }); }).observe({ type: 'longtask', buffered: true }); })()`;
+const RESOURCES = `performance.getEntriesByType('resource').map((e) => ({ url: e.name, t: e.startTime, end: e.responseEnd, bytes: e.encodedBodySize }))`;
 
-async function waitAllDrawn(page: Page): Promise<{ name: string; t: number }[]> {
-  await page.waitForFunction(`${DRAWN_ALL}(${M})`, undefined, { timeout: 900_000, polling: 100 });
-  return page.evaluate(MARKS) as Promise<{ name: string; t: number }[]>;
+interface Resource {
+  url: string;
+  t: number;
+  end: number;
+  bytes: number;
 }
 
-/**
- * Cold: navigation, bulk fetch and render. Warm (the render alone, what "after the data
- * arrives" means): leave the page inside the app and come back (history.back); the histories
- * are in the query cache, so the charts mount with their data at once.
- */
-async function measureCompare(page: Page, base: string, experimentId: string) {
-  const started = Date.now();
-  await page.goto(`${base}/compare?experiment=${experimentId}&limit=${N}&points=${S}`);
-  const marks = await waitAllDrawn(page);
-  const data = new Map<string, number>();
-  const drawn = new Map<string, number>();
-  for (const mk of marks) {
-    const [, phase, metric] = mk.name.split(':');
-    if (phase === 'data' && !data.has(metric)) data.set(metric, mk.t);
-    if (phase === 'drawn' && data.has(metric) && !drawn.has(metric)) drawn.set(metric, mk.t);
-  }
-  const cold = {
-    fetchAndRenderMs: Date.now() - started,
-    lastDataToAllDrawnMs: r1(Math.max(...drawn.values()) - Math.max(...data.values())),
-  };
-  console.error(
-    `compare cold: fetch + render ${cold.fetchAndRenderMs} ms, last data -> all drawn ${cold.lastDataToAllDrawnMs} ms`,
+/** Table of the experiment, Select all, click Compare; until every chart is drawn. */
+async function clickToCharts(page: Page, base: string, experimentId: string, [N, M]: number[]) {
+  await page.goto(`${base}/experiments/${experimentId}`);
+  await page
+    .getByTestId('run-count')
+    .filter({ hasText: `${N} runs` })
+    .waitFor({ timeout: 300_000 });
+  await page.getByRole('button', { name: 'Select all' }).click();
+  await page.waitForTimeout(300);
+  const cdp = opts.profile ? await page.context().newCDPSession(page) : undefined;
+  if (cdp) await cdp.send('Profiler.enable').then(() => cdp.send('Profiler.start'));
+  const clicked = (await page.evaluate('performance.clearMarks(); performance.now()')) as number;
+  await page.getByRole('button', { name: /^Compare \d+/ }).click();
+  await page.waitForFunction(`${DRAWN_ALL}(${M})`, undefined, { timeout: 900_000, polling: 50 });
+  if (cdp) fs.writeFileSync(opts.profile!, JSON.stringify((await cdp.send('Profiler.stop')).profile));
+  const marks = (await page.evaluate(MARKS)) as { name: string; t: number }[];
+  const drawn = marks.filter((m) => m.name.startsWith('compare:drawn:')).map((m) => m.t);
+  const data = marks.filter((m) => m.name.startsWith('compare:data:')).map((m) => m.t);
+  const resources = ((await page.evaluate(RESOURCES)) as Resource[]).filter((r) => r.t >= clicked);
+  const sampled = resources.filter((r) => r.url.includes('/history-sampled'));
+  const longTasks = ((await page.evaluate('window.__longTasks')) as { t: number; ms: number }[]).filter(
+    (l) => l.t >= clicked,
   );
-  const warm: number[] = [];
+  return {
+    clickToAllDrawnMs: r1(Math.max(...drawn) - clicked),
+    clickToFirstDrawnMs: r1(Math.min(...drawn) - clicked),
+    clickToLastDataMs: r1(Math.max(...data) - clicked),
+    requests: resources.length,
+    historyRequests: sampled.length,
+    historyBytes: sampled.reduce((n, r) => n + r.bytes, 0),
+    bytes: resources.reduce((n, r) => n + r.bytes, 0),
+    longTasks: longTasks.length,
+    longestTaskMs: r1(Math.max(0, ...longTasks.map((l) => l.ms))),
+    canvases: await page.locator('.compare canvas').count(),
+  };
+}
+
+async function measureCompare(page: Page, base: string, dbFile: string, scenario: [number, number, number]) {
+  const [N, M, S] = scenario;
+  const t = Date.now();
+  const experimentId = await seedCompare(base, dbFile, scenario);
+  console.error(`seeded ${N}x${M}x${S} in ${((Date.now() - t) / 1000).toFixed(1)} s (load ${load().join(' ')})`);
+  const runs = [];
   for (let i = 0; i < REPEAT; i++) {
-    // In-app navigation (same document, query cache kept): to Experiments by the top bar, then back.
-    await page.getByRole('navigation').getByRole('link', { name: 'Experiments' }).click();
-    await page.waitForURL(/\/experiments$/);
-    await page.waitForTimeout(500);
-    const cdp = opts.profile && i === 0 ? await page.context().newCDPSession(page) : undefined;
-    if (cdp) await cdp.send('Profiler.enable').then(() => cdp.send('Profiler.start'));
-    const t = (await page.evaluate('performance.clearMarks(); performance.now()')) as number;
-    await page.evaluate('history.back()');
-    const after = await waitAllDrawn(page);
-    if (cdp) fs.writeFileSync(opts.profile!, JSON.stringify((await cdp.send('Profiler.stop')).profile));
-    const ms = Math.max(...after.filter((m) => m.name.startsWith('compare:drawn:')).map((m) => m.t)) - t;
-    warm.push(ms);
-    console.error(`compare warm #${i + 1}: mount -> ${M} charts drawn ${r1(ms)} ms (load ${load().join(' ')})`);
+    const r = { ...(await clickToCharts(page, base, experimentId, scenario)), load: load() };
+    console.error(`compare ${N}x${M}x${S} #${i + 1}: ${JSON.stringify(r)}`);
+    runs.push(r);
   }
   return {
     runs: N,
     metrics: M,
     steps: S,
-    canvases: await page.locator('.compare canvas').count(),
-    cold,
-    medianWarmRenderMs: r1(median(warm)),
-    warmRenderMs: warm.map(r1),
+    medianClickToAllDrawnMs: r1(median(runs.map((r) => r.clickToAllDrawnMs))),
+    medianClickToFirstDrawnMs: r1(median(runs.map((r) => r.clickToFirstDrawnMs))),
+    historyBytes: runs[0].historyBytes,
+    bytes: runs[0].bytes,
+    requests: runs[0].requests,
+    historyRequests: runs[0].historyRequests,
+    maxLongTaskMs: Math.max(...runs.map((r) => r.longestTaskMs)),
+    repetitions: runs,
   };
 }
 
@@ -281,51 +310,50 @@ async function main() {
   if (!hasChromium) throw new Error('no chromium at /usr/bin/chromium: apt-get install -y chromium');
   if (!fs.existsSync(path.join(repoRoot(), 'dist/web-ui/index.html'))) throw new Error('run npm run build first');
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'tsflow-web-bench-'));
+  const dbFile = path.join(tmp, 'bench.db');
   const server = await startServerProcess({
-    args: ['server', '--backend-store-uri', `sqlite:///${path.join(tmp, 'bench.db')}`],
+    args: ['server', '--backend-store-uri', `sqlite:///${dbFile}`],
     env: { MLFLOW_ARTIFACTS_DESTINATION: path.join(tmp, 'artifacts') },
   });
   const browser = await openBrowser({ width: 1440, height: 1300 });
   const loadBefore = load();
   try {
     const result: Record<string, unknown> = { bench: 'web', cpus: os.cpus().length, loadBefore };
+    const compare: Awaited<ReturnType<typeof measureCompare>>[] = [];
     if (!opts.skip.includes('compare')) {
-      const t = Date.now();
-      const experimentId = await seedCompare(server.url);
-      console.error(
-        `seeded ${N} runs x ${M} metrics x ${S} steps over REST in ${((Date.now() - t) / 1000).toFixed(1)} s (load ${load().join(' ')})`,
-      );
-      result.loadAtCompare = load();
-      result.compare = await measureCompare(browser.page, server.url, experimentId);
+      await browser.page.addInitScript(LONG_TASKS);
+      for (const scenario of SCENARIOS) {
+        result[`loadAtCompare${scenario.join('x')}`] = load();
+        compare.push(await measureCompare(browser.page, server.url, dbFile, scenario));
+      }
+      result.compare = compare;
     }
     if (!opts.skip.includes('table')) {
       result.loadAtTable = load();
       result.table = await measureTable(browser.page, server.url);
     }
     result.loadAfter = load();
-    const c = result.compare as Awaited<ReturnType<typeof measureCompare>> | undefined;
     const tb = result.table as Awaited<ReturnType<typeof measureTable>> | undefined;
     console.log(
       table(
         ['measure', 'median / p50', 'p95', 'max'],
         [
-          ...(c
-            ? [
-                [
-                  `compare ${N}x${M}x${S}: data in cache -> all charts drawn (ms)`,
-                  c.medianWarmRenderMs,
-                  undefined,
-                  Math.max(...c.warmRenderMs),
-                ],
-                [
-                  'compare cold: last data arrived -> all charts drawn (ms)',
-                  c.cold.lastDataToAllDrawnMs,
-                  undefined,
-                  undefined,
-                ],
-                ['compare cold: navigation -> all charts drawn (ms)', c.cold.fetchAndRenderMs, undefined, undefined],
-              ]
-            : []),
+          ...compare.flatMap((c) => [
+            [
+              `compare ${c.runs}x${c.metrics}x${c.steps}: click -> all charts drawn, data included (ms)`,
+              c.medianClickToAllDrawnMs,
+              undefined,
+              Math.max(...c.repetitions.map((r) => r.clickToAllDrawnMs)),
+            ],
+            [`  first chart drawn (ms)`, c.medianClickToFirstDrawnMs, undefined, undefined],
+            [`  longest long task (ms)`, undefined, undefined, c.maxLongTaskMs],
+            [
+              `  history: ${c.historyRequests} requests, ${(c.historyBytes / 1e6).toFixed(2)} MB; all: ${c.requests} requests, ${(c.bytes / 1e6).toFixed(2)} MB`,
+              undefined,
+              undefined,
+              undefined,
+            ],
+          ]),
           ...(tb
             ? [
                 [

@@ -37,6 +37,32 @@ describe.each(BACKENDS)('basic-auth ($db)', ({ db, skip }) => {
     expect((await call('GET', '/version', undefined, {})).status).toBe(200);
   });
 
+  it.skipIf(skip)(
+    'the web UI: pages open without credentials, its API calls get 401 without a Basic challenge',
+    async () => {
+      const page = await call('GET', '/experiments', undefined, {});
+      expect(page.status).toBe(200);
+      const ui = { 'x-requested-with': 'tsflow-ui' };
+      const res = await call('GET', `${API}/experiments/search?max_results=10`, undefined, ui);
+      expect([res.status, res.body.error_code]).toEqual([401, 'UNAUTHENTICATED']);
+      expect(res.headers.get('www-authenticate')).toBeNull();
+      const me = await call('GET', '/api/v1/auth/me', undefined, { ...ui, ...bob });
+      expect(me.body).toEqual({
+        auth: true,
+        username: 'bob',
+        is_admin: false,
+        default_permission: expect.any(String),
+        experiments: [],
+        registered_models: [],
+      });
+      expect((await call('GET', '/api/v1/auth/me', undefined, admin)).body).toMatchObject({
+        username: 'root',
+        is_admin: true,
+      });
+      expect((await call('GET', '/api/v1/auth/me', undefined, ui)).status).toBe(401);
+    },
+  );
+
   it.skipIf(skip)('users API: create, get, admin-only, self password change, delete', async () => {
     const created = await call('POST', `${API}/users/create`, { username: 'carol', password: 'carol-password' }, admin);
     expect(created.body.user).toMatchObject({ username: 'carol', is_admin: false });

@@ -174,6 +174,24 @@ describe('champion promotion and champion-changed events (sqlite + Redis)', () =
     expect(local).toHaveLength(0);
   });
 
+  it('promoting a run whose model is already registered reuses its version (no duplicate versions)', async () => {
+    const versions = async () =>
+      ((await mlflow('GET', `model-versions/search?filter=${encodeURIComponent("name='lstm-champ'")}`)).body
+        .model_versions ?? []) as { version: string }[];
+    expect((await versions()).length).toBe(2);
+    // The current champion's run again: nothing new, nothing announced.
+    const same = await promote('lstm-champ', { run_id: run1.run_id });
+    expect(same.status).toBe(200);
+    expect(same.body).toMatchObject({ previous: { version: '1' }, champion: { version: '1', run_id: run1.run_id } });
+    // Another already registered run: its existing version becomes champion.
+    const back = await promote('lstm-champ', { run_id: run2.run_id });
+    expect(back.body).toMatchObject({ previous: { version: '1' }, champion: { version: '2', run_id: run2.run_id } });
+    expect((await versions()).map((v) => v.version).sort()).toEqual(['1', '2']);
+    await promote('lstm-champ', { version: '1' });
+    await new Promise((r) => setTimeout(r, 150));
+    reset();
+  });
+
   it('treats the MLflow alias endpoint as the same promotion', async () => {
     expect(
       (await mlflow('POST', 'registered-models/alias', { name: 'lstm-champ', alias: 'champion', version: '2' })).status,

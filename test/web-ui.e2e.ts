@@ -147,7 +147,7 @@ describe.skipIf(!hasChromium)('web UI in a real browser (chromium, sqlite)', () 
     await page.getByRole('link', { name: `${seed.model} v1` }).waitFor();
   });
 
-  it('compare: overlaid histories fetched in bulk, diff table with the best run, parallel coordinates', async () => {
+  it('compare: overlaid histories sampled in one binary call per metric, diff table with the best run, parallel coordinates', async () => {
     const { page } = browser;
     await page.goto(url(`/experiments/${seed.experimentId}?flat=1`));
     const table = page.getByTestId('runs-table');
@@ -156,7 +156,7 @@ describe.skipIf(!hasChromium)('web UI in a real browser (chromium, sqlite)', () 
     }
     const historyRequests: string[] = [];
     page.on('request', (r) => {
-      if (r.url().includes('/metrics/get-history')) historyRequests.push(r.url());
+      if (r.url().includes('/metrics/')) historyRequests.push(`${r.url()} ${r.postData() ?? ''}`);
     });
     await page.getByRole('button', { name: 'Compare 3' }).click();
     await page.waitForURL(/\/compare\?.*runs=/);
@@ -169,10 +169,11 @@ describe.skipIf(!hasChromium)('web UI in a real browser (chromium, sqlite)', () 
       .first()
       .waitFor();
     await screenshot(page, '05-compare');
-    // one bulk request per metric for the three runs, never one per run
-    const lossRequests = historyRequests.filter((u) => u.includes('metric_key=loss'));
+    // one sampled request per metric for the three runs, never one per run (nor MLflow's JSON bulk)
+    const lossRequests = historyRequests.filter((u) => u.includes('"metric_keys":["loss"]'));
     expect(lossRequests).toHaveLength(1);
-    expect(lossRequests[0]).toContain('get-history-bulk-interval');
+    expect(lossRequests[0]).toContain('/api/v1/metrics/history-sampled');
+    expect(historyRequests.filter((u) => u.includes('get-history-bulk-interval'))).toEqual([]);
     expect(await page.locator('.compare canvas').count()).toBeGreaterThan(2);
   });
 

@@ -9,6 +9,7 @@ import { AuthAfterInterceptor } from './auth-after.interceptor';
 import { AuthGuard } from './auth.guard';
 import { AuthService } from './auth.service';
 import { AuthStore } from './auth.store';
+import { MeController } from './controllers/me.controller';
 import { PermissionsController } from './controllers/permissions.controller';
 import { TokensController } from './controllers/tokens.controller';
 import { UsersController } from './controllers/users.controller';
@@ -23,7 +24,7 @@ import { SqlAuthStore } from './store/sql-auth.store';
  */
 @Module({
   imports: [ExperimentsModule, MonitorsModule, RegistryModule, TracingModule, TrainingExecutionModule],
-  controllers: [UsersController, PermissionsController, TokensController],
+  controllers: [UsersController, PermissionsController, TokensController, MeController],
   providers: [
     AuthService,
     PermissionsService,

@@ -79,6 +79,14 @@ export function toMlflowError(exception: unknown): MlflowError {
 }
 
 /** The one exception filter: every error leaves as JSON `{error_code, message}`. */
+/** The web UI marks its API calls (web/src/api/client.ts): they get no Basic challenge. */
+export const WEB_UI_HEADER = { name: 'x-requested-with', value: 'tsflow-ui' };
+
+function fromWebUi(host: ArgumentsHost): boolean {
+  const req = host.switchToHttp().getRequest<{ headers?: Record<string, string | string[] | undefined> }>();
+  return req?.headers?.[WEB_UI_HEADER.name] === WEB_UI_HEADER.value;
+}
+
 @Catch()
 export class MlflowExceptionFilter implements ExceptionFilter {
   private readonly logger = new Logger('HTTP');
@@ -98,8 +106,10 @@ export class MlflowExceptionFilter implements ExceptionFilter {
       reply.raw?.destroy?.();
       return;
     }
-    // As MLflow's basic-auth app: a 401 names the scheme, so browsers and clients can prompt.
-    if (error.code === ErrorCode.UNAUTHENTICATED) reply.header('www-authenticate', 'Basic realm="mlflow"');
+    // As MLflow's basic-auth app: a 401 names the scheme, so browsers and clients can prompt;
+    // except for the web UI's own calls, which show a sign-in form instead of the browser's prompt.
+    if (error.code === ErrorCode.UNAUTHENTICATED && !fromWebUi(host))
+      reply.header('www-authenticate', 'Basic realm="mlflow"');
     // The rest of a body that stopped arriving must not be read as the next request.
     if (error.code === ErrorCode.REQUEST_TIMEOUT) reply.header('connection', 'close');
     reply.status(statusOf(error.code)).header('content-type', 'application/json').send(error.toJSON());

@@ -8,6 +8,8 @@ export type Row = Record<string, unknown>;
 export interface SqlRunner {
   readonly dialect: Dialect;
   query<T = Row>(sql: string, params?: readonly unknown[]): Promise<T[]>;
+  /** Rows as arrays in column order (sqlite: better-sqlite3's raw mode, about 2x faster than objects): hot reads. */
+  queryArrays?(sql: string, params?: readonly unknown[]): Promise<unknown[][]>;
   /** Runs one statement once per parameter row (sqlite: a synchronous loop over one prepared statement). */
   runMany?(sql: string, rows: readonly unknown[][]): Promise<void>;
 }
@@ -73,6 +75,16 @@ export class SqliteDb extends Db {
 
   query<T = Row>(sql: string, params: readonly unknown[] = []): Promise<T[]> {
     return this.locked(() => this.exec<T>(sql, params));
+  }
+
+  queryArrays(sql: string, params: readonly unknown[] = []): Promise<unknown[][]> {
+    // Its own cache entry: raw mode is a property of the prepared statement.
+    return this.locked(
+      () =>
+        this.prepare(`${sql} -- rows as arrays`)
+          .raw(true)
+          .all(...bindable(params)) as unknown[][],
+    );
   }
 
   transaction<T>(fn: (tx: SqlRunner) => Promise<T>): Promise<T> {

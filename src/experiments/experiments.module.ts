@@ -3,6 +3,8 @@ import { CompareController } from './controllers/compare.controller';
 import { ExperimentsController } from './controllers/experiments.controller';
 import { MetricsController } from './controllers/metrics.controller';
 import { RunsController } from './controllers/runs.controller';
+import { SampledHistoryController } from './controllers/sampled-history.controller';
+import { SampledHistoryService } from './history/sampled-history.service';
 import { UiTrackingController } from './controllers/ui-tracking.controller';
 import { CompareService } from './compare.service';
 import { ExperimentsService } from './experiments.service';
@@ -14,13 +16,21 @@ import { UiTrackingService } from './ui-tracking.service';
 
 /** MLflow tracking: experiments, runs, params, metrics, tags, dataset inputs, search. */
 @Module({
-  controllers: [ExperimentsController, RunsController, MetricsController, CompareController, UiTrackingController],
+  controllers: [
+    ExperimentsController,
+    RunsController,
+    MetricsController,
+    CompareController,
+    UiTrackingController,
+    SampledHistoryController,
+  ],
   providers: [
     ExperimentsService,
     RunsService,
     RunInputsService,
     CompareService,
     UiTrackingService,
+    SampledHistoryService,
     { provide: TrackingStore, useClass: SqlTrackingStore },
   ],
   exports: [TrackingStore, ExperimentsService, RunsService, RunInputsService, UiTrackingService],

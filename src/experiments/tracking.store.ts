@@ -1,3 +1,4 @@
+import type { MetricColumns } from './store/metric-columns.sql';
 import type { Clause, OrderKey, PageToken } from '../common/search';
 import type {
   CreateLoggedModelInput,
@@ -130,6 +131,8 @@ export abstract class TrackingStore {
   /** Points ordered by (timestamp, step, value); offset-paged. */
   abstract getMetricHistory(runId: string, key: string, maxResults: number, page?: PageToken): Promise<Page<Metric>>;
   abstract getMetricHistoryBulkInterval(query: BulkIntervalQuery): Promise<MetricWithRunId[]>;
+  /** Each run's full history of `key` as columns ordered by (step, timestamp); runs without it are absent. */
+  abstract getMetricColumns(runIds: string[], key: string): Promise<Map<string, MetricColumns>>;
   /** The distinct datasets logged as inputs in these experiments, with their `mlflow.data.context` tag (≤ 1000). */
   abstract searchDatasets(experimentIds: string[]): Promise<DatasetSummary[]>;
   abstract searchRuns(query: SearchRunsQuery): Promise<Page<Run>>;

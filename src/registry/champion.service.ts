@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { appendToUri } from '../storage/artifact-uri';
 import { MlflowError } from '../common/mlflow-error';
+import { MODEL_VERSIONS_GRAMMAR, parseSearch } from '../common/search';
 import { validateRunId } from '../common/validation';
 import { LoggedModelsService } from '../experiments/logged-models/logged-models.service';
 import { RunsService } from '../experiments/runs.service';
@@ -73,14 +74,23 @@ export class ChampionService {
     await this.runs.getActive(runId);
     const run = await this.runs.get(runId);
     const modelId = await this.loggedModelOf(run);
-    const input = await this.versions.prepare(
-      modelId
-        ? { name, source: `models:/${modelId}`, modelId, runId }
-        : { name, source: appendToUri(run.info.artifactUri, MODEL_ARTIFACT_PATH), runId },
-    );
+    const source = modelId ? `models:/${modelId}` : appendToUri(run.info.artifactUri, MODEL_ARTIFACT_PATH);
+    // Promoting the same run's model again reuses its version: one version per source, not one per click.
+    const existing = await this.versionOf(name, runId, source);
+    if (existing) return this.store.setAlias(name, CHAMPION_ALIAS, existing.version);
+    const input = await this.versions.prepare(modelId ? { name, source, modelId, runId } : { name, source, runId });
     const move = await this.store.registerWithAlias(input, CHAMPION_ALIAS, true);
     if (modelId) await this.versions.recordRegistration(modelId, move.current);
     return move;
+  }
+
+  /** The live version of `name` registered from this run and source, if any (the newest). */
+  private async versionOf(name: string, runId: string, source: string): Promise<ModelVersion | undefined> {
+    const { clauses, orderBy } = parseSearch(`run_id = '${runId}'`, undefined, MODEL_VERSIONS_GRAMMAR);
+    const found = await this.store.searchModelVersions({ clauses, orderBy, maxResults: 1000, includePrompts: false });
+    return found.items
+      .filter((v) => v.name === name && v.source === source)
+      .sort((a, b) => Number(b.version) - Number(a.version))[0];
   }
 
   /** The run's READY output model named `model` (what tsflow's training logs), latest step first. */

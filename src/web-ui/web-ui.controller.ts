@@ -19,6 +19,15 @@ export const CLIENT_ROUTES = [
   'training/*',
   'forecasts',
   'forecasts/*',
+  'traces',
+  'traces/*',
+  'logged-models',
+  'logged-models/*',
+  'monitors',
+  'monitors/*',
+  'datasets',
+  'datasets/*',
+  'sign-in',
 ];
 
 const NOT_BUILT =

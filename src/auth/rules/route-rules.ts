@@ -174,6 +174,7 @@ export const ROUTE_RULES: Record<string, RouteRule> = {
   'GET mlflow/metrics/get-history-bulk-interval': run('read', (r) => many(r, 'run_ids')),
   'GET mlflow/metrics/get-history-bulk': run('read', (r) => many(r, 'run_id')),
   'GET /api/v1/runs/compare': run('read', (r) => many(r, 'run_ids', true)),
+  'POST /api/v1/metrics/history-sampled': run('read', (r) => many(r, 'run_ids')),
 
   // Artifacts.
   'GET mlflow-artifacts/artifacts': artifacts('read'),
@@ -302,18 +303,28 @@ export const ROUTE_RULES: Record<string, RouteRule> = {
   'DELETE /api/v1/monitors/:monitor_id': monitor('manage'),
   'POST /api/v1/monitors/:monitor_id/check': monitor('manage'),
 
-  // The web UI: its pages ask for credentials (the browser prompts once, as with MLflow's UI, and
-  // sends them with every API call the page makes); its static assets hold no data.
-  'GET /': USER,
-  'GET /experiments': USER,
-  'GET /experiments/*': USER,
-  'GET /compare': USER,
-  'GET /models': USER,
-  'GET /models/*': USER,
-  'GET /training': USER,
-  'GET /training/*': USER,
-  'GET /forecasts': USER,
-  'GET /forecasts/*': USER,
+  // The web UI: its pages are the same static HTML for everyone and hold no data; the API calls
+  // they make are checked (a 401 shows the UI's sign-in form, not the browser's Basic prompt).
+  'GET /': PUBLIC,
+  'GET /experiments': PUBLIC,
+  'GET /experiments/*': PUBLIC,
+  'GET /compare': PUBLIC,
+  'GET /models': PUBLIC,
+  'GET /models/*': PUBLIC,
+  'GET /training': PUBLIC,
+  'GET /training/*': PUBLIC,
+  'GET /forecasts': PUBLIC,
+  'GET /forecasts/*': PUBLIC,
+  'GET /traces': PUBLIC,
+  'GET /traces/*': PUBLIC,
+  'GET /logged-models': PUBLIC,
+  'GET /logged-models/*': PUBLIC,
+  'GET /monitors': PUBLIC,
+  'GET /monitors/*': PUBLIC,
+  'GET /datasets': PUBLIC,
+  'GET /datasets/*': PUBLIC,
+  'GET /sign-in': PUBLIC,
+  'GET /api/v1/auth/me': USER,
   'GET /assets/*': PUBLIC,
   'GET /favicon.svg': PUBLIC,
 

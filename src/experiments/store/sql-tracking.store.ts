@@ -37,6 +37,7 @@ import type {
   SearchLoggedModelsQuery,
 } from '../logged-models/logged-model.types';
 import { sampleSteps } from './bulk-interval';
+import { MetricColumns, readMetricColumns } from './metric-columns.sql';
 import { buildExperimentSearch } from './experiment-search.sql';
 import { RUN_NAME_TAG, writeBatch } from './log-batch.sql';
 import { SqlLoggedModels, writeModelMetrics } from './logged-models.sql';
@@ -373,6 +374,10 @@ export class SqlTrackingStore extends TrackingStore {
     return q.runIds.flatMap((runId) =>
       (byRun.get(runId) ?? []).slice(0, 25_000).map((r) => ({ ...metricFromRow(r), runId })),
     );
+  }
+
+  getMetricColumns(runIds: string[], key: string): Promise<Map<string, MetricColumns>> {
+    return readMetricColumns(this.db, runIds, key);
   }
 
   searchDatasets(experimentIds: string[]): Promise<DatasetSummary[]> {

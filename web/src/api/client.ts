@@ -31,20 +31,56 @@ async function failure(res: Response): Promise<ApiError> {
   }
 }
 
-export async function request<T>(method: string, path: string, body?: unknown, q?: Query): Promise<T> {
+const CREDENTIALS = 'tsflow.credentials';
+/** Sent with every call: the server then answers 401 without the `WWW-Authenticate` challenge (no browser prompt). */
+export const UI_HEADER = { 'x-requested-with': 'tsflow-ui' };
+
+/** Signed-in user's Basic credentials, kept for this tab only (sessionStorage). */
+export const session = {
+  get: () => sessionStorage.getItem(CREDENTIALS) ?? undefined,
+  signIn(username: string, password: string) {
+    const bytes = new TextEncoder().encode(`${username}:${password}`);
+    sessionStorage.setItem(CREDENTIALS, `Basic ${btoa(String.fromCharCode(...bytes))}`);
+  },
+  signOut: () => sessionStorage.removeItem(CREDENTIALS),
+};
+
+/** Raised on a 401 so the app shows the sign-in form (App listens for it). */
+export const UNAUTHORIZED_EVENT = 'tsflow:unauthorized';
+
+function headers(json: boolean): Record<string, string> {
+  const auth = session.get();
+  return {
+    ...UI_HEADER,
+    ...(json ? { 'content-type': 'application/json' } : {}),
+    ...(auth ? { authorization: auth } : {}),
+  };
+}
+
+async function send(method: string, path: string, body?: unknown, q?: Query): Promise<Response> {
   let res: Response;
   try {
     res = await fetch(path + queryString(q), {
       method,
-      headers: body === undefined ? undefined : { 'content-type': 'application/json' },
+      headers: headers(body !== undefined),
       body: body === undefined ? undefined : JSON.stringify(body),
     });
   } catch (err) {
     throw new ApiError(0, 'NETWORK_ERROR', `The server could not be reached (${(err as Error).message}).`);
   }
+  if (res.status === 401) window.dispatchEvent(new Event(UNAUTHORIZED_EVENT));
   if (!res.ok) throw await failure(res);
-  const text = await res.text();
+  return res;
+}
+
+export async function request<T>(method: string, path: string, body?: unknown, q?: Query): Promise<T> {
+  const text = await (await send(method, path, body, q)).text();
   return (text ? JSON.parse(text) : {}) as T;
+}
+
+/** A POST answered with bytes (the sampled metric histories). */
+export async function binary(path: string, body: unknown): Promise<ArrayBuffer> {
+  return (await send('POST', path, body)).arrayBuffer();
 }
 
 export const get = <T>(path: string, q?: Query) => request<T>('GET', path, undefined, q);
@@ -57,7 +93,5 @@ export const ML = '/ajax-api/2.0/mlflow';
 
 /** Raw text or bytes of a run artifact (artifact previews). */
 export async function artifactResponse(runId: string, path: string): Promise<Response> {
-  const res = await fetch(`/get-artifact${queryString({ run_id: runId, path })}`);
-  if (!res.ok) throw await failure(res);
-  return res;
+  return send('GET', '/get-artifact', undefined, { run_id: runId, path });
 }

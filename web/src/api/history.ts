@@ -1,10 +1,10 @@
-import { ML, get } from './client';
-import { History, toHistory } from '../lib/series';
+import { binary, ML, get } from './client';
+import { decodeFrame } from './frame';
+import type { History } from '../lib/series';
 import type { Metric } from './types';
 
 const PAGE = 25_000;
 const MAX_POINTS = 1_000_000;
-const BULK_RUNS = 100;
 
 /** Every point of one metric of one run (paged get-history), capped at a million points. */
 export async function fullHistory(runId: string, key: string): Promise<Metric[]> {
@@ -24,25 +24,24 @@ export async function fullHistory(runId: string, key: string): Promise<Metric[]>
 }
 
 /**
- * One metric's histories for many runs in bulk: one get-history-bulk-interval request per 100
- * runs (never one per run), at most `perRun` points each, as columns per run id (each answer
- * is turned into typed arrays as it arrives, so no million point objects stay in memory).
+ * Chart-ready histories of many runs and metrics in one call (`POST /api/v1/metrics/history-sampled`):
+ * each series reduced on the server to about `points` points keeping its shape, sent as one
+ * binary frame (a few bytes per point instead of MLflow's ~120 bytes of JSON), decoded into
+ * typed-array views. Returns per metric key, per run id.
  */
-export async function bulkHistories(runIds: string[], key: string, perRun: number): Promise<Map<string, History>> {
-  const batches: string[][] = [];
-  for (let i = 0; i < runIds.length; i += BULK_RUNS) batches.push(runIds.slice(i, i + BULK_RUNS));
-  const byRun = new Map<string, History>();
-  await Promise.all(
-    batches.map(async (ids) => {
-      const answer = await get<{ metrics?: Metric[] }>(`${ML}/metrics/get-history-bulk-interval`, {
-        run_ids: ids,
-        metric_key: key,
-        max_results: Math.max(1, Math.min(2500, perRun)),
-      });
-      const grouped = new Map<string, Metric[]>(ids.map((id) => [id, []]));
-      for (const m of answer.metrics ?? []) grouped.get(m.run_id!)?.push(m);
-      for (const [id, points] of grouped) byRun.set(id, toHistory(points));
-    }),
-  );
-  return byRun;
+export async function sampledHistories(
+  runIds: string[],
+  keys: string[],
+  points: number,
+  timestamps = false,
+): Promise<Map<string, Map<string, History>>> {
+  const buffer = await binary('/api/v1/metrics/history-sampled', {
+    run_ids: runIds,
+    metric_keys: keys,
+    points: Math.max(8, Math.min(10_000, Math.round(points))),
+    timestamps,
+  });
+  const out = new Map<string, Map<string, History>>(keys.map((k) => [k, new Map()]));
+  for (const s of decodeFrame(buffer)) out.get(s.key)?.set(s.runId, s.history);
+  return out;
 }

@@ -1,5 +1,5 @@
 import { useMemo, useState } from 'react';
-import { columnId, columnKeys, ColumnKind, DataColumn, RunRow } from '../lib/runs';
+import { columnId, columnKeys, ColumnKind, columnLabel, DataColumn, RunRow, sharedKeys } from '../lib/runs';
 
 const LIMIT = 300;
 
@@ -9,6 +9,15 @@ export function ColumnChooser(p: { rows: RunRow[]; columns: DataColumn[]; onChan
   const [q, setQ] = useState('');
   const keys = useMemo(() => (open ? columnKeys(p.rows) : undefined), [open, p.rows]);
   const chosen = new Set(p.columns.map(columnId));
+  const shared = useMemo(
+    () =>
+      sharedKeys(
+        keys
+          ? (['metrics', 'params', 'tags'] as ColumnKind[]).flatMap((kind) => keys[kind].map((key) => ({ kind, key })))
+          : [],
+      ),
+    [keys],
+  );
   const toggle = (c: DataColumn) =>
     p.onChange(chosen.has(columnId(c)) ? p.columns.filter((x) => columnId(x) !== columnId(c)) : [...p.columns, c]);
   return (
@@ -33,7 +42,7 @@ export function ColumnChooser(p: { rows: RunRow[]; columns: DataColumn[]; onChan
                       checked={chosen.has(`${kind}:${key}`)}
                       onChange={() => toggle({ kind, key })}
                     />
-                    {key}
+                    {columnLabel({ kind, key }, shared)}
                   </label>
                 ))}
                 {list.length > LIMIT && (

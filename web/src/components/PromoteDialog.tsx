@@ -36,6 +36,10 @@ export function PromoteDialog(props: {
     [['model', model], ['versions', model], ['models']],
     onClose,
   );
+  // Promoting the champion's own version or run again would change nothing (the server reuses the version).
+  const already =
+    !!champion &&
+    (candidate.version ? String(champion.version) === String(candidate.version) : !!runId && champion.run_id === runId);
   const rows = cand.data ? scoreRows(metricsOf(cand.data.run), champ.data ? metricsOf(champ.data.run) : undefined) : [];
   return (
     <div className="modal-backdrop" role="presentation">
@@ -48,6 +52,11 @@ export function PromoteDialog(props: {
           {champion ? `Current champion: version ${champion.version}.` : 'There is no champion yet.'} Serving swaps to
           the new model without a restart.
         </p>
+        {already && (
+          <p className="notice" data-testid="already-champion">
+            This is already the champion (version {champion?.version}): there is nothing to promote.
+          </p>
+        )}
         <ErrorBox error={cand.error ?? champ.error} />
         {(cand.isLoading || champ.isLoading) && <Loading what="scores" />}
         {rows.length > 0 && (
@@ -76,7 +85,7 @@ export function PromoteDialog(props: {
         <div className="toolbar">
           <span className="spacer" />
           <button onClick={onClose}>Cancel</button>
-          <button className="primary" disabled={promote.isPending} onClick={() => promote.mutate(undefined)}>
+          <button className="primary" disabled={promote.isPending || already} onClick={() => promote.mutate(undefined)}>
             Promote to champion
           </button>
         </div>

@@ -2,7 +2,7 @@ import { ColumnDef, getCoreRowModel, Header, SortingState, useReactTable } from 
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { KeyboardEvent, memo, ReactNode, useEffect, useMemo, useRef, useState } from 'react';
 import { fmtDuration, fmtNum, fmtTime } from '../lib/format';
-import { columnId, DataColumn, DisplayRow } from '../lib/runs';
+import { columnId, columnLabel, DataColumn, DisplayRow, sharedKeys } from '../lib/runs';
 
 const ROW_HEIGHT = 30;
 const NO_ROWS: DisplayRow[] = [];
@@ -90,13 +90,13 @@ function baseColumns(): Col[] {
   ];
 }
 
-function dataColumn(c: DataColumn): Col {
+function dataColumn(c: DataColumn, shared: ReadonlySet<string>): Col {
   const q = /^[A-Za-z_][\w.]*$/.test(c.key) ? c.key : `\`${c.key}\``;
   const render: Render =
     c.kind === 'metrics'
       ? (d) => fmtNum(d.row.metrics[c.key])
       : (d) => (c.kind === 'params' ? d.row.params : d.row.tags)[c.key];
-  return { id: columnId(c), header: c.key, size: 120, sortKey: `${c.kind}.${q}`, render };
+  return { id: columnId(c), header: columnLabel(c, shared), size: 120, sortKey: `${c.kind}.${q}`, render };
 }
 
 interface Props {
@@ -120,7 +120,10 @@ interface Props {
  * table is given no row data, so a fetched page never rebuilds a 100,000-row model.
  */
 export function RunsTable(p: Props) {
-  const cols = useMemo(() => [...baseColumns(), ...p.columns.map(dataColumn)], [p.columns]);
+  const cols = useMemo(() => {
+    const shared = sharedKeys(p.columns);
+    return [...baseColumns(), ...p.columns.map((c) => dataColumn(c, shared))];
+  }, [p.columns]);
   const byId = useMemo(() => new Map(cols.map((c) => [c.id, c])), [cols]);
   const sorting: SortingState = useMemo(() => {
     if (!p.orderBy) return [];

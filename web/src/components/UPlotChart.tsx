@@ -1,6 +1,7 @@
 import { useEffect, useRef } from 'react';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
+import { tickLabels } from '../lib/format';
 import type { Column } from '../lib/series';
 import { useThemeColors } from './useThemeColors';
 
@@ -9,8 +10,32 @@ export interface ChartSeries {
   color: string;
 }
 
-const PALETTE = ['#2563eb', '#dc2626', '#16a34a', '#9333ea', '#ea580c', '#0891b2', '#ca8a04', '#db2777', '#4b5563'];
-export const colorOf = (i: number) => PALETTE[i % PALETTE.length];
+// 20 distinguishable colours (Tableau 10, then a darker shade of each hue) ...
+const PALETTE = [
+  '#1f77b4',
+  '#ff7f0e',
+  '#2ca02c',
+  '#d62728',
+  '#9467bd',
+  '#8c564b',
+  '#e377c2',
+  '#7f7f7f',
+  '#bcbd22',
+  '#17becf',
+  '#0b4f8a',
+  '#c85a00',
+  '#1b7a1b',
+  '#a11d1f',
+  '#6a4c93',
+  '#5e3a31',
+  '#b0508f',
+  '#4d4d4d',
+  '#8a8b12',
+  '#0f8796',
+];
+/** ... then golden-angle hue rotation: no two runs of a comparison share a colour. */
+export const colorOf = (i: number) =>
+  i < PALETTE.length ? PALETTE[i] : `hsl(${Math.round((i * 137.508) % 360)} 65% ${i % 2 ? 42 : 55}%)`;
 
 /**
  * One canvas line chart (uPlot) for many series on a shared x axis. With many series the legend
@@ -41,7 +66,13 @@ export function UPlotChart(props: {
       scales: { x: { time: false }, y: { distr: logY ? 3 : 1 } },
       axes: [
         { label: xLabel, stroke: theme.fg, grid: { stroke: theme.grid }, ticks: { stroke: theme.grid } },
-        { stroke: theme.fg, grid: { stroke: theme.grid }, ticks: { stroke: theme.grid }, size: 60 },
+        {
+          stroke: theme.fg,
+          grid: { stroke: theme.grid },
+          ticks: { stroke: theme.grid },
+          size: 70,
+          values: (_u, ticks) => tickLabels(ticks),
+        },
       ],
       series: [
         { label: xLabel ?? 'x' },

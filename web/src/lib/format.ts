@@ -32,3 +32,35 @@ export const kv = (list?: { key: string; value: string }[]): Record<string, stri
 
 /** MLflow's quoting of a key in the filter/order grammar: metrics.`my key`. */
 export const quoteKey = (key: string) => (/^[A-Za-z_][\w.]*$/.test(key) ? key : `\`${key.replace(/`/g, '')}\``);
+
+/** Decimals needed to write `step` exactly (0.25 → 2, 1e-4 → 4, 5 → 0), at most 12. */
+function decimalsOf(step: number): number {
+  for (let d = 0; d <= 12; d++) {
+    const scaled = step * 10 ** d;
+    if (Math.abs(scaled - Math.round(scaled)) < 1e-6 * Math.max(1, scaled)) return d;
+  }
+  return 12;
+}
+
+/**
+ * Axis tick labels that tell neighbouring ticks apart: as many decimals as the spacing between
+ * ticks needs (a learning rate around 1e-3 reads 0.0009, 0.0010, 0.0011 instead of 0.001, 0.001,
+ * 0), and scientific notation for very small or very large magnitudes.
+ */
+export function tickLabels(ticks: readonly number[]): string[] {
+  const finite = ticks.filter(Number.isFinite);
+  let step = Infinity;
+  for (let i = 1; i < finite.length; i++) {
+    const d = Math.abs(finite[i] - finite[i - 1]);
+    if (d > 0) step = Math.min(step, d);
+  }
+  const maxAbs = Math.max(0, ...finite.map(Math.abs));
+  if (!Number.isFinite(step)) step = maxAbs || 1;
+  const label = (v: number, text: () => string) => (Number.isFinite(v) ? (v === 0 ? '0' : text()) : String(v));
+  if (maxAbs !== 0 && (maxAbs < 1e-3 || maxAbs >= 1e6)) {
+    const digits = Math.min(10, Math.max(0, Math.floor(Math.log10(maxAbs)) - Math.floor(Math.log10(step))));
+    return ticks.map((v) => label(v, () => v.toExponential(digits)));
+  }
+  const decimals = decimalsOf(Number(step.toPrecision(6)));
+  return ticks.map((v) => label(v, () => v.toFixed(decimals)));
+}

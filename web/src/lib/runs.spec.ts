@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseCsv } from './csv';
-import { displayRows, formatColumns, parseColumns, RunRow } from './runs';
+import { columnLabel, displayRows, formatColumns, parseColumns, RunRow, sharedKeys } from './runs';
 
 const row = (id: string, parentId?: string): RunRow => ({
   id,
@@ -70,5 +70,18 @@ describe('columns in the URL and CSV previews', () => {
       ['3', ''],
     ]);
     expect(parseCsv('x\n1\n2\n3', ',', 2)).toEqual([['x'], ['1']]);
+  });
+});
+
+describe('column labels', () => {
+  it('names the kind only when a param and a metric (or tag) share a key', () => {
+    const cols = [
+      { kind: 'params' as const, key: 'lr' },
+      { kind: 'metrics' as const, key: 'lr' },
+      { kind: 'metrics' as const, key: 'loss' },
+    ];
+    const shared = sharedKeys(cols);
+    expect(cols.map((c) => columnLabel(c, shared))).toEqual(['lr (param)', 'lr (metric)', 'loss']);
+    expect(columnLabel({ kind: 'tags', key: 'lr' }, sharedKeys([{ kind: 'tags', key: 'lr' }]))).toBe('lr');
   });
 });

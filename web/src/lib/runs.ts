@@ -79,6 +79,19 @@ export interface DataColumn {
 
 export const columnId = (c: DataColumn) => `${c.kind}:${c.key}`;
 
+const KIND_NAME: Record<ColumnKind, string> = { metrics: 'metric', params: 'param', tags: 'tag' };
+
+/** Keys used by more than one kind among these columns (a param and a metric both named `lr`). */
+export function sharedKeys(cols: readonly DataColumn[]): Set<string> {
+  const kinds = new Map<string, Set<ColumnKind>>();
+  for (const c of cols) kinds.set(c.key, (kinds.get(c.key) ?? new Set()).add(c.kind));
+  return new Set([...kinds].filter(([, k]) => k.size > 1).map(([key]) => key));
+}
+
+/** A column's header: its key, with its kind when another kind has the same key (`lr (param)`, `lr (metric)`). */
+export const columnLabel = (c: DataColumn, shared: ReadonlySet<string>) =>
+  shared.has(c.key) ? `${c.key} (${KIND_NAME[c.kind]})` : c.key;
+
 export function parseColumns(text: string | null): DataColumn[] | undefined {
   if (text === null) return undefined;
   return text

@@ -1,8 +1,8 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { useCallback, useMemo, useState } from 'react';
+import { ReactNode, RefObject, useCallback, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router';
 import { ML, post } from '../api/client';
-import { bulkHistories } from '../api/history';
+import { sampledHistories } from '../api/history';
 import type { Experiment, Run } from '../api/types';
 import { ErrorBox, Loading } from '../components/ErrorBox';
 import { EChart, EChartOption } from '../components/EChart';
@@ -59,21 +59,28 @@ function chunk<T>(list: T[], n: number): T[][] {
   return out;
 }
 
-/** Points per run and metric: full resolution for a few runs, fewer as runs grow (bounded transfer). */
-export function pointsPerRun(runs: number, requested?: number): number {
-  if (requested) return Math.max(1, Math.min(2500, requested));
-  return Math.max(50, Math.min(1000, Math.floor(200_000 / Math.max(1, runs))));
+/** A chart's width in CSS pixels, measured once it is laid out (the sampled histories' target). */
+function useWidth(): [RefObject<HTMLDivElement | null>, number] {
+  const ref = useRef<HTMLDivElement>(null);
+  const [width, setWidth] = useState(0);
+  useLayoutEffect(() => setWidth(Math.round(ref.current?.clientWidth ?? 0)), []);
+  return [ref, width];
 }
 
-function CompareChart(props: { runs: RunRow[]; metric: string; options: ChartOptions; points: number }) {
-  const { runs, metric, points } = props;
+function CompareChart(props: { runs: RunRow[]; metric: string; options: ChartOptions; points?: number }) {
+  const { runs, metric } = props;
   const ids = useMemo(() => runs.map((r) => r.id), [runs]);
+  const [ref, width] = useWidth();
+  // As many points per line as the canvas has device pixels: more cannot be seen.
+  const points = props.points ?? Math.round(Math.max(200, width) * Math.min(2, window.devicePixelRatio || 1));
+  const withTime = props.options.axis === 'time';
   const history = useQuery({
-    queryKey: ['bulk-history', metric, points, ids],
+    queryKey: ['sampled-history', metric, points, withTime, ids],
+    enabled: width > 0,
     // A compare is a snapshot: histories are refetched on demand (Refresh), not behind the user's back.
     staleTime: Infinity,
     queryFn: async () => {
-      const data = await bulkHistories(ids, metric, points);
+      const data = (await sampledHistories(ids, [metric], points, withTime)).get(metric)!;
       markCompare('data', metric);
       return data;
     },
@@ -86,11 +93,14 @@ function CompareChart(props: { runs: RunRow[]; metric: string; options: ChartOpt
     [history.data, runs],
   );
   const onDrawn = useCallback(() => markCompare('drawn', metric), [metric]);
-  if (history.error) return <ErrorBox error={history.error} title={`Could not load ${metric}`} />;
-  if (!series) return <Loading what={metric} />;
+  let body: ReactNode;
+  if (history.error) body = <ErrorBox error={history.error} title={`Could not load ${metric}`} />;
+  else if (!series) body = <Loading what={metric} />;
   // A metric logged once per run (test scores) reads better as bars than as dots.
-  if (series.every((s) => s.points.value.length <= 1)) return <BarCard metric={metric} runs={runs} onDrawn={onDrawn} />;
-  return <MetricCard title={metric} runs={series} options={props.options} onDrawn={onDrawn} />;
+  else if (series.every((s) => s.points.value.length <= 1))
+    body = <BarCard metric={metric} runs={runs} onDrawn={onDrawn} />;
+  else body = <MetricCard title={metric} runs={series} options={props.options} onDrawn={onDrawn} />;
+  return <div ref={ref}>{body}</div>;
 }
 
 function BarCard({ metric, runs, onDrawn }: { metric: string; runs: RunRow[]; onDrawn: () => void }) {
@@ -127,6 +137,10 @@ function DiffTable({ runs, onlyDiff }: { runs: RunRow[]; onlyDiff: boolean }) {
   const rows = useMemo(() => diffRows(runs as CompareRun[]), [runs]);
   const shown = rows.filter((r) => !onlyDiff || r.differs || runs.length === 1);
   const best = new Map(rows.filter((r) => r.best).map((r) => [r.key, r.best]));
+  const shared = useMemo(() => {
+    const params = new Set(rows.filter((r) => r.kind === 'param').map((r) => r.key));
+    return new Set(rows.filter((r) => r.kind === 'metric' && params.has(r.key)).map((r) => r.key));
+  }, [rows]);
   return (
     <div className="scroll-x diff">
       <table className="grid-table" data-testid="diff-table">
@@ -135,7 +149,7 @@ function DiffTable({ runs, onlyDiff }: { runs: RunRow[]; onlyDiff: boolean }) {
             <th>Run</th>
             {shown.map((r) => (
               <th key={`${r.kind}:${r.key}`} className={r.kind} title={r.goal ? `best = ${r.goal}` : 'param'}>
-                {r.key}
+                {shared.has(r.key) ? `${r.key} (${r.kind})` : r.key}
                 {r.goal && <span className="muted small"> ({r.goal})</span>}
               </th>
             ))}
@@ -165,6 +179,9 @@ function DiffTable({ runs, onlyDiff }: { runs: RunRow[]; onlyDiff: boolean }) {
   );
 }
 
+/** `text` cut to `n` characters with an ellipsis. */
+export const truncate = (text: string, n: number) => (text.length > n ? `${text.slice(0, n - 1)}…` : text);
+
 function numeric(values: (string | undefined)[]): boolean {
   return values.every((v) => v === undefined || v === '' || Number.isFinite(Number(v)));
 }
@@ -179,12 +196,21 @@ function Parallel({ runs }: { runs: RunRow[] }) {
     const axes = dims.map((d, i) => {
       const values = runs.map((r) => (d.kind === 'param' ? r.params[d.key] : String(r.metrics[d.key] ?? '')));
       const isNum = d.kind === 'metric' || numeric(values);
+      const categories = isNum ? undefined : [...new Set(values.filter((v) => v !== undefined))].sort();
       return {
         dim: i,
-        name: d.key,
+        name: truncate(d.key, 18),
         type: isNum ? 'value' : 'category',
-        data: isNum ? undefined : [...new Set(values.filter((v) => v !== undefined))].sort(),
+        data: categories,
         nameTextStyle: { fontSize: 11 },
+        // Text params (git_sha, paths): short labels, at most ~12 shown per axis, full value in the tooltip.
+        axisLabel: categories
+          ? {
+              formatter: (v: string) => truncate(v, 10),
+              interval: Math.max(0, Math.ceil(categories.length / 12) - 1),
+              fontSize: 10,
+            }
+          : { fontSize: 10 },
       };
     });
     const data = runs.map((r) =>
@@ -293,7 +319,7 @@ export function CompareView() {
   const [q, setQ] = useState('');
   const list = runs.data;
   const metricKeys = useMemo(() => [...new Set((list ?? []).flatMap((r) => Object.keys(r.metrics)))].sort(), [list]);
-  const points = pointsPerRun(list?.length ?? 1, Number(params.get('points')) || undefined);
+  const requested = Number(params.get('points')) || undefined;
   if (ids.length === 0 && !exps) {
     return (
       <section>
@@ -315,7 +341,7 @@ export function CompareView() {
           className="small-btn"
           onClick={() => {
             void qc.invalidateQueries({ queryKey: ['compare-runs'] });
-            void qc.invalidateQueries({ queryKey: ['bulk-history'] });
+            void qc.invalidateQueries({ queryKey: ['sampled-history'] });
           }}
         >
           Refresh
@@ -337,17 +363,24 @@ export function CompareView() {
             />
             <ChartControls value={options} onChange={setOptions} />
             <label>
-              Points per run{' '}
+              Points per line{' '}
               <select
-                aria-label="Points per run"
-                value={points}
-                onChange={(e) => setParams((p) => (p.set('points', e.target.value), p), { replace: true })}
+                aria-label="Points per line"
+                value={requested ?? 'auto'}
+                onChange={(e) =>
+                  setParams(
+                    (p) => (e.target.value === 'auto' ? p.delete('points') : p.set('points', e.target.value), p),
+                    {
+                      replace: true,
+                    },
+                  )
+                }
               >
-                {[...new Set([50, 100, 200, 500, 1000, 2500, points])]
-                  .sort((a, b) => a - b)
-                  .map((n) => (
-                    <option key={n}>{n}</option>
-                  ))}
+                {['auto', ...new Set([200, 500, 1000, 2500, 10_000, ...(requested ? [requested] : [])])].map((n) => (
+                  <option key={n} value={n}>
+                    {n === 'auto' ? 'chart width' : n}
+                  </option>
+                ))}
               </select>
             </label>
           </div>
@@ -356,7 +389,7 @@ export function CompareView() {
               .filter((k) => k.toLowerCase().includes(q.toLowerCase()))
               .map((k) => (
                 <LazyMount key={k} height={270}>
-                  <CompareChart runs={list} metric={k} options={options} points={points} />
+                  <CompareChart runs={list} metric={k} options={options} points={requested} />
                 </LazyMount>
               ))}
           </div>

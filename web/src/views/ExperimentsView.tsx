@@ -3,6 +3,8 @@ import { FormEvent, useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import { ML, post } from '../api/client';
 import { useAction } from '../api/hooks';
+import { useMe } from '../api/me';
+import { canExperiment } from '../lib/permissions';
 import type { Experiment } from '../api/types';
 import { ErrorBox, Loading } from '../components/ErrorBox';
 import { fmtTime } from '../lib/format';
@@ -10,6 +12,7 @@ import { fmtTime } from '../lib/format';
 type ViewType = 'ACTIVE_ONLY' | 'DELETED_ONLY' | 'ALL';
 
 export function ExperimentsView() {
+  const me = useMe();
   const [params, setParams] = useSearchParams();
   const search = params.get('q') ?? '';
   const view = (params.get('view') as ViewType | null) ?? 'ACTIVE_ONLY';
@@ -102,15 +105,17 @@ export function ExperimentsView() {
               <td>{fmtTime(x.last_update_time)}</td>
               <td className="mono small">{x.artifact_location}</td>
               <td className="actions">
-                <button
-                  onClick={() => {
-                    const n = window.prompt('New name', x.name);
-                    if (n && n !== x.name) rename.mutate({ id: x.experiment_id, name: n });
-                  }}
-                >
-                  Rename
-                </button>
-                {x.lifecycle_stage === 'deleted' ? (
+                {canExperiment(me.data, x.experiment_id, 'update') && (
+                  <button
+                    onClick={() => {
+                      const n = window.prompt('New name', x.name);
+                      if (n && n !== x.name) rename.mutate({ id: x.experiment_id, name: n });
+                    }}
+                  >
+                    Rename
+                  </button>
+                )}
+                {!canExperiment(me.data, x.experiment_id, 'delete') ? null : x.lifecycle_stage === 'deleted' ? (
                   <button onClick={() => restore.mutate(x.experiment_id)}>Restore</button>
                 ) : (
                   <button

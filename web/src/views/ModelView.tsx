@@ -4,9 +4,12 @@ import { Link, useParams } from 'react-router';
 import { ML, del, get, post } from '../api/client';
 import { PromoteDialog } from '../components/PromoteDialog';
 import { useAction } from '../api/hooks';
+import { useMe } from '../api/me';
+import { canModel } from '../lib/permissions';
 import type { ModelVersion, RegisteredModel } from '../api/types';
 import { ErrorBox, Loading } from '../components/ErrorBox';
 import { fmtTime } from '../lib/format';
+import { Markdown } from '../components/Markdown';
 
 export function ModelView() {
   const { name = '' } = useParams();
@@ -23,6 +26,7 @@ export function ModelView() {
         order_by: ['version_number DESC'],
       }),
   });
+  const me = useMe();
   const [candidate, setCandidate] = useState<{ version?: string; runId?: string }>();
   const [alias, setAlias] = useState<{ alias: string; version: string }>({ alias: '', version: '' });
   const refresh = [
@@ -52,7 +56,7 @@ export function ModelView() {
       {m && (
         <>
           <h1>{m.name}</h1>
-          {m.description && <p>{m.description}</p>}
+          {m.description && <Markdown text={m.description} />}
           <div className="toolbar">
             {champion ? (
               <span className="pill champion" data-testid="champion">
@@ -61,7 +65,7 @@ export function ModelView() {
             ) : (
               <span className="muted">No champion.</span>
             )}
-            <Link to={`/forecasts/${encodeURIComponent(name)}`}>Forecast with the champion</Link>
+            {champion && <Link to={`/forecasts/${encodeURIComponent(name)}`}>Forecast with the champion</Link>}
             {(m.tags ?? []).map((t) => (
               <span key={t.key} className="pill">
                 {t.key}={t.value}
@@ -73,37 +77,41 @@ export function ModelView() {
             {(m.aliases ?? []).map((a) => (
               <span key={a.alias} className={`pill${a.alias === 'champion' ? ' champion' : ''}`}>
                 @{a.alias} → v{a.version}{' '}
-                <button
-                  className="link"
-                  aria-label={`Remove alias ${a.alias}`}
-                  onClick={() => deleteAlias.mutate(a.alias)}
-                >
-                  ×
-                </button>
+                {canModel(me.data, name, a.alias === 'champion' ? 'manage' : 'update') && (
+                  <button
+                    className="link"
+                    aria-label={`Remove alias ${a.alias}`}
+                    onClick={() => deleteAlias.mutate(a.alias)}
+                  >
+                    ×
+                  </button>
+                )}
               </span>
             ))}
-            <form
-              className="inline"
-              onSubmit={(e) => {
-                e.preventDefault();
-                if (alias.alias && alias.version) setAliasAction.mutate(alias);
-              }}
-            >
-              <input
-                aria-label="Alias"
-                placeholder="alias"
-                value={alias.alias}
-                onChange={(e) => setAlias({ ...alias, alias: e.target.value })}
-              />
-              <input
-                aria-label="Version"
-                placeholder="version"
-                size={5}
-                value={alias.version}
-                onChange={(e) => setAlias({ ...alias, version: e.target.value })}
-              />
-              <button type="submit">Set alias</button>
-            </form>
+            {canModel(me.data, name, 'update') && (
+              <form
+                className="inline"
+                onSubmit={(e) => {
+                  e.preventDefault();
+                  if (alias.alias && alias.version) setAliasAction.mutate(alias);
+                }}
+              >
+                <input
+                  aria-label="Alias"
+                  placeholder="alias"
+                  value={alias.alias}
+                  onChange={(e) => setAlias({ ...alias, alias: e.target.value })}
+                />
+                <input
+                  aria-label="Version"
+                  placeholder="version"
+                  size={5}
+                  value={alias.version}
+                  onChange={(e) => setAlias({ ...alias, version: e.target.value })}
+                />
+                <button type="submit">Set alias</button>
+              </form>
+            )}
           </div>
           <ErrorBox error={setAliasAction.error ?? deleteAlias.error} />
           <h2>Versions</h2>
@@ -116,6 +124,7 @@ export function ModelView() {
                 <th>Created</th>
                 <th>Status</th>
                 <th>Tags</th>
+                <th>Description</th>
                 <th />
               </tr>
             </thead>
@@ -136,8 +145,11 @@ export function ModelView() {
                     <td>{fmtTime(v.creation_timestamp)}</td>
                     <td>{v.status}</td>
                     <td className="small">{(v.tags ?? []).map((t) => `${t.key}=${t.value}`).join(', ')}</td>
+                    <td className="small">
+                      {v.description ? <Markdown text={v.description} className="compact" /> : ''}
+                    </td>
                     <td>
-                      {!isChampion && (
+                      {!isChampion && canModel(me.data, name, 'manage') && (
                         <button onClick={() => setCandidate({ version: v.version, runId: v.run_id })}>
                           Promote to champion
                         </button>

@@ -2,6 +2,8 @@ import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Link, useParams, useSearchParams } from 'react-router';
 import { ML, get } from '../api/client';
+import { useMe } from '../api/me';
+import { canModel } from '../lib/permissions';
 import { fullHistory } from '../api/history';
 import type { LoggedModel, ModelVersion, Run } from '../api/types';
 import { ArtifactBrowser } from '../components/ArtifactBrowser';
@@ -166,6 +168,7 @@ function Models({ run }: { run: Run }) {
   });
   const [target, setTarget] = useState(tags['tsflow.model_name'] ?? '');
   const [promoting, setPromoting] = useState(false);
+  const me = useMe();
   const logged = [...new Set([...(run.outputs?.model_outputs ?? []).map((m) => m.model_id)])];
   const history = tags['mlflow.log-model.history'];
   return (
@@ -177,24 +180,28 @@ function Models({ run }: { run: Run }) {
           <LoggedModelCard key={id} id={id} />
         ))}
         {history && <pre className="small">{prettyList(history)}</pre>}
-        <h3>Promote this run</h3>
-        <form
-          className="inline"
-          onSubmit={(e) => {
-            e.preventDefault();
-            if (target.trim()) setPromoting(true);
-          }}
-        >
-          <input
-            aria-label="Registered model name"
-            placeholder="registered model name"
-            value={target}
-            onChange={(e) => setTarget(e.target.value)}
-          />
-          <button type="submit" disabled={!target.trim() || run.info.status !== 'FINISHED'}>
-            Promote to champion…
-          </button>
-        </form>
+        {canModel(me.data, target.trim() || undefined, 'manage') && (
+          <>
+            <h3>Promote this run</h3>
+            <form
+              className="inline"
+              onSubmit={(e) => {
+                e.preventDefault();
+                if (target.trim()) setPromoting(true);
+              }}
+            >
+              <input
+                aria-label="Registered model name"
+                placeholder="registered model name"
+                value={target}
+                onChange={(e) => setTarget(e.target.value)}
+              />
+              <button type="submit" disabled={!target.trim() || run.info.status !== 'FINISHED'}>
+                Promote to champion…
+              </button>
+            </form>
+          </>
+        )}
         {promoting && <PromoteRun model={target.trim()} runId={run.info.run_id} onClose={() => setPromoting(false)} />}
       </div>
       <div>
@@ -274,6 +281,11 @@ export function RunView() {
               </button>
             ))}
           </nav>
+          {tab === 'overview' && (r.data.metrics ?? []).length > 0 && (
+            <section aria-label="Metric charts" data-testid="overview-charts">
+              <Charts run={r} />
+            </section>
+          )}
           {tab === 'overview' && (
             <div className="cols">
               <KeyValueTable

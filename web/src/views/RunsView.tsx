@@ -167,6 +167,13 @@ export function RunsView() {
           {rows.length}
           {runs.hasNextPage ? '+' : ''} runs
         </span>
+        <button
+          type="button"
+          disabled={rows.length === 0 || selected.size === rows.length}
+          onClick={() => setSelected(new Set(rows.map((r) => r.id)))}
+        >
+          Select all
+        </button>
         <button type="button" disabled={selected.size < 1} onClick={openCompare}>
           Compare {selected.size || ''}
         </button>
