@@ -5,7 +5,7 @@ import { MetricsService } from '../common/metrics/metrics.service';
 import { ChampionEvents } from '../registry/champion-events.service';
 import type { ModelVersion } from '../registry/registry.types';
 import type { Predictor } from '../training/core';
-import { ChampionLoader, ServedEntry, ServedModel } from './champion.loader';
+import { ChampionLoader, ServedEntry, TsflowModel } from './champion.loader';
 import { ChampionModelHolder } from './champion-model.holder';
 
 /** The registry and model files, in memory: which version is champion, and how loading goes. */
@@ -35,7 +35,7 @@ class FakeLoader {
     if (this.failing.has(id)) throw new Error(`corrupt files of ${id}`);
     const predictor = { backend: 'fake', dispose: () => this.disposed.push(id) } as unknown as Predictor;
     return {
-      model: new ServedModel(predictor, { cleaning: 'interpolate' }, v.source),
+      model: new TsflowModel(predictor, { cleaning: 'interpolate' }, v.source),
       version: String(v.version),
       runId: v.runId ?? null,
       loadedAt: Date.now(),

@@ -5,7 +5,8 @@ import { APP_CONFIG } from '../config/config.module';
 import { MetricsService } from '../common/metrics/metrics.service';
 import { ChampionEvents } from '../registry/champion-events.service';
 import { downloadUri, ModelVersion } from '../registry/registry.types';
-import { ChampionLoader, ServedEntry, ServedModel } from './champion.loader';
+import { ChampionLoader, NotServableError, ServedEntry, ServedModel } from './champion.loader';
+import type { Runtime } from './runtimes/mlmodel';
 import { ChampionSlot, Lease } from './champion-slot';
 
 type ModelStatus = 'loading' | 'ready' | 'no_champion' | 'load_failed' | 'registry_error';
@@ -14,6 +15,10 @@ interface LoadFailure {
   version: string;
   message: string;
   at: number;
+  /** False: no runtime here can serve these files (reported once, not retried until the champion moves). */
+  servable: boolean;
+  /** The files that failed (a re-created model may reuse the version number). */
+  source: string;
 }
 
 /** Everything the holder knows about one registered model. */
@@ -36,6 +41,8 @@ export interface ServedModelStatus {
   version: string | null;
   run_id: string | null;
   backend: string | null;
+  /** The runtime serving the loaded version: tsflow forecasters or ONNX Runtime. */
+  runtime: Runtime | null;
   loaded_at: number | null;
   /** Swapped-out versions still finishing requests. */
   draining: number;
@@ -147,7 +154,8 @@ export class ChampionModelHolder implements OnApplicationBootstrap, OnApplicatio
           status: s.status,
           version: e?.version ?? null,
           run_id: e?.runId ?? null,
-          backend: e?.model.predictor.backend ?? null,
+          backend: e?.model.backend ?? null,
+          runtime: e?.model.runtime ?? null,
           loaded_at: e?.loadedAt ?? null,
           draining: s.slot.draining,
           last_failure: s.failure,
@@ -208,7 +216,10 @@ export class ChampionModelHolder implements OnApplicationBootstrap, OnApplicatio
           const wanted = champions.get(name);
           const loaded = state?.slot.entry?.version;
           const upToDate =
-            wanted === undefined ? !loaded && state?.status !== 'load_failed' : loaded === String(wanted);
+            wanted === undefined
+              ? !loaded && state?.status !== 'load_failed'
+              : loaded === String(wanted) ||
+                (state?.failure?.servable === false && state.failure.version === String(wanted));
           return upToDate ? undefined : this.sync(name);
         }),
       );
@@ -252,6 +263,15 @@ export class ChampionModelHolder implements OnApplicationBootstrap, OnApplicatio
       state.failure = null;
       return;
     }
+    const failed = state.failure;
+    // Files no runtime can serve stay unservable: report them, do not download them again.
+    if (
+      failed &&
+      !failed.servable &&
+      failed.version === String(version.version) &&
+      failed.source === downloadUri(version)
+    )
+      return;
     await this.load(state, version);
   }
 
@@ -262,11 +282,21 @@ export class ChampionModelHolder implements OnApplicationBootstrap, OnApplicatio
     try {
       entry = await this.loader.load(version);
     } catch (err) {
-      state.failure = { version: v, message: errorMessage(err), at: Date.now() };
+      const servable = !(err instanceof NotServableError);
+      state.failure = {
+        version: v,
+        message: errorMessage(err),
+        at: Date.now(),
+        servable,
+        source: downloadUri(version),
+      };
       state.status = 'load_failed';
       this.metrics.modelLoaded(state.name, false);
       const serving = state.slot.entry ? `still serving version ${state.slot.entry.version}` : 'nothing to serve';
-      this.logger.error(`loading champion '${state.name}' version ${v} failed (${serving}): ${state.failure.message}`);
+      const text = `loading champion '${state.name}' version ${v} failed (${serving}): ${state.failure.message}`;
+      // Registering a model tsflow cannot serve is allowed (as in MLflow): a warning, once per version.
+      if (servable) this.logger.error(text);
+      else this.logger.warn(`${text} — it is not servable here; /health and scoring requests report it`);
       return;
     }
     if (this.closed) return entry.model.dispose();
@@ -276,7 +306,7 @@ export class ChampionModelHolder implements OnApplicationBootstrap, OnApplicatio
     this.metrics.modelLoaded(state.name, true);
     this.metrics.setChampion(state.name, v);
     this.logger.log(
-      `serving '${state.name}' version ${v} (${entry.model.predictor.backend})${previous ? `, replacing version ${previous.version}` : ''}`,
+      `serving '${state.name}' version ${v} (${entry.model.runtime}, ${entry.model.backend})${previous ? `, replacing version ${previous.version}` : ''}`,
     );
   }
 
