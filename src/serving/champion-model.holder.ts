@@ -49,6 +49,14 @@ export interface ServedModelStatus {
   last_failure: LoadFailure | null;
 }
 
+/** Whether this process serves a version, and with which runtime (GET /api/v1/models/{name}/champion). */
+export interface Servability {
+  runtime: Runtime | null;
+  servable: boolean;
+  /** Why not (null when servable). */
+  reason: string | null;
+}
+
 /** Answers for a not-loaded model come from the last check when it is this recent. */
 const RECHECK_MS = 1000;
 const SHUTDOWN_WAIT_MS = 5000;
@@ -161,6 +169,27 @@ export class ChampionModelHolder implements OnApplicationBootstrap, OnApplicatio
           last_failure: s.failure,
         };
       });
+  }
+
+  /**
+   * Whether `version` of `name` (its champion) is served here: loaded (runtime), or why not.
+   * Waits for a load in progress or not yet started, so a fresh promotion gets a real answer.
+   */
+  async servability(name: string, version: string): Promise<Servability> {
+    const answer = (): Servability | null => {
+      const state = this.models.get(name);
+      const entry = state?.slot.entry;
+      if (entry?.version === version) return { runtime: entry.model.runtime, servable: true, reason: null };
+      const failure = state?.failure;
+      if (failure?.version === version) return { runtime: null, servable: false, reason: failure.message };
+      return null;
+    };
+    const now = answer();
+    if (now && !this.models.get(name)?.syncing) return now;
+    await this.sync(name);
+    return (
+      answer() ?? { runtime: null, servable: false, reason: this.unavailable(name, this.models.get(name)).message }
+    );
   }
 
   /** Resolves after a registry check of `name` that started after this call (coalesced). */
@@ -328,9 +357,10 @@ export class ChampionModelHolder implements OnApplicationBootstrap, OnApplicatio
       return MlflowError.notFound(`Registered Model with name=${name} not found`);
     }
     if (state.status === 'load_failed' && state.failure) {
+      const what = state.failure.servable ? 'could not be loaded' : 'cannot be served here';
       return new MlflowError(
         ErrorCode.TEMPORARILY_UNAVAILABLE,
-        `The champion of '${name}' (version ${state.failure.version}) could not be loaded: ${state.failure.message}`,
+        `The champion of '${name}' (version ${state.failure.version}) ${what}: ${state.failure.message}`,
       );
     }
     if (state.status === 'registry_error')
