@@ -123,18 +123,18 @@ def main():
     torch.manual_seed(23)
     g = torch.Generator().manual_seed(7)
 
-    linear = torch.nn.Linear(3, 1)
+    linear_signature = {
+        "inputs": [{"type": "tensor", "tensor-spec": {"dtype": "float32", "shape": [-1, 3]}}],
+        "outputs": [{"type": "tensor", "tensor-spec": {"dtype": "float32", "shape": [-1, 1]}}],
+    }
     export(
         "linear",
-        linear,
+        torch.nn.Linear(3, 1),
         (torch.zeros(2, 3),),
         ["x"],
         ["y"],
         True,
-        {
-            "inputs": [{"type": "tensor", "tensor-spec": {"dtype": "float32", "shape": [-1, 3]}}],
-            "outputs": [{"type": "tensor", "tensor-spec": {"dtype": "float32", "shape": [-1, 1]}}],
-        },
+        linear_signature,
         [{"x": rows(g, 1, 3)}, {"x": rows(g, 5, 3)}],
     )
 
@@ -155,6 +155,10 @@ def main():
         },
         [{"features": rows(g, 3, 4)}],
     )
+
+    # The same architecture with other weights: the next version in the hot-swap tests.
+    export("linear_b", torch.nn.Linear(3, 1), (torch.zeros(2, 3),), ["x"], ["y"], True, linear_signature,
+           [{"x": rows(g, 1, 3)}])
 
     # A fixed batch dimension of 1 (exported without dynamic axes): served, never micro-batched.
     export("fixed_batch", torch.nn.Sequential(torch.nn.Linear(2, 2), torch.nn.Sigmoid()), (torch.zeros(1, 2),),
