@@ -256,5 +256,29 @@ describe('ONNX champions through the MLflow scoring protocol', () => {
     expect(values.size).toBe(2); // version 1's answer, then version 2's
     const status = await http(server.url, 'GET', '/api/v1/models/swap/champion');
     expect(status.body.champion).toMatchObject({ version: v2, runtime: 'onnx', servable: true });
+    // Any alias or version, as in models:/ URIs: each its own session, following its alias.
+    const y = async (model: string) => {
+      const r = await invoke(model, { inputs: x });
+      expect(r.status, r.text).toBe(200);
+      return r.body.predictions.y[0][0] as number;
+    };
+    await setAlias(server.url, 'swap', 'staging', '1');
+    expect(await y('swap/1')).toBe(before);
+    expect(await y('swap@staging')).toBe(before);
+    expect(await y('swap@champion')).not.toBe(before);
+    const byBody = await http(server.url, 'POST', '/predict', { model: 'swap/1', values: x });
+    expect(byBody.body.model).toMatchObject({ name: 'swap', version: '1' });
+    for (const [model, message] of [
+      ['swap@nope', 'Registered model alias nope not found.'],
+      ['swap/9', 'Model Version (name=swap, version=9) not found'],
+      ['nope/1', 'Registered Model with name=nope not found'],
+    ]) {
+      const r = await invoke(model, { inputs: x });
+      expect(r.status, r.text).toBe(404);
+      expect(r.body.message).toBe(message);
+    }
+    const served = (await http(server.url, 'GET', '/api/v1/serving/models')).body.models.map((m: any) => m.name);
+    expect(served).toEqual(expect.arrayContaining(['swap', 'swap/1', 'swap@staging']));
+    expect(served).not.toContain('swap@nope');
   });
 });

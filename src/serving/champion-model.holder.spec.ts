@@ -16,6 +16,10 @@ class FakeLoader {
   disposed: string[] = [];
   gate: Promise<void> | null = null;
 
+  resolve(name: string): Promise<ModelVersion | undefined> {
+    return this.champion(name);
+  }
+
   async champion(name: string): Promise<ModelVersion | undefined> {
     if (!this.models.has(name)) throw MlflowError.notFound(`Registered Model with name=${name} not found`);
     const v = this.models.get(name);

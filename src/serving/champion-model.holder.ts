@@ -6,6 +6,7 @@ import { MetricsService } from '../common/metrics/metrics.service';
 import { ChampionEvents } from '../registry/champion-events.service';
 import { downloadUri, ModelVersion } from '../registry/registry.types';
 import { ChampionLoader, NotServableError, ServedEntry, ServedModel } from './champion.loader';
+import { isChampionKey, parseModelRef, refKey } from './model-ref';
 import type { Runtime } from './runtimes/mlmodel';
 import { ChampionSlot, Lease } from './champion-slot';
 
@@ -118,9 +119,10 @@ export class ChampionModelHolder implements OnApplicationBootstrap, OnApplicatio
    * RESOURCE_DOES_NOT_EXIST (unknown model) or TEMPORARILY_UNAVAILABLE (no champion, or it
    * could not be loaded). The caller must release the lease.
    */
-  async lease(name: string): Promise<Lease<ServedModel>> {
+  async lease(model: string): Promise<Lease<ServedModel>> {
     // Only real names may become map keys (status() sorts them).
-    if (typeof name !== 'string') throw MlflowError.invalid('A model name must be a string.');
+    if (typeof model !== 'string') throw MlflowError.invalid('A model name must be a string.');
+    const name = refKey(parseModelRef(model));
     const ready = this.models.get(name)?.slot.acquire();
     if (ready) return ready;
     let state = this.models.get(name);
@@ -130,13 +132,20 @@ export class ChampionModelHolder implements OnApplicationBootstrap, OnApplicatio
     }
     const lease = state?.slot.acquire();
     if (lease) return lease;
-    throw this.unavailable(name, state);
+    const err = this.unavailable(name, state);
+    // An alias or version that resolves to nothing is not kept (random names cannot grow the map).
+    if (state && !isChampionKey(name) && !state.slot.entry && !state.failure && !state.syncing) {
+      this.models.delete(name);
+      this.exists.delete(name);
+    }
+    throw err;
   }
 
   /** The model a request that names none is for: TSFLOW_DEFAULT_MODEL, else the only one served. */
   async defaultModel(): Promise<string> {
     if (this.config.serving.defaultModel) return this.config.serving.defaultModel;
-    const servedNow = () => [...this.models.values()].filter((s) => s.slot.entry).map((s) => s.name);
+    const servedNow = () =>
+      [...this.models.values()].filter((s) => s.slot.entry && isChampionKey(s.name)).map((s) => s.name);
     // Right after start-up the champions may still be loading: wait for them rather than fail.
     if (servedNow().length === 0 && this.polling) await this.polling;
     const served = servedNow();
@@ -241,6 +250,8 @@ export class ChampionModelHolder implements OnApplicationBootstrap, OnApplicatio
       const names = new Set([...champions.keys(), ...this.models.keys()]);
       await Promise.all(
         [...names].map((name) => {
+          // Other aliases and pinned versions are read anew each poll (no events for them).
+          if (!isChampionKey(name)) return this.sync(name);
           const state = this.models.get(name);
           const wanted = champions.get(name);
           const loaded = state?.slot.entry?.version;
@@ -272,7 +283,7 @@ export class ChampionModelHolder implements OnApplicationBootstrap, OnApplicatio
   private async syncOnce(state: ModelState): Promise<void> {
     let version: ModelVersion | undefined;
     try {
-      version = await this.loader.champion(state.name);
+      version = await this.loader.resolve(state.name);
       this.exists.add(state.name);
     } catch (err) {
       if (!isNotFound(err)) {
@@ -333,7 +344,7 @@ export class ChampionModelHolder implements OnApplicationBootstrap, OnApplicatio
     state.status = 'ready';
     state.failure = null;
     this.metrics.modelLoaded(state.name, true);
-    this.metrics.setChampion(state.name, v);
+    if (isChampionKey(state.name)) this.metrics.setChampion(state.name, v);
     this.logger.log(
       `serving '${state.name}' version ${v} (${entry.model.runtime}, ${entry.model.backend})${previous ? `, replacing version ${previous.version}` : ''}`,
     );
@@ -343,7 +354,7 @@ export class ChampionModelHolder implements OnApplicationBootstrap, OnApplicatio
     const previous = state.slot.swap(null);
     state.status = 'no_champion';
     state.failure = null;
-    this.metrics.setChampion(state.name, null);
+    if (isChampionKey(state.name)) this.metrics.setChampion(state.name, null);
     if (previous) this.logger.log(`'${state.name}' has no champion any more: version ${previous.version} unloaded`);
   }
 
@@ -353,9 +364,16 @@ export class ChampionModelHolder implements OnApplicationBootstrap, OnApplicatio
   }
 
   private unavailable(name: string, state: ModelState | undefined): MlflowError {
+    const ref = parseModelRef(name);
     if (!state || (state.status === 'no_champion' && !this.exists.has(name))) {
-      return MlflowError.notFound(`Registered Model with name=${name} not found`);
+      return MlflowError.notFound(`Registered Model with name=${ref.name} not found`);
     }
+    if (state.status === 'no_champion' && !isChampionKey(name))
+      return MlflowError.notFound(
+        ref.version !== undefined
+          ? `Model Version (name=${ref.name}, version=${ref.version}) not found`
+          : `Registered model alias ${ref.alias} not found.`,
+      );
     if (state.status === 'load_failed' && state.failure) {
       const what = state.failure.servable ? 'could not be loaded' : 'cannot be served here';
       return new MlflowError(

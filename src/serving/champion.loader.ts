@@ -2,6 +2,7 @@ import { existsSync, promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Injectable, Logger } from '@nestjs/common';
+import { MlflowError } from '../common/mlflow-error';
 import { RunsService } from '../experiments/runs.service';
 import { ModelRegistryStore } from '../registry/model-registry.store';
 import { CHAMPION_ALIAS, downloadUri, ModelVersion } from '../registry/registry.types';
@@ -9,6 +10,7 @@ import { ArtifactTransfer } from '../storage/artifact.transfer';
 import { loadPredictor, Predictor } from '../training/core';
 import { DATA_SOURCES, DataSourceKind } from '../training/data/price-data.service';
 import { ChampionEntry } from './champion-slot';
+import { parseModelRef } from './model-ref';
 import { chooseRuntime, NotServableError } from './runtimes/mlmodel';
 import { OnnxModel } from './runtimes/onnx-model';
 import { ServedDataset, TsflowModel } from './runtimes/tsflow-model';
@@ -40,6 +42,19 @@ export class ChampionLoader {
   /** The champion version of `name` (undefined: none); RESOURCE_DOES_NOT_EXIST for an unknown model. */
   champion(name: string): Promise<ModelVersion | undefined> {
     return this.store.getVersionByAlias(name, CHAMPION_ALIAS);
+  }
+
+  /**
+   * The version a request's model key points at (`name`, `name@alias`, `name/3`; undefined:
+   * no such alias or version); RESOURCE_DOES_NOT_EXIST for an unknown model.
+   */
+  async resolve(key: string): Promise<ModelVersion | undefined> {
+    const ref = parseModelRef(key);
+    if (ref.version === undefined) return this.store.getVersionByAlias(ref.name, ref.alias ?? CHAMPION_ALIAS);
+    const version = await this.store.getModelVersion(ref.name, ref.version);
+    if (!version && !(await this.store.getRegisteredModel(ref.name)))
+      throw MlflowError.notFound(`Registered Model with name=${ref.name} not found`);
+    return version;
   }
 
   /** Every registered model that has a champion → its champion version number. */

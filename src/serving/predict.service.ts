@@ -16,6 +16,7 @@ import {
 } from '../training/core';
 import { DataSourceKind, PriceDataService } from '../training/data/price-data.service';
 import { ForecasterEntry, ServedEntry } from './champion.loader';
+import { parseModelRef } from './model-ref';
 import type { OnnxModel } from './runtimes/onnx-model';
 import { pyfuncInput } from './scoring/pyfunc-input';
 import { ChampionModelHolder } from './champion-model.holder';
@@ -103,7 +104,8 @@ export class PredictService {
       const predictions = await fn(lease.entry, name);
       this.metrics.observePrediction(name, (performance.now() - started) / 1000);
       const e = lease.entry;
-      return { model: { name, version: e.version, run_id: e.runId, backend: e.model.backend }, predictions };
+      const info = { name: parseModelRef(name).name, version: e.version, run_id: e.runId, backend: e.model.backend };
+      return { model: info, predictions };
     } finally {
       lease.release();
     }
