@@ -1,7 +1,9 @@
 import { existsSync, promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { AppConfig } from '../config/app-config';
+import { APP_CONFIG } from '../config/config.module';
 import { MlflowError } from '../common/mlflow-error';
 import { RunsService } from '../experiments/runs.service';
 import { ModelRegistryStore } from '../registry/model-registry.store';
@@ -37,6 +39,7 @@ export class ChampionLoader {
     private readonly store: ModelRegistryStore,
     private readonly transfer: ArtifactTransfer,
     private readonly runs: RunsService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   /** The champion version of `name` (undefined: none); RESOURCE_DOES_NOT_EXIST for an unknown model. */
@@ -114,7 +117,7 @@ export class ChampionLoader {
   private async loadOnnx(file: string, schema: InputSchema | null, source: string): Promise<OnnxModel> {
     const bytes = await fs.readFile(file);
     try {
-      return await OnnxModel.create(bytes, schema, source);
+      return await OnnxModel.create(bytes, schema, source, this.config.serving.onnxMaxBatch);
     } catch (err) {
       // A file ONNX Runtime cannot load stays unloadable: not worth a retry per poll.
       throw new NotServableError(`ONNX Runtime cannot load ${path.basename(file)}: ${(err as Error).message}`);

@@ -51,19 +51,28 @@ export class OnnxModel {
     private readonly session: ort.InferenceSession,
     readonly schema: InputSchema | null,
     readonly source: string,
+    maxBatch: number,
   ) {
     this.inputs = specs(session.inputMetadata);
     this.outputs = specs(session.outputMetadata);
     this.batched =
+      maxBatch > 1 &&
       this.inputs.every((i) => i.shape.length > 0 && dynamic(i.shape[0])) &&
       this.outputs.every((o) => o.shape.length === 0 || dynamic(o.shape[0]));
-    this.batcher = this.batched ? new MicroBatcher<Feeds, Outputs>({ predictBatch: (b) => this.runBatch(b) }) : null;
+    this.batcher = this.batched
+      ? new MicroBatcher<Feeds, Outputs>({ predictBatch: (b) => this.runBatch(b) }, maxBatch)
+      : null;
   }
 
   /** Loads the graph (throws on a corrupt or unsupported file) and runs it once to warm it up. */
-  static async create(bytes: Uint8Array, schema: InputSchema | null, source: string): Promise<OnnxModel> {
+  static async create(
+    bytes: Uint8Array,
+    schema: InputSchema | null,
+    source: string,
+    maxBatch = 64,
+  ): Promise<OnnxModel> {
     const session = await ort.InferenceSession.create(bytes, SESSION_OPTIONS);
-    const model = new OnnxModel(session, schema, source);
+    const model = new OnnxModel(session, schema, source, maxBatch);
     const unsupported = model.inputs.find((i) => i.type === 'non-tensor');
     if (unsupported) {
       model.dispose();
