@@ -270,15 +270,17 @@ async function main(): Promise<void> {
         l.concurrency === 1 ? r.c1_meets_target : undefined,
       ]),
     );
-    process.stdout.write(
-      `\n${table(['model', 'forward ms', 'clients', 'p50 ms', 'p99 ms', 'req/s', 'failed', 'c1 target', 'meets'], rows)}\n\n`,
-    );
-    process.stdout.write(
-      `${table(
-        ['model', 'swap requests', 'failed', 'switch ms', 'p99 ms'],
-        results.map((r) => [r.model, r.swap.requests, r.swap.failed, r.swap.switch_ms, r.swap.p99_ms]),
-      )}\n\n`,
-    );
+    if (rows.length)
+      process.stdout.write(
+        `\n${table(['model', 'forward ms', 'clients', 'p50 ms', 'p99 ms', 'req/s', 'failed', 'c1 target', 'meets'], rows)}\n\n`,
+      );
+    if (results.length)
+      process.stdout.write(
+        `${table(
+          ['model', 'swap requests', 'failed', 'switch ms', 'p99 ms'],
+          results.map((r) => [r.model, r.swap.requests, r.swap.failed, r.swap.switch_ms, r.swap.p99_ms]),
+        )}\n\n`,
+      );
     if (onnx) {
       const side = (b: typeof onnx.batched) => [
         [`c=1 (sequential)`, b.c1.p50Ms, b.c1.p99Ms, ''],
