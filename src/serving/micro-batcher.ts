@@ -46,29 +46,46 @@ export class MicroBatcher<I = WindowInput, O = number> {
     this.scheduled = true;
     setImmediate(() => {
       this.scheduled = false;
-      void this.flush();
+      this.flush();
     });
   }
 
-  private async flush(): Promise<void> {
+  private flush(): void {
     const batch = this.queue.splice(0, this.maxBatch);
-    this.running = true;
+    let out: O[] | Promise<O[]>;
     try {
-      const values = await this.model.predictBatch(batch.map((p) => p.item));
-      if (values.length !== batch.length) throw new Error(`batch of ${batch.length} answered ${values.length}`);
-      batch.forEach((p, i) => p.resolve(values[i]));
+      out = this.model.predictBatch(batch.map((p) => p.item));
     } catch {
-      // One bad item must not fail its neighbours: retry each alone.
-      for (const p of batch) {
-        try {
-          p.resolve((await this.model.predictBatch([p.item]))[0]);
-        } catch (err) {
-          p.reject(err);
-        }
-      }
-    } finally {
-      this.running = false;
+      out = Promise.reject(new Error('batch failed'));
+    }
+    // A synchronous model (tsflow's forward pass) is answered in this same turn, as before batches could be async.
+    if (!(out instanceof Promise)) {
+      if (out.length === batch.length) batch.forEach((p, i) => p.resolve((out as O[])[i]));
+      else void this.alone(batch);
       this.schedule();
+      return;
+    }
+    this.running = true;
+    void out
+      .then(
+        (values) =>
+          values.length === batch.length ? batch.forEach((p, i) => p.resolve(values[i])) : this.alone(batch),
+        () => this.alone(batch),
+      )
+      .finally(() => {
+        this.running = false;
+        this.schedule();
+      });
+  }
+
+  /** One bad item must not fail its neighbours: each is retried alone. */
+  private async alone(batch: readonly Pending<I, O>[]): Promise<void> {
+    for (const p of batch) {
+      try {
+        p.resolve((await this.model.predictBatch([p.item]))[0]);
+      } catch (err) {
+        p.reject(err);
+      }
     }
   }
 }
