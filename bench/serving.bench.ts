@@ -12,6 +12,7 @@ import {
   writeMlflowModel,
 } from '../src/training/core';
 import { percentile, runLoad, LoadResult } from './lib/load';
+import { benchOnnx } from './lib/onnx-serving';
 import { printJsonLine, table, writeResults } from './lib/report';
 import { repoRoot, startServerProcess, ServerProcess } from './lib/server-process';
 
@@ -22,7 +23,7 @@ import { repoRoot, startServerProcess, ServerProcess } from './lib/server-proces
  * concurrency 1 within 1.5x the forward pass + 1 ms; zero failed requests during the swap.
  */
 const USAGE = `Usage: node dist/bench/serving.bench.js [options]
-  --models A,B       small,reference (default both)
+  --models A,B       small,reference,onnx (default all three; onnx: the small MLP fixture via /invocations)
   --duration S       seconds per load level (default 8)
   --concurrency A,B  concurrent clients (default 1,16,64)
   --calls N          in-process forward passes for the median (default 300)
@@ -54,8 +55,8 @@ function options() {
     process.stdout.write(USAGE);
     process.exit(0);
   }
-  const models = (values.models ?? 'small,reference').split(',').map((s) => s.trim());
-  const unknown = models.filter((m) => !MODELS[m]);
+  const models = (values.models ?? 'small,reference,onnx').split(',').map((s) => s.trim());
+  const unknown = models.filter((m) => !MODELS[m] && m !== 'onnx');
   if (unknown.length)
     throw new Error(`unknown model(s) ${unknown.join(', ')}; known: ${Object.keys(MODELS).join(', ')}`);
   return {
@@ -241,8 +242,9 @@ async function main(): Promise<void> {
   let server: ServerProcess | undefined;
   try {
     log('training the benchmark models...');
+    const lstms = o.models.filter((m) => m !== 'onnx');
     const modelDirs: Record<string, string> = {};
-    for (const name of o.models) modelDirs[name] = await trainModel(name, dir);
+    for (const name of lstms) modelDirs[name] = await trainModel(name, dir);
     server = await startServerProcess({
       env: {
         MLFLOW_BACKEND_STORE_URI: `sqlite:///${path.join(dir, 'tsflow.db')}`,
@@ -251,7 +253,10 @@ async function main(): Promise<void> {
       },
     });
     const results = [];
-    for (const name of o.models) results.push(await benchModel(server, name, modelDirs[name], o));
+    for (const name of lstms) results.push(await benchModel(server, name, modelDirs[name], o));
+    await server.stop();
+    server = undefined;
+    const onnx = o.models.includes('onnx') ? await benchOnnx(dir, o) : undefined;
     const rows = results.flatMap((r) =>
       r.levels.map((l) => [
         r.model,
@@ -265,17 +270,34 @@ async function main(): Promise<void> {
         l.concurrency === 1 ? r.c1_meets_target : undefined,
       ]),
     );
-    process.stdout.write(
-      `\n${table(['model', 'forward ms', 'clients', 'p50 ms', 'p99 ms', 'req/s', 'failed', 'c1 target', 'meets'], rows)}\n\n`,
-    );
-    process.stdout.write(
-      `${table(
-        ['model', 'swap requests', 'failed', 'switch ms', 'p99 ms'],
-        results.map((r) => [r.model, r.swap.requests, r.swap.failed, r.swap.switch_ms, r.swap.p99_ms]),
-      )}\n\n`,
-    );
+    if (rows.length)
+      process.stdout.write(
+        `\n${table(['model', 'forward ms', 'clients', 'p50 ms', 'p99 ms', 'req/s', 'failed', 'c1 target', 'meets'], rows)}\n\n`,
+      );
+    if (results.length)
+      process.stdout.write(
+        `${table(
+          ['model', 'swap requests', 'failed', 'switch ms', 'p99 ms'],
+          results.map((r) => [r.model, r.swap.requests, r.swap.failed, r.swap.switch_ms, r.swap.p99_ms]),
+        )}\n\n`,
+      );
+    if (onnx) {
+      const side = (b: typeof onnx.batched) => [
+        [`c=1 (sequential)`, b.c1.p50Ms, b.c1.p99Ms, ''],
+        ...b.levels.map((l) => [`c=${l.clients}`, l.p50_ms, l.p99_ms, l.req_per_sec]),
+      ];
+      const rows = side(onnx.batched).map((r, i) => [...r, ...side(onnx.unbatched)[i].slice(1)]);
+      process.stdout.write(
+        `ONNX mlp2 via /invocations (session run ${onnx.session_run_median_ms} ms in process)\n${table(
+          ['clients', 'batched p50', 'p99', 'req/s', 'unbatched p50', 'p99', 'req/s'],
+          rows,
+        )}\nswap under 16 clients: ${onnx.batched.swap?.requests} requests, ${onnx.batched.swap?.failed} failed; load average ${onnx.loadavg_after.join(' ')}\n\n`,
+      );
+    }
     const result = {
       benchmark: 'serving',
+      loadavg: os.loadavg(),
+      onnx,
       cpus: os.cpus().length,
       node: process.version,
       duration_sec: o.duration,

@@ -154,6 +154,10 @@ describe('champion promotion and champion-changed events (sqlite + Redis)', () =
         run_id: run2.run_id,
         source: `${run2.artifact_uri}/model`,
         artifact_uri: `${run2.artifact_uri}/model`,
+        // what serving makes of it: these runs log no model files
+        runtime: null,
+        servable: false,
+        reason: `no model files at ${run2.artifact_uri}/model`,
       },
     });
   });

@@ -102,6 +102,8 @@ export interface AppConfig {
     championPollMs: number;
     /** Largest forecast horizon a /predict request may ask for. */
     maxHorizon: number;
+    /** Most concurrent requests one ONNX Runtime run serves (1: no micro-batching). */
+    onnxMaxBatch: number;
   };
   auth: AuthConfig;
   http: HttpConfig;
@@ -130,6 +132,7 @@ const F = {
   defaultModel: z.string().min(1).max(256),
   championPollMs: z.number().int().min(100).max(86_400_000),
   maxHorizon: z.number().int().min(1).max(1000),
+  onnxMaxBatch: z.number().int().min(1).max(4096),
   logLevel: z.enum(LEVELS),
   mlflowVersion: z.string().regex(/^\d+\.\d+\.\d+$/),
   s3PartMb: z.number().int().min(5).max(5120),
@@ -185,6 +188,7 @@ const EnvSchema = z.object({
   TSFLOW_DEFAULT_MODEL: F.defaultModel.optional(),
   TSFLOW_CHAMPION_POLL_MS: num(F.championPollMs).optional(),
   TSFLOW_MAX_HORIZON: num(F.maxHorizon).optional(),
+  TSFLOW_ONNX_MAX_BATCH: num(F.onnxMaxBatch).optional(),
   TSFLOW_APP_NAME: z.enum(['basic-auth', 'none']).optional(),
   TSFLOW_ADMIN_USERNAME: F.username.optional(),
   TSFLOW_ADMIN_PASSWORD: F.password.optional(),
@@ -246,6 +250,7 @@ export const AppConfigSchema = z.strictObject({
     defaultModel: F.defaultModel.optional(),
     championPollMs: F.championPollMs,
     maxHorizon: F.maxHorizon,
+    onnxMaxBatch: F.onnxMaxBatch,
   }),
   auth: z.strictObject({
     enabled: z.boolean(),
@@ -399,6 +404,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
       defaultModel: e.TSFLOW_DEFAULT_MODEL,
       championPollMs: e.TSFLOW_CHAMPION_POLL_MS ?? 10_000,
       maxHorizon: e.TSFLOW_MAX_HORIZON ?? 30,
+      onnxMaxBatch: e.TSFLOW_ONNX_MAX_BATCH ?? 64,
     },
     auth: {
       enabled: e.TSFLOW_APP_NAME === 'basic-auth',

@@ -36,7 +36,8 @@ export class HealthController {
     const lines = failures.map((m) => {
       const f = m.last_failure!;
       const serving = m.version ? `serving version ${m.version}` : 'nothing served';
-      return `model '${m.name}': champion version ${f.version} failed to load at ${new Date(f.at).toISOString()} (${serving}): ${f.message}`;
+      const what = f.servable ? 'failed to load' : 'cannot be served';
+      return `model '${m.name}': champion version ${f.version} ${what} at ${new Date(f.at).toISOString()} (${serving}): ${f.message}`;
     });
     return ['DEGRADED', ...lines].join('\n');
   }

@@ -5,7 +5,7 @@ import { MetricsService } from '../common/metrics/metrics.service';
 import { ChampionEvents } from '../registry/champion-events.service';
 import type { ModelVersion } from '../registry/registry.types';
 import type { Predictor } from '../training/core';
-import { ChampionLoader, ServedEntry, ServedModel } from './champion.loader';
+import { ChampionLoader, ServedEntry, TsflowModel } from './champion.loader';
 import { ChampionModelHolder } from './champion-model.holder';
 
 /** The registry and model files, in memory: which version is champion, and how loading goes. */
@@ -15,6 +15,10 @@ class FakeLoader {
   readonly failing = new Set<string>();
   disposed: string[] = [];
   gate: Promise<void> | null = null;
+
+  resolve(name: string): Promise<ModelVersion | undefined> {
+    return this.champion(name);
+  }
 
   async champion(name: string): Promise<ModelVersion | undefined> {
     if (!this.models.has(name)) throw MlflowError.notFound(`Registered Model with name=${name} not found`);
@@ -35,7 +39,7 @@ class FakeLoader {
     if (this.failing.has(id)) throw new Error(`corrupt files of ${id}`);
     const predictor = { backend: 'fake', dispose: () => this.disposed.push(id) } as unknown as Predictor;
     return {
-      model: new ServedModel(predictor, { cleaning: 'interpolate' }, v.source),
+      model: new TsflowModel(predictor, { cleaning: 'interpolate' }, v.source),
       version: String(v.version),
       runId: v.runId ?? null,
       loadedAt: Date.now(),

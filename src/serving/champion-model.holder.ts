@@ -5,7 +5,9 @@ import { APP_CONFIG } from '../config/config.module';
 import { MetricsService } from '../common/metrics/metrics.service';
 import { ChampionEvents } from '../registry/champion-events.service';
 import { downloadUri, ModelVersion } from '../registry/registry.types';
-import { ChampionLoader, ServedEntry, ServedModel } from './champion.loader';
+import { ChampionLoader, NotServableError, ServedEntry, ServedModel } from './champion.loader';
+import { isChampionKey, parseModelRef, refKey } from './model-ref';
+import type { Runtime } from './runtimes/mlmodel';
 import { ChampionSlot, Lease } from './champion-slot';
 
 type ModelStatus = 'loading' | 'ready' | 'no_champion' | 'load_failed' | 'registry_error';
@@ -14,6 +16,10 @@ interface LoadFailure {
   version: string;
   message: string;
   at: number;
+  /** False: no runtime here can serve these files (reported once, not retried until the champion moves). */
+  servable: boolean;
+  /** The files that failed (a re-created model may reuse the version number). */
+  source: string;
 }
 
 /** Everything the holder knows about one registered model. */
@@ -36,10 +42,20 @@ export interface ServedModelStatus {
   version: string | null;
   run_id: string | null;
   backend: string | null;
+  /** The runtime serving the loaded version: tsflow forecasters or ONNX Runtime. */
+  runtime: Runtime | null;
   loaded_at: number | null;
   /** Swapped-out versions still finishing requests. */
   draining: number;
   last_failure: LoadFailure | null;
+}
+
+/** Whether this process serves a version, and with which runtime (GET /api/v1/models/{name}/champion). */
+export interface Servability {
+  runtime: Runtime | null;
+  servable: boolean;
+  /** Why not (null when servable). */
+  reason: string | null;
 }
 
 /** Answers for a not-loaded model come from the last check when it is this recent. */
@@ -103,9 +119,10 @@ export class ChampionModelHolder implements OnApplicationBootstrap, OnApplicatio
    * RESOURCE_DOES_NOT_EXIST (unknown model) or TEMPORARILY_UNAVAILABLE (no champion, or it
    * could not be loaded). The caller must release the lease.
    */
-  async lease(name: string): Promise<Lease<ServedModel>> {
+  async lease(model: string): Promise<Lease<ServedModel>> {
     // Only real names may become map keys (status() sorts them).
-    if (typeof name !== 'string') throw MlflowError.invalid('A model name must be a string.');
+    if (typeof model !== 'string') throw MlflowError.invalid('A model name must be a string.');
+    const name = refKey(parseModelRef(model));
     const ready = this.models.get(name)?.slot.acquire();
     if (ready) return ready;
     let state = this.models.get(name);
@@ -115,13 +132,20 @@ export class ChampionModelHolder implements OnApplicationBootstrap, OnApplicatio
     }
     const lease = state?.slot.acquire();
     if (lease) return lease;
-    throw this.unavailable(name, state);
+    const err = this.unavailable(name, state);
+    // An alias or version that resolves to nothing is not kept (random names cannot grow the map).
+    if (state && !isChampionKey(name) && !state.slot.entry && !state.failure && !state.syncing) {
+      this.models.delete(name);
+      this.exists.delete(name);
+    }
+    throw err;
   }
 
   /** The model a request that names none is for: TSFLOW_DEFAULT_MODEL, else the only one served. */
   async defaultModel(): Promise<string> {
     if (this.config.serving.defaultModel) return this.config.serving.defaultModel;
-    const servedNow = () => [...this.models.values()].filter((s) => s.slot.entry).map((s) => s.name);
+    const servedNow = () =>
+      [...this.models.values()].filter((s) => s.slot.entry && isChampionKey(s.name)).map((s) => s.name);
     // Right after start-up the champions may still be loading: wait for them rather than fail.
     if (servedNow().length === 0 && this.polling) await this.polling;
     const served = servedNow();
@@ -147,12 +171,34 @@ export class ChampionModelHolder implements OnApplicationBootstrap, OnApplicatio
           status: s.status,
           version: e?.version ?? null,
           run_id: e?.runId ?? null,
-          backend: e?.model.predictor.backend ?? null,
+          backend: e?.model.backend ?? null,
+          runtime: e?.model.runtime ?? null,
           loaded_at: e?.loadedAt ?? null,
           draining: s.slot.draining,
           last_failure: s.failure,
         };
       });
+  }
+
+  /**
+   * Whether `version` of `name` (its champion) is served here: loaded (runtime), or why not.
+   * Waits for a load in progress or not yet started, so a fresh promotion gets a real answer.
+   */
+  async servability(name: string, version: string): Promise<Servability> {
+    const answer = (): Servability | null => {
+      const state = this.models.get(name);
+      const entry = state?.slot.entry;
+      if (entry?.version === version) return { runtime: entry.model.runtime, servable: true, reason: null };
+      const failure = state?.failure;
+      if (failure?.version === version) return { runtime: null, servable: false, reason: failure.message };
+      return null;
+    };
+    const now = answer();
+    if (now && !this.models.get(name)?.syncing) return now;
+    await this.sync(name);
+    return (
+      answer() ?? { runtime: null, servable: false, reason: this.unavailable(name, this.models.get(name)).message }
+    );
   }
 
   /** Resolves after a registry check of `name` that started after this call (coalesced). */
@@ -204,11 +250,16 @@ export class ChampionModelHolder implements OnApplicationBootstrap, OnApplicatio
       const names = new Set([...champions.keys(), ...this.models.keys()]);
       await Promise.all(
         [...names].map((name) => {
+          // Other aliases and pinned versions are read anew each poll (no events for them).
+          if (!isChampionKey(name)) return this.sync(name);
           const state = this.models.get(name);
           const wanted = champions.get(name);
           const loaded = state?.slot.entry?.version;
           const upToDate =
-            wanted === undefined ? !loaded && state?.status !== 'load_failed' : loaded === String(wanted);
+            wanted === undefined
+              ? !loaded && state?.status !== 'load_failed'
+              : loaded === String(wanted) ||
+                (state?.failure?.servable === false && state.failure.version === String(wanted));
           return upToDate ? undefined : this.sync(name);
         }),
       );
@@ -232,7 +283,7 @@ export class ChampionModelHolder implements OnApplicationBootstrap, OnApplicatio
   private async syncOnce(state: ModelState): Promise<void> {
     let version: ModelVersion | undefined;
     try {
-      version = await this.loader.champion(state.name);
+      version = await this.loader.resolve(state.name);
       this.exists.add(state.name);
     } catch (err) {
       if (!isNotFound(err)) {
@@ -252,6 +303,15 @@ export class ChampionModelHolder implements OnApplicationBootstrap, OnApplicatio
       state.failure = null;
       return;
     }
+    const failed = state.failure;
+    // Files no runtime can serve stay unservable: report them, do not download them again.
+    if (
+      failed &&
+      !failed.servable &&
+      failed.version === String(version.version) &&
+      failed.source === downloadUri(version)
+    )
+      return;
     await this.load(state, version);
   }
 
@@ -262,11 +322,21 @@ export class ChampionModelHolder implements OnApplicationBootstrap, OnApplicatio
     try {
       entry = await this.loader.load(version);
     } catch (err) {
-      state.failure = { version: v, message: errorMessage(err), at: Date.now() };
+      const servable = !(err instanceof NotServableError);
+      state.failure = {
+        version: v,
+        message: errorMessage(err),
+        at: Date.now(),
+        servable,
+        source: downloadUri(version),
+      };
       state.status = 'load_failed';
       this.metrics.modelLoaded(state.name, false);
       const serving = state.slot.entry ? `still serving version ${state.slot.entry.version}` : 'nothing to serve';
-      this.logger.error(`loading champion '${state.name}' version ${v} failed (${serving}): ${state.failure.message}`);
+      const text = `loading champion '${state.name}' version ${v} failed (${serving}): ${state.failure.message}`;
+      // Registering a model tsflow cannot serve is allowed (as in MLflow): a warning, once per version.
+      if (servable) this.logger.error(text);
+      else this.logger.warn(`${text} — it is not servable here; /health and scoring requests report it`);
       return;
     }
     if (this.closed) return entry.model.dispose();
@@ -274,9 +344,9 @@ export class ChampionModelHolder implements OnApplicationBootstrap, OnApplicatio
     state.status = 'ready';
     state.failure = null;
     this.metrics.modelLoaded(state.name, true);
-    this.metrics.setChampion(state.name, v);
+    if (isChampionKey(state.name)) this.metrics.setChampion(state.name, v);
     this.logger.log(
-      `serving '${state.name}' version ${v} (${entry.model.predictor.backend})${previous ? `, replacing version ${previous.version}` : ''}`,
+      `serving '${state.name}' version ${v} (${entry.model.runtime}, ${entry.model.backend})${previous ? `, replacing version ${previous.version}` : ''}`,
     );
   }
 
@@ -284,7 +354,7 @@ export class ChampionModelHolder implements OnApplicationBootstrap, OnApplicatio
     const previous = state.slot.swap(null);
     state.status = 'no_champion';
     state.failure = null;
-    this.metrics.setChampion(state.name, null);
+    if (isChampionKey(state.name)) this.metrics.setChampion(state.name, null);
     if (previous) this.logger.log(`'${state.name}' has no champion any more: version ${previous.version} unloaded`);
   }
 
@@ -294,13 +364,21 @@ export class ChampionModelHolder implements OnApplicationBootstrap, OnApplicatio
   }
 
   private unavailable(name: string, state: ModelState | undefined): MlflowError {
+    const ref = parseModelRef(name);
     if (!state || (state.status === 'no_champion' && !this.exists.has(name))) {
-      return MlflowError.notFound(`Registered Model with name=${name} not found`);
+      return MlflowError.notFound(`Registered Model with name=${ref.name} not found`);
     }
+    if (state.status === 'no_champion' && !isChampionKey(name))
+      return MlflowError.notFound(
+        ref.version !== undefined
+          ? `Model Version (name=${ref.name}, version=${ref.version}) not found`
+          : `Registered model alias ${ref.alias} not found.`,
+      );
     if (state.status === 'load_failed' && state.failure) {
+      const what = state.failure.servable ? 'could not be loaded' : 'cannot be served here';
       return new MlflowError(
         ErrorCode.TEMPORARILY_UNAVAILABLE,
-        `The champion of '${name}' (version ${state.failure.version}) could not be loaded: ${state.failure.message}`,
+        `The champion of '${name}' (version ${state.failure.version}) ${what}: ${state.failure.message}`,
       );
     }
     if (state.status === 'registry_error')

@@ -1,45 +1,31 @@
-import { promises as fs } from 'node:fs';
+import { existsSync, promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { AppConfig } from '../config/app-config';
+import { APP_CONFIG } from '../config/config.module';
+import { MlflowError } from '../common/mlflow-error';
 import { RunsService } from '../experiments/runs.service';
 import { ModelRegistryStore } from '../registry/model-registry.store';
 import { CHAMPION_ALIAS, downloadUri, ModelVersion } from '../registry/registry.types';
 import { ArtifactTransfer } from '../storage/artifact.transfer';
-import { CleaningStrategy, loadPredictor, Predictor } from '../training/core';
+import { loadPredictor, Predictor } from '../training/core';
 import { DATA_SOURCES, DataSourceKind } from '../training/data/price-data.service';
 import { ChampionEntry } from './champion-slot';
-import { MicroBatcher } from './micro-batcher';
+import { parseModelRef } from './model-ref';
+import { chooseRuntime, NotServableError } from './runtimes/mlmodel';
+import { OnnxModel } from './runtimes/onnx-model';
+import { ServedDataset, TsflowModel } from './runtimes/tsflow-model';
+import type { InputSchema } from './scoring/signature';
 
-/** Where the model's training data came from: the default history for the date forms of /predict. */
-export interface ServedDataset {
-  ticker?: string;
-  source?: DataSourceKind;
-  cleaning: CleaningStrategy;
-}
-
-/** What a slot holds: the predictor and the facts serving needs beside it. */
-export class ServedModel {
-  /** Concurrent one-step requests share forward passes. */
-  readonly batcher: MicroBatcher;
-
-  constructor(
-    readonly predictor: Predictor,
-    readonly dataset: ServedDataset,
-    /** Where the files were loaded from (a re-created model may reuse a version number). */
-    readonly source: string,
-  ) {
-    this.batcher = new MicroBatcher(predictor);
-  }
-
-  dispose(): void {
-    this.predictor.dispose();
-  }
-}
-
+/** What a slot holds: a model of one of the serving runtimes. */
+export type ServedModel = TsflowModel | OnnxModel;
 export type ServedEntry = ChampionEntry<ServedModel>;
+export type ForecasterEntry = ChampionEntry<TsflowModel>;
 
 const PAGE = 1000;
+
+export { NotServableError, TsflowModel, OnnxModel };
 
 /**
  * Registry look-ups and model loading for the champion holder: which version carries the
@@ -53,11 +39,25 @@ export class ChampionLoader {
     private readonly store: ModelRegistryStore,
     private readonly transfer: ArtifactTransfer,
     private readonly runs: RunsService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   /** The champion version of `name` (undefined: none); RESOURCE_DOES_NOT_EXIST for an unknown model. */
   champion(name: string): Promise<ModelVersion | undefined> {
     return this.store.getVersionByAlias(name, CHAMPION_ALIAS);
+  }
+
+  /**
+   * The version a request's model key points at (`name`, `name@alias`, `name/3`; undefined:
+   * no such alias or version); RESOURCE_DOES_NOT_EXIST for an unknown model.
+   */
+  async resolve(key: string): Promise<ModelVersion | undefined> {
+    const ref = parseModelRef(key);
+    if (ref.version === undefined) return this.store.getVersionByAlias(ref.name, ref.alias ?? CHAMPION_ALIAS);
+    const version = await this.store.getModelVersion(ref.name, ref.version);
+    if (!version && !(await this.store.getRegisteredModel(ref.name)))
+      throw MlflowError.notFound(`Registered Model with name=${ref.name} not found`);
+    return version;
   }
 
   /** Every registered model that has a champion → its champion version number. */
@@ -82,31 +82,57 @@ export class ChampionLoader {
   }
 
   /**
-   * Downloads the version's model directory into a temporary directory, loads it, runs one
-   * warm-up forward pass (the first call compiles kernels: no request should pay for it) and
-   * removes the files (the weights live in memory from then on).
+   * Downloads the version's model directory into a temporary directory, picks the runtime from
+   * its MLmodel flavors, loads the model, runs one warm-up pass (the first call compiles
+   * kernels: no request should pay for it) and removes the files (the model lives in memory
+   * from then on). Throws NotServableError when no runtime here can serve the files.
    */
   async load(version: ModelVersion): Promise<ServedEntry> {
     const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'tsflow-champion-'));
     try {
       const files = await this.transfer.downloadDirectory(downloadUri(version), '', dir);
-      if (files === 0) throw new Error(`no model files at ${downloadUri(version)}`);
-      const predictor = await loadPredictor(dir);
-      try {
-        warmUp(predictor);
-        const dataset = await this.dataset(version.runId ?? null);
-        return {
-          model: new ServedModel(predictor, dataset, downloadUri(version)),
-          version: String(version.version),
-          runId: version.runId ?? null,
-          loadedAt: Date.now(),
-        };
-      } catch (err) {
-        predictor.dispose();
-        throw err;
-      }
+      if (files === 0) throw new NotServableError(`no model files at ${downloadUri(version)}`);
+      const mlmodel = await fs.readFile(path.join(dir, 'MLmodel'), 'utf8').catch(() => null);
+      const choice = chooseRuntime(mlmodel, (rel) => existsSync(path.join(dir, rel)));
+      const model =
+        choice.runtime === 'onnx'
+          ? await this.loadOnnx(path.join(dir, choice.file), choice.schema, downloadUri(version))
+          : await this.loadForecaster(dir, version);
+      return { model, version: String(version.version), runId: version.runId ?? null, loadedAt: Date.now() };
     } finally {
       await fs.rm(dir, { recursive: true, force: true }).catch(() => undefined);
+    }
+  }
+
+  /** A tsflow forecaster version (monitors score with it); NotServableError for other runtimes. */
+  async loadTsflow(version: ModelVersion): Promise<ForecasterEntry> {
+    const entry = await this.load(version);
+    if (entry.model.runtime === 'tsflow') return entry as ForecasterEntry;
+    entry.model.dispose();
+    throw new NotServableError(
+      `version ${version.version} is an ${entry.model.runtime} model, not a tsflow forecaster`,
+    );
+  }
+
+  private async loadOnnx(file: string, schema: InputSchema | null, source: string): Promise<OnnxModel> {
+    const bytes = await fs.readFile(file);
+    try {
+      return await OnnxModel.create(bytes, schema, source, this.config.serving.onnxMaxBatch);
+    } catch (err) {
+      // A file ONNX Runtime cannot load stays unloadable: not worth a retry per poll.
+      throw new NotServableError(`ONNX Runtime cannot load ${path.basename(file)}: ${(err as Error).message}`);
+    }
+  }
+
+  private async loadForecaster(dir: string, version: ModelVersion): Promise<TsflowModel> {
+    const predictor = await loadPredictor(dir);
+    try {
+      warmUp(predictor);
+      const dataset = await this.dataset(version.runId ?? null);
+      return new TsflowModel(predictor, dataset, downloadUri(version));
+    } catch (err) {
+      predictor.dispose();
+      throw err;
     }
   }
 

@@ -6,15 +6,21 @@ import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { ChampionModelHolder } from './champion-model.holder';
 import { PredictService } from './predict.service';
-import { badRequest, isCsv, parseCsvInput, parseJsonInput, ScoringInput } from './scoring-input';
+import { ForecasterEntry } from './champion.loader';
+import { OnnxModel } from './runtimes/onnx-model';
+import { parseCsvInput, parseJsonInput, ScoringInput } from './scoring-input';
+import { badRequest, isCsv, readScoringRequest } from './scoring/protocol';
+import { csvInput, pyfuncInput } from './scoring/pyfunc-input';
 
-export { unsupportedMediaType } from './scoring-input';
+export { unsupportedMediaType } from './scoring/protocol';
 
 /**
  * MLflow scoring-server protocol (`mlflow models serve`): POST /invocations answers
  * `{"predictions": ...}` from the champion of the default model (or `?model=`), GET /ping is
- * 200 once that champion is loaded. Forecasts: a number per window, or a list of `horizon`
- * numbers per window when `params.horizon` > 1; DataFrame input is one series.
+ * 200 once that champion is loaded. The request is read once (protocol.ts) and handed to the
+ * champion's runtime. tsflow forecasters: a number per window, or a list of `horizon` numbers
+ * per window when `params.horizon` > 1; DataFrame input is one series. ONNX models: as
+ * `mlflow.onnx`'s pyfunc answers, after the signature is enforced.
  */
 @Injectable()
 export class InvocationsService {
@@ -32,7 +38,9 @@ export class InvocationsService {
     const text = body ? await readText(body, this.config.maxBodyBytes) : '';
     const csv = isCsv(contentType);
     const json = csv ? undefined : parseJsonBody(text);
-    const answer = await this.predict.withChampion(model, async (entry) => {
+    const answer = await this.predict.withChampion(model, async (served) => {
+      if (served.model.runtime === 'onnx') return { predictions: await this.onnx(served.model, csv, text, json) };
+      const entry = served as ForecasterEntry;
       const input: ScoringInput = csv
         ? parseCsvInput(entry.model.predictor, text)
         : parseJsonInput(entry.model.predictor, json);
@@ -46,6 +54,11 @@ export class InvocationsService {
     });
     const { predictions, intervals } = answer.predictions;
     return intervals === undefined ? { predictions } : { predictions, intervals };
+  }
+
+  private onnx(model: OnnxModel, csv: boolean, text: string, json: unknown): Promise<unknown> {
+    // `params` are accepted and ignored, as MLflow does for a signature without a params schema.
+    return model.predict(csv ? csvInput(text) : pyfuncInput(readScoringRequest(json)));
   }
 
   /** 200 once the default model's champion is loaded (404 otherwise), like MLflow's /ping. */

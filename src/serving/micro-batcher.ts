@@ -1,56 +1,90 @@
 import type { WindowInput } from '../training/core';
 
-interface Pending {
-  window: WindowInput;
-  resolve: (value: number) => void;
+interface Pending<I, O> {
+  item: I;
+  resolve: (value: O) => void;
   reject: (err: unknown) => void;
 }
 
-/** What the batcher needs of a model: one forward pass over several windows. */
-export interface BatchPredictor {
-  predictBatch(windows: readonly WindowInput[]): number[];
+/** What the batcher needs of a model: one forward pass over several items (sync or async). */
+export interface BatchPredictor<I = WindowInput, O = number> {
+  predictBatch(items: readonly I[]): O[] | Promise<O[]>;
 }
 
 /**
- * Coalesces concurrent single-window predictions into one forward pass. A forward pass of 16
- * windows costs about as much as one (the LSTM's per-call overhead dominates), and tfjs runs
- * one pass at a time on the event loop, so under concurrency batching multiplies throughput
- * and cuts queueing latency; alone, a request waits only for the next setImmediate.
+ * Coalesces concurrent single predictions into one forward pass. A forward pass of 16 items
+ * costs about as much as one (per-call overhead dominates small models), so under concurrency
+ * batching multiplies throughput and cuts queueing latency; alone, a request waits only for
+ * the next setImmediate. At most one pass runs at a time: requests arriving during an async
+ * pass (ONNX Runtime runs off the event loop) queue and form the next batch, so the wait is
+ * bounded by one pass plus one turn of the event loop.
  */
-export class MicroBatcher {
-  private queue: Pending[] = [];
+export class MicroBatcher<I = WindowInput, O = number> {
+  private queue: Pending<I, O>[] = [];
   private scheduled = false;
+  private running = false;
 
   constructor(
-    private readonly model: BatchPredictor,
+    private readonly model: BatchPredictor<I, O>,
     private readonly maxBatch = 64,
   ) {}
 
-  predict(window: WindowInput): Promise<number> {
-    return new Promise<number>((resolve, reject) => {
-      this.queue.push({ window, resolve, reject });
-      if (!this.scheduled) {
-        this.scheduled = true;
-        setImmediate(() => this.flush());
-      }
+  /** Requests waiting for a pass (for status and benchmarks). */
+  get waiting(): number {
+    return this.queue.length;
+  }
+
+  predict(item: I): Promise<O> {
+    return new Promise<O>((resolve, reject) => {
+      this.queue.push({ item, resolve, reject });
+      this.schedule();
+    });
+  }
+
+  private schedule(): void {
+    if (this.scheduled || this.running || this.queue.length === 0) return;
+    this.scheduled = true;
+    setImmediate(() => {
+      this.scheduled = false;
+      this.flush();
     });
   }
 
   private flush(): void {
     const batch = this.queue.splice(0, this.maxBatch);
-    if (this.queue.length > 0) setImmediate(() => this.flush());
-    else this.scheduled = false;
+    let out: O[] | Promise<O[]>;
     try {
-      const values = this.model.predictBatch(batch.map((p) => p.window));
-      batch.forEach((p, i) => p.resolve(values[i]));
+      out = this.model.predictBatch(batch.map((p) => p.item));
     } catch {
-      // One bad window must not fail its neighbours: retry each alone.
-      for (const p of batch) {
-        try {
-          p.resolve(this.model.predictBatch([p.window])[0]);
-        } catch (err) {
-          p.reject(err);
-        }
+      out = Promise.reject(new Error('batch failed'));
+    }
+    // A synchronous model (tsflow's forward pass) is answered in this same turn, as before batches could be async.
+    if (!(out instanceof Promise)) {
+      if (out.length === batch.length) batch.forEach((p, i) => p.resolve((out as O[])[i]));
+      else void this.alone(batch);
+      this.schedule();
+      return;
+    }
+    this.running = true;
+    void out
+      .then(
+        (values) =>
+          values.length === batch.length ? batch.forEach((p, i) => p.resolve(values[i])) : this.alone(batch),
+        () => this.alone(batch),
+      )
+      .finally(() => {
+        this.running = false;
+        this.schedule();
+      });
+  }
+
+  /** One bad item must not fail its neighbours: each is retried alone. */
+  private async alone(batch: readonly Pending<I, O>[]): Promise<void> {
+    for (const p of batch) {
+      try {
+        p.resolve((await this.model.predictBatch([p.item]))[0]);
+      } catch (err) {
+        p.reject(err);
       }
     }
   }

@@ -15,7 +15,10 @@ import {
   WindowInput,
 } from '../training/core';
 import { DataSourceKind, PriceDataService } from '../training/data/price-data.service';
-import { ServedEntry } from './champion.loader';
+import { ForecasterEntry, ServedEntry } from './champion.loader';
+import { parseModelRef } from './model-ref';
+import type { OnnxModel } from './runtimes/onnx-model';
+import { pyfuncInput } from './scoring/pyfunc-input';
 import { ChampionModelHolder } from './champion-model.holder';
 import { PredictReq } from './dtos/predict.dto';
 import { DatedPrediction, forecastBatch, forecastFrom, lookbackDays, parseValues, rollingForecast } from './forecast';
@@ -31,7 +34,8 @@ export interface ModelInfo {
 
 export interface PredictResponse {
   model: ModelInfo;
-  predictions: number[] | DatedPrediction[];
+  /** tsflow forecasters: numbers or dated predictions; ONNX models: MLflow's predictions for `values` as `inputs`. */
+  predictions: number[] | DatedPrediction[] | unknown;
   /** Values form: the intervals of each forecast (models trained with intervals). */
   intervals?: PredictionInterval[][];
 }
@@ -61,7 +65,9 @@ export class PredictService {
     const form = this.form(req);
     const steps = this.horizon(req.horizon);
     let intervals: PredictionInterval[][] | undefined;
-    const answer = await this.withChampion(req.model, async (entry, name): Promise<number[] | DatedPrediction[]> => {
+    const answer = await this.withChampion(req.model, async (served, name): Promise<unknown> => {
+      if (served.model.runtime === 'onnx') return this.onnxValues(served.model, form, req, steps);
+      const entry = served as ForecasterEntry;
       const p = entry.model.predictor;
       if (form === 'values') {
         const window = parseValues(p, req.values, `model '${name}' version ${entry.version}`);
@@ -98,7 +104,8 @@ export class PredictService {
       const predictions = await fn(lease.entry, name);
       this.metrics.observePrediction(name, (performance.now() - started) / 1000);
       const e = lease.entry;
-      return { model: { name, version: e.version, run_id: e.runId, backend: e.model.predictor.backend }, predictions };
+      const info = { name: parseModelRef(name).name, version: e.version, run_id: e.runId, backend: e.model.backend };
+      return { model: info, predictions };
     } finally {
       lease.release();
     }
@@ -110,6 +117,15 @@ export class PredictService {
     if (!Number.isInteger(h) || h < 1 || h > max)
       throw MlflowError.invalid(`'horizon' must be an integer from 1 to ${max} (TSFLOW_MAX_HORIZON), got ${h}.`);
     return h;
+  }
+
+  /** /predict's `values` form for an ONNX model: the values are its `inputs` (one tensor). */
+  private onnxValues(model: OnnxModel, form: string, req: PredictRequest, steps: number): Promise<unknown> {
+    if (form !== 'values' || steps !== 1)
+      throw MlflowError.invalid(
+        "This champion is an ONNX model: /predict takes only 'values' (its input tensor) without 'horizon'; /invocations takes every MLflow input form.",
+      );
+    return model.predict(pyfuncInput({ format: 'inputs', value: req.values, params: {} }));
   }
 
   private form(req: PredictRequest): 'values' | 'range' | 'date' {
@@ -145,7 +161,7 @@ export class PredictService {
 
   /** Clean bars from enough days before `from` for the first window, up to `to` (or a few sessions after `from`). */
   private async history(
-    entry: ServedEntry,
+    entry: ForecasterEntry,
     req: PredictRequest,
     from: string,
     to: string | undefined,
@@ -174,7 +190,7 @@ export class PredictService {
   }
 
   /** For /invocations: one window per entry, `steps` forecasts each. */
-  async forecastWindows(entry: ServedEntry, windows: WindowInput[], steps: number): Promise<number[][]> {
+  async forecastWindows(entry: ForecasterEntry, windows: WindowInput[], steps: number): Promise<number[][]> {
     if (steps === 1 && windows.length === 1) return [[await entry.model.batcher.predict(windows[0])]];
     return forecastBatch(entry.model.predictor, windows, steps);
   }

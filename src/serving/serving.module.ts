@@ -7,6 +7,7 @@ import { StorageModule } from '../storage/storage.module';
 import { PriceDataModule } from '../training/data/price-data.module';
 import { ChampionLoader } from './champion.loader';
 import { ChampionModelHolder } from './champion-model.holder';
+import { ChampionStatusController } from './controllers/champion-status.controller';
 import { InvocationsController } from './controllers/invocations.controller';
 import { PredictController } from './controllers/predict.controller';
 import { InvocationsService } from './invocations.service';
@@ -18,7 +19,7 @@ import { PredictService } from './predict.service';
  */
 @Module({
   imports: [ExperimentsModule, RegistryModule, StorageModule, PriceDataModule],
-  controllers: [PredictController, InvocationsController],
+  controllers: [PredictController, InvocationsController, ChampionStatusController],
   providers: [
     {
       provide: ArtifactTransfer,

@@ -75,7 +75,7 @@ async function ok(res: Promise<{ status: number; body: any; text: string }>, wha
 export async function logModelRun(
   base: string,
   modelDir: string | null,
-  params = { ticker: 'MSFT', data_source: 'sample' },
+  params: Record<string, string> = { ticker: 'MSFT', data_source: 'sample' },
 ): Promise<string> {
   const run = (await ok(http(base, 'POST', '/api/2.0/mlflow/runs/create', { experiment_id: '0' }), 'runs/create')).run
     .info;

@@ -3,7 +3,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { RunsService } from '../../experiments/runs.service';
 import { ModelRegistryStore } from '../../registry/model-registry.store';
 import { CHAMPION_ALIAS, ModelVersion } from '../../registry/registry.types';
-import { ChampionLoader, ServedEntry } from '../../serving/champion.loader';
+import { ChampionLoader, ForecasterEntry } from '../../serving/champion.loader';
 import { ArtifactTransfer } from '../../storage/artifact.transfer';
 import { CleanBar, cleanBars, daysBetween } from '../../training/core';
 import { PriceDataService } from '../../training/data/price-data.service';
@@ -142,7 +142,7 @@ export class MonitorCheckService {
   private async check(m: Monitor, asOf: string): Promise<{ report: CheckReport; state: MonitorState }> {
     const version = await this.registry.getVersionByAlias(m.modelName, CHAMPION_ALIAS);
     if (!version) throw new Error(`registered model '${m.modelName}' has no champion to monitor`);
-    const entry = await this.loader.load(version);
+    const entry = await this.loader.loadTsflow(version);
     try {
       return await this.checkWith(m, asOf, version, entry);
     } finally {
@@ -150,7 +150,7 @@ export class MonitorCheckService {
     }
   }
 
-  private async checkWith(m: Monitor, asOf: string, version: ModelVersion, entry: ServedEntry) {
+  private async checkWith(m: Monitor, asOf: string, version: ModelVersion, entry: ForecasterEntry) {
     const predictor = entry.model.predictor;
     const data = await this.prices.load({ ...m.config.dataset, end_date: asOf });
     const { bars } = cleanBars(data.bars, { strategy: entry.model.dataset.cleaning });
@@ -196,7 +196,7 @@ export class MonitorCheckService {
   private async score(
     m: Monitor,
     version: ModelVersion,
-    entry: ServedEntry,
+    entry: ForecasterEntry,
     bars: CleanBar[],
     trainingEnd: string,
   ): Promise<Scored> {

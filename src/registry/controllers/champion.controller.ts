@@ -1,14 +1,14 @@
-import { Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
+import { Controller, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiBody, ApiOkResponse, ApiOperation, ApiParam, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { Infer } from '../../common/proto/fields';
 import { messageSchema } from '../../common/proto/openapi';
 import { ERROR_SCHEMA, RpcArgs } from '../../common/proto/rpc.decorator';
 import { ChampionService } from '../champion.service';
-import { CHAMPION_SCHEMA, PROMOTION_SCHEMA, PromoteChampionReq } from '../dtos/champion.dto';
+import { PROMOTION_SCHEMA, PromoteChampionReq } from '../dtos/champion.dto';
 
-const NAME_PARAM = { name: 'name', description: 'Registered model name', example: 'lstm-msft' };
+export const NAME_PARAM = { name: 'name', description: 'Registered model name', example: 'lstm-msft' };
 
-/** Champion promotion: the `champion` alias the serving module follows. */
+/** Champion promotion: the `champion` alias the serving module follows (GET, with servability, is in serving). */
 @ApiTags('Models')
 @Controller('api/v1/models')
 export class ChampionController {
@@ -41,30 +41,5 @@ export class ChampionController {
   @ApiResponse({ status: 404, description: 'Unknown run, model or version', schema: ERROR_SCHEMA })
   promote(@Param('name') name: string, @RpcArgs(PromoteChampionReq) a: Infer<typeof PromoteChampionReq>) {
     return this.champions.promote(name, { runId: a.run_id, version: a.version });
-  }
-
-  @Get(':name/champion')
-  @ApiOperation({
-    summary: 'The current champion of a registered model',
-    description: '404 when the model does not exist or has no champion.',
-  })
-  @ApiParam(NAME_PARAM)
-  @ApiOkResponse({
-    schema: {
-      ...CHAMPION_SCHEMA,
-      example: {
-        model: 'lstm-msft',
-        champion: {
-          version: '3',
-          run_id: '0a1b2c3d4e5f60718293a4b5c6d7e8f9',
-          source: 'mlflow-artifacts:/1/0a1b2c3d4e5f60718293a4b5c6d7e8f9/artifacts/model',
-          artifact_uri: 'mlflow-artifacts:/1/0a1b2c3d4e5f60718293a4b5c6d7e8f9/artifacts/model',
-        },
-      },
-    },
-  })
-  @ApiResponse({ status: 404, description: 'Unknown model, or no champion', schema: ERROR_SCHEMA })
-  get(@Param('name') name: string) {
-    return this.champions.get(name);
   }
 }
