@@ -5,7 +5,7 @@ import { authContext } from '../auth/auth.guard';
 import { AuthService } from '../auth/auth.service';
 import { allows } from '../auth/permissions';
 import type { GraphqlContext } from './graphql.resolvers';
-import { graphqlRequest } from './graphql-request';
+import { graphqlRequest } from '../common/graphql-request';
 import { GraphqlService } from './graphql.service';
 
 const ROUTES = ['graphql', 'ajax-api/graphql'];

@@ -10,7 +10,7 @@ import {
   validate,
 } from 'graphql';
 import { GraphqlContext, GraphqlResolvers } from './graphql.resolvers';
-import { type GraphqlRequest, parseQuery, unsafeQuery } from './graphql-request';
+import { type GraphqlRequest, parseQuery, unsafeQuery } from '../common/graphql-request';
 import { MLFLOW_GRAPHQL_SDL } from './schema';
 
 /** MLflow's answer: `data`, and `errors` as a list of messages (null when none). */

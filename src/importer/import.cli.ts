@@ -7,7 +7,8 @@ import { ArtifactRepositoryResolver } from '../storage/artifact-repository.resol
 import { proxiedRepository } from '../storage/storage.module';
 import { ImportError, ImportSource } from './import-source';
 import { ImportTarget } from './import-target';
-import { Importer, ImportSummary } from './importer';
+import { Importer } from './importer';
+import type { ImportSummary } from './import.types';
 import { Progress } from './progress';
 import { MlflowDbSource } from './sources/mlflow-db.source';
 import { MlflowRestSource, RestCredentials } from './sources/mlflow-rest.source';

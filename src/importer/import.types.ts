@@ -137,3 +137,28 @@ export interface SourceDescription {
   /** The capabilities the source has (3.x entities absent from older stores). */
   has: { loggedModels: boolean; traces: boolean; datasets: boolean; aliases: boolean };
 }
+
+export interface ImportSummary {
+  source: string;
+  sourceVersion: string;
+  dryRun: boolean;
+  experiments: Counts;
+  runs: Counts;
+  metricPoints: number;
+  loggedModels: Counts;
+  traces: Counts;
+  registeredModels: Counts;
+  modelVersions: number;
+  artifactFiles: number;
+  artifactBytes: number;
+  /** Source experiment id → tsflow experiment id, where they differ. */
+  experimentIdMap: Record<string, string>;
+  warnings: string[];
+  seconds: number;
+}
+
+export interface Counts {
+  seen: number;
+  imported: number;
+  unchanged: number;
+}

@@ -3,7 +3,15 @@ import type { ArtifactRepositoryResolver } from '../storage/artifact-repository.
 import { copyArtifacts } from './artifact-copy';
 import type { ImportSource } from './import-source';
 import type { ImportTarget } from './import-target';
-import type { ArtifactOwner, SrcExperiment, SrcMetric, SrcRegisteredModel, SrcRun } from './import.types';
+import type {
+  ArtifactOwner,
+  Counts,
+  ImportSummary,
+  SrcExperiment,
+  SrcMetric,
+  SrcRegisteredModel,
+  SrcRun,
+} from './import.types';
 import { Progress } from './progress';
 import { isCopyable, joinUri, UriMap } from './uri-map';
 
@@ -13,31 +21,6 @@ export interface ImportOptions {
   /** Copy artifacts (default true). */
   artifacts?: boolean;
   progress?: Progress;
-}
-
-export interface ImportSummary {
-  source: string;
-  sourceVersion: string;
-  dryRun: boolean;
-  experiments: Counts;
-  runs: Counts;
-  metricPoints: number;
-  loggedModels: Counts;
-  traces: Counts;
-  registeredModels: Counts;
-  modelVersions: number;
-  artifactFiles: number;
-  artifactBytes: number;
-  /** Source experiment id → tsflow experiment id, where they differ. */
-  experimentIdMap: Record<string, string>;
-  warnings: string[];
-  seconds: number;
-}
-
-export interface Counts {
-  seen: number;
-  imported: number;
-  unchanged: number;
 }
 
 const counts = (): Counts => ({ seen: 0, imported: 0, unchanged: 0 });

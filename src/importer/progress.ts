@@ -1,4 +1,4 @@
-import type { ImportSummary } from './importer';
+import type { ImportSummary } from './import.types';
 
 /**
  * Import progress on a terminal: one line rewritten in place (counts and rates), at most every

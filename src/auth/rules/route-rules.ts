@@ -1,5 +1,6 @@
-import { graphqlDemands } from '../../graphql/graphql-access';
 import type { Ability } from '../permissions';
+import type { Demand, TargetKind } from './demand';
+import { graphqlDemands } from './graphql-demands';
 import {
   championReferences,
   linkedModels,
@@ -10,7 +11,7 @@ import {
   runArtifacts,
   traceReferences,
   versionReferences,
-} from '../references/reference-demands';
+} from './reference-demands';
 import { header, many, nested, one, RequestView } from './request-view';
 
 /**
@@ -25,31 +26,7 @@ import { header, many, nested, one, RequestView } from './request-view';
 /** Who may call at all: anyone, the scoring clients, any user, admins, a user about themself. */
 export type Access = 'public' | 'scoring' | 'user' | 'admin' | 'self';
 
-/** How a demand names its resource: experiments directly or through what lives in them, or models. */
-export type TargetKind =
-  | 'experiment'
-  | 'run'
-  | 'logged-model'
-  | 'trace'
-  | 'job'
-  | 'experiment-name'
-  | 'artifact-path'
-  | 'model'
-  | 'monitor'
-  /** Any artifact URI: the owners of the experiment areas it lies in (src/auth/references/). */
-  | 'artifact-uri'
-  /** A new experiment location: refused when it overlaps another experiment's area. */
-  | 'artifact-location'
-  /** A run's files: the owners of every area its artifact root lies in (locations set before overlaps were refused). */
-  | 'run-artifacts';
-
-export interface Demand {
-  kind: TargetKind;
-  ability: Ability;
-  ids: (string | undefined)[];
-  /** A resource that does not exist yet may be created by the request (its creator then gets MANAGE). */
-  orCreate?: boolean;
-}
+export type { Demand, TargetKind } from './demand';
 
 /** Search answers keep only what the caller can read (as MLflow's after-request filters do). */
 export type ResultFilter = 'experiments' | 'registered-models' | 'model-versions';

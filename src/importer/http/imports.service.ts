@@ -8,7 +8,8 @@ import { ArtifactRepositoryResolver } from '../../storage/artifact-repository.re
 import { openSource } from '../import.cli';
 import { ImportError } from '../import-source';
 import { ImportTarget } from '../import-target';
-import { Importer, ImportSummary } from '../importer';
+import { Importer } from '../importer';
+import type { ImportSummary } from '../import.types';
 import { Progress } from '../progress';
 
 export interface ImportJob {

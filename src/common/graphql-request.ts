@@ -8,7 +8,7 @@ import {
   type SelectionSetNode,
   valueFromASTUntyped,
 } from 'graphql';
-import { MlflowError } from '../common/mlflow-error';
+import { MlflowError } from './mlflow-error';
 
 export interface GraphqlRequest {
   query: string;

@@ -1,6 +1,6 @@
 import { sourceReference } from '../../registry/source-validation';
-import { nested, one, RequestView } from '../rules/request-view';
-import type { Demand } from '../rules/route-rules';
+import { nested, one, RequestView } from './request-view';
+import type { Demand } from './demand';
 
 /**
  * What a request points at besides the object it acts on, and the permission it needs on each

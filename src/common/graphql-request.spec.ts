@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { graphqlDemands } from './graphql-access';
+import { graphqlDemands } from '../auth/rules/graphql-demands';
 import { graphqlRequest, parseQuery, rootInputs, unsafeQuery } from './graphql-request';
 
 const view = (args: Record<string, unknown>) => ({ args, params: {}, headers: {} });

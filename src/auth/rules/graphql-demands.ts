@@ -1,6 +1,6 @@
-import type { Demand } from '../auth/rules/route-rules';
-import type { RequestView } from '../auth/rules/request-view';
-import { graphqlRequest, rootInputs } from './graphql-request';
+import type { Demand } from './demand';
+import type { RequestView } from './request-view';
+import { graphqlRequest, rootInputs } from '../../common/graphql-request';
 
 const ids = (v: unknown): (string | undefined)[] =>
   (Array.isArray(v) ? v : v === undefined || v === null ? [] : [v]).map((x) =>
