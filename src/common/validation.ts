@@ -99,15 +99,31 @@ export function validateMaxResults(value: number | undefined, fallback: number, 
   return value;
 }
 
+export interface IntegerRange {
+  min?: number;
+  max?: number;
+}
+
+/** Postgres `integer` and sqlite's LIMIT/OFFSET both hold this; larger offsets page past any table. */
+export const MAX_QUERY_INTEGER = 2 ** 31 - 1;
+
 /**
- * A non-negative integer query parameter of tsflow's own routes (`?max_results=`, `?offset=`):
- * absent is undefined; repeated, fractional, NaN or huge values are a 400, never a store error.
+ * An integer query parameter of tsflow's own routes (`?max_results=`, `?offset=`, `?max_checks=`):
+ * absent is undefined; repeated, fractional, non-finite (`Infinity`, `1e999`, `NaN`) or out-of-range
+ * values are a 400 naming the parameter, never a store error. The one parser behind `@IntQuery`.
  */
-export function queryInteger(name: string, raw: unknown): number | undefined {
+export function queryInteger(name: string, raw: unknown, range: IntegerRange = {}): number | undefined {
   if (raw === undefined || raw === '') return undefined;
-  if (typeof raw !== 'string' || !/^\d{1,15}$/.test(raw))
-    throw MlflowError.invalid(`Invalid value for parameter '${name}': expected a non-negative integer, given once.`);
-  return Number(raw);
+  const { min = 0, max = MAX_QUERY_INTEGER } = range;
+  const text = typeof raw === 'string' ? raw.trim() : undefined;
+  const n = text !== undefined && /^[+-]?\d{1,15}$/.test(text) ? Number(text) : NaN;
+  if (!(n >= min && n <= max)) {
+    const shown = Array.isArray(raw) ? 'given more than once' : quote(String(raw));
+    throw MlflowError.invalid(
+      `Invalid value ${shown} for parameter '${name}' supplied: expected one integer from ${min} to ${max}.`,
+    );
+  }
+  return n;
 }
 
 /** Repeatedly URL-decode (at most 10 rounds) until stable; undecodable input stays as is. */
