@@ -57,3 +57,58 @@ describe.each(BACKENDS)('issue 21 integer parameters ($db)', ({ db, skip }) => {
     }
   });
 });
+
+describe('issue 21 manual champion promotion below the persistence floor (sqlite)', () => {
+  let s: TestServer;
+  const call = (method: string, path: string, body?: unknown) => http(s.url, method, path, body);
+  const runWith = async (metrics: Record<string, number>) => {
+    const run = (await call('POST', `${API}/runs/create`, { experiment_id: '0' })).body.run.info.run_id as string;
+    const list = Object.entries(metrics).map(([key, value]) => ({ key, value, timestamp: 1, step: 0 }));
+    expect((await call('POST', `${API}/runs/log-batch`, { run_id: run, metrics: list })).status).toBe(200);
+    return run;
+  };
+  const promote = (model: string, body: unknown) => call('POST', `/api/v1/models/${model}/champion`, body);
+
+  beforeAll(async () => {
+    s = await startServer();
+  }, 120_000);
+  afterAll(async () => s?.close());
+
+  it('refuses a run that loses significantly to persistence unless force is given, and records the force', async () => {
+    const loser = await runWith({ test_skill: -0.31, test_dm_pvalue: 0.001, val_skill: 0.02 });
+    const refused = await promote('floor-m', { run_id: loser });
+    expect([refused.status, refused.body.error_code]).toEqual([400, 'INVALID_PARAMETER_VALUE']);
+    expect(refused.body.message).toContain('loses significantly to persistence');
+    expect(refused.body.message).toContain('test_skill=-0.31');
+    expect(refused.body.message).toContain('"force": true');
+    // Nothing changed: no model, no version.
+    expect((await call('GET', `${API}/registered-models/get?name=floor-m`)).status).toBe(404);
+
+    const forced = await promote('floor-m', { run_id: loser, force: true });
+    expect(forced.status).toBe(200);
+    expect(forced.body).toMatchObject({ forced: true, champion: { version: '1' }, floor: { passed: false } });
+    const version = (await call('GET', `${API}/model-versions/get?name=floor-m&version=1`)).body.model_version;
+    expect(version.tags.find((t: { key: string }) => t.key === 'tsflow.champion.forced')?.value).toContain(
+      'loses significantly to persistence',
+    );
+    const run = (await call('GET', `${API}/runs/get?run_id=${loser}`)).body.run;
+    expect(run.data.tags.some((t: { key: string }) => t.key === 'tsflow.champion.forced')).toBe(true);
+  });
+
+  it('checks promotion by version too, and lets runs that are not significantly worse (or have no test metrics) through', async () => {
+    const fine = await runWith({ test_skill: -0.05, test_dm_pvalue: 0.4 });
+    const ok = await promote('floor-v', { run_id: fine });
+    expect(ok.status).toBe(200);
+    expect(ok.body).toMatchObject({ forced: false, floor: { passed: true } });
+    const bare = await runWith({ val_mae: 1 });
+    expect((await promote('floor-v', { run_id: bare })).body).toMatchObject({ forced: false, floor: null });
+
+    const loser = await runWith({ test_skill: -0.2, test_dm_pvalue: 0.01 });
+    const v = { name: 'floor-v', source: `runs:/${loser}/model`, run_id: loser };
+    expect((await call('POST', `${API}/model-versions/create`, v)).status).toBe(200);
+    const byVersion = await promote('floor-v', { version: '3' });
+    expect([byVersion.status, byVersion.body.error_code]).toEqual([400, 'INVALID_PARAMETER_VALUE']);
+    expect((await call('GET', '/api/v1/models/floor-v/champion')).body.champion.version).toBe('2');
+    expect((await promote('floor-v', { version: '3', force: true })).body).toMatchObject({ forced: true });
+  });
+});

@@ -12,9 +12,7 @@ import type { GridResult, GridSpec, PromotionDecision } from '../training.types'
 import { appendToUri } from '../../storage/artifact-uri';
 import { better, Comparison, compareOnUnseenDays, promotionFloor } from './champion-evaluation';
 import { MODEL_DIR } from './run.logger';
-
-const fmt = (v: number | null | undefined) =>
-  v === null || v === undefined ? 'n/a' : Number(v.toPrecision(4)).toString();
+import { floorFailure, fmt4 as fmt } from '../core/promotion-floor';
 
 function metricOf(job: CandidateJob, metric: string): number | null {
   const v = job.result?.metrics[metric];
@@ -93,7 +91,7 @@ export class GridFinalizer implements GridCloser {
       return this.decision(spec, {
         ...base,
         promoted: false,
-        reason: `candidate loses significantly to persistence on its test days (test_skill=${fmt(floor.test_skill)}, Diebold-Mariano p=${fmt(floor.test_dm_pvalue)} < ${floor.alpha}): never promoted automatically`,
+        reason: `candidate ${floorFailure(floor)}: never promoted automatically`,
       });
     }
     const current = await this.registry.getVersionByAlias(modelName, CHAMPION_ALIAS).catch(() => undefined);
