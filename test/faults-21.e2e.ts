@@ -1,5 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { Logger } from '@nestjs/common';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { http, startServer, TestServer } from './support/server';
+import { logModelRun, promote as promoteRun, waitFor } from './support/serving';
 import { BACKENDS } from './support/tracking';
 
 const API = '/api/2.0/mlflow';
@@ -111,4 +116,56 @@ describe('issue 21 manual champion promotion below the persistence floor (sqlite
     expect((await call('GET', '/api/v1/models/floor-v/champion')).body.champion.version).toBe('2');
     expect((await promote('floor-v', { version: '3', force: true })).body).toMatchObject({ forced: true });
   });
+});
+
+describe('issue 21 a non-tsflow champion (sqlite, poll every 150 ms)', () => {
+  let s: TestServer;
+  let dir: string;
+  const call = (method: string, p: string, body?: unknown) => http(s.url, method, p, body);
+
+  beforeAll(async () => {
+    s = await startServer({ env: { TSFLOW_CHAMPION_POLL_MS: '150' } });
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tsflow-sklearn-'));
+    fs.writeFileSync(
+      path.join(dir, 'MLmodel'),
+      'flavors:\n  python_function:\n    loader_module: mlflow.sklearn\n  sklearn:\n    pickled_model: model.pkl\n',
+    );
+    fs.writeFileSync(path.join(dir, 'model.pkl'), Buffer.from([0x80, 0x04, 0x95]));
+  }, 120_000);
+  afterAll(async () => {
+    await s?.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('is reported once (a warning), in /health and in every scoring answer, not logged on every poll', async () => {
+    const warn = vi.spyOn(Logger.prototype, 'warn');
+    const error = vi.spyOn(Logger.prototype, 'error');
+    const mentions = (spy: typeof warn) => spy.mock.calls.filter((c) => String(c[0]).includes("'sk-model'")).length;
+    try {
+      await promoteRun(s.url, 'sk-model', await logModelRun(s.url, dir));
+      await waitFor(async () => (await call('GET', '/health')).text.includes('sk-model'), '/health to name the model');
+      // Twelve polls or more: the failure is retried quietly.
+      await new Promise((r) => setTimeout(r, 2000));
+      expect(mentions(error)).toBe(0);
+      expect(mentions(warn)).toBe(1);
+      expect(String(warn.mock.calls.find((c) => String(c[0]).includes("'sk-model'"))?.[0])).toContain(
+        'is not a tsflow model (its MLmodel flavors are python_function, sklearn',
+      );
+
+      const health = await call('GET', '/health');
+      expect(health.status).toBe(200);
+      expect(health.text).toMatch(/^DEGRADED\n/);
+      expect(health.text).toContain('is not a tsflow model');
+      for (const res of [
+        await call('POST', '/predict', { model: 'sk-model', values: [1, 2, 3] }),
+        await call('POST', '/invocations?model=sk-model', { inputs: [[1, 2, 3]] }),
+      ]) {
+        expect([res.status, res.body.error_code]).toEqual([503, 'TEMPORARILY_UNAVAILABLE']);
+        expect(res.body.message).toContain('is not a tsflow model');
+      }
+    } finally {
+      warn.mockRestore();
+      error.mockRestore();
+    }
+  }, 60_000);
 });

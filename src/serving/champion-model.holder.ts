@@ -262,11 +262,7 @@ export class ChampionModelHolder implements OnApplicationBootstrap, OnApplicatio
     try {
       entry = await this.loader.load(version);
     } catch (err) {
-      state.failure = { version: v, message: errorMessage(err), at: Date.now() };
-      state.status = 'load_failed';
-      this.metrics.modelLoaded(state.name, false);
-      const serving = state.slot.entry ? `still serving version ${state.slot.entry.version}` : 'nothing to serve';
-      this.logger.error(`loading champion '${state.name}' version ${v} failed (${serving}): ${state.failure.message}`);
+      this.loadFailed(state, v, errorMessage(err));
       return;
     }
     if (this.closed) return entry.model.dispose();
@@ -278,6 +274,21 @@ export class ChampionModelHolder implements OnApplicationBootstrap, OnApplicatio
     this.logger.log(
       `serving '${state.name}' version ${v} (${entry.model.predictor.backend})${previous ? `, replacing version ${previous.version}` : ''}`,
     );
+  }
+
+  /**
+   * Reported once per champion version and reason (a warning when the alias moves to a version that
+   * cannot load); the poller's retries of the same failure stay quiet, and /health and every
+   * scoring answer (503) carry the reason meanwhile.
+   */
+  private loadFailed(state: ModelState, version: string, message: string): void {
+    const repeated = state.failure?.version === version && state.failure.message === message;
+    state.failure = { version, message, at: repeated ? (state.failure as LoadFailure).at : Date.now() };
+    state.status = 'load_failed';
+    this.metrics.modelLoaded(state.name, false);
+    if (repeated) return;
+    const serving = state.slot.entry ? `still serving version ${state.slot.entry.version}` : 'nothing to serve';
+    this.logger.warn(`champion '${state.name}' version ${version} cannot be served (${serving}): ${message}`);
   }
 
   private unload(state: ModelState): void {

@@ -10,6 +10,7 @@ import { CleaningStrategy, loadPredictor, Predictor } from '../training/core';
 import { DATA_SOURCES, DataSourceKind } from '../training/data/price-data.service';
 import { ChampionEntry } from './champion-slot';
 import { MicroBatcher } from './micro-batcher';
+import { assertTsflowModel } from './model-kind';
 
 /** Where the model's training data came from: the default history for the date forms of /predict. */
 export interface ServedDataset {
@@ -91,6 +92,7 @@ export class ChampionLoader {
     try {
       const files = await this.transfer.downloadDirectory(downloadUri(version), '', dir);
       if (files === 0) throw new Error(`no model files at ${downloadUri(version)}`);
+      await assertTsflowModel(dir, downloadUri(version));
       const predictor = await loadPredictor(dir);
       try {
         warmUp(predictor);
