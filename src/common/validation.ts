@@ -8,6 +8,8 @@ export const LIMITS = {
   experimentTagValue: 5000,
   registryTagValue: 5000,
   experimentName: 500,
+  /** MLflow's registered_models.name column (String(256)); also keeps it far below Postgres' btree row limit. */
+  registeredModelName: 256,
   artifactLocation: 2048,
   batchMetrics: 1000,
   batchParams: 100,
@@ -20,6 +22,8 @@ export const LIMITS = {
 
 const KEY_CHARS = /^[\p{L}\p{N}\p{M}_\-. /:]*$/u;
 const RUN_ID = /^[a-zA-Z0-9][\w-]{0,255}$/;
+/** MLflow 3's `m-<uuid hex>` in a String(36) column. */
+const LOGGED_MODEL_ID = /^m-[a-zA-Z0-9]{1,34}$/;
 
 /** Python's posixpath.normpath, which MLflow uses to keep keys file-name safe. */
 export function pyNormpath(p: string): string {
@@ -68,6 +72,16 @@ export function checkLength(value: string, max: number, param: string, truncate 
 export function validateRunId(runId: string, param = 'run_id'): void {
   if (!RUN_ID.test(runId)) {
     throw MlflowError.invalid(`Invalid value ${quote(runId)} for parameter '${param}' supplied.`);
+  }
+}
+
+/** Logged model ids given as references (run inputs and outputs): their format, before any I/O. */
+export function validateLoggedModelId(modelId: string, param = 'model_id'): void {
+  if (!LOGGED_MODEL_ID.test(modelId)) {
+    throw MlflowError.invalid(
+      `Invalid value ${quote(modelId)} for parameter '${param}' supplied: a logged model id is 'm-' followed by at ` +
+        'most 34 letters and digits.',
+    );
   }
 }
 

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { MlflowError } from '../common/mlflow-error';
-import { checkLength, validateRunId } from '../common/validation';
+import { checkLength, validateLoggedModelId, validateRunId } from '../common/validation';
 import { RunsService } from './runs.service';
 import { TrackingStore } from './tracking.store';
 import type { ModelOutput } from './logged-models/logged-model.types';
@@ -21,6 +21,7 @@ export class RunInputsService {
   /** Dataset inputs and (MLflow 3) logged-model inputs; neither given is a no-op on an active run. */
   async logInputs(runId: string, inputs: DatasetInput[], modelIds: string[] = []): Promise<void> {
     validateRunId(runId);
+    modelIds.forEach((id, i) => validateLoggedModelId(id, `models[${i}].model_id`));
     for (const input of inputs) {
       const ds = input.dataset;
       for (const field of Object.keys(DATASET_LIMITS) as (keyof typeof DATASET_LIMITS)[]) {
@@ -47,6 +48,7 @@ export class RunInputsService {
   /** MLflow 3 `runs/outputs`: the run produced these logged models (at these steps). */
   async logOutputs(runId: string, outputs: ModelOutput[]): Promise<void> {
     validateRunId(runId);
+    outputs.forEach((o, i) => validateLoggedModelId(o.modelId, `models[${i}].model_id`));
     await this.runs.getActive(runId);
     await this.store.logRunOutputs(runId, outputs);
   }
