@@ -4,7 +4,15 @@ import * as path from 'node:path';
 import { Logger } from '@nestjs/common';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { http, startServer, TestServer } from './support/server';
-import { logModelRun, promote as promoteRun, waitFor } from './support/serving';
+import { DEFAULT_PARAMS } from '../src/training/core/hyperparams';
+import {
+  logModelRun,
+  promote as promoteRun,
+  removeTinyModels,
+  TinyModel,
+  trainTinyModel,
+  waitFor,
+} from './support/serving';
 import { BACKENDS } from './support/tracking';
 
 const API = '/api/2.0/mlflow';
@@ -168,4 +176,64 @@ describe('issue 21 a non-tsflow champion (sqlite, poll every 150 ms)', () => {
       error.mockRestore();
     }
   }, 60_000);
+});
+
+describe('issue 21 /invocations model in the body, and Swagger examples valid for the default model (sqlite)', () => {
+  let s: TestServer;
+  let tiny: TinyModel;
+  const call = (method: string, p: string, body?: unknown) => http(s.url, method, p, body);
+
+  beforeAll(async () => {
+    s = await startServer();
+    // The default formulation and window (return target, default seq_length): what the examples must fit.
+    tiny = await trainTinyModel({ target: 'return', seq_length: DEFAULT_PARAMS.seq_length });
+    for (const name of ['inv-a', 'inv-b']) await promoteRun(s.url, name, await logModelRun(s.url, tiny.dir));
+    const ready = async () =>
+      ((await call('GET', '/api/v1/serving/models')).body.models ?? []).filter((m: any) => m.status === 'ready');
+    await waitFor(async () => (await ready()).length === 2, 'two models loaded', 60_000);
+  }, 120_000);
+  afterAll(async () => {
+    await s?.close();
+    removeTinyModels();
+  });
+
+  it('reads "model" beside the input key, agrees with ?model=, and names both ways when it is missing', async () => {
+    const inputs = [tiny.predictor.preprocessing.last_window.values.map((row) => row[0])];
+    const missing = await call('POST', '/invocations', { inputs });
+    expect([missing.status, missing.body.error_code]).toEqual([400, 'INVALID_PARAMETER_VALUE']);
+    expect(missing.body.message).toContain('Several models are served (inv-a, inv-b)');
+    expect(missing.body.message).toContain('a top-level "model" key of the JSON body');
+    expect(missing.body.message).toContain('?model=');
+
+    const byBody = await call('POST', '/invocations', { model: 'inv-b', inputs });
+    const byQuery = await call('POST', '/invocations?model=inv-b', { inputs });
+    expect(byBody.status, byBody.text).toBe(200);
+    expect(byBody.body).toEqual(byQuery.body);
+    expect((await call('POST', '/invocations?model=inv-b', { model: 'inv-b', inputs })).status).toBe(200);
+    const conflict = await call('POST', '/invocations?model=inv-a', { model: 'inv-b', inputs });
+    expect([conflict.status, conflict.body.message]).toEqual([
+      400,
+      'The model is named twice and differently: ?model=inv-a and "model": "inv-b".',
+    ]);
+    expect((await call('POST', '/invocations', { model: 7, inputs })).body.message).toBe(
+      "Body key 'model' must be given once, as a string.",
+    );
+    const unknown = await call('POST', '/invocations', { model: 'nope', inputs });
+    expect([unknown.status, unknown.body.error_code]).toEqual([404, 'RESOURCE_DOES_NOT_EXIST']);
+  });
+
+  it('the Swagger examples of /predict and /invocations are answered 200 by a default-parameter model', async () => {
+    const doc = (await call('GET', '/docs/openapi.json')).body;
+    const predict = doc.paths['/predict'].post.requestBody.content['application/json'].examples;
+    for (const key of ['values', 'valuesHorizon']) {
+      const example = predict[key].value;
+      expect(example.values).toHaveLength(DEFAULT_PARAMS.seq_length + 1);
+      const res = await call('POST', '/predict', { model: 'inv-a', ...example });
+      expect(res.status, `${key}: ${res.text}`).toBe(200);
+    }
+    const invocations = doc.paths['/invocations'].post.requestBody.content['application/json'].schema.example;
+    const res = await call('POST', '/invocations?model=inv-a', invocations);
+    expect(res.status, res.text).toBe(200);
+    expect(res.body.predictions).toHaveLength(1);
+  });
 });

@@ -7,6 +7,7 @@ import { ChampionEvents } from '../registry/champion-events.service';
 import { downloadUri, ModelVersion } from '../registry/registry.types';
 import { ChampionLoader, ServedEntry, ServedModel } from './champion.loader';
 import { ChampionSlot, Lease } from './champion-slot';
+import { MODEL_NAMING } from './model-param';
 
 type ModelStatus = 'loading' | 'ready' | 'no_champion' | 'load_failed' | 'registry_error';
 
@@ -129,11 +130,11 @@ export class ChampionModelHolder implements OnApplicationBootstrap, OnApplicatio
     if (served.length === 0) {
       throw new MlflowError(
         ErrorCode.TEMPORARILY_UNAVAILABLE,
-        "No champion model is loaded: promote one, or name the model with 'model' (TSFLOW_DEFAULT_MODEL sets a default).",
+        `No champion model is loaded: promote one, or name the model with ${MODEL_NAMING}; TSFLOW_DEFAULT_MODEL sets a default.`,
       );
     }
     throw MlflowError.invalid(
-      `Several models are served (${served.sort().join(', ')}): name one with 'model', or set TSFLOW_DEFAULT_MODEL.`,
+      `Several models are served (${served.sort().join(', ')}): name one with ${MODEL_NAMING}, or set TSFLOW_DEFAULT_MODEL.`,
     );
   }
 

@@ -5,6 +5,7 @@ import { ErrorCode, MlflowError } from '../common/mlflow-error';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { ChampionModelHolder } from './champion-model.holder';
+import { invocationModel } from './model-param';
 import { PredictService } from './predict.service';
 import { badRequest, isCsv, parseCsvInput, parseJsonInput, ScoringInput } from './scoring-input';
 
@@ -12,7 +13,8 @@ export { unsupportedMediaType } from './scoring-input';
 
 /**
  * MLflow scoring-server protocol (`mlflow models serve`): POST /invocations answers
- * `{"predictions": ...}` from the champion of the default model (or `?model=`), GET /ping is
+ * `{"predictions": ...}` from the champion of the default model (or `?model=`, or a top-level
+ * `"model"` key of the JSON body), GET /ping is
  * 200 once that champion is loaded. Forecasts: a number per window, or a list of `horizon`
  * numbers per window when `params.horizon` > 1; DataFrame input is one series.
  */
@@ -32,7 +34,7 @@ export class InvocationsService {
     const text = body ? await readText(body, this.config.maxBodyBytes) : '';
     const csv = isCsv(contentType);
     const json = csv ? undefined : parseJsonBody(text);
-    const answer = await this.predict.withChampion(model, async (entry) => {
+    const answer = await this.predict.withChampion(invocationModel(model, json), async (entry) => {
       const input: ScoringInput = csv
         ? parseCsvInput(entry.model.predictor, text)
         : parseJsonInput(entry.model.predictor, json);
