@@ -1,7 +1,15 @@
 import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apiOf, champion, submitGrid, waitForGrid } from './support/grid';
-import { checkNow, createMonitor, monitorDataDir, TINY_RETRAIN, trainChampion } from './support/monitors';
+import {
+  checkNow,
+  createMonitor,
+  monitorDataDir,
+  registerModel,
+  TINY_RETRAIN,
+  trainChampion,
+} from './support/monitors';
 import { startServer, TestServer } from './support/server';
 
 /**
@@ -72,4 +80,18 @@ describe('monitor faults (issue 21)', () => {
     );
     expect((await champion(api, MODEL))!.version).toBe('1');
   }, 120_000);
+
+  it("the README's monitor example offline: a 400 with the reason (Yahoo cannot load), not a 503", async () => {
+    const readme = fs.readFileSync(path.join(__dirname, '..', 'README.md'), 'utf8');
+    const section = readme.slice(readme.indexOf('### Monitors: keeping champions fresh'));
+    const body = JSON.parse(/-XPOST localhost:5000\/api\/v1\/monitors -H '[^']*' -d '([^']*)'/.exec(section)![1]);
+    expect(body.dataset).toEqual({ ticker: 'MSFT', source: 'yahoo' });
+    await registerModel(api, body.model_name);
+    const res = await api('POST', '/api/v1/monitors', body);
+    expect([res.status, res.body.error_code], res.text).toEqual([400, 'INVALID_PARAMETER_VALUE']);
+    expect(res.body.message).toMatch(
+      /^The monitor's data source cannot load now, so the monitor was not created: Yahoo/,
+    );
+    expect((await api('GET', '/api/v1/monitors')).body.monitors.map((m: any) => m.name)).not.toContain(body.name);
+  }, 60_000);
 });
