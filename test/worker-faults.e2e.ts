@@ -19,7 +19,7 @@ describe('worker faults (issue 21)', () => {
   let redis: IORedis;
   const api = apiOf(() => server.url);
   const bullJob = (jobId: string) => redis.hgetall(`${prefix}:bull:training:${jobId}`);
-  const SLOW = { units: 8, epochs: 60, patience: 1000, seed: 7, dropout: 0 };
+  const SLOW = { units: 8, epochs: 25, patience: 1000, seed: 7, dropout: 0 };
 
   beforeAll(async () => {
     server = await startServer({
@@ -64,7 +64,7 @@ describe('worker faults (issue 21)', () => {
       await pool.kill(worker.index);
       pool.add(); // an operator restarts it; the stalled check hands the job to a live worker
     }
-    const status = await waitForGrid(api, sub.job_id, 120_000);
+    const status = await waitForGrid(api, sub.job_id, 200_000);
     expect(status.state, JSON.stringify(status)).toBe('completed');
     const [done] = status.candidates;
     expect(done).toMatchObject({ state: 'completed', attempts: 3 });
@@ -84,7 +84,7 @@ describe('worker faults (issue 21)', () => {
     expect(compared.status, compared.text).toBe(200);
     expect(compared.body.metrics.length).toBeGreaterThan(0);
     for (const m of compared.body.metrics) expect(abandoned).not.toContain(m.best_run_id);
-  }, 240_000);
+  }, 300_000);
 
   it('after a flush of its Redis keys, a running candidate whose worker died is queued again within seconds', async () => {
     const sub = await submitGrid(api, slowGrid({ experiment_name: 'flush', grid: { seq_length: [5] }, params: SLOW }));
@@ -103,8 +103,8 @@ describe('worker faults (issue 21)', () => {
     expect(requeuedAfter).toBeLessThan(10_000);
     pool.add();
     await pool.ready();
-    const status = await waitForGrid(api, sub.job_id, 120_000);
+    const status = await waitForGrid(api, sub.job_id, 200_000);
     expect(status.state).toBe('completed');
     expect(status.candidates[0].attempts).toBe(2);
-  }, 240_000);
+  }, 300_000);
 });

@@ -118,7 +118,8 @@ export class JobLifecycle {
 
   /**
    * Starts an attempt: the run created at submission for the first one, a fresh run for each
-   * retry (the previous one FAILED if it was abandoned). Skips jobs already final (a retry of a
+   * retry (the previous one FAILED if it was abandoned). Corrects `attempt.number` upwards from the
+   * database's count when the queue's count restarted. Skips jobs already final (a retry of a
    * job whose worker died after finishing it: what it may have left undone is finished here).
    */
   async startAttempt(jobId: string, attempt: Attempt): Promise<StartedAttempt> {
@@ -128,6 +129,9 @@ export class JobLifecycle {
       await this.candidateFinal(job);
       return { skipped: job.state };
     }
+    // A start after one the queue lost (a flushed Redis begins a fresh BullMQ job) still counts
+    // the attempts the database saw: a job left running or retried is past its earlier attempts.
+    if (job.state !== 'queued') attempt.number = Math.max(attempt.number, job.attempts + 1);
     const runId = await this.attemptRun(job, attempt.number);
     const started = await this.jobs.transition(jobId, ['queued', 'running', 'failed'], 'running', {
       runId,
