@@ -124,6 +124,8 @@ describe('champion promotion and champion-changed events (sqlite + Redis)', () =
       model: 'lstm-champ',
       previous: null,
       champion: { version: '1', run_id: run1.run_id, source, artifact_uri: source },
+      forced: false,
+      floor: null,
     });
     const model = (await mlflow('GET', 'registered-models/get?name=lstm-champ')).body.registered_model;
     expect(model.aliases).toEqual([{ alias: 'champion', version: '1' }]);

@@ -8,6 +8,8 @@ export const LIMITS = {
   experimentTagValue: 5000,
   registryTagValue: 5000,
   experimentName: 500,
+  /** MLflow's registered_models.name column (String(256)); also keeps it far below Postgres' btree row limit. */
+  registeredModelName: 256,
   artifactLocation: 2048,
   batchMetrics: 1000,
   batchParams: 100,
@@ -20,6 +22,8 @@ export const LIMITS = {
 
 const KEY_CHARS = /^[\p{L}\p{N}\p{M}_\-. /:]*$/u;
 const RUN_ID = /^[a-zA-Z0-9][\w-]{0,255}$/;
+/** MLflow 3's `m-<uuid hex>` in a String(36) column. */
+const LOGGED_MODEL_ID = /^m-[a-zA-Z0-9]{1,34}$/;
 
 /** Python's posixpath.normpath, which MLflow uses to keep keys file-name safe. */
 export function pyNormpath(p: string): string {
@@ -71,6 +75,16 @@ export function validateRunId(runId: string, param = 'run_id'): void {
   }
 }
 
+/** Logged model ids given as references (run inputs and outputs): their format, before any I/O. */
+export function validateLoggedModelId(modelId: string, param = 'model_id'): void {
+  if (!LOGGED_MODEL_ID.test(modelId)) {
+    throw MlflowError.invalid(
+      `Invalid value ${quote(modelId)} for parameter '${param}' supplied: a logged model id is 'm-' followed by at ` +
+        'most 34 letters and digits.',
+    );
+  }
+}
+
 /**
  * Bounds the SQL one search may generate (not an MLflow rule): sqlite caps expression depth and
  * joins (500s beyond ~900 clauses or ~60 order keys) and Postgres plans many semi-joins
@@ -99,15 +113,31 @@ export function validateMaxResults(value: number | undefined, fallback: number, 
   return value;
 }
 
+export interface IntegerRange {
+  min?: number;
+  max?: number;
+}
+
+/** Postgres `integer` and sqlite's LIMIT/OFFSET both hold this; larger offsets page past any table. */
+export const MAX_QUERY_INTEGER = 2 ** 31 - 1;
+
 /**
- * A non-negative integer query parameter of tsflow's own routes (`?max_results=`, `?offset=`):
- * absent is undefined; repeated, fractional, NaN or huge values are a 400, never a store error.
+ * An integer query parameter of tsflow's own routes (`?max_results=`, `?offset=`, `?max_checks=`):
+ * absent is undefined; repeated, fractional, non-finite (`Infinity`, `1e999`, `NaN`) or out-of-range
+ * values are a 400 naming the parameter, never a store error. The one parser behind `@IntQuery`.
  */
-export function queryInteger(name: string, raw: unknown): number | undefined {
+export function queryInteger(name: string, raw: unknown, range: IntegerRange = {}): number | undefined {
   if (raw === undefined || raw === '') return undefined;
-  if (typeof raw !== 'string' || !/^\d{1,15}$/.test(raw))
-    throw MlflowError.invalid(`Invalid value for parameter '${name}': expected a non-negative integer, given once.`);
-  return Number(raw);
+  const { min = 0, max = MAX_QUERY_INTEGER } = range;
+  const text = typeof raw === 'string' ? raw.trim() : undefined;
+  const n = text !== undefined && /^[+-]?\d{1,15}$/.test(text) ? Number(text) : NaN;
+  if (!(n >= min && n <= max)) {
+    const shown = Array.isArray(raw) ? 'given more than once' : quote(String(raw));
+    throw MlflowError.invalid(
+      `Invalid value ${shown} for parameter '${name}' supplied: expected one integer from ${min} to ${max}.`,
+    );
+  }
+  return n;
 }
 
 /** Repeatedly URL-decode (at most 10 rounds) until stable; undecodable input stays as is. */

@@ -398,7 +398,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
       concurrency: e.TSFLOW_WORKER_CONCURRENCY ?? 1,
       stalledIntervalMs: e.TSFLOW_STALLED_INTERVAL_MS ?? 30_000,
       attempts: e.TSFLOW_JOB_ATTEMPTS ?? 3,
-      reconcileIntervalMs: e.TSFLOW_RECONCILE_INTERVAL_MS ?? 30_000,
+      reconcileIntervalMs: e.TSFLOW_RECONCILE_INTERVAL_MS ?? 5000,
     },
     serving: {
       defaultModel: e.TSFLOW_DEFAULT_MODEL,

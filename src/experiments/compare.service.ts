@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { MlflowError } from '../common/mlflow-error';
 import { TrackingStore } from './tracking.store';
-import { KeyValue, Run } from './tracking.types';
+import { isIncomplete, KeyValue, Run } from './tracking.types';
 
 export interface CompareRow<T> {
   key: string;
@@ -47,7 +47,8 @@ function metricRows(runs: Run[], maximise: Set<string>): MetricCompareRow[] {
     const goal = maximise.has(key) || MAXIMISE.test(key) ? 'max' : 'min';
     let best = -1;
     values.forEach((v, i) => {
-      if (v === null || Number.isNaN(v)) return;
+      // A run abandoned by its process (tsflow.incomplete) may carry full metrics: never the best.
+      if (v === null || Number.isNaN(v) || isIncomplete(runs[i])) return;
       const current = values[best];
       if (best < 0 || current === null || (goal === 'min' ? v < current : v > current)) best = i;
     });

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { MlflowError } from '../common/mlflow-error';
 import { missingValue } from '../common/proto/parse';
-import { checkLength, validateRunId } from '../common/validation';
+import { checkLength, validateLoggedModelId, validateRunId } from '../common/validation';
 import { RunsService } from './runs.service';
 import { TrackingStore } from './tracking.store';
 import type { ModelOutput } from './logged-models/logged-model.types';
@@ -23,6 +23,7 @@ export class RunInputsService {
   async logInputs(runId: string, inputs: DatasetInput[], modelIds: string[] = []): Promise<void> {
     if (inputs.length === 0 && modelIds.length === 0) throw missingValue('datasets');
     validateRunId(runId);
+    modelIds.forEach((id, i) => validateLoggedModelId(id, `models[${i}].model_id`));
     for (const input of inputs) {
       const ds = input.dataset;
       for (const field of Object.keys(DATASET_LIMITS) as (keyof typeof DATASET_LIMITS)[]) {
@@ -49,6 +50,7 @@ export class RunInputsService {
   /** MLflow 3 `runs/outputs`: the run produced these logged models (at these steps). */
   async logOutputs(runId: string, outputs: ModelOutput[]): Promise<void> {
     validateRunId(runId);
+    outputs.forEach((o, i) => validateLoggedModelId(o.modelId, `models[${i}].model_id`));
     await this.runs.getActive(runId);
     await this.store.logRunOutputs(runId, outputs);
   }

@@ -76,3 +76,11 @@ export function viewStages(view: ViewType | undefined): LifecycleStage[] {
   if (view === 'ALL') return ['active', 'deleted'];
   return ['active'];
 }
+
+/** Set ('true') on a run whose process died before it finished: its metrics may look complete, it is not. */
+export const INCOMPLETE_TAG = 'tsflow.incomplete';
+/** Why such a run failed, in words. */
+export const FAILURE_REASON_TAG = 'tsflow.failure_reason';
+
+export const isIncomplete = (run: { data: { tags: KeyValue[] } }): boolean =>
+  run.data.tags.some((t) => t.key === INCOMPLETE_TAG && t.value === 'true');

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { MlflowError } from '../common/mlflow-error';
-import { validateRunId } from '../common/validation';
+import { queryInteger, validateRunId } from '../common/validation';
 import { DatasetSummary, TrackingStore } from './tracking.store';
 import { MetricWithRunId } from './tracking.types';
 
@@ -63,10 +63,5 @@ export class UiTrackingService {
 }
 
 function parseLimit(v: unknown): number {
-  const raw = allValues(v)[0];
-  if (raw === undefined) return MAX_HISTORY_RESULTS;
-  if (!/^\s*\d{1,9}\s*$/.test(raw) || Number(raw) < 1) {
-    throw MlflowError.invalid(`Invalid value ${JSON.stringify(raw)} for parameter 'max_results': a positive integer.`);
-  }
-  return Number(raw);
+  return queryInteger('max_results', allValues(v)[0], { min: 1 }) ?? MAX_HISTORY_RESULTS;
 }

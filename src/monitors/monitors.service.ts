@@ -5,7 +5,7 @@ import { Infer } from '../common/proto/fields';
 import { ModelRegistryStore } from '../registry/model-registry.store';
 import { PriceDataService } from '../training/data/price-data.service';
 import { GridSearchService } from '../training/grid-search.service';
-import { isIsoDate } from '../training/core';
+import { DataSourceError, isIsoDate } from '../training/core';
 import { initialState, MonitorCheckService, RUNNING_STALE_MS } from './check/monitor-check.service';
 import { retrainRequest } from './check/retrain-request';
 import { CreateMonitorReq, UpdateMonitorReq } from './dtos/monitors.dto';
@@ -113,9 +113,18 @@ export class MonitorsService implements OnApplicationBootstrap, OnApplicationShu
     return created;
   }
 
-  /** The data source must load, and the retraining spec must pass the grid search's own validation. */
+  /**
+   * The data source must load, and the retraining spec must pass the grid search's own validation.
+   * A source that cannot load now (Yahoo unreachable offline) is a 400 with the reason too, not a
+   * 503: the monitor is not created, and the caller decides (another source, or later).
+   */
   private async validateData(m: Monitor): Promise<void> {
-    const data = await this.prices.load({ ...m.config.dataset });
+    const data = await this.prices.load({ ...m.config.dataset }).catch((err: unknown) => {
+      if (!(err instanceof DataSourceError && err.transient)) throw err;
+      throw MlflowError.invalid(
+        `The monitor's data source cannot load now, so the monitor was not created: ${err.message}`,
+      );
+    });
     if (m.config.retrain) await this.grids.validate(retrainRequest(m, data.bars[data.bars.length - 1].date));
   }
 

@@ -1,8 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { appendToUri } from '../storage/artifact-uri';
-import { MlflowError } from '../common/mlflow-error';
+import { ErrorCode, MlflowError } from '../common/mlflow-error';
 import { MODEL_VERSIONS_GRAMMAR, parseSearch } from '../common/search';
 import { validateRunId } from '../common/validation';
+import { floorFailure, FloorCheck, promotionFloor } from '../training/core/promotion-floor';
 import { LoggedModelsService } from '../experiments/logged-models/logged-models.service';
 import { RunsService } from '../experiments/runs.service';
 import type { Run } from '../experiments/tracking.types';
@@ -30,7 +31,21 @@ export interface Promotion {
   model: string;
   previous: ChampionRef | null;
   champion: ChampionInfo;
+  /** True when the run lost significantly to persistence and `force` overrode the floor. */
+  forced: boolean;
+  /** The promotion floor of the run behind the version (null when it has no test metrics to check). */
+  floor: FloorCheck | null;
 }
+
+export interface PromoteArgs {
+  runId?: string;
+  version?: string;
+  /** Promote even a run that loses significantly to persistence (recorded as FORCED_TAG). */
+  force?: boolean;
+}
+
+/** Set on the version and its run when a promotion overrode the floor; the value says why it was needed. */
+export const FORCED_TAG = 'tsflow.champion.forced';
 
 const ref = (v: ModelVersion): ChampionRef => ({ version: String(v.version), run_id: v.runId ?? null });
 const info = (v: ModelVersion): ChampionInfo => ({ ...ref(v), source: v.source, artifact_uri: downloadUri(v) });
@@ -50,17 +65,45 @@ export class ChampionService {
     private readonly loggedModels: LoggedModelsService,
   ) {}
 
-  async promote(name: string, args: { runId?: string; version?: string }): Promise<Promotion> {
+  async promote(name: string, args: PromoteArgs): Promise<Promotion> {
     if (!!args.runId === !!args.version) {
       throw MlflowError.invalid(
         "Specify exactly one of 'run_id' (register the run's model) or 'version' (an existing version).",
       );
     }
+    const floor = await this.floorOf(args.runId ?? (await this.versions.get(name, String(args.version))).runId);
+    const forced = floor !== null && !floor.passed;
+    if (forced && !args.force) {
+      throw MlflowError.invalid(
+        `Not promoted: the run ${floorFailure(floor)}, so serving it would forecast worse than "tomorrow = today". ` +
+          `Send "force": true to promote it anyway (recorded as tag '${FORCED_TAG}' on the version and the run).`,
+      );
+    }
     const move = args.runId
       ? await this.promoteRun(name, args.runId)
       : await this.store.setAlias(name, CHAMPION_ALIAS, versionNumber(name, args.version));
+    if (forced) await this.recordForce(name, move.current, floor);
     this.events.aliasChanged(name, CHAMPION_ALIAS, move.previous?.version ?? null, move.current.version);
-    return { model: name, previous: move.previous ? ref(move.previous) : null, champion: info(move.current) };
+    const previous = move.previous ? ref(move.previous) : null;
+    return { model: name, previous, champion: info(move.current), forced, floor };
+  }
+
+  /** The floor of the run's own test metrics; null without a run here or without those metrics. */
+  private async floorOf(runId: string | null | undefined): Promise<FloorCheck | null> {
+    if (!runId) return null;
+    validateRunId(runId);
+    const run = await this.runs.get(runId).catch((err: unknown) => {
+      if (err instanceof MlflowError && err.code === ErrorCode.RESOURCE_DOES_NOT_EXIST) return undefined;
+      throw err;
+    });
+    const metrics = Object.fromEntries((run?.data.metrics ?? []).map((m) => [m.key, m.value]));
+    return 'test_skill' in metrics && 'test_dm_pvalue' in metrics ? promotionFloor(metrics) : null;
+  }
+
+  private async recordForce(name: string, version: ModelVersion, floor: FloorCheck): Promise<void> {
+    const tag = { key: FORCED_TAG, value: `forced past the promotion floor: ${floorFailure(floor)}` };
+    await this.store.setModelVersionTag(name, version.version, tag);
+    if (version.runId) await this.runs.setTag(version.runId, tag).catch(() => undefined);
   }
 
   /**

@@ -25,7 +25,7 @@ export function validateModelName(name: string | undefined, param = 'name'): str
   if (name === '.' || name === '..' || name.trim() !== name) {
     throw bad('names must be normalized (no surrounding whitespace, not "." or "..").');
   }
-  return name;
+  return checkLength(name, LIMITS.registeredModelName, param);
 }
 
 /** Version arguments are integer strings (`"3"`); MLflow's exact message otherwise. */

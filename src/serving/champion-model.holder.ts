@@ -9,6 +9,7 @@ import { ChampionLoader, NotServableError, ServedEntry, ServedModel } from './ch
 import { isChampionKey, parseModelRef, refKey } from './model-ref';
 import type { Runtime } from './runtimes/mlmodel';
 import { ChampionSlot, Lease } from './champion-slot';
+import { MODEL_NAMING } from './model-param';
 
 type ModelStatus = 'loading' | 'ready' | 'no_champion' | 'load_failed' | 'registry_error';
 
@@ -153,11 +154,11 @@ export class ChampionModelHolder implements OnApplicationBootstrap, OnApplicatio
     if (served.length === 0) {
       throw new MlflowError(
         ErrorCode.TEMPORARILY_UNAVAILABLE,
-        "No champion model is loaded: promote one, or name the model with 'model' (TSFLOW_DEFAULT_MODEL sets a default).",
+        `No champion model is loaded: promote one, or name the model with ${MODEL_NAMING}; TSFLOW_DEFAULT_MODEL sets a default.`,
       );
     }
     throw MlflowError.invalid(
-      `Several models are served (${served.sort().join(', ')}): name one with 'model', or set TSFLOW_DEFAULT_MODEL.`,
+      `Several models are served (${served.sort().join(', ')}): name one with ${MODEL_NAMING}, or set TSFLOW_DEFAULT_MODEL.`,
     );
   }
 
@@ -322,21 +323,7 @@ export class ChampionModelHolder implements OnApplicationBootstrap, OnApplicatio
     try {
       entry = await this.loader.load(version);
     } catch (err) {
-      const servable = !(err instanceof NotServableError);
-      state.failure = {
-        version: v,
-        message: errorMessage(err),
-        at: Date.now(),
-        servable,
-        source: downloadUri(version),
-      };
-      state.status = 'load_failed';
-      this.metrics.modelLoaded(state.name, false);
-      const serving = state.slot.entry ? `still serving version ${state.slot.entry.version}` : 'nothing to serve';
-      const text = `loading champion '${state.name}' version ${v} failed (${serving}): ${state.failure.message}`;
-      // Registering a model tsflow cannot serve is allowed (as in MLflow): a warning, once per version.
-      if (servable) this.logger.error(text);
-      else this.logger.warn(`${text} — it is not servable here; /health and scoring requests report it`);
+      this.loadFailed(state, v, err, downloadUri(version));
       return;
     }
     if (this.closed) return entry.model.dispose();
@@ -348,6 +335,35 @@ export class ChampionModelHolder implements OnApplicationBootstrap, OnApplicatio
     this.logger.log(
       `serving '${state.name}' version ${v} (${entry.model.runtime}, ${entry.model.backend})${previous ? `, replacing version ${previous.version}` : ''}`,
     );
+  }
+
+  /**
+   * Reported once per champion version and reason (a warning when the alias moves to a version that
+   * cannot load); the poller's retries of the same failure stay quiet, and /health and every
+   * scoring answer (503) carry the reason meanwhile.
+   */
+  /**
+   * A failed load: reported once per version and failure (the poller retries quietly). Registering
+   * a model tsflow cannot serve is allowed (as in MLflow): a warning, not an error.
+   */
+  private loadFailed(state: ModelState, version: string, err: unknown, source: string): void {
+    const message = errorMessage(err);
+    const servable = !(err instanceof NotServableError);
+    const repeated = state.failure?.version === version && state.failure.message === message;
+    state.failure = {
+      version,
+      message,
+      at: repeated ? (state.failure as LoadFailure).at : Date.now(),
+      servable,
+      source,
+    };
+    state.status = 'load_failed';
+    this.metrics.modelLoaded(state.name, false);
+    if (repeated) return;
+    const serving = state.slot.entry ? `still serving version ${state.slot.entry.version}` : 'nothing to serve';
+    const text = `loading champion '${state.name}' version ${version} failed (${serving}): ${message}`;
+    if (servable) this.logger.error(text);
+    else this.logger.warn(`${text} — it is not servable here; /health and scoring requests report it`);
   }
 
   private unload(state: ModelState): void {

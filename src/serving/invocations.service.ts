@@ -5,6 +5,7 @@ import { ErrorCode, MlflowError } from '../common/mlflow-error';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { ChampionModelHolder } from './champion-model.holder';
+import { invocationModel } from './model-param';
 import { PredictService } from './predict.service';
 import { ForecasterEntry } from './champion.loader';
 import { OnnxModel } from './runtimes/onnx-model';
@@ -16,7 +17,8 @@ export { unsupportedMediaType } from './scoring/protocol';
 
 /**
  * MLflow scoring-server protocol (`mlflow models serve`): POST /invocations answers
- * `{"predictions": ...}` from the champion of the default model (or `?model=`), GET /ping is
+ * `{"predictions": ...}` from the champion of the default model (or `?model=`, or a top-level
+ * `"model"` key of the JSON body), GET /ping is
  * 200 once that champion is loaded. The request is read once (protocol.ts) and handed to the
  * champion's runtime. tsflow forecasters: a number per window, or a list of `horizon` numbers
  * per window when `params.horizon` > 1; DataFrame input is one series. ONNX models: as
@@ -38,7 +40,7 @@ export class InvocationsService {
     const text = body ? await readText(body, this.config.maxBodyBytes) : '';
     const csv = isCsv(contentType);
     const json = csv ? undefined : parseJsonBody(text);
-    const answer = await this.predict.withChampion(model, async (served) => {
+    const answer = await this.predict.withChampion(invocationModel(model, json), async (served) => {
       if (served.model.runtime === 'onnx') return { predictions: await this.onnx(served.model, csv, text, json) };
       const entry = served as ForecasterEntry;
       const input: ScoringInput = csv

@@ -39,6 +39,19 @@ export class ArtifactTransfer {
     await repository.write(at, Readable.from([Buffer.from(text, 'utf8')]));
   }
 
+  /** One small text file `<uri>/<rel>` (at most `maxBytes`: a model's JSON metadata, not its weights). */
+  async readText(uri: string, rel: string, maxBytes = 1024 * 1024): Promise<string> {
+    const { repository, at } = this.target(uri, rel);
+    const content = await repository.open(at);
+    if (content.size > maxBytes) {
+      content.stream.destroy();
+      throw MlflowError.invalid(`${rel} holds more than ${maxBytes} bytes.`);
+    }
+    const chunks: Buffer[] = [];
+    for await (const chunk of content.stream) chunks.push(Buffer.from(chunk as Buffer));
+    return Buffer.concat(chunks).toString('utf8');
+  }
+
   /** Uploads every file below `localDir` to `<uri>/<rel>/...`, keeping the layout. */
   async uploadDirectory(uri: string, rel: string, localDir: string): Promise<number> {
     let count = 0;

@@ -1,5 +1,6 @@
 /** Pure helpers for TraceInfoV3: wire parsing, OTLP merging, previews (no I/O). */
 import { MlflowError } from '../common/mlflow-error';
+import { checkLength, LIMITS } from '../common/validation';
 import { nsToMs, spanAttribute } from './otlp';
 import { StoredSpan, TRACE_STATES, TraceInfo, TraceState } from './tracing.types';
 
@@ -35,7 +36,13 @@ export function parseState(value: unknown): TraceState {
   );
 }
 
-/** A JSON object of string values (metadata, tags); other scalar values are stringified. */
+/** MLflow's trace_tags / trace_request_metadata columns: key String(250), value String(8000). */
+const TRACE_VALUE_LENGTH = 8000;
+
+/**
+ * A JSON object of string values (metadata, tags); other scalar values are stringified. Keys longer
+ * than MLflow's 250 characters are refused (they are indexed); values are truncated as set-tag does.
+ */
 export function parseStringMap(value: unknown, field: string): Record<string, string> {
   if (value === undefined || value === null) return {};
   if (typeof value !== 'object' || Array.isArray(value)) {
@@ -45,7 +52,8 @@ export function parseStringMap(value: unknown, field: string): Record<string, st
   for (const [k, v] of Object.entries(value)) {
     if (v === null || typeof v === 'object')
       throw MlflowError.invalid(`Invalid value for parameter '${field}.${k}': expected a string.`);
-    out[k] = String(v);
+    checkLength(k, LIMITS.keyLength, `${field} key`);
+    out[k] = checkLength(String(v), TRACE_VALUE_LENGTH, `${field} value`, true);
   }
   return out;
 }

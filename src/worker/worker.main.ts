@@ -9,6 +9,7 @@ import { AppConfig, loadConfig, logLevels } from '../config/app-config';
 import { CONFIG_ENV } from '../config/config-handoff';
 import { TRAINING_QUEUE } from '../training/jobs/bullmq.queue';
 import { JobLifecycle } from '../training/jobs/job-lifecycle.service';
+import { HEARTBEAT_MS } from '../training/jobs/job-reconciler.service';
 import type { QueuedJob } from '../training/jobs/job.types';
 import { PROCESSOR_FILE } from '../training/jobs/processor-path';
 import { RetryPolicy } from '../training/jobs/retry.policy';
@@ -41,7 +42,9 @@ export async function startWorker(config: AppConfig = loadConfig()): Promise<() 
     concurrency: config.jobs.concurrency,
     stalledInterval: config.jobs.stalledIntervalMs,
     lockDuration: config.jobs.stalledIntervalMs,
-    maxStalledCount: 1,
+    // A stall (the worker process died) is an attempt like a failure: up to TSFLOW_JOB_ATTEMPTS
+    // starts in all, the processor numbering each start (attemptsStarted).
+    maxStalledCount: Math.max(0, retry.attempts - 1),
     useWorkerThreads: false,
     // Intended deployment: one training process per core. V8's parallel GC helper threads make
     // each sandbox use ~1.2 cores, so sandboxes on a full host slow each other down; with
@@ -53,11 +56,15 @@ export async function startWorker(config: AppConfig = loadConfig()): Promise<() 
   });
   // The sandbox records its own failures; this catches the attempts whose process died.
   worker.on('failed', (job, err) => {
-    if (!job || !retry.isFinal(err, job.attemptsMade, job.opts.attempts ?? 1)) return;
+    if (!job) return;
+    const stalledOut = job.stalledCounter > 0 && /stalled more than allowable limit/.test(err.message);
+    const used = Math.max(job.attemptsMade, job.attemptsStarted ?? 0); // failures and stalls
+    if (!stalledOut && !retry.isFinal(err, used, job.opts.attempts ?? 1)) return;
     lifecycle
       .fail(job.data.jobId, err.message)
       .catch((e) => logger.error(`recording failure of ${job.data.jobId}: ${e.message}`));
   });
+  heartbeats(worker, lifecycle);
   // While Redis is down the client fails every 0.5 s: one warning per 30 s says it all.
   const queueErrors = new LogThrottle((m) => logger.warn(m));
   worker.on('error', (err) => queueErrors.report(`queue: ${err.message}`));
@@ -86,4 +93,33 @@ if (require.main === module) {
       console.error(err instanceof Error ? err.message : err);
       process.exit(1);
     });
+}
+
+/**
+ * While this worker holds a job (its BullMQ job still active: a Redis flush loses it), the job row
+ * is touched every HEARTBEAT_MS, so the API's reconciler re-queues a job within seconds of losing
+ * its worker or its queue entry, and never one a live worker still trains.
+ */
+function heartbeats(worker: Worker<QueuedJob>, lifecycle: JobLifecycle): void {
+  const beats = new Map<string, NodeJS.Timeout>();
+  const stop = (id: string | undefined) => {
+    if (id === undefined) return;
+    clearInterval(beats.get(id));
+    beats.delete(id);
+  };
+  worker.on('active', (job) => {
+    const id = job.id as string;
+    stop(id);
+    const timer = setInterval(() => {
+      job
+        .isActive()
+        .then((held) => (held ? lifecycle.heartbeat(job.data.jobId) : stop(id)))
+        .catch(() => undefined); // Redis or the database down: no beat, which is the truth
+    }, HEARTBEAT_MS);
+    timer.unref();
+    beats.set(id, timer);
+  });
+  worker.on('completed', (job) => stop(job.id));
+  worker.on('failed', (job) => stop(job?.id));
+  worker.on('closed', () => [...beats.keys()].forEach(stop));
 }

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { ErrorCode, MlflowError } from '../../common/mlflow-error';
-import { checkLength, validateMaxResults } from '../../common/validation';
+import { checkLength, validateMaxResults, validateRunId } from '../../common/validation';
 import { ExperimentsService } from '../experiments.service';
 import { generateRunName } from '../run-names';
 import { TrackingStore } from '../tracking.store';
@@ -78,6 +78,7 @@ export class LoggedModelsService {
     const name = validateName(args.name);
     const params = validateEntries(args.params, 'param');
     const tags = validateEntries(args.tags, 'tag');
+    const sourceRunId = await this.sourceRun(args.sourceRunId);
     const experiment = await this.experiments.getActive(args.experimentId);
     const modelId = `m-${randomUUID().replace(/-/g, '')}`;
     return this.store.createLoggedModel({
@@ -86,10 +87,22 @@ export class LoggedModelsService {
       name,
       artifactLocation: `${experiment.artifactLocation.replace(/\/+$/, '')}/models/${modelId}/artifacts`,
       modelType: checkLength(args.modelType ?? '', 500, 'model_type'),
-      sourceRunId: args.sourceRunId ?? '',
+      sourceRunId,
       params,
       tags,
     });
+  }
+
+  /**
+   * The run that produced the model: a run id in MLflow's format, of a run of this server (MLflow 3
+   * stores any string of up to 32 characters unchecked; a dangling link would name a run nobody can
+   * read, and an unbounded one failed Postgres' index). Absent or "" is no source run.
+   */
+  private async sourceRun(runId: string | undefined): Promise<string> {
+    if (!runId) return '';
+    validateRunId(runId, 'source_run_id');
+    if (!(await this.store.getRunInfo(runId))) throw MlflowError.notFound(`Run with id=${runId} not found`);
+    return runId;
   }
 
   /**

@@ -15,8 +15,28 @@ const base: DecisionInput = {
 };
 
 describe('retrain decision', () => {
-  it('no rule on: none', () => {
-    expect(decide(base)).toEqual({ decision: 'none', reasons: ['all thresholds met'] });
+  it('no rule on: none, saying no thresholds are set (even at volume PSI 6.5)', () => {
+    const drifted = { ...base, drift: { returns: { psi: 0.05, ks: 0.1 }, volume: { psi: 6.5, ks: 0.9 } } };
+    expect(decide(drifted)).toEqual({
+      decision: 'none',
+      reasons: ['no thresholds set: nothing can trigger a retrain'],
+    });
+  });
+
+  it('rules on and none crossed: all thresholds met', () => {
+    expect(decide({ ...base, thresholds: { ...base.thresholds, maxPsi: 0.5 } })).toEqual({
+      decision: 'none',
+      reasons: ['all thresholds met'],
+    });
+  });
+
+  it('an as_of before the champion training end never retrains, whatever the thresholds say', () => {
+    const d = decide({ ...base, daysSinceTraining: -92, thresholds: { ...base.thresholds, retrainEveryDays: 1 } });
+    expect(d.decision).toBe('none');
+    expect(d.reasons).toEqual([
+      "as_of is 92 day(s) before the champion's training end: nothing after its training to judge, and a retrain " +
+        'would use older data than the champion: not retraining',
+    ]);
   });
 
   it('each rule gives its reason', () => {

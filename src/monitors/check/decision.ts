@@ -19,9 +19,26 @@ export interface DecisionInput {
 
 const fmt = (x: number) => (Number.isFinite(x) ? x.toFixed(4) : String(x));
 
-/** Which thresholds the check crossed: every crossed rule is a reason; any reason means retrain. */
+const RULES = ['minSkill', 'maxPsi', 'maxKs', 'retrainEveryDays', 'maxNewDays'] as const;
+
+/**
+ * Which thresholds the check crossed: every crossed rule is a reason; any reason means retrain.
+ * A check dated before the champion's training end judges nothing: a retrain from it would train
+ * on older data than the champion's.
+ */
 export function decide(i: DecisionInput): { decision: Decision; reasons: string[] } {
   const t = i.thresholds;
+  if (i.daysSinceTraining < 0) {
+    return {
+      decision: 'none',
+      reasons: [
+        `as_of is ${-i.daysSinceTraining} day(s) before the champion's training end: nothing after its training ` +
+          'to judge, and a retrain would use older data than the champion: not retraining',
+      ],
+    };
+  }
+  if (RULES.every((rule) => t[rule] === undefined))
+    return { decision: 'none', reasons: ['no thresholds set: nothing can trigger a retrain'] };
   const reasons: string[] = [];
   if (t.retrainEveryDays !== undefined && i.daysSinceTraining >= t.retrainEveryDays)
     reasons.push(`schedule elapsed: ${i.daysSinceTraining} days since training end >= ${t.retrainEveryDays}`);

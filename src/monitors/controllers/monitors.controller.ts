@@ -1,6 +1,6 @@
-import { MlflowError } from '../../common/mlflow-error';
-import { Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
+import { Controller, Delete, Get, HttpCode, Param, Patch, Post } from '@nestjs/common';
 import { ApiBody, ApiOkResponse, ApiOperation, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { IntQuery } from '../../common/http/int-query';
 import { Infer } from '../../common/proto/fields';
 import { messageSchema } from '../../common/proto/openapi';
 import { ERROR_SCHEMA, RpcArgs } from '../../common/proto/rpc.decorator';
@@ -52,13 +52,9 @@ export class MonitorsController {
   @ApiOperation({ summary: 'Monitors, oldest first' })
   @ApiQuery({ name: 'max_results', required: false, example: 100 })
   @ApiQuery({ name: 'offset', required: false, example: 0 })
-  async list(@Query('max_results') max?: string, @Query('offset') offset?: string) {
-    const limit = validateMaxResults(max === undefined ? undefined : Number(max), 100, 1000);
-    const skip = offset === undefined || offset === '' ? 0 : Number(offset);
-    // Infinity and 1e999 reached SQL as a non-integer (500 datatype mismatch): refuse them.
-    if (!Number.isSafeInteger(skip) || skip < 0)
-      throw MlflowError.invalid(`Invalid value '${offset}' for parameter 'offset': expected a non-negative integer.`);
-    const list = await this.monitors.list(limit, skip);
+  async list(@IntQuery('max_results') max?: number, @IntQuery('offset') offset?: number) {
+    const limit = validateMaxResults(max, 100, 1000);
+    const list = await this.monitors.list(limit, offset ?? 0);
     return { monitors: list.map((m) => monitorToWire(m)) };
   }
 
@@ -68,9 +64,9 @@ export class MonitorsController {
   })
   @ApiQuery({ name: 'max_checks', required: false, example: 50 })
   @ApiResponse({ status: 404, schema: ERROR_SCHEMA })
-  async get(@Param('monitor_id') id: string, @Query('max_checks') max?: string) {
+  async get(@Param('monitor_id') id: string, @IntQuery('max_checks') max?: number) {
+    const limit = validateMaxResults(max, 50, 1000);
     const m = await this.monitors.get(id);
-    const limit = validateMaxResults(max === undefined ? undefined : Number(max), 50, 1000);
     return { monitor: monitorToWire(m, await this.monitors.history(id, limit)) };
   }
 

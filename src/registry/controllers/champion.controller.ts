@@ -22,7 +22,9 @@ export class ChampionController {
       "With `run_id`: registers the run's `model` artifact directory (`<artifact_uri>/model`) as a new version, creating the " +
       'registered model if needed. With `version`: uses that existing version. Either way the `champion` alias moves in one ' +
       'transaction and a `champion-changed` event is emitted (in-process and over Redis). Setting the alias through ' +
-      '`POST /api/2.0/mlflow/registered-models/alias` is equivalent.',
+      '`POST /api/2.0/mlflow/registered-models/alias` is equivalent. A run whose own test metrics lose significantly to ' +
+      'persistence (negative `test_skill`, Diebold-Mariano p < 0.05) is refused with a 400 unless `force: true` is sent; a ' +
+      "forced promotion is tagged 'tsflow.champion.forced' on the version and the run and answers `forced: true`.",
   })
   @ApiParam(NAME_PARAM)
   @ApiBody({
@@ -35,11 +37,11 @@ export class ChampionController {
   @ApiOkResponse({ description: 'The new champion and the one it replaced', schema: PROMOTION_SCHEMA })
   @ApiResponse({
     status: 400,
-    description: 'Neither or both of run_id/version, bad model name, inactive run',
+    description: 'Neither or both of run_id/version, bad model name, inactive run, a run below the floor without force',
     schema: ERROR_SCHEMA,
   })
   @ApiResponse({ status: 404, description: 'Unknown run, model or version', schema: ERROR_SCHEMA })
   promote(@Param('name') name: string, @RpcArgs(PromoteChampionReq) a: Infer<typeof PromoteChampionReq>) {
-    return this.champions.promote(name, { runId: a.run_id, version: a.version });
+    return this.champions.promote(name, { runId: a.run_id, version: a.version, force: a.force });
   }
 }

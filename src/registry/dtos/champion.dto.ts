@@ -9,6 +9,13 @@ export const PromoteChampionReq = message({
       '0a1b2c3d4e5f60718293a4b5c6d7e8f9',
     ),
   version: f.string().numeric().doc('Make this existing version champion', '3'),
+  force: f
+    .bool()
+    .doc(
+      'Promote even a run that loses significantly to persistence on its test days (refused otherwise); ' +
+        "recorded as tag 'tsflow.champion.forced' on the version and the run",
+      false,
+    ),
 });
 
 const versionRef: SchemaObject = {
@@ -38,9 +45,23 @@ export const PROMOTION_SCHEMA: SchemaObject = {
     model: { type: 'string', example: 'lstm-msft' },
     previous: { ...versionRef, nullable: true, description: 'The champion before (null when there was none)' },
     champion: championInfo,
+    forced: { type: 'boolean', description: 'The run failed the promotion floor and `force` overrode it' },
+    floor: {
+      type: 'object',
+      nullable: true,
+      description: "The promotion floor on the run's test metrics (null when the run has none)",
+      properties: {
+        passed: { type: 'boolean' },
+        test_skill: { type: 'number', nullable: true },
+        test_dm_pvalue: { type: 'number', nullable: true },
+        alpha: { type: 'number' },
+      },
+    },
   },
   example: {
     model: 'lstm-msft',
+    forced: false,
+    floor: { passed: true, test_skill: 0.012, test_dm_pvalue: 0.21, alpha: 0.05 },
     previous: { version: '2', run_id: '1b2c3d4e5f60718293a4b5c6d7e8f90a' },
     champion: {
       version: '3',

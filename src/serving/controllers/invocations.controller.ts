@@ -4,6 +4,7 @@ import { ApiBody, ApiConsumes, ApiOkResponse, ApiOperation, ApiQuery, ApiRespons
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Readable } from 'node:stream';
 import { ERROR_SCHEMA } from '../../common/proto/rpc.decorator';
+import { EXAMPLE_PRICES } from '../dtos/predict.dto';
 import { InvocationsService, unsupportedMediaType } from '../invocations.service';
 import { modelParam } from '../model-param';
 
@@ -11,7 +12,8 @@ const MODEL_QUERY = {
   name: 'model',
   type: String,
   required: false,
-  description: 'Registered model (default: TSFLOW_DEFAULT_MODEL, else the only model served)',
+  description:
+    'Registered model (default: TSFLOW_DEFAULT_MODEL, else the only model served); /invocations also reads a top-level "model" key of the JSON body',
 };
 
 /** MLflow's scoring-server protocol, served from the champion (mlflow-api.md §12). */
@@ -27,12 +29,13 @@ export class InvocationsController {
     summary: 'MLflow scoring protocol: dataframe_split, dataframe_records, instances, inputs (JSON) or CSV',
     description:
       'Tensor inputs (`inputs`, `instances`) are windows: one window of prices, or a list of windows; the answer has one forecast per window. ' +
-      'DataFrame inputs and CSV are one series (rows = days, columns = the model features). `params.horizon` > 1 asks for recursive multi-step forecasts.',
+      'DataFrame inputs and CSV are one series (rows = days, columns = the model features). `params.horizon` > 1 asks for recursive multi-step forecasts. ' +
+      'The model is `?model=` or a top-level `"model"` key beside the input key (both given: they must agree).',
   })
   @ApiConsumes('application/json', 'text/csv')
   @ApiQuery(MODEL_QUERY)
   @ApiBody({
-    schema: { type: 'object', example: { inputs: [[410.3, 412.1, 409.8, 415.2, 418.0]], params: { horizon: 1 } } },
+    schema: { type: 'object', example: { inputs: [EXAMPLE_PRICES], params: { horizon: 1 } } },
   })
   @ApiOkResponse({ schema: { type: 'object', properties: { predictions: {} }, example: { predictions: [419.2] } } })
   @ApiResponse({ status: 400, description: 'Malformed input (BAD_REQUEST)', schema: ERROR_SCHEMA })

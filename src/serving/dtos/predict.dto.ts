@@ -1,6 +1,16 @@
 import type { SchemaObject } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
 import { f, message } from '../../common/proto/fields';
 import { DATA_SOURCES } from '../../training/data/price-data.service';
+import { DEFAULT_PARAMS, windowRows } from '../../training/core/hyperparams';
+
+/**
+ * Example prices, as many as a model trained with the default parameters needs (derived, not
+ * written: a changed default seq_length or target keeps the examples valid).
+ */
+export const EXAMPLE_PRICES: readonly number[] = Array.from(
+  { length: windowRows(DEFAULT_PARAMS) },
+  (_, i) => Math.round((410 + 4 * Math.sin(i / 2) + i * 0.3) * 10) / 10,
+);
 
 export const PredictReq = message({
   model: f
@@ -13,7 +23,7 @@ export const PredictReq = message({
     .json()
     .doc(
       'Form 1: the last prices, oldest first (at least seq_length + 1 for return models, seq_length for level models; rows of the input columns for multi-column models)',
-      [410.3, 412.1, 409.8],
+      EXAMPLE_PRICES,
     ),
   ticker: f.string().doc('Date forms: the ticker (default: the one the model was trained on)', 'MSFT'),
   source: f.enum(DATA_SOURCES).doc("Date forms: price data source (default: the model's training source)", 'sample'),
@@ -83,10 +93,10 @@ export const PREDICT_RESPONSE: SchemaObject = {
 };
 
 export const PREDICT_EXAMPLES = {
-  values: { summary: 'Next value from the last prices', value: { values: [410.3, 412.1, 409.8, 415.2, 418.0] } },
+  values: { summary: 'Next value from the last prices', value: { values: EXAMPLE_PRICES } },
   valuesHorizon: {
     summary: 'Next 5 values (recursive)',
-    value: { values: [410.3, 412.1, 409.8, 415.2, 418.0], horizon: 5 },
+    value: { values: EXAMPLE_PRICES, horizon: 5 },
   },
   range: {
     summary: 'Rolling one-step forecasts with actuals',

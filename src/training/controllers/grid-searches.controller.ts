@@ -1,4 +1,4 @@
-import { Controller, Delete, Get, HttpCode, MessageEvent, Param, Post, Query, Sse } from '@nestjs/common';
+import { Controller, Delete, Get, HttpCode, MessageEvent, Param, Post, Sse } from '@nestjs/common';
 import {
   ApiAcceptedResponse,
   ApiBody,
@@ -12,7 +12,8 @@ import type { Observable } from 'rxjs';
 import { Infer } from '../../common/proto/fields';
 import { messageSchema } from '../../common/proto/openapi';
 import { ERROR_SCHEMA, RpcArgs } from '../../common/proto/rpc.decorator';
-import { queryInteger, validateMaxResults } from '../../common/validation';
+import { IntQuery } from '../../common/http/int-query';
+import { validateMaxResults } from '../../common/validation';
 import { GridSearchReq, GridSubmittedRes } from '../dtos/training.dto';
 import { gridSummaryToWire, gridToWire } from '../dtos/training.mapper';
 import { GridSearchService } from '../grid-search.service';
@@ -60,9 +61,9 @@ export class GridSearchesController {
   @ApiOperation({ summary: 'Grid searches, newest first' })
   @ApiQuery({ name: 'max_results', required: false, example: 50, type: String })
   @ApiQuery({ name: 'offset', required: false, example: 0, type: String })
-  async list(@Query('max_results') max?: unknown, @Query('offset') offset?: unknown) {
-    const limit = validateMaxResults(queryInteger('max_results', max), 50, 1000);
-    const grids = await this.grids.list(limit, queryInteger('offset', offset) ?? 0);
+  async list(@IntQuery('max_results') max?: number, @IntQuery('offset') offset?: number) {
+    const limit = validateMaxResults(max, 50, 1000);
+    const grids = await this.grids.list(limit, offset ?? 0);
     return { grid_searches: grids.map(gridSummaryToWire) };
   }
 

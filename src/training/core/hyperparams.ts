@@ -193,6 +193,11 @@ export function validateParams(input: Record<string, unknown>): ParamsValidation
 }
 
 /** Like validateParams, but throws one TrainingInputError listing every problem. */
+/** Raw rows (prices) one forecast needs: a return model also needs the close before its window. */
+export function windowRows(p: Pick<TrainingParams, 'seq_length' | 'target'>): number {
+  return p.seq_length + (p.target === 'return' ? 1 : 0);
+}
+
 export function parseParams(input: Record<string, unknown>): TrainingParams {
   const result = validateParams(input);
   if (!result.ok) throw new TrainingInputError(`invalid training parameters: ${result.errors.join('; ')}`);

@@ -4,7 +4,7 @@ import { ChampionService } from '../../registry/champion.service';
 import { ModelRegistryStore } from '../../registry/model-registry.store';
 import { CHAMPION_ALIAS, downloadUri } from '../../registry/registry.types';
 import { ArtifactTransfer } from '../../storage/artifact.transfer';
-import { cleanBars } from '../core';
+import { cleanBars, MODEL_FILES } from '../core';
 import { PriceDataService } from '../data/price-data.service';
 import { GridCloser, GridClosing } from '../jobs/grid-closer';
 import type { CandidateJob, GridJob } from '../jobs/job.types';
@@ -12,9 +12,7 @@ import type { GridResult, GridSpec, PromotionDecision } from '../training.types'
 import { appendToUri } from '../../storage/artifact-uri';
 import { better, Comparison, compareOnUnseenDays, promotionFloor } from './champion-evaluation';
 import { MODEL_DIR } from './run.logger';
-
-const fmt = (v: number | null | undefined) =>
-  v === null || v === undefined ? 'n/a' : Number(v.toPrecision(4)).toString();
+import { floorFailure, fmt4 as fmt } from '../core/promotion-floor';
 
 function metricOf(job: CandidateJob, metric: string): number | null {
   const v = job.result?.metrics[metric];
@@ -93,10 +91,19 @@ export class GridFinalizer implements GridCloser {
       return this.decision(spec, {
         ...base,
         promoted: false,
-        reason: `candidate loses significantly to persistence on its test days (test_skill=${fmt(floor.test_skill)}, Diebold-Mariano p=${fmt(floor.test_dm_pvalue)} < ${floor.alpha}): never promoted automatically`,
+        reason: `candidate ${floorFailure(floor)}: never promoted automatically`,
       });
     }
     const current = await this.registry.getVersionByAlias(modelName, CHAMPION_ALIAS).catch(() => undefined);
+    const newer = current && (await this.championOnNewerData(best, downloadUri(current)));
+    if (current && newer) {
+      return this.decision(spec, {
+        ...base,
+        promoted: false,
+        champion_version: String(current.version),
+        reason: `champion v${current.version} was trained on data through ${newer.champion}, newer than the candidate's ${newer.candidate}: a model trained on older data never replaces it`,
+      });
+    }
     let comparison: Comparison | undefined;
     if (policy === 'if_better' && current) {
       comparison = await this.compare(best, downloadUri(current));
@@ -140,6 +147,27 @@ export class GridFinalizer implements GridCloser {
           ? `no day after both training ends (${after}) to compare the candidate with champion v${v} on`
           : `champion v${v} skill ${fmt(champion.skill)} vs candidate ${fmt(candidate.skill)} on ${days} day(s) after both training ends (${after}): candidate is not better`,
     });
+  }
+
+  /**
+   * The data ends (preprocessing.json `data_range.last_date`) when the champion's is later than the
+   * candidate's, else undefined (also when either cannot be read: the other rules decide then).
+   */
+  private async championOnNewerData(
+    best: CandidateJob,
+    championUri: string,
+  ): Promise<{ champion: string; candidate: string } | undefined> {
+    const dataEnd = (uri: string) =>
+      this.transfer
+        .readText(uri, MODEL_FILES.preprocessing)
+        .then((text) => (JSON.parse(text) as { data_range?: { last_date?: string } }).data_range?.last_date)
+        .catch(() => undefined);
+    const info = await this.runs.getInfo(best.runId as string);
+    const [candidate, champion] = await Promise.all([
+      dataEnd(appendToUri(info.artifactUri, MODEL_DIR)),
+      dataEnd(championUri),
+    ]);
+    return candidate && champion && champion > candidate ? { champion, candidate } : undefined;
   }
 
   /** Candidate vs champion on the candidate's data, on days neither trained on. */

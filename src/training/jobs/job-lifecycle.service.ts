@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { UnrecoverableError } from 'bullmq';
 import { RunsService } from '../../experiments/runs.service';
-import type { KeyValue, RunStatus } from '../../experiments/tracking.types';
+import { FAILURE_REASON_TAG, INCOMPLETE_TAG, type KeyValue, type RunStatus } from '../../experiments/tracking.types';
 import { GridCloser } from './grid-closer';
 import { JobQueue } from './job-queue';
 import {
@@ -118,7 +118,8 @@ export class JobLifecycle {
 
   /**
    * Starts an attempt: the run created at submission for the first one, a fresh run for each
-   * retry (the previous one FAILED if it was abandoned). Skips jobs already final (a retry of a
+   * retry (the previous one FAILED if it was abandoned). Corrects `attempt.number` upwards from the
+   * database's count when the queue's count restarted. Skips jobs already final (a retry of a
    * job whose worker died after finishing it: what it may have left undone is finished here).
    */
   async startAttempt(jobId: string, attempt: Attempt): Promise<StartedAttempt> {
@@ -128,6 +129,9 @@ export class JobLifecycle {
       await this.candidateFinal(job);
       return { skipped: job.state };
     }
+    // A start after one the queue lost (a flushed Redis begins a fresh BullMQ job) still counts
+    // the attempts the database saw: a job left running or retried is past its earlier attempts.
+    if (job.state !== 'queued') attempt.number = Math.max(attempt.number, job.attempts + 1);
     const runId = await this.attemptRun(job, attempt.number);
     const started = await this.jobs.transition(jobId, ['queued', 'running', 'failed'], 'running', {
       runId,
@@ -141,6 +145,12 @@ export class JobLifecycle {
     }
     if (job.kind === 'candidate') await this.jobs.transition(job.parentId, ['queued'], 'running');
     return { job, runId };
+  }
+
+  /** A worker still holds the running job (see the worker's heartbeats): only its updated_at moves. */
+  async heartbeat(jobId: string): Promise<void> {
+    const job = await this.jobs.get(jobId);
+    if (job?.state === 'running') await this.jobs.update(jobId, {});
   }
 
   /** Records progress (0..1); answers whether the job was cancelled meanwhile (stop at this epoch). */
@@ -178,10 +188,12 @@ export class JobLifecycle {
    */
   async attemptFailed(job: TrainableJob, runId: string, err: unknown, attempt: Attempt): Promise<unknown> {
     await this.endRunQuietly(runId, 'FAILED');
-    if (this.policy.isFinal(err, attempt.number, attempt.max)) await this.fail(job.jobId, message(err));
+    const final = this.policy.isFinal(err, attempt.number, attempt.max);
+    if (final) await this.fail(job.jobId, message(err));
     else await this.jobs.update(job.jobId, { error: `attempt ${attempt.number} failed: ${message(err)}` });
     this.logger.warn(`job ${job.jobId} attempt ${attempt.number}/${attempt.max} failed: ${message(err)}`);
-    return this.policy.toThrow(err);
+    // The last attempt by our count (stalls included) stops the queue too, whatever its own count says.
+    return final ? new UnrecoverableError(message(err)) : this.policy.toThrow(err);
   }
 
   /**
@@ -248,6 +260,17 @@ export class JobLifecycle {
     const info = await this.runs.getInfo(job.runId).catch(() => undefined);
     if (info && (info.status === 'RUNNING' || info.status === 'SCHEDULED')) {
       this.logger.warn(`run ${job.runId} of job ${job.jobId} was abandoned by an earlier attempt: marking it FAILED`);
+      // Its metrics may be complete (abandoned at 0.99): the tags say it did not finish, and
+      // best-run views (compare) skip it.
+      const reason = `abandoned at progress ${job.progress} by attempt ${job.attempts}: its process died before the run finished`;
+      await this.runs
+        .logBatch(job.runId, {
+          tags: [
+            { key: INCOMPLETE_TAG, value: 'true' },
+            { key: FAILURE_REASON_TAG, value: reason },
+          ],
+        })
+        .catch((err: unknown) => this.logger.warn(`tagging abandoned run ${job.runId}: ${message(err)}`));
       await this.setRunStatus(job.runId, 'FAILED');
     }
   }

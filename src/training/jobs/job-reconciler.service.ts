@@ -5,16 +5,21 @@ import { JobQueue } from './job-queue';
 import type { TrainableJob } from './job.types';
 import { TrainingJobsStore } from './training-jobs.store';
 
-/** A running job that has made no progress for this long may have lost its process too. */
-const STALE_MS = 120_000;
+/**
+ * A worker beats this often for each job it holds (updated_at of the job row, from the worker's
+ * main process: a sandbox busy in a long epoch cannot), while the queue still has the job.
+ */
+export const HEARTBEAT_MS = 1000;
+/** A running job without a beat (nor progress) for this long has lost its worker or its queue entry. */
+export const STALE_MS = 5 * HEARTBEAT_MS;
 
 /**
  * Puts back into the queue what the database says is pending but the queue lost. At start:
  * jobs of an embedded driver that died with its process, or BullMQ jobs lost with a Redis that
  * kept nothing on disk. While running (BullMQ only: the embedded queue lives in this process),
  * every `TSFLOW_RECONCILE_INTERVAL_MS`: queued jobs whose BullMQ job is gone (Redis flushed or
- * restarted empty), and running ones that are gone too and have made no progress for two
- * minutes (a running job keeps training in its sandbox; its worker records the outcome).
+ * restarted empty), and running ones that are gone too and whose worker stopped beating for
+ * STALE_MS (a job its worker still holds keeps training in its sandbox and records the outcome).
  * Ids are deterministic, so re-adding a job the queue still holds changes nothing.
  */
 @Injectable()

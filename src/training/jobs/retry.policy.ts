@@ -42,3 +42,11 @@ export class RetryPolicy {
     return new UnrecoverableError((err as Error)?.message ?? String(err));
   }
 }
+
+/**
+ * The 1-based number of the attempt a queue start is: failures (`attemptsMade`) and stalls (a start
+ * whose process died, counted by BullMQ's `attemptsStarted`) alike.
+ */
+export function attemptNumber(job: { attemptsMade: number; attemptsStarted?: number }): number {
+  return Math.max(job.attemptsMade + 1, job.attemptsStarted ?? 0);
+}

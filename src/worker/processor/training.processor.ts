@@ -1,5 +1,6 @@
 import { ExecutionOutcome, TrainingExecutor } from '../../training/execution/training.executor';
 import type { QueuedJob } from '../../training/jobs/job.types';
+import { attemptNumber } from '../../training/jobs/retry.policy';
 import { workerContext } from './worker-context';
 
 // A sandbox whose worker died (SIGKILL) must not go on training an orphaned job: the job
@@ -10,6 +11,8 @@ process.on('disconnect', () => process.exit(1));
 export interface ProcessorJob {
   data: QueuedJob;
   attemptsMade: number;
+  /** BullMQ: starts so far, this one included (stalled starts count); absent in the embedded driver. */
+  attemptsStarted?: number;
   opts: { attempts?: number };
   updateProgress(value: number): Promise<void>;
 }
@@ -21,7 +24,7 @@ export interface ProcessorJob {
 export default async function trainingProcessor(job: ProcessorJob): Promise<ExecutionOutcome> {
   const ctx = await workerContext();
   return ctx.get(TrainingExecutor).execute(job.data, {
-    number: job.attemptsMade + 1,
+    number: attemptNumber(job),
     max: job.opts.attempts ?? 1,
     progress: (value) => job.updateProgress(Math.round(value * 1000) / 1000),
   });
