@@ -157,19 +157,19 @@ describe('issue 21 a non-tsflow champion (sqlite, poll every 150 ms)', () => {
       expect(mentions(error)).toBe(0);
       expect(mentions(warn)).toBe(1);
       expect(String(warn.mock.calls.find((c) => String(c[0]).includes("'sk-model'"))?.[0])).toContain(
-        'is not a tsflow model (its MLmodel flavors are python_function, sklearn',
+        'no runtime here serves flavors [python_function, sklearn',
       );
 
       const health = await call('GET', '/health');
       expect(health.status).toBe(200);
       expect(health.text).toMatch(/^DEGRADED\n/);
-      expect(health.text).toContain('is not a tsflow model');
+      expect(health.text).toContain('no runtime here serves flavors');
       for (const res of [
         await call('POST', '/predict', { model: 'sk-model', values: [1, 2, 3] }),
         await call('POST', '/invocations?model=sk-model', { inputs: [[1, 2, 3]] }),
       ]) {
         expect([res.status, res.body.error_code]).toEqual([503, 'TEMPORARILY_UNAVAILABLE']);
-        expect(res.body.message).toContain('is not a tsflow model');
+        expect(res.body.message).toContain('no runtime here serves flavors');
       }
     } finally {
       warn.mockRestore();
