@@ -29,3 +29,4 @@ export * from './predictor';
 export * from './mlflow-model-dir';
 export * from './train';
 export * from './plots';
+export * from './series';
