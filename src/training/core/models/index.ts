@@ -1,0 +1,21 @@
+import { TrainingInputError } from '../errors';
+import { naiveFamily, seasonalNaiveFamily } from './naive';
+import { naive2Family } from './naive2';
+import { SeriesModelFamily } from './series-model';
+
+export * from './series-model';
+
+/** Every model family by its `model` param value. */
+export const MODEL_FAMILIES: ReadonlyMap<string, SeriesModelFamily> = new Map(
+  [naiveFamily, seasonalNaiveFamily, naive2Family].map((f) => [f.name, f]),
+);
+
+export const MODEL_FAMILY_NAMES: readonly string[] = [...MODEL_FAMILIES.keys()];
+
+/** The family named `name`, or a TrainingInputError listing the known ones. */
+export function modelFamily(name: unknown): SeriesModelFamily {
+  const family = typeof name === 'string' ? MODEL_FAMILIES.get(name) : undefined;
+  if (!family)
+    throw new TrainingInputError(`model must be one of ${MODEL_FAMILY_NAMES.join(', ')}, got ${JSON.stringify(name)}`);
+  return family;
+}
