@@ -30,3 +30,4 @@ export * from './mlflow-model-dir';
 export * from './train';
 export * from './plots';
 export * from './series';
+export * from './pipeline';

@@ -1,7 +1,6 @@
 import { TrainingInputError } from '../errors';
 import type { SeriesHistory, SeriesPanel } from '../models/series-model';
 import { calendarFeatures } from './calendar';
-import type { Frequency } from './frequency';
 import type { SeriesDataset } from './series-dataset';
 
 /** Where each series is cut (steps from its end): the same positions for every model and baseline. */
@@ -38,7 +37,8 @@ export function toPanel(d: SeriesDataset, knownColumns: readonly string[] = know
     })),
     stepMs: d.frequency.stepMs,
     frequency: d.frequency.alias,
-    seasonalPeriods: d.seasonalPeriods,
+    // Families count seasons in whole steps (365.25 days → 365).
+    seasonalPeriods: [...new Set(d.seasonalPeriods.map(Math.round))].filter((m) => m > 1),
   };
 }
 
@@ -77,10 +77,4 @@ export function splitPanel(panel: SeriesPanel, split: PanelSplit, minTrain: numb
       );
   }
   return { train: cut(split.test + split.validation), trainValidation: cut(split.test), full: panel };
-}
-
-/** Frequency facts the serving side needs beside the fitted model (stored in the model directory). */
-export interface PanelFrame {
-  frequency: Frequency;
-  seasonalPeriods: number[];
 }
