@@ -12,7 +12,6 @@ import {
   pricesAsSeries,
   SeriesDataset,
   SeriesDescription,
-  SeriesMapping,
   SeriesUploadParser,
   StoredSeriesDataset,
   toStored,
