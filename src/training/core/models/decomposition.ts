@@ -1,3 +1,6 @@
+import { scaleIntervals } from './intervals';
+import { SeriesForecast } from './series-model';
+
 /**
  * Classical multiplicative decomposition and the seasonality test of the M4 benchmarks
  * (`Benchmarks and Evaluation.R`: SeasonalityTest + R's `decompose(type = "multiplicative")`),
@@ -87,4 +90,21 @@ export function deseasonalise(x: Float64Array, m: number): Deseasonalised {
     future: (h) => Float64Array.from({ length: h }, (_, i) => indices[(n + i) % m]),
     seasonal: true,
   };
+}
+
+/**
+ * Forecasts the M4-deseasonalised history with `forecastAdjusted` and multiplies mean and
+ * interval bounds by the seasonal factors of the forecast steps (how M4's benchmarks reseasonalise).
+ */
+export function forecastDeseasonalised(
+  y: Float64Array,
+  m: number,
+  horizon: number,
+  forecastAdjusted: (adjusted: Float64Array) => SeriesForecast,
+): SeriesForecast {
+  const d = deseasonalise(y, m);
+  const f = forecastAdjusted(d.adjusted);
+  if (!d.seasonal) return f;
+  const factors = d.future(horizon);
+  return { mean: f.mean.map((v, h) => v * factors[h]), intervals: scaleIntervals(f.intervals, factors) };
 }

@@ -1,13 +1,28 @@
 import { TrainingInputError } from '../errors';
 import { naiveFamily, seasonalNaiveFamily } from './naive';
+import { ensembleFamily } from './ensemble';
+import { etsFamily } from './ets';
+import { globalMlpFamily } from './global-mlp';
+import { mstlFamily } from './mstl';
 import { naive2Family } from './naive2';
+import { sesFamily, thetaFamily } from './theta';
 import { SeriesModelFamily } from './series-model';
 
 export * from './series-model';
 
 /** Every model family by its `model` param value. */
 export const MODEL_FAMILIES: ReadonlyMap<string, SeriesModelFamily> = new Map(
-  [naiveFamily, seasonalNaiveFamily, naive2Family].map((f) => [f.name, f]),
+  [
+    naiveFamily,
+    seasonalNaiveFamily,
+    naive2Family,
+    sesFamily,
+    etsFamily,
+    thetaFamily,
+    mstlFamily,
+    globalMlpFamily,
+    ensembleFamily((name) => modelFamily(name)),
+  ].map((f) => [f.name, f]),
 );
 
 export const MODEL_FAMILY_NAMES: readonly string[] = [...MODEL_FAMILIES.keys()];

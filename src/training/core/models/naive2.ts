@@ -1,5 +1,4 @@
-import { deseasonalise } from './decomposition';
-import { scaleIntervals } from './intervals';
+import { forecastDeseasonalised } from './decomposition';
 import { localFamily } from './local-family';
 import { seasonalRandomWalk } from './naive';
 import { periodParam } from './params';
@@ -11,13 +10,7 @@ import { SeriesForecast } from './series-model';
  * benchmark OWA is relative to. Intervals: the naive ones on the adjusted scale, reseasonalised.
  */
 export function naive2Forecast(y: Float64Array, m: number, horizon: number, levels: readonly number[]): SeriesForecast {
-  const d = deseasonalise(y, m);
-  const adjusted = seasonalRandomWalk(d.adjusted, 1, horizon, levels);
-  const factors = d.future(horizon);
-  return {
-    mean: adjusted.mean.map((v, h) => v * factors[h]),
-    intervals: scaleIntervals(adjusted.intervals, factors),
-  };
+  return forecastDeseasonalised(y, m, horizon, (adjusted) => seasonalRandomWalk(adjusted, 1, horizon, levels));
 }
 
 export const naive2Family = localFamily<{ period: number }>({

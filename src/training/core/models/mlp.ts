@@ -1,0 +1,143 @@
+/**
+ * A small fully connected network (ReLU hidden layers, linear output) trained with Adam on an L1
+ * loss, in plain TypeScript: the global forecaster's inputs are a few dozen lags and its
+ * outputs the horizon, so a forward and backward pass is ~10^5 multiply-adds and needs neither
+ * tfjs's per-kernel overhead nor the LSTM engine's WASM kernels.
+ */
+export interface MlpJSON {
+  sizes: number[];
+  weights: number[][];
+  biases: number[][];
+}
+
+export class Mlp {
+  readonly weights: Float64Array[];
+  readonly biases: Float64Array[];
+  private readonly m: Float64Array[] = [];
+  private readonly v: Float64Array[] = [];
+  private step = 0;
+
+  constructor(
+    readonly sizes: number[],
+    random: () => number,
+    init?: MlpJSON,
+  ) {
+    this.weights = sizes
+      .slice(1)
+      .map((out, l) =>
+        init
+          ? Float64Array.from(init.weights[l])
+          : Float64Array.from({ length: out * sizes[l] }, () => gaussian(random) * Math.sqrt(2 / sizes[l])),
+      );
+    this.biases = sizes.slice(1).map((out, l) => (init ? Float64Array.from(init.biases[l]) : new Float64Array(out)));
+  }
+
+  static fromJSON(json: MlpJSON): Mlp {
+    return new Mlp(json.sizes, Math.random, json);
+  }
+
+  toJSON(): MlpJSON {
+    return {
+      sizes: this.sizes,
+      weights: this.weights.map((w) => Array.from(w)),
+      biases: this.biases.map((b) => Array.from(b)),
+    };
+  }
+
+  /** Activations of every layer for one input (the last is the output). */
+  forward(x: ArrayLike<number>): Float64Array[] {
+    const acts: Float64Array[] = [Float64Array.from(x)];
+    const last = this.weights.length - 1;
+    for (let l = 0; l <= last; l++) {
+      const inp = acts[l];
+      const nIn = this.sizes[l];
+      const w = this.weights[l];
+      const out = Float64Array.from(this.biases[l]);
+      for (let o = 0; o < out.length; o++) {
+        let s = out[o];
+        const row = o * nIn;
+        for (let i = 0; i < nIn; i++) s += w[row + i] * inp[i];
+        out[o] = l < last && s < 0 ? 0 : s;
+      }
+      acts.push(out);
+    }
+    return acts;
+  }
+
+  predict(x: ArrayLike<number>): Float64Array {
+    const acts = this.forward(x);
+    return acts[acts.length - 1];
+  }
+
+  /** One Adam step on the mean L1 loss of a batch; returns that loss. */
+  trainBatch(inputs: Float64Array[], targets: Float64Array[], learningRate: number): number {
+    const gw = this.weights.map((w) => new Float64Array(w.length));
+    const gb = this.biases.map((b) => new Float64Array(b.length));
+    let loss = 0;
+    for (let k = 0; k < inputs.length; k++) loss += this.accumulate(inputs[k], targets[k], gw, gb);
+    const scale = 1 / inputs.length;
+    this.adam([...gw, ...gb], [...this.weights, ...this.biases], scale, learningRate);
+    return loss * scale;
+  }
+
+  private accumulate(x: Float64Array, y: Float64Array, gw: Float64Array[], gb: Float64Array[]): number {
+    const acts = this.forward(x);
+    const out = acts[acts.length - 1];
+    let delta = new Float64Array(out.length);
+    let loss = 0;
+    for (let o = 0; o < out.length; o++) {
+      const d = out[o] - y[o];
+      loss += Math.abs(d) / out.length;
+      delta[o] = Math.sign(d) / out.length;
+    }
+    for (let l = this.weights.length - 1; l >= 0; l--) {
+      const nIn = this.sizes[l];
+      const inp = acts[l];
+      const w = this.weights[l];
+      const back = new Float64Array(nIn);
+      for (let o = 0; o < delta.length; o++) {
+        const d = delta[o];
+        if (d === 0) continue;
+        gb[l][o] += d;
+        const row = o * nIn;
+        for (let i = 0; i < nIn; i++) {
+          gw[l][row + i] += d * inp[i];
+          back[i] += d * w[row + i];
+        }
+      }
+      if (l > 0) for (let i = 0; i < nIn; i++) if (inp[i] <= 0) back[i] = 0;
+      delta = back;
+    }
+    return loss;
+  }
+
+  private adam(grads: Float64Array[], params: Float64Array[], scale: number, lr: number): void {
+    const b1 = 0.9;
+    const b2 = 0.999;
+    this.step++;
+    if (this.m.length === 0)
+      for (const p of params) {
+        this.m.push(new Float64Array(p.length));
+        this.v.push(new Float64Array(p.length));
+      }
+    const c1 = 1 - b1 ** this.step;
+    const c2 = 1 - b2 ** this.step;
+    params.forEach((p, k) => {
+      const g = grads[k];
+      const m = this.m[k];
+      const v = this.v[k];
+      for (let i = 0; i < p.length; i++) {
+        const gi = g[i] * scale;
+        m[i] = b1 * m[i] + (1 - b1) * gi;
+        v[i] = b2 * v[i] + (1 - b2) * gi * gi;
+        p[i] -= (lr * (m[i] / c1)) / (Math.sqrt(v[i] / c2) + 1e-8);
+      }
+    });
+  }
+}
+
+/** Standard normal draw (Box–Muller) from a uniform stream. */
+function gaussian(random: () => number): number {
+  const u = Math.max(random(), 1e-12);
+  return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * random());
+}
