@@ -147,7 +147,7 @@ export class ChampionModelHolder implements OnApplicationBootstrap, OnApplicatio
           status: s.status,
           version: e?.version ?? null,
           run_id: e?.runId ?? null,
-          backend: e?.model.predictor.backend ?? null,
+          backend: e?.model.backend ?? null,
           loaded_at: e?.loadedAt ?? null,
           draining: s.slot.draining,
           last_failure: s.failure,
@@ -276,7 +276,7 @@ export class ChampionModelHolder implements OnApplicationBootstrap, OnApplicatio
     this.metrics.modelLoaded(state.name, true);
     this.metrics.setChampion(state.name, v);
     this.logger.log(
-      `serving '${state.name}' version ${v} (${entry.model.predictor.backend})${previous ? `, replacing version ${previous.version}` : ''}`,
+      `serving '${state.name}' version ${v} (${entry.model.backend})${previous ? `, replacing version ${previous.version}` : ''}`,
     );
   }
 

@@ -6,7 +6,15 @@ import { RunsService } from '../experiments/runs.service';
 import { ModelRegistryStore } from '../registry/model-registry.store';
 import { CHAMPION_ALIAS, downloadUri, ModelVersion } from '../registry/registry.types';
 import { ArtifactTransfer } from '../storage/artifact.transfer';
-import { CleaningStrategy, loadPredictor, Predictor } from '../training/core';
+import {
+  CleaningStrategy,
+  loadPredictor,
+  Predictor,
+  readMlmodel,
+  seriesFlavor,
+  SeriesPredictor,
+  TrainingInputError,
+} from '../training/core';
 import { DATA_SOURCES, DataSourceKind } from '../training/data/price-data.service';
 import { ChampionEntry } from './champion-slot';
 import { MicroBatcher } from './micro-batcher';
@@ -18,22 +26,44 @@ export interface ServedDataset {
   cleaning: CleaningStrategy;
 }
 
-/** What a slot holds: the predictor and the facts serving needs beside it. */
+/**
+ * What a slot holds: the predictor (a price forecaster, or a series model answering by
+ * `series_id`) and the facts serving needs beside it.
+ */
 export class ServedModel {
-  /** Concurrent one-step requests share forward passes. */
-  readonly batcher: MicroBatcher;
+  /** Concurrent one-step requests share forward passes (price forecasters). */
+  private readonly micro?: MicroBatcher;
 
   constructor(
-    readonly predictor: Predictor,
+    private readonly price: Predictor | undefined,
     readonly dataset: ServedDataset,
     /** Where the files were loaded from (a re-created model may reuse a version number). */
     readonly source: string,
+    readonly series?: SeriesPredictor,
   ) {
-    this.batcher = new MicroBatcher(predictor);
+    if (price) this.micro = new MicroBatcher(price);
+  }
+
+  /** The price forecaster; a series model is a 400 saying how to ask it. */
+  get predictor(): Predictor {
+    if (this.price) return this.price;
+    throw new TrainingInputError(
+      `This champion is a series model (${this.series?.flavor.family}, ${this.series?.seriesIds.length} series): ask /predict with 'series_id' and 'horizon', or /invocations with a long-format DataFrame (series_id, timestamp, target).`,
+    );
+  }
+
+  get batcher(): MicroBatcher {
+    if (!this.micro) return new MicroBatcher(this.predictor);
+    return this.micro;
+  }
+
+  get backend(): string {
+    return this.price?.backend ?? this.series?.backend ?? 'unknown';
   }
 
   dispose(): void {
-    this.predictor.dispose();
+    this.price?.dispose();
+    this.series?.dispose();
   }
 }
 
@@ -91,6 +121,7 @@ export class ChampionLoader {
     try {
       const files = await this.transfer.downloadDirectory(downloadUri(version), '', dir);
       if (files === 0) throw new Error(`no model files at ${downloadUri(version)}`);
+      if (seriesFlavor(await readMlmodel(dir))) return await this.loadSeries(version, dir);
       const predictor = await loadPredictor(dir);
       try {
         warmUp(predictor);
@@ -108,6 +139,19 @@ export class ChampionLoader {
     } finally {
       await fs.rm(dir, { recursive: true, force: true }).catch(() => undefined);
     }
+  }
+
+  /** A tsflow series model: the family's state and the history of every series of its panel. */
+  private async loadSeries(version: ModelVersion, dir: string): Promise<ServedEntry> {
+    const series = await SeriesPredictor.load(dir);
+    // Warm-up: the first forecast of a family compiles its code paths.
+    series.forecast(series.history(series.seriesIds[0]), 1);
+    return {
+      model: new ServedModel(undefined, { cleaning: 'ffill' }, downloadUri(version), series),
+      version: String(version.version),
+      runId: version.runId ?? null,
+      loadedAt: Date.now(),
+    };
   }
 
   /** Ticker, source and cleaning as logged by the training run (absent for models logged by other tools). */

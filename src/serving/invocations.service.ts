@@ -7,6 +7,8 @@ import { APP_CONFIG } from '../config/config.module';
 import { ChampionModelHolder } from './champion-model.holder';
 import { PredictService } from './predict.service';
 import { badRequest, isCsv, parseCsvInput, parseJsonInput, ScoringInput } from './scoring-input';
+import { forecastRecords, historiesFromFrame } from './series-forecast';
+import type { SeriesPredictor } from '../training/core';
 
 export { unsupportedMediaType } from './scoring-input';
 
@@ -33,6 +35,7 @@ export class InvocationsService {
     const csv = isCsv(contentType);
     const json = csv ? undefined : parseJsonBody(text);
     const answer = await this.predict.withChampion(model, async (entry) => {
+      if (entry.model.series) return this.series(entry.model.series, csv, json);
       const input: ScoringInput = csv
         ? parseCsvInput(entry.model.predictor, text)
         : parseJsonInput(entry.model.predictor, json);
@@ -46,6 +49,25 @@ export class InvocationsService {
     });
     const { predictions, intervals } = answer.predictions;
     return intervals === undefined ? { predictions } : { predictions, intervals };
+  }
+
+  /**
+   * A series model: long-format DataFrame in (series_id, timestamp, target), long-format
+   * forecasts out (series_id, timestamp, forecast, lower_<level>, upper_<level>), `params.horizon`
+   * steps per series (default: the model's horizon).
+   */
+  private series(p: SeriesPredictor, csv: boolean, json: unknown): { predictions: unknown; intervals?: undefined } {
+    if (csv) throw badRequest("A series model reads JSON 'dataframe_split' or 'dataframe_records' (long format).");
+    const o = (json ?? {}) as Record<string, unknown>;
+    const key = ['dataframe_split', 'dataframe_records'].find((k) => k in o);
+    if (!key || typeof o !== 'object')
+      throw badRequest(
+        "A series model reads 'dataframe_split' or 'dataframe_records' with series_id, timestamp, target.",
+      );
+    const params = (o.params ?? {}) as Record<string, unknown>;
+    const steps = params.horizon === undefined ? p.flavor.horizon : this.steps(params.horizon);
+    const forecasts = historiesFromFrame(p, key, o[key]).map((h) => p.forecast(h, steps));
+    return { predictions: forecastRecords(forecasts) };
   }
 
   /** 200 once the default model's champion is loaded (404 otherwise), like MLflow's /ping. */

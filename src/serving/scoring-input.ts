@@ -89,12 +89,12 @@ export function parseCsvInput(p: Predictor, text: string): ScoringInput {
   return { windows: [frameWindow(p, { columns, data })], series: true, params: {} };
 }
 
-interface Frame {
+export interface Frame {
   columns: string[];
   data: unknown[][];
 }
 
-function splitFrame(v: unknown): Frame {
+export function splitFrame(v: unknown): Frame {
   const o = v as { columns?: unknown; data?: unknown };
   if (!o || typeof o !== 'object' || !Array.isArray(o.data))
     throw badRequest("'dataframe_split' must be an object with 'columns' and 'data' (pandas split orient).");
@@ -106,7 +106,7 @@ function splitFrame(v: unknown): Frame {
   return { columns, data: o.data as unknown[][] };
 }
 
-function recordsFrame(v: unknown): Frame {
+export function recordsFrame(v: unknown): Frame {
   if (!Array.isArray(v) || v.length === 0 || !v.every((r) => r && typeof r === 'object' && !Array.isArray(r))) {
     throw badRequest("'dataframe_records' must be a non-empty list of objects (one per day).");
   }

@@ -31,3 +31,4 @@ export * from './train';
 export * from './plots';
 export * from './series';
 export * from './pipeline';
+export * from './models';

@@ -18,8 +18,17 @@ import {
  * better, or `val_skill`, higher). Choosing on test metrics would make the winner's test
  * score optimistic: the test period must stay unseen by every decision.
  */
-export const SELECTION_METRIC = /^val_(mae|rmse|mape|skill)$/;
-export const SELECTION_METRICS = ['val_mae', 'val_rmse', 'val_mape', 'val_skill'];
+export const SELECTION_METRIC = /^val_(mae|rmse|mape|skill|smape|mase|owa|msis)$/;
+export const SELECTION_METRICS = [
+  'val_mae',
+  'val_rmse',
+  'val_mape',
+  'val_skill',
+  'val_smape (series)',
+  'val_mase (series)',
+  'val_owa (series)',
+  'val_msis (series)',
+];
 
 export function higherIsBetter(metric: string): boolean {
   return metric.endsWith('_skill');
@@ -118,12 +127,15 @@ export interface FloorCheck {
   /** Recorded beside the decision (not part of the rule): the candidate's 80% interval coverage and validation skill. */
   test_coverage_80: number | null;
   val_skill: number | null;
+  /** A series model: the floor is seasonal naive on validation (val_skill >= 0). */
+  series?: boolean;
 }
 
 export const FLOOR_ALPHA = 0.05;
 
 export function promotionFloor(metrics: Record<string, number> | undefined): FloorCheck {
   const num = (k: string) => (typeof metrics?.[k] === 'number' && Number.isFinite(metrics[k]) ? metrics[k] : null);
+  if (num('val_snaive_mase') !== null) return seriesFloor(num);
   const s = num('test_skill');
   const p = num('test_dm_pvalue');
   const significantlyWorse = s !== null && p !== null && s < 0 && p < FLOOR_ALPHA;
@@ -134,5 +146,22 @@ export function promotionFloor(metrics: Record<string, number> | undefined): Flo
     alpha: FLOOR_ALPHA,
     test_coverage_80: num('test_coverage_80'),
     val_skill: num('val_skill'),
+  };
+}
+
+/**
+ * The floor of a series model: never promoted when it loses to seasonal naive on validation
+ * (val_skill = 1 - MASE / seasonal naive's MASE on the same origins, below 0).
+ */
+function seriesFloor(num: (k: string) => number | null): FloorCheck {
+  const skill = num('val_skill');
+  return {
+    passed: skill !== null && skill >= 0,
+    test_skill: num('test_skill'),
+    test_dm_pvalue: null,
+    alpha: FLOOR_ALPHA,
+    test_coverage_80: num('test_coverage_80'),
+    val_skill: skill,
+    series: true,
   };
 }
