@@ -3,3 +3,4 @@ export * from './series-params';
 export * from './series-train';
 export * from './series-model-dir';
 export * from './series-predictor';
+export * from './series-live';

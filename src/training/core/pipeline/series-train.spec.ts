@@ -6,6 +6,7 @@ import { SeriesUploadParser } from '../series/upload';
 import { validateSeriesParams } from './series-params';
 import { SeriesPredictor } from './series-predictor';
 import { writeSeriesModel } from './series-model-dir';
+import { scorePanelLive } from './series-live';
 import { trainSeriesModel } from './series-train';
 
 /** A daily sales-like panel: level per store, weekly pattern, noise (deterministic). */
@@ -75,6 +76,14 @@ describe('series training', () => {
       expect(f.intervals.map((i) => i.level)).toEqual([0.8, 0.95]);
       expect(f.intervals[0].lower[0]).toBeLessThan(f.predictions[0]);
       expect(() => p.history('nope')).toThrow(/Unknown series_id 'nope'/);
+      // Live scoring: the same panel 14 days on, plus a series the model never saw.
+      const later = dataset(4, 134);
+      const live = scorePanelLive(p, later, 7);
+      expect(live.series.map((x) => x.new_steps)).toEqual([7, 7, 7]);
+      expect(live.unknown_series).toEqual(['s3']);
+      expect(live.skill).toBeCloseTo(0, 12); // seasonal naive scored against itself
+      expect(live.coverage).toBeGreaterThan(0.5);
+      expect(live.interval_level).toBe(0.8);
     } finally {
       await fs.rm(dir, { recursive: true, force: true });
     }
