@@ -124,6 +124,52 @@ describe('a series panel end to end: upload → search across families → champ
     expect(bad.body.message).toMatch(/non-monotonic timestamps/);
   }, 60_000);
 
+  it('monitors the panel champion per series once the dataset grows', async () => {
+    const base = fs.readFileSync(path.join(DATA, 'store-sales.csv'), 'utf8').trimEnd().split('\n');
+    const lastWeek = (store: string) => base.filter((l) => l.includes(`,${store},`)).slice(-7);
+    const extra = ['store-1', 'store-2', 'store-3', 'store-4'].flatMap((store) =>
+      lastWeek(store).map((l) => {
+        const [date, , sales, promo] = l.split(',');
+        const next = new Date(Date.parse(`${date}T00:00:00Z`) + 7 * 86_400_000).toISOString().slice(0, 10);
+        return `${next},${store},${sales},${promo}`;
+      }),
+    );
+    const put = await http(
+      server.url,
+      'PUT',
+      '/api/v1/training/datasets/sales?series_id=store&known=promo',
+      [...base, ...extra].join('\n'),
+      { 'content-type': 'text/csv' },
+    );
+    expect(put.status).toBe(200);
+    const created = await api('POST', '/api/v1/monitors', {
+      name: 'sales-live',
+      model_name: 'sales-forecast',
+      dataset: { ticker: 'sales' },
+      schedule: { cron: '0 6 * * *', timezone: 'UTC' },
+      thresholds: { min_skill: -10 },
+    });
+    expect(created.status, created.text).toBe(201);
+    const check = await api('POST', `/api/v1/monitors/${created.body.monitor.monitor_id}/check`, {
+      as_of: '2024-08-05',
+    });
+    expect(check.status, check.text).toBe(200);
+    const report = check.body.check.report;
+    expect(report.series.new_steps).toBe(28);
+    expect(report.series.series.map((s: any) => s.series_id)).toEqual(['store-1', 'store-2', 'store-3', 'store-4']);
+    expect(Number.isFinite(report.series.mase)).toBe(true);
+    expect(report.series.coverage).toBeGreaterThanOrEqual(0);
+    expect(report.scoring.live_skill).toBe(report.series.skill);
+    const retrain = await api('POST', '/api/v1/monitors', {
+      name: 'sales-retrain',
+      model_name: 'sales-forecast',
+      dataset: { ticker: 'sales' },
+      schedule: { cron: '0 6 * * *', timezone: 'UTC' },
+      retrain: { params: {} },
+    });
+    expect(retrain.status).toBe(400);
+  }, 60_000);
+
   it('refuses a horizon longer than the validation part, an unknown family and halving, creating nothing', async () => {
     const cases: [unknown, RegExp][] = [
       [{ horizon: 14, validation_steps: 7 }, /'horizon' \(14\) is longer than the validation part/],

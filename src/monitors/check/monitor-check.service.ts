@@ -27,6 +27,7 @@ import { errorPlotSvg } from './error-plot';
 import { scoreNewDays, windowSkill } from './live-scoring';
 import { checkMetrics, logMetrics, monitoringRunTags } from './monitoring-run';
 import { retrainRequest } from './retrain-request';
+import { SeriesMonitorCheck } from './series-check';
 
 /** Scored days kept in the monitor's state for windowed skill and the plot. */
 const RECENT_DAYS = 500;
@@ -75,6 +76,7 @@ export class MonitorCheckService {
     private readonly submission: JobSubmission,
     private readonly grids: GridSearchService,
     private readonly transfer: ArtifactTransfer,
+    private readonly series: SeriesMonitorCheck,
   ) {}
 
   /** Claims `tick` and runs the check; undefined when another process claimed it first. */
@@ -151,6 +153,7 @@ export class MonitorCheckService {
   }
 
   private async checkWith(m: Monitor, asOf: string, version: ModelVersion, entry: ServedEntry) {
+    if (entry.model.series) return this.series.check(m, asOf, version, entry);
     const predictor = entry.model.predictor;
     const data = await this.prices.load({ ...m.config.dataset, end_date: asOf });
     const { bars } = cleanBars(data.bars, { strategy: entry.model.dataset.cleaning });
