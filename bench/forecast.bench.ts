@@ -6,6 +6,7 @@ import { cleanBars } from '../src/training/core/cleaning';
 import { parseParams } from '../src/training/core/hyperparams';
 import { trainForecaster } from '../src/training/core/train';
 import { printJsonLine, table, writeResults } from './lib/report';
+import { runPanelBench } from './panel.bench';
 
 /**
  * Forecast quality benchmark: trains the default model (return target, default params) on
@@ -19,6 +20,7 @@ const USAGE = `Usage: node dist/bench/forecast.bench.js [options]
   --rows N        latest sessions per ticker (default 2520, about ten years)
   --epochs N      epochs (default: the default param, 10, with early stopping)
   --params JSON   extra training params (e.g. '{"target":"level"}')
+  --panel NAME    instead: the M4 table of every model family on a panel (m4-weekly, synthetic-hourly; --help with it)
 `;
 
 const KEYS = [
@@ -98,7 +100,9 @@ async function main(): Promise<void> {
   writeResults(path.join('bench', 'results'), 'forecast', out);
 }
 
-main().catch((err) => {
+// `--panel NAME`: the M4-style table over a panel of series (bench/panel.bench.ts).
+const entry = process.argv.includes('--panel') ? () => runPanelBench(process.argv.slice(2)) : main;
+entry().catch((err) => {
   process.stderr.write(`${(err as Error).stack}\n`);
   process.exit(1);
 });

@@ -21,4 +21,15 @@ describe.skipIf(!have)('M4 Weekly, scored as the competition did', () => {
     expect(r.panel.mase).toBeCloseTo(2.777, 3);
     expect(r.panel.owa).toBeCloseTo(1, 6);
   });
+
+  it("reproduces M4's Theta benchmark (OWA 0.971) with M4's weekly setting (ppy 1: no deseasonalisation)", async () => {
+    const r = await backtest(modelFamily('theta'), panel!, {
+      horizon: f.horizon,
+      masePeriod: f.m4Period,
+      params: { period: f.m4Period },
+    });
+    expect(r.panel.owa).toBeCloseTo(0.971, 3);
+    expect(r.panel.smape).toBeCloseTo(9.09, 2);
+    expect(r.panel.mase).toBeCloseTo(2.637, 3);
+  });
 });

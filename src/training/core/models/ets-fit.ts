@@ -80,7 +80,7 @@ export function fitEts(spec: EtsSpec, y: Float64Array): EtsFit {
   x0.push(init.level / scale);
   if (spec.trend !== 'N') x0.push(init.slope / scale);
   const objective = (x: Float64Array) => etsFilter(spec, decode(spec, x, scale, init.seasonal), y).minus2LogLik;
-  const best = nelderMead(objective, x0, { step: 0.5, maxIterations: 400 * x0.length, tolerance: 1e-10 });
+  const best = nelderMead(objective, x0, { step: 0.5, maxIterations: 150 * x0.length, tolerance: 1e-7 });
   const params = decode(spec, best.x, scale, init.seasonal);
   const run = etsFilter(spec, params, y);
   const n = y.length;

@@ -67,4 +67,28 @@ describe('seasonal families on daily + weekly cycles', () => {
       modelFamily('ensemble').fit(panel, { members: ['ets', 'prophet'] }, { horizon: 12, seed: 1 }),
     ).rejects.toThrow(/model must be one of/);
   });
+
+  it('ensemble: the median (and the mean) of its members, step by step; weighted by inverse holdout MASE', async () => {
+    const panel = hourlyPanel(2, 200, 4);
+    const names = ['naive', 'seasonal_naive', 'theta'];
+    const request = { history: panel.series[0], horizon: 24, levels: [0.8] };
+    const parts = await Promise.all(
+      names.map(async (n) => (await modelFamily(n).fit(panel, {}, { horizon: 24, seed: 1 })).forecast(request)),
+    );
+    const fit = (combination: string) =>
+      modelFamily('ensemble').fit(panel, { members: names, combination }, { horizon: 24, seed: 1 });
+    const median = (await fit('median')).forecast(request);
+    const mean = (await fit('mean')).forecast(request);
+    for (let h = 0; h < 24; h++) {
+      const column = parts.map((p) => p.mean[h]).sort((a, b) => a - b);
+      expect(median.mean[h]).toBe(column[1]);
+      expect(mean.mean[h]).toBeCloseTo((column[0] + column[1] + column[2]) / 3, 9);
+    }
+    const weighted = await fit('weighted');
+    const weights = (weighted.state() as { members: { name: string; weight: number }[] }).members;
+    for (const m of weights) {
+      const holdout = await backtest(modelFamily(m.name), panel, { horizon: 24, masePeriod: 24, levels: [] });
+      expect(m.weight).toBeCloseTo(1 / holdout.panel.mase, 9);
+    }
+  });
 });

@@ -1,3 +1,5 @@
+import { gaussian } from './gaussian';
+
 /**
  * A small fully connected network (ReLU hidden layers, linear output) trained with Adam on an L1
  * loss, in plain TypeScript: the global forecaster's inputs are a few dozen lags and its
@@ -134,10 +136,4 @@ export class Mlp {
       }
     });
   }
-}
-
-/** Standard normal draw (Box–Muller) from a uniform stream. */
-function gaussian(random: () => number): number {
-  const u = Math.max(random(), 1e-12);
-  return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * random());
 }

@@ -61,6 +61,10 @@ export function mstlForecast(
   const specs = candidateSpecs(adjusted, 1, { error: 'A', season: 'N' });
   const inner = forecastFromFit(selectEts(adjusted, specs), adjusted.length, horizon, levels);
   const n = y.length;
+  // The ETS variance counts its own parameters only; the seasonal profiles were estimated from
+  // the same values (Σ periods of them), which shrinks the in-sample residuals: widen by sqrt(n / (n − Σp)).
+  const estimated = profiles.reduce((acc, c) => acc + c.period, 0);
+  const widen = Math.sqrt(n / Math.max(1, n - estimated));
   const back = (v: number, h: number) => {
     const w = v + seasonalAt(n + h);
     return log ? Math.exp(w) : w;
@@ -69,8 +73,8 @@ export function mstlForecast(
     mean: inner.mean.map(back),
     intervals: inner.intervals.map(({ level, lower, upper }) => ({
       level,
-      lower: lower.map(back),
-      upper: upper.map(back),
+      lower: lower.map((v, h) => back(inner.mean[h] - widen * (inner.mean[h] - v), h)),
+      upper: upper.map((v, h) => back(inner.mean[h] + widen * (v - inner.mean[h]), h)),
     })),
   };
 }

@@ -1,0 +1,162 @@
+import { jStat } from 'jstat';
+import { gaussian } from '../models/gaussian';
+import { seededRandom } from '../shuffle';
+import { sampleSpace } from './random';
+import { Dimension, SearchSpace } from './space';
+
+/**
+ * Tree-structured Parzen Estimator (Bergstra et al. 2011), as Optuna's default sampler: after
+ * `nStartup` random trials, the finished trials are split into the best γ(n) ("below") and the
+ * rest ("above"); each parameter gets two Parzen estimators l(x) (below) and g(x) (above) —
+ * truncated Gaussian mixtures for ranges (on the log scale for log ranges, widened by ½ for
+ * integers), weighted frequencies for choices, each with a flat prior component — and the next
+ * candidate is the one of `nEiCandidates` draws from l that maximises l(x)/g(x), which maximises
+ * expected improvement. Univariate (parameters independent), like Optuna's default.
+ */
+export interface Trial {
+  params: Record<string, unknown>;
+  /** The objective, lower is better (negate a score to maximise). Non-finite values count as worst. */
+  value: number;
+}
+
+export interface TpeOptions {
+  nStartup?: number;
+  nEiCandidates?: number;
+  /** Size of the "below" group for n finished trials (Optuna: min(ceil(0.1·n), 25)). */
+  gamma?: (n: number) => number;
+  priorWeight?: number;
+}
+
+const defaultGamma = (n: number): number => Math.min(Math.ceil(0.1 * n), 25);
+
+/** The candidate of trial number `trials.length`, reproducible from the seed and the finished trials. */
+export function tpeSuggest(
+  space: SearchSpace,
+  trials: Trial[],
+  seed: number,
+  options: TpeOptions = {},
+): Record<string, unknown> {
+  const nStartup = options.nStartup ?? 10;
+  const trialSeed = (seed + Math.imul(trials.length + 1, 0x9e3779b1)) >>> 0;
+  if (trials.length < nStartup) return sampleSpace(space, 1, trialSeed)[0];
+  const sorted = [...trials].sort((a, b) => finite(a.value) - finite(b.value));
+  const nBelow = Math.max(1, (options.gamma ?? defaultGamma)(sorted.length));
+  const below = sorted.slice(0, nBelow);
+  const above = sorted.slice(nBelow);
+  const random = seededRandom(trialSeed);
+  const prior = options.priorWeight ?? 1;
+  const k = options.nEiCandidates ?? 24;
+  return Object.fromEntries(
+    space.map((d) => {
+      const l = estimator(
+        d,
+        below.map((t) => t.params[d.name]),
+        prior,
+      );
+      const g = estimator(
+        d,
+        above.map((t) => t.params[d.name]),
+        prior,
+      );
+      let best: unknown = undefined;
+      let bestScore = -Infinity;
+      for (let i = 0; i < k; i++) {
+        const x = l.sample(random);
+        const score = l.logPdf(x) - g.logPdf(x);
+        if (score > bestScore) [best, bestScore] = [x, score];
+      }
+      return [d.name, l.decode(best)];
+    }),
+  );
+}
+
+const finite = (v: number): number => (Number.isFinite(v) ? v : Infinity);
+
+interface Estimator {
+  /** A draw on the internal scale (an index for choices). */
+  sample(random: () => number): number;
+  logPdf(x: number): number;
+  /** Internal value → parameter value. */
+  decode(x: unknown): unknown;
+}
+
+function estimator(d: Dimension, observed: unknown[], prior: number): Estimator {
+  return d.kind === 'choice' ? categorical(d.values, observed, prior) : parzen(d, observed, prior);
+}
+
+function categorical(values: unknown[], observed: unknown[], prior: number): Estimator {
+  const keys = values.map((v) => JSON.stringify(v));
+  const weights = values.map(() => prior / values.length);
+  for (const o of observed) {
+    const i = keys.indexOf(JSON.stringify(o));
+    if (i >= 0) weights[i] += 1;
+  }
+  const total = weights.reduce((a, b) => a + b, 0);
+  const p = weights.map((w) => w / total);
+  return {
+    sample(random) {
+      let u = random();
+      for (let i = 0; i < p.length; i++) if ((u -= p[i]) < 0) return i;
+      return p.length - 1;
+    },
+    logPdf: (i) => Math.log(p[i]),
+    decode: (i) => values[i as number],
+  };
+}
+
+type RangeDimension = Extract<Dimension, { kind: 'range' }>;
+
+function parzen(d: RangeDimension, observed: unknown[], prior: number): Estimator {
+  const toInternal = (v: number) => (d.log ? Math.log(v) : v);
+  const low = toInternal(d.int ? d.min - 0.5 : d.min);
+  const high = toInternal(d.int ? d.max + 0.5 : d.max);
+  const span = high - low;
+  const mus = observed.filter((v): v is number => typeof v === 'number').map(toInternal);
+  // Optuna's bandwidths: the larger gap to the sorted neighbours (the prior's centre and the
+  // bounds included), clipped to [span / min(100, 1 + n), span]; the prior is N(centre, span).
+  const centre = (low + high) / 2;
+  const points = [...mus, centre].sort((a, b) => a - b);
+  const minSigma = span / Math.min(100, 1 + points.length);
+  const sigmaOf = (mu: number) => {
+    const i = points.indexOf(mu);
+    const left = i > 0 ? mu - points[i - 1] : mu - low;
+    const right = i < points.length - 1 ? points[i + 1] - mu : high - mu;
+    return Math.min(span, Math.max(minSigma, left, right));
+  };
+  const components = [
+    ...mus.map((mu) => ({ mu, sigma: sigmaOf(mu), weight: 1 })),
+    { mu: centre, sigma: span, weight: prior },
+  ];
+  const total = components.reduce((a, c) => a + c.weight, 0);
+  const logPdf = (x: number) => {
+    let p = 0;
+    for (const c of components) {
+      const mass = jStat.normal.cdf(high, c.mu, c.sigma) - jStat.normal.cdf(low, c.mu, c.sigma);
+      p +=
+        (c.weight / total) * (Math.exp(-0.5 * ((x - c.mu) / c.sigma) ** 2) / (c.sigma * Math.sqrt(2 * Math.PI) * mass));
+    }
+    return Math.log(p);
+  };
+  return {
+    sample(random) {
+      let u = random() * total;
+      let c = components[components.length - 1];
+      for (const comp of components)
+        if ((u -= comp.weight) < 0) {
+          c = comp;
+          break;
+        }
+      for (let tries = 0; tries < 100; tries++) {
+        const x = c.mu + c.sigma * gaussian(random);
+        if (x >= low && x <= high) return x;
+      }
+      return Math.min(high, Math.max(low, c.mu));
+    },
+    logPdf,
+    decode(x) {
+      const v = d.log ? Math.exp(x as number) : (x as number);
+      if (d.int) return Math.min(d.max, Math.max(d.min, Math.round(v)));
+      return Math.min(d.max, Math.max(d.min, Number(v.toPrecision(6))));
+    },
+  };
+}
