@@ -25,7 +25,7 @@ import { checkReport, summary, trainingDrift } from './check-report';
 import { decide } from './decision';
 import { errorPlotSvg } from './error-plot';
 import { scoreNewDays, windowSkill } from './live-scoring';
-import { checkMetrics, logMetrics, monitoringRunTags } from './monitoring-run';
+import { checkMetrics, logMetrics, openMonitoringRun } from './monitoring-run';
 import { retrainRequest } from './retrain-request';
 import { SeriesMonitorCheck } from './series-check';
 
@@ -206,20 +206,15 @@ export class MonitorCheckService {
     let state: MonitorState = { ...m.state, recent: [...m.state.recent] };
     const v = String(version.version);
     if (state.championVersion !== v || !state.monitoringRunId) {
-      const experimentId = await this.submission.experimentId(`monitor-${m.name}`);
-      const run = await this.runs.create({
-        experimentId,
-        runName: `${m.modelName}-v${v}-live`,
-        tags: monitoringRunTags(m, v, version.runId ?? null),
-      });
-      await this.registry.setModelVersionTag(m.modelName, version.version, {
-        key: `tsflow.monitor.${m.name}.run_id`,
-        value: run.info.runId,
-      });
+      const runId = await openMonitoringRun(
+        { runs: this.runs, registry: this.registry, submission: this.submission },
+        m,
+        version,
+      );
       state = {
         ...state,
         championVersion: v,
-        monitoringRunId: run.info.runId,
+        monitoringRunId: runId,
         trainingEnd,
         scoredThrough: trainingEnd,
         scoredDays: 0,

@@ -9,7 +9,7 @@ import { SeriesDatasetsService } from '../../training/data/series-datasets.servi
 import { JobSubmission } from '../../training/job-submission.service';
 import type { CheckReport, DriftStat, Monitor, MonitorState } from '../monitor.types';
 import { decide } from './decision';
-import { checkMetrics, logMetrics, monitoringRunTags } from './monitoring-run';
+import { checkMetrics, logMetrics, openMonitoringRun } from './monitoring-run';
 
 /** Series models have no price drift: the drift section reports nothing measured (n = 0). */
 const NO_DRIFT: DriftStat = { psi: 0, ks: 0, ks_p_value: 1, reference_n: 0, recent_n: 0 };
@@ -91,20 +91,15 @@ export class SeriesMonitorCheck {
   private async monitoringRun(m: Monitor, version: ModelVersion, trainingEnd: string): Promise<MonitorState> {
     const v = String(version.version);
     if (m.state.championVersion === v && m.state.monitoringRunId) return { ...m.state, recent: [] };
-    const experimentId = await this.submission.experimentId(`monitor-${m.name}`);
-    const run = await this.runs.create({
-      experimentId,
-      runName: `${m.modelName}-v${v}-live`,
-      tags: monitoringRunTags(m, v, version.runId ?? null),
-    });
-    await this.registry.setModelVersionTag(m.modelName, version.version, {
-      key: `tsflow.monitor.${m.name}.run_id`,
-      value: run.info.runId,
-    });
+    const runId = await openMonitoringRun(
+      { runs: this.runs, registry: this.registry, submission: this.submission },
+      m,
+      version,
+    );
     return {
       ...m.state,
       championVersion: v,
-      monitoringRunId: run.info.runId,
+      monitoringRunId: runId,
       trainingEnd,
       scoredThrough: trainingEnd,
       scoredDays: 0,
