@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import * as yaml from 'js-yaml';
-import { MLmodelDoc, mlflowUtcTime } from '../mlflow-model-dir';
+import { MLmodelDoc, mlflowUtcTime } from '../models/mlflow-model-dir';
 import type { SeriesPanel } from '../models';
 import type { SeriesTrainingParams } from './series-params';
 

@@ -1,7 +1,7 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { TrainingInputError } from '../errors';
-import { readMlmodel } from '../mlflow-model-dir';
+import { readMlmodel } from '../models/mlflow-model-dir';
 import { FittedSeriesModel, modelFamily, SeriesHistory } from '../models';
 import { calendarFeatures } from '../series/calendar';
 import { dateOnly, Frequency, parseFrequency, timestampAt } from '../series/frequency';

@@ -1,4 +1,4 @@
-import type { CleanBar } from '../bars';
+import type { CleanBar } from './bars';
 import { BuiltDataset, SeriesDatasetBuilder } from './builder';
 
 const COLUMNS = ['date', 'open', 'high', 'low', 'close', 'adj_close', 'volume'];
