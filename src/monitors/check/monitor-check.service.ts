@@ -206,20 +206,13 @@ export class MonitorCheckService {
     let state: MonitorState = { ...m.state, recent: [...m.state.recent] };
     const v = String(version.version);
     if (state.championVersion !== v || !state.monitoringRunId) {
-      const runId = await openMonitoringRun(
+      state = await openMonitoringRun(
         { runs: this.runs, registry: this.registry, submission: this.submission },
         m,
         version,
-      );
-      state = {
-        ...state,
-        championVersion: v,
-        monitoringRunId: runId,
+        state,
         trainingEnd,
-        scoredThrough: trainingEnd,
-        scoredDays: 0,
-        recent: [],
-      };
+      );
     }
     const days = scoreNewDays(entry.model.predictor, bars, state.scoredThrough ?? trainingEnd);
     const firstStep = state.scoredDays;

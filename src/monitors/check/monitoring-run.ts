@@ -3,7 +3,7 @@ import type { ModelRegistryStore } from '../../registry/model-registry.store';
 import type { ModelVersion } from '../../registry/registry.types';
 import type { JobSubmission } from '../../training/job-submission.service';
 import type { Metric } from '../../experiments/tracking.types';
-import type { CheckReport, Monitor, ScoredDay } from '../monitor.types';
+import type { CheckReport, Monitor, MonitorState, ScoredDay } from '../monitor.types';
 
 /** MLflow's log-batch takes at most 1000 metrics. */
 const BATCH = 1000;
@@ -56,13 +56,16 @@ export async function logMetrics(runs: RunsService, runId: string, metrics: Metr
 
 /**
  * The monitoring run of a champion version (created by the first check of the version, in the
- * experiment `monitor-<name>`), linked from the version by a `tsflow.monitor.<name>.run_id` tag.
+ * experiment `monitor-<name>`), linked from the version by a `tsflow.monitor.<name>.run_id` tag;
+ * returns the state with scoring restarted on it.
  */
 export async function openMonitoringRun(
   deps: { runs: RunsService; registry: ModelRegistryStore; submission: JobSubmission },
   m: Monitor,
   version: ModelVersion,
-): Promise<string> {
+  state: MonitorState,
+  trainingEnd: string,
+): Promise<MonitorState> {
   const v = String(version.version);
   const experimentId = await deps.submission.experimentId(`monitor-${m.name}`);
   const run = await deps.runs.create({
@@ -74,5 +77,13 @@ export async function openMonitoringRun(
     key: `tsflow.monitor.${m.name}.run_id`,
     value: run.info.runId,
   });
-  return run.info.runId;
+  return {
+    ...state,
+    championVersion: v,
+    monitoringRunId: run.info.runId,
+    trainingEnd,
+    scoredThrough: trainingEnd,
+    scoredDays: 0,
+    recent: [],
+  };
 }

@@ -91,20 +91,13 @@ export class SeriesMonitorCheck {
   private async monitoringRun(m: Monitor, version: ModelVersion, trainingEnd: string): Promise<MonitorState> {
     const v = String(version.version);
     if (m.state.championVersion === v && m.state.monitoringRunId) return { ...m.state, recent: [] };
-    const runId = await openMonitoringRun(
+    return await openMonitoringRun(
       { runs: this.runs, registry: this.registry, submission: this.submission },
       m,
       version,
-    );
-    return {
-      ...m.state,
-      championVersion: v,
-      monitoringRunId: runId,
+      m.state,
       trainingEnd,
-      scoredThrough: trainingEnd,
-      scoredDays: 0,
-      recent: [],
-    };
+    );
   }
 
   private async record(runId: string, report: CheckReport): Promise<void> {
