@@ -121,7 +121,9 @@ export class GridFinalizer implements GridCloser {
         ? "policy 'always' (floor passed)"
         : comparison
           ? `candidate skill ${fmt(comparison.candidate.skill)} beats champion ${fmt(comparison.champion.skill)} on ${comparison.days} day(s) after both training ends (${comparison.after})`
-          : 'no champion yet (floor passed)';
+          : current
+            ? `candidate test_mase beats champion v${current.version} on the same test steps (floor passed)`
+            : 'no champion yet (floor passed)';
     return this.decision(spec, {
       ...base,
       promoted: true,
