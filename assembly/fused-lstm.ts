@@ -1,5 +1,5 @@
 /**
- * WebAssembly SIMD kernels of the fused LSTM engine (src/training/core/engines/fused).
+ * WebAssembly SIMD kernels of the fused LSTM engine (src/training/core/models/engines/fused).
  * Compiled by `npm run build:wasm` (asc --enable simd -O3 --runtime stub). Pointers are byte
  * offsets into this module's memory, laid out by the TypeScript side; sizes are in floats.
  * Every row length given as `n`/`H`/`N` is a multiple of 4 (the engine pads units to 4).

@@ -1,10 +1,10 @@
 import { parseArgs } from 'node:util';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { readBundledCsv } from '../src/training/core/bundled-data';
-import { cleanBars } from '../src/training/core/cleaning';
-import { parseParams } from '../src/training/core/hyperparams';
-import { trainForecaster } from '../src/training/core/train';
+import { readBundledCsv } from '../src/training/core/series/bundled-data';
+import { cleanBars } from '../src/training/core/series/cleaning';
+import { parseParams } from '../src/training/core/models/hyperparams';
+import { trainForecaster } from '../src/training/core/models/train';
 import { printJsonLine, table, writeResults } from './lib/report';
 import { runPanelBench } from './panel.bench';
 

@@ -1,4 +1,4 @@
-import { instantiateKernels } from '../src/training/core/engines/fused/kernels';
+import { instantiateKernels } from '../src/training/core/models/engines/fused/kernels';
 
 export interface GemmResult {
   product: string;

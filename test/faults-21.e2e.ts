@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { Logger } from '@nestjs/common';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { http, startServer, TestServer } from './support/server';
-import { DEFAULT_PARAMS } from '../src/training/core/hyperparams';
+import { DEFAULT_PARAMS } from '../src/training/core/models/hyperparams';
 import {
   logModelRun,
   promote as promoteRun,

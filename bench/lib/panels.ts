@@ -1,4 +1,4 @@
-import { seededRandom } from '../../src/training/core/shuffle';
+import { seededRandom } from '../../src/training/core/series/shuffle';
 import { findM4Dir, M4_FREQUENCIES, readM4Panel } from '../../src/training/core/evaluation/m4-data';
 import { SeriesPanel } from '../../src/training/core/models';
 

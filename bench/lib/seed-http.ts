@@ -1,4 +1,4 @@
-import { seededRandom } from '../../src/training/core/shuffle';
+import { seededRandom } from '../../src/training/core/series/shuffle';
 import { api, createExperiment, createRun, pool } from './api';
 
 /** Deterministic PRNG (the training core's mulberry32) so every benchmark run searches the same data. */

@@ -1,3 +1,4 @@
+import type { PanelLiveScore } from '../training/core';
 import type { CleaningStrategy } from '../training/core';
 import type { DataSourceKind } from '../training/data/price-data.service';
 import type { PromotionPolicy } from '../training/training.types';
@@ -169,6 +170,8 @@ export interface CheckReport {
   retrain: { job_id: string; parent_run_id: string } | null;
   /** The outcome of this monitor's previous retrain, reported by the first check after it ended. */
   previous_retrain: RetrainOutcome | null;
+  /** Series champions: live scores per series and over the panel. */
+  series?: PanelLiveScore;
 }
 
 export interface RetrainOutcome {

@@ -10,6 +10,7 @@ import { StorageModule } from '../storage/storage.module';
 import { PriceDataModule } from '../training/data/price-data.module';
 import { TrainingModule } from '../training/training.module';
 import { MonitorCheckService } from './check/monitor-check.service';
+import { SeriesMonitorCheck } from './check/series-check';
 import { MonitorsController } from './controllers/monitors.controller';
 import { MonitorsMetrics } from './monitors.metrics';
 import { MonitorsService } from './monitors.service';
@@ -41,6 +42,7 @@ function scheduler(config: AppConfig): MonitorScheduler {
       inject: [ArtifactRepositoryResolver],
     },
     MonitorCheckService,
+    SeriesMonitorCheck,
     MonitorsService,
     MonitorsMetrics,
   ],

@@ -9,6 +9,7 @@ import { DataSourceError, isIsoDate } from '../training/core';
 import { initialState, MonitorCheckService, RUNNING_STALE_MS } from './check/monitor-check.service';
 import { retrainRequest } from './check/retrain-request';
 import { CreateMonitorReq, UpdateMonitorReq } from './dtos/monitors.dto';
+import { SeriesDatasetsService } from '../training/data/series-datasets.service';
 import { datasetOf, retrainOf, scheduleOf, thresholdsOf } from './monitor-config';
 import type { Monitor, MonitorCheck, MonitorConfig } from './monitor.types';
 import { MonitorsStore } from './monitors.store';
@@ -28,6 +29,7 @@ export class MonitorsService implements OnApplicationBootstrap, OnApplicationShu
     private readonly store: MonitorsStore,
     private readonly registry: ModelRegistryStore,
     private readonly prices: PriceDataService,
+    private readonly seriesData: SeriesDatasetsService,
     private readonly grids: GridSearchService,
     private readonly checks: MonitorCheckService,
     @Inject(MonitorScheduler) private readonly scheduler: MonitorScheduler,
@@ -119,6 +121,13 @@ export class MonitorsService implements OnApplicationBootstrap, OnApplicationShu
    * 503: the monitor is not created, and the caller decides (another source, or later).
    */
   private async validateData(m: Monitor): Promise<void> {
+    if (await this.isSeriesDataset(m.config.dataset.ticker)) {
+      if (m.config.retrain)
+        throw MlflowError.invalid(
+          `'${m.config.dataset.ticker}' is a series dataset: its monitor scores the champion per series; retrain with a search on the re-uploaded dataset (no 'retrain' spec).`,
+        );
+      return;
+    }
     const data = await this.prices.load({ ...m.config.dataset }).catch((err: unknown) => {
       if (!(err instanceof DataSourceError && err.transient)) throw err;
       throw MlflowError.invalid(
@@ -126,6 +135,12 @@ export class MonitorsService implements OnApplicationBootstrap, OnApplicationShu
       );
     });
     if (m.config.retrain) await this.grids.validate(retrainRequest(m, data.bars[data.bars.length - 1].date));
+  }
+
+  /** A series dataset uploaded under this name (the monitor then scores a series champion on it). */
+  private async isSeriesDataset(name: string): Promise<boolean> {
+    const d = await this.seriesData.describe(name).catch(() => undefined);
+    return d?.kind === 'series';
   }
 
   /** Stored first, scheduled second: if the scheduler (Redis) is down, the periodic re-sync arms it later. */

@@ -9,7 +9,7 @@ import { RunsService } from '../experiments/runs.service';
 import { ModelRegistryStore } from '../registry/model-registry.store';
 import { CHAMPION_ALIAS, downloadUri, ModelVersion } from '../registry/registry.types';
 import { ArtifactTransfer } from '../storage/artifact.transfer';
-import { loadPredictor, Predictor } from '../training/core';
+import { loadPredictor, Predictor, readMlmodel, seriesFlavor, SeriesPredictor } from '../training/core';
 import { DATA_SOURCES, DataSourceKind } from '../training/data/price-data.service';
 import { ChampionEntry } from './champion-slot';
 import { parseModelRef } from './model-ref';
@@ -92,6 +92,7 @@ export class ChampionLoader {
     try {
       const files = await this.transfer.downloadDirectory(downloadUri(version), '', dir);
       if (files === 0) throw new NotServableError(`no model files at ${downloadUri(version)}`);
+      if (seriesFlavor(await readMlmodel(dir))) return await this.loadSeries(version, dir);
       const mlmodel = await fs.readFile(path.join(dir, 'MLmodel'), 'utf8').catch(() => null);
       const choice = chooseRuntime(mlmodel, (rel) => existsSync(path.join(dir, rel)));
       const model =
@@ -134,6 +135,19 @@ export class ChampionLoader {
       predictor.dispose();
       throw err;
     }
+  }
+
+  /** A tsflow series model: the family's state and the history of every series of its panel. */
+  private async loadSeries(version: ModelVersion, dir: string): Promise<ForecasterEntry> {
+    const series = await SeriesPredictor.load(dir);
+    // Warm-up: the first forecast of a family compiles its code paths.
+    series.forecast(series.history(series.seriesIds[0]), 1);
+    return {
+      model: new TsflowModel(undefined, { cleaning: 'ffill' }, downloadUri(version), series),
+      version: String(version.version),
+      runId: version.runId ?? null,
+      loadedAt: Date.now(),
+    };
   }
 
   /** Ticker, source and cleaning as logged by the training run (absent for models logged by other tools). */

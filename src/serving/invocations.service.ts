@@ -12,6 +12,8 @@ import { OnnxModel } from './runtimes/onnx-model';
 import { parseCsvInput, parseJsonInput, ScoringInput } from './scoring-input';
 import { badRequest, isCsv, readScoringRequest } from './scoring/protocol';
 import { csvInput, pyfuncInput } from './scoring/pyfunc-input';
+import { forecastRecords, historiesFromFrame } from './series-forecast';
+import type { SeriesPredictor } from '../training/core';
 
 export { unsupportedMediaType } from './scoring/protocol';
 
@@ -43,6 +45,7 @@ export class InvocationsService {
     const answer = await this.predict.withChampion(invocationModel(model, json), async (served) => {
       if (served.model.runtime === 'onnx') return { predictions: await this.onnx(served.model, csv, text, json) };
       const entry = served as ForecasterEntry;
+      if (entry.model.series) return this.series(entry.model.series, csv, json);
       const input: ScoringInput = csv
         ? parseCsvInput(entry.model.predictor, text)
         : parseJsonInput(entry.model.predictor, json);
@@ -61,6 +64,25 @@ export class InvocationsService {
   private onnx(model: OnnxModel, csv: boolean, text: string, json: unknown): Promise<unknown> {
     // `params` are accepted and ignored, as MLflow does for a signature without a params schema.
     return model.predict(csv ? csvInput(text) : pyfuncInput(readScoringRequest(json)));
+  }
+
+  /**
+   * A series model: long-format DataFrame in (series_id, timestamp, target), long-format
+   * forecasts out (series_id, timestamp, forecast, lower_<level>, upper_<level>), `params.horizon`
+   * steps per series (default: the model's horizon).
+   */
+  private series(p: SeriesPredictor, csv: boolean, json: unknown): { predictions: unknown; intervals?: undefined } {
+    if (csv) throw badRequest("A series model reads JSON 'dataframe_split' or 'dataframe_records' (long format).");
+    const o = (json ?? {}) as Record<string, unknown>;
+    const key = ['dataframe_split', 'dataframe_records'].find((k) => k in o);
+    if (!key || typeof o !== 'object')
+      throw badRequest(
+        "A series model reads 'dataframe_split' or 'dataframe_records' with series_id, timestamp, target.",
+      );
+    const params = (o.params ?? {}) as Record<string, unknown>;
+    const steps = params.horizon === undefined ? p.flavor.horizon : this.steps(params.horizon);
+    const forecasts = historiesFromFrame(p, key, o[key]).map((h) => p.forecast(h, steps));
+    return { predictions: forecastRecords(forecasts) };
   }
 
   /** 200 once the default model's champion is loaded (404 otherwise), like MLflow's /ping. */

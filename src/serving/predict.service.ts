@@ -21,6 +21,7 @@ import type { OnnxModel } from './runtimes/onnx-model';
 import { pyfuncInput } from './scoring/pyfunc-input';
 import { ChampionModelHolder } from './champion-model.holder';
 import { PredictReq } from './dtos/predict.dto';
+import { predictAnswer, SeriesPredictAnswer } from './series-forecast';
 import { DatedPrediction, forecastBatch, forecastFrom, lookbackDays, parseValues, rollingForecast } from './forecast';
 
 export type PredictRequest = Infer<typeof PredictReq>;
@@ -61,7 +62,8 @@ export class PredictService {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  async predict(req: PredictRequest): Promise<PredictResponse> {
+  async predict(req: PredictRequest): Promise<PredictResponse | (SeriesPredictAnswer & { model: ModelInfo })> {
+    if (req.series_id !== undefined) return this.predictSeries(req);
     const form = this.form(req);
     const steps = this.horizon(req.horizon);
     let intervals: PredictionInterval[][] | undefined;
@@ -87,6 +89,26 @@ export class PredictService {
         : forecastFrom(p, bars, req.date as string, steps, exo);
     });
     return intervals ? { ...answer, intervals } : answer;
+  }
+
+  /** A series model: `horizon` steps after the end of the series `series_id`, with intervals per step. */
+  private async predictSeries(req: PredictRequest): Promise<SeriesPredictAnswer & { model: ModelInfo }> {
+    const others = (['values', 'start_date', 'end_date', 'date', 'ticker', 'source'] as const).filter(
+      (k) => req[k] !== undefined,
+    );
+    if (others.length > 0)
+      throw MlflowError.invalid(`'series_id' asks a series model; it takes only 'horizon' (got ${others.join(', ')}).`);
+    const id = req.series_id as string;
+    const answer = await this.withChampion(req.model, (entry, name) => {
+      const series = entry.model.runtime === 'tsflow' ? entry.model.series : undefined;
+      if (!series)
+        throw MlflowError.invalid(
+          `The champion of '${name}' is a price forecaster, not a series model: 'series_id' does not apply (use 'values' or dates).`,
+        );
+      const steps = req.horizon === undefined ? series.flavor.horizon : this.horizon(req.horizon);
+      return predictAnswer(series.forecast(series.history(id), steps));
+    });
+    return { model: answer.model, ...answer.predictions };
   }
 
   /**
@@ -136,7 +158,7 @@ export class PredictService {
     ].filter((x): x is 'values' | 'range' | 'date' => !!x);
     if (forms.length !== 1) {
       throw MlflowError.invalid(
-        `Give exactly one input: 'values' (the last prices), 'start_date' + 'end_date' (rolling forecasts over a range) or 'date' (one date); got ${forms.length ? forms.join(' and ') : 'none'}.`,
+        `Give exactly one input: 'values' (the last prices), 'start_date' + 'end_date' (rolling forecasts over a range) or 'date' (one date), or 'series_id' for a series model; got ${forms.length ? forms.join(' and ') : 'none'}.`,
       );
     }
     const form = forms[0];

@@ -4,8 +4,9 @@ import { distinctUntilChanged, from, interval, map, Observable, startWith, switc
 import { MlflowError } from '../common/mlflow-error';
 import { RunsService } from '../experiments/runs.service';
 import { validateModelName } from '../registry/registry-validation';
-import { TrainingParams } from './core';
-import { PriceDataService } from './data/price-data.service';
+import { SeriesTrainingParams, TrainingParams } from './core';
+import { DatasetSpec, PriceDataService } from './data/price-data.service';
+import { SeriesDatasetsService } from './data/series-datasets.service';
 import { gridToWire } from './dtos/training.mapper';
 import { SELECTION_METRIC, SELECTION_METRICS } from './execution/champion-evaluation';
 import { JobSubmission } from './job-submission.service';
@@ -14,7 +15,8 @@ import { JobQueue } from './jobs/job-queue';
 import { CandidateJob, GridJob, isFinal, NewJob } from './jobs/job.types';
 import { TrainingJobsStore } from './jobs/training-jobs.store';
 import { GridSearchRequest, planHalving, planParams, searchPlan } from './search-plan';
-import { checkedParams, datasetSpec, exogenousTickers, trainabilityCheck } from './training-request';
+import { checkedSeriesParams, seriesSpace } from './series-request';
+import { checkedParams, datasetSpec, exogenousTickers, paramsObject, trainabilityCheck } from './training-request';
 import type { GridSpec, TrainingSpec } from './training.types';
 
 export type { GridSearchRequest } from './search-plan';
@@ -25,6 +27,7 @@ interface Candidate {
   jobId: string;
   varied: Record<string, unknown>;
   params: TrainingParams;
+  series?: SeriesTrainingParams;
 }
 
 /** Expands and validates every candidate before anything is created or queued. */
@@ -36,12 +39,23 @@ function candidates(gridId: string, fixed: Record<string, unknown>, combos: Reco
   }));
 }
 
+function checkedMetric(metric: string): string {
+  if (!SELECTION_METRIC.test(metric))
+    throw MlflowError.invalid(
+      /^test_/.test(metric)
+        ? `Invalid metric '${metric}': selecting on test metrics leaks the test period into the choice (the winner's test score becomes optimistic); select on validation: ${SELECTION_METRICS.join(', ')}.`
+        : `Invalid metric '${metric}': use ${SELECTION_METRICS.join(', ')}.`,
+    );
+  return metric;
+}
+
 /** Grid searches: a parent run, one child run and one queued job per candidate. */
 @Injectable()
 export class GridSearchService {
   constructor(
     private readonly submission: JobSubmission,
     private readonly data: PriceDataService,
+    private readonly seriesData: SeriesDatasetsService,
     private readonly jobs: TrainingJobsStore,
     private readonly lifecycle: JobLifecycle,
     @Inject(JobQueue) private readonly queue: JobQueue,
@@ -54,13 +68,9 @@ export class GridSearchService {
   }
 
   private async prepare(req: GridSearchRequest) {
-    const metric = req.metric ?? 'val_mae';
-    if (!SELECTION_METRIC.test(metric))
-      throw MlflowError.invalid(
-        /^test_/.test(metric)
-          ? `Invalid metric '${metric}': selecting on test metrics leaks the test period into the choice (the winner's test score becomes optimistic); select on validation: ${SELECTION_METRICS.join(', ')}.`
-          : `Invalid metric '${metric}': use ${SELECTION_METRICS.join(', ')}.`,
-      );
+    const dataset = datasetSpec(req.dataset);
+    if (dataset.name) return this.prepareSeries(req, dataset);
+    const metric = checkedMetric(req.metric ?? 'val_mae');
     if (req.promote) validateModelName(req.promote.model_name, 'promote.model_name');
     const plan = searchPlan(req);
     const fixed = plan.fixed;
@@ -72,7 +82,6 @@ export class GridSearchService {
       list.map((c) => c.params.epochs),
     );
     const cleaning = req.cleaning ?? 'ffill';
-    const dataset = datasetSpec(req.dataset);
     const data = await this.data.load(dataset);
     // Window length, horizon, split, target, exogenous series and season decide whether the data suffices: check each distinct set once.
     const shapes = new Map(
@@ -97,8 +106,53 @@ export class GridSearchService {
     return { metric, fixed, gridId, list, cleaning, dataset, plan, halving };
   }
 
+  /**
+   * A search on a series dataset: over families (the default families when the space names
+   * none) and their params, every candidate checked against the data now; selected on a
+   * validation measure (default val_owa). Successive halving has no epochs to halve here.
+   */
+  private async prepareSeries(req: GridSearchRequest, dataset: DatasetSpec) {
+    const metric = checkedMetric(req.metric ?? 'val_owa');
+    if (req.strategy === 'halving')
+      throw MlflowError.invalid(
+        "Strategy 'halving' stops candidates between epochs: use grid or random on a series dataset.",
+      );
+    if (req.promote) validateModelName(req.promote.model_name, 'promote.model_name');
+    const grid = seriesSpace(paramsObject(req.grid, 'grid'), paramsObject(req.params));
+    const plan = searchPlan({ ...req, grid });
+    const gridId = `grid-${randomUUID().replace(/-/g, '').slice(0, 16)}`;
+    const loaded = await this.seriesData.load(dataset.name as string);
+    const series = await checkedSeriesParams(
+      loaded,
+      plan.combos.map((varied, i) => ({
+        raw: { ...plan.fixed, ...varied },
+        label: `candidate ${i} (${JSON.stringify(varied)})`,
+      })),
+    );
+    const defaults = checkedParams({});
+    const list: Candidate[] = plan.combos.map((varied, i) => ({
+      jobId: `${gridId}-c${String(i).padStart(4, '0')}`,
+      varied,
+      params: defaults,
+      series: series[i],
+    }));
+    return {
+      metric,
+      fixed: plan.fixed,
+      gridId,
+      list,
+      cleaning: req.cleaning ?? 'ffill',
+      dataset,
+      plan,
+      halving: undefined,
+      grid,
+    };
+  }
+
   async submit(req: GridSearchRequest) {
-    const { metric, fixed, gridId, list, cleaning, dataset, plan, halving } = await this.prepare(req);
+    const prepared = await this.prepare(req);
+    const { metric, fixed, gridId, list, cleaning, dataset, plan, halving } = prepared;
+    const space = 'grid' in prepared ? prepared.grid : (req.grid as Record<string, unknown>);
     await this.queue.assertAvailable(); // 503 before anything is created
 
     const experimentId = await this.submission.experimentId(req.experiment_name);
@@ -116,7 +170,7 @@ export class GridSearchService {
     );
     await this.runs.logBatch(parentRunId, {
       params: [
-        ...Object.entries(req.grid as object).map(([k, v]) => ({ key: `grid.${k}`, value: JSON.stringify(v) })),
+        ...Object.entries(space).map(([k, v]) => ({ key: `grid.${k}`, value: JSON.stringify(v) })),
         ...planParams(plan, halving),
       ],
     });
@@ -124,7 +178,7 @@ export class GridSearchService {
       experimentId,
       dataset,
       params: fixed,
-      grid: req.grid as Record<string, unknown>,
+      grid: space,
       strategy: plan.strategy,
       nCandidates: plan.nCandidates,
       searchSeed: plan.seed,
@@ -152,6 +206,7 @@ export class GridSearchService {
         parentRunId,
         varied: c.varied,
         halving,
+        ...(c.series ? { series: c.series } : {}),
       };
       records.push({ jobId: c.jobId, kind: 'candidate', parentId: gridId, spec, runId });
       out.push({ job_id: c.jobId, run_id: runId, params: c.varied, state: 'queued' as const });

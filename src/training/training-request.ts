@@ -25,14 +25,25 @@ export function checkedParams(input: Record<string, unknown>, label = 'params'):
 }
 
 export function datasetSpec(d: {
-  ticker: string;
+  ticker?: string;
+  name?: string;
   source?: DatasetSpec['source'];
   start_date?: string;
   end_date?: string;
   path?: string;
 }): DatasetSpec {
+  if ((d.ticker === undefined) === (d.name === undefined))
+    throw MlflowError.invalid(
+      "Give the dataset either as 'ticker' (a price history) or as 'name' (a series dataset uploaded with PUT /api/v1/training/datasets/{name}).",
+    );
+  if (d.name !== undefined) {
+    const extra = (['source', 'start_date', 'end_date', 'path'] as const).filter((k) => d[k] !== undefined);
+    if (extra.length > 0)
+      throw MlflowError.invalid(`A series dataset ('name') takes no ${extra.map((k) => `'${k}'`).join(', ')}.`);
+    return { ticker: d.name, name: d.name };
+  }
   return {
-    ticker: d.ticker,
+    ticker: d.ticker as string,
     source: d.source ?? 'sample',
     start_date: d.start_date,
     end_date: d.end_date,

@@ -6,7 +6,6 @@ import { ExperimentsModule } from '../experiments/experiments.module';
 import { DatasetsController } from './controllers/datasets.controller';
 import { GridSearchesController } from './controllers/grid-searches.controller';
 import { TrainingRunsController } from './controllers/training-runs.controller';
-import { UploadedDatasetsService } from './data/uploaded-datasets.service';
 import { TrainingExecutionModule } from './execution/training-execution.module';
 import { GridSearchService } from './grid-search.service';
 import { JobSubmission } from './job-submission.service';
@@ -43,7 +42,6 @@ function jobQueue(config: AppConfig, lifecycle: JobLifecycle, retry: RetryPolicy
   providers: [
     { provide: JobQueue, useFactory: jobQueue, inject: [APP_CONFIG, JobLifecycle, RetryPolicy] },
     JobSubmission,
-    UploadedDatasetsService,
     TrainingRunsService,
     GridSearchService,
     JobReconciler,

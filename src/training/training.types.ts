@@ -1,4 +1,4 @@
-import type { CleaningStrategy, TrainingParams } from './core';
+import type { CleaningStrategy, SeriesTrainingParams, TrainingParams } from './core';
 import type { Comparison, FloorCheck } from './execution/champion-evaluation';
 import type { HalvingConfig } from './core/search/halving';
 import type { SearchStrategy } from './core/search/strategy';
@@ -17,6 +17,8 @@ export interface TrainingSpec {
   varied?: Record<string, unknown>;
   /** Candidates of a `halving` search: the rungs at which they may be stopped early. */
   halving?: HalvingConfig;
+  /** Series datasets (`dataset.name`): the family, horizon and split; `params` then keeps the price defaults, unused. */
+  series?: SeriesTrainingParams;
 }
 
 export const PROMOTION_POLICIES = ['never', 'if_better', 'always'] as const;

@@ -25,8 +25,9 @@ import { checkReport, summary, trainingDrift } from './check-report';
 import { decide } from './decision';
 import { errorPlotSvg } from './error-plot';
 import { scoreNewDays, windowSkill } from './live-scoring';
-import { checkMetrics, logMetrics, monitoringRunTags } from './monitoring-run';
+import { checkMetrics, logMetrics, openMonitoringRun } from './monitoring-run';
 import { retrainRequest } from './retrain-request';
+import { SeriesMonitorCheck } from './series-check';
 
 /** Scored days kept in the monitor's state for windowed skill and the plot. */
 const RECENT_DAYS = 500;
@@ -75,6 +76,7 @@ export class MonitorCheckService {
     private readonly submission: JobSubmission,
     private readonly grids: GridSearchService,
     private readonly transfer: ArtifactTransfer,
+    private readonly series: SeriesMonitorCheck,
   ) {}
 
   /** Claims `tick` and runs the check; undefined when another process claimed it first. */
@@ -151,6 +153,7 @@ export class MonitorCheckService {
   }
 
   private async checkWith(m: Monitor, asOf: string, version: ModelVersion, entry: ForecasterEntry) {
+    if (entry.model.series) return this.series.check(m, asOf, version, entry);
     const predictor = entry.model.predictor;
     const data = await this.prices.load({ ...m.config.dataset, end_date: asOf });
     const { bars } = cleanBars(data.bars, { strategy: entry.model.dataset.cleaning });
@@ -203,25 +206,13 @@ export class MonitorCheckService {
     let state: MonitorState = { ...m.state, recent: [...m.state.recent] };
     const v = String(version.version);
     if (state.championVersion !== v || !state.monitoringRunId) {
-      const experimentId = await this.submission.experimentId(`monitor-${m.name}`);
-      const run = await this.runs.create({
-        experimentId,
-        runName: `${m.modelName}-v${v}-live`,
-        tags: monitoringRunTags(m, v, version.runId ?? null),
-      });
-      await this.registry.setModelVersionTag(m.modelName, version.version, {
-        key: `tsflow.monitor.${m.name}.run_id`,
-        value: run.info.runId,
-      });
-      state = {
-        ...state,
-        championVersion: v,
-        monitoringRunId: run.info.runId,
+      state = await openMonitoringRun(
+        { runs: this.runs, registry: this.registry, submission: this.submission },
+        m,
+        version,
+        state,
         trainingEnd,
-        scoredThrough: trainingEnd,
-        scoredDays: 0,
-        recent: [],
-      };
+      );
     }
     const days = scoreNewDays(entry.model.predictor, bars, state.scoredThrough ?? trainingEnd);
     const firstStep = state.scoredDays;

@@ -1,6 +1,9 @@
 import type { RunsService } from '../../experiments/runs.service';
+import type { ModelRegistryStore } from '../../registry/model-registry.store';
+import type { ModelVersion } from '../../registry/registry.types';
+import type { JobSubmission } from '../../training/job-submission.service';
 import type { Metric } from '../../experiments/tracking.types';
-import type { CheckReport, Monitor, ScoredDay } from '../monitor.types';
+import type { CheckReport, Monitor, MonitorState, ScoredDay } from '../monitor.types';
 
 /** MLflow's log-batch takes at most 1000 metrics. */
 const BATCH = 1000;
@@ -49,4 +52,38 @@ export function checkMetrics(days: readonly ScoredDay[], firstStep: number, r: C
 
 export async function logMetrics(runs: RunsService, runId: string, metrics: Metric[]): Promise<void> {
   for (let i = 0; i < metrics.length; i += BATCH) await runs.logBatch(runId, { metrics: metrics.slice(i, i + BATCH) });
+}
+
+/**
+ * The monitoring run of a champion version (created by the first check of the version, in the
+ * experiment `monitor-<name>`), linked from the version by a `tsflow.monitor.<name>.run_id` tag;
+ * returns the state with scoring restarted on it.
+ */
+export async function openMonitoringRun(
+  deps: { runs: RunsService; registry: ModelRegistryStore; submission: JobSubmission },
+  m: Monitor,
+  version: ModelVersion,
+  state: MonitorState,
+  trainingEnd: string,
+): Promise<MonitorState> {
+  const v = String(version.version);
+  const experimentId = await deps.submission.experimentId(`monitor-${m.name}`);
+  const run = await deps.runs.create({
+    experimentId,
+    runName: `${m.modelName}-v${v}-live`,
+    tags: monitoringRunTags(m, v, version.runId ?? null),
+  });
+  await deps.registry.setModelVersionTag(m.modelName, version.version, {
+    key: `tsflow.monitor.${m.name}.run_id`,
+    value: run.info.runId,
+  });
+  return {
+    ...state,
+    championVersion: v,
+    monitoringRunId: run.info.runId,
+    trainingEnd,
+    scoredThrough: trainingEnd,
+    scoredDays: 0,
+    recent: [],
+  };
 }

@@ -1,7 +1,7 @@
 import type { SchemaObject } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
 import { f, message } from '../../common/proto/fields';
 import { DATA_SOURCES } from '../../training/data/price-data.service';
-import { DEFAULT_PARAMS, windowRows } from '../../training/core/hyperparams';
+import { DEFAULT_PARAMS, windowRows } from '../../training/core/models/hyperparams';
 
 /**
  * Example prices, as many as a model trained with the default parameters needs (derived, not
@@ -30,6 +30,12 @@ export const PredictReq = message({
   start_date: f.string().doc('Form 2: first date of a rolling forecast (YYYY-MM-DD)', '2024-06-03'),
   end_date: f.string().doc('Form 2: last date of a rolling forecast (YYYY-MM-DD)', '2024-06-28'),
   date: f.string().doc('Form 3: the date to forecast from the history before it (YYYY-MM-DD)', '2024-06-28'),
+  series_id: f
+    .string()
+    .doc(
+      "Series models: the series to forecast from the end of its data (one champion answers for every series of its panel); with 'horizon' (default: the model's)",
+      'store-1',
+    ),
   horizon: f
     .int32()
     .doc('Steps to forecast (default 1; > 1 = recursive multi-step forecast; at most TSFLOW_MAX_HORIZON)', 1),

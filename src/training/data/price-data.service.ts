@@ -23,7 +23,10 @@ export const DATA_SOURCES = ['sample', 'yahoo', 'csv'] as const;
 export type DataSourceKind = (typeof DATA_SOURCES)[number];
 
 export interface DatasetSpec {
+  /** Price histories: the ticker; series datasets: the dataset name (as `name`). */
   ticker: string;
+  /** A series dataset uploaded over REST (then `ticker` repeats the name, for logs and run names). */
+  name?: string;
   source?: DataSourceKind;
   start_date?: string;
   end_date?: string;

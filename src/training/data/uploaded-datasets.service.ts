@@ -30,11 +30,12 @@ export class UploadedDatasetsService {
   constructor(private readonly cache: PriceCacheStore) {}
 
   async upload(name: string, body: Readable | undefined): Promise<UploadedDataset> {
-    if (!NAME.test(name))
-      throw MlflowError.invalid(
-        `Invalid dataset name '${name.slice(0, 40)}': use letters, digits and ^ . = _ - (at most 32).`,
-      );
-    const bars = await parseStream(body, `${name}.csv`);
+    checkDatasetName(name);
+    return this.store(name, await parseStream(body, new YahooCsvParser(`${name}.csv`), `${name}.csv`));
+  }
+
+  /** Stores parsed bars under `name` (replacing a previous upload of that name). */
+  async store(name: string, bars: DailyBar[]): Promise<UploadedDataset> {
     const dates = cleanBars(bars).bars.map((b) => b.date);
     if (dates.length === 0) throw MlflowError.invalid(`${name}.csv has no usable rows.`);
     const [first, last] = [dates[0], dates[dates.length - 1]];
@@ -52,15 +53,33 @@ export class UploadedDatasetsService {
   }
 }
 
+export function checkDatasetName(name: string): void {
+  if (!NAME.test(name))
+    throw MlflowError.invalid(
+      `Invalid dataset name '${name.slice(0, 40)}': use letters, digits and ^ . = _ - (at most 32).`,
+    );
+}
+
+/** A parser fed a streamed upload a piece at a time. */
+export interface StreamParser<T> {
+  push(text: string): void;
+  end(): T;
+}
+
 /**
  * Parses the upload as it arrives, one network chunk at a time with a turn of the event loop
  * between chunks: other requests are served while a large file is read (it used to be read
  * whole, split, then parsed in one go, stalling every request for seconds).
  */
-async function parseStream(body: Readable | undefined, file: string): Promise<DailyBar[]> {
-  const parser = new YahooCsvParser(file);
+export async function parseStream<T>(
+  body: Readable | undefined,
+  parser: StreamParser<T>,
+  file: string,
+  first = '',
+): Promise<T> {
   const decoder = new StringDecoder('utf8');
-  let size = 0;
+  let size = Buffer.byteLength(first);
+  if (first) parser.push(first);
   if (body) {
     for await (const chunk of bodyChunks(body)) {
       size += chunk.length;

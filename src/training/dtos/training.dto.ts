@@ -5,7 +5,13 @@ import { PROMOTION_POLICIES } from '../training.types';
 import { SEARCH_STRATEGIES } from '../core/search/strategy';
 
 export const DatasetMsg = message({
-  ticker: f.string().required().doc('Ticker (Yahoo symbol), e.g. MSFT, PETR4.SA, BTC-USD', 'MSFT'),
+  ticker: f.string().doc('Price history: ticker (Yahoo symbol), e.g. MSFT, PETR4.SA, BTC-USD', 'MSFT'),
+  name: f
+    .string()
+    .doc(
+      "Series dataset: the name of a dataset uploaded with PUT /api/v1/training/datasets/{name} (instead of 'ticker'); params then take 'model' (a family), 'horizon' (steps), 'interval_levels', 'validation_steps', 'test_steps' and the family's own params",
+      'store-sales',
+    ),
   source: f
     .enum(DATA_SOURCES)
     .doc(

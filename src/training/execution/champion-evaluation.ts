@@ -18,8 +18,17 @@ import {
  * better, or `val_skill`, higher). Choosing on test metrics would make the winner's test
  * score optimistic: the test period must stay unseen by every decision.
  */
-export const SELECTION_METRIC = /^val_(mae|rmse|mape|skill)$/;
-export const SELECTION_METRICS = ['val_mae', 'val_rmse', 'val_mape', 'val_skill'];
+export const SELECTION_METRIC = /^val_(mae|rmse|mape|skill|smape|mase|owa|msis)$/;
+export const SELECTION_METRICS = [
+  'val_mae',
+  'val_rmse',
+  'val_mape',
+  'val_skill',
+  'val_smape (series)',
+  'val_mase (series)',
+  'val_owa (series)',
+  'val_msis (series)',
+];
 
 export function higherIsBetter(metric: string): boolean {
   return metric.endsWith('_skill');

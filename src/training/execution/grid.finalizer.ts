@@ -87,6 +87,13 @@ export class GridFinalizer implements GridCloser {
     const base = { candidate_score: score, floor };
     if (policy === 'never')
       return this.decision(spec, { ...base, promoted: false, reason: "policy 'never': best candidate reported only" });
+    if (!floor.passed && floor.series) {
+      return this.decision(spec, {
+        ...base,
+        promoted: false,
+        reason: `candidate loses to seasonal naive on validation (val_skill=${fmt(floor.val_skill)} < 0): never promoted`,
+      });
+    }
     if (!floor.passed) {
       return this.decision(spec, {
         ...base,
@@ -105,7 +112,11 @@ export class GridFinalizer implements GridCloser {
       });
     }
     let comparison: Comparison | undefined;
-    if (policy === 'if_better' && current) {
+    if (policy === 'if_better' && current && best.spec.series) {
+      const kept = await this.seriesComparison(best, current.runId ?? null);
+      if (kept)
+        return this.decision(spec, { ...base, promoted: false, champion_version: String(current.version), ...kept });
+    } else if (policy === 'if_better' && current) {
       comparison = await this.compare(best, downloadUri(current));
       if (comparison.days === 0 || !(comparison.candidate.skill > comparison.champion.skill)) {
         return this.keptChampion(spec, { ...base, comparison, champion_version: String(current.version) });
@@ -117,7 +128,9 @@ export class GridFinalizer implements GridCloser {
         ? "policy 'always' (floor passed)"
         : comparison
           ? `candidate skill ${fmt(comparison.candidate.skill)} beats champion ${fmt(comparison.champion.skill)} on ${comparison.days} day(s) after both training ends (${comparison.after})`
-          : 'no champion yet (floor passed)';
+          : current
+            ? `candidate test_mase beats champion v${current.version} on the same test steps (floor passed)`
+            : 'no champion yet (floor passed)';
     return this.decision(spec, {
       ...base,
       promoted: true,
@@ -168,6 +181,36 @@ export class GridFinalizer implements GridCloser {
       dataEnd(championUri),
     ]);
     return candidate && champion && champion > candidate ? { champion, candidate } : undefined;
+  }
+
+  /**
+   * if_better on a series dataset: both runs scored on the same test steps of the same data
+   * (same dataset digest, split and horizon); the candidate must have the lower test MASE.
+   * Returns why the champion stays, or undefined when the candidate is better.
+   */
+  private async seriesComparison(
+    best: CandidateJob,
+    championRunId: string | null,
+  ): Promise<{ reason: string; champion_score: number | null } | undefined> {
+    const champion = championRunId ? await this.runs.get(championRunId).catch(() => undefined) : undefined;
+    const candidate = await this.runs.get(best.runId as string);
+    const key = (run: typeof candidate) =>
+      JSON.stringify([
+        run.data.tags.find((t) => t.key === 'tsflow.dataset.digest')?.value,
+        ...['horizon', 'validation_steps', 'test_steps'].map((k) => run.data.params.find((p) => p.key === k)?.value),
+      ]);
+    const score = champion?.data.metrics.find((m) => m.key === 'test_mase')?.value;
+    const mine = best.result?.metrics.test_mase;
+    if (!champion || score === undefined || key(champion) !== key(candidate))
+      return {
+        reason: 'the champion was not scored on the same series, split and horizon: not comparable (use policy always)',
+        champion_score: null,
+      };
+    if (mine !== undefined && mine < score) return undefined;
+    return {
+      reason: `champion test_mase ${fmt(score)} vs candidate ${fmt(mine)} on the same test steps: candidate is not better`,
+      champion_score: score,
+    };
   }
 
   /** Candidate vs champion on the candidate's data, on days neither trained on. */

@@ -22,6 +22,13 @@ import type { TrainingSpec } from '../training.types';
 
 export const MODEL_DIR = 'model';
 
+export interface LoggedMetric {
+  key: string;
+  value: number;
+  timestamp: number;
+  step: number;
+}
+
 /**
  * Everything a training run writes to tracking: params and dataset input up front, per-epoch
  * loss curves while training, and at the end the metrics, plots, data-quality report and the
@@ -101,13 +108,21 @@ export class RunLogger {
         runId,
         artifactPath: MODEL_DIR,
       });
-      // 2.x readers find the model in the run's artifacts; MLflow 3 readers as a logged model.
-      await this.transfer.uploadDirectory(info.artifactUri, MODEL_DIR, path.join(tmp, MODEL_DIR));
-      await this.inputs.logModel(runId, JSON.stringify({ ...doc, artifact_path: MODEL_DIR, run_id: runId }));
-      await this.logLoggedModel(runId, info.experimentId, path.join(tmp, MODEL_DIR), doc, metrics);
+      await this.publishModel(runId, path.join(tmp, MODEL_DIR), doc, metrics, 'tfjs-lstm');
     } finally {
       await fs.rm(tmp, { recursive: true, force: true });
     }
+  }
+
+  /**
+   * A model directory written locally becomes the run's `model` artifact (2.x readers) and a
+   * logged model linked to the run with its final metrics (MLflow 3 readers).
+   */
+  async publishModel(runId: string, dir: string, doc: MLmodelDoc, metrics: LoggedMetric[], modelType: string) {
+    const info = await this.runs.getInfo(runId);
+    await this.transfer.uploadDirectory(info.artifactUri, MODEL_DIR, dir);
+    await this.inputs.logModel(runId, JSON.stringify({ ...doc, artifact_path: MODEL_DIR, run_id: runId }));
+    await this.logLoggedModel(runId, info.experimentId, dir, doc, metrics, modelType);
   }
 
   /** Per-fold backtest metrics as `backtest_<metric>` with the fold number as step, and the folds as JSON. */
@@ -162,14 +177,15 @@ export class RunLogger {
     experimentId: string,
     dir: string,
     doc: MLmodelDoc,
-    metrics: { key: string; value: number; timestamp: number; step: number }[],
+    metrics: LoggedMetric[],
+    modelType: string,
   ): Promise<void> {
     const run = await this.runs.get(runId);
     const model = await this.models.create({
       experimentId,
       name: MODEL_DIR,
       sourceRunId: runId,
-      modelType: 'tfjs-lstm',
+      modelType,
       params: run.data.params,
       tags: run.data.tags.filter((t) => ['mlflow.user', 'mlflow.source.name', 'mlflow.source.type'].includes(t.key)),
     });

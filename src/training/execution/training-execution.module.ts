@@ -19,6 +19,8 @@ import { TrainingJobsStore } from '../jobs/training-jobs.store';
 import { GridFinalizer } from './grid.finalizer';
 import { HalvingPruner } from './halving.pruner';
 import { RunLogger } from './run.logger';
+import { SeriesRunLogger } from './series-run.logger';
+import { SeriesExecutor } from './series.executor';
 import { TrainingExecutor } from './training.executor';
 
 /**
@@ -47,6 +49,13 @@ import { TrainingExecutor } from './training.executor';
       ) => new RunLogger(runs, inputs, transfer, models),
       inject: [RunsService, RunInputsService, ArtifactTransfer, LoggedModelsService],
     },
+    {
+      provide: SeriesRunLogger,
+      useFactory: (runs: RunsService, inputs: RunInputsService, transfer: ArtifactTransfer, logger: RunLogger) =>
+        new SeriesRunLogger(runs, inputs, transfer, logger),
+      inject: [RunsService, RunInputsService, ArtifactTransfer, RunLogger],
+    },
+    SeriesExecutor,
     { provide: GridCloser, useClass: GridFinalizer },
     JobLifecycle,
     HalvingPruner,

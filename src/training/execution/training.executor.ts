@@ -6,6 +6,7 @@ import { Attempt, JobLifecycle } from '../jobs/job-lifecycle.service';
 import type { QueuedJob, RunResult, TrainableJob } from '../jobs/job.types';
 import { HalvingPruner } from './halving.pruner';
 import { RunLogger } from './run.logger';
+import { SeriesExecutor } from './series.executor';
 
 export type { Attempt } from '../jobs/job-lifecycle.service';
 
@@ -32,12 +33,14 @@ export class TrainingExecutor {
     private readonly data: PriceDataService,
     private readonly runLogger: RunLogger,
     private readonly pruner: HalvingPruner,
+    private readonly series: SeriesExecutor,
   ) {}
 
   async execute(queued: QueuedJob, attempt: Attempt): Promise<ExecutionOutcome> {
     const started = await this.lifecycle.startAttempt(queued.jobId, attempt);
     if ('skipped' in started) return started;
     const { job, runId } = started;
+    if (job.spec.series) return this.series.execute(job, runId, attempt);
     try {
       const stop: Stop = { cancelled: false, pruned: null };
       return await this.finish(job, runId, await this.train(job, runId, attempt, stop), stop);

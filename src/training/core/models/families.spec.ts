@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { MODEL_FAMILY_NAMES, modelFamily } from '.';
 import { backtest } from '../evaluation/backtest';
-import { seededRandom } from '../shuffle';
+import { seededRandom } from '../series/shuffle';
 import { SeriesPanel } from './series-model';
 
 /** Hourly-like series with daily and weekly cycles (multiplicative) and noise. */

@@ -1,5 +1,5 @@
 import { TrainingInputError } from '../errors';
-import { seededRandom } from '../shuffle';
+import { seededRandom } from '../series/shuffle';
 import { checkLevels } from './intervals';
 import { Mlp, MlpJSON } from './mlp';
 import { numberParam } from './params';

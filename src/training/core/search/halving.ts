@@ -1,4 +1,4 @@
-import type { EpochLog } from '../forecast-model';
+import type { EpochLog } from '../models/forecast-model';
 
 /** Successive halving over epochs (asynchronous, as ASHA): the rungs and the reduction factor. */
 export interface HalvingConfig {

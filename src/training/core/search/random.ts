@@ -1,5 +1,5 @@
 import { TrainingInputError } from '../errors';
-import { seededRandom } from '../shuffle';
+import { seededRandom } from '../series/shuffle';
 import { Dimension, SearchSpace, spaceSize } from './space';
 
 function draw(d: Dimension, next: () => number): unknown {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { TrainingInputError } from '../errors';
-import { seededRandom } from '../shuffle';
+import { seededRandom } from '../series/shuffle';
 import { sampleSpace } from './random';
 import { parseSpace, spaceSize } from './space';
 

@@ -1,5 +1,5 @@
 import { TrainingInputError } from '../errors';
-import { PARAM_SPECS, validateParamValue } from '../hyperparams';
+import { PARAM_SPECS, validateParamValue } from '../models/hyperparams';
 
 /**
  * A search space over training params, in the `grid` field of a grid-search request:

@@ -1,5 +1,5 @@
 import { TrainingInputError } from '../errors';
-import { expandGrid, MAX_GRID_CANDIDATES } from '../grid';
+import { expandGrid, MAX_GRID_CANDIDATES } from './grid';
 import { HalvingConfig } from './halving';
 import { sampleSpace } from './random';
 import { hasRanges, parseSpace } from './space';

@@ -1,6 +1,6 @@
 import { jStat } from 'jstat';
 import { gaussian } from '../models/gaussian';
-import { seededRandom } from '../shuffle';
+import { seededRandom } from '../series/shuffle';
 import { sampleSpace } from './random';
 import { Dimension, SearchSpace } from './space';
 

@@ -1,0 +1,103 @@
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import { TrainingInputError } from '../errors';
+import { readMlmodel } from '../models/mlflow-model-dir';
+import { FittedSeriesModel, modelFamily, SeriesHistory } from '../models';
+import { calendarFeatures } from '../series/calendar';
+import { dateOnly, Frequency, parseFrequency, timestampAt } from '../series/frequency';
+import { formatTimestamp } from '../series/timestamps';
+import { seriesFlavor, StoredHistory, TsflowSeriesFlavor } from './series-model-dir';
+
+/** One series' forecast as served: the target timestamps, the point forecast and the intervals per step. */
+export interface SeriesPrediction {
+  series_id: string;
+  timestamps: string[];
+  predictions: number[];
+  intervals: { level: number; lower: number[]; upper: number[] }[];
+}
+
+const floats = (a: (number | null)[]) => Float64Array.from(a, (v) => (v === null ? NaN : v));
+
+/**
+ * A loaded series model: the family's fitted state plus the history of every series of its
+ * panel. Forecasts any of those series by id from the end of its data, or a history given in
+ * the request (long-format scoring input).
+ */
+export class SeriesPredictor {
+  readonly backend: string;
+
+  private constructor(
+    readonly flavor: TsflowSeriesFlavor,
+    readonly model: FittedSeriesModel,
+    readonly frequency: Frequency,
+    private readonly histories: Map<string, SeriesHistory>,
+  ) {
+    this.backend = `tsflow-${flavor.family}`;
+  }
+
+  static async load(dir: string): Promise<SeriesPredictor> {
+    const flavor = seriesFlavor(await readMlmodel(dir));
+    if (!flavor) throw new TrainingInputError(`${dir} is not a tsflow series model (no 'tsflow' series flavor)`);
+    const state = JSON.parse(await fs.readFile(path.join(dir, flavor.data), 'utf8')) as unknown;
+    const stored = JSON.parse(await fs.readFile(path.join(dir, flavor.history), 'utf8')) as StoredHistory;
+    const frequency = parseFrequency(flavor.frequency);
+    const histories = new Map<string, SeriesHistory>();
+    for (const s of stored.series) {
+      const timestamps = Float64Array.from(s.timestamps);
+      histories.set(s.id, {
+        id: s.id,
+        values: floats(s.values),
+        timestamps,
+        known: {
+          ...Object.fromEntries(Object.entries(s.known).map(([k, v]) => [k, floats(v)])),
+          ...calendarFeatures(frequency, timestamps),
+        },
+      });
+    }
+    return new SeriesPredictor(flavor, modelFamily(flavor.family).load(state), frequency, histories);
+  }
+
+  get seriesIds(): string[] {
+    return [...this.histories.keys()];
+  }
+
+  /** The stored history of a series; an id the model never saw is an error naming it. */
+  history(id: string): SeriesHistory {
+    const h = this.histories.get(id);
+    if (!h) {
+      const some = this.seriesIds.slice(0, 10).map((s) => `'${s}'`);
+      throw new TrainingInputError(
+        `Unknown series_id '${id.slice(0, 80)}': this model knows ${this.histories.size} series (${some.join(', ')}${this.histories.size > 10 ? ', ...' : ''}).`,
+      );
+    }
+    return h;
+  }
+
+  /** `horizon` steps after the end of `history` (a stored series, or one given in the request). */
+  forecast(
+    history: SeriesHistory,
+    horizon: number,
+    levels: readonly number[] = this.flavor.interval_levels,
+  ): SeriesPrediction {
+    if (this.model.seriesIds.length > 0 && !this.model.seriesIds.includes(history.id)) this.history(history.id);
+    const last = history.timestamps[history.timestamps.length - 1];
+    const future = Float64Array.from({ length: horizon }, (_, k) => timestampAt(this.frequency, last, k + 1));
+    const f = this.model.forecast({
+      history: history.known ? history : { ...history, known: calendarFeatures(this.frequency, history.timestamps) },
+      horizon,
+      levels: [...levels],
+      futureKnown: calendarFeatures(this.frequency, future),
+    });
+    const fmt = (t: number) => formatTimestamp(t, dateOnly(this.frequency, t));
+    return {
+      series_id: history.id,
+      timestamps: Array.from(future, fmt),
+      predictions: Array.from(f.mean),
+      intervals: f.intervals.map((i) => ({ level: i.level, lower: Array.from(i.lower), upper: Array.from(i.upper) })),
+    };
+  }
+
+  dispose(): void {
+    this.model.dispose?.();
+  }
+}
