@@ -4,6 +4,7 @@ import { TrainingSchema1763800000002 } from './1763800000002-training-schema';
 import { Mlflow3Schema1763800000003 } from './1763800000003-mlflow3-schema';
 import { MonitorsSchema1763800000004 } from './1763800000004-monitors-schema';
 import { AuthSchema1763800000016 } from './1763800000016-auth-schema';
+import { SearchOrderIndexes1763800000021 } from './1763800000021-search-order-indexes';
 
 /** Every migration, in order. New migrations are appended here. */
 export const MIGRATIONS = [
@@ -13,4 +14,5 @@ export const MIGRATIONS = [
   Mlflow3Schema1763800000003,
   MonitorsSchema1763800000004,
   AuthSchema1763800000016,
+  SearchOrderIndexes1763800000021,
 ];
