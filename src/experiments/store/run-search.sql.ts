@@ -33,33 +33,34 @@ function numericOp(op: string): string {
  */
 export type SemiJoin = 'in' | 'exists';
 
-function member(style: SemiJoin, from: string, runCol: string, where: string): string {
+/** `run`: the run id column the semi-join correlates with (a walk probes its own index row before joining runs). */
+function member(style: SemiJoin, from: string, runCol: string, where: string, run: string): string {
   return style === 'in'
-    ? `r.run_uuid IN (SELECT ${runCol} FROM ${from} WHERE ${where})`
-    : `EXISTS (SELECT 1 FROM ${from} WHERE ${runCol} = r.run_uuid AND ${where})`;
+    ? `${run} IN (SELECT ${runCol} FROM ${from} WHERE ${where})`
+    : `EXISTS (SELECT 1 FROM ${from} WHERE ${runCol} = ${run} AND ${where})`;
 }
 
-function keyedSubquery(d: Dialect, table: string, c: Clause, style: SemiJoin): Sql {
+function keyedSubquery(d: Dialect, table: string, c: Clause, style: SemiJoin, run: string): Sql {
   const cond = stringCondition(d, 'value', c);
-  return { sql: member(style, table, 'run_uuid', `key = ? AND ${cond.sql}`), params: [c.key, ...cond.params] };
+  return { sql: member(style, table, 'run_uuid', `key = ? AND ${cond.sql}`, run), params: [c.key, ...cond.params] };
 }
 
-function datasetCondition(d: Dialect, c: Clause, style: SemiJoin): Sql {
+function datasetCondition(d: Dialect, c: Clause, style: SemiJoin, run: string): Sql {
   if (c.key === 'context') {
     const cond = stringCondition(d, 'value', c);
     return {
-      sql: member(style, 'input_tags', 'run_uuid', `key = 'mlflow.data.context' AND ${cond.sql}`),
+      sql: member(style, 'input_tags', 'run_uuid', `key = 'mlflow.data.context' AND ${cond.sql}`, run),
       params: cond.params,
     };
   }
   const cond = stringCondition(d, `ds.${c.key === 'digest' ? 'digest' : 'name'}`, c);
   return {
-    sql: member(style, 'run_inputs ri JOIN datasets ds ON ds.dataset_id = ri.dataset_id', 'ri.run_uuid', cond.sql),
+    sql: member(style, 'run_inputs ri JOIN datasets ds ON ds.dataset_id = ri.dataset_id', 'ri.run_uuid', cond.sql, run),
     params: cond.params,
   };
 }
 
-export function clauseCondition(d: Dialect, c: Clause, style: SemiJoin = 'in'): Sql {
+export function clauseCondition(d: Dialect, c: Clause, style: SemiJoin = 'in', run = 'r.run_uuid'): Sql {
   switch (c.entity) {
     case 'metric':
       // NaN never matches a numeric comparison (mlflow-api.md §8.1, harmless deviation).
@@ -69,15 +70,16 @@ export function clauseCondition(d: Dialect, c: Clause, style: SemiJoin = 'in'): 
           'latest_metrics',
           'run_uuid',
           `key = ? AND is_nan = 0 AND value ${numericOp(c.comparator)} ?`,
+          run,
         ),
         params: [c.key, c.value],
       };
     case 'param':
-      return keyedSubquery(d, 'params', c, style);
+      return keyedSubquery(d, 'params', c, style, run);
     case 'tag':
-      return keyedSubquery(d, 'tags', c, style);
+      return keyedSubquery(d, 'tags', c, style, run);
     case 'dataset':
-      return datasetCondition(d, c, style);
+      return datasetCondition(d, c, style, run);
     default: {
       const col = ATTRIBUTE_COLUMNS[c.key];
       if (!col) throw new Error(`unknown run attribute ${c.key}`);
@@ -133,11 +135,11 @@ export interface RunPageOptions {
   offset: number;
 }
 
-function baseWhere(d: Dialect, q: SearchRunsQuery, snapshot: number, style: SemiJoin): Sql {
+function baseWhere(d: Dialect, q: SearchRunsQuery, snapshot: number, style: SemiJoin, run = 'r.run_uuid'): Sql {
   const where: string[] = [inList(d, 'r.experiment_id'), inList(d, 'r.lifecycle_stage'), 'r.seq <= ?'];
   const params: unknown[] = [listParam(d, q.experimentIds.map(Number)), listParam(d, q.stages), snapshot];
   for (const c of q.clauses) {
-    const cond = clauseCondition(d, c, style);
+    const cond = clauseCondition(d, c, style, run);
     where.push(cond.sql);
     params.push(...cond.params);
   }
@@ -216,7 +218,7 @@ export function buildWalk(
 ): Sql {
   const first = q.orderBy[0];
   const w = walkSource(d, first);
-  const where = baseWhere(d, q, snapshot, o.style);
+  const where = baseWhere(d, q, snapshot, o.style, `${w.alias}.run_uuid`);
   const order = orderTerms(d, q.orderBy);
   // The walked table drives the query (CROSS JOIN fixes sqlite's join order); drop its LEFT JOIN and its missing rank.
   const from = `${w.table} ${w.alias} CROSS JOIN runs r ${order.joins.slice(1).join(' ')}`;
