@@ -61,6 +61,8 @@ function starter(store: string, artifacts: string): () => Promise<ServerProcess>
     startServerProcess({
       args: ['server', '--backend-store-uri', store, '--artifacts-destination', artifacts],
       env: { LOG_LEVEL: 'warn' },
+      // The first start on a store from before migration 1763800000021 builds its indexes.
+      readyTimeoutMs: 30 * 60_000,
     });
 }
 
