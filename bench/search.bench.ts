@@ -124,7 +124,7 @@ function print(backend: string, r: ScaleResult): void {
   ]);
   process.stdout.write(`\n${backend}: ${r.runs} runs (seeded in ${r.seedSec} s), load ${loadavg().join(' ')}\n`);
   process.stdout.write(
-    `${table(['query', 'first ms', 'p50 ms', 'p95 ms', 'runs', 'correct', `<${TARGET_MS} ms`], rows)}\n`,
+    `${table(['query', 'first ms', 'p50 ms', 'p95 ms', 'srv cpu ms/req', 'runs', 'correct', `<${TARGET_MS} ms`], rows)}\n`,
   );
 }
 

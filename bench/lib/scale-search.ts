@@ -31,6 +31,8 @@ export interface ScaleQueryResult {
   p50Ms: number;
   p95Ms: number;
   minMs: number;
+  /** The server's CPU time per request (all its threads): what a loaded machine barely moves. */
+  serverCpuMsPerReq?: number;
   returned: number;
   hasNextPage: boolean;
   checkPassed: boolean;
@@ -118,19 +120,28 @@ export const SEARCH_QUERIES: ScaleQuery[] = [
   },
 ];
 
-async function timeQuery(base: string, experimentId: string, q: ScaleQuery, reps: number): Promise<ScaleQueryResult> {
+async function timeQuery(
+  server: ServerProcess,
+  experimentId: string,
+  q: ScaleQuery,
+  reps: number,
+): Promise<ScaleQueryResult> {
+  const base = server.url;
   let body: Record<string, unknown> = { experiment_ids: [experimentId], ...q.body };
   for (let p = 1; p < (q.page ?? 1); p++) {
     const r = await api<{ next_page_token?: string }>(base, 'runs/search', body);
     body = { ...body, page_token: r.next_page_token };
   }
   const times: number[] = [];
+  let cpu0: number | undefined;
   let last: { runs?: WireRun[]; next_page_token?: string } = {};
   for (let i = 0; i <= reps; i++) {
+    if (i === 1) cpu0 = server.cpuMs();
     const t = performance.now();
     last = await api(base, 'runs/search', body);
     times.push(performance.now() - t);
   }
+  const cpu1 = server.cpuMs();
   const [firstMs, ...rest] = times;
   const sorted = rest.sort((a, b) => a - b);
   const r2 = (x: number) => Math.round(x * 100) / 100;
@@ -142,6 +153,7 @@ async function timeQuery(base: string, experimentId: string, q: ScaleQuery, reps
     p50Ms: r2(percentile(sorted, 50)),
     p95Ms: r2(percentile(sorted, 95)),
     minMs: r2(sorted[0]),
+    serverCpuMsPerReq: cpu0 === undefined || cpu1 === undefined ? undefined : r2((cpu1 - cpu0) / reps),
     returned: last.runs?.length ?? 0,
     hasNextPage: !!last.next_page_token,
     checkPassed: q.check(last.runs ?? []),
@@ -194,8 +206,7 @@ export async function runScaleSearch(opts: {
   server = await opts.start();
   try {
     const queries: ScaleQueryResult[] = [];
-    for (const q of opts.queries ?? SCALE_QUERIES)
-      queries.push(await timeQuery(server.url, experimentId, q, opts.reps));
+    for (const q of opts.queries ?? SCALE_QUERIES) queries.push(await timeQuery(server, experimentId, q, opts.reps));
     return {
       runs: opts.runs,
       seedMethod: opts.postgresUrl ? 'pg unnest inserts' : 'better-sqlite3 multi-row inserts',
