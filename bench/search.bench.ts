@@ -4,7 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { Client } from 'pg';
-import { printJsonLine, table, writeResults } from './lib/report';
+import { publishResults, runBench, table } from './lib/report';
 import { runScaleSearch, ScaleResult, SEARCH_QUERIES } from './lib/scale-search';
 import { repoRoot, ServerProcess, startServerProcess } from './lib/server-process';
 
@@ -153,14 +153,10 @@ async function main(): Promise<void> {
       results,
       meetsTarget: Object.values(results).every((r) => r.queries.every((q) => q.p50Ms < TARGET_MS && q.checkPassed)),
     };
-    log(`results: ${writeResults(path.join(repoRoot(), 'bench', 'results'), 'search', result)}`);
-    printJsonLine(result);
+    log(`results: ${publishResults(repoRoot(), 'search', result)}`);
   } finally {
     if (!opts.keep) fs.rmSync(tmp, { recursive: true, force: true });
   }
 }
 
-main().catch((err) => {
-  console.error(err instanceof Error ? (err.stack ?? err.message) : err);
-  process.exit(1);
-});
+runBench(main);
