@@ -37,7 +37,11 @@ async function fewRuns(db: SqlRunner, q: SearchRunsQuery, snapshot: number): Pro
  * but sorts every run for an ORDER BY on a joined table: an ordered search over many runs walks.
  */
 async function choosePlan(db: SqlRunner, q: SearchRunsQuery, snapshot: number): Promise<SearchPlan> {
-  const ordered = walkable(q) && !(await fewRuns(db, q, snapshot));
+  // Postgres walks metrics only: a param or tag with few distinct values makes a tie group of
+  // a tenth of the runs, which the walk joins and re-sorts by start_time on every page (12 s at
+  // 1M runs, spilling to disk), where the hash join + top-N sort stays bounded.
+  const leading = db.dialect === 'sqlite' || q.orderBy[0]?.entity === 'metric';
+  const ordered = leading && walkable(q) && !(await fewRuns(db, q, snapshot));
   if (db.dialect !== 'sqlite') return { style: 'in', walk: ordered };
   for (const c of q.clauses) {
     const probe = selectivityProbe(db.dialect, c, SELECTIVE);
