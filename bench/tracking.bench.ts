@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { LoadResult, runLoad } from './lib/load';
-import { printJsonLine, table, writeResults } from './lib/report';
+import { publishResults, runBench, table } from './lib/report';
 import { runScaleSearch, ScaleResult } from './lib/scale-search';
 import { processCpuMs, repoRoot, ServerProcess, startServerProcess } from './lib/server-process';
 import { TRACKING_CASES, TrackingCase } from './lib/tracking-cases';
@@ -304,14 +304,10 @@ async function main(): Promise<void> {
       ],
     };
     printTables(opts, cases, scale);
-    log(`results: ${writeResults(path.join(repoRoot(), 'bench', 'results'), 'tracking', result)}`);
-    printJsonLine(result);
+    log(`results: ${publishResults(repoRoot(), 'tracking', result)}`);
   } finally {
     if (!opts.keep) fs.rmSync(tmp, { recursive: true, force: true });
   }
 }
 
-main().catch((err) => {
-  console.error(err instanceof Error ? (err.stack ?? err.message) : err);
-  process.exit(1);
-});
+runBench(main);

@@ -29,3 +29,18 @@ export function writeResults(dir: string, name: string, result: unknown): string
 export function printJsonLine(result: unknown): void {
   process.stdout.write(`BENCH_JSON ${JSON.stringify(result)}\n`);
 }
+
+/** Write `<repo>/bench/results/<name>-….json` and print the BENCH_JSON line; returns the file's path. */
+export function publishResults(repo: string, name: string, result: unknown): string {
+  const file = writeResults(path.join(repo, 'bench', 'results'), name, result);
+  printJsonLine(result);
+  return file;
+}
+
+/** Run a benchmark's main: any failure prints its stack and exits 1. */
+export function runBench(main: () => Promise<void>): void {
+  main().catch((err) => {
+    console.error(err instanceof Error ? (err.stack ?? err.message) : err);
+    process.exit(1);
+  });
+}

@@ -7,13 +7,19 @@ import { ServerProcess } from './server-process';
 export interface ScaleQuery {
   name: string;
   body: { filter?: string; order_by?: string[]; max_results: number };
+  /** Time this page (1 = first), reached by following next_page_token from page 1. */
+  page?: number;
   /** True when the returned page holds the filter and the order (checked on the last response). */
   check(runs: WireRun[]): boolean;
 }
 
 interface WireRun {
-  info: { start_time: number };
-  data: { metrics?: { key: string; value: number }[]; params?: { key: string; value: string }[] };
+  info: { start_time: number; run_name?: string };
+  data: {
+    metrics?: { key: string; value: number }[];
+    params?: { key: string; value: string }[];
+    tags?: { key: string; value: string }[];
+  };
 }
 
 export interface ScaleQueryResult {
@@ -25,6 +31,8 @@ export interface ScaleQueryResult {
   p50Ms: number;
   p95Ms: number;
   minMs: number;
+  /** The server's CPU time per request (all its threads): what a loaded machine barely moves. */
+  serverCpuMsPerReq?: number;
   returned: number;
   hasNextPage: boolean;
   checkPassed: boolean;
@@ -32,8 +40,11 @@ export interface ScaleQueryResult {
 
 const metric = (r: WireRun, key: string) => r.data.metrics?.find((m) => m.key === key)?.value;
 const param = (r: WireRun, key: string) => r.data.params?.find((p) => p.key === key)?.value;
+const tag = (r: WireRun, key: string) => r.data.tags?.find((p) => p.key === key)?.value;
 const descending = (xs: (number | undefined)[]) =>
   xs.every((x, i) => x !== undefined && (i === 0 || (xs[i - 1] as number) >= x));
+const ascending = <T extends number | string>(xs: (T | undefined)[]) =>
+  xs.every((x, i) => x !== undefined && (i === 0 || (xs[i - 1] as T) <= x));
 
 export const SCALE_QUERIES: ScaleQuery[] = [
   {
@@ -51,15 +62,86 @@ export const SCALE_QUERIES: ScaleQuery[] = [
   },
 ];
 
-async function timeQuery(base: string, experimentId: string, q: ScaleQuery, reps: number): Promise<ScaleQueryResult> {
-  const body = { experiment_ids: [experimentId], ...q.body };
+/** The search bench's set (npm run bench:search): every kind of order key, filters, a deep page. */
+export const SEARCH_QUERIES: ScaleQuery[] = [
+  {
+    name: 'ordered by metric DESC',
+    body: { order_by: ['metrics.m1 DESC'], max_results: 100 },
+    check: (runs) => runs.length === 100 && descending(runs.map((r) => metric(r, 'm1'))),
+  },
+  {
+    name: 'ordered by metric ASC',
+    body: { order_by: ['metrics.m2 ASC'], max_results: 100 },
+    check: (runs) => runs.length === 100 && ascending(runs.map((r) => metric(r, 'm2'))),
+  },
+  {
+    name: 'ordered by param',
+    body: { order_by: ['params.p1 ASC'], max_results: 100 },
+    check: (runs) => runs.length === 100 && ascending(runs.map((r) => param(r, 'p1'))),
+  },
+  {
+    name: 'ordered by tag',
+    body: { order_by: ['tags.t1 DESC'], max_results: 100 },
+    check: (runs) => runs.length === 100 && ascending(runs.map((r) => tag(r, 't1')).reverse()),
+  },
+  {
+    name: 'ordered by attribute (start_time)',
+    body: { order_by: ['attributes.start_time ASC'], max_results: 100 },
+    check: (runs) => runs.length === 100 && ascending(runs.map((r) => r.info.start_time)),
+  },
+  {
+    name: 'ordered by attribute (run_name)',
+    body: { order_by: ['attributes.run_name DESC'], max_results: 100 },
+    check: (runs) => runs.length === 100 && ascending(runs.map((r) => r.info.run_name).reverse()),
+  },
+  SCALE_QUERIES[0],
+  {
+    name: 'filter metric+param',
+    body: { filter: "metrics.m3 < 0.5 and params.p1 = 'v3'", max_results: 100 },
+    check: (runs) => runs.length > 0 && runs.every((r) => (metric(r, 'm3') as number) < 0.5 && param(r, 'p1') === 'v3'),
+  },
+  {
+    name: 'page 10, ordered by metric',
+    page: 10,
+    body: { order_by: ['metrics.m1 DESC'], max_results: 100 },
+    check: (runs) => runs.length === 100 && descending(runs.map((r) => metric(r, 'm1'))),
+  },
+  {
+    name: 'page 10, ordered by param',
+    page: 10,
+    body: { order_by: ['params.p1 ASC'], max_results: 100 },
+    check: (runs) => runs.length === 100 && ascending(runs.map((r) => param(r, 'p1'))),
+  },
+  {
+    name: 'page 10, default order',
+    page: 10,
+    body: { max_results: 100 },
+    check: (runs) => runs.length === 100 && descending(runs.map((r) => r.info.start_time)),
+  },
+];
+
+async function timeQuery(
+  server: ServerProcess,
+  experimentId: string,
+  q: ScaleQuery,
+  reps: number,
+): Promise<ScaleQueryResult> {
+  const base = server.url;
+  let body: Record<string, unknown> = { experiment_ids: [experimentId], ...q.body };
+  for (let p = 1; p < (q.page ?? 1); p++) {
+    const r = await api<{ next_page_token?: string }>(base, 'runs/search', body);
+    body = { ...body, page_token: r.next_page_token };
+  }
   const times: number[] = [];
+  let cpu0: number | undefined;
   let last: { runs?: WireRun[]; next_page_token?: string } = {};
   for (let i = 0; i <= reps; i++) {
+    if (i === 1) cpu0 = server.cpuMs();
     const t = performance.now();
     last = await api(base, 'runs/search', body);
     times.push(performance.now() - t);
   }
+  const cpu1 = server.cpuMs();
   const [firstMs, ...rest] = times;
   const sorted = rest.sort((a, b) => a - b);
   const r2 = (x: number) => Math.round(x * 100) / 100;
@@ -71,6 +153,7 @@ async function timeQuery(base: string, experimentId: string, q: ScaleQuery, reps
     p50Ms: r2(percentile(sorted, 50)),
     p95Ms: r2(percentile(sorted, 95)),
     minMs: r2(sorted[0]),
+    serverCpuMsPerReq: cpu0 === undefined || cpu1 === undefined ? undefined : r2((cpu1 - cpu0) / reps),
     returned: last.runs?.length ?? 0,
     hasNextPage: !!last.next_page_token,
     checkPassed: q.check(last.runs ?? []),
@@ -94,6 +177,8 @@ export async function runScaleSearch(opts: {
   postgresUrl?: string;
   sqlitePath?: string;
   tag: string;
+  steps?: number;
+  queries?: ScaleQuery[];
   start: () => Promise<ServerProcess>;
 }): Promise<ScaleResult> {
   // 1. Migrate and create the experiment through the API; stop so seeding is the only writer.
@@ -107,7 +192,12 @@ export async function runScaleSearch(opts: {
   );
   await server.stop();
   // 2. Seed straight into the tables.
-  const seed: ScaleSeed = { experimentId, runs: opts.runs, artifactLocation: experiment.artifact_location };
+  const seed: ScaleSeed = {
+    experimentId,
+    runs: opts.runs,
+    artifactLocation: experiment.artifact_location,
+    steps: opts.steps,
+  };
   const t = performance.now();
   if (opts.postgresUrl) await seedScalePostgres(opts.postgresUrl, seed);
   else seedScaleSqlite(opts.sqlitePath as string, seed);
@@ -116,7 +206,7 @@ export async function runScaleSearch(opts: {
   server = await opts.start();
   try {
     const queries: ScaleQueryResult[] = [];
-    for (const q of SCALE_QUERIES) queries.push(await timeQuery(server.url, experimentId, q, opts.reps));
+    for (const q of opts.queries ?? SCALE_QUERIES) queries.push(await timeQuery(server, experimentId, q, opts.reps));
     return {
       runs: opts.runs,
       seedMethod: opts.postgresUrl ? 'pg unnest inserts' : 'better-sqlite3 multi-row inserts',

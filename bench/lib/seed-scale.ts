@@ -3,20 +3,23 @@ import { Client } from 'pg';
 import { rng } from './seed-http';
 
 /**
- * The search-at-scale data set (100,000 runs x 20 metrics, 10 params, 5 tags) written straight
+ * The search-at-scale data set (runs x 10 metrics x `steps` steps, 10 params, 5 tags) written straight
  * into the store's tables. Through the API it would take ~200k requests (minutes on 2 cores
  * shared with other work); the benchmark measures search, not seeding. The schema comes from
  * the server's own migrations: the caller starts the server once on the database (which
  * migrates it and creates the experiment through the API), stops it, seeds, and starts it again.
  *
- * Rows mirror what log-batch writes: one `metrics` row and one `latest_metrics` row per metric
- * (step 0), params p0..p9 = v0..v9, tags t0..t4 plus `mlflow.runName` as runs/create adds it.
+ * Rows mirror what log-batch writes: one `metrics` row per metric and step, the last step's
+ * value in `latest_metrics`, params p0..p9 = v0..v9, tags t0..t4 plus `mlflow.runName` as
+ * runs/create adds it.
  */
 export interface ScaleSeed {
   experimentId: string;
   runs: number;
   /** Prefix of the runs' artifact_uri, e.g. `mlflow-artifacts:/5`. */
   artifactLocation: string;
+  /** Metric history points per metric (default 1); only the last is in latest_metrics. */
+  steps?: number;
 }
 
 type Rows = unknown[][];
@@ -67,6 +70,7 @@ function* generate(seed: ScaleSeed, chunkSize: number): Generator<Chunk> {
       .toString(16)
       .padStart(8, '0');
   const t0 = Date.UTC(2024, 0, 1);
+  const steps = Math.max(1, seed.steps ?? 1);
   for (let start = 0; start < seed.runs; start += chunkSize) {
     const c: Chunk = { runs: [], metrics: [], latest: [], params: [], tags: [] };
     for (let i = start; i < Math.min(seed.runs, start + chunkSize); i++) {
@@ -84,9 +88,12 @@ function* generate(seed: ScaleSeed, chunkSize: number): Generator<Chunk> {
         'active',
         `${seed.artifactLocation}/${id}/artifacts`,
       ]);
-      for (let k = 0; k < 20; k++) {
-        const m = [id, `m${k}`, random(), 0, startTime, 0];
-        c.metrics.push(m);
+      for (let k = 0; k < 10; k++) {
+        let m: unknown[] = [];
+        for (let step = 0; step < steps; step++) {
+          m = [id, `m${k}`, random(), 0, startTime + step, step];
+          c.metrics.push(m);
+        }
         c.latest.push(m);
       }
       for (let k = 0; k < 10; k++) c.params.push([id, `p${k}`, `v${Math.floor(random() * 10)}`]);

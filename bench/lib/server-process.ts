@@ -149,7 +149,7 @@ export async function startServerProcess(opts: ServerProcessOptions = {}): Promi
   const url = `http://127.0.0.1:${port}`;
   const stop = stopper(child);
   try {
-    await waitReady(`${url}${opts.readyPath ?? '/health'}`, child, () => tail, opts.readyTimeoutMs ?? 60_000);
+    await waitReady(`${url}${opts.readyPath ?? '/health'}`, child, () => tail, opts.readyTimeoutMs ?? 180_000);
   } catch (err) {
     await stop(2000);
     throw err;

@@ -74,8 +74,23 @@ describe('decodePageToken', () => {
     ['unsafe offset', b64('{"offset": 1e300}'), /offset must be a non-negative integer/],
     ['bad snapshot', b64('{"offset": 1, "snapshot": -5}'), /snapshot must be a non-negative integer/],
     ['null snapshot', b64('{"offset": 1, "snapshot": null}'), /snapshot must be a non-negative integer/],
+    ['seek not a pair', b64('{"offset": 1, "seek": 0.5}'), /seek must hold a number or a short string/],
+    ['seek key an object', b64('{"offset": 1, "seek": [{}, 0]}'), /seek must hold a number or a short string/],
+    ['seek key too long', b64(`{"offset": 1, "seek": ["${'x'.repeat(257)}", 0]}`), /seek must hold/],
+    ['negative skip', b64('{"offset": 1, "seek": [0.5, -1]}'), /skip must be a non-negative integer/],
+    ['fractional rest', b64('{"offset": 1, "rest": 0.5}'), /rest must be a non-negative integer/],
   ])('rejects %s', (_name, token, expected) => {
     expect(invalidMessage(() => decodePageToken(token))).toMatch(expected);
+  });
+
+  it('round-trips keyset positions (seek, rest) beside the offset', () => {
+    for (const t of [
+      { offset: 300, snapshot: 9, seek: { key: 0.25, skip: 3 } },
+      { offset: 300, snapshot: 9, seek: { key: 'v3 "é"', skip: 0 } },
+      { offset: 40, snapshot: 9, rest: 17 },
+    ])
+      expect(decodePageToken(encodePageToken(t))).toEqual(t);
+    expect(() => encodePageToken({ offset: 1, seek: { key: Infinity, skip: 0 } })).toThrow(MlflowError);
   });
 
   it('rejects a non-string token with an MlflowError', () => {

@@ -2,17 +2,24 @@
  * Opaque page tokens (mlflow-api.md §8.5). The format is MLflow's own: standard base64 of the
  * JSON `{"offset": N}` with Python `json.dumps` spacing, so tokens stay debuggable and match
  * what MLflow servers emit. `snapshot` optionally pins the result set (rows that existed when
- * the first page was served) so offsets stay stable under concurrent inserts.
+ * the first page was served) so offsets stay stable under concurrent inserts. Run search adds
+ * a keyset position (`seek`: the last walked sort key and how many runs with that key were
+ * already returned; `rest`: the position among the runs without the sort key), so a deep page
+ * starts where the last one ended; `offset` is always kept, and a token without them still works.
  */
 import { MlflowError } from '../mlflow-error';
 
 export interface PageToken {
   offset: number;
   snapshot?: number;
+  seek?: { key: number | string; skip: number };
+  rest?: number;
 }
 
 /** Far above any token we emit; bounds the work done on hostile input. */
-const MAX_TOKEN_LENGTH = 1024;
+const MAX_TOKEN_LENGTH = 4096;
+/** Longer sort keys are not carried (the page falls back to its offset). */
+export const MAX_SEEK_KEY_LENGTH = 256;
 const BASE64_RE = /^[A-Za-z0-9+/]*={0,2}$/;
 
 export function encodePageToken(t: PageToken): string {
@@ -21,6 +28,14 @@ export function encodePageToken(t: PageToken): string {
   // Built by hand to reproduce Python's `json.dumps` spacing (`{"offset": 1000}`).
   const fields = [`"offset": ${t.offset}`];
   if (t.snapshot !== undefined) fields.push(`"snapshot": ${t.snapshot}`);
+  if (t.seek !== undefined) {
+    checkSeek(t.seek);
+    fields.push(`"seek": ${JSON.stringify([t.seek.key, t.seek.skip])}`);
+  }
+  if (t.rest !== undefined) {
+    checkField('rest', t.rest);
+    fields.push(`"rest": ${t.rest}`);
+  }
   return Buffer.from(`{${fields.join(', ')}}`, 'utf8').toString('base64');
 }
 
@@ -31,7 +46,29 @@ export function decodePageToken(token: string | undefined): PageToken | undefine
   if (parsed.snapshot !== undefined) checkField('snapshot', parsed.snapshot);
   const result: PageToken = { offset: parsed.offset as number };
   if (parsed.snapshot !== undefined) result.snapshot = parsed.snapshot as number;
+  if (parsed.seek !== undefined) {
+    const seek = Array.isArray(parsed.seek) && parsed.seek.length === 2 ? parsed.seek : [];
+    result.seek = { key: seek[0] as number | string, skip: seek[1] as number };
+    checkSeek(result.seek);
+  }
+  if (parsed.rest !== undefined) {
+    checkField('rest', parsed.rest);
+    result.rest = parsed.rest as number;
+  }
   return result;
+}
+
+/** A seek key fits in a token: a finite number or a short string. */
+export function seekableKey(key: unknown): key is number | string {
+  return (
+    (typeof key === 'number' && Number.isFinite(key)) || (typeof key === 'string' && key.length <= MAX_SEEK_KEY_LENGTH)
+  );
+}
+
+function checkSeek(seek: { key: unknown; skip: unknown }): void {
+  if (!seekableKey(seek.key))
+    throw MlflowError.invalid('Invalid page token, seek must hold a number or a short string');
+  checkField('skip', seek.skip);
 }
 
 function decodeBase64(token: unknown): string {

@@ -5,6 +5,7 @@ import { Mlflow3Schema1763800000003 } from './1763800000003-mlflow3-schema';
 import { MonitorsSchema1763800000004 } from './1763800000004-monitors-schema';
 import { AuthSchema1763800000016 } from './1763800000016-auth-schema';
 import { AssessmentsSchema1763800000021 } from './1763800000021-assessments-schema';
+import { SearchOrderIndexes1763800000022 } from './1763800000022-search-order-indexes';
 import { ImportState1763800000030 } from './1763800000030-import-state';
 
 /** Every migration, in order. New migrations are appended here. */
@@ -16,5 +17,6 @@ export const MIGRATIONS = [
   MonitorsSchema1763800000004,
   AuthSchema1763800000016,
   AssessmentsSchema1763800000021,
+  SearchOrderIndexes1763800000022,
   ImportState1763800000030,
 ];

@@ -1,33 +1,55 @@
+import { PageToken, seekableKey } from '../../common/search';
 import type { Db, SqlRunner } from '../../database/db';
 import type { SearchRunsQuery } from '../tracking.store';
 import {
-  buildMetricWalk,
   buildRunSearch,
-  leadsWithMetric,
-  metricWalkRest,
+  buildWalk,
+  runCountProbe,
+  Seek,
   SemiJoin,
   selectivityProbe,
+  walkable,
+  walkRest,
 } from './run-search.sql';
 import { RUN_COLUMNS, RunRow } from './sql-values';
 
 /** A clause matching fewer runs than this drives the query (`in`); otherwise runs are walked in order. */
 const SELECTIVE = 2000;
 
+/** How a page is read: `walk` reads the leading order key's index in order (metric, param, tag). */
+export interface SearchPlan {
+  style: SemiJoin;
+  walk: boolean;
+}
+
+/** Fewer runs than SELECTIVE in the searched experiments: sorting them all beats any walk. */
+async function fewRuns(db: SqlRunner, q: SearchRunsQuery, snapshot: number): Promise<boolean> {
+  const probe = runCountProbe(db.dialect, q, snapshot, SELECTIVE);
+  const [{ n }] = await db.query<{ n: number }>(probe.sql, probe.params);
+  return Number(n) < SELECTIVE;
+}
+
 /**
  * sqlite's planner has no statistics here (the server never runs ANALYZE), so it cannot tell
  * a selective filter from a broad one. Probe each keyed clause with a bounded index count:
  * any selective clause → build the small matching set first; all broad → walk runs in the
- * requested order and stop when the page is full. Postgres plans this well on its own.
+ * requested order and stop when the page is full. Postgres picks the join order on its own,
+ * but sorts every run for an ORDER BY on a joined table: an ordered search over many runs walks.
  */
-async function chooseStyle(db: SqlRunner, q: SearchRunsQuery): Promise<SemiJoin> {
-  if (db.dialect !== 'sqlite' || q.clauses.length === 0) return 'in';
+async function choosePlan(db: SqlRunner, q: SearchRunsQuery, snapshot: number): Promise<SearchPlan> {
+  // Postgres walks metrics only: a param or tag with few distinct values makes a tie group of
+  // a tenth of the runs, which the walk joins and re-sorts by start_time on every page (12 s at
+  // 1M runs, spilling to disk), where the hash join + top-N sort stays bounded.
+  const leading = db.dialect === 'sqlite' || q.orderBy[0]?.entity === 'metric';
+  const ordered = leading && walkable(q) && !(await fewRuns(db, q, snapshot));
+  if (db.dialect !== 'sqlite') return { style: 'in', walk: ordered };
   for (const c of q.clauses) {
     const probe = selectivityProbe(db.dialect, c, SELECTIVE);
     if (!probe) continue;
     const [{ n }] = await db.query<{ n: number }>(probe.sql, probe.params);
-    if (Number(n) < SELECTIVE) return 'in';
+    if (Number(n) < SELECTIVE) return { style: 'in', walk: false };
   }
-  return 'exists';
+  return q.clauses.length === 0 && !ordered ? { style: 'in', walk: false } : { style: 'exists', walk: ordered };
 }
 
 /** Postgres searches every join order of a query: fine for a few clauses, seconds for 50. */
@@ -46,36 +68,95 @@ function withFixedJoinOrder(db: Db, sql: string, params: unknown[]): Promise<Run
   });
 }
 
+/** Where the page after this one starts, beyond its offset (see PageToken). */
+export type Cursor = Pick<PageToken, 'seek' | 'rest'>;
+
+export interface RunRowsPage {
+  /** Up to max_results + 1 rows (the last one is the look-ahead). */
+  rows: RunRow[];
+  cursor: Cursor;
+}
+
+type WalkRow = RunRow & { walk_key: number | string };
+
 /**
- * Run rows of one search page (max_results + 1 for the look-ahead). When runs are walked and
- * the first order key is a metric, runs with a value come from the metric's index in order,
- * then the NaN/missing rest, with the offset carried across the two parts. `force` pins the
- * strategy (tests prove both give identical pages).
+ * The seek for the page after `page` (the first `max` walked rows): its last key, and how many
+ * returned runs share it. Unknown (undefined) when every row shares the key and the page was
+ * reached by offset, or when the key does not fit in a token.
  */
-export async function searchRunRows(db: Db, q: SearchRunsQuery, snapshot: number, force?: SemiJoin): Promise<RunRow[]> {
+function nextSeek(page: WalkRow[], from: Seek | undefined, offset: number): Seek | undefined {
+  const key = page[page.length - 1].walk_key;
+  if (!seekableKey(key)) return undefined;
+  let same = 0;
+  while (same < page.length && page[page.length - 1 - same].walk_key === key) same++;
+  if (same < page.length) return { key, skip: same };
+  if (from && from.key === key) return { key, skip: from.skip + same };
+  return offset === 0 ? { key, skip: same } : undefined;
+}
+
+const stripKey = (rows: WalkRow[]): RunRow[] => rows.map(({ walk_key: _, ...r }) => r);
+
+async function walkedCount(db: Db, q: SearchRunsQuery, snapshot: number, plan: SearchPlan): Promise<number> {
+  const c = buildWalk(db.dialect, q, snapshot, RUN_COLUMNS, { style: plan.style, limit: 0, offset: 0 }, true);
+  return Number((await db.query<{ n: number }>(c.sql, c.params))[0].n);
+}
+
+/**
+ * A walked page: runs with a value for the leading key from its index (from the token's seek,
+ * else its offset), then the NaN/missing rest in full order, the position carried across both.
+ */
+async function walkedPage(db: Db, q: SearchRunsQuery, snapshot: number, plan: SearchPlan): Promise<RunRowsPage> {
+  const d = db.dialect;
   const limit = q.maxResults + 1;
   const offset = q.page?.offset ?? 0;
-  const style = force ?? (await chooseStyle(db, q));
-  const d = db.dialect;
-  if (style === 'in' || !leadsWithMetric(q)) {
-    const { sql, params } = buildRunSearch(d, q, snapshot, RUN_COLUMNS, { style, limit, offset });
-    return manyJoins(q) ? withFixedJoinOrder(db, sql, params) : db.query<RunRow>(sql, params);
+  const rest = (skip: number, n: number) => {
+    const r = buildRunSearch(
+      d,
+      q,
+      snapshot,
+      RUN_COLUMNS,
+      { style: plan.style, limit: n, offset: skip },
+      walkRest(d, q),
+    );
+    return db.query<RunRow>(r.sql, r.params);
+  };
+  if (q.page?.rest !== undefined) {
+    const rows = await rest(q.page.rest, limit);
+    return { rows, cursor: { rest: q.page.rest + q.maxResults } };
   }
-  const walk = buildMetricWalk(d, q, snapshot, RUN_COLUMNS, { style, limit, offset });
-  const first = await db.query<RunRow>(walk.sql, walk.params);
-  if (first.length === limit) return first;
-  let walked = offset + first.length;
-  if (first.length === 0 && offset > 0) {
-    const c = buildMetricWalk(d, q, snapshot, RUN_COLUMNS, { style, limit, offset }, true);
-    walked = Number((await db.query<{ n: number }>(c.sql, c.params))[0].n);
+  const seek = q.page?.seek;
+  const w = buildWalk(d, q, snapshot, RUN_COLUMNS, { style: plan.style, limit, offset, seek });
+  const first = await db.query<WalkRow>(w.sql, w.params);
+  if (first.length >= q.maxResults) {
+    const next = nextSeek(first.slice(0, q.maxResults), seek, offset);
+    const more = first.length === limit ? [] : await rest(0, 1);
+    return { rows: [...stripKey(first), ...more], cursor: next ? { seek: next } : {} };
   }
-  const rest = buildRunSearch(
-    d,
-    q,
-    snapshot,
-    RUN_COLUMNS,
-    { style, limit: limit - first.length, offset: Math.max(0, offset - walked) },
-    metricWalkRest(q),
-  );
-  return [...first, ...(await db.query<RunRow>(rest.sql, rest.params))];
+  // The walk ended on this page: every earlier row was walked unless the offset lies past the walk.
+  const walked =
+    first.length > 0 || seek || offset === 0 ? offset + first.length : await walkedCount(db, q, snapshot, plan);
+  const skip = Math.max(0, offset - walked);
+  const tail = await rest(skip, limit - first.length);
+  return { rows: [...stripKey(first), ...tail], cursor: { rest: skip + q.maxResults - first.length } };
+}
+
+/**
+ * Run rows of one search page (max_results + 1 for the look-ahead) and the cursor of the next
+ * page. `force` pins the strategy (tests prove every plan gives identical pages).
+ */
+export async function searchRunRows(
+  db: Db,
+  q: SearchRunsQuery,
+  snapshot: number,
+  force?: SearchPlan,
+): Promise<RunRowsPage> {
+  const plan = force ?? (await choosePlan(db, q, snapshot));
+  if (plan.walk && walkable(q)) return walkedPage(db, q, snapshot, plan);
+  const { sql, params } = buildRunSearch(db.dialect, q, snapshot, RUN_COLUMNS, {
+    style: plan.style,
+    limit: q.maxResults + 1,
+    offset: q.page?.offset ?? 0,
+  });
+  const rows = await (manyJoins(q) ? withFixedJoinOrder(db, sql, params) : db.query<RunRow>(sql, params));
+  return { rows, cursor: {} };
 }

@@ -33,33 +33,34 @@ function numericOp(op: string): string {
  */
 export type SemiJoin = 'in' | 'exists';
 
-function member(style: SemiJoin, from: string, runCol: string, where: string): string {
+/** `run`: the run id column the semi-join correlates with (a walk probes its own index row before joining runs). */
+function member(style: SemiJoin, from: string, runCol: string, where: string, run: string): string {
   return style === 'in'
-    ? `r.run_uuid IN (SELECT ${runCol} FROM ${from} WHERE ${where})`
-    : `EXISTS (SELECT 1 FROM ${from} WHERE ${runCol} = r.run_uuid AND ${where})`;
+    ? `${run} IN (SELECT ${runCol} FROM ${from} WHERE ${where})`
+    : `EXISTS (SELECT 1 FROM ${from} WHERE ${runCol} = ${run} AND ${where})`;
 }
 
-function keyedSubquery(d: Dialect, table: string, c: Clause, style: SemiJoin): Sql {
+function keyedSubquery(d: Dialect, table: string, c: Clause, style: SemiJoin, run: string): Sql {
   const cond = stringCondition(d, 'value', c);
-  return { sql: member(style, table, 'run_uuid', `key = ? AND ${cond.sql}`), params: [c.key, ...cond.params] };
+  return { sql: member(style, table, 'run_uuid', `key = ? AND ${cond.sql}`, run), params: [c.key, ...cond.params] };
 }
 
-function datasetCondition(d: Dialect, c: Clause, style: SemiJoin): Sql {
+function datasetCondition(d: Dialect, c: Clause, style: SemiJoin, run: string): Sql {
   if (c.key === 'context') {
     const cond = stringCondition(d, 'value', c);
     return {
-      sql: member(style, 'input_tags', 'run_uuid', `key = 'mlflow.data.context' AND ${cond.sql}`),
+      sql: member(style, 'input_tags', 'run_uuid', `key = 'mlflow.data.context' AND ${cond.sql}`, run),
       params: cond.params,
     };
   }
   const cond = stringCondition(d, `ds.${c.key === 'digest' ? 'digest' : 'name'}`, c);
   return {
-    sql: member(style, 'run_inputs ri JOIN datasets ds ON ds.dataset_id = ri.dataset_id', 'ri.run_uuid', cond.sql),
+    sql: member(style, 'run_inputs ri JOIN datasets ds ON ds.dataset_id = ri.dataset_id', 'ri.run_uuid', cond.sql, run),
     params: cond.params,
   };
 }
 
-export function clauseCondition(d: Dialect, c: Clause, style: SemiJoin = 'in'): Sql {
+export function clauseCondition(d: Dialect, c: Clause, style: SemiJoin = 'in', run = 'r.run_uuid'): Sql {
   switch (c.entity) {
     case 'metric':
       // NaN never matches a numeric comparison (mlflow-api.md §8.1, harmless deviation).
@@ -69,15 +70,16 @@ export function clauseCondition(d: Dialect, c: Clause, style: SemiJoin = 'in'): 
           'latest_metrics',
           'run_uuid',
           `key = ? AND is_nan = 0 AND value ${numericOp(c.comparator)} ?`,
+          run,
         ),
         params: [c.key, c.value],
       };
     case 'param':
-      return keyedSubquery(d, 'params', c, style);
+      return keyedSubquery(d, 'params', c, style, run);
     case 'tag':
-      return keyedSubquery(d, 'tags', c, style);
+      return keyedSubquery(d, 'tags', c, style, run);
     case 'dataset':
-      return datasetCondition(d, c, style);
+      return datasetCondition(d, c, style, run);
     default: {
       const col = ATTRIBUTE_COLUMNS[c.key];
       if (!col) throw new Error(`unknown run attribute ${c.key}`);
@@ -133,11 +135,11 @@ export interface RunPageOptions {
   offset: number;
 }
 
-function baseWhere(d: Dialect, q: SearchRunsQuery, snapshot: number, style: SemiJoin): Sql {
+function baseWhere(d: Dialect, q: SearchRunsQuery, snapshot: number, style: SemiJoin, run = 'r.run_uuid'): Sql {
   const where: string[] = [inList(d, 'r.experiment_id'), inList(d, 'r.lifecycle_stage'), 'r.seq <= ?'];
   const params: unknown[] = [listParam(d, q.experimentIds.map(Number)), listParam(d, q.stages), snapshot];
   for (const c of q.clauses) {
-    const cond = clauseCondition(d, c, style);
+    const cond = clauseCondition(d, c, style, run);
     where.push(cond.sql);
     params.push(...cond.params);
   }
@@ -165,43 +167,93 @@ export function buildRunSearch(
   return { sql, params: [...order.joinParams, ...where.params, ...(extra?.params ?? []), o.limit, o.offset] };
 }
 
-/** True when the first order key is a metric: its runs can be walked through the (key, value) index. */
-export function leadsWithMetric(q: SearchRunsQuery): boolean {
-  return q.orderBy[0]?.entity === 'metric';
+/** Postgres indexes params and tags on this many leading characters (migration 1763800000021). */
+export const ORDER_PREFIX_CHARS = 200;
+
+/**
+ * Where the first order key is stored, when it can be walked in order through an index:
+ * latest_metrics (key, is_nan, value, run_uuid), params / tags (key, value, run_uuid).
+ */
+interface WalkSource {
+  table: string;
+  alias: string;
+  /** Metrics: only non-NaN values are walked (NaN sorts after every value). */
+  numeric: boolean;
+  /** The index's order: the value, or on Postgres its leading characters for text. */
+  key: string;
+}
+
+function walkSource(d: Dialect, k: OrderKey): WalkSource {
+  if (k.entity === 'metric') return { table: 'latest_metrics', alias: 'om0', numeric: true, key: 'om0.value' };
+  const alias = `o${k.entity[0]}0`;
+  const key = d === 'postgres' ? `left(${alias}.value, ${ORDER_PREFIX_CHARS}) COLLATE "C"` : `${alias}.value`;
+  return { table: k.entity === 'param' ? 'params' : 'tags', alias, numeric: false, key };
+}
+
+/** True when the first order key is a metric, a param or a tag: its runs can be walked through its index. */
+export function walkable(q: SearchRunsQuery): boolean {
+  const e = q.orderBy[0]?.entity;
+  return e === 'metric' || e === 'param' || e === 'tag';
+}
+
+/** A position inside the walk: runs whose walk key is past `key`, after the first `skip` runs equal to it. */
+export interface Seek {
+  key: number | string;
+  skip: number;
 }
 
 /**
- * The runs that have a (non-NaN) value for the leading order metric, walked in metric order
- * through latest_metrics' (key, value) index, so a page stops as soon as it is full instead of
- * sorting every match. `count` gives the size of that set instead (for offsets past it).
+ * The runs that have a value for the leading order key, walked in order through its index, so
+ * a page stops as soon as it is full instead of sorting every match. With `seek`, the walk starts
+ * at that key (keyset paging: page 10 costs what page 1 costs). `count` gives the size of the
+ * set instead (for offsets past it). Rows carry `walk_key` (the index key) for the next seek.
  */
-export function buildMetricWalk(
+export function buildWalk(
   d: Dialect,
   q: SearchRunsQuery,
   snapshot: number,
   columns: string,
-  o: RunPageOptions,
+  o: RunPageOptions & { seek?: Seek },
   count = false,
 ): Sql {
-  const where = baseWhere(d, q, snapshot, o.style);
+  const first = q.orderBy[0];
+  const w = walkSource(d, first);
+  const where = baseWhere(d, q, snapshot, o.style, `${w.alias}.run_uuid`);
   const order = orderTerms(d, q.orderBy);
-  // om0 drives the query (CROSS JOIN fixes sqlite's join order); drop its LEFT JOIN and its NaN/missing rank.
-  const joins = order.joins.slice(1);
-  const from = `latest_metrics om0 CROSS JOIN runs r ${joins.join(' ')}`;
-  const cond = `om0.key = ? AND om0.is_nan = 0 AND r.run_uuid = om0.run_uuid AND ${where.sql}`;
-  const params = [...order.joinParams.slice(1), q.orderBy[0].key, ...where.params];
+  // The walked table drives the query (CROSS JOIN fixes sqlite's join order); drop its LEFT JOIN and its missing rank.
+  const from = `${w.table} ${w.alias} CROSS JOIN runs r ${order.joins.slice(1).join(' ')}`;
+  const nan = w.numeric ? ` AND ${w.alias}.is_nan = 0` : '';
+  let cond = `${w.alias}.key = ?${nan} AND r.run_uuid = ${w.alias}.run_uuid AND ${where.sql}`;
+  const params = [...order.joinParams.slice(1), first.key, ...where.params];
   if (count) return { sql: `SELECT COUNT(*) AS n FROM ${from} WHERE ${cond}`, params };
+  if (o.seek) {
+    cond += ` AND ${w.key} ${first.ascending ? '>=' : '<='} ?`;
+    params.push(o.seek.key);
+  }
+  const dir = first.ascending ? 'ASC' : 'DESC';
+  const terms = w.key === `${w.alias}.value` ? order.terms.slice(1) : [`${w.key} ${dir}`, ...order.terms.slice(1)];
   return {
-    sql: `SELECT ${columns} FROM ${from} WHERE ${cond} ORDER BY ${order.terms.slice(1).join(', ')} LIMIT ? OFFSET ?`,
-    params: [...params, o.limit, o.offset],
+    sql: `SELECT ${columns}, ${w.key} AS walk_key FROM ${from} WHERE ${cond} ORDER BY ${terms.join(', ')} LIMIT ? OFFSET ?`,
+    params: [...params, o.limit, o.seek ? o.seek.skip : o.offset],
   };
 }
 
-/** Complement of the metric walk: runs whose leading order metric is NaN or missing. */
-export function metricWalkRest(q: SearchRunsQuery): Sql {
+/** Complement of the walk: runs without a value (or with NaN) for the leading order key. */
+export function walkRest(d: Dialect, q: SearchRunsQuery): Sql {
+  const w = walkSource(d, q.orderBy[0]);
   return {
-    sql: 'NOT EXISTS (SELECT 1 FROM latest_metrics x WHERE x.run_uuid = r.run_uuid AND x.key = ? AND x.is_nan = 0)',
+    sql: `NOT EXISTS (SELECT 1 FROM ${w.table} x WHERE x.run_uuid = r.run_uuid AND x.key = ?${w.numeric ? ' AND x.is_nan = 0' : ''})`,
     params: [q.orderBy[0].key],
+  };
+}
+
+/** A bounded count of the runs a search covers before its filters: few runs are cheapest sorted whole. */
+export function runCountProbe(d: Dialect, q: SearchRunsQuery, snapshot: number, cap: number): Sql {
+  return {
+    sql:
+      `SELECT COUNT(*) AS n FROM (SELECT 1 FROM runs r WHERE ${inList(d, 'r.experiment_id')} AND ` +
+      `${inList(d, 'r.lifecycle_stage')} AND r.seq <= ? LIMIT ?) t`,
+    params: [listParam(d, q.experimentIds.map(Number)), listParam(d, q.stages), snapshot, cap],
   };
 }
 

@@ -42,7 +42,7 @@ import { buildExperimentSearch } from './experiment-search.sql';
 import { RUN_NAME_TAG, writeBatch } from './log-batch.sql';
 import { SqlLoggedModels, writeModelMetrics } from './logged-models.sql';
 import { hydrateRuns } from './run-data.sql';
-import { searchRunRows } from './run-search.plan';
+import { Cursor, searchRunRows } from './run-search.plan';
 import {
   experimentFromRow,
   ExperimentRow,
@@ -55,9 +55,9 @@ import {
 
 const EXPERIMENT_COLUMNS = 'experiment_id, name, artifact_location, lifecycle_stage, creation_time, last_update_time';
 
-function page<T>(rows: T[], max: number, offset: number, snapshot: number): Page<T> {
+function page<T>(rows: T[], max: number, offset: number, snapshot: number, cursor?: Cursor): Page<T> {
   if (rows.length <= max) return { items: rows };
-  return { items: rows.slice(0, max), nextPageToken: encodePageToken({ offset: offset + max, snapshot }) };
+  return { items: rows.slice(0, max), nextPageToken: encodePageToken({ offset: offset + max, snapshot, ...cursor }) };
 }
 
 /** The one SQL implementation of TrackingStore, for sqlite and Postgres alike. */
@@ -387,8 +387,8 @@ export class SqlTrackingStore extends TrackingStore {
   async searchRuns(query: SearchRunsQuery): Promise<Page<Run>> {
     if (query.experimentIds.length === 0) return { items: [] };
     const snapshot = await this.snapshot('runs', query.page);
-    const rows = await searchRunRows(this.db, query, snapshot);
-    const p = page(rows, query.maxResults, query.page?.offset ?? 0, snapshot);
+    const { rows, cursor } = await searchRunRows(this.db, query, snapshot);
+    const p = page(rows, query.maxResults, query.page?.offset ?? 0, snapshot, cursor);
     return { items: await hydrateRuns(this.db, p.items.map(runInfoFromRow)), nextPageToken: p.nextPageToken };
   }
 
