@@ -70,10 +70,10 @@ describe('GET /metrics (Prometheus)', () => {
       async () => (await scrape()).series.get('tsflow_model_loads_total{model="m",result="failure"}') === 1,
       'the failed load',
     );
-    await promote(server.url, 'm', good); // version 3, same files: loads
+    await promote(server.url, 'm', good); // the run's version 1 again (a promotion reuses it): loads
     await waitFor(
-      async () => (await http(server.url, 'POST', '/predict', { values })).body?.model?.version === '3',
-      'version 3',
+      async () => (await http(server.url, 'POST', '/predict', { values })).body?.model?.version === '1',
+      'version 1 again',
     );
 
     const before = (await scrape()).series;
@@ -113,7 +113,7 @@ describe('GET /metrics (Prometheus)', () => {
     expect(mean).toBeGreaterThan(0);
     expect(mean).toBeLessThan(0.5);
 
-    expect(series.get('tsflow_champion_version{model="m"}')).toBe(3);
+    expect(series.get('tsflow_champion_version{model="m"}')).toBe(1);
     expect(series.get('tsflow_model_loads_total{model="m",result="success"}')).toBe(2);
     expect(series.get('tsflow_model_loads_total{model="m",result="failure"}')).toBe(1);
     expect(series.get('tsflow_training_jobs{kind="run",state="queued"}')).toBe(1);
