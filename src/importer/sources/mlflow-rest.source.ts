@@ -100,16 +100,27 @@ export class MlflowRestSource extends ImportSource {
     }
   }
 
-  private async *pages(method: 'GET' | 'POST', path: string, body: Json, field: string): AsyncIterable<Json[]> {
+  /** Every page of a listing; `optional`: a server without the route (older MLflow) lists nothing. */
+  private async *pages(
+    method: 'GET' | 'POST',
+    path: string,
+    body: Json,
+    field: string,
+    optional = false,
+  ): AsyncIterable<Json[]> {
     let token: string | undefined;
     do {
+      const page = { ...body, ...(token ? { page_token: token } : {}) };
       const res =
         method === 'POST'
-          ? await this.json('POST', path, { ...body, ...(token ? { page_token: token } : {}) })
+          ? await this.json('POST', path, page, optional)
           : await this.json(
               'GET',
-              `${path}${path.includes('?') ? '&' : '?'}${new URLSearchParams({ ...body, ...(token ? { page_token: token } : {}) })}`,
+              `${path}${path.includes('?') ? '&' : '?'}${new URLSearchParams(page)}`,
+              undefined,
+              optional,
             );
+      if (!res) return;
       const items = (res?.[field] as Json[] | undefined) ?? [];
       if (items.length) yield items;
       token = res?.next_page_token as string | undefined;
@@ -266,76 +277,54 @@ export class MlflowRestSource extends ImportSource {
   }
 
   async *loggedModels(experimentId: string): AsyncIterable<SrcLoggedModel[]> {
-    let token: string | undefined;
-    do {
-      const res = await this.json(
-        'POST',
-        '/api/2.0/mlflow/logged-models/search',
-        { experiment_ids: [experimentId], max_results: 100, ...(token ? { page_token: token } : {}) },
-        true,
-      );
-      if (!res) return;
-      const models = (res.models as Json[] | undefined) ?? [];
-      if (models.length) {
-        yield models.map((m) => {
-          const info = m.info as Json;
-          const data = (m.data as Json | undefined) ?? {};
-          return {
-            modelId: String(info.model_id),
-            experimentId: String(info.experiment_id),
-            name: String(info.name ?? ''),
-            artifactLocation: String(info.artifact_uri ?? ''),
-            creationTimestampMs: n(info.creation_timestamp_ms),
-            lastUpdatedTimestampMs: n(info.last_updated_timestamp_ms ?? info.creation_timestamp_ms),
-            status: String(info.status ?? 'LOGGED_MODEL_STATUS_UNSPECIFIED'),
-            modelType: String(info.model_type ?? ''),
-            sourceRunId: String(info.source_run_id ?? ''),
-            lifecycleStage: 'active',
-            params: kv(data.params),
-            tags: kv(info.tags),
-            metrics: ((data.metrics as Json[] | undefined) ?? []).map((x) => ({
-              key: String(x.key),
-              ...encodeWireValue(x.value),
-              timestamp: n(x.timestamp),
-              step: n(x.step),
-              runId: String(x.run_id ?? ''),
-              datasetName: String(x.dataset_name ?? ''),
-              datasetDigest: String(x.dataset_digest ?? ''),
-            })),
-          };
-        });
-      }
-      token = res.next_page_token as string | undefined;
-    } while (token);
+    const body = { experiment_ids: [experimentId], max_results: 100 };
+    for await (const models of this.pages('POST', '/api/2.0/mlflow/logged-models/search', body, 'models', true)) {
+      yield models.map((m) => {
+        const info = m.info as Json;
+        const data = (m.data as Json | undefined) ?? {};
+        return {
+          modelId: String(info.model_id),
+          experimentId: String(info.experiment_id),
+          name: String(info.name ?? ''),
+          artifactLocation: String(info.artifact_uri ?? ''),
+          creationTimestampMs: n(info.creation_timestamp_ms),
+          lastUpdatedTimestampMs: n(info.last_updated_timestamp_ms ?? info.creation_timestamp_ms),
+          status: String(info.status ?? 'LOGGED_MODEL_STATUS_UNSPECIFIED'),
+          modelType: String(info.model_type ?? ''),
+          sourceRunId: String(info.source_run_id ?? ''),
+          lifecycleStage: 'active',
+          params: kv(data.params),
+          tags: kv(info.tags),
+          metrics: ((data.metrics as Json[] | undefined) ?? []).map((x) => ({
+            key: String(x.key),
+            ...encodeWireValue(x.value),
+            timestamp: n(x.timestamp),
+            step: n(x.step),
+            runId: String(x.run_id ?? ''),
+            datasetName: String(x.dataset_name ?? ''),
+            datasetDigest: String(x.dataset_digest ?? ''),
+          })),
+        };
+      });
+    }
   }
 
   async *traces(experimentId: string): AsyncIterable<SrcTrace[]> {
-    let token: string | undefined;
-    do {
-      const q = new URLSearchParams({
-        experiment_ids: experimentId,
-        max_results: '500',
-        ...(token ? { page_token: token } : {}),
-      });
-      const res = await this.json('GET', `/api/2.0/mlflow/traces?${q}`, undefined, true);
-      if (!res) return;
-      const traces = (res.traces as Json[] | undefined) ?? [];
-      if (traces.length) {
-        yield traces.map((t) => ({
-          traceId: String(t.request_id),
-          experimentId: String(t.experiment_id),
-          clientRequestId: null,
-          requestTimeMs: n(t.timestamp_ms),
-          executionDurationMs: t.execution_time_ms === undefined ? null : n(t.execution_time_ms),
-          state: String(t.status ?? 'STATE_UNSPECIFIED').replace('TRACE_STATUS_UNSPECIFIED', 'STATE_UNSPECIFIED'),
-          requestPreview: null,
-          responsePreview: null,
-          tags: kv(t.tags),
-          metadata: kv(t.request_metadata),
-        }));
-      }
-      token = res.next_page_token as string | undefined;
-    } while (token);
+    const query = { experiment_ids: experimentId, max_results: '500' };
+    for await (const traces of this.pages('GET', '/api/2.0/mlflow/traces', query, 'traces', true)) {
+      yield traces.map((t) => ({
+        traceId: String(t.request_id),
+        experimentId: String(t.experiment_id),
+        clientRequestId: null,
+        requestTimeMs: n(t.timestamp_ms),
+        executionDurationMs: t.execution_time_ms === undefined ? null : n(t.execution_time_ms),
+        state: String(t.status ?? 'STATE_UNSPECIFIED').replace('TRACE_STATUS_UNSPECIFIED', 'STATE_UNSPECIFIED'),
+        requestPreview: null,
+        responsePreview: null,
+        tags: kv(t.tags),
+        metadata: kv(t.request_metadata),
+      }));
+    }
   }
 
   async *listArtifacts(owner: ArtifactOwner, dir = ''): AsyncIterable<SourceArtifact> {
