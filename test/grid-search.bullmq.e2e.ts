@@ -484,7 +484,9 @@ describe('grid searches on BullMQ with two worker processes', () => {
         500,
       );
       expect(again.body.candidates).toHaveLength(2);
-      expect((await gridStatus(api2, queued.job_id)).state).toBe('queued');
+      // The job queued before the outage is still known; the reconciler may already have queued it
+      // again in the new Redis (lost jobs come back within seconds), so a worker may be on it.
+      expect(['queued', 'running', 'completed']).toContain((await gridStatus(api2, queued.job_id)).state);
     } finally {
       await other.close();
       await privateRedis.kill();

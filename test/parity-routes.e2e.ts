@@ -214,7 +214,8 @@ for (const { database, enabled } of BACKENDS)
           ],
           [
             `${base}?run_id=${runA}&metric_key=loss&max_results=abc`,
-            'Invalid value "abc" for parameter \'max_results\': a positive integer.',
+            // The one integer validator of every route (non-finite and out-of-range values too).
+            'Invalid value "abc" for parameter \'max_results\' supplied: expected one integer from 1 to 2147483647.',
           ],
         ];
         for (const [url, message] of cases) {
