@@ -220,7 +220,7 @@ describe.skipIf(!hasChromium)('web UI: new views and fixes (chromium, sqlite)', 
     expect(up.status).toBe(200);
     await page.goto(url('/datasets'));
     await page.getByRole('link', { name: 'tiny-prices' }).click();
-    await page.getByTestId('dataset-summary').getByText('2024-01-03').waitFor();
+    await page.getByTestId('dataset-summary').getByText('2024-01-03', { exact: true }).waitFor();
     await bothThemes(page, 'views-dataset');
     await page.goto(url('/monitors/no-such-monitor'));
     await page.getByRole('alert').waitFor();
