@@ -103,10 +103,16 @@ export async function logModelRun(
   return run.run_id as string;
 }
 
-/** Promotes (registering the run's model as a new version); returns the new version. */
-export async function promote(base: string, model: string, runId: string): Promise<string> {
+/**
+ * Promotes (registering the run's model as a new version); returns the new version. `force`:
+ * also a run that loses significantly to persistence (a test that needs a bad champion).
+ */
+export async function promote(base: string, model: string, runId: string, force = false): Promise<string> {
   const body = await ok(
-    http(base, 'POST', `/api/v1/models/${encodeURIComponent(model)}/champion`, { run_id: runId }),
+    http(base, 'POST', `/api/v1/models/${encodeURIComponent(model)}/champion`, {
+      run_id: runId,
+      ...(force ? { force } : {}),
+    }),
     'promote',
   );
   return body.champion.version as string;
