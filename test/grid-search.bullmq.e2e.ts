@@ -198,7 +198,13 @@ describe('grid searches on BullMQ with two worker processes', () => {
     const weak = { units: 1, epochs: 1, learning_rate: 0.00001, seed: 3, dropout: 0 };
     const always = await submitGrid(
       api,
-      tinyGrid({ params: weak, grid: { seq_length: [5] }, promote: { model_name: MODEL, policy: 'always' } }),
+      tinyGrid({
+        // The champion's data ends 2022-06-30: a model trained on older data never replaces it, whatever the policy.
+        dataset: { ticker: 'MSFT', source: 'sample', start_date: '2021-07-01', end_date: '2022-06-30' },
+        params: weak,
+        grid: { seq_length: [5] },
+        promote: { model_name: MODEL, policy: 'always' },
+      }),
     );
     const n = await waitForGrid(api, never.job_id, 60_000);
     expect(n.state).toBe('completed');

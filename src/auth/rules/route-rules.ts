@@ -265,6 +265,7 @@ export const ROUTE_RULES: Record<string, RouteRule> = {
   'GET /api/v1/training/grid-searches/:job_id/events': job('read'),
   'PUT /api/v1/training/datasets/:name': USER,
   'GET /api/v1/training/datasets': USER,
+  'GET /api/v1/training/datasets/:name': USER,
 
   // Serving: open, or the scoring token, or any user (TSFLOW_SCORING_OPEN / TSFLOW_SCORING_TOKEN).
   'POST /predict': SCORING,
