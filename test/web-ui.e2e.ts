@@ -190,6 +190,10 @@ describe.skipIf(!hasChromium)('web UI in a real browser (chromium, sqlite)', () 
     await screenshot(page, '06-promote');
     await dialog.getByRole('button', { name: 'Promote to champion' }).click();
     await expect.poll(() => page.getByTestId('champion').textContent()).toBe('champion: v2');
+    // Serving says whether it can answer for this champion (the seeded versions hold no model files).
+    await expect
+      .poll(() => page.getByTestId('champion-serving').textContent())
+      .toMatch(/^(served by (tsflow|onnx)|not servable: .+)$/);
     await screenshot(page, '07-model');
     const alias = await http(
       server.url,

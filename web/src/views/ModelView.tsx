@@ -46,6 +46,16 @@ export function ModelView() {
   const m = model.data?.registered_model;
   const list = versions.data?.model_versions ?? [];
   const champion = list.find((v) => (v.aliases ?? []).includes('champion'));
+  // Whether serving can answer for the champion, and with which runtime (tsflow forecaster or ONNX).
+  const serving = useQuery({
+    queryKey: ['champion-status', name, champion?.version],
+    enabled: !!champion,
+    queryFn: () =>
+      get<{ champion?: { runtime?: string | null; servable?: boolean; reason?: string } }>(
+        `/api/v1/models/${encodeURIComponent(name)}/champion`,
+      ),
+  });
+  const status = serving.data?.champion;
   return (
     <section>
       <div className="crumbs">
@@ -64,6 +74,16 @@ export function ModelView() {
               </span>
             ) : (
               <span className="muted">No champion.</span>
+            )}
+            {status?.servable === false && (
+              <span className="pill" data-testid="champion-serving" title={status.reason}>
+                not servable: {status.reason}
+              </span>
+            )}
+            {status?.servable !== false && status?.runtime && (
+              <span className="pill" data-testid="champion-serving">
+                served by {status.runtime}
+              </span>
             )}
             {champion && <Link to={`/forecasts/${encodeURIComponent(name)}`}>Forecast with the champion</Link>}
             {(m.tags ?? []).map((t) => (
