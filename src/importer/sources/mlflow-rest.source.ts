@@ -33,6 +33,13 @@ export function encodeWireValue(v: unknown): { value: number; isNan: 0 | 1 } {
 const kv = (list: unknown): KV[] =>
   ((list as Json[] | undefined) ?? []).map((t) => ({ key: String(t.key), value: String(t.value ?? '') }));
 const n = (v: unknown): number => Number(v ?? 0);
+/** A wire Metric (run data, a history page, a logged model's metrics) as an imported metric. */
+const wireMetric = (m: Json, key = String(m.key)): SrcMetric => ({
+  key,
+  ...encodeWireValue(m.value),
+  timestamp: n(m.timestamp),
+  step: n(m.step),
+});
 
 /**
  * A running MLflow server (2.x or 3.x; tsflow speaks the same API) read through its REST API,
@@ -186,12 +193,7 @@ export class MlflowRestSource extends ImportSource {
           artifactUri: String(info.artifact_uri ?? ''),
           params: kv(data.params),
           tags: kv(data.tags),
-          latest: ((data.metrics as Json[] | undefined) ?? []).map((m) => ({
-            key: String(m.key),
-            ...encodeWireValue(m.value),
-            timestamp: n(m.timestamp),
-            step: n(m.step),
-          })),
+          latest: ((data.metrics as Json[] | undefined) ?? []).map((m) => wireMetric(m)),
           inputs: ((inputs.dataset_inputs as Json[] | undefined) ?? []).map((d) => {
             const ds = d.dataset as Json;
             return {
@@ -218,7 +220,7 @@ export class MlflowRestSource extends ImportSource {
     for (const { key } of run.latest) {
       const q = { run_id: run.runId, metric_key: key, max_results: '25000' };
       for await (const page of this.pages('GET', '/api/2.0/mlflow/metrics/get-history', q, 'metrics')) {
-        yield page.map((m) => ({ key, ...encodeWireValue(m.value), timestamp: n(m.timestamp), step: n(m.step) }));
+        yield page.map((m) => wireMetric(m, key));
       }
     }
   }
@@ -296,10 +298,7 @@ export class MlflowRestSource extends ImportSource {
           params: kv(data.params),
           tags: kv(info.tags),
           metrics: ((data.metrics as Json[] | undefined) ?? []).map((x) => ({
-            key: String(x.key),
-            ...encodeWireValue(x.value),
-            timestamp: n(x.timestamp),
-            step: n(x.step),
+            ...wireMetric(x),
             runId: String(x.run_id ?? ''),
             datasetName: String(x.dataset_name ?? ''),
             datasetDigest: String(x.dataset_digest ?? ''),
