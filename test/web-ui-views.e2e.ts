@@ -304,6 +304,9 @@ describe.skipIf(!hasChromium)('web UI with basic auth: sign-in form, actions per
     await signIn(page, ADMIN.username, ADMIN.password);
     await page.getByTestId('user').getByText('root').waitFor();
     await page.getByRole('button', { name: 'Set alias' }).waitFor();
+    // The versions load by their own request, after the model: wait for the rows, not only the toolbar.
+    await page.getByTestId('versions').waitFor();
+    await page.getByRole('button', { name: 'Promote to champion' }).first().waitFor();
     expect(await page.getByRole('button', { name: 'Promote to champion' }).count()).toBeGreaterThan(0);
   });
 });
