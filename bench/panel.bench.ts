@@ -19,6 +19,7 @@ export const PANEL_USAGE = `Usage: node dist/bench/forecast.bench.js --panel m4-
   --families a,b   families (default: all)
   --limit N        first N series only (synthetic-hourly: N series, default 400)
   --params JSON    params per family, e.g. '{"global_mlp":{"steps":3000}}'
+  --threads N      threads a data-parallel family (global_mlp) trains on (default 1)
   --python         also run statsmodels (scripts/statsmodels_m4.py; M4 panels only)
 `;
 
@@ -78,6 +79,7 @@ export async function runPanelBench(argv: string[]): Promise<void> {
       limit: { type: 'string' },
       params: { type: 'string' },
       python: { type: 'boolean' },
+      threads: { type: 'string' },
       help: { type: 'boolean' },
     },
   });
@@ -95,6 +97,7 @@ export async function runPanelBench(argv: string[]): Promise<void> {
       levels: [0.8, 0.95],
       params: params[name] ?? {},
       seed: 1,
+      threads: values.threads ? Number(values.threads) : 1,
     });
     rows.push({ family: name, score: r.panel, fitSeconds: r.fitMs / 1000, forecastSeconds: r.forecastMs / 1000 });
     process.stderr.write(

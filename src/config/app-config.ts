@@ -1,3 +1,4 @@
+import * as os from 'node:os';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -92,6 +93,8 @@ export interface AppConfig {
     stalledIntervalMs: number;
     /** Attempts per candidate before it is failed (transient errors are retried with backoff). */
     attempts: number;
+    /** Threads one candidate may train on (data-parallel model families, e.g. global_mlp). */
+    trainThreads: number;
     /** How often the API re-queues jobs the queue lost (a flushed Redis); 0: only at start. */
     reconcileIntervalMs: number;
   };
@@ -128,6 +131,7 @@ const F = {
   concurrency: z.number().int().min(1).max(64),
   stalledIntervalMs: z.number().int().min(500).max(600_000),
   attempts: z.number().int().min(1).max(20),
+  trainThreads: z.number().int().min(1).max(64),
   reconcileIntervalMs: z.union([z.literal(0), z.number().int().min(100).max(86_400_000)]),
   defaultModel: z.string().min(1).max(256),
   championPollMs: z.number().int().min(100).max(86_400_000),
@@ -184,6 +188,7 @@ const EnvSchema = z.object({
   TSFLOW_WORKER_CONCURRENCY: num(F.concurrency).optional(),
   TSFLOW_STALLED_INTERVAL_MS: num(F.stalledIntervalMs).optional(),
   TSFLOW_JOB_ATTEMPTS: num(F.attempts).optional(),
+  TSFLOW_TRAIN_THREADS: num(F.trainThreads).optional(),
   TSFLOW_RECONCILE_INTERVAL_MS: num(F.reconcileIntervalMs).optional(),
   TSFLOW_DEFAULT_MODEL: F.defaultModel.optional(),
   TSFLOW_CHAMPION_POLL_MS: num(F.championPollMs).optional(),
@@ -244,6 +249,7 @@ export const AppConfigSchema = z.strictObject({
     concurrency: F.concurrency,
     stalledIntervalMs: F.stalledIntervalMs,
     attempts: F.attempts,
+    trainThreads: F.trainThreads,
     reconcileIntervalMs: F.reconcileIntervalMs,
   }),
   serving: z.strictObject({
@@ -398,6 +404,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
       concurrency: e.TSFLOW_WORKER_CONCURRENCY ?? 1,
       stalledIntervalMs: e.TSFLOW_STALLED_INTERVAL_MS ?? 30_000,
       attempts: e.TSFLOW_JOB_ATTEMPTS ?? 3,
+      // The cores left to each of the candidates trained at once.
+      trainThreads:
+        e.TSFLOW_TRAIN_THREADS ??
+        Math.max(1, Math.floor(os.availableParallelism() / (e.TSFLOW_WORKER_CONCURRENCY ?? 1))),
       reconcileIntervalMs: e.TSFLOW_RECONCILE_INTERVAL_MS ?? 5000,
     },
     serving: {

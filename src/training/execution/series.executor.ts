@@ -1,4 +1,6 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import type { AppConfig } from '../../config/app-config';
+import { APP_CONFIG } from '../../config/config.module';
 import { trainSeriesModel } from '../core';
 import { SeriesDatasetsService } from '../data/series-datasets.service';
 import { Attempt, JobLifecycle } from '../jobs/job-lifecycle.service';
@@ -16,6 +18,7 @@ export class SeriesExecutor {
     private readonly lifecycle: JobLifecycle,
     private readonly data: SeriesDatasetsService,
     private readonly runLogger: SeriesRunLogger,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   async execute(
@@ -32,6 +35,7 @@ export class SeriesExecutor {
       result = await trainSeriesModel({
         dataset: loaded.dataset,
         params,
+        threads: this.config.jobs.trainThreads,
         shouldStop: () => cancelled,
         onProgress: async (fraction) => {
           const progress = Math.min(0.99, fraction);

@@ -18,6 +18,8 @@ export interface BacktestOptions {
   naive2Period?: number;
   params?: Readonly<Record<string, unknown>>;
   seed?: number;
+  /** Threads data-parallel families may train on (default 1). */
+  threads?: number;
 }
 
 export interface BacktestResult {
@@ -76,6 +78,7 @@ export async function backtest(
     const model: FittedSeriesModel = await family.fit(train, options.params ?? {}, {
       horizon,
       seed: options.seed ?? 0,
+      threads: options.threads,
     });
     fitMs += performance.now() - t0;
     t0 = performance.now();

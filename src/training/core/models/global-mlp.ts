@@ -2,6 +2,7 @@ import { TrainingInputError } from '../errors';
 import { seededRandom } from '../series/shuffle';
 import { checkLevels } from './intervals';
 import { Mlp, MlpJSON } from './mlp';
+import { ParallelMlpTrainer } from './mlp-parallel';
 import { numberParam } from './params';
 import { observedValues } from './observed';
 import { FittedSeriesModel, SeriesModelFamily, SeriesPanel } from './series-model';
@@ -108,22 +109,28 @@ export const globalMlpFamily: SeriesModelFamily = {
       throw new TrainingInputError(`global_mlp needs series of at least ${2 * h + 1} values (twice the horizon + 1)`);
     const random = seededRandom(context.seed);
     const network = new Mlp([config.inputSize, ...Array<number>(config.layers).fill(config.hidden), h], random);
-    for (let step = 0; step < config.steps; step++) {
-      if (context.shouldStop?.()) break;
-      const inputs: Float64Array[] = [];
-      const targets: Float64Array[] = [];
-      for (let k = 0; k < config.batchSize; k++) {
-        const y = series[trainable[Math.floor(random() * trainable.length)]];
-        // Targets end at most at n − h: the last horizon is kept for calibration.
-        const last = y.length - 2 * h;
-        const first = Math.max(1, last - config.lookbackHorizons * h);
-        const end = first + Math.floor(random() * (last - first + 1));
-        const { x, scale } = window(y, end, config.inputSize);
-        inputs.push(x);
-        targets.push(Float64Array.from({ length: h }, (_, j) => y[end + j] / scale - 1));
+    // Every core the caller grants: the same network for any thread count (fixed gradient shards).
+    const trainer = ParallelMlpTrainer.create(network, context.threads ?? 1, config.batchSize);
+    try {
+      for (let step = 0; step < config.steps; step++) {
+        if (context.shouldStop?.()) break;
+        const inputs: Float64Array[] = [];
+        const targets: Float64Array[] = [];
+        for (let k = 0; k < config.batchSize; k++) {
+          const y = series[trainable[Math.floor(random() * trainable.length)]];
+          // Targets end at most at n − h: the last horizon is kept for calibration.
+          const last = y.length - 2 * h;
+          const first = Math.max(1, last - config.lookbackHorizons * h);
+          const end = first + Math.floor(random() * (last - first + 1));
+          const { x, scale } = window(y, end, config.inputSize);
+          inputs.push(x);
+          targets.push(Float64Array.from({ length: h }, (_, j) => y[end + j] / scale - 1));
+        }
+        const loss = trainer.trainBatch(inputs, targets, config.learningRate);
+        if ((step + 1) % 100 === 0) await context.onProgress?.((step + 1) / config.steps, { loss });
       }
-      const loss = network.trainBatch(inputs, targets, config.learningRate);
-      if ((step + 1) % 100 === 0) await context.onProgress?.((step + 1) / config.steps, { loss });
+    } finally {
+      await trainer.close();
     }
     const scores: number[][] = Array.from({ length: h }, () => []);
     for (const i of trainable) {

@@ -12,6 +12,17 @@ export interface MlpJSON {
   biases: number[][];
 }
 
+/**
+ * Every batch is cut into this many fixed shards whose gradients are summed in shard order, so
+ * training gives the same network whether one thread or several computed the shards.
+ */
+export const MLP_SHARDS = 4;
+
+/** Samples [from, to) of shard `shard` of a batch of `batch`. */
+export function shardRange(batch: number, shard: number): [number, number] {
+  return [Math.floor((batch * shard) / MLP_SHARDS), Math.floor((batch * (shard + 1)) / MLP_SHARDS)];
+}
+
 export class Mlp {
   readonly weights: Float64Array[];
   readonly biases: Float64Array[];
@@ -71,15 +82,99 @@ export class Mlp {
     return acts[acts.length - 1];
   }
 
+  /** Number of weights and biases (the length of a flat gradient). */
+  paramCount(): number {
+    return this.weights.reduce((n, w) => n + w.length, 0) + this.biases.reduce((n, b) => n + b.length, 0);
+  }
+
+  /**
+   * Moves the weights and biases into one SharedArrayBuffer (weights layer by layer, then biases):
+   * threads holding views of it (`Mlp.over`) always compute with the current parameters.
+   */
+  share(): SharedArrayBuffer {
+    const sab = new SharedArrayBuffer(this.paramCount() * 8);
+    let offset = 0;
+    for (const arrays of [this.weights, this.biases])
+      arrays.forEach((a, l) => {
+        const view = new Float64Array(sab, offset * 8, a.length);
+        view.set(a);
+        arrays[l] = view;
+        offset += a.length;
+      });
+    return sab;
+  }
+
+  /** A network whose parameters are views of `sab` (made by `share`), for another thread. */
+  static over(sizes: number[], sab: SharedArrayBuffer): Mlp {
+    const zeros = (n: number) => new Array<number>(n).fill(0);
+    const net = new Mlp(sizes, () => 0, {
+      sizes,
+      weights: sizes.slice(1).map((out, l) => zeros(out * sizes[l])),
+      biases: sizes.slice(1).map((out) => zeros(out)),
+    });
+    let offset = 0;
+    for (const arrays of [net.weights, net.biases])
+      arrays.forEach((a, l) => {
+        arrays[l] = new Float64Array(sab, offset * 8, a.length);
+        offset += a.length;
+      });
+    return net;
+  }
+
+  /**
+   * Adds the gradient of the summed L1 loss of samples [from, to) to `grad` (flat, in the layout
+   * of `share`) and returns their summed loss. One shard of a batch: see `MLP_SHARDS`.
+   */
+  shardGradient(
+    inputs: ArrayLike<Float64Array>,
+    targets: ArrayLike<Float64Array>,
+    from: number,
+    to: number,
+    grad: Float64Array,
+  ): number {
+    const gw: Float64Array[] = [];
+    const gb: Float64Array[] = [];
+    let offset = 0;
+    for (const w of this.weights) {
+      gw.push(grad.subarray(offset, offset + w.length));
+      offset += w.length;
+    }
+    for (const b of this.biases) {
+      gb.push(grad.subarray(offset, offset + b.length));
+      offset += b.length;
+    }
+    let loss = 0;
+    for (let k = from; k < to; k++) loss += this.accumulate(inputs[k], targets[k], gw, gb);
+    return loss;
+  }
+
+  /** One Adam step on the mean of a batch of `batch` samples whose shard gradients are summed in order. */
+  applyShards(shardGrads: Float64Array[], batch: number, learningRate: number): void {
+    const total = Float64Array.from(shardGrads[0]);
+    for (let s = 1; s < shardGrads.length; s++) {
+      const g = shardGrads[s];
+      for (let i = 0; i < total.length; i++) total[i] += g[i];
+    }
+    const grads: Float64Array[] = [];
+    let offset = 0;
+    for (const p of [...this.weights, ...this.biases]) {
+      grads.push(total.subarray(offset, offset + p.length));
+      offset += p.length;
+    }
+    this.adam(grads, [...this.weights, ...this.biases], 1 / batch, learningRate);
+  }
+
   /** One Adam step on the mean L1 loss of a batch; returns that loss. */
   trainBatch(inputs: Float64Array[], targets: Float64Array[], learningRate: number): number {
-    const gw = this.weights.map((w) => new Float64Array(w.length));
-    const gb = this.biases.map((b) => new Float64Array(b.length));
+    const n = this.paramCount();
+    const grads = Array.from({ length: MLP_SHARDS }, () => new Float64Array(n));
     let loss = 0;
-    for (let k = 0; k < inputs.length; k++) loss += this.accumulate(inputs[k], targets[k], gw, gb);
-    const scale = 1 / inputs.length;
-    this.adam([...gw, ...gb], [...this.weights, ...this.biases], scale, learningRate);
-    return loss * scale;
+    for (let s = 0; s < MLP_SHARDS; s++) {
+      const [from, to] = shardRange(inputs.length, s);
+      loss += this.shardGradient(inputs, targets, from, to, grads[s]);
+    }
+    this.applyShards(grads, inputs.length, learningRate);
+    return loss / inputs.length;
   }
 
   private accumulate(x: Float64Array, y: Float64Array, gw: Float64Array[], gb: Float64Array[]): number {

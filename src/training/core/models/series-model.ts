@@ -61,6 +61,8 @@ export interface FitContext {
   /** The horizon the model will be asked for (direct multi-step models size their output by it). */
   horizon: number;
   seed: number;
+  /** Threads a model may train on (data-parallel families); 1 when not given. Results do not depend on it. */
+  threads?: number;
 }
 
 /** A fitted model: forecasts any history of the series it knows, and serialises to JSON. */

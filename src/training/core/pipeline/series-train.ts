@@ -14,6 +14,8 @@ export interface SeriesTrainInput {
   params: SeriesTrainingParams;
   onProgress?: (fraction: number, info?: Record<string, number>) => void | Promise<void>;
   shouldStop?: () => boolean;
+  /** Threads data-parallel families may train on (default 1). */
+  threads?: number;
 }
 
 /** One series' test forecast beside its actuals and the seasonal-naive baseline (for plots and per-series reports). */
@@ -66,6 +68,7 @@ export async function trainSeriesModel(input: SeriesTrainInput): Promise<SeriesT
   const context = (fraction0: number) => ({
     horizon: p.horizon,
     seed: p.seed,
+    threads: input.threads,
     shouldStop: input.shouldStop,
     onProgress: (f: number, info?: Record<string, number>) => input.onProgress?.(fraction0 + f / 2, info),
   });
