@@ -170,6 +170,66 @@ describe('a series panel end to end: upload → search across families → champ
     expect(retrain.status).toBe(400);
   }, 60_000);
 
+  it('a global model reads the known promo covariate: /predict and /invocations take its future values', async () => {
+    const sub = await api('POST', '/api/v1/training/runs', {
+      experiment_name: 'series-known',
+      dataset: { name: 'sales' },
+      params: { model: 'global_mlp', horizon: 7, steps: 200, hidden: 16 },
+    });
+    expect(sub.status, sub.text).toBe(202);
+    const job = await waitUntil(
+      'run done',
+      async () => {
+        const j = (await api('GET', `/api/v1/training/runs/${sub.body.job_id}`)).body;
+        return ['completed', 'failed', 'cancelled'].includes(j.state) ? j : undefined;
+      },
+      120_000,
+    );
+    expect(job.state).toBe('completed');
+    const promoted = await api('POST', '/api/v1/models/sales-promo/champion', { run_id: sub.body.run_id, force: true });
+    expect(promoted.status, promoted.text).toBe(200);
+    const ask = (body: Record<string, unknown>) =>
+      api('POST', '/predict', { model: 'sales-promo', series_id: 'store-1', horizon: 3, ...body });
+    const served = await waitUntil(
+      'champion served',
+      async () => {
+        const r = await ask({ known: { promo: [1, 0, 1] } });
+        return r.status === 200 ? r : undefined;
+      },
+      60_000,
+    );
+    expect(served.body.predictions).toHaveLength(3);
+    const missing = await ask({});
+    expect(missing.status).toBe(400);
+    expect(missing.body.message).toMatch(/give 3 future value\(s\) of 'promo'/);
+    const short = await ask({ known: { promo: [1] } });
+    expect(short.status).toBe(400);
+    expect(short.body.message).toMatch(/'promo' needs a list of at least 3 finite numbers/);
+    const stranger = await ask({ known: { promo: [1, 0, 1], price: [1, 2, 3] } });
+    expect(stranger.status).toBe(400);
+    expect(stranger.body.message).toMatch(/Unknown known covariate 'price': this model reads 'promo'/);
+    const notSeries = await api('POST', '/predict', { model: 'sales-promo', values: [1, 2], known: { promo: [1] } });
+    expect(notSeries.status).toBe(400);
+    const rows = Array.from({ length: 28 }, (_, d) => [
+      'store-2',
+      new Date(Date.UTC(2024, 5, 1 + d)).toISOString().slice(0, 10),
+      100 + (d % 7) * 10,
+    ]);
+    const frame = { dataframe_split: { columns: ['series_id', 'timestamp', 'target'], data: rows } };
+    const inv = await http(server.url, 'POST', '/invocations?model=sales-promo', {
+      ...frame,
+      params: { horizon: 2, known: { promo: [0, 1] } },
+    });
+    expect(inv.status, inv.text).toBe(200);
+    expect(inv.body.predictions).toHaveLength(2);
+    const invMissing = await http(server.url, 'POST', '/invocations?model=sales-promo', {
+      ...frame,
+      params: { horizon: 2 },
+    });
+    expect(invMissing.status).toBe(400);
+    expect(invMissing.body.message).toMatch(/'promo'/);
+  }, 240_000);
+
   it('refuses a horizon longer than the validation part, an unknown family and halving, creating nothing', async () => {
     const cases: [unknown, RegExp][] = [
       [{ horizon: 14, validation_steps: 7 }, /'horizon' \(14\) is longer than the validation part/],

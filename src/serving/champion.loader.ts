@@ -141,7 +141,8 @@ export class ChampionLoader {
   private async loadSeries(version: ModelVersion, dir: string): Promise<ForecasterEntry> {
     const series = await SeriesPredictor.load(dir);
     // Warm-up: the first forecast of a family compiles its code paths.
-    series.forecast(series.history(series.seriesIds[0]), 1);
+    const known = Object.fromEntries(series.knownInputs.map((name) => [name, [0]]));
+    series.forecast(series.history(series.seriesIds[0]), 1, undefined, known);
     return {
       model: new TsflowModel(undefined, { cleaning: 'ffill' }, downloadUri(version), series),
       version: String(version.version),

@@ -69,7 +69,8 @@ export class InvocationsService {
   /**
    * A series model: long-format DataFrame in (series_id, timestamp, target), long-format
    * forecasts out (series_id, timestamp, forecast, lower_<level>, upper_<level>), `params.horizon`
-   * steps per series (default: the model's horizon).
+   * steps per series (default: the model's horizon), `params.known` the future values of the
+   * known covariates the model reads (by name, the same for every series of the frame).
    */
   private series(p: SeriesPredictor, csv: boolean, json: unknown): { predictions: unknown; intervals?: undefined } {
     if (csv) throw badRequest("A series model reads JSON 'dataframe_split' or 'dataframe_records' (long format).");
@@ -81,7 +82,12 @@ export class InvocationsService {
       );
     const params = (o.params ?? {}) as Record<string, unknown>;
     const steps = params.horizon === undefined ? p.flavor.horizon : this.steps(params.horizon);
-    const forecasts = historiesFromFrame(p, key, o[key]).map((h) => p.forecast(h, steps));
+    const known = params.known;
+    if (known !== undefined && (known === null || typeof known !== 'object' || Array.isArray(known)))
+      throw badRequest('params.known must be an object of future covariate values by name, e.g. {"promo": [0, 1]}.');
+    const forecasts = historiesFromFrame(p, key, o[key]).map((h) =>
+      p.forecast(h, steps, undefined, known as Record<string, unknown> | undefined),
+    );
     return { predictions: forecastRecords(forecasts) };
   }
 

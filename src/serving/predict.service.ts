@@ -64,6 +64,8 @@ export class PredictService {
 
   async predict(req: PredictRequest): Promise<PredictResponse | (SeriesPredictAnswer & { model: ModelInfo })> {
     if (req.series_id !== undefined) return this.predictSeries(req);
+    if (req.known !== undefined)
+      throw MlflowError.invalid("'known' (future covariate values) applies to series models: give a 'series_id'.");
     const form = this.form(req);
     const steps = this.horizon(req.horizon);
     let intervals: PredictionInterval[][] | undefined;
@@ -97,7 +99,14 @@ export class PredictService {
       (k) => req[k] !== undefined,
     );
     if (others.length > 0)
-      throw MlflowError.invalid(`'series_id' asks a series model; it takes only 'horizon' (got ${others.join(', ')}).`);
+      throw MlflowError.invalid(
+        `'series_id' asks a series model; it takes only 'horizon' and 'known' (got ${others.join(', ')}).`,
+      );
+    const known = req.known;
+    if (known !== undefined && (known === null || typeof known !== 'object' || Array.isArray(known)))
+      throw MlflowError.invalid(
+        '\'known\' must be an object of future covariate values by name, e.g. {"promo": [0, 1]}.',
+      );
     const id = req.series_id as string;
     const answer = await this.withChampion(req.model, (entry, name) => {
       const series = entry.model.runtime === 'tsflow' ? entry.model.series : undefined;
@@ -106,7 +115,9 @@ export class PredictService {
           `The champion of '${name}' is a price forecaster, not a series model: 'series_id' does not apply (use 'values' or dates).`,
         );
       const steps = req.horizon === undefined ? series.flavor.horizon : this.horizon(req.horizon);
-      return predictAnswer(series.forecast(series.history(id), steps));
+      return predictAnswer(
+        series.forecast(series.history(id), steps, undefined, known as Record<string, unknown> | undefined),
+      );
     });
     return { model: answer.model, ...answer.predictions };
   }

@@ -36,6 +36,12 @@ export const PredictReq = message({
       "Series models: the series to forecast from the end of its data (one champion answers for every series of its panel); with 'horizon' (default: the model's)",
       'store-1',
     ),
+  known: f
+    .json()
+    .doc(
+      "Series models whose champion reads known-in-advance covariates (e.g. a declared 'promo' column): their future values by name, one per forecast step",
+      { promo: [0, 1, 0] },
+    ),
   horizon: f
     .int32()
     .doc('Steps to forecast (default 1; > 1 = recursive multi-step forecast; at most TSFLOW_MAX_HORIZON)', 1),

@@ -73,6 +73,7 @@ export function ensembleFamily(lookup: (name: string) => SeriesModelFamily): Ser
   const model = (state: EnsembleState, fitted: FittedSeriesModel[]): FittedSeriesModel => ({
     family: 'ensemble',
     seriesIds: [...new Set(fitted.flatMap((m) => m.seriesIds))],
+    knownInputs: [...new Set(fitted.flatMap((m) => m.knownInputs ?? []))],
     forecast(request) {
       const parts: SeriesForecast[] = fitted.map((m) => m.forecast(request));
       const weights = state.members.map((m) => m.weight);

@@ -1,6 +1,7 @@
 import { TrainingInputError } from '../errors';
 import { seededRandom } from '../series/shuffle';
 import { checkLevels } from './intervals';
+import { futureKnown, KnownInputs, knownInputs, pastKnown, requiredKnown, writeKnown } from './known-inputs';
 import { Mlp, MlpJSON } from './mlp';
 import { ParallelMlpTrainer } from './mlp-parallel';
 import { numberParam } from './params';
@@ -15,6 +16,10 @@ import { FittedSeriesModel, SeriesModelFamily, SeriesPanel } from './series-mode
  * network serves series of any level and nothing after a window's end reaches its scaling.
  * Training windows end `horizon` steps before each series' end; those last steps calibrate
  * split-conformal intervals per horizon step (scaled absolute errors, one per series).
+ * Known-in-advance covariates (promotions, prices, holidays; `covariates`: 'known' by default,
+ * 'known+calendar' adds the calendar features of the target times, 'none') are read for every
+ * target step beside the window, standardised over the training data: a forecast then needs
+ * their future values.
  */
 export interface GlobalMlpConfig {
   inputSize: number;
@@ -35,7 +40,11 @@ interface GlobalMlpState {
   network: MlpJSON;
   /** Per horizon step: sorted scaled absolute calibration errors. */
   scores: number[][];
+  /** Known covariates read for the target steps (absent in models saved before they were). */
+  known?: KnownInputs;
 }
+
+const NO_KNOWN: KnownInputs = { names: [], means: [], scales: [] };
 
 /** The last `size` values before `end` (left-padded with the first value), divided by their mean |value|. */
 function window(y: Float64Array, end: number, size: number): { x: Float64Array; scale: number } {
@@ -49,6 +58,22 @@ function window(y: Float64Array, end: number, size: number): { x: Float64Array; 
   const scale = sum > 0 ? sum / size : 1;
   for (let i = 0; i < size; i++) x[i] = x[i] / scale - 1;
   return { x, scale };
+}
+
+/** The network's input: the scaled window, then the standardised known covariates of the `horizon` target steps. */
+function inputs(
+  y: Float64Array,
+  end: number,
+  config: GlobalMlpConfig,
+  known: KnownInputs,
+  at: (name: string, j: number) => number,
+): { x: Float64Array; scale: number } {
+  const w = window(y, end, config.inputSize);
+  if (known.names.length === 0) return w;
+  const x = new Float64Array(config.inputSize + known.names.length * config.horizon);
+  x.set(w.x);
+  writeKnown(known, config.horizon, at, x, config.inputSize);
+  return { x, scale: w.scale };
 }
 
 function configure(panel: SeriesPanel, params: Readonly<Record<string, unknown>>, horizon: number): GlobalMlpConfig {
@@ -77,6 +102,7 @@ function model(state: GlobalMlpState, network: Mlp): FittedSeriesModel {
   return {
     family: 'global_mlp',
     seriesIds: state.seriesIds,
+    knownInputs: requiredKnown(state.known),
     forecast(request) {
       if (!Number.isInteger(request.horizon) || request.horizon < 1 || request.horizon > config.horizon)
         throw new TrainingInputError(
@@ -84,7 +110,8 @@ function model(state: GlobalMlpState, network: Mlp): FittedSeriesModel {
         );
       checkLevels(request.levels);
       const y = observedValues(request.history.values);
-      const { x, scale } = window(y, y.length, config.inputSize);
+      const known = state.known ?? NO_KNOWN;
+      const { x, scale } = inputs(y, y.length, config, known, futureKnown(known, request.futureKnown, request.horizon));
       const out = network.predict(x);
       const mean = Float64Array.from({ length: request.horizon }, (_, h) => (out[h] + 1) * scale);
       const intervals = request.levels.map((level) => {
@@ -108,25 +135,28 @@ export const globalMlpFamily: SeriesModelFamily = {
     if (trainable.length === 0)
       throw new TrainingInputError(`global_mlp needs series of at least ${2 * h + 1} values (twice the horizon + 1)`);
     const random = seededRandom(context.seed);
-    const network = new Mlp([config.inputSize, ...Array<number>(config.layers).fill(config.hidden), h], random);
+    const known = knownInputs(panel, params);
+    const width = config.inputSize + known.names.length * h;
+    const network = new Mlp([width, ...Array<number>(config.layers).fill(config.hidden), h], random);
     // Every core the caller grants: the same network for any thread count (fixed gradient shards).
     const trainer = ParallelMlpTrainer.create(network, context.threads ?? 1, config.batchSize);
     try {
       for (let step = 0; step < config.steps; step++) {
         if (context.shouldStop?.()) break;
-        const inputs: Float64Array[] = [];
+        const batchX: Float64Array[] = [];
         const targets: Float64Array[] = [];
         for (let k = 0; k < config.batchSize; k++) {
-          const y = series[trainable[Math.floor(random() * trainable.length)]];
+          const i = trainable[Math.floor(random() * trainable.length)];
+          const y = series[i];
           // Targets end at most at n − h: the last horizon is kept for calibration.
           const last = y.length - 2 * h;
           const first = Math.max(1, last - config.lookbackHorizons * h);
           const end = first + Math.floor(random() * (last - first + 1));
-          const { x, scale } = window(y, end, config.inputSize);
-          inputs.push(x);
+          const { x, scale } = inputs(y, end, config, known, pastKnown(panel.series[i], end));
+          batchX.push(x);
           targets.push(Float64Array.from({ length: h }, (_, j) => y[end + j] / scale - 1));
         }
-        const loss = trainer.trainBatch(inputs, targets, config.learningRate);
+        const loss = trainer.trainBatch(batchX, targets, config.learningRate);
         if ((step + 1) % 100 === 0) await context.onProgress?.((step + 1) / config.steps, { loss });
       }
     } finally {
@@ -136,7 +166,7 @@ export const globalMlpFamily: SeriesModelFamily = {
     for (const i of trainable) {
       const y = series[i];
       const end = y.length - h;
-      const { x, scale } = window(y, end, config.inputSize);
+      const { x, scale } = inputs(y, end, config, known, pastKnown(panel.series[i], end));
       const out = network.predict(x);
       for (let j = 0; j < h; j++) scores[j].push(Math.abs(y[end + j] - (out[j] + 1) * scale) / scale);
     }
@@ -147,6 +177,7 @@ export const globalMlpFamily: SeriesModelFamily = {
       seriesIds: panel.series.map((s) => s.id),
       network: network.toJSON(),
       scores,
+      known,
     };
     return model(state, network);
   },

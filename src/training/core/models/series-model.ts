@@ -70,6 +70,8 @@ export interface FittedSeriesModel {
   readonly family: string;
   /** Series ids this model was fitted on (global models); empty for local families that refit per request. */
   readonly seriesIds: readonly string[];
+  /** Declared known covariates whose future values every forecast needs (none for most families). */
+  readonly knownInputs?: readonly string[];
   forecast(request: ForecastRequest): SeriesForecast;
   /** JSON-serialisable state; `family.load(state)` restores an equivalent model. */
   state(): unknown;

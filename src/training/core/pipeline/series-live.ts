@@ -54,7 +54,11 @@ export function scorePanelLive(p: SeriesPredictor, data: SeriesDataset, maxSteps
       continue;
     }
     const actual = s.values.subarray(from, from + steps);
-    const f = p.forecast(h, steps);
+    // Known covariates of the new steps come with the new rows.
+    const future = Object.fromEntries(
+      p.knownInputs.map((name) => [name, Array.from(s.covariates[name]?.subarray(from, from + steps) ?? [])]),
+    );
+    const f = p.forecast(h, steps, undefined, future);
     const n = h.values.length;
     const snaive = Float64Array.from({ length: steps }, (_, k) => h.values[n - season + (k % season)]);
     const scaled = maseScale(h.values, m) > 0;

@@ -73,11 +73,40 @@ export class SeriesPredictor {
     return h;
   }
 
-  /** `horizon` steps after the end of `history` (a stored series, or one given in the request). */
+  /** Declared covariates whose future values a forecast needs (`known` of `forecast`). */
+  get knownInputs(): readonly string[] {
+    return this.model.knownInputs ?? [];
+  }
+
+  /** The future values of known covariates given with a request, checked against what the model reads. */
+  private futureKnown(
+    known: Readonly<Record<string, unknown>> | undefined,
+    horizon: number,
+  ): Record<string, Float64Array> {
+    const out: Record<string, Float64Array> = {};
+    for (const [name, raw] of Object.entries(known ?? {})) {
+      if (!this.knownInputs.includes(name))
+        throw new TrainingInputError(
+          `Unknown known covariate '${name.slice(0, 80)}': this model reads ${this.knownInputs.length > 0 ? this.knownInputs.map((n) => `'${n}'`).join(', ') : 'none'}.`,
+        );
+      if (!Array.isArray(raw) || raw.length < horizon || !raw.every((v) => typeof v === 'number' && Number.isFinite(v)))
+        throw new TrainingInputError(
+          `Known covariate '${name}' needs a list of at least ${horizon} finite numbers (one per forecast step).`,
+        );
+      out[name] = Float64Array.from(raw as number[]);
+    }
+    return out;
+  }
+
+  /**
+   * `horizon` steps after the end of `history` (a stored series, or one given in the request),
+   * with the future values of the known covariates the model reads (`known`, by name).
+   */
   forecast(
     history: SeriesHistory,
     horizon: number,
     levels: readonly number[] = this.flavor.interval_levels,
+    known?: Readonly<Record<string, unknown>>,
   ): SeriesPrediction {
     if (this.model.seriesIds.length > 0 && !this.model.seriesIds.includes(history.id)) this.history(history.id);
     const last = history.timestamps[history.timestamps.length - 1];
@@ -86,7 +115,7 @@ export class SeriesPredictor {
       history: history.known ? history : { ...history, known: calendarFeatures(this.frequency, history.timestamps) },
       horizon,
       levels: [...levels],
-      futureKnown: calendarFeatures(this.frequency, future),
+      futureKnown: { ...calendarFeatures(this.frequency, future), ...this.futureKnown(known, horizon) },
     });
     const fmt = (t: number) => formatTimestamp(t, dateOnly(this.frequency, t));
     return {
