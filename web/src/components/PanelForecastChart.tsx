@@ -35,8 +35,8 @@ export function PanelForecastChart({ data, height = 360 }: { data: PanelChartDat
       {},
       { label: 'history', stroke: theme.fg, width: 1.5 },
       { label: 'forecast', stroke: FORECAST, width: 2 },
-      { label: `lower ${pct}`, stroke: 'rgba(37,99,235,0.35)', width: 1 },
-      { label: `upper ${pct}`, stroke: 'rgba(37,99,235,0.35)', width: 1 },
+      { label: `lower ${pct}`, stroke: 'rgba(37,99,235,0.35)', width: 1, points: { show: false } },
+      { label: `upper ${pct}`, stroke: 'rgba(37,99,235,0.35)', width: 1, points: { show: false } },
       { label: `seasonal naive (period ${data.period})`, stroke: BASELINE, width: 1.5, dash: [6, 4] },
     ];
     const plot = new uPlot(

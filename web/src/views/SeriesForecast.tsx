@@ -140,7 +140,7 @@ export function SeriesForecast({ name, panel }: { name: string; panel: ChampionP
         {panel.family} champion v{panel.model.version} · {panel.series_count} series · frequency {panel.frequency} ·
         seasonal periods {(panel.seasonal_periods ?? []).join(', ') || 'none'} · trained horizon {panel.horizon}
       </p>
-      <form className="toolbar" onSubmit={submit} aria-label="Series forecast">
+      <form className="toolbar" onSubmit={submit} aria-label="Forecast a panel series">
         <SeriesPicker name={name} value={form.series} onChange={(series) => setForm({ ...form, series })} />
         <label>
           Horizon{' '}
@@ -200,7 +200,7 @@ export function SeriesForecast({ name, panel }: { name: string; panel: ChampionP
                   <th>Timestamp</th>
                   <th>Forecast</th>
                   <th>Lower {data.level !== undefined ? `${Math.round(data.level * 100)}%` : ''}</th>
-                  <th>Upper</th>
+                  <th>Upper {data.level !== undefined ? `${Math.round(data.level * 100)}%` : ''}</th>
                   <th>Seasonal naive</th>
                 </tr>
               </thead>
