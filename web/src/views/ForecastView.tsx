@@ -14,6 +14,11 @@ interface PredictAnswer {
   predictions: unknown[];
 }
 
+/** The date range carries over to another model; a series id does not (another panel has other ids). */
+function priceRange(params: URLSearchParams): URLSearchParams {
+  return new URLSearchParams([...params].filter(([k]) => ['start', 'end', 'ticker'].includes(k)));
+}
+
 /** The model's champion decides the form: a series model is asked by series id, a price forecaster by dates. */
 export function ForecastView() {
   const { name } = useParams();
@@ -45,7 +50,7 @@ export function ForecastView() {
           <select
             aria-label="Model"
             value={name ?? ''}
-            onChange={(e) => navigate(`/forecasts/${encodeURIComponent(e.target.value)}?${params}`)}
+            onChange={(e) => navigate(`/forecasts/${encodeURIComponent(e.target.value)}?${priceRange(params)}`)}
           >
             <option value="">— a model with a champion —</option>
             {withChampion.map((m) => (

@@ -147,7 +147,9 @@ export function SeriesForecast({ name, panel }: { name: string; panel: ChampionP
           <input
             aria-label="Horizon"
             type="number"
+            required
             min={1}
+            step={1}
             size={5}
             value={form.horizon}
             onChange={(e) => setForm({ ...form, horizon: e.target.value })}
@@ -158,7 +160,9 @@ export function SeriesForecast({ name, panel }: { name: string; panel: ChampionP
           <input
             aria-label="History steps"
             type="number"
+            required
             min={1}
+            step={1}
             size={6}
             value={form.history}
             onChange={(e) => setForm({ ...form, history: e.target.value })}
