@@ -145,6 +145,21 @@ describe.skipIf(!hasChromium)('web UI: a panel dataset and the forecast of any o
     await page.getByTestId('series-matches').getByText(`0 of ${STORES} match`).waitFor();
   });
 
+  it('searches model families on the dataset from the training form, through to the finished job', async () => {
+    const { page } = browser;
+    await page.goto(url('/training?dataset=panel-sales'));
+    const form = page.getByRole('form', { name: 'Search on a series dataset' });
+    await form.getByLabel('Families').fill('seasonal_naive, theta');
+    await form.getByLabel('Horizon').fill('7');
+    await form.getByRole('button', { name: 'Submit search' }).click();
+    await page.waitForURL(/\/training\/grid\/[^/]+$/);
+    await expect
+      .poll(() => page.getByTestId('job-state').textContent(), { timeout: 60_000, interval: 500 })
+      .toBe('completed');
+    await page.getByText(/Best run by val_owa/).waitFor();
+    expect(await page.getByTestId('candidates').getByRole('row').count()).toBe(3); // header + 2 families
+  }, 90_000);
+
   it('no console errors and no failed request along the way', () => {
     // Without basic auth the auth app is not mounted: the UI reads its 404 as "open server" (api/me.ts).
     const probe = /^404 GET \S+\/api\/v1\/auth\/me$/;
