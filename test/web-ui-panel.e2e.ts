@@ -98,11 +98,14 @@ describe.skipIf(!hasChromium)('web UI: a panel dataset and the forecast of any o
     await page.getByTestId('series-matches').getByText(`✓ 1 of ${STORES} match`).waitFor();
     await page.getByLabel('Horizon').fill('21');
     await page.getByLabel('History steps').fill('35');
+    const clicked = Date.now();
     await page.getByRole('button', { name: 'Forecast' }).click();
     await page
       .getByTestId('panel-forecast-info')
       .getByText(/^store-1042: 21 steps from 2024-03-11/)
       .waitFor();
+    await page.locator('[data-testid="panel-forecast-chart"] canvas').waitFor();
+    console.log(`web-ui-panel: series forecast drawn ${Date.now() - clicked} ms after the click`);
     expect(page.url()).toMatch(/series=store-1042&horizon=21&history=35/);
     const chart = page.getByTestId('panel-forecast-chart');
     await chart.locator('canvas').waitFor();
