@@ -7,6 +7,8 @@ import { StorageModule } from '../storage/storage.module';
 import { PriceDataModule } from '../training/data/price-data.module';
 import { ChampionLoader } from './champion.loader';
 import { ChampionModelHolder } from './champion-model.holder';
+import { ChampionPanelService } from './champion-panel.service';
+import { ChampionPanelController } from './controllers/champion-panel.controller';
 import { ChampionStatusController } from './controllers/champion-status.controller';
 import { InvocationsController } from './controllers/invocations.controller';
 import { PredictController } from './controllers/predict.controller';
@@ -19,7 +21,7 @@ import { PredictService } from './predict.service';
  */
 @Module({
   imports: [ExperimentsModule, RegistryModule, StorageModule, PriceDataModule],
-  controllers: [PredictController, InvocationsController, ChampionStatusController],
+  controllers: [PredictController, InvocationsController, ChampionStatusController, ChampionPanelController],
   providers: [
     {
       provide: ArtifactTransfer,
@@ -29,6 +31,7 @@ import { PredictService } from './predict.service';
     ChampionLoader,
     ChampionModelHolder,
     PredictService,
+    ChampionPanelService,
     InvocationsService,
   ],
   exports: [ChampionModelHolder, ChampionLoader],

@@ -252,6 +252,9 @@ export const ROUTE_RULES: Record<string, RouteRule> = {
     ],
   },
   'GET /api/v1/models/:name/champion': model('read', pathModelName),
+  // The champion's panel and series histories: training data of the model, readable with it.
+  'GET /api/v1/models/:name/champion/series': model('read', pathModelName),
+  'GET /api/v1/models/:name/champion/history': model('read', pathModelName),
 
   // Training.
   'GET /api/v1/training/params': USER,

@@ -1,42 +1,17 @@
 import { useQuery } from '@tanstack/react-query';
+import { ReactNode } from 'react';
 import { Link, useParams } from 'react-router';
 import { ApiError, get } from '../api/client';
 import { ErrorBox, Loading } from '../components/ErrorBox';
-import { fmtNum } from '../lib/format';
+import { SeriesTable } from '../components/SeriesTable';
+import { Dataset, findings, frequencyName, pct } from '../lib/datasets';
+import { fmtNum, fmtTime } from '../lib/format';
 
-/**
- * A training dataset as GET /api/v1/training/datasets describes it: today name, rows and date
- * range; with the series datasets also series count, length per series, frequency, missing
- * share, columns and findings. Fields are shown when present, unknown ones as they come.
- */
-export type Dataset = Record<string, unknown> & { name: string };
+export type { Dataset } from '../lib/datasets';
 
-const LABELS: Record<string, string> = {
-  rows: 'Rows',
-  series_count: 'Series',
-  frequency: 'Frequency',
-  first_date: 'From',
-  last_date: 'To',
-  missing_share: 'Missing',
-  length: 'Length per series',
-};
-const SUMMARY = ['rows', 'series_count', 'frequency', 'first_date', 'last_date', 'missing_share'];
-
-function show(key: string, v: unknown): string {
-  if (v === undefined || v === null) return '';
-  if (key === 'missing_share' && typeof v === 'number') return `${(v * 100).toFixed(1)} %`;
-  if (typeof v === 'number') return fmtNum(v);
-  if (typeof v === 'string') return v;
-  if (typeof v === 'object' && !Array.isArray(v)) {
-    const o = v as Record<string, unknown>;
-    if ('min' in o || 'max' in o)
-      return ['min', 'median', 'max']
-        .filter((k) => k in o)
-        .map((k) => `${k} ${o[k]}`)
-        .join(' · ');
-  }
-  return JSON.stringify(v);
-}
+const first = (d: Dataset) => d.first_timestamp ?? d.first_date ?? '';
+const last = (d: Dataset) => d.last_timestamp ?? d.last_date ?? '';
+const freq = (d: Dataset) => (d.frequency ? `${d.frequency} (${frequencyName(d.frequency)})` : '');
 
 export function DatasetsView() {
   const datasets = useQuery({
@@ -44,13 +19,12 @@ export function DatasetsView() {
     queryFn: () => get<{ datasets?: Dataset[] }>('/api/v1/training/datasets'),
   });
   const list = datasets.data?.datasets ?? [];
-  const columns = SUMMARY.filter((k) => list.some((d) => d[k] !== undefined && d[k] !== null));
   return (
     <section>
       <h1>Datasets</h1>
       <p className="muted small">
-        Uploaded training data (PUT /api/v1/training/datasets/&#123;name&#125;); train on one with the source{' '}
-        <code>csv</code>.
+        Uploaded training data (PUT /api/v1/training/datasets/&#123;name&#125;): series datasets (CSV or NDJSON, one or
+        many series) and price histories (train on those with the source <code>csv</code>).
       </p>
       <ErrorBox error={datasets.error} title="Could not load the datasets" />
       {datasets.isLoading && <Loading what="datasets" />}
@@ -60,9 +34,13 @@ export function DatasetsView() {
           <thead>
             <tr>
               <th>Name</th>
-              {columns.map((k) => (
-                <th key={k}>{LABELS[k] ?? k}</th>
-              ))}
+              <th>Kind</th>
+              <th>Series</th>
+              <th>Frequency</th>
+              <th>Rows</th>
+              <th>From</th>
+              <th>To</th>
+              <th>Missing</th>
             </tr>
           </thead>
           <tbody>
@@ -71,9 +49,13 @@ export function DatasetsView() {
                 <td>
                   <Link to={`/datasets/${encodeURIComponent(d.name)}`}>{d.name}</Link>
                 </td>
-                {columns.map((k) => (
-                  <td key={k}>{show(k, d[k])}</td>
-                ))}
+                <td>{d.kind ?? ''}</td>
+                <td>{d.series_count ?? (d.kind === 'prices' ? 1 : '')}</td>
+                <td>{freq(d)}</td>
+                <td>{fmtNum(d.rows)}</td>
+                <td className="mono small">{first(d)}</td>
+                <td className="mono small">{last(d)}</td>
+                <td>{pct(d.missing_share)}</td>
               </tr>
             ))}
           </tbody>
@@ -95,13 +77,57 @@ async function loadDataset(name: string): Promise<Dataset | undefined> {
   }
 }
 
+const SHOWN = new Set([
+  'name',
+  'kind',
+  'format',
+  'rows',
+  'series_count',
+  'frequency',
+  'seasonal_periods',
+  'first_timestamp',
+  'last_timestamp',
+  'first_date',
+  'last_date',
+  'length',
+  'missing_share',
+  'digest',
+  'uploaded_at',
+  'columns',
+  'inferred',
+  'validation',
+  'series',
+]);
+
+/** The summary rows: what a user asks first (how many series, how often, from when to when, how complete). */
+function summary(d: Dataset): [string, ReactNode][] {
+  const rows: [string, ReactNode][] = [
+    ['Kind', d.kind],
+    ['Format', d.format as string | undefined],
+    ['Rows', fmtNum(d.rows)],
+    ['Series', d.series_count],
+    ['Frequency', freq(d)],
+    ['Seasonal periods', d.seasonal_periods?.length ? `${d.seasonal_periods.join(', ')} steps` : undefined],
+    ['First', first(d)],
+    ['Last', last(d)],
+    [
+      'Length per series',
+      d.length ? `min ${d.length.min} · mean ${fmtNum(d.length.mean)} · max ${d.length.max}` : undefined,
+    ],
+    ['Missing', d.missing_share !== undefined ? pct(d.missing_share) : undefined],
+    ['Digest', d.digest ? <code>{d.digest}</code> : undefined],
+    ['Uploaded', d.uploaded_at ? fmtTime(d.uploaded_at) : undefined],
+  ];
+  // Fields this page does not know yet, shown as they come.
+  for (const [k, v] of Object.entries(d)) if (!SHOWN.has(k)) rows.push([k, JSON.stringify(v)]);
+  return rows.filter(([, v]) => v !== undefined && v !== '');
+}
+
 export function DatasetView() {
   const { name = '' } = useParams();
   const dataset = useQuery({ queryKey: ['dataset', name], queryFn: () => loadDataset(name) });
   const d = dataset.data;
-  const findings = Array.isArray(d?.findings) ? (d.findings as unknown[]) : [];
-  const columns = Array.isArray(d?.columns) ? (d.columns as unknown[]) : [];
-  const rest = d ? Object.entries(d).filter(([k]) => !['name', 'findings', 'columns'].includes(k)) : [];
+  const found = d ? findings(d) : [];
   return (
     <section>
       <div className="crumbs">
@@ -116,39 +142,60 @@ export function DatasetView() {
       )}
       {d && (
         <>
-          <h1>{d.name}</h1>
-          <table className="grid-table" data-testid="dataset-summary">
+          <div className="toolbar">
+            <h1>{d.name}</h1>
+            <span className="spacer" />
+            {d.kind === 'series' && (
+              <Link to={`/training?dataset=${encodeURIComponent(d.name)}`}>Search models on it</Link>
+            )}
+          </div>
+          <table className="grid-table kv" data-testid="dataset-summary">
             <tbody>
-              {rest.map(([k, v]) => (
+              {summary(d).map(([k, v]) => (
                 <tr key={k}>
-                  <th>{LABELS[k] ?? k}</th>
-                  <td>{show(k, v)}</td>
+                  <th>{k}</th>
+                  <td>{v}</td>
                 </tr>
               ))}
             </tbody>
           </table>
-          {columns.length > 0 && (
+          {found.length > 0 && (
+            <>
+              <h2>Findings</h2>
+              <ul data-testid="findings">
+                {found.map((f, i) => (
+                  <li key={i} className={f.severity === 'problem' ? 'worse' : undefined}>
+                    {f.text}
+                  </li>
+                ))}
+              </ul>
+            </>
+          )}
+          {d.columns && d.columns.length > 0 && (
             <>
               <h2>Columns</h2>
-              <table className="grid-table">
+              <table className="grid-table" data-testid="dataset-columns">
+                <thead>
+                  <tr>
+                    <th>Column</th>
+                    <th>Role</th>
+                  </tr>
+                </thead>
                 <tbody>
-                  {columns.map((c, i) => (
-                    <tr key={i}>
-                      <td className="mono small">{typeof c === 'string' ? c : JSON.stringify(c)}</td>
+                  {d.columns.map((c) => (
+                    <tr key={c.name}>
+                      <td className="mono">{c.name}</td>
+                      <td>{c.role}</td>
                     </tr>
                   ))}
                 </tbody>
               </table>
             </>
           )}
-          {findings.length > 0 && (
+          {d.series && d.series.length > 0 && (
             <>
-              <h2>Findings</h2>
-              <ul data-testid="findings">
-                {findings.map((f, i) => (
-                  <li key={i}>{typeof f === 'string' ? f : show('', f)}</li>
-                ))}
-              </ul>
+              <h2>Series</h2>
+              <SeriesTable rows={d.series} total={d.series_count ?? d.series.length} />
             </>
           )}
         </>

@@ -5,6 +5,7 @@ import { ML, get, post } from '../api/client';
 import type { RegisteredModel } from '../api/types';
 import { ErrorBox, Loading } from '../components/ErrorBox';
 import { ForecastChart } from '../components/ForecastChart';
+import { ChampionPanel, panelPath, SeriesForecast } from './SeriesForecast';
 import { skillAgainstPersistence, toForecastPoints } from '../lib/forecast';
 import { fmtNum } from '../lib/format';
 
@@ -13,10 +14,16 @@ interface PredictAnswer {
   predictions: unknown[];
 }
 
+/** The date range carries over to another model; a series id does not (another panel has other ids). */
+function priceRange(params: URLSearchParams): URLSearchParams {
+  return new URLSearchParams([...params].filter(([k]) => ['start', 'end', 'ticker'].includes(k)));
+}
+
+/** The model's champion decides the form: a series model is asked by series id, a price forecaster by dates. */
 export function ForecastView() {
   const { name } = useParams();
   const navigate = useNavigate();
-  const [params, setParams] = useSearchParams();
+  const [params] = useSearchParams();
   const models = useQuery({
     queryKey: ['models', ''],
     queryFn: () =>
@@ -25,6 +32,48 @@ export function ForecastView() {
   const withChampion = (models.data?.registered_models ?? []).filter((m) =>
     (m.aliases ?? []).some((a) => a.alias === 'champion'),
   );
+  const panel = useQuery({
+    queryKey: ['champion-panel', name],
+    queryFn: () => get<ChampionPanel>(`${panelPath(name!)}/series`, { max_results: 1 }),
+    enabled: !!name,
+    retry: false,
+  });
+  // Without an answer (no champion yet, not loadable) the date form stays: /predict then says why.
+  const series = panel.data?.kind === 'series' ? panel.data : undefined;
+  return (
+    <section>
+      <h1>Forecasts</h1>
+      <ErrorBox error={models.error} />
+      <div className="toolbar">
+        <label>
+          Model{' '}
+          <select
+            aria-label="Model"
+            value={name ?? ''}
+            onChange={(e) => navigate(`/forecasts/${encodeURIComponent(e.target.value)}?${priceRange(params)}`)}
+          >
+            <option value="">— a model with a champion —</option>
+            {withChampion.map((m) => (
+              <option key={m.name}>{m.name}</option>
+            ))}
+            {name && !withChampion.some((m) => m.name === name) && <option>{name}</option>}
+          </select>
+        </label>
+      </div>
+      {models.isLoading && <Loading what="models" />}
+      {!models.isLoading && withChampion.length === 0 && (
+        <p className="muted">No model has a champion yet: promote one under Models.</p>
+      )}
+      {name && panel.isLoading && <Loading what="champion" />}
+      {name && series && <SeriesForecast key={`${name}@${series.model.version}`} name={name} panel={series} />}
+      {(!name || (!panel.isLoading && !series)) && <PriceForecast name={name} />}
+    </section>
+  );
+}
+
+/** A price forecaster: rolling one-step forecasts over a date range beside the actual prices, and skill against persistence. */
+function PriceForecast({ name }: { name?: string }) {
+  const [params, setParams] = useSearchParams();
   const [range, setRange] = useState({
     start: params.get('start') ?? '2021-10-01',
     end: params.get('end') ?? '2021-12-31',
@@ -50,24 +99,8 @@ export function ForecastView() {
     forecast.mutate(range);
   };
   return (
-    <section>
-      <h1>Forecasts</h1>
-      <ErrorBox error={models.error} />
+    <>
       <form className="toolbar" onSubmit={submit}>
-        <label>
-          Model{' '}
-          <select
-            aria-label="Model"
-            value={name ?? ''}
-            onChange={(e) => navigate(`/forecasts/${encodeURIComponent(e.target.value)}?${params}`)}
-          >
-            <option value="">— a model with a champion —</option>
-            {withChampion.map((m) => (
-              <option key={m.name}>{m.name}</option>
-            ))}
-            {name && !withChampion.some((m) => m.name === name) && <option>{name}</option>}
-          </select>
-        </label>
         <label>
           From{' '}
           <input
@@ -100,10 +133,6 @@ export function ForecastView() {
           Forecast
         </button>
       </form>
-      {models.isLoading && <Loading what="models" />}
-      {!models.isLoading && withChampion.length === 0 && (
-        <p className="muted">No model has a champion yet: promote one under Models.</p>
-      )}
       <ErrorBox error={forecast.error} title="Forecast failed" />
       {forecast.isPending && <Loading what="forecast" />}
       {forecast.data && (
@@ -131,6 +160,6 @@ export function ForecastView() {
           <ForecastChart points={points} />
         </>
       )}
-    </section>
+    </>
   );
 }

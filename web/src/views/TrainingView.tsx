@@ -6,6 +6,7 @@ import { useAction } from '../api/hooks';
 import { ErrorBox, Loading } from '../components/ErrorBox';
 import { fmtTime } from '../lib/format';
 import { checkField, defaultText, ParamSpec } from '../lib/params';
+import { SeriesSearchForm } from './SeriesSearchForm';
 
 // Selection is on validation metrics only (the server refuses test_*: it would leak the test period).
 const METRICS = ['val_mae', 'val_rmse', 'val_mape', 'val_skill'];
@@ -198,6 +199,8 @@ function TrainingForm({ specs }: { specs: ParamSpec[] }) {
 
 export function TrainingView() {
   const [params] = useSearchParams();
+  // From a series dataset's page: a search over model families on it (the price form does not apply).
+  const seriesDataset = params.get('dataset');
   const specs = useQuery({
     queryKey: ['training-params'],
     queryFn: () => get<{ params: ParamSpec[] }>('/api/v1/training/params'),
@@ -213,7 +216,11 @@ export function TrainingView() {
       <h1>Training</h1>
       <ErrorBox error={specs.error} title="Could not load the hyperparameters" />
       {specs.isLoading && <Loading />}
-      {specs.data && <TrainingForm key={params.get('reset') ?? ''} specs={specs.data.params} />}
+      {seriesDataset ? (
+        <SeriesSearchForm dataset={seriesDataset} />
+      ) : (
+        specs.data && <TrainingForm key={params.get('reset') ?? ''} specs={specs.data.params} />
+      )}
       <h2>Grid searches</h2>
       <ErrorBox error={grids.error} />
       <table className="grid-table">
