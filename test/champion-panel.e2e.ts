@@ -27,6 +27,7 @@ describe("the champion's panel: series ids and recent histories for the UI", () 
       family: 'theta',
       frequency: 'D',
       horizon: 14,
+      known_inputs: [],
       series_count: 30,
       matched: 30,
     });

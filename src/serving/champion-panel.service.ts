@@ -16,6 +16,8 @@ export interface ChampionPanel {
   seasonal_periods?: number[];
   horizon?: number;
   interval_levels?: number[];
+  /** Declared known covariates whose future values a forecast needs (`known` of /predict). */
+  known_inputs?: string[];
   series_count: number;
   /** Matching ids in panel order, at most `max_results`; `matched` counts all matches. */
   series: { id: string; length: number; last: string }[];
@@ -58,6 +60,7 @@ export class ChampionPanelService {
         seasonal_periods: p.flavor.seasonal_periods,
         horizon: p.flavor.horizon,
         interval_levels: p.flavor.interval_levels,
+        known_inputs: [...p.knownInputs],
         series_count: p.seriesIds.length,
         series: ids.slice(0, max).map((id) => {
           const h = p.history(id);

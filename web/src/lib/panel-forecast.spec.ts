@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { baselinePeriod, intervalAt, panelChartData, seasonalNaive, toSeconds } from './panel-forecast';
+import { baselinePeriod, expandKnown, intervalAt, panelChartData, seasonalNaive, toSeconds } from './panel-forecast';
 
 describe('seasonal-naive baseline of a panel forecast', () => {
   it('takes the shortest seasonal period, rounded; naive without one', () => {
@@ -60,5 +60,14 @@ describe('seasonal-naive baseline of a panel forecast', () => {
   it('reads date-only timestamps as UTC midnight and full ones as given', () => {
     expect(toSeconds('2024-01-02')).toBe(Date.UTC(2024, 0, 2) / 1000);
     expect(toSeconds('2024-01-02T13:00:00Z')).toBe(Date.UTC(2024, 0, 2, 13) / 1000);
+  });
+});
+
+describe('future covariate values typed in the forecast form', () => {
+  it('takes one value per step and repeats the last to the horizon', () => {
+    expect(expandKnown('1, 0 ,1', 5)).toEqual([1, 0, 1, 1, 1]);
+    expect(expandKnown('2', 3)).toEqual([2, 2, 2]);
+    expect(expandKnown('1 0 1 1', 2)).toEqual([1, 0]);
+    expect(expandKnown('  ', 3)).toEqual([]);
   });
 });

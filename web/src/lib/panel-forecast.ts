@@ -96,3 +96,13 @@ export function panelChartData(history: SeriesHistoryAnswer, forecast: SeriesFor
     period,
   };
 }
+
+/** Future covariate values typed as "1, 0, 1": one per step, the last one repeated to the horizon. */
+export function expandKnown(text: string, horizon: number): number[] {
+  const given = text
+    .split(/[\s,;]+/)
+    .filter((v) => v !== '')
+    .map(Number);
+  if (given.length === 0) return [];
+  return Array.from({ length: horizon }, (_, k) => given[Math.min(k, given.length - 1)]);
+}

@@ -6,7 +6,13 @@ import type { Run } from '../api/types';
 import { ErrorBox, Loading } from '../components/ErrorBox';
 import { PanelForecastChart } from '../components/PanelForecastChart';
 import { fmtNum } from '../lib/format';
-import { baselinePeriod, panelChartData, SeriesForecastAnswer, SeriesHistoryAnswer } from '../lib/panel-forecast';
+import {
+  baselinePeriod,
+  expandKnown,
+  panelChartData,
+  SeriesForecastAnswer,
+  SeriesHistoryAnswer,
+} from '../lib/panel-forecast';
 
 /** GET /api/v1/models/{name}/champion/series */
 export interface ChampionPanel {
@@ -17,6 +23,7 @@ export interface ChampionPanel {
   seasonal_periods?: number[];
   horizon?: number;
   interval_levels?: number[];
+  known_inputs?: string[];
   series_count: number;
   matched: number;
   series: { id: string; length: number; last: string }[];
@@ -82,13 +89,21 @@ function defaultHistory(panel: ChampionPanel): number {
   return Math.min(2000, Math.max(4 * m, 3 * (panel.horizon ?? 1), 56));
 }
 
-async function loadForecast(name: string, series: string, horizon: number, last: number) {
+async function loadForecast(
+  name: string,
+  series: string,
+  horizon: number,
+  last: number,
+  known: Record<string, string>,
+) {
+  const future = Object.fromEntries(Object.entries(known).map(([k, v]) => [k, expandKnown(v, horizon)]));
   const [history, forecast] = await Promise.all([
     get<SeriesHistoryAnswer>(`${panelPath(name)}/history`, { series_id: series, last }),
     post<SeriesForecastAnswer & { model: { run_id?: string } }>('/predict', {
       model: name,
       series_id: series,
       horizon,
+      ...(Object.keys(future).length > 0 ? { known: future } : {}),
     }),
   ]);
   return { history, forecast };
@@ -112,9 +127,14 @@ export function SeriesForecast({ name, panel }: { name: string; panel: ChampionP
     horizon: String(chosen.horizon),
     history: String(chosen.history),
   });
+  // Future values of the known covariates the champion reads (e.g. promo), applied on submit.
+  const [knownForm, setKnownForm] = useState<Record<string, string>>(() =>
+    Object.fromEntries((panel.known_inputs ?? []).map((k) => [k, '0'])),
+  );
+  const [known, setKnown] = useState(knownForm);
   const result = useQuery({
-    queryKey: ['series-forecast', name, panel.model.version, chosen.series, chosen.horizon, chosen.history],
-    queryFn: () => loadForecast(name, chosen.series, chosen.horizon, chosen.history),
+    queryKey: ['series-forecast', name, panel.model.version, chosen.series, chosen.horizon, chosen.history, known],
+    queryFn: () => loadForecast(name, chosen.series, chosen.horizon, chosen.history, known),
     enabled: chosen.series !== '',
     retry: false,
   });
@@ -132,6 +152,7 @@ export function SeriesForecast({ name, panel }: { name: string; panel: ChampionP
   );
   const submit = (e: FormEvent) => {
     e.preventDefault();
+    setKnown(knownForm);
     setParams({ series: form.series.trim(), horizon: form.horizon, history: form.history }, { replace: true });
   };
   return (
@@ -168,6 +189,17 @@ export function SeriesForecast({ name, panel }: { name: string; panel: ChampionP
             onChange={(e) => setForm({ ...form, history: e.target.value })}
           />
         </label>
+        {Object.entries(knownForm).map(([k, v]) => (
+          <label key={k} title="Future values, one per step (comma-separated); the last one repeats">
+            {k} (future){' '}
+            <input
+              aria-label={`Future ${k}`}
+              size={12}
+              value={v}
+              onChange={(e) => setKnownForm({ ...knownForm, [k]: e.target.value })}
+            />
+          </label>
+        ))}
         <button type="submit" className="primary" disabled={!form.series.trim() || result.isFetching}>
           Forecast
         </button>
