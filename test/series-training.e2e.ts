@@ -234,6 +234,7 @@ describe('a series panel end to end: upload → search across families → champ
     const cases: [unknown, RegExp][] = [
       [{ horizon: 14, validation_steps: 7 }, /'horizon' \(14\) is longer than the validation part/],
       [{ model: 'prophet' }, /'model' must be one of/],
+      [{ transform: 'sqrt' }, /'transform' must be one of none, log, log1p, diff/],
     ];
     for (const [params, message] of cases) {
       const res = await api('POST', '/api/v1/training/runs', { dataset: { name: 'sales' }, params });

@@ -4,7 +4,9 @@ import {
   splitPanel,
   toPanel,
   TrainingInputError,
+  transformPanel,
   validateSeriesParams,
+  withTransform,
 } from './core';
 import type { LoadedSeriesDataset } from './data/series-datasets.service';
 
@@ -27,8 +29,9 @@ export async function checkedSeriesParams(
     try {
       const p = validateSeriesParams(raw, loaded.dataset.frequency.alias);
       const split = splitPanel(panel, { validation: p.validation_steps, test: p.test_steps }, 2);
-      const family = modelFamily(p.model);
+      const family = withTransform(modelFamily(p.model), p.transform);
       if (family.scope === 'local') await family.fit(split.train, p.family, { horizon: p.horizon, seed: p.seed });
+      else transformPanel(split.trainValidation, p.transform);
       out.push(p);
     } catch (err) {
       if (err instanceof TrainingInputError) throw new TrainingInputError(`${label}: ${err.message}`);

@@ -9,6 +9,8 @@ import { sesFamily, thetaFamily } from './theta';
 import { SeriesModelFamily } from './series-model';
 
 export * from './series-model';
+export { parseTransform, TRANSFORMS, transformPanel, withTransform } from './transformed';
+export type { TargetTransform } from './transformed';
 
 /** Every model family by its `model` param value. */
 export const MODEL_FAMILIES: ReadonlyMap<string, SeriesModelFamily> = new Map(

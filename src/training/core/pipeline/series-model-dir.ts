@@ -26,6 +26,8 @@ export interface TsflowSeriesFlavor {
   target: string;
   series_count: number;
   known: string[];
+  /** Target transform the family was trained under (absent: none). */
+  transform?: string;
 }
 
 /** history.json: the panel the model answers for (each series up to the end of its data). */
@@ -92,6 +94,7 @@ export async function writeSeriesModel(dir: string, o: SeriesModelFiles): Promis
     target: o.target,
     series_count: o.panel.series.length,
     known: o.known,
+    ...(o.params.transform !== 'none' ? { transform: o.params.transform } : {}),
   };
   const column = (name: string, type: string) => ({ name, type, required: true });
   const doc: MLmodelDoc = {

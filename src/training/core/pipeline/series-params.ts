@@ -1,5 +1,6 @@
 import { TrainingInputError } from '../errors';
 import { MODEL_FAMILY_NAMES } from '../models';
+import { parseTransform, TargetTransform } from '../models/transformed';
 
 /** What a training run on a series dataset is asked for; family params travel in `family`. */
 export interface SeriesTrainingParams {
@@ -13,6 +14,8 @@ export interface SeriesTrainingParams {
   /** Steps per series in the test part (default: the horizon). */
   test_steps: number;
   seed: number;
+  /** Target transform the family is trained and served under (`none`, `log`, `log1p`, `diff`). */
+  transform: TargetTransform;
   /** Every other param, for the family to read (it names a bad one). */
   family: Record<string, unknown>;
 }
@@ -26,7 +29,7 @@ export function defaultFamily(): string {
   return ['ensemble', 'ets', 'theta', 'seasonal_naive'].find((f) => MODEL_FAMILY_NAMES.includes(f)) ?? 'naive';
 }
 
-const SERIES_KEYS = ['model', 'horizon', 'interval_levels', 'validation_steps', 'test_steps', 'seed'];
+const SERIES_KEYS = ['model', 'horizon', 'interval_levels', 'validation_steps', 'test_steps', 'seed', 'transform'];
 
 function integer(raw: Record<string, unknown>, name: string, fallback: number, min: number, max: number): number {
   const v = raw[name] ?? fallback;
@@ -64,6 +67,7 @@ export function validateSeriesParams(raw: Record<string, unknown>, frequency: st
     validation_steps: validation,
     test_steps: integer(raw, 'test_steps', horizon, horizon, 100_000),
     seed: integer(raw, 'seed', 42, 0, 2 ** 31 - 1),
+    transform: parseTransform(raw.transform),
     family: Object.fromEntries(Object.entries(raw).filter(([k]) => !SERIES_KEYS.includes(k))),
   };
 }
@@ -78,6 +82,7 @@ export function seriesParamsToStrings(p: SeriesTrainingParams): Record<string, s
     validation_steps: String(p.validation_steps),
     test_steps: String(p.test_steps),
     seed: String(p.seed),
+    ...(p.transform !== 'none' ? { transform: p.transform } : {}),
     ...Object.fromEntries(Object.entries(p.family).map(([k, v]) => [k, str(v)])),
   };
 }

@@ -2,6 +2,7 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { TrainingInputError } from '../errors';
 import { readMlmodel } from '../models/mlflow-model-dir';
+import { parseTransform, withTransform } from '../models/transformed';
 import { FittedSeriesModel, modelFamily, SeriesHistory } from '../models';
 import { calendarFeatures } from '../series/calendar';
 import { dateOnly, Frequency, parseFrequency, timestampAt } from '../series/frequency';
@@ -54,7 +55,8 @@ export class SeriesPredictor {
         },
       });
     }
-    return new SeriesPredictor(flavor, modelFamily(flavor.family).load(state), frequency, histories);
+    const family = withTransform(modelFamily(flavor.family), parseTransform(flavor.transform));
+    return new SeriesPredictor(flavor, family.load(state), frequency, histories);
   }
 
   get seriesIds(): string[] {

@@ -1,5 +1,6 @@
 import { OriginScore, panelScore, PanelScore, scoreOrigin } from '../evaluation/panel-scores';
 import { FittedSeriesModel, modelFamily, SeriesForecast, SeriesPanel } from '../models';
+import { withTransform } from '../models/transformed';
 import { knownSlice, splitPanel, toPanel } from '../series/panel';
 import type { SeriesDataset } from '../series/series-dataset';
 import type { SeriesTrainingParams } from './series-params';
@@ -63,7 +64,7 @@ export async function trainSeriesModel(input: SeriesTrainInput): Promise<SeriesT
   const { params: p } = input;
   const panel = toPanel(input.dataset);
   const split = splitPanel(panel, { validation: p.validation_steps, test: p.test_steps }, 2);
-  const family = modelFamily(p.model);
+  const family = withTransform(modelFamily(p.model), p.transform);
   const t0 = performance.now();
   const context = (fraction0: number) => ({
     horizon: p.horizon,
