@@ -276,7 +276,8 @@ export class ImportVerifier {
         this.diff(`registered model '${m.name}' is missing`);
         continue;
       }
-      if (m.description !== o.description) this.diff(`registered model '${m.name}': description differs`);
+      if ((m.description || null) !== (o.description || null))
+        this.diff(`registered model '${m.name}': description differs`);
       if (!same(m.tags, o.tags)) this.diff(`registered model '${m.name}': tags differ`);
       if (!same(m.aliases, o.aliases)) this.diff(`registered model '${m.name}': aliases differ`);
       const versions = new Map(o.versions.map((v) => [v.version, v]));
@@ -286,7 +287,10 @@ export class ImportVerifier {
           this.diff(`model version '${m.name}' v${v.version} is missing`);
           continue;
         }
-        for (const f of ['currentStage', 'status', 'runId', 'description', 'tags', 'userId'] as const) {
+        // An empty description is no description (a 3.x server stores '' where a REST reader sees none).
+        if ((v.description || null) !== (w.description || null))
+          this.diff(`model version '${m.name}' v${v.version}: description differs`);
+        for (const f of ['currentStage', 'status', 'runId', 'tags', 'userId'] as const) {
           if (!same(v[f], w[f])) this.diff(`model version '${m.name}' v${v.version}: ${f} differs`);
         }
         if (this.uris.rewrite(v.source) !== w.source)

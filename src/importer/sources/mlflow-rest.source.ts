@@ -53,7 +53,8 @@ const traceLocation = (experimentId: string) => ({
 
 /** A v3 TraceInfo (request_time RFC 3339, execution_duration "1.5s") as an imported trace; spans come later. */
 function traceFromV3(t: Json): SrcTrace {
-  const duration = t.execution_duration === undefined ? null : Math.round(parseFloat(String(t.execution_duration)) * 1000);
+  const duration =
+    t.execution_duration === undefined ? null : Math.round(parseFloat(String(t.execution_duration)) * 1000);
   return {
     traceId: String(t.trace_id),
     experimentId: String((t.trace_location as Json | undefined)?.mlflow_experiment?.experiment_id ?? ''),
