@@ -149,6 +149,9 @@ for (const kind of ['sqlite', 'postgres'] as const) {
         tags: { 'mlflow.traceName': 'answer', 'mlflow.trace.spansLocation': 'TRACKING_STORE', team: 'genai' },
       });
       expect(info.trace_metadata['mlflow.sourceRun']).toBe('a4ced19b5e2f4c0f9d1e6b7a8c9d0e1f');
+      const run = (await get(server, '/api/2.0/mlflow/runs/get?run_id=a4ced19b5e2f4c0f9d1e6b7a8c9d0e1f')).run;
+      expect(run.outputs.model_outputs).toEqual([{ model_id: 'm-d3e268478fcb440592caf8d5d9d1c5a2', step: 3 }]);
+      expect(run.inputs.model_inputs).toEqual([{ model_id: 'm-0a1b2c3d4e5f60718293a4b5c6d7e8f9' }]);
       const byName = (n: string) => info.assessments.filter((a: any) => a.assessment_name === n);
       expect(info.assessments).toHaveLength(4);
       const [judged, human] = byName('relevance');

@@ -140,6 +140,7 @@ export class ImportVerifier {
       'tags',
       'inputs',
       'modelInputs',
+      'modelOutputs',
     ] as const;
     for (const f of fields) {
       if (!same(a[f], b[f]))
