@@ -201,20 +201,23 @@ for (const kind of ['sqlite', 'postgres'] as const) {
       expect(uploaded.spans[0].attributes['mlflow.spanOutputs']).toBe('5');
     });
 
-    it('a second import writes nothing; a new assessment at the source re-imports that trace only', async () => {
+    it('a second import writes nothing; an assessment added or deleted at the source re-imports those traces only', async () => {
       const again = await importOnce();
       expect(again.traces).toEqual({ seen: 3, imported: 0, unchanged: 3 });
       await store.exec(
         `INSERT INTO assessments (assessment_id, trace_id, name, assessment_type, value, created_timestamp,
            last_updated_timestamp, source_type, valid) VALUES ('a-9', '${T2}', 'user_rating', 'feedback', 'false',
-           1796021799000, 1796021799000, 'HUMAN', TRUE)`,
+           1796021799000, 1796021799000, 'HUMAN', TRUE);
+         DELETE FROM assessments WHERE assessment_id = 'a-2f3e4d5c6b7a89908796a5b4c3d2e1f2'`,
       );
       const changed = await importOnce();
-      expect(changed.traces).toEqual({ seen: 3, imported: 1, unchanged: 2 });
-      expect(changed.assessments).toBe(1);
+      expect(changed.traces).toEqual({ seen: 3, imported: 2, unchanged: 1 });
+      expect(changed.assessments).toBe(1 + 3);
       const report = await verify();
       expect(report.differences).toEqual([]);
-      expect(report.assessments).toBe(5);
+      expect(report.assessments).toBe(4);
+      const info = (await get(server, `${V3}/${T1}`)).trace.trace_info;
+      expect(info.assessments.map((a: any) => a.assessment_name)).not.toContain('expected_answer');
     });
   });
 }

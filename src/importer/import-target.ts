@@ -275,8 +275,11 @@ export class ImportTarget {
     });
   }
 
-  /** The trace's stored spans (upserted by span id) and its assessments (upserted by id, validity as in the source). */
+  /** The trace's stored spans and its assessments (validity as in the source), as the source has them now. */
   private async writeSpansAndAssessments(tx: SqlRunner, t: SrcTrace): Promise<void> {
+    // Like tags, a changed trace is mirrored: what the source no longer has goes here too.
+    if (t.spans !== null) await tx.query('DELETE FROM trace_spans WHERE trace_id = ?', [t.traceId]);
+    await tx.query('DELETE FROM trace_assessments WHERE trace_id = ?', [t.traceId]);
     await insertRows(
       tx,
       'INSERT INTO trace_spans (trace_id, span_id, is_root, start_ns, content)',
