@@ -9,8 +9,8 @@
  *   `tsflow import --from sqlite:///...`.
  * - rest: a tsflow server as the source (it answers the MLflow REST API as MLflow does), filled
  *   through that API (runs/create, runs/log-batch of 1,000 metrics), imported over REST.
- * Reports runs/s and metric points/s, the importer's and the source server's CPU seconds, and
- * the load average.
+ * Reports runs/s and metric points/s, the importer's and the source server's CPU seconds, the
+ * importer's peak RSS, and the load average.
  */
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
