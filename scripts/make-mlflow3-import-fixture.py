@@ -3,11 +3,14 @@ committed under test/fixtures/mlflow-import/: mlflow-3.db and mlartifacts-3/).
 
     python3 scripts/make-mlflow3-import-fixture.py [OUT_DIR]
 
-No MLflow 3 server can run here (no PyPI), so this writes the database the way MLflow 3's SQL
-store leaves it: the tables the importer reads, with the columns, types and keys of MLflow's
-schema at alembic revision 1b49d398cd23 (mlflow/mlflow tests/db/schemas/sqlite.sql and
-mlflow/store/db_migrations/versions/* at commit 024a2fcd, which MLflow's CI checks against its
-migrations), and rows shaped as its SQL store writes them:
+No MLflow 3 server can run here (no PyPI), so this writes the database the way MLflow 3.6's SQL
+store leaves it: alembic head bf29a5ff90ea (add jobs table; the next revision, 1bd49d398cd23
+"add secrets tables", is dated 2025-11-20, after 3.6), and the tables the importer reads with
+the columns, types and keys of MLflow's schema (mlflow/mlflow tests/db/schemas/sqlite.sql, which
+MLflow's CI checks against its migrations, read at a commit one revision later whose only
+addition is the secrets tables; spans from a1b2c3d4e5f6, assessments from 770bee3ae1dd, the 3.x
+trace_info columns from cbc13b556ace, logged models from 400f98739977, inputs.step from
+6953534de441), and rows shaped as its SQL store writes them:
 
 - trace_info with the 3.x columns (request_id is the trace id `tr-<32 hex>`, status holds the
   v3 state, client_request_id, request/response previews), trace_tags, trace_request_metadata;
@@ -31,7 +34,7 @@ import os
 import sqlite3
 import sys
 
-HEAD = "1b49d398cd23"
+HEAD = "bf29a5ff90ea"
 HERE = os.path.dirname(os.path.abspath(__file__))
 OUT = sys.argv[1] if len(sys.argv) > 1 else os.path.join(HERE, "..", "test", "fixtures", "mlflow-import")
 DB = os.path.join(OUT, "mlflow-3.db")

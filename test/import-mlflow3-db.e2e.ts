@@ -10,7 +10,7 @@ import { ImportVerifier } from '../src/importer/verify';
 import { createTestDatabase, TEST_POSTGRES_URL, type TestDatabase } from './support/postgres';
 import { startServer, TestServer } from './support/server';
 
-/** The MLflow 3.x store written by scripts/make-mlflow3-import-fixture.py (schema at alembic head 1b49d398cd23). */
+/** The MLflow 3.x store written by scripts/make-mlflow3-import-fixture.py (schema at alembic head bf29a5ff90ea). */
 const FIXTURE = path.join(__dirname, 'fixtures', 'mlflow-import');
 const T1 = 'tr-de9951df7861dd31cd0be00e5902989c';
 const T2 = 'tr-0c9a7e5b3d1f2e4a6b8c0d2e4f6a8b0c';
@@ -125,7 +125,7 @@ for (const kind of ['sqlite', 'postgres'] as const) {
 
     it('imports spans, assessments, logged models, inputs/outputs and the registry; the verifier finds no difference', async () => {
       const s = await importOnce();
-      expect(s.sourceVersion).toBe(`mlflow-${kind} 1b49d398cd23`);
+      expect(s.sourceVersion).toBe(`mlflow-${kind} bf29a5ff90ea`);
       expect(s.traces).toEqual({ seen: 3, imported: 3, unchanged: 0 });
       expect(s).toMatchObject({ traceSpans: 4, assessments: 4, metricPoints: 7, warnings: [] });
       expect(s.loggedModels.imported).toBe(2);
