@@ -219,5 +219,12 @@ for (const kind of ['sqlite', 'postgres'] as const) {
       const info = (await get(server, `${V3}/${T1}`)).trace.trace_info;
       expect(info.assessments.map((a: any) => a.assessment_name)).not.toContain('expected_answer');
     });
+
+    it('a span whose content is not JSON stops the import with a clear error', async () => {
+      await store.exec("UPDATE spans SET content = '{not json' WHERE span_id = '4d5e6f708192a3b4'");
+      await expect(importOnce()).rejects.toThrow(
+        /span 4d5e6f708192a3b4 of trace tr-0c9a7e5b3d1f2e4a6b8c0d2e4f6a8b0c is not MLflow span JSON/,
+      );
+    });
   });
 }

@@ -418,10 +418,20 @@ export class MlflowDbSource extends ImportSource {
         tags: kv(tags.filter((t) => str(t.request_id) === id)),
         metadata: kv(meta.filter((t) => str(t.request_id) === id)),
         // MLflow >= 3.2 keeps spans in its tracking store; older traces keep them in traces.json.
-        spans: spanRows ? spanRows.map((s) => spanFromMlflowContent(str(s.content), str(s.span_id))) : null,
+        spans: spanRows ? spanRows.map((s) => this.span(id, s)) : null,
         assessments: (assessments.get(id) ?? []).map(assessmentFromRow),
       };
     });
+  }
+
+  private span(traceId: string, row: SqlRow) {
+    try {
+      return spanFromMlflowContent(str(row.content), str(row.span_id));
+    } catch (err) {
+      throw new ImportError(
+        `${this.label}: span ${str(row.span_id)} of trace ${traceId} is not MLflow span JSON (${(err as Error).message})`,
+      );
+    }
   }
 
   /** Rows of a 3.x trace child table (keyed by `trace_id`) per trace, or none when the revision lacks it. */
