@@ -9,8 +9,8 @@
  *   `tsflow import --from sqlite:///...`.
  * - rest: a tsflow server as the source (it answers the MLflow REST API as MLflow does), filled
  *   through that API (runs/create, runs/log-batch of 1,000 metrics), imported over REST.
- * Reports runs/s and metric points/s, the importer's and the source server's CPU seconds, and
- * the load average.
+ * Reports runs/s and metric points/s, the importer's and the source server's CPU seconds, the
+ * importer's peak RSS, and the load average.
  */
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -19,7 +19,7 @@ import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { copyFixture, growStore } from './lib/mlflow-store';
 import { table } from './lib/report';
-import { processCpuMs, repoRoot, startServerProcess } from './lib/server-process';
+import { processCpuMs, processPeakRssMb, repoRoot, startServerProcess } from './lib/server-process';
 
 interface Result {
   source: string;
@@ -29,11 +29,19 @@ interface Result {
   runsPerSec: number;
   pointsPerSec: number;
   importerCpuSec: number;
+  importerPeakRssMb: number;
   sourceCpuSec?: number;
   loadavg: number[];
 }
 
-async function importCli(args: string[], dir: string): Promise<{ summary: any; seconds: number; cpuSec: number }> {
+interface CliResult {
+  summary: any;
+  seconds: number;
+  cpuSec: number;
+  peakRssMb: number;
+}
+
+async function importCli(args: string[], dir: string): Promise<CliResult> {
   const started = Date.now();
   const child = spawn(process.execPath, [path.join(repoRoot(), 'bin', 'tsflow.js'), 'import', '--json', ...args], {
     env: {
@@ -45,12 +53,16 @@ async function importCli(args: string[], dir: string): Promise<{ summary: any; s
   });
   let out = '';
   let cpu = 0;
+  let rss = 0;
   child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-  const timer = setInterval(() => (cpu = processCpuMs(child.pid!) ?? cpu), 200);
+  const timer = setInterval(() => {
+    cpu = processCpuMs(child.pid!) ?? cpu;
+    rss = processPeakRssMb(child.pid!) ?? rss;
+  }, 200);
   const code = await new Promise<number | null>((r) => child.once('exit', r));
   clearInterval(timer);
   if (code !== 0) throw new Error(`tsflow import exited ${code}`);
-  return { summary: JSON.parse(out), seconds: (Date.now() - started) / 1000, cpuSec: cpu / 1000 };
+  return { summary: JSON.parse(out), seconds: (Date.now() - started) / 1000, cpuSec: cpu / 1000, peakRssMb: rss };
 }
 
 async function benchDb(runs: number, points: number): Promise<Result> {
@@ -130,7 +142,7 @@ async function benchRest(runs: number, points: number): Promise<Result> {
   }
 }
 
-function result(source: string, r: { summary: any; seconds: number; cpuSec: number }): Result {
+function result(source: string, r: CliResult): Result {
   return {
     source,
     runs: r.summary.runs.imported,
@@ -139,6 +151,7 @@ function result(source: string, r: { summary: any; seconds: number; cpuSec: numb
     runsPerSec: r.summary.runs.imported / r.seconds,
     pointsPerSec: r.summary.metricPoints / r.seconds,
     importerCpuSec: r.cpuSec,
+    importerPeakRssMb: r.peakRssMb,
     loadavg: os.loadavg(),
   };
 }
@@ -167,6 +180,7 @@ async function main(): Promise<void> {
         'runs/s',
         'points/s',
         'importer CPU s',
+        'importer peak RSS MiB',
         'source CPU s',
         'load avg',
       ],
@@ -178,6 +192,7 @@ async function main(): Promise<void> {
         r.runsPerSec.toFixed(0),
         Math.round(r.pointsPerSec),
         r.importerCpuSec.toFixed(1),
+        r.importerPeakRssMb.toFixed(0),
         r.sourceCpuSec?.toFixed(1),
         r.loadavg.map((x) => x.toFixed(1)).join(' '),
       ]),

@@ -77,6 +77,16 @@ export function processCpuMs(pid: number): number | undefined {
   }
 }
 
+/** Peak resident set size of a live process in MiB (VmHWM), or undefined once it is gone. */
+export function processPeakRssMb(pid: number): number | undefined {
+  try {
+    const m = /VmHWM:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? Number(m[1]) / 1024 : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 const live = new Set<ChildProcess>();

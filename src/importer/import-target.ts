@@ -265,6 +265,7 @@ export class ImportTarget {
         t.metadata.map((x) => [t.traceId, x.key, x.value]),
         'ON CONFLICT DO NOTHING',
       );
+      await this.writeSpansAndAssessments(tx, t);
       const runId = t.metadata.find((x) => x.key === 'mlflow.sourceRun')?.value;
       if (runId)
         await tx.query('INSERT INTO trace_run_links (trace_id, run_id) VALUES (?, ?) ON CONFLICT DO NOTHING', [
@@ -272,6 +273,46 @@ export class ImportTarget {
           runId,
         ]);
     });
+  }
+
+  /** The trace's stored spans and its assessments (validity as in the source), as the source has them now. */
+  private async writeSpansAndAssessments(tx: SqlRunner, t: SrcTrace): Promise<void> {
+    // Like tags, a changed trace is mirrored: what the source no longer has goes here too.
+    if (t.spans !== null) await tx.query('DELETE FROM trace_spans WHERE trace_id = ?', [t.traceId]);
+    await tx.query('DELETE FROM trace_assessments WHERE trace_id = ?', [t.traceId]);
+    await insertRows(
+      tx,
+      'INSERT INTO trace_spans (trace_id, span_id, is_root, start_ns, content)',
+      5,
+      (t.spans ?? []).map((s) => [t.traceId, s.spanId, s.isRoot ? 1 : 0, s.startNs, JSON.stringify(s.content)]),
+      'ON CONFLICT (trace_id, span_id) DO UPDATE SET is_root = excluded.is_root, start_ns = excluded.start_ns, content = excluded.content',
+    );
+    await insertRows(
+      tx,
+      `INSERT INTO trace_assessments (assessment_id, trace_id, name, kind, value, span_id, source_type, source_id, rationale,
+         metadata, overrides, valid, create_time_ms, last_update_time_ms)`,
+      14,
+      t.assessments.map((a) => [
+        a.assessmentId,
+        t.traceId,
+        a.name,
+        a.kind,
+        JSON.stringify(a.value),
+        a.spanId,
+        a.sourceType,
+        a.sourceId,
+        a.rationale,
+        Object.keys(a.metadata).length > 0 ? JSON.stringify(a.metadata) : null,
+        a.overrides,
+        a.valid ? 1 : 0,
+        a.createTimeMs,
+        a.lastUpdateTimeMs,
+      ]),
+      `ON CONFLICT (assessment_id) DO UPDATE SET name = excluded.name, kind = excluded.kind, value = excluded.value,
+         span_id = excluded.span_id, source_type = excluded.source_type, source_id = excluded.source_id,
+         rationale = excluded.rationale, metadata = excluded.metadata, overrides = excluded.overrides,
+         valid = excluded.valid, last_update_time_ms = excluded.last_update_time_ms`,
+    );
   }
 
   /** The registered model, its versions (sources already rewritten), tags and aliases, in one transaction. */

@@ -171,7 +171,7 @@ export function formatSummary(s: ImportSummary): string {
     `  runs               ${c(s.runs)}  (${(s.runs.imported / Math.max(s.seconds, 0.001)).toFixed(1)} runs/s)`,
     `  metric points      ${s.metricPoints.toLocaleString('en')}  (${Math.round(s.metricPoints / Math.max(s.seconds, 0.001)).toLocaleString('en')}/s)`,
     `  logged models      ${c(s.loggedModels)}`,
-    `  traces             ${c(s.traces)}`,
+    `  traces             ${c(s.traces)}  (${s.traceSpans} spans, ${s.assessments} assessments)`,
     `  registered models  ${c(s.registeredModels)}  (${s.modelVersions} versions)`,
     `  artifacts          ${s.artifactFiles} files, ${(s.artifactBytes / 1e6).toFixed(1)} MB copied`,
   ];
@@ -183,7 +183,7 @@ export function formatSummary(s: ImportSummary): string {
 export function formatReport(r: VerifyReport): string {
   const head =
     `Verified ${r.experiments} experiments, ${r.runs} runs, ${r.metricPoints.toLocaleString('en')} metric points, ` +
-    `${r.loggedModels} logged models, ${r.traces} traces, ${r.registeredModels} registered models, ${r.artifactFiles} artifact files: `;
+    `${r.loggedModels} logged models, ${r.traces} traces (${r.traceSpans} spans, ${r.assessments} assessments), ${r.registeredModels} registered models, ${r.artifactFiles} artifact files: `;
   if (r.differenceCount === 0) return `${head}no differences.\n`;
   const more =
     r.differenceCount > r.differences.length ? [`  ... and ${r.differenceCount - r.differences.length} more`] : [];

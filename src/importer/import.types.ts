@@ -107,6 +107,34 @@ export interface SrcLoggedModel {
   metrics: SrcLoggedModelMetric[];
 }
 
+/** One span as tsflow stores it: an OTLP span in proto3 JSON (snake_case, bytes base64, 64-bit ints as strings). */
+export interface SrcSpan {
+  /** 16 hex digits. */
+  spanId: string;
+  isRoot: boolean;
+  /** Nanoseconds since the epoch, 19 digits (orders as text). */
+  startNs: string;
+  content: Record<string, unknown>;
+}
+
+/** An MLflow 3 assessment (feedback or expectation) on a trace. */
+export interface SrcAssessment {
+  assessmentId: string;
+  name: string;
+  kind: 'feedback' | 'expectation';
+  /** The wire message of its kind: `{value}`, `{value, error}` or `{serialized_value}`. */
+  value: Record<string, unknown>;
+  spanId: string | null;
+  sourceType: string | null;
+  sourceId: string | null;
+  rationale: string | null;
+  metadata: Record<string, string>;
+  overrides: string | null;
+  valid: boolean;
+  createTimeMs: number;
+  lastUpdateTimeMs: number;
+}
+
 export interface SrcTrace {
   traceId: string;
   experimentId: string;
@@ -119,6 +147,9 @@ export interface SrcTrace {
   responsePreview: string | null;
   tags: KV[];
   metadata: KV[];
+  /** Spans kept in the tracking store (MLflow >= 3.2 `spans`, or a v3 server); null when they live in the trace's `traces.json` artifact. */
+  spans: SrcSpan[] | null;
+  assessments: SrcAssessment[];
 }
 
 /** Where an object's artifacts live in the source (a run or a logged model). */
@@ -147,6 +178,9 @@ export interface ImportSummary {
   metricPoints: number;
   loggedModels: Counts;
   traces: Counts;
+  /** Spans and assessments of the imported traces (spans kept in the tracking store only). */
+  traceSpans: number;
+  assessments: number;
   registeredModels: Counts;
   modelVersions: number;
   artifactFiles: number;

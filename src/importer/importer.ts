@@ -60,6 +60,8 @@ export class Importer {
       metricPoints: 0,
       loggedModels: counts(),
       traces: counts(),
+      traceSpans: 0,
+      assessments: 0,
       registeredModels: counts(),
       modelVersions: 0,
       artifactFiles: 0,
@@ -238,8 +240,11 @@ export class Importer {
           continue;
         }
         s.traces.imported++;
+        s.traceSpans += t.spans?.length ?? 0;
+        s.assessments += t.assessments.length;
         if (ctx.options.dryRun) continue;
-        if (ctx.copy && tag && location)
+        // Span data is either in the store (3.x) or the trace's traces.json artifact (2.x, or a 3.x client of an older server).
+        if (ctx.copy && tag && location && t.spans === null)
           await this.copy({ kind: 'trace', id: t.traceId, uri: tag.value }, location, ctx);
         await this.target.writeTrace(trace, e.dest);
         await this.target.markDone(this.source.label, 'trace', t.traceId, fp);

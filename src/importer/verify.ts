@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { ImportSource } from './import-source';
-import type { ArtifactOwner, SrcExperiment, SrcMetric, SrcRegisteredModel, SrcRun } from './import.types';
+import type { ArtifactOwner, SrcExperiment, SrcMetric, SrcRegisteredModel, SrcRun, SrcTrace } from './import.types';
 import { UriMap } from './uri-map';
 
 export interface VerifyOptions {
@@ -17,6 +17,8 @@ export interface VerifyReport {
   registeredModels: number;
   loggedModels: number;
   traces: number;
+  traceSpans: number;
+  assessments: number;
   artifactFiles: number;
   differences: string[];
   differenceCount: number;
@@ -37,6 +39,15 @@ function normal(v: unknown): unknown {
   return v;
 }
 
+/** Proto3 JSON writes 64-bit integers as numbers or strings: compare them as text. */
+function numbersAsText(v: unknown): unknown {
+  if (typeof v === 'number') return String(v);
+  if (Array.isArray(v)) return v.map(numbersAsText);
+  if (v !== null && typeof v === 'object')
+    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, numbersAsText(x)]));
+  return v;
+}
+
 /**
  * Compares an MLflow store with tsflow after an import, both read through the same source
  * contract (the tsflow side through its MLflow REST API): experiments by name, every run's
@@ -51,6 +62,8 @@ export class ImportVerifier {
     registeredModels: 0,
     loggedModels: 0,
     traces: 0,
+    traceSpans: 0,
+    assessments: 0,
     artifactFiles: 0,
     differences: [],
     differenceCount: 0,
@@ -127,6 +140,7 @@ export class ImportVerifier {
       'tags',
       'inputs',
       'modelInputs',
+      'modelOutputs',
     ] as const;
     for (const f of fields) {
       if (!same(a[f], b[f]))
@@ -222,7 +236,34 @@ export class ImportVerifier {
           this.diff(`trace ${x.traceId}: state or time differs`);
         if (!same(tags(x.tags), tags(o.tags))) this.diff(`trace ${x.traceId}: tags differ`);
         if (!same(x.metadata, o.metadata)) this.diff(`trace ${x.traceId}: metadata differs`);
+        this.traceData(x, o);
       }
+    }
+  }
+
+  /** Spans (when the source keeps them in its store) and assessments, compared by id. */
+  private traceData(x: SrcTrace, o: SrcTrace): void {
+    if (x.spans !== null) {
+      this.report.traceSpans += x.spans.length;
+      const theirs = new Map((o.spans ?? []).map((s) => [s.spanId, s]));
+      if (x.spans.length !== theirs.size)
+        this.diff(`trace ${x.traceId}: ${theirs.size} spans in tsflow, ${x.spans.length} in the source`);
+      for (const s of x.spans) {
+        const t = theirs.get(s.spanId);
+        if (!t) this.diff(`trace ${x.traceId}: span ${s.spanId} is missing`);
+        else if (!same(numbersAsText(s.content), numbersAsText(t.content)))
+          this.diff(`trace ${x.traceId}: span ${s.spanId} differs`);
+      }
+    }
+    this.report.assessments += x.assessments.length;
+    const theirs = new Map(o.assessments.map((a) => [a.assessmentId, a]));
+    if (x.assessments.length !== theirs.size)
+      this.diff(`trace ${x.traceId}: ${theirs.size} assessments in tsflow, ${x.assessments.length} in the source`);
+    for (const a of x.assessments) {
+      const t = theirs.get(a.assessmentId);
+      if (!t) this.diff(`trace ${x.traceId}: assessment ${a.assessmentId} is missing`);
+      else if (!same(numbersAsText(a), numbersAsText(t)))
+        this.diff(`trace ${x.traceId}: assessment ${a.assessmentId} differs`);
     }
   }
 
@@ -236,7 +277,8 @@ export class ImportVerifier {
         this.diff(`registered model '${m.name}' is missing`);
         continue;
       }
-      if (m.description !== o.description) this.diff(`registered model '${m.name}': description differs`);
+      if ((m.description || null) !== (o.description || null))
+        this.diff(`registered model '${m.name}': description differs`);
       if (!same(m.tags, o.tags)) this.diff(`registered model '${m.name}': tags differ`);
       if (!same(m.aliases, o.aliases)) this.diff(`registered model '${m.name}': aliases differ`);
       const versions = new Map(o.versions.map((v) => [v.version, v]));
@@ -246,7 +288,10 @@ export class ImportVerifier {
           this.diff(`model version '${m.name}' v${v.version} is missing`);
           continue;
         }
-        for (const f of ['currentStage', 'status', 'runId', 'description', 'tags', 'userId'] as const) {
+        // An empty description is no description (a 3.x server stores '' where a REST reader sees none).
+        if ((v.description || null) !== (w.description || null))
+          this.diff(`model version '${m.name}' v${v.version}: description differs`);
+        for (const f of ['currentStage', 'status', 'runId', 'tags', 'userId'] as const) {
           if (!same(v[f], w[f])) this.diff(`model version '${m.name}' v${v.version}: ${f} differs`);
         }
         if (this.uris.rewrite(v.source) !== w.source)

@@ -15,6 +15,7 @@ import type {
   SrcTrace,
 } from '../import.types';
 import { walkArtifacts } from './artifact-walk';
+import { assessmentFromRow, spanFromMlflowContent } from './mlflow-spans';
 import { redact, SqlReader, SqlRow } from './sql-reader';
 
 const PAGE = 500;
@@ -370,12 +371,21 @@ export class MlflowDbSource extends ImportSource {
     const cols = ['client_request_id', 'request_preview', 'response_preview'].map((c) =>
       this.has('trace_info', c) ? c : `NULL AS ${c}`,
     );
-    const rows = await this.reader.all(
-      `SELECT request_id, experiment_id, timestamp_ms, execution_time_ms, status, ${cols.join(', ')}
-       FROM trace_info WHERE experiment_id = ? ORDER BY request_id`,
-      [Number(experimentId)],
-    );
-    if (rows.length === 0) return;
+    let after = '';
+    for (;;) {
+      const rows = await this.reader.all(
+        `SELECT request_id, experiment_id, timestamp_ms, execution_time_ms, status, ${cols.join(', ')}
+         FROM trace_info WHERE experiment_id = ? AND request_id > ? ORDER BY request_id LIMIT ${PAGE}`,
+        [Number(experimentId), after],
+      );
+      if (rows.length === 0) return;
+      after = str(rows[rows.length - 1].request_id);
+      yield await this.completeTraces(rows);
+      if (rows.length < PAGE) return;
+    }
+  }
+
+  private async completeTraces(rows: SqlRow[]): Promise<SrcTrace[]> {
     const ids = rows.map((r) => str(r.request_id));
     const inList = ids.map(() => '?').join(', ');
     const tags = this.has('trace_tags')
@@ -390,9 +400,12 @@ export class MlflowDbSource extends ImportSource {
           ids,
         )
       : [];
-    yield rows.map((r) => {
+    const spans = await this.byTrace('spans', 'span_id, content', 'start_time_unix_nano', ids);
+    const assessments = await this.byTrace('assessments', '*', 'created_timestamp', ids);
+    return rows.map((r) => {
       const id = str(r.request_id);
       const state = str(r.status);
+      const spanRows = spans.get(id);
       return {
         traceId: id,
         experimentId: str(r.experiment_id),
@@ -404,8 +417,38 @@ export class MlflowDbSource extends ImportSource {
         responsePreview: optStr(r.response_preview),
         tags: kv(tags.filter((t) => str(t.request_id) === id)),
         metadata: kv(meta.filter((t) => str(t.request_id) === id)),
+        // MLflow >= 3.2 keeps spans in its tracking store; older traces keep them in traces.json.
+        spans: spanRows ? spanRows.map((s) => this.span(id, s)) : null,
+        assessments: (assessments.get(id) ?? []).map(assessmentFromRow),
       };
     });
+  }
+
+  private span(traceId: string, row: SqlRow) {
+    try {
+      return spanFromMlflowContent(str(row.content), str(row.span_id));
+    } catch (err) {
+      throw new ImportError(
+        `${this.label}: span ${str(row.span_id)} of trace ${traceId} is not MLflow span JSON (${(err as Error).message})`,
+      );
+    }
+  }
+
+  /** Rows of a 3.x trace child table (keyed by `trace_id`) per trace, or none when the revision lacks it. */
+  private async byTrace(table: string, columns: string, order: string, ids: string[]): Promise<Map<string, SqlRow[]>> {
+    const out = new Map<string, SqlRow[]>();
+    if (!this.has(table, 'trace_id')) return out;
+    const rows = await this.reader.all(
+      `SELECT trace_id, ${columns} FROM ${table} WHERE trace_id IN (${ids.map(() => '?').join(', ')}) ORDER BY trace_id, ${order}`,
+      ids,
+    );
+    for (const r of rows) {
+      const id = str(r.trace_id);
+      let list = out.get(id);
+      if (!list) out.set(id, (list = []));
+      list.push(r);
+    }
+    return out;
   }
 
   async *listArtifacts(owner: ArtifactOwner): AsyncIterable<SourceArtifact> {

@@ -11,8 +11,10 @@ import type {
   SrcRun,
   SrcTrace,
 } from '../import.types';
+import { assessmentFromWire, spanFromWire } from './mlflow-spans';
 
 const MAX_DOUBLE = 1.7976931348623157e308;
+const SPANS_LOCATION = 'mlflow.trace.spansLocation';
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 export interface RestCredentials {
@@ -41,6 +43,52 @@ const wireMetric = (m: Json, key = String(m.key)): SrcMetric => ({
   step: n(m.step),
 });
 
+const byKey = (list: KV[]) => list.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+const mapKv = (map: unknown): KV[] =>
+  byKey(Object.entries((map as Json | undefined) ?? {}).map(([key, value]) => ({ key, value: String(value ?? '') })));
+const traceLocation = (experimentId: string) => ({
+  type: 'MLFLOW_EXPERIMENT',
+  mlflow_experiment: { experiment_id: experimentId },
+});
+
+/** A v3 TraceInfo (request_time RFC 3339, execution_duration "1.5s") as an imported trace; spans come later. */
+function traceFromV3(t: Json): SrcTrace {
+  const duration =
+    t.execution_duration === undefined ? null : Math.round(parseFloat(String(t.execution_duration)) * 1000);
+  return {
+    traceId: String(t.trace_id),
+    experimentId: String((t.trace_location as Json | undefined)?.mlflow_experiment?.experiment_id ?? ''),
+    clientRequestId: (t.client_request_id as string | undefined) ?? null,
+    requestTimeMs: Date.parse(String(t.request_time)),
+    executionDurationMs: duration,
+    state: String(t.state ?? 'STATE_UNSPECIFIED'),
+    requestPreview: (t.request_preview as string | undefined) ?? null,
+    responsePreview: (t.response_preview as string | undefined) ?? null,
+    tags: mapKv(t.tags),
+    metadata: mapKv(t.trace_metadata),
+    spans: null,
+    assessments: ((t.assessments as Json[] | undefined) ?? []).map(assessmentFromWire),
+  };
+}
+
+/** A 2.x TraceInfo: no previews, spans only in the traces.json artifact, no assessments. */
+function traceFromV2(t: Json): SrcTrace {
+  return {
+    traceId: String(t.request_id),
+    experimentId: String(t.experiment_id),
+    clientRequestId: null,
+    requestTimeMs: n(t.timestamp_ms),
+    executionDurationMs: t.execution_time_ms === undefined ? null : n(t.execution_time_ms),
+    state: String(t.status ?? 'STATE_UNSPECIFIED').replace('TRACE_STATUS_UNSPECIFIED', 'STATE_UNSPECIFIED'),
+    requestPreview: null,
+    responsePreview: null,
+    tags: byKey(kv(t.tags)),
+    metadata: byKey(kv(t.request_metadata)),
+    spans: null,
+    assessments: [],
+  };
+}
+
 /**
  * A running MLflow server (2.x or 3.x; tsflow speaks the same API) read through its REST API,
  * with MLflow's client credentials (basic auth or a bearer token).
@@ -51,6 +99,7 @@ export class MlflowRestSource extends ImportSource {
   private readonly base: string;
   private readonly auth?: string;
   private version = '';
+  private tracesV3?: boolean;
 
   constructor(url: string, credentials: RestCredentials = {}) {
     super();
@@ -309,20 +358,51 @@ export class MlflowRestSource extends ImportSource {
   }
 
   async *traces(experimentId: string): AsyncIterable<SrcTrace[]> {
+    if (await this.speaksTracesV3(experimentId)) {
+      const body = { locations: [traceLocation(experimentId)], max_results: 500 };
+      for await (const infos of this.pages('POST', '/api/3.0/mlflow/traces/search', body, 'traces')) {
+        const traces = infos.map(traceFromV3);
+        await this.addSpans(traces);
+        yield traces;
+      }
+      return;
+    }
     const query = { experiment_ids: experimentId, max_results: '500' };
     for await (const traces of this.pages('GET', '/api/2.0/mlflow/traces', query, 'traces', true)) {
-      yield traces.map((t) => ({
-        traceId: String(t.request_id),
-        experimentId: String(t.experiment_id),
-        clientRequestId: null,
-        requestTimeMs: n(t.timestamp_ms),
-        executionDurationMs: t.execution_time_ms === undefined ? null : n(t.execution_time_ms),
-        state: String(t.status ?? 'STATE_UNSPECIFIED').replace('TRACE_STATUS_UNSPECIFIED', 'STATE_UNSPECIFIED'),
-        requestPreview: null,
-        responsePreview: null,
-        tags: kv(t.tags),
-        metadata: kv(t.request_metadata),
-      }));
+      yield traces.map(traceFromV2);
+    }
+  }
+
+  /** Whether the server has MLflow 3's trace routes (a 2.x server answers 404 ENDPOINT_NOT_FOUND). */
+  private async speaksTracesV3(experimentId: string): Promise<boolean> {
+    if (this.tracesV3 === undefined) {
+      const res = await this.request('POST', '/api/3.0/mlflow/traces/search', {
+        locations: [traceLocation(experimentId)],
+        max_results: 1,
+      });
+      const text = await res.text();
+      this.tracesV3 = res.ok || !(res.status === 405 || res.status === 501 || /ENDPOINT_NOT_FOUND|<html/i.test(text));
+    }
+    return this.tracesV3;
+  }
+
+  /** Spans of the traces kept in the server's tracking store: batchGet (10 ids a call), else get with allow_partial. */
+  private async addSpans(traces: SrcTrace[]): Promise<void> {
+    const stored = traces.filter((t) => t.tags.some((x) => x.key === SPANS_LOCATION && x.value === 'TRACKING_STORE'));
+    for (let i = 0; i < stored.length; i += 10) {
+      const batch = stored.slice(i, i + 10);
+      const q = new URLSearchParams(batch.map((t): [string, string] => ['trace_ids', t.traceId]));
+      const res = await this.json('GET', `/api/3.0/mlflow/traces/batchGet?${q}`, undefined, true);
+      for (const t of (res?.traces as Json[] | undefined) ?? []) {
+        const mine = batch.find((x) => x.traceId === (t.trace_info as Json | undefined)?.trace_id);
+        if (mine) mine.spans = ((t.spans as Json[] | undefined) ?? []).map(spanFromWire);
+      }
+    }
+    // batchGet leaves out traces with fewer spans than they announced; take what there is.
+    for (const t of stored.filter((x) => x.spans === null)) {
+      const q = new URLSearchParams({ trace_id: t.traceId, allow_partial: 'true' });
+      const res = await this.json('GET', `/api/3.0/mlflow/traces/get?${q}`, undefined, true);
+      t.spans = (((res?.trace as Json | undefined)?.spans as Json[] | undefined) ?? []).map(spanFromWire);
     }
   }
 
