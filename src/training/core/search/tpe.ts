@@ -25,11 +25,16 @@ export interface TpeOptions {
   /** Size of the "below" group for n finished trials (Optuna: min(ceil(0.1·n), 25)). */
   gamma?: (n: number) => number;
   priorWeight?: number;
+  /**
+   * The number of the trial being suggested (default `trials.length`): with trials in flight
+   * the finished ones are fewer, and each trial still needs its own draw and startup decision.
+   */
+  trialIndex?: number;
 }
 
 const defaultGamma = (n: number): number => Math.min(Math.ceil(0.1 * n), 25);
 
-/** The candidate of trial number `trials.length`, reproducible from the seed and the finished trials. */
+/** The candidate of trial number `trialIndex`, reproducible from the seed and the finished trials. */
 export function tpeSuggest(
   space: SearchSpace,
   trials: Trial[],
@@ -37,8 +42,9 @@ export function tpeSuggest(
   options: TpeOptions = {},
 ): Record<string, unknown> {
   const nStartup = options.nStartup ?? 10;
-  const trialSeed = (seed + Math.imul(trials.length + 1, 0x9e3779b1)) >>> 0;
-  if (trials.length < nStartup) return sampleSpace(space, 1, trialSeed)[0];
+  const index = options.trialIndex ?? trials.length;
+  const trialSeed = (seed + Math.imul(index + 1, 0x9e3779b1)) >>> 0;
+  if (index < nStartup) return sampleSpace(space, 1, trialSeed)[0];
   const sorted = [...trials].sort((a, b) => finite(a.value) - finite(b.value));
   const nBelow = Math.max(1, (options.gamma ?? defaultGamma)(sorted.length));
   const below = sorted.slice(0, nBelow);
