@@ -91,7 +91,9 @@ export class BayesianScheduler extends SearchDriver implements OnModuleInit {
       for (const suggestion of next) {
         const { job, error } = await this.trialJob(grid, suggestion);
         if (!(await this.jobs.createIfAbsent(job))) continue; // another process submitted this trial
-        this.logger.log(`${gridId}: trial ${suggestion.index} (${suggestion.sampler}) ${JSON.stringify(job.spec.varied)}`);
+        this.logger.log(
+          `${gridId}: trial ${suggestion.index} (${suggestion.sampler}) ${JSON.stringify(job.spec.varied)}`,
+        );
         if (error === undefined) created.push(job);
         else {
           refused++;
@@ -108,7 +110,9 @@ export class BayesianScheduler extends SearchDriver implements OnModuleInit {
     try {
       await this.queue.add(created.map((j) => ({ jobId: j.jobId, kind: 'candidate' as const })));
     } catch (err) {
-      this.logger.warn(`${gridId}: trials recorded but not queued (${(err as Error).message}); the reconciler re-queues them`);
+      this.logger.warn(
+        `${gridId}: trials recorded but not queued (${(err as Error).message}); the reconciler re-queues them`,
+      );
     }
     // Cancelled while these were being created: they go the way of their siblings.
     const grid = await this.jobs.get(gridId);

@@ -89,9 +89,7 @@ describe('bayesian scheduling decisions', () => {
     const { trials } = simulate({ ...CONFIG, budget: 40, parallelism: 1 }, (f) => f[0]);
     const late = trials.slice(20);
     const randomDraws = late.map((t) => suggestTrial(SPACE, { ...CONFIG, nStartup: 1000 }, [], t.index));
-    expect(late.filter((t, i) => JSON.stringify(t.params) !== JSON.stringify(randomDraws[i])).length).toBe(
-      late.length,
-    );
+    expect(late.filter((t, i) => JSON.stringify(t.params) !== JSON.stringify(randomDraws[i])).length).toBe(late.length);
     // Failed trials count as worst: TPE leaves 'broken' and goes for theta.
     expect(late.filter((t) => t.params.model === 'broken').length).toBeLessThanOrEqual(2);
     expect(late.filter((t) => t.params.model === 'theta').length).toBeGreaterThan(late.length / 2);
@@ -124,8 +122,8 @@ describe('bayesian scheduling decisions', () => {
     });
     expect(plan.bayesian).toEqual({ budget: 3, nStartup: 1, parallelism: 2, seed: 1 });
     expect(plan.combos).toHaveLength(2);
-    expect(() => planSearch({ strategy: 'random', space: { units: [1, 2] }, nCandidates: 1, seed: 0, nStartup: 1 })).toThrow(
-      /n_startup applies to strategy 'bayesian' only/,
-    );
+    expect(() =>
+      planSearch({ strategy: 'random', space: { units: [1, 2] }, nCandidates: 1, seed: 0, nStartup: 1 }),
+    ).toThrow(/n_startup applies to strategy 'bayesian' only/);
   });
 });
