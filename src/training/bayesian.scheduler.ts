@@ -132,7 +132,7 @@ export class BayesianScheduler extends SearchDriver implements OnModuleInit {
       runName: `${spec.runName ?? grid.jobId}-c${s.index}`,
       ...(grid.runId ? { parentRunId: grid.runId } : {}),
       varied: s.params,
-      trial: { strategy: 'bayesian', index: s.index, sampler: s.sampler, history: s.history },
+      trial: { strategy: 'bayesian', index: s.index, sampler: s.sampler, history: s.history, pending: s.pending },
     };
     const job = (params: Pick<TrainingSpec, 'params' | 'series'>): TrialJob => ({
       jobId: candidateJobId(grid.jobId, s.index),

@@ -31,6 +31,8 @@ export interface TrialInfo {
   sampler?: 'random' | 'tpe';
   /** The finished trials the suggestion was drawn from (their numbers). */
   history?: number[];
+  /** The trials in flight then, whose params it avoided (their numbers). */
+  pending?: number[];
 }
 
 export const PROMOTION_POLICIES = ['never', 'if_better', 'always'] as const;

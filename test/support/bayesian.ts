@@ -83,15 +83,20 @@ export async function expectBayesianSearch(
     });
   }
   expect(trials.map((t) => t.index)).toEqual([...Array(budget).keys()]);
+  // The space has 20 candidates: no budget of these tests needs to try one twice.
+  expect(new Set(trials.map((t) => JSON.stringify(t.params))).size).toBe(budget);
   const space = parseSpace(SPACE);
   const config = { nStartup: body.n_startup, seed: body.search_seed };
   let differs = 0;
   for (const t of trials) {
     expect(t.tags['search.sampler']).toBe(t.index < body.n_startup ? 'random' : 'tpe');
-    const used = t.tags['search.history'] ? t.tags['search.history'].split(',').map(Number) : [];
-    expect(used.every((i) => i < t.index)).toBe(true);
+    const numbers = (tag: string) => (t.tags[tag] ? t.tags[tag].split(',').map(Number) : []);
+    const used = numbers('search.history');
+    const pending = numbers('search.pending');
+    expect([...used, ...pending].every((i) => i < t.index)).toBe(true);
     const history = used.map((i) => ({ params: trials[i].params, value: trials[i].valOwa }));
-    expect(suggestTrial(space, config, history, t.index), `trial ${t.index}`).toEqual(t.params);
+    const avoid = [...used, ...pending].map((i) => trials[i].params);
+    expect(suggestTrial(space, config, history, t.index, avoid), `trial ${t.index}`).toEqual(t.params);
     if (t.index < body.n_startup) continue;
     expect(used.length).toBeGreaterThan(0);
     const randomDraw = suggestTrial(space, { ...config, nStartup: Infinity }, [], t.index);

@@ -64,7 +64,7 @@ export const GridSearchReq = message({
   strategy: f
     .enum(SEARCH_STRATEGY_NAMES)
     .doc(
-      'grid (default): every combination; random: n_candidates sampled from the space; halving: the grid (or n_candidates sampled) with successive halving on per-epoch val_loss, stopping weak candidates early; bayesian (alias tpe): n_candidates trials submitted one after another, each suggested by a TPE sampler (as Optuna) from the finished trials\' selection metric (failed trials count as worst), then the best is selected and promoted as for the other strategies',
+      "grid (default): every combination; random: n_candidates sampled from the space; halving: the grid (or n_candidates sampled) with successive halving on per-epoch val_loss, stopping weak candidates early; bayesian (alias tpe): n_candidates trials submitted one after another, each suggested by a TPE sampler (as Optuna) from the finished trials' selection metric (failed trials count as worst), then the best is selected and promoted as for the other strategies",
       'grid',
     ),
   n_candidates: f
@@ -82,7 +82,7 @@ export const GridSearchReq = message({
   parallelism: f
     .int32()
     .doc(
-      'bayesian: trials in flight at once, 1..64 (default: the queue\'s workers — the embedded driver\'s concurrency, or the BullMQ workers connected — or 2 when none is known). More runs faster; each trial then sees fewer finished ones',
+      "bayesian: trials in flight at once, 1..64 (default: the queue's workers — the embedded driver's concurrency, or the BullMQ workers connected — or 2 when none is known). More runs faster; each trial then sees fewer finished ones",
       2,
     ),
   search_seed: f

@@ -1,16 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { Db } from '../../database/db';
 import { inList, insertRows, listParam } from '../../database/sql-dialect';
-import type {
-  CandidateJob,
-  GridJob,
-  JobKind,
-  JobPatch,
-  JobRecord,
-  JobState,
-  NewJob,
-  TrainableJob,
-} from './job.types';
+import type { CandidateJob, GridJob, JobKind, JobPatch, JobRecord, JobState, NewJob, TrainableJob } from './job.types';
 import { isTrainable } from './job.types';
 import { TrainingJobsStore } from './training-jobs.store';
 

@@ -1,13 +1,4 @@
-import type {
-  CandidateJob,
-  GridJob,
-  JobKind,
-  JobPatch,
-  JobRecord,
-  JobState,
-  NewJob,
-  TrainableJob,
-} from './job.types';
+import type { CandidateJob, GridJob, JobKind, JobPatch, JobRecord, JobState, NewJob, TrainableJob } from './job.types';
 
 /**
  * Persistent job records. The database, not the queue, is the source of truth for what a

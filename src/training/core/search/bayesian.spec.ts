@@ -46,15 +46,15 @@ function simulate(config: BayesianConfig, pick: (inFlight: TrialState[]) => Tria
 describe('bayesian scheduling decisions', () => {
   it('submits the first `parallelism` trials as startup draws, then one per free slot', () => {
     const first = nextTrials(SPACE, CONFIG, []);
-    expect(first.map((s) => [s.index, s.sampler, s.history])).toEqual([
-      [0, 'random', []],
-      [1, 'random', []],
+    expect(first.map((s) => [s.index, s.sampler, s.history, s.pending])).toEqual([
+      [0, 'random', [], []],
+      [1, 'random', [], [0]],
     ]);
     expect(first[0].params).not.toEqual(first[1].params);
     const trials = first.map((s) => running(s.index, s.params));
     expect(nextTrials(SPACE, CONFIG, trials)).toEqual([]); // both slots taken
     trials[1] = done(1, first[1].params);
-    expect(nextTrials(SPACE, CONFIG, trials).map((s) => [s.index, s.history])).toEqual([[2, [1]]]);
+    expect(nextTrials(SPACE, CONFIG, trials).map((s) => [s.index, s.history, s.pending])).toEqual([[2, [1], [0]]]);
   });
 
   it('spends exactly the budget, never more than `parallelism` in flight, trial numbers 0..budget-1 once each', () => {
@@ -75,14 +75,31 @@ describe('bayesian scheduling decisions', () => {
     const [b] = nextTrials(SPACE, CONFIG, withRunning);
     expect(b.index).toBe(6);
     expect(b.history).toEqual([0, 1, 2, 3, 4]);
-    expect(b.params).toEqual(
-      suggestTrial(
-        SPACE,
-        CONFIG,
-        history.map((t) => ({ params: t.params, value: t.value })),
-        6,
-      ),
-    );
+    expect(b.pending).toEqual([5]);
+    const finished = history.map((t) => ({ params: t.params, value: t.value }));
+    const avoid = [...history, withRunning[5]].map((t) => t.params);
+    expect(b.params).toEqual(suggestTrial(SPACE, CONFIG, finished, 6, avoid));
+  });
+
+  it('never repeats a candidate tried or in flight while the space has others', () => {
+    const small: SearchSpace = [
+      { name: 'model', kind: 'choice', values: ['a', 'b', 'c', 'd', 'e'] },
+      { name: 'trend', kind: 'choice', values: ['N', 'A', 'Ad', 'auto'] },
+    ];
+    const f = (p: Record<string, unknown>) => (p.model === 'c' ? 0 : 1) + (p.trend === 'Ad' ? 0 : 0.5);
+    for (const parallelism of [1, 3]) {
+      const config = { budget: 20, nStartup: 4, parallelism, seed: 3 };
+      const trials: TrialState[] = [];
+      for (let guard = 0; guard < 100; guard++) {
+        const batch = nextTrials(small, config, trials);
+        for (const s of batch) trials.push(running(s.index, s.params));
+        const t = trials.find((x) => !x.finished);
+        if (!t) break;
+        Object.assign(t, { finished: true, value: f(t.params) });
+      }
+      expect(trials).toHaveLength(20);
+      expect(new Set(trials.map((t) => JSON.stringify(t.params))).size).toBe(20);
+    }
   });
 
   it('after the startup trials, suggestions follow the history (not the random draw of that trial)', () => {

@@ -37,6 +37,8 @@ export interface TrialSuggestion {
   sampler: 'random' | 'tpe';
   /** The numbers of the finished trials the suggestion was drawn from (its reproducibility). */
   history: number[];
+  /** The numbers of the trials in flight then (its params differ from theirs). */
+  pending: number[];
 }
 
 /** Optuna's 10 startup trials, fewer for small budgets so that half the budget at least is guided. */
@@ -69,34 +71,44 @@ export function bayesianConfig(
 
 /**
  * The trials to submit now: the next numbers after the existing ones, as many as free slots
- * (parallelism minus trials in flight) and budget allow, each suggested from the finished
- * trials only. Deterministic: the same trials give the same suggestions.
+ * (parallelism minus trials in flight) and budget allow. Each is suggested from the finished
+ * trials, and differs from every trial tried or in flight (those submitted just before it
+ * included) while the space has room. Deterministic: the same trials give the same suggestions.
  */
 export function nextTrials(space: SearchSpace, config: BayesianConfig, trials: TrialState[]): TrialSuggestion[] {
   const next = trials.reduce((n, t) => Math.max(n, t.index + 1), 0);
-  const inFlight = trials.filter((t) => !t.finished).length;
-  const slots = Math.min(config.parallelism - inFlight, config.budget - next);
+  const inFlight = trials.filter((t) => !t.finished).sort((a, b) => a.index - b.index);
+  const slots = Math.min(config.parallelism - inFlight.length, config.budget - next);
   if (slots <= 0) return [];
   const finished = trials.filter((t) => t.finished).sort((a, b) => a.index - b.index);
   const history: Trial[] = finished.map((t) => ({ params: t.params, value: t.value }));
-  const used = finished.map((t) => t.index);
-  return Array.from({ length: slots }, (_, k) => {
-    const index = next + k;
-    return {
+  const pending = inFlight.map((t) => ({ index: t.index, params: t.params }));
+  const out: TrialSuggestion[] = [];
+  for (let index = next; index < next + slots; index++) {
+    const avoid = [...history.map((t) => t.params), ...pending.map((t) => t.params)];
+    const params = suggestTrial(space, config, history, index, avoid);
+    out.push({
       index,
-      params: suggestTrial(space, config, history, index),
-      sampler: index < config.nStartup ? ('random' as const) : ('tpe' as const),
-      history: used,
-    };
-  });
+      params,
+      sampler: index < config.nStartup ? 'random' : 'tpe',
+      history: finished.map((t) => t.index),
+      pending: pending.map((t) => t.index),
+    });
+    pending.push({ index, params });
+  }
+  return out;
 }
 
-/** Trial `index`'s params from these finished trials (random below nStartup): what a trial's tags let anyone recompute. */
+/**
+ * Trial `index`'s params from these finished trials (random below nStartup), other than the
+ * `avoid`ed ones: what a trial's tags (history, pending) let anyone recompute.
+ */
 export function suggestTrial(
   space: SearchSpace,
   config: Pick<BayesianConfig, 'nStartup' | 'seed'>,
   history: Trial[],
   index: number,
+  avoid: Record<string, unknown>[] = [],
 ): Record<string, unknown> {
-  return tpeSuggest(space, history, config.seed, { nStartup: config.nStartup, trialIndex: index });
+  return tpeSuggest(space, history, config.seed, { nStartup: config.nStartup, trialIndex: index, avoid });
 }

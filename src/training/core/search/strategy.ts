@@ -47,9 +47,12 @@ function checkBudget(n: number | undefined): void {
 
 /** The candidates to submit now, in order (deterministic for a given input), and bayesian's settings. */
 export function planSearch(input: SearchPlanInput): PlannedSearch {
-  const bayesianOnly = input.nStartup !== undefined ? 'n_startup' : input.parallelism !== undefined ? 'parallelism' : '';
+  const bayesianOnly =
+    input.nStartup !== undefined ? 'n_startup' : input.parallelism !== undefined ? 'parallelism' : '';
   if (input.strategy !== 'bayesian' && bayesianOnly)
-    throw new TrainingInputError(`${bayesianOnly} applies to strategy 'bayesian' only (strategy is '${input.strategy}')`);
+    throw new TrainingInputError(
+      `${bayesianOnly} applies to strategy 'bayesian' only (strategy is '${input.strategy}')`,
+    );
   if (input.strategy !== 'bayesian') return { combos: planCandidates(input) };
   checkSeed(input.seed);
   const space = parseSpace(input.space);
@@ -80,7 +83,9 @@ export function planCandidates(input: SearchPlanInput): Record<string, unknown>[
           `grid '${ranged.name}' is a range: strategy 'grid' needs lists of values (use 'random' or 'halving')`,
         );
       if (input.nCandidates !== undefined)
-        throw new TrainingInputError("n_candidates applies to strategies 'random', 'halving' and 'bayesian', not 'grid'");
+        throw new TrainingInputError(
+          "n_candidates applies to strategies 'random', 'halving' and 'bayesian', not 'grid'",
+        );
       return expandGrid(input.space as Record<string, unknown>);
     case 'random':
       if (input.nCandidates === undefined)
