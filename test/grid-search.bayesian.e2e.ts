@@ -2,7 +2,20 @@ import * as fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { JobQueue } from '../src/training/jobs/job-queue';
 import { bayesianBody, expectBayesianSearch, trialRuns, uploadSales } from './support/bayesian';
-import { apiOf, champion, GRIDS, gridStatus, sleep, submitGrid, waitForGrid, waitUntil } from './support/grid';
+import {
+  apiOf,
+  champion,
+  getRun,
+  GRIDS,
+  gridStatus,
+  metricsOf,
+  sleep,
+  submitGrid,
+  tagsOf,
+  tinyGrid,
+  waitForGrid,
+  waitUntil,
+} from './support/grid';
 import { startServer, TestServer } from './support/server';
 import { sharedStoreEnv } from './support/workers';
 
@@ -53,6 +66,31 @@ describe('bayesian search on the embedded driver', () => {
     const runs = await trialRuns(api, 'bayesian-e2e');
     expect(runs).toHaveLength(8);
     expect(new Set(runs.map((r) => r.trial)).size).toBe(8);
+  }, 300_000);
+
+  it('searches an LSTM on a price history the same way: ranges, val_mae, trial tags', async () => {
+    const body = {
+      ...tinyGrid({ experiment_name: 'bayesian-prices' }),
+      grid: { seq_length: [5, 8, 10, 12], learning_rate: { min: 0.001, max: 0.05, log: true } },
+      strategy: 'bayesian',
+      n_candidates: 4,
+      n_startup: 2,
+      parallelism: 1,
+      search_seed: 3,
+    };
+    const sub = await submitGrid(api, body as never);
+    expect(sub.candidates).toHaveLength(1);
+    const final = await waitForGrid(api, sub.job_id, 240_000);
+    expect(final.state, JSON.stringify(final)).toBe('completed');
+    expect(final.candidates).toHaveLength(4);
+    const runs = await Promise.all(final.candidates.map((c: any) => getRun(api, c.run_id)));
+    expect(runs.map((r) => tagsOf(r)['search.trial'])).toEqual(['0', '1', '2', '3']);
+    expect(runs.map((r) => tagsOf(r)['search.sampler'])).toEqual(['random', 'random', 'tpe', 'tpe']);
+    // Parallelism 1: each trial saw every earlier one finished.
+    expect(runs.map((r) => tagsOf(r)['search.history'])).toEqual(['', '0', '0,1', '0,1,2']);
+    const maes = runs.map((r) => metricsOf(r).val_mae);
+    expect(final.best_value).toBe(Math.min(...maes));
+    expect(final.best_run_id).toBe(final.candidates[maes.indexOf(Math.min(...maes))].run_id);
   }, 300_000);
 
   it('refuses bad bayesian options with a 400 naming the field, creating nothing', async () => {
