@@ -93,6 +93,32 @@ describe('bayesian search on the embedded driver', () => {
     expect(final.best_run_id).toBe(final.candidates[maes.indexOf(Math.min(...maes))].run_id);
   }, 300_000);
 
+  it('cancelling a bayesian search stops it: no trial is submitted after, the parent run is KILLED', async () => {
+    const body = bayesianBody({ experiment_name: 'bayesian-cancel', parallelism: 1 });
+    const sub = await submitGrid(api, body as never);
+    await waitUntil(
+      'a trial running',
+      async () => (await gridStatus(api, sub.job_id)).candidates.some((c: any) => c.state === 'running'),
+      60_000,
+      50,
+    );
+    const res = await api('DELETE', `${GRIDS}/${sub.job_id}`);
+    expect(res.status, res.text).toBe(200);
+    expect(res.body.state).toBe('cancelled');
+    const atCancel = res.body.candidates.length;
+    await waitUntil(
+      'parent run KILLED',
+      async () => (await getRun(api, sub.parent_run_id)).info.status === 'KILLED',
+      60_000,
+    );
+    await sleep(3000); // room for a (wrong) next trial after the cancelled one ended
+    const status = await gridStatus(api, sub.job_id);
+    expect(status.state).toBe('cancelled');
+    // The trial running then ends (its result is not kept: it was cancelled); none follows it.
+    expect(status.candidates).toHaveLength(atCancel);
+    expect(status.candidates.at(-1).state).toBe('cancelled');
+  }, 120_000);
+
   it('refuses bad bayesian options with a 400 naming the field, creating nothing', async () => {
     const before = (await api('GET', `${GRIDS}?max_results=1000`)).body.grid_searches?.length ?? 0;
     const cases: [Record<string, unknown>, RegExp][] = [
