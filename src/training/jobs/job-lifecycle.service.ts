@@ -99,11 +99,10 @@ export class JobLifecycle {
    */
   async cancel(queue: JobQueue, jobs: TrainableJob[], reason: string): Promise<void> {
     const live = jobs.filter((j) => !isFinal(j.state));
+    // Cancelled first, then out of the queue: the reconciler never sees a pending job missing from it.
+    for (const j of live) await this.jobs.transition(j.jobId, LIVE_STATES, 'cancelled', { error: reason });
     await queue.remove(live.filter((j) => j.state === 'queued').map((j) => j.jobId));
-    for (const j of live) {
-      await this.jobs.transition(j.jobId, LIVE_STATES, 'cancelled', { error: reason });
-      if (j.state === 'queued') await this.endRunQuietly(j.runId, 'KILLED');
-    }
+    for (const j of live) if (j.state === 'queued') await this.endRunQuietly(j.runId, 'KILLED');
   }
 
   /** Queued candidates are dropped; running ones stop at their next epoch (runs KILLED), then the parent run. */

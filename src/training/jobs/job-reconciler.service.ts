@@ -59,7 +59,10 @@ export class JobReconciler implements OnApplicationBootstrap, OnModuleDestroy {
       const stale = Date.now() - STALE_MS;
       const candidates = (await this.jobs.pending()).filter((j) => j.state === 'queued' || j.updatedAt < stale);
       const missing = new Set(await this.queue.missing(candidates.map((j) => j.jobId)));
-      await this.requeue(candidates.filter((j) => missing.has(j.jobId)));
+      const lost = candidates.filter((j) => missing.has(j.jobId));
+      // A job cancelled since it was read has also left the queue: it is not lost (read again).
+      const pending = lost.length > 0 ? new Set((await this.jobs.pending()).map((j) => j.jobId)) : new Set();
+      await this.requeue(lost.filter((j) => pending.has(j.jobId)));
       await this.driveSearches();
     } catch (err) {
       this.logger.warn(`could not check the queue for lost training jobs: ${(err as Error).message}`);
