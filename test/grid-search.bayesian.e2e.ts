@@ -93,6 +93,35 @@ describe('bayesian search on the embedded driver', () => {
     expect(final.best_run_id).toBe(final.candidates[maes.indexOf(Math.min(...maes))].run_id);
   }, 300_000);
 
+  it('fails a suggested trial that cannot train at once (worst value) and goes on to the budget', async () => {
+    // Every family here reads `period`: 20000 is refused by their checks. Seed 3 draws a valid
+    // first trial (so the request is accepted) and an invalid second one.
+    const body = bayesianBody({
+      experiment_name: 'bayesian-refused',
+      grid: { model: ['seasonal_naive', 'theta', 'ets'], period: [7, 20000] },
+      n_candidates: 5,
+      n_startup: 3,
+      parallelism: 1,
+      search_seed: 3,
+    });
+    const sub = await submitGrid(api, body as never);
+    const final = await waitForGrid(api, sub.job_id, 240_000);
+    expect(final.state, JSON.stringify(final)).toBe('completed');
+    expect(final.candidates).toHaveLength(5);
+    expect(final.candidates[1]).toMatchObject({ state: 'failed', params: { period: 20000 } });
+    for (const c of final.candidates) {
+      expect(c.state).toBe(c.params.period === 7 ? 'completed' : 'failed');
+      if (c.state === 'failed') {
+        expect(c.error).toMatch(/^not trainable: trial \d+ .*period must be an integer in \[1, 10000\]/);
+        expect(c.run_id).toBeUndefined(); // refused before it ran: no run
+      }
+    }
+    const completed = final.candidates.filter((c: any) => c.state === 'completed');
+    expect(completed.length).toBeGreaterThanOrEqual(2);
+    expect(new Set(final.candidates.map((c: any) => JSON.stringify(c.params))).size).toBe(5); // none twice
+    expect(final.best_value).toBe(Math.min(...completed.map((c: any) => c.metrics.val_owa)));
+  }, 300_000);
+
   it('cancelling a bayesian search stops it: no trial is submitted after, the parent run is KILLED', async () => {
     const body = bayesianBody({ experiment_name: 'bayesian-cancel', parallelism: 1 });
     const sub = await submitGrid(api, body as never);
