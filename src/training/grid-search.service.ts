@@ -12,8 +12,11 @@ import { SELECTION_METRIC, SELECTION_METRICS } from './execution/champion-evalua
 import { JobSubmission } from './job-submission.service';
 import { JobLifecycle } from './jobs/job-lifecycle.service';
 import { JobQueue } from './jobs/job-queue';
-import { CandidateJob, GridJob, isFinal, NewJob } from './jobs/job.types';
+import { CandidateJob, candidateJobId, GridJob, isFinal, NewJob } from './jobs/job.types';
 import { TrainingJobsStore } from './jobs/training-jobs.store';
+import { trialTags } from './jobs/trial-tags';
+import { BayesianScheduler } from './bayesian.scheduler';
+import { strategyOf } from './core/search/strategy';
 import { GridSearchRequest, planHalving, planParams, searchPlan } from './search-plan';
 import { checkedSeriesParams, seriesSpace } from './series-request';
 import { checkedParams, datasetSpec, exogenousTickers, paramsObject, trainabilityCheck } from './training-request';
@@ -33,7 +36,7 @@ interface Candidate {
 /** Expands and validates every candidate before anything is created or queued. */
 function candidates(gridId: string, fixed: Record<string, unknown>, combos: Record<string, unknown>[]): Candidate[] {
   return combos.map((varied, i) => ({
-    jobId: `${gridId}-c${String(i).padStart(4, '0')}`,
+    jobId: candidateJobId(gridId, i),
     varied,
     params: checkedParams({ ...fixed, ...varied }, `candidate ${i} (${JSON.stringify(varied)})`),
   }));
@@ -60,6 +63,7 @@ export class GridSearchService {
     private readonly lifecycle: JobLifecycle,
     @Inject(JobQueue) private readonly queue: JobQueue,
     private readonly runs: RunsService,
+    private readonly scheduler: BayesianScheduler,
   ) {}
 
   /** Every check `submit` makes before creating anything (monitors validate their retraining spec with it). */
@@ -72,7 +76,7 @@ export class GridSearchService {
     if (dataset.name) return this.prepareSeries(req, dataset);
     const metric = checkedMetric(req.metric ?? 'val_mae');
     if (req.promote) validateModelName(req.promote.model_name, 'promote.model_name');
-    const plan = searchPlan(req);
+    const plan = searchPlan(req, await this.defaultParallelism(req));
     const fixed = plan.fixed;
     const gridId = `grid-${randomUUID().replace(/-/g, '').slice(0, 16)}`;
     const list = candidates(gridId, fixed, plan.combos);
@@ -119,7 +123,7 @@ export class GridSearchService {
       );
     if (req.promote) validateModelName(req.promote.model_name, 'promote.model_name');
     const grid = seriesSpace(paramsObject(req.grid, 'grid'), paramsObject(req.params));
-    const plan = searchPlan({ ...req, grid });
+    const plan = searchPlan({ ...req, grid }, await this.defaultParallelism(req));
     const gridId = `grid-${randomUUID().replace(/-/g, '').slice(0, 16)}`;
     const loaded = await this.seriesData.load(dataset.name as string);
     const series = await checkedSeriesParams(
@@ -131,7 +135,7 @@ export class GridSearchService {
     );
     const defaults = checkedParams({});
     const list: Candidate[] = plan.combos.map((varied, i) => ({
-      jobId: `${gridId}-c${String(i).padStart(4, '0')}`,
+      jobId: candidateJobId(gridId, i),
       varied,
       params: defaults,
       series: series[i],
@@ -149,6 +153,12 @@ export class GridSearchService {
     };
   }
 
+  /** bayesian without `parallelism`: as many trials in flight as the queue trains at once, else 2. */
+  private async defaultParallelism(req: GridSearchRequest): Promise<number> {
+    if (strategyOf(req.strategy) !== 'bayesian' || req.parallelism !== undefined) return 1;
+    return (await this.queue.parallelism()) ?? 2;
+  }
+
   async submit(req: GridSearchRequest) {
     const prepared = await this.prepare(req);
     const { metric, fixed, gridId, list, cleaning, dataset, plan, halving } = prepared;
@@ -156,13 +166,14 @@ export class GridSearchService {
     await this.queue.assertAvailable(); // 503 before anything is created
 
     const experimentId = await this.submission.experimentId(req.experiment_name);
-    const parentName = req.run_name ?? `${plan.strategy}-${dataset.ticker}-${list.length}`;
+    const size = plan.bayesian?.budget ?? list.length;
+    const parentName = req.run_name ?? `${plan.strategy}-${dataset.ticker}-${size}`;
     const parentRunId = await this.lifecycle.createRun(
       experimentId,
       parentName,
       [
         { key: 'tsflow.job_id', value: gridId },
-        { key: 'tsflow.grid.size', value: String(list.length) },
+        { key: 'tsflow.grid.size', value: String(size) },
         { key: 'tsflow.grid.metric', value: metric },
         { key: 'tsflow.search.strategy', value: plan.strategy },
       ],
@@ -183,6 +194,8 @@ export class GridSearchService {
       nCandidates: plan.nCandidates,
       searchSeed: plan.seed,
       halving,
+      bayesian: plan.bayesian,
+      runName: parentName,
       metric,
       cleaning,
       promote: req.promote
@@ -190,12 +203,15 @@ export class GridSearchService {
         : undefined,
     };
     const records: NewJob[] = [{ jobId: gridId, kind: 'grid', spec: gridSpec, runId: parentRunId }];
+    if (plan.bayesian) return this.submitTrials(records[0], parentRunId);
     const out = [];
     for (const [i, c] of list.entries()) {
       const runName = `${parentName}-c${i}`;
+      const trial = { strategy: plan.strategy, index: i };
       const runId = await this.lifecycle.createRun(experimentId, runName, [
         { key: 'mlflow.parentRunId', value: parentRunId },
         { key: 'tsflow.job_id', value: c.jobId },
+        ...trialTags(trial),
       ]);
       const spec: TrainingSpec = {
         experimentId,
@@ -206,6 +222,7 @@ export class GridSearchService {
         parentRunId,
         varied: c.varied,
         halving,
+        trial,
         ...(c.series ? { series: c.series } : {}),
       };
       records.push({ jobId: c.jobId, kind: 'candidate', parentId: gridId, spec, runId });
@@ -217,6 +234,22 @@ export class GridSearchService {
       list.map((c) => ({ jobId: c.jobId, kind: 'candidate' as const })),
     );
     return { job_id: gridId, parent_run_id: parentRunId, candidates: out };
+  }
+
+  /**
+   * A bayesian search: the search is recorded, then the scheduler submits its first trials (the
+   * candidates validated above: the same suggestions) and the next ones as these finish. A trial's
+   * run is created when it starts.
+   */
+  private async submitTrials(grid: NewJob, parentRunId: string) {
+    await this.lifecycle.schedule(this.queue, [grid], []);
+    await this.scheduler.advance(grid.jobId);
+    const trials = await this.jobs.children(grid.jobId);
+    return {
+      job_id: grid.jobId,
+      parent_run_id: parentRunId,
+      candidates: trials.map((c) => ({ job_id: c.jobId, params: c.spec.varied ?? {}, state: c.state })),
+    };
   }
 
   async get(gridId: string): Promise<{ grid: GridJob; candidates: CandidateJob[] }> {

@@ -1,7 +1,8 @@
 import { MlflowError } from '../common/mlflow-error';
 import type { Infer } from '../common/proto/fields';
+import type { BayesianConfig } from './core/search/bayesian';
 import { HalvingConfig } from './core/search/halving';
-import { halvingConfig, planCandidates, SearchStrategy } from './core/search/strategy';
+import { halvingConfig, planSearch, SearchStrategy, strategyOf } from './core/search/strategy';
 import type { GridSearchReq } from './dtos/training.dto';
 import { paramsObject } from './training-request';
 
@@ -12,15 +13,19 @@ export interface SearchPlan {
   strategy: SearchStrategy;
   /** Fixed params shared by all candidates. */
   fixed: Record<string, unknown>;
-  /** The varied params of each candidate. */
+  /** The varied params of each candidate (bayesian: of the first trials; the others follow their results). */
   combos: Record<string, unknown>[];
   nCandidates?: number;
   seed: number;
+  bayesian?: BayesianConfig;
 }
 
-/** Reads strategy, budget, seed and space; halving's max_resource becomes the candidates' epochs. */
-export function searchPlan(req: GridSearchRequest): SearchPlan {
-  const strategy = req.strategy ?? 'grid';
+/**
+ * Reads strategy, budget, seed and space; halving's max_resource becomes the candidates' epochs.
+ * `parallelism` is bayesian's default of trials in flight (the workers the queue has).
+ */
+export function searchPlan(req: GridSearchRequest, parallelism = 1): SearchPlan {
+  const strategy = strategyOf(req.strategy);
   const fixed = { ...paramsObject(req.params) };
   const space = paramsObject(req.grid, 'grid');
   if (req.halving && strategy !== 'halving')
@@ -34,8 +39,15 @@ export function searchPlan(req: GridSearchRequest): SearchPlan {
     fixed.epochs = max;
   }
   const seed = req.search_seed ?? 0;
-  const combos = planCandidates({ strategy, space, nCandidates: req.n_candidates, seed });
-  return { strategy, fixed, combos, nCandidates: req.n_candidates, seed };
+  const { combos, bayesian } = planSearch({
+    strategy,
+    space,
+    nCandidates: req.n_candidates,
+    seed,
+    nStartup: req.n_startup,
+    parallelism: req.parallelism ?? (strategy === 'bayesian' ? parallelism : undefined),
+  });
+  return { strategy, fixed, combos, nCandidates: req.n_candidates, seed, bayesian };
 }
 
 /** The halving rungs of a plan, checked against the validated candidates' epochs; undefined for other strategies. */
@@ -49,6 +61,10 @@ export function planParams(plan: SearchPlan, halving: HalvingConfig | undefined)
   if (plan.strategy !== 'grid' && plan.nCandidates !== undefined) {
     out.push({ key: 'search.n_candidates', value: String(plan.nCandidates) });
     out.push({ key: 'search.seed', value: String(plan.seed) });
+  }
+  if (plan.bayesian) {
+    out.push({ key: 'search.n_startup', value: String(plan.bayesian.nStartup) });
+    out.push({ key: 'search.parallelism', value: String(plan.bayesian.parallelism) });
   }
   if (halving) {
     out.push({ key: 'halving.eta', value: String(halving.eta) });

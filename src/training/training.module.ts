@@ -7,6 +7,7 @@ import { DatasetsController } from './controllers/datasets.controller';
 import { GridSearchesController } from './controllers/grid-searches.controller';
 import { TrainingRunsController } from './controllers/training-runs.controller';
 import { TrainingExecutionModule } from './execution/training-execution.module';
+import { BayesianScheduler } from './bayesian.scheduler';
 import { GridSearchService } from './grid-search.service';
 import { JobSubmission } from './job-submission.service';
 import { BullmqJobQueue } from './jobs/bullmq.queue';
@@ -15,6 +16,7 @@ import { JobLifecycle } from './jobs/job-lifecycle.service';
 import { JobQueue } from './jobs/job-queue';
 import { JobReconciler } from './jobs/job-reconciler.service';
 import { RetryPolicy } from './jobs/retry.policy';
+import { SearchDriver } from './jobs/search-driver';
 import { TrainingMetrics } from './training.metrics';
 import { TrainingRunsService } from './training-runs.service';
 
@@ -44,6 +46,8 @@ function jobQueue(config: AppConfig, lifecycle: JobLifecycle, retry: RetryPolicy
     JobSubmission,
     TrainingRunsService,
     GridSearchService,
+    BayesianScheduler,
+    { provide: SearchDriver, useExisting: BayesianScheduler },
     JobReconciler,
     TrainingMetrics,
   ],

@@ -1,4 +1,5 @@
 import type { CleaningStrategy, SeriesTrainingParams, TrainingParams } from './core';
+import type { BayesianConfig } from './core/search/bayesian';
 import type { Comparison, FloorCheck } from './execution/champion-evaluation';
 import type { HalvingConfig } from './core/search/halving';
 import type { SearchStrategy } from './core/search/strategy';
@@ -19,6 +20,19 @@ export interface TrainingSpec {
   halving?: HalvingConfig;
   /** Series datasets (`dataset.name`): the family, horizon and split; `params` then keeps the price defaults, unused. */
   series?: SeriesTrainingParams;
+  /** Grid candidates: which trial of which search this is (tags `search.*` on its run). */
+  trial?: TrialInfo;
+}
+
+/** A candidate's place in its search; bayesian trials also say what they were suggested from. */
+export interface TrialInfo {
+  strategy: SearchStrategy;
+  index: number;
+  sampler?: 'random' | 'tpe';
+  /** The finished trials the suggestion was drawn from (their numbers). */
+  history?: number[];
+  /** The trials in flight then, whose params it avoided (their numbers). */
+  pending?: number[];
 }
 
 export const PROMOTION_POLICIES = ['never', 'if_better', 'always'] as const;
@@ -37,6 +51,10 @@ export interface GridSpec {
   nCandidates?: number;
   searchSeed?: number;
   halving?: HalvingConfig;
+  /** bayesian: budget, startup trials, parallelism and seed; trials are added as others finish. */
+  bayesian?: BayesianConfig;
+  /** The parent run's name; trial runs are named `<it>-c<N>`. */
+  runName?: string;
   metric: string;
   promote?: { modelName: string; policy: PromotionPolicy };
   cleaning: CleaningStrategy;

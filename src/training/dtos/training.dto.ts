@@ -2,7 +2,7 @@ import { f, message } from '../../common/proto/fields';
 import { JOB_STATES } from '../jobs/job.types';
 import { DATA_SOURCES } from '../data/price-data.service';
 import { PROMOTION_POLICIES } from '../training.types';
-import { SEARCH_STRATEGIES } from '../core/search/strategy';
+import { SEARCH_STRATEGY_NAMES } from '../core/search/strategy';
 
 export const DatasetMsg = message({
   ticker: f.string().doc('Price history: ticker (Yahoo symbol), e.g. MSFT, PETR4.SA, BTC-USD', 'MSFT'),
@@ -58,17 +58,39 @@ export const GridSearchReq = message({
     .json()
     .required()
     .doc(
-      'The search space: param name → list of values (choices), or a numeric range {min, max, log} (random and halving only). Strategy grid trains the cartesian product (at most 1000 candidates)',
+      'The search space: param name → list of values (choices), or a numeric range {min, max, log} (random, halving and bayesian only). Strategy grid trains the cartesian product (at most 1000 candidates). On a series dataset a `model` list searches across families; params a family does not use are ignored by it',
       { units: [16, 32], seq_length: [10, 20] },
     ),
   strategy: f
-    .enum(SEARCH_STRATEGIES)
+    .enum(SEARCH_STRATEGY_NAMES)
     .doc(
-      'grid (default): every combination; random: n_candidates sampled from the space; halving: the grid (or n_candidates sampled) with successive halving on per-epoch val_loss, stopping weak candidates early',
+      "grid (default): every combination; random: n_candidates sampled from the space; halving: the grid (or n_candidates sampled) with successive halving on per-epoch val_loss, stopping weak candidates early; bayesian (alias tpe): n_candidates trials submitted one after another, each suggested by a TPE sampler (as Optuna) from the finished trials' selection metric (failed trials count as worst), then the best is selected and promoted as for the other strategies",
       'grid',
     ),
-  n_candidates: f.int32().doc('random (required) and halving: how many candidates to sample, 1..1000', 16),
-  search_seed: f.int64().doc('Seed of the sampler (default 0): the same request samples the same candidates', 0),
+  n_candidates: f
+    .int32()
+    .doc(
+      'random (required) and halving: how many candidates to sample; bayesian (required): the trial budget, exactly this many trials run; 1..1000',
+      16,
+    ),
+  n_startup: f
+    .int32()
+    .doc(
+      'bayesian: the first trials are random draws before TPE models the history (0..n_candidates; default min(10, n_candidates/2), at least 1)',
+      4,
+    ),
+  parallelism: f
+    .int32()
+    .doc(
+      "bayesian: trials in flight at once, 1..64 (default: the queue's workers — the embedded driver's concurrency, or the BullMQ workers connected — or 2 when none is known). More runs faster; each trial then sees fewer finished ones",
+      2,
+    ),
+  search_seed: f
+    .int64()
+    .doc(
+      'Seed of the sampler (default 0): the same request samples the same candidates; bayesian: the same finished trials give the same next trial',
+      0,
+    ),
   halving: f.message({
     eta: f.double().doc('Reduction factor (>= 2, default 3): about 1/eta of the candidates at a rung go on', 3),
     min_resource: f.int32().doc('Epochs before the first rung (default 1); rungs at min_resource·eta^k', 1),

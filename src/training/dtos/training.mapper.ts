@@ -31,9 +31,9 @@ function candidateToWire(c: CandidateJob) {
 
 export function gridToWire(grid: GridJob, candidates: CandidateJob[]) {
   const result = gridOutcome(grid);
-  const progress = candidates.length
-    ? candidates.reduce((s, c) => s + (isFinal(c.state) ? 1 : c.progress), 0) / candidates.length
-    : 0;
+  // A bayesian search's trials appear as others finish: its progress is over the whole budget.
+  const size = Math.max(candidates.length, grid.spec.bayesian?.budget ?? 0);
+  const progress = size ? candidates.reduce((s, c) => s + (isFinal(c.state) ? 1 : c.progress), 0) / size : 0;
   const counts = Object.fromEntries(JOB_STATES.map((s) => [s, candidates.filter((c) => c.state === s).length]));
   return compact({
     job_id: grid.jobId,

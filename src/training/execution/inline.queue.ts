@@ -25,7 +25,12 @@ export class InlineJobQueue extends JobQueue {
       } finally {
         this.active--;
       }
+      this.settled(job.jobId);
     }
+  }
+
+  async parallelism(): Promise<number> {
+    return 1;
   }
 
   async remove(): Promise<void> {}

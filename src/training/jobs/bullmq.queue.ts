@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import { Queue } from 'bullmq';
+import { Queue, QueueEvents } from 'bullmq';
 import IORedis from 'ioredis';
 import { ErrorCode, MlflowError } from '../../common/mlflow-error';
 import { JobQueue } from './job-queue';
@@ -30,6 +30,8 @@ export class BullmqJobQueue extends JobQueue {
   private readonly logger = new Logger(BullmqJobQueue.name);
   private readonly connection: IORedis;
   private readonly queue: Queue;
+  /** Completion events of every worker, for onSettled listeners (opened by the first listener). */
+  private events?: QueueEvents;
 
   constructor(private readonly settings: BullmqSettings) {
     super();
@@ -116,12 +118,35 @@ export class BullmqJobQueue extends JobQueue {
     }
   }
 
+  override onSettled(listener: (jobId: string) => void): void {
+    super.onSettled(listener);
+    if (this.events) return;
+    // A blocking connection of its own (XREAD on the events stream), which reconnects: QueueEvents
+    // duplicates this never-connected template and connects (and closes) the copy.
+    const connection = new IORedis(this.settings.redisUrl, { maxRetriesPerRequest: null, lazyConnect: true });
+    this.events = new QueueEvents(TRAINING_QUEUE, { connection, prefix: `${this.settings.prefix}:bull` });
+    this.events.on('error', (err) => this.logger.debug(`queue events: ${err.message}`));
+    this.events.on('completed', ({ jobId }) => this.settled(jobId));
+    this.events.on('failed', ({ jobId }) => this.settled(jobId));
+  }
+
+  /** The workers connected to this queue (each may train several jobs: see TSFLOW_WORKER_CONCURRENCY). */
+  async parallelism(): Promise<number | undefined> {
+    try {
+      await this.whenReady();
+      return (await this.queue.getWorkersCount()) || undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
   async counts(): Promise<{ waiting: number; active: number }> {
     const c = await this.queue.getJobCounts('waiting', 'delayed', 'prioritized', 'active');
     return { waiting: (c.waiting ?? 0) + (c.delayed ?? 0) + (c.prioritized ?? 0), active: c.active ?? 0 };
   }
 
   async close(): Promise<void> {
+    await this.events?.close().catch(() => undefined);
     await this.queue.close().catch(() => undefined);
     this.connection.disconnect();
   }

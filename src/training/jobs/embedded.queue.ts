@@ -41,6 +41,10 @@ export class EmbeddedJobQueue extends JobQueue {
   /** In-process: always available. */
   async assertAvailable(): Promise<void> {}
 
+  async parallelism(): Promise<number> {
+    return this.settings.concurrency;
+  }
+
   async add(jobs: QueuedJob[]): Promise<void> {
     for (const job of jobs) {
       if (this.holds(job.jobId)) continue;
@@ -93,7 +97,8 @@ export class EmbeddedJobQueue extends JobQueue {
     });
     child.on('exit', (code, signal) => {
       this.running.delete(p.job.jobId);
-      if (outcome?.cmd !== 'completed' && !this.closed) {
+      if (outcome?.cmd === 'completed') this.settled(p.job.jobId);
+      else if (!this.closed) {
         const error =
           outcome?.cmd === 'failed'
             ? Object.assign(new Error(outcome.error.message), { name: outcome.error.name })
@@ -130,6 +135,7 @@ export class EmbeddedJobQueue extends JobQueue {
     }
     this.settings
       .onFinalFailure(p.job, error)
+      .then(() => this.settled(p.job.jobId))
       .catch((err) => this.logger.error(`could not record failure of ${p.job.jobId}: ${err.message}`));
   }
 }

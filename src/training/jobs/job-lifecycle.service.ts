@@ -18,6 +18,7 @@ import {
 } from './job.types';
 import { RetryPolicy } from './retry.policy';
 import { TrainingJobsStore } from './training-jobs.store';
+import { trialTags } from './trial-tags';
 
 /** One try of a trainable job, as the queue driver counts it. */
 export interface Attempt {
@@ -98,11 +99,10 @@ export class JobLifecycle {
    */
   async cancel(queue: JobQueue, jobs: TrainableJob[], reason: string): Promise<void> {
     const live = jobs.filter((j) => !isFinal(j.state));
+    // Cancelled first, then out of the queue: the reconciler never sees a pending job missing from it.
+    for (const j of live) await this.jobs.transition(j.jobId, LIVE_STATES, 'cancelled', { error: reason });
     await queue.remove(live.filter((j) => j.state === 'queued').map((j) => j.jobId));
-    for (const j of live) {
-      await this.jobs.transition(j.jobId, LIVE_STATES, 'cancelled', { error: reason });
-      if (j.state === 'queued') await this.endRunQuietly(j.runId, 'KILLED');
-    }
+    for (const j of live) if (j.state === 'queued') await this.endRunQuietly(j.runId, 'KILLED');
   }
 
   /** Queued candidates are dropped; running ones stop at their next epoch (runs KILLED), then the parent run. */
@@ -221,6 +221,8 @@ export class JobLifecycle {
     const candidates = await this.jobs.children(grid.jobId);
     if (candidates.some((c) => !isFinal(c.state))) return;
     if (grid.state === 'cancelled') return this.endRunQuietly(grid.runId, 'KILLED');
+    // A bayesian search has more trials to come (the scheduler submits them as these finish).
+    if (grid.spec.bayesian && candidates.length < grid.spec.bayesian.budget) return;
     // Claim first, decide, then become final with the decision: a grid never looks completed
     // (REST, SSE) before its promotion decision is recorded, and only one process promotes.
     if (!(await this.jobs.claim(grid.jobId, LIVE_STATES, job.jobId))) return;
@@ -244,6 +246,7 @@ export class JobLifecycle {
       { key: 'tsflow.job_id', value: job.jobId },
       ...(job.spec.parentRunId ? [{ key: 'mlflow.parentRunId', value: job.spec.parentRunId }] : []),
       ...(job.runId ? [{ key: 'tsflow.retry_of', value: job.runId }] : []),
+      ...trialTags(job.spec.trial),
     ];
     const run = await this.runs.create({
       experimentId: job.spec.experimentId,

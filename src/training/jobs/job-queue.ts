@@ -9,6 +9,24 @@ export type QueueDriver = 'bullmq' | 'embedded';
  */
 export abstract class JobQueue {
   abstract readonly driver: QueueDriver;
+  private readonly settledListeners: ((jobId: string) => void)[] = [];
+
+  /**
+   * Calls `listener` with a job's id whenever an attempt of it ended (completed or failed; the
+   * job record says whether for good), in this process, wherever the job ran. Searches that
+   * submit candidates as others finish listen here. Best effort: a listener must be idempotent,
+   * and whatever an event missed is caught up by the reconciler.
+   */
+  onSettled(listener: (jobId: string) => void): void {
+    this.settledListeners.push(listener);
+  }
+
+  protected settled(jobId: string): void {
+    for (const listener of this.settledListeners) listener(jobId);
+  }
+
+  /** Trials a search may run at once by default: the jobs this queue trains in parallel, when known. */
+  abstract parallelism(): Promise<number | undefined>;
   /**
    * TEMPORARILY_UNAVAILABLE when jobs cannot be queued now: submissions check this before they
    * create runs or job records, so a 503 leaves nothing behind.

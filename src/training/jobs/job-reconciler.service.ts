@@ -3,6 +3,7 @@ import { AppConfig } from '../../config/app-config';
 import { APP_CONFIG } from '../../config/config.module';
 import { JobQueue } from './job-queue';
 import type { TrainableJob } from './job.types';
+import { SearchDriver } from './search-driver';
 import { TrainingJobsStore } from './training-jobs.store';
 
 /**
@@ -20,7 +21,8 @@ export const STALE_MS = 5 * HEARTBEAT_MS;
  * every `TSFLOW_RECONCILE_INTERVAL_MS`: queued jobs whose BullMQ job is gone (Redis flushed or
  * restarted empty), and running ones that are gone too and whose worker stopped beating for
  * STALE_MS (a job its worker still holds keeps training in its sandbox and records the outcome).
- * Ids are deterministic, so re-adding a job the queue still holds changes nothing.
+ * Ids are deterministic, so re-adding a job the queue still holds changes nothing. Each pass also
+ * lets open bayesian searches submit the trials they are owed (see SearchDriver).
  */
 @Injectable()
 export class JobReconciler implements OnApplicationBootstrap, OnModuleDestroy {
@@ -32,10 +34,12 @@ export class JobReconciler implements OnApplicationBootstrap, OnModuleDestroy {
     @Inject(JobQueue) private readonly queue: JobQueue,
     private readonly jobs: TrainingJobsStore,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly searches: SearchDriver,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
     await this.requeue(await this.lostAtStart());
+    await this.driveSearches();
     const every = this.config.jobs.reconcileIntervalMs;
     if (this.queue.driver === 'bullmq' && every > 0) {
       this.timer = setInterval(() => void this.reconcile(), every);
@@ -55,7 +59,11 @@ export class JobReconciler implements OnApplicationBootstrap, OnModuleDestroy {
       const stale = Date.now() - STALE_MS;
       const candidates = (await this.jobs.pending()).filter((j) => j.state === 'queued' || j.updatedAt < stale);
       const missing = new Set(await this.queue.missing(candidates.map((j) => j.jobId)));
-      await this.requeue(candidates.filter((j) => missing.has(j.jobId)));
+      const lost = candidates.filter((j) => missing.has(j.jobId));
+      // A job cancelled since it was read has also left the queue: it is not lost (read again).
+      const pending = lost.length > 0 ? new Set((await this.jobs.pending()).map((j) => j.jobId)) : new Set();
+      await this.requeue(lost.filter((j) => pending.has(j.jobId)));
+      await this.driveSearches();
     } catch (err) {
       this.logger.warn(`could not check the queue for lost training jobs: ${(err as Error).message}`);
     } finally {
@@ -69,6 +77,14 @@ export class JobReconciler implements OnApplicationBootstrap, OnModuleDestroy {
     return (await this.jobs.pending()).filter(
       (j) => this.queue.driver === 'bullmq' || j.state === 'queued' || j.updatedAt < stale,
     );
+  }
+
+  private async driveSearches(): Promise<void> {
+    try {
+      await this.searches.advanceOpen();
+    } catch (err) {
+      this.logger.warn(`could not drive the open searches: ${(err as Error).message}`);
+    }
   }
 
   private async requeue(lost: TrainableJob[]): Promise<void> {

@@ -80,7 +80,8 @@ export function gridOutcome(grid: GridJob): GridResult | null {
 
 export type NewJob =
   | { jobId: string; kind: 'run'; spec: TrainingSpec; runId: string }
-  | { jobId: string; kind: 'candidate'; parentId: string; spec: TrainingSpec; runId: string }
+  /** A candidate's run is created at submission, or (runId null: bayesian trials) when it starts. */
+  | { jobId: string; kind: 'candidate'; parentId: string; spec: TrainingSpec; runId: string | null }
   | { jobId: string; kind: 'grid'; spec: GridSpec; runId: string };
 
 export interface JobPatch {
@@ -95,4 +96,9 @@ export interface JobPatch {
 export interface QueuedJob {
   jobId: string;
   kind: TrainableJob['kind'];
+}
+
+/** Candidate N of a grid search: a deterministic id, so that submitting it twice is a no-op. */
+export function candidateJobId(gridId: string, index: number): string {
+  return `${gridId}-c${String(index).padStart(4, '0')}`;
 }

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { Db } from '../../database/db';
 import { inList, insertRows, listParam } from '../../database/sql-dialect';
-import type { CandidateJob, JobKind, JobPatch, JobRecord, JobState, NewJob, TrainableJob } from './job.types';
+import type { CandidateJob, GridJob, JobKind, JobPatch, JobRecord, JobState, NewJob, TrainableJob } from './job.types';
 import { isTrainable } from './job.types';
 import { TrainingJobsStore } from './training-jobs.store';
 
@@ -57,6 +57,11 @@ function assignments(patch: JobPatch): { sql: string[]; params: unknown[] } {
   return { sql, params };
 }
 
+function newRow(j: NewJob, now: number): unknown[] {
+  const parentId = j.kind === 'candidate' ? j.parentId : null;
+  return [j.jobId, j.kind, parentId, 'queued', 0, JSON.stringify(j.spec), j.runId ?? null, null, null, 0, now, now];
+}
+
 @Injectable()
 export class SqlTrainingJobsStore extends TrainingJobsStore {
   constructor(private readonly db: Db) {
@@ -70,22 +75,24 @@ export class SqlTrainingJobsStore extends TrainingJobsStore {
         tx,
         `INSERT INTO training_jobs (${COLUMNS})`,
         12,
-        jobs.map((j) => [
-          j.jobId,
-          j.kind,
-          j.kind === 'candidate' ? j.parentId : null,
-          'queued',
-          0,
-          JSON.stringify(j.spec),
-          j.runId ?? null,
-          null,
-          null,
-          0,
-          now,
-          now,
-        ]),
+        jobs.map((j) => newRow(j, now)),
       ),
     );
+  }
+
+  async createIfAbsent(job: NewJob): Promise<boolean> {
+    const rows = await this.db.query(
+      `INSERT INTO training_jobs (${COLUMNS}) VALUES (${Array(12).fill('?').join(', ')}) ON CONFLICT (job_id) DO NOTHING RETURNING job_id`,
+      newRow(job, Date.now()),
+    );
+    return rows.length > 0;
+  }
+
+  async openGrids(): Promise<GridJob[]> {
+    const rows = await this.db.query<JobRow>(
+      `SELECT ${COLUMNS} FROM training_jobs WHERE kind = 'grid' AND state IN ('queued', 'running') ORDER BY created_at, job_id`,
+    );
+    return rows.map(fromRow).filter((j): j is GridJob => j.kind === 'grid');
   }
 
   async get(jobId: string): Promise<JobRecord | undefined> {

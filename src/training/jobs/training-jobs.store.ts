@@ -1,4 +1,4 @@
-import type { CandidateJob, JobKind, JobPatch, JobRecord, JobState, NewJob, TrainableJob } from './job.types';
+import type { CandidateJob, GridJob, JobKind, JobPatch, JobRecord, JobState, NewJob, TrainableJob } from './job.types';
 
 /**
  * Persistent job records. The database, not the queue, is the source of truth for what a
@@ -8,6 +8,12 @@ import type { CandidateJob, JobKind, JobPatch, JobRecord, JobState, NewJob, Trai
 export abstract class TrainingJobsStore {
   /** Inserts all jobs in one transaction, state `queued`. */
   abstract create(jobs: NewJob[]): Promise<void>;
+  /**
+   * Inserts one job (state `queued`) unless a job with its id exists: returns whether this call
+   * inserted it. Ids are deterministic (a search's trial N), so exactly one of several processes
+   * deciding the same trial creates it.
+   */
+  abstract createIfAbsent(job: NewJob): Promise<boolean>;
   abstract get(jobId: string): Promise<JobRecord | undefined>;
   /** Candidates of a grid, in job-id order. */
   abstract children(parentId: string): Promise<CandidateJob[]>;
@@ -29,6 +35,8 @@ export abstract class TrainingJobsStore {
   abstract claim(jobId: string, from: readonly JobState[], owner: string): Promise<boolean>;
   /** Jobs per kind and state (metrics). */
   abstract countByKindAndState(): Promise<{ kind: JobKind; state: JobState; count: number }[]>;
+  /** Grid searches not final yet, oldest first (searches that add candidates as others finish). */
+  abstract openGrids(): Promise<GridJob[]>;
   /** Trainable jobs (runs, candidates) not final yet, oldest first: what a queue must hold. */
   abstract pending(): Promise<TrainableJob[]>;
   /** Updates fields without touching the state. */

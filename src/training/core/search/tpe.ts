@@ -2,7 +2,7 @@ import { jStat } from 'jstat';
 import { gaussian } from '../models/gaussian';
 import { seededRandom } from '../series/shuffle';
 import { sampleSpace } from './random';
-import { Dimension, SearchSpace } from './space';
+import { Dimension, SearchSpace, spaceSize } from './space';
 
 /**
  * Tree-structured Parzen Estimator (Bergstra et al. 2011), as Optuna's default sampler: after
@@ -25,11 +25,23 @@ export interface TpeOptions {
   /** Size of the "below" group for n finished trials (Optuna: min(ceil(0.1·n), 25)). */
   gamma?: (n: number) => number;
   priorWeight?: number;
+  /**
+   * The number of the trial being suggested (default `trials.length`): with trials in flight
+   * the finished ones are fewer, and each trial still needs its own draw and startup decision.
+   */
+  trialIndex?: number;
+  /** Params not to suggest again: the trials tried and in flight. */
+  avoid?: Record<string, unknown>[];
 }
 
 const defaultGamma = (n: number): number => Math.min(Math.ceil(0.1 * n), 25);
 
-/** The candidate of trial number `trials.length`, reproducible from the seed and the finished trials. */
+/**
+ * The candidate of trial number `trialIndex`, reproducible from the seed, the finished trials and
+ * `avoid`. A suggestion that is already in `avoid` (tried, or in flight) is replaced: a startup
+ * trial by the next random draw, a TPE one by the best-scoring joint draw from l(x) not in it;
+ * without any, the suggestion stands (the space is exhausted around it).
+ */
 export function tpeSuggest(
   space: SearchSpace,
   trials: Trial[],
@@ -37,37 +49,88 @@ export function tpeSuggest(
   options: TpeOptions = {},
 ): Record<string, unknown> {
   const nStartup = options.nStartup ?? 10;
-  const trialSeed = (seed + Math.imul(trials.length + 1, 0x9e3779b1)) >>> 0;
-  if (trials.length < nStartup) return sampleSpace(space, 1, trialSeed)[0];
+  const index = options.trialIndex ?? trials.length;
+  const trialSeed = (seed + Math.imul(index + 1, 0x9e3779b1)) >>> 0;
+  const avoided = new Set((options.avoid ?? []).map((p) => paramsKey(space, p)));
+  const fresh = (p: Record<string, unknown>) => !avoided.has(paramsKey(space, p));
+  if (index < nStartup) {
+    for (let attempt = 0; attempt < 100; attempt++) {
+      const draw = sampleSpace(space, 1, (trialSeed + attempt) >>> 0)[0];
+      if (fresh(draw)) return draw;
+    }
+    // A small space nearly exhausted: a uniform pick among what is left.
+    const left = (enumerateSpace(space) ?? []).filter(fresh);
+    const pick = seededRandom(trialSeed);
+    return left.length > 0 ? left[Math.floor(pick() * left.length)] : sampleSpace(space, 1, trialSeed)[0];
+  }
   const sorted = [...trials].sort((a, b) => finite(a.value) - finite(b.value));
   const nBelow = Math.max(1, (options.gamma ?? defaultGamma)(sorted.length));
-  const below = sorted.slice(0, nBelow);
-  const above = sorted.slice(nBelow);
-  const random = seededRandom(trialSeed);
   const prior = options.priorWeight ?? 1;
+  const dims = space.map((d) => ({
+    d,
+    l: estimator(
+      d,
+      sorted.slice(0, nBelow).map((t) => t.params[d.name]),
+      prior,
+    ),
+    g: estimator(
+      d,
+      sorted.slice(nBelow).map((t) => t.params[d.name]),
+      prior,
+    ),
+  }));
+  const random = seededRandom(trialSeed);
   const k = options.nEiCandidates ?? 24;
-  return Object.fromEntries(
-    space.map((d) => {
-      const l = estimator(
-        d,
-        below.map((t) => t.params[d.name]),
-        prior,
-      );
-      const g = estimator(
-        d,
-        above.map((t) => t.params[d.name]),
-        prior,
-      );
-      let best: unknown = undefined;
-      let bestScore = -Infinity;
-      for (let i = 0; i < k; i++) {
+  // Optuna's univariate rule: each parameter maximises l/g on its own.
+  const best = Object.fromEntries(
+    dims.map(({ d, l, g }) => {
+      let arg: number = l.sample(random);
+      for (let i = 1; i < k; i++) {
         const x = l.sample(random);
-        const score = l.logPdf(x) - g.logPdf(x);
-        if (score > bestScore) [best, bestScore] = [x, score];
+        if (l.logPdf(x) - g.logPdf(x) > l.logPdf(arg) - g.logPdf(arg)) arg = x;
       }
-      return [d.name, l.decode(best)];
+      return [d.name, l.decode(arg)];
     }),
   );
+  if (fresh(best)) return best;
+  // The best joint candidate not avoided: every one of a small finite space, else draws from l.
+  const score = (params: Record<string, unknown>) =>
+    dims.reduce((sum, { d, l, g }) => {
+      const x = l.encode(params[d.name]);
+      return sum + l.logPdf(x) - g.logPdf(x);
+    }, 0);
+  const candidates =
+    enumerateSpace(space) ??
+    Array.from({ length: 4 * k }, () =>
+      Object.fromEntries(dims.map(({ d, l }) => [d.name, l.decode(l.sample(random))])),
+    );
+  let alternative: { params: Record<string, unknown>; score: number } | undefined;
+  for (const params of candidates.filter(fresh)) {
+    const value = score(params);
+    if (!alternative || value > alternative.score) alternative = { params, score: value };
+  }
+  return alternative?.params ?? best;
+}
+
+const MAX_ENUMERATED = 4096;
+
+/** Every candidate of a finite space of at most MAX_ENUMERATED points, else undefined. */
+function enumerateSpace(space: SearchSpace): Record<string, unknown>[] | undefined {
+  if (spaceSize(space) > MAX_ENUMERATED) return undefined;
+  let out: Record<string, unknown>[] = [{}];
+  for (const d of space) {
+    const values =
+      d.kind === 'choice'
+        ? d.values
+        : Array.from({ length: d.max - d.min + 1 }, (_, i) => (d as { min: number }).min + i);
+    out = out.flatMap((p) => values.map((v) => ({ ...p, [d.name]: v })));
+  }
+  return out;
+}
+
+/** Identity of a candidate in a space (params in the space's order). */
+export function paramsKey(space: SearchSpace, params: Record<string, unknown>): string {
+  return JSON.stringify(space.map((d) => params[d.name]));
 }
 
 const finite = (v: number): number => (Number.isFinite(v) ? v : Infinity);
@@ -78,6 +141,8 @@ interface Estimator {
   logPdf(x: number): number;
   /** Internal value → parameter value. */
   decode(x: unknown): unknown;
+  /** Parameter value → internal value. */
+  encode(v: unknown): number;
 }
 
 function estimator(d: Dimension, observed: unknown[], prior: number): Estimator {
@@ -101,6 +166,7 @@ function categorical(values: unknown[], observed: unknown[], prior: number): Est
     },
     logPdf: (i) => Math.log(p[i]),
     decode: (i) => values[i as number],
+    encode: (v) => keys.indexOf(JSON.stringify(v)),
   };
 }
 
@@ -153,6 +219,7 @@ function parzen(d: RangeDimension, observed: unknown[], prior: number): Estimato
       return Math.min(high, Math.max(low, c.mu));
     },
     logPdf,
+    encode: (v) => toInternal(v as number),
     decode(x) {
       const v = d.log ? Math.exp(x as number) : (x as number);
       if (d.int) return Math.min(d.max, Math.max(d.min, Math.round(v)));
