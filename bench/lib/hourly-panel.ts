@@ -59,7 +59,8 @@ function specOf(random: () => number, length: number): SeriesSpec {
   const weekend = random() < 0.7 ? weekday : dailyProfile(random);
   const weekendLevel = 0.6 + 0.5 * random();
   const dayFactor = Array.from({ length: 7 }, (_, d) => (d >= 5 ? weekendLevel : 0.9 + 0.2 * random()));
-  const shifts = random() < 0.3 ? [{ at: Math.floor(length * (0.3 + 0.6 * random())), factor: 0.6 + 0.8 * random() }] : [];
+  const shifts =
+    random() < 0.3 ? [{ at: Math.floor(length * (0.3 + 0.6 * random())), factor: 0.6 + 0.8 * random() }] : [];
   return {
     level: 10 ** (0.5 + 4 * random()),
     amplitude: 0.1 + 0.9 * random(),

@@ -58,7 +58,13 @@ async function holdoutWeights(
   const period = panel.seasonalPeriods[0] ?? 1;
   const errors: number[] = [];
   for (const name of names) {
-    const r = await backtest(lookup(name), panel, { horizon, masePeriod: period, levels: [], seed });
+    const r = await backtest(lookup(name), panel, {
+      horizon,
+      masePeriod: period,
+      levels: [],
+      seed,
+      params: { intervals: 'model' },
+    });
     errors.push(Number.isFinite(r.panel.mase) && r.panel.mase > 0 ? r.panel.mase : Infinity);
   }
   return errors.map((e) => (Number.isFinite(e) ? 1 / e : 0));
@@ -117,7 +123,8 @@ export function ensembleFamily(lookup: (name: string) => SeriesModelFamily): Ser
       const memberParams = (params.member_params ?? {}) as Record<string, FamilyParams>;
       const fitted: FittedSeriesModel[] = [];
       for (const [i, family] of families.entries()) {
-        fitted.push(await family.fit(panel, { ...params, ...memberParams[names[i]] }, context));
+        // The combination is calibrated as a whole (calibrated.ts), not each member.
+        fitted.push(await family.fit(panel, { ...params, ...memberParams[names[i]], intervals: 'model' }, context));
         await context.onProgress?.((i + 1) / families.length);
       }
       const state: EnsembleState = {

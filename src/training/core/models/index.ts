@@ -7,10 +7,11 @@ import { mstlFamily } from './mstl';
 import { naive2Family } from './naive2';
 import { sesFamily, thetaFamily } from './theta';
 import { SeriesModelFamily } from './series-model';
+import { calibratedFamily } from './calibrated';
 
 export * from './series-model';
 
-/** Every model family by its `model` param value. */
+/** Every model family by its `model` param value, its intervals conformally calibrated (see calibrated.ts). */
 export const MODEL_FAMILIES: ReadonlyMap<string, SeriesModelFamily> = new Map(
   [
     naiveFamily,
@@ -22,7 +23,7 @@ export const MODEL_FAMILIES: ReadonlyMap<string, SeriesModelFamily> = new Map(
     mstlFamily,
     globalMlpFamily,
     ensembleFamily((name) => modelFamily(name)),
-  ].map((f) => [f.name, f]),
+  ].map((f) => [f.name, calibratedFamily(f)]),
 );
 
 export const MODEL_FAMILY_NAMES: readonly string[] = [...MODEL_FAMILIES.keys()];
