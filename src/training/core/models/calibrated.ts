@@ -14,7 +14,7 @@ import {
 /**
  * Conformal calibration of any family's intervals (split conformal, normalised by the model's
  * own interval): at fit time the family is also fitted on the panel without its last `horizon`
- * steps and forecasts them; per horizon step, the ratio of each actual error to the model's 80%
+ * steps (and again without the last 2·horizon) and forecasts them; per horizon step, the ratio of each actual error to the model's 80%
  * half-width on the error's side is collected over the series, and its quantiles at a grid of
  * levels become the step's width factors. A served interval at level L is the model's 80%
  * interval scaled by the factor for L — so each series keeps its own (model-given) scale and
@@ -23,6 +23,8 @@ import {
  */
 export const REFERENCE_LEVEL = 0.8;
 export const CALIBRATION_LEVELS = [0.5, 0.6, 0.7, 0.75, 0.8, 0.85, 0.9, 0.95, 0.975, 0.99];
+/** Forecast origins held out at fit time (each a fit of the family on a shortened panel). */
+const HOLDOUT_ORIGINS = 2;
 /** Ratios per step's quantile: neighbouring steps are pooled until about this many. */
 const MIN_POOL = 200;
 
@@ -101,25 +103,25 @@ function cut(panel: SeriesPanel, steps: number): SeriesPanel {
   };
 }
 
-/** Fits on the panel less its last `horizon` steps and collects the ratios per step; undefined when it cannot. */
-async function holdoutCalibration(
+/** Fits on the panel less its last `back` steps and adds each series' ratios for the next `horizon` steps; false when it cannot. */
+async function holdoutRatios(
   family: SeriesModelFamily,
   panel: SeriesPanel,
   params: Readonly<Record<string, unknown>>,
   context: FitContext,
-): Promise<Calibration | undefined> {
+  back: number,
+  byStep: number[][],
+): Promise<boolean> {
   const h = context.horizon;
-  const usable = panel.series.filter((s) => s.values.length - h >= 3);
-  if (usable.length === 0) return undefined;
-  const held = { ...panel, series: usable };
-  const history = cut(held, h);
+  const held = { ...panel, series: panel.series.filter((s) => s.values.length - back >= 3) };
+  if (held.series.length === 0) return false;
+  const history = cut(held, back);
   let model: FittedSeriesModel;
   try {
     model = await family.fit(history, params, { horizon: h, seed: context.seed, shouldStop: context.shouldStop });
   } catch {
-    return undefined; // a panel too short to hold out: the model's own intervals stay
+    return false; // a panel too short to hold out: the model's own intervals stay
   }
-  const byStep: number[][] = Array.from({ length: h }, () => []);
   history.series.forEach((s, i) => {
     const full = held.series[i];
     const n = s.values.length;
@@ -134,6 +136,23 @@ async function holdoutCalibration(
     }
   });
   model.dispose?.();
+  return true;
+}
+
+/**
+ * Ratios from the last HOLDOUT_ORIGINS non-overlapping windows of `horizon` steps (one origin
+ * alone is one calendar moment of the panel: a quiet quarter, a holiday week).
+ */
+async function holdoutCalibration(
+  family: SeriesModelFamily,
+  panel: SeriesPanel,
+  params: Readonly<Record<string, unknown>>,
+  context: FitContext,
+): Promise<Calibration | undefined> {
+  const h = context.horizon;
+  const byStep: number[][] = Array.from({ length: h }, () => []);
+  for (let k = 1; k <= HOLDOUT_ORIGINS; k++)
+    if (!(await holdoutRatios(family, panel, params, context, k * h, byStep))) break;
   return calibrationFrom(byStep);
 }
 
