@@ -195,6 +195,7 @@ function calibratedModel(name: string, inner: FittedSeriesModel, calibration: Ca
  * or `model` for the family's own). Saved states of uncalibrated models still load.
  */
 export function calibratedFamily(family: SeriesModelFamily): SeriesModelFamily {
+  if (family.calibratesIntervals) return family; // global_mlp: split-conformal on its own validation windows
   return {
     name: family.name,
     scope: family.scope,
