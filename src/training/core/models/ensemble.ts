@@ -3,7 +3,12 @@ import { TrainingInputError } from '../errors';
 import { choiceParam, FamilyParams } from './params';
 import { FittedSeriesModel, IntervalForecast, SeriesForecast, SeriesModelFamily, SeriesPanel } from './series-model';
 
-export const DEFAULT_ENSEMBLE_MEMBERS = ['ses', 'theta', 'ets'];
+/**
+ * Theta (deseasonalised by the longest nested period) and MSTL (every period): their mean beat
+ * each alone and the median of ses/theta/ets on M4 Weekly (OWA 0.859 vs 0.876–0.882) and is as
+ * good as MSTL on hourly panels, in a quarter of the time (no ETS).
+ */
+export const DEFAULT_ENSEMBLE_MEMBERS = ['theta', 'mstl'];
 
 interface EnsembleState {
   family: 'ensemble';
@@ -71,9 +76,10 @@ async function holdoutWeights(
 }
 
 /**
- * A combination of any families: the median (default, robust to one bad member) or the mean of
- * their forecasts, or a mean weighted by inverse holdout MASE (`combination: "weighted"`). Interval
- * bounds are combined the same way, level by level (a median of quantiles, Vincentization).
+ * A combination of any families: the median (default for three or more, robust to one bad
+ * member) or the mean (default for two) of their forecasts, or a mean weighted by inverse
+ * holdout MASE (`combination: "weighted"`). Interval bounds are combined the same way, level by
+ * level (a median of quantiles, Vincentization), then calibrated as a whole.
  */
 export function ensembleFamily(lookup: (name: string) => SeriesModelFamily): SeriesModelFamily {
   const model = (state: EnsembleState, fitted: FittedSeriesModel[]): FittedSeriesModel => ({
@@ -113,7 +119,9 @@ export function ensembleFamily(lookup: (name: string) => SeriesModelFamily): Ser
     async fit(panel, params, context) {
       const names = members(params);
       const families = names.map(lookup);
-      const combination = choiceParam(params, 'combination', ['median', 'mean', 'weighted'], 'median');
+      // A median of two is the lower of them: two members are averaged unless told otherwise.
+      const fallback = names.length === 2 ? 'mean' : 'median';
+      const combination = choiceParam(params, 'combination', ['median', 'mean', 'weighted'], fallback);
       const weights =
         combination === 'weighted'
           ? await holdoutWeights(names, lookup, panel, context.horizon, context.seed)
