@@ -15,7 +15,7 @@ import { printJsonLine, table, writeResults } from './lib/report';
  * 95% interval, coverage of the 80% one), next to M4's published figures and — when Debian's
  * python3-statsmodels is installed — statsmodels' ETS and Theta on the same series.
  */
-export const PANEL_USAGE = `Usage: node dist/bench/forecast.bench.js --panel m4-weekly|synthetic-hourly [options]
+export const PANEL_USAGE = `Usage: node dist/bench/forecast.bench.js --panel m4-weekly|synthetic-hourly|hourly [options]
   --families a,b   families (default: all)
   --limit N        first N series only (synthetic-hourly: N series, default 400)
   --params JSON    params per family, e.g. '{"global_mlp":{"steps":3000}}'

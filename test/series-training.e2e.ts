@@ -11,7 +11,8 @@ describe('a series panel end to end: upload → search across families → champ
   let server: TestServer;
   let gridId = '';
   beforeAll(async () => {
-    server = await startServer();
+    // Below the searches' horizon of 14: a series model serves its own horizon regardless.
+    server = await startServer({ env: { TSFLOW_MAX_HORIZON: '10' } });
     const body = fs.readFileSync(path.join(DATA, 'store-sales.csv'), 'utf8');
     const put = await http(server.url, 'PUT', '/api/v1/training/datasets/sales?series_id=store&known=promo', body, {
       'content-type': 'text/csv',
@@ -94,6 +95,12 @@ describe('a series panel end to end: upload → search across families → champ
     expect(res.body.predictions).toHaveLength(7);
     expect(res.body.intervals[0].map((i: any) => i.level)).toEqual([0.8, 0.95]);
     expect(res.body.intervals[6][0].lower).toBeLessThan(res.body.predictions[6]);
+    const full = await api('POST', '/predict', { model: 'sales-forecast', series_id: 'store-2', horizon: 14 });
+    expect(full.status).toBe(200);
+    expect(full.body.predictions).toHaveLength(14);
+    const beyond = await api('POST', '/predict', { model: 'sales-forecast', series_id: 'store-2', horizon: 15 });
+    expect(beyond.status).toBe(400);
+    expect(beyond.body.message).toMatch(/from 1 to 14 \(the model's horizon\)/);
     const unknown = await api('POST', '/predict', { model: 'sales-forecast', series_id: 'store-99' });
     expect(unknown.status).toBe(400);
     expect(unknown.body.message).toMatch(/Unknown series_id 'store-99'/);

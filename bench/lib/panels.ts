@@ -1,6 +1,7 @@
 import { seededRandom } from '../../src/training/core/series/shuffle';
 import { findM4Dir, M4_FREQUENCIES, readM4Panel } from '../../src/training/core/evaluation/m4-data';
 import { SeriesPanel } from '../../src/training/core/models';
+import { realisticHourly } from './hourly-panel';
 
 export interface BenchPanel {
   name: string;
@@ -66,5 +67,15 @@ export function benchPanel(name: string, repoRoot: string, limit: number): Bench
       published: [],
     };
   }
-  throw new Error(`unknown panel '${name}' (m4-weekly, synthetic-hourly)`);
+  if (name === 'hourly') {
+    const f = M4_FREQUENCIES.hourly;
+    return {
+      name,
+      panel: realisticHourly(Number.isFinite(limit) ? limit : 400, f.horizon, 7),
+      horizon: f.horizon,
+      m4Period: f.m4Period,
+      published: [],
+    };
+  }
+  throw new Error(`unknown panel '${name}' (m4-weekly, synthetic-hourly, hourly)`);
 }

@@ -81,7 +81,7 @@ export class InvocationsService {
         "A series model reads 'dataframe_split' or 'dataframe_records' with series_id, timestamp, target.",
       );
     const params = (o.params ?? {}) as Record<string, unknown>;
-    const steps = params.horizon === undefined ? p.flavor.horizon : this.steps(params.horizon);
+    const steps = params.horizon === undefined ? p.flavor.horizon : this.steps(params.horizon, p.flavor.horizon);
     const known = params.known;
     if (known !== undefined && (known === null || typeof known !== 'object' || Array.isArray(known)))
       throw badRequest('params.known must be an object of future covariate values by name, e.g. {"promo": [0, 1]}.');
@@ -102,11 +102,11 @@ export class InvocationsService {
     }
   }
 
-  private steps(h: unknown): number {
+  private steps(h: unknown, atLeast = 0): number {
     if (h === undefined || h === null) return 1;
     const n = typeof h === 'string' && /^\d+$/.test(h) ? Number(h) : h;
     try {
-      return this.predict.horizon(n as number);
+      return this.predict.horizon(n as number, atLeast);
     } catch (err) {
       throw badRequest(`params.${(err as Error).message.replace(/^'horizon'/, 'horizon')}`);
     }

@@ -114,7 +114,8 @@ export class PredictService {
         throw MlflowError.invalid(
           `The champion of '${name}' is a price forecaster, not a series model: 'series_id' does not apply (use 'values' or dates).`,
         );
-      const steps = req.horizon === undefined ? series.flavor.horizon : this.horizon(req.horizon);
+      const steps =
+        req.horizon === undefined ? series.flavor.horizon : this.horizon(req.horizon, series.flavor.horizon);
       return predictAnswer(
         series.forecast(series.history(id), steps, undefined, known as Record<string, unknown> | undefined),
       );
@@ -144,11 +145,14 @@ export class PredictService {
     }
   }
 
-  horizon(h: number | undefined): number {
-    const max = this.config.serving.maxHorizon;
+  /** `atLeast`: a series model serves its trained horizon even above TSFLOW_MAX_HORIZON (M4's hourly 48 > 30). */
+  horizon(h: number | undefined, atLeast = 0): number {
+    const max = Math.max(this.config.serving.maxHorizon, atLeast);
     if (h === undefined) return 1;
     if (!Number.isInteger(h) || h < 1 || h > max)
-      throw MlflowError.invalid(`'horizon' must be an integer from 1 to ${max} (TSFLOW_MAX_HORIZON), got ${h}.`);
+      throw MlflowError.invalid(
+        `'horizon' must be an integer from 1 to ${max} (${max > this.config.serving.maxHorizon ? "the model's horizon" : 'TSFLOW_MAX_HORIZON'}), got ${h}.`,
+      );
     return h;
   }
 

@@ -44,7 +44,10 @@ export const PredictReq = message({
     ),
   horizon: f
     .int32()
-    .doc('Steps to forecast (default 1; > 1 = recursive multi-step forecast; at most TSFLOW_MAX_HORIZON)', 1),
+    .doc(
+      "Steps to forecast (default 1; > 1 = recursive multi-step forecast; at most TSFLOW_MAX_HORIZON, or a series model's own horizon when longer)",
+      1,
+    ),
 });
 
 const MODEL_INFO: SchemaObject = {

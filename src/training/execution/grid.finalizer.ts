@@ -21,7 +21,7 @@ function metricOf(job: CandidateJob, metric: string): number | null {
 
 /**
  * Decides how a grid search ends once its last candidate is final: picks the best candidate by
- * the selection metric, applies the promotion policy, and records both on the parent run. The
+ * the selection metric (on a series dataset: among those not losing to seasonal naive on validation), applies the promotion policy, and records both on the parent run. The
  * job lifecycle calls it once per grid (after winning the claim) and makes the grid final.
  */
 @Injectable()
@@ -41,7 +41,10 @@ export class GridFinalizer implements GridCloser {
     const scored = candidates
       .map((c) => ({ job: c, value: c.state === 'completed' ? metricOf(c, spec.metric) : null }))
       .filter((s): s is { job: CandidateJob; value: number } => s.value !== null);
-    const best = scored.reduce<(typeof scored)[number] | null>(
+    // A series candidate that loses to seasonal naive on validation cannot be promoted: the best
+    // of those that do not is chosen (seasonal naive itself, at worst), so a search still promotes.
+    const floorPassing = scored.filter((s) => s.job.spec.series && promotionFloor(s.job.result?.metrics).passed);
+    const best = (floorPassing.length > 0 ? floorPassing : scored).reduce<(typeof scored)[number] | null>(
       (b, s) => (!b || better(spec.metric, s.value, b.value) ? s : b),
       null,
     );

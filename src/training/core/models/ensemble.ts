@@ -3,7 +3,12 @@ import { TrainingInputError } from '../errors';
 import { choiceParam, FamilyParams } from './params';
 import { FittedSeriesModel, IntervalForecast, SeriesForecast, SeriesModelFamily, SeriesPanel } from './series-model';
 
-export const DEFAULT_ENSEMBLE_MEMBERS = ['ses', 'theta', 'ets'];
+/**
+ * Theta (deseasonalised by the longest nested period) and MSTL (every period): their mean beat
+ * each alone and the median of ses/theta/ets on M4 Weekly (OWA 0.859 vs 0.876–0.882) and is as
+ * good as MSTL on hourly panels, in a quarter of the time (no ETS).
+ */
+export const DEFAULT_ENSEMBLE_MEMBERS = ['theta', 'mstl'];
 
 interface EnsembleState {
   family: 'ensemble';
@@ -58,16 +63,23 @@ async function holdoutWeights(
   const period = panel.seasonalPeriods[0] ?? 1;
   const errors: number[] = [];
   for (const name of names) {
-    const r = await backtest(lookup(name), panel, { horizon, masePeriod: period, levels: [], seed });
+    const r = await backtest(lookup(name), panel, {
+      horizon,
+      masePeriod: period,
+      levels: [],
+      seed,
+      params: { intervals: 'model' },
+    });
     errors.push(Number.isFinite(r.panel.mase) && r.panel.mase > 0 ? r.panel.mase : Infinity);
   }
   return errors.map((e) => (Number.isFinite(e) ? 1 / e : 0));
 }
 
 /**
- * A combination of any families: the median (default, robust to one bad member) or the mean of
- * their forecasts, or a mean weighted by inverse holdout MASE (`combination: "weighted"`). Interval
- * bounds are combined the same way, level by level (a median of quantiles, Vincentization).
+ * A combination of any families: the median (default for three or more, robust to one bad
+ * member) or the mean (default for two) of their forecasts, or a mean weighted by inverse
+ * holdout MASE (`combination: "weighted"`). Interval bounds are combined the same way, level by
+ * level (a median of quantiles, Vincentization), then calibrated as a whole.
  */
 export function ensembleFamily(lookup: (name: string) => SeriesModelFamily): SeriesModelFamily {
   const model = (state: EnsembleState, fitted: FittedSeriesModel[]): FittedSeriesModel => ({
@@ -108,7 +120,9 @@ export function ensembleFamily(lookup: (name: string) => SeriesModelFamily): Ser
     async fit(panel, params, context) {
       const names = members(params);
       const families = names.map(lookup);
-      const combination = choiceParam(params, 'combination', ['median', 'mean', 'weighted'], 'median');
+      // A median of two is the lower of them: two members are averaged unless told otherwise.
+      const fallback = names.length === 2 ? 'mean' : 'median';
+      const combination = choiceParam(params, 'combination', ['median', 'mean', 'weighted'], fallback);
       const weights =
         combination === 'weighted'
           ? await holdoutWeights(names, lookup, panel, context.horizon, context.seed)
@@ -118,7 +132,8 @@ export function ensembleFamily(lookup: (name: string) => SeriesModelFamily): Ser
       const memberParams = (params.member_params ?? {}) as Record<string, FamilyParams>;
       const fitted: FittedSeriesModel[] = [];
       for (const [i, family] of families.entries()) {
-        fitted.push(await family.fit(panel, { ...params, ...memberParams[names[i]] }, context));
+        // The combination is calibrated as a whole (calibrated.ts), not each member.
+        fitted.push(await family.fit(panel, { ...params, ...memberParams[names[i]], intervals: 'model' }, context));
         await context.onProgress?.((i + 1) / families.length);
       }
       const state: EnsembleState = {

@@ -4,7 +4,7 @@ import { etsForecast, etsForecastSd } from './ets-core';
 import { candidateSpecs, EtsFit, selectEts } from './ets-fit';
 import { normalIntervals } from './intervals';
 import { localFamily } from './local-family';
-import { choiceParam, periodParam } from './params';
+import { choiceParam, deseasonalPeriodParam, usablePeriod } from './params';
 import { SeriesForecast } from './series-model';
 
 /** Longer periods (weekly data's 52, hourly's 168) are removed by M4's classical decomposition first, as forecast's ets() refuses them. */
@@ -12,6 +12,8 @@ export const MAX_ETS_PERIOD = 24;
 
 export interface EtsConfig {
   period: number;
+  /** The shorter period for series under three cycles of `period` (see deseasonalPeriodParam). */
+  fallback?: number;
   error: 'auto' | 'A' | 'M';
   trend: 'auto' | 'N' | 'A' | 'Ad';
   season: 'auto' | 'N' | 'A' | 'M';
@@ -55,11 +57,12 @@ export function etsAutoForecast(
 export const etsFamily = localFamily<EtsConfig>({
   name: 'ets',
   configure: (panel, params) => ({
-    period: periodParam(panel, params),
+    ...deseasonalPeriodParam(panel, params),
     error: choiceParam(params, 'ets_error', ['auto', 'A', 'M'], 'auto'),
     trend: choiceParam(params, 'ets_trend', ['auto', 'N', 'A', 'Ad'], 'auto'),
     season: choiceParam(params, 'ets_season', ['auto', 'N', 'A', 'M'], 'auto'),
   }),
   minLength: () => 3,
-  forecast: (config, y, horizon, levels) => etsAutoForecast(y, config, horizon, levels),
+  forecast: (config, y, horizon, levels) =>
+    etsAutoForecast(y, { ...config, period: usablePeriod(config, y.length) }, horizon, levels),
 });

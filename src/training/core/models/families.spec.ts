@@ -85,7 +85,9 @@ describe('seasonal families on daily + weekly cycles', () => {
       expect(mean.mean[h]).toBeCloseTo((column[0] + column[1] + column[2]) / 3, 9);
     }
     const weighted = await fit('weighted');
-    const weights = (weighted.state() as { members: { name: string; weight: number }[] }).members;
+    // The state of a calibrated model wraps the family's own (calibrated.ts).
+    const state = weighted.state() as { calibrated: { members: { name: string; weight: number }[] } };
+    const weights = state.calibrated.members;
     for (const m of weights) {
       const holdout = await backtest(modelFamily(m.name), panel, { horizon: 24, masePeriod: 24, levels: [] });
       expect(m.weight).toBeCloseTo(1 / holdout.panel.mase, 9);

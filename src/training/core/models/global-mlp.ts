@@ -127,6 +127,7 @@ function model(state: GlobalMlpState, network: Mlp): FittedSeriesModel {
 export const globalMlpFamily: SeriesModelFamily = {
   name: 'global_mlp',
   scope: 'global',
+  calibratesIntervals: true,
   async fit(panel, params, context) {
     const config = configure(panel, params, context.horizon);
     const h = config.horizon;

@@ -7,12 +7,13 @@ import { mstlFamily } from './mstl';
 import { naive2Family } from './naive2';
 import { sesFamily, thetaFamily } from './theta';
 import { SeriesModelFamily } from './series-model';
+import { calibratedFamily } from './calibrated';
 
 export * from './series-model';
 export { parseTransform, TRANSFORMS, transformPanel, withTransform } from './transformed';
 export type { TargetTransform } from './transformed';
 
-/** Every model family by its `model` param value. */
+/** Every model family by its `model` param value, its intervals conformally calibrated (see calibrated.ts). */
 export const MODEL_FAMILIES: ReadonlyMap<string, SeriesModelFamily> = new Map(
   [
     naiveFamily,
@@ -24,7 +25,7 @@ export const MODEL_FAMILIES: ReadonlyMap<string, SeriesModelFamily> = new Map(
     mstlFamily,
     globalMlpFamily,
     ensembleFamily((name) => modelFamily(name)),
-  ].map((f) => [f.name, f]),
+  ].map((f) => [f.name, calibratedFamily(f)]),
 );
 
 export const MODEL_FAMILY_NAMES: readonly string[] = [...MODEL_FAMILIES.keys()];

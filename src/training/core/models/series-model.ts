@@ -83,6 +83,8 @@ export interface SeriesModelFamily {
   readonly name: string;
   /** Whether one fit serves every series of a panel (global) or fits per series (local). */
   readonly scope: 'local' | 'global';
+  /** True when the family calibrates its intervals out of sample itself (the registry adds no conformal layer). */
+  readonly calibratesIntervals?: boolean;
   fit(panel: SeriesPanel, params: Readonly<Record<string, unknown>>, context: FitContext): Promise<FittedSeriesModel>;
   load(state: unknown): FittedSeriesModel;
 }

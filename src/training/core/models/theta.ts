@@ -3,7 +3,7 @@ import { fitEts } from './ets-fit';
 import { etsForecast } from './ets-core';
 import { normalIntervals, rms } from './intervals';
 import { localFamily } from './local-family';
-import { periodParam } from './params';
+import { DeseasonalPeriod, deseasonalPeriodParam, usablePeriod } from './params';
 import { SeriesForecast } from './series-model';
 
 const ANN = { error: 'A', trend: 'N', season: 'N', period: 1 } as const;
@@ -40,21 +40,23 @@ export function thetaForecast(y: Float64Array, horizon: number, levels: readonly
   return { mean, intervals: normalIntervals(mean, sd, levels) };
 }
 
-export const thetaFamily = localFamily<{ period: number }>({
+export const thetaFamily = localFamily<DeseasonalPeriod>({
   name: 'theta',
-  configure: (panel, params) => ({ period: periodParam(panel, params) }),
+  configure: deseasonalPeriodParam,
   minLength: () => 3,
   forecast: (config, y, horizon, levels) =>
-    forecastDeseasonalised(y, config.period, horizon, (adjusted) => thetaForecast(adjusted, horizon, levels)),
+    forecastDeseasonalised(y, usablePeriod(config, y.length), horizon, (adjusted) =>
+      thetaForecast(adjusted, horizon, levels),
+    ),
 });
 
 /** M4's SES benchmark: SES (ETS(A,N,N) by maximum likelihood) of the deseasonalised series. */
-export const sesFamily = localFamily<{ period: number }>({
+export const sesFamily = localFamily<DeseasonalPeriod>({
   name: 'ses',
-  configure: (panel, params) => ({ period: periodParam(panel, params) }),
+  configure: deseasonalPeriodParam,
   minLength: () => 2,
   forecast: (config, y, horizon, levels) =>
-    forecastDeseasonalised(y, config.period, horizon, (adjusted) => {
+    forecastDeseasonalised(y, usablePeriod(config, y.length), horizon, (adjusted) => {
       const fit = fitEts(ANN, adjusted);
       const mean = etsForecast(ANN, fit.params, fit.run, adjusted.length, horizon);
       const sd = Float64Array.from({ length: horizon }, (_, h) =>

@@ -124,8 +124,8 @@ async function score(
   const context = { horizon: p.horizon, seed: p.seed };
   const baselines = {
     // Naive2 as M4 scored it: seasonally adjusted with M4's period of the frequency (none for daily and weekly).
-    naive2: await naive2.fit(history, { period: m }, context),
-    snaive: await snaive.fit(history, {}, context),
+    naive2: await naive2.fit(history, { period: m, intervals: 'model' }, context),
+    snaive: await snaive.fit(history, { intervals: 'model' }, context),
   };
   const scores: OriginScore[] = [];
   const baseScores: OriginScore[] = [];
