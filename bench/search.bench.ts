@@ -141,6 +141,7 @@ function print(backend: string, r: ScaleResult): void {
     q.firstMs,
     q.p50Ms,
     q.p95Ms,
+    q.serverCpuMsPerReq ?? '',
     q.returned,
     q.checkPassed,
     q.p50Ms < TARGET_MS,

@@ -1,5 +1,6 @@
 import type { Database, Statement } from 'better-sqlite3';
 import type { DataSource, QueryRunner } from 'typeorm';
+import type { WalCheckpointer } from './wal-checkpointer';
 
 export type Dialect = 'sqlite' | 'postgres';
 export type Row = Record<string, unknown>;
@@ -48,6 +49,7 @@ export class SqliteDb extends Db {
   constructor(
     private readonly ds: DataSource,
     private readonly sqlite: Database,
+    private readonly checkpointer?: WalCheckpointer,
   ) {
     super();
   }
@@ -71,6 +73,7 @@ export class SqliteDb extends Db {
   }
 
   private locked<T>(fn: () => Promise<T> | T): Promise<T> {
+    this.checkpointer?.wrote();
     const run = this.tail.then(fn, fn);
     this.tail = run.catch(() => undefined);
     return run;
@@ -125,6 +128,7 @@ export class SqliteDb extends Db {
 
   async close(): Promise<void> {
     await this.tail;
+    await this.checkpointer?.stop();
     this.statements.clear();
     if (this.ds.isInitialized) await this.ds.destroy();
   }

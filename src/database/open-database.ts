@@ -6,6 +6,7 @@ import { DataSource, DataSourceOptions } from 'typeorm';
 import type { DatabaseConfig } from '../config/app-config';
 import { Db, PostgresDb, SqliteDb } from './db';
 import { MIGRATIONS } from './migrations';
+import { BACKSTOP_PAGES, WalCheckpointer } from './wal-checkpointer';
 
 // int8 (BIGINT, COUNT) as JS numbers: ids, timestamps and steps stay below 2^53.
 pgTypes.setTypeParser(20, (v: string) => Number(v));
@@ -66,5 +67,8 @@ export async function openDatabase(config: DatabaseConfig): Promise<Db> {
   }
   if (config.type === 'postgres') return new PostgresDb(ds);
   const sqlite = (ds.driver as unknown as { databaseConnection: Database }).databaseConnection;
-  return new SqliteDb(ds, sqlite);
+  if (config.path === ':memory:') return new SqliteDb(ds, sqlite);
+  // Checkpoints move to a worker thread; the connection's own autocheckpoint stays as a backstop.
+  sqlite.pragma(`wal_autocheckpoint = ${BACKSTOP_PAGES}`);
+  return new SqliteDb(ds, sqlite, new WalCheckpointer(config.path));
 }
