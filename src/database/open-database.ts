@@ -31,6 +31,9 @@ export function dataSourceOptions(config: DatabaseConfig): DataSourceOptions {
       // Checkpoint every ~40 MB of WAL instead of 4 MB: log-batch rewrites the same index pages,
       // and fewer, larger checkpoints copy each page once (about 20% less CPU per batch here).
       db.pragma('wal_autocheckpoint = 10000');
+      // Page cache of up to 128 MB (default 2 MB): a search page at 100k runs touches thousands of index
+      // pages, and re-reading each from the OS cost more CPU in pread than the query itself (25 -> 13 ms).
+      db.pragma('cache_size = -131072');
     },
   };
 }
