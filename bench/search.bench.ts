@@ -22,6 +22,9 @@ const USAGE = `Usage: node dist/bench/search.bench.js [options]
   --steps N           metric history points per metric (default 20; latest_metrics holds the last)
   --reps N            timed requests per query after one cold request (default 20)
   --keep              keep the sqlite file and the Postgres database (their locations are printed)
+  --reuse             seed into a store named after the sizes (tsflow_bench_scale_<N>_<steps> on Postgres,
+                      <tmpdir>/tsflow-search-bench-<N>-<steps>.db), keep it, and on later runs time the
+                      queries again without seeding (new migrations still run on it)
 `;
 
 const TARGET_MS = 100;
@@ -35,6 +38,7 @@ function options() {
       steps: { type: 'string' },
       reps: { type: 'string' },
       keep: { type: 'boolean' },
+      reuse: { type: 'boolean' },
       help: { type: 'boolean' },
     },
     strict: true,
@@ -49,7 +53,8 @@ function options() {
     postgres: values.postgres ?? 'postgresql://postgres@127.0.0.1:5432/postgres',
     steps: Number(values.steps ?? 20),
     reps: Number(values.reps ?? 20),
-    keep: !!values.keep,
+    keep: !!values.keep || !!values.reuse,
+    reuse: !!values.reuse,
   };
 }
 
@@ -76,9 +81,23 @@ async function adminQuery(adminUrl: string, sql: string): Promise<void> {
   }
 }
 
+async function createIfMissing(adminUrl: string, name: string): Promise<void> {
+  const c = new Client({ connectionString: adminUrl });
+  await c.connect();
+  try {
+    const { rowCount } = await c.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
+    if (!rowCount) await c.query(`CREATE DATABASE ${name}`);
+  } finally {
+    await c.end();
+  }
+}
+
 async function onPostgres(opts: ReturnType<typeof options>, tmp: string): Promise<ScaleResult> {
-  const name = `tsflow_bench_${randomBytes(4).toString('hex')}`;
-  await adminQuery(opts.postgres, `CREATE DATABASE ${name}`);
+  const name = opts.reuse
+    ? `tsflow_bench_scale_${opts.postgresRuns}_${opts.steps}`
+    : `tsflow_bench_${randomBytes(4).toString('hex')}`;
+  if (opts.reuse) await createIfMissing(opts.postgres, name);
+  else await adminQuery(opts.postgres, `CREATE DATABASE ${name}`);
   const u = new URL(opts.postgres);
   u.pathname = `/${name}`;
   const url = u.toString();
@@ -89,6 +108,7 @@ async function onPostgres(opts: ReturnType<typeof options>, tmp: string): Promis
       steps: opts.steps,
       postgresUrl: url,
       tag: name,
+      reuse: opts.reuse,
       queries: SEARCH_QUERIES,
       start: starter(url, path.join(tmp, 'pg-artifacts')),
     });
@@ -99,7 +119,9 @@ async function onPostgres(opts: ReturnType<typeof options>, tmp: string): Promis
 }
 
 function onSqlite(opts: ReturnType<typeof options>, tmp: string): Promise<ScaleResult> {
-  const file = path.join(tmp, 'search.db');
+  const file = opts.reuse
+    ? path.join(os.tmpdir(), `tsflow-search-bench-${opts.sqliteRuns}-${opts.steps}.db`)
+    : path.join(tmp, 'search.db');
   if (opts.keep) log(`sqlite file ${file}`);
   return runScaleSearch({
     runs: opts.sqliteRuns,
@@ -107,6 +129,7 @@ function onSqlite(opts: ReturnType<typeof options>, tmp: string): Promise<ScaleR
     steps: opts.steps,
     sqlitePath: file,
     tag: 'sqlite',
+    reuse: opts.reuse,
     queries: SEARCH_QUERIES,
     start: starter(`sqlite:///${file}`, path.join(tmp, 'artifacts')),
   });
@@ -118,6 +141,7 @@ function print(backend: string, r: ScaleResult): void {
     q.firstMs,
     q.p50Ms,
     q.p95Ms,
+    q.serverCpuMsPerReq ?? '',
     q.returned,
     q.checkPassed,
     q.p50Ms < TARGET_MS,

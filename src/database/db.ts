@@ -1,5 +1,6 @@
 import type { Database, Statement } from 'better-sqlite3';
 import type { DataSource, QueryRunner } from 'typeorm';
+import type { WalCheckpointer } from './wal-checkpointer';
 
 export type Dialect = 'sqlite' | 'postgres';
 export type Row = Record<string, unknown>;
@@ -10,8 +11,10 @@ export interface SqlRunner {
   query<T = Row>(sql: string, params?: readonly unknown[]): Promise<T[]>;
   /** Rows as arrays in column order (sqlite: better-sqlite3's raw mode, about 2x faster than objects): hot reads. */
   queryArrays?(sql: string, params?: readonly unknown[]): Promise<unknown[][]>;
-  /** Runs one statement once per parameter row (sqlite: a synchronous loop over one prepared statement). */
-  runMany?(sql: string, rows: readonly unknown[][]): Promise<void>;
+  /** A write statement: the number of rows it inserted, updated or deleted. */
+  run(sql: string, params?: readonly unknown[]): Promise<number>;
+  /** Runs one statement once per parameter row (sqlite: a synchronous loop over one prepared statement); rows changed. */
+  runMany?(sql: string, rows: readonly unknown[][]): Promise<number>;
 }
 
 /**
@@ -22,6 +25,7 @@ export interface SqlRunner {
 export abstract class Db implements SqlRunner {
   abstract readonly dialect: Dialect;
   abstract query<T = Row>(sql: string, params?: readonly unknown[]): Promise<T[]>;
+  abstract run(sql: string, params?: readonly unknown[]): Promise<number>;
   abstract transaction<T>(fn: (tx: SqlRunner) => Promise<T>): Promise<T>;
   abstract close(): Promise<void>;
 }
@@ -45,6 +49,7 @@ export class SqliteDb extends Db {
   constructor(
     private readonly ds: DataSource,
     private readonly sqlite: Database,
+    private readonly checkpointer?: WalCheckpointer,
   ) {
     super();
   }
@@ -68,13 +73,22 @@ export class SqliteDb extends Db {
   }
 
   private locked<T>(fn: () => Promise<T> | T): Promise<T> {
+    this.checkpointer?.wrote();
     const run = this.tail.then(fn, fn);
     this.tail = run.catch(() => undefined);
     return run;
   }
 
+  private change(sql: string, params: readonly unknown[]): number {
+    return this.prepare(sql).run(...bindable(params)).changes;
+  }
+
   query<T = Row>(sql: string, params: readonly unknown[] = []): Promise<T[]> {
     return this.locked(() => this.exec<T>(sql, params));
+  }
+
+  run(sql: string, params: readonly unknown[] = []): Promise<number> {
+    return this.locked(() => this.change(sql, params));
   }
 
   queryArrays(sql: string, params: readonly unknown[] = []): Promise<unknown[][]> {
@@ -91,9 +105,12 @@ export class SqliteDb extends Db {
     const runner: SqlRunner = {
       dialect: 'sqlite',
       query: async <R>(sql: string, params: readonly unknown[] = []) => this.exec<R>(sql, params),
+      run: async (sql: string, params: readonly unknown[] = []) => this.change(sql, params),
       runMany: async (sql: string, rows: readonly unknown[][]) => {
         const stmt = this.prepare(sql);
-        for (const row of rows) stmt.run(...bindable(row));
+        let changes = 0;
+        for (const row of rows) changes += stmt.run(...bindable(row)).changes;
+        return changes;
       },
     };
     return this.locked(async () => {
@@ -111,6 +128,7 @@ export class SqliteDb extends Db {
 
   async close(): Promise<void> {
     await this.tail;
+    await this.checkpointer?.stop();
     this.statements.clear();
     if (this.ds.isInitialized) await this.ds.destroy();
   }
@@ -138,6 +156,12 @@ async function rows<T>(qr: QueryRunner, sql: string, params: readonly unknown[])
   return (result.records ?? []) as T[];
 }
 
+/** Rows a write changed (pg's rowCount). */
+async function changed(qr: QueryRunner, sql: string, params: readonly unknown[]): Promise<number> {
+  const result = await qr.query(toPgPlaceholders(sql), [...params], true);
+  return Number(result.affected ?? 0);
+}
+
 export class PostgresDb extends Db {
   readonly dialect = 'postgres' as const;
 
@@ -154,12 +178,22 @@ export class PostgresDb extends Db {
     }
   }
 
+  async run(sql: string, params: readonly unknown[] = []): Promise<number> {
+    const qr = this.ds.createQueryRunner();
+    try {
+      return await changed(qr, sql, params);
+    } finally {
+      await qr.release();
+    }
+  }
+
   async transaction<T>(fn: (tx: SqlRunner) => Promise<T>): Promise<T> {
     const qr: QueryRunner = this.ds.createQueryRunner();
     await qr.connect();
     const runner: SqlRunner = {
       dialect: 'postgres',
       query: (sql, params = []) => rows(qr, sql, params),
+      run: (sql, params = []) => changed(qr, sql, params),
     };
     try {
       await qr.startTransaction();

@@ -6,6 +6,7 @@ import { DataSource, DataSourceOptions } from 'typeorm';
 import type { DatabaseConfig } from '../config/app-config';
 import { Db, PostgresDb, SqliteDb } from './db';
 import { MIGRATIONS } from './migrations';
+import { BACKSTOP_PAGES, WalCheckpointer } from './wal-checkpointer';
 
 // int8 (BIGINT, COUNT) as JS numbers: ids, timestamps and steps stay below 2^53.
 pgTypes.setTypeParser(20, (v: string) => Number(v));
@@ -30,6 +31,9 @@ export function dataSourceOptions(config: DatabaseConfig): DataSourceOptions {
       // Checkpoint every ~40 MB of WAL instead of 4 MB: log-batch rewrites the same index pages,
       // and fewer, larger checkpoints copy each page once (about 20% less CPU per batch here).
       db.pragma('wal_autocheckpoint = 10000');
+      // Page cache of up to 128 MB (default 2 MB): a search page at 100k runs touches thousands of index
+      // pages, and re-reading each from the OS cost more CPU in pread than the query itself (25 -> 13 ms).
+      db.pragma('cache_size = -131072');
     },
   };
 }
@@ -66,5 +70,8 @@ export async function openDatabase(config: DatabaseConfig): Promise<Db> {
   }
   if (config.type === 'postgres') return new PostgresDb(ds);
   const sqlite = (ds.driver as unknown as { databaseConnection: Database }).databaseConnection;
-  return new SqliteDb(ds, sqlite);
+  if (config.path === ':memory:') return new SqliteDb(ds, sqlite);
+  // Checkpoints move to a worker thread; the connection's own autocheckpoint stays as a backstop.
+  sqlite.pragma(`wal_autocheckpoint = ${BACKSTOP_PAGES}`);
+  return new SqliteDb(ds, sqlite, new WalCheckpointer(config.path));
 }

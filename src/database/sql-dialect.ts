@@ -73,7 +73,8 @@ export function textOrder(dialect: Dialect, col: string): string {
 }
 
 /**
- * Insert many rows. sqlite: one cached single-row statement per row (fastest with the
+ * Insert many rows; resolves to the number actually inserted (fewer when an ON CONFLICT tail
+ * skipped some). sqlite: one cached single-row statement per row (fastest with the
  * synchronous driver); Postgres: multi-row statements (fewest round trips).
  */
 export async function insertRows(
@@ -82,19 +83,21 @@ export async function insertRows(
   width: number,
   rows: readonly unknown[][],
   tail = '',
-): Promise<void> {
-  if (rows.length === 0) return;
+): Promise<number> {
+  if (rows.length === 0) return 0;
   const tuple = `(${new Array(width).fill('?').join(', ')})`;
+  let inserted = 0;
   if (tx.dialect === 'sqlite') {
     const sql = `${head} VALUES ${tuple} ${tail}`;
-    if (tx.runMany) await tx.runMany(sql, rows);
-    else for (const row of rows) await tx.query(sql, row);
-    return;
+    if (tx.runMany) return tx.runMany(sql, rows);
+    for (const row of rows) inserted += await tx.run(sql, row);
+    return inserted;
   }
   const chunk = Math.max(1, Math.floor(30000 / width));
   for (let i = 0; i < rows.length; i += chunk) {
     const part = rows.slice(i, i + chunk);
     const sql = `${head} VALUES ${part.map(() => tuple).join(', ')} ${tail}`;
-    await tx.query(sql, part.flat());
+    inserted += await tx.run(sql, part.flat());
   }
+  return inserted;
 }

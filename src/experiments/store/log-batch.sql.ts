@@ -42,22 +42,23 @@ function rejectChanges(runId: string, params: KeyValue[], stored: Map<string, st
   if (conflicts.length) throw paramConflictError(runId, conflicts);
 }
 
+/**
+ * Params are immutable: insert them all, skipping keys the run has already; only when some
+ * were skipped (rare: a re-log) read those back and refuse any whose stored value differs.
+ * The caller's transaction rolls the inserts back then. On Postgres a concurrent batch that
+ * inserted one of the keys first is committed by the time DO NOTHING skips it, so the
+ * read-back sees its value too.
+ */
 async function writeParams(tx: SqlRunner, runId: string, params: KeyValue[]): Promise<void> {
   if (params.length === 0) return;
-  const old = await storedParams(tx, runId, params);
-  rejectChanges(runId, params, old);
-  const fresh = params.filter((p) => !old.has(p.key));
-  await insertRows(
+  const inserted = await insertRows(
     tx,
     'INSERT INTO params (run_uuid, key, value)',
     3,
-    fresh.map((p) => [runId, p.key, p.value]),
+    params.map((p) => [runId, p.key, p.value]),
     'ON CONFLICT (run_uuid, key) DO NOTHING',
   );
-  // Postgres runs batches concurrently: a racing request may have inserted one of these keys
-  // first (DO NOTHING kept its value). Re-read, so a different value still fails instead of
-  // being silently dropped. (sqlite serialises writers, so it cannot race.)
-  if (tx.dialect === 'postgres' && fresh.length) rejectChanges(runId, fresh, await storedParams(tx, runId, fresh));
+  if (inserted < params.length) rejectChanges(runId, params, await storedParams(tx, runId, params));
 }
 
 /** (step, timestamp, value) ordering of latest_metrics; NaN counts as 0 as in MLflow. */

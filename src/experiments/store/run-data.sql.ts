@@ -1,7 +1,9 @@
 import type { Dialect, SqlRunner } from '../../database/db';
-import { inList, listParam } from '../../database/sql-dialect';
+import { inList, listParam, textOrder } from '../../database/sql-dialect';
+import type { CreateRunInput } from '../tracking.store';
 import type { DatasetInput, KeyValue, Metric, Run, RunInfo } from '../tracking.types';
 import { groupBy } from '../../database/sql-helpers';
+import { RUN_NAME_TAG } from './log-batch.sql';
 import { metricFromRow } from './sql-values';
 
 interface KvRow {
@@ -81,6 +83,33 @@ async function latestMetrics(db: SqlRunner, ids: unknown): Promise<Map<string, M
   return out;
 }
 
+const byKey = (a: KeyValue, b: KeyValue) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
+
+/**
+ * A run just created holds exactly what createRun wrote: its tags (the last value of a key
+ * wins, `mlflow.runName` names the run, as in writeBatch) and nothing else. Built from the
+ * input, in hydrateRuns' order, instead of read back with seven queries.
+ */
+export function createdRun(input: CreateRunInput): Run {
+  const last = new Map(input.tags.map((t) => [t.key, t.value]));
+  return {
+    info: {
+      runId: input.runId,
+      runName: last.get(RUN_NAME_TAG) ?? input.runName,
+      experimentId: input.experimentId,
+      userId: input.userId,
+      status: 'RUNNING',
+      startTime: input.startTime,
+      endTime: null,
+      artifactUri: input.artifactUri,
+      lifecycleStage: 'active',
+    },
+    data: { metrics: [], params: [], tags: [...last].map(([key, value]) => ({ key, value })).sort(byKey) },
+    inputs: { datasetInputs: [], modelInputs: [] },
+    outputs: { modelOutputs: [] },
+  };
+}
+
 const kv = (rows: KvRow[] | undefined): KeyValue[] => (rows ?? []).map(({ key, value }) => ({ key, value }));
 
 type ModelLinks = { inputs: Map<string, string[]>; outputs: Map<string, { modelId: string; step: number }[]> };
@@ -119,8 +148,15 @@ export async function hydrateRuns(db: SqlRunner, infos: RunInfo[]): Promise<Run[
   );
   const [metrics, params, tags, inputs, links] = [
     await latestMetrics(db, ids),
-    await db.query<KvRow>(`SELECT run_uuid, key, value FROM params WHERE ${inList(d, 'run_uuid')} ORDER BY key`, [ids]),
-    await db.query<KvRow>(`SELECT run_uuid, key, value FROM tags WHERE ${inList(d, 'run_uuid')} ORDER BY key`, [ids]),
+    // Byte order of keys on both databases (a linguistic default collation would not be), as createdRun sorts.
+    await db.query<KvRow>(
+      `SELECT run_uuid, key, value FROM params WHERE ${inList(d, 'run_uuid')} ORDER BY ${textOrder(d, 'key')}`,
+      [ids],
+    ),
+    await db.query<KvRow>(
+      `SELECT run_uuid, key, value FROM tags WHERE ${inList(d, 'run_uuid')} ORDER BY ${textOrder(d, 'key')}`,
+      [ids],
+    ),
     await inputsFor(db, d, ids),
     await modelLinks(db, ids),
   ];

@@ -96,6 +96,9 @@ interface OrderSql {
   terms: string[];
 }
 
+/** The run-name order prefix of migration 1763800000032's Postgres index (same expression). */
+const namePrefix = (col: string) => `left(${col}, ${ORDER_PREFIX_CHARS}) COLLATE "C"`;
+
 function orderTerms(d: Dialect, keys: OrderKey[]): OrderSql {
   const out: OrderSql = { joins: [], joinParams: [], terms: [] };
   keys.forEach((k, i) => {
@@ -121,6 +124,8 @@ function orderTerms(d: Dialect, keys: OrderKey[]): OrderSql {
       if (!col) throw new Error(`unknown run attribute ${k.key}`);
       const numeric = k.key === 'start_time' || k.key === 'end_time';
       if (k.key === 'end_time') out.terms.push(`CASE WHEN ${col} IS NULL THEN 1 ELSE 0 END`);
+      // Postgres indexes run names by their first ORDER_PREFIX_CHARS (btree entries are capped): that prefix first.
+      if (k.key === 'run_name' && d === 'postgres') out.terms.push(`${namePrefix(col)} ${dir}`);
       out.terms.push(`${numeric ? col : textOrder(d, col)} ${dir}`);
     }
   });
@@ -135,9 +140,20 @@ export interface RunPageOptions {
   offset: number;
 }
 
+/**
+ * The searched experiments. One (the usual case) is an equality, so the (experiment_id,
+ * start_time, run_uuid) index hands runs out in order: an IN list makes both databases sort
+ * every run of the experiment (0.46 s -> 0.01 s at 100k runs on sqlite).
+ */
+function experimentCondition(d: Dialect, q: SearchRunsQuery): Sql {
+  if (q.experimentIds.length === 1) return { sql: 'r.experiment_id = ?', params: [Number(q.experimentIds[0])] };
+  return { sql: inList(d, 'r.experiment_id'), params: [listParam(d, q.experimentIds.map(Number))] };
+}
+
 function baseWhere(d: Dialect, q: SearchRunsQuery, snapshot: number, style: SemiJoin, run = 'r.run_uuid'): Sql {
-  const where: string[] = [inList(d, 'r.experiment_id'), inList(d, 'r.lifecycle_stage'), 'r.seq <= ?'];
-  const params: unknown[] = [listParam(d, q.experimentIds.map(Number)), listParam(d, q.stages), snapshot];
+  const exp = experimentCondition(d, q);
+  const where: string[] = [exp.sql, inList(d, 'r.lifecycle_stage'), 'r.seq <= ?'];
+  const params: unknown[] = [...exp.params, listParam(d, q.stages), snapshot];
   for (const c of q.clauses) {
     const cond = clauseCondition(d, c, style, run);
     where.push(cond.sql);
@@ -249,11 +265,12 @@ export function walkRest(d: Dialect, q: SearchRunsQuery): Sql {
 
 /** A bounded count of the runs a search covers before its filters: few runs are cheapest sorted whole. */
 export function runCountProbe(d: Dialect, q: SearchRunsQuery, snapshot: number, cap: number): Sql {
+  const exp = experimentCondition(d, q);
   return {
     sql:
-      `SELECT COUNT(*) AS n FROM (SELECT 1 FROM runs r WHERE ${inList(d, 'r.experiment_id')} AND ` +
+      `SELECT COUNT(*) AS n FROM (SELECT 1 FROM runs r WHERE ${exp.sql} AND ` +
       `${inList(d, 'r.lifecycle_stage')} AND r.seq <= ? LIMIT ?) t`,
-    params: [listParam(d, q.experimentIds.map(Number)), listParam(d, q.stages), snapshot, cap],
+    params: [...exp.params, listParam(d, q.stages), snapshot, cap],
   };
 }
 

@@ -41,7 +41,7 @@ import { MetricColumns, readMetricColumns } from './metric-columns.sql';
 import { buildExperimentSearch } from './experiment-search.sql';
 import { RUN_NAME_TAG, writeBatch } from './log-batch.sql';
 import { SqlLoggedModels, writeModelMetrics } from './logged-models.sql';
-import { hydrateRuns } from './run-data.sql';
+import { createdRun, hydrateRuns } from './run-data.sql';
 import { Cursor, searchRunRows } from './run-search.plan';
 import {
   experimentFromRow,
@@ -240,7 +240,7 @@ export class SqlTrackingStore extends TrackingStore {
       await writeBatch(tx, input.runId, { metrics: [], params: [], tags: input.tags });
     });
     this.stats.note(1 + input.tags.length);
-    return (await this.getRun(input.runId)) as Run;
+    return createdRun(input);
   }
 
   async getRunInfo(runId: string): Promise<RunInfo | undefined> {

@@ -143,6 +143,35 @@ function logBatchCases(store: () => TrackingStore): void {
       ]);
     });
 
+    it('racing batches give one key two values: one wins, every other is refused, none is dropped silently', async () => {
+      const exp = await newExperiment(store(), 'param-race');
+      const runId = await newRun(store(), exp);
+      const values = ['1', '2', '3', '4'];
+      const outcomes = await Promise.allSettled(
+        values.map((value) =>
+          store().logBatch(runId, {
+            metrics: [],
+            params: [
+              { key: `own-${value}`, value },
+              { key: 'shared', value },
+            ],
+            tags: [],
+          }),
+        ),
+      );
+      const won = values.filter((_, i) => outcomes[i].status === 'fulfilled');
+      expect(won).toHaveLength(1);
+      for (const o of outcomes) {
+        if (o.status === 'rejected') expect((o.reason as Error).message).toContain("key='shared'");
+      }
+      expect((await store().getRun(runId))!.data.params).toEqual([
+        { key: `own-${won[0]}`, value: won[0] },
+        { key: 'shared', value: won[0] },
+      ]);
+      // The same value again is fine.
+      await store().logBatch(runId, { metrics: [], params: [{ key: 'shared', value: won[0] }], tags: [] });
+    });
+
     it('a batch with a param conflict writes nothing at all (params, metrics, tags)', async () => {
       const exp = await newExperiment(store(), 'atomic');
       const runId = await newRun(store(), exp);
