@@ -35,6 +35,18 @@ function bindable(params: readonly unknown[]): unknown[] {
   return params.map((p) => (p === undefined ? null : typeof p === 'boolean' ? (p ? 1 : 0) : p));
 }
 
+/** A transaction waiting for the writer (see `SqliteDb.commitGroup`). */
+interface PendingTx {
+  fn: () => Promise<unknown>;
+  resolve: (value: unknown) => void;
+  reject: (err: unknown) => void;
+}
+
+/** Transactions committed together at most (bounds the wait of the first one of a group). */
+const MAX_GROUP = 32;
+/** How long a group may keep taking newcomers before it commits. */
+const GROUP_WINDOW_MS = 4;
+
 /**
  * sqlite through better-sqlite3's synchronous API with a statement cache. One writer at a
  * time: every statement and transaction goes through a FIFO lock, so concurrent requests
@@ -45,6 +57,7 @@ export class SqliteDb extends Db {
   readonly dialect = 'sqlite' as const;
   private readonly statements = new Map<string, Statement>();
   private tail: Promise<unknown> = Promise.resolve();
+  private readonly pending: PendingTx[] = [];
 
   constructor(
     private readonly ds: DataSource,
@@ -113,17 +126,65 @@ export class SqliteDb extends Db {
         return changes;
       },
     };
-    return this.locked(async () => {
-      this.exec('BEGIN IMMEDIATE', []);
-      try {
-        const result = await fn(runner);
-        this.exec('COMMIT', []);
-        return result;
-      } catch (err) {
-        if (this.sqlite.inTransaction) this.exec('ROLLBACK', []);
-        throw err;
-      }
+    return new Promise<T>((resolve, reject) => {
+      this.pending.push({ fn: () => fn(runner), resolve: resolve as (v: unknown) => void, reject });
+      if (this.pending.length === 1) void this.locked(() => this.commitGroup());
     });
+  }
+
+  /**
+   * Group commit: the transactions waiting for the writer run one after another inside one
+   * BEGIN … COMMIT, each in its own savepoint (a failing one is rolled back alone and rejects
+   * alone), and every caller is answered once the group has committed. Under concurrent
+   * writes the commit's page writes are shared by the group instead of paid per request.
+   */
+  private async commitGroup(): Promise<void> {
+    if (this.pending.length === 0) return;
+    const settled: (() => void)[] = [];
+    const taken: PendingTx[] = [];
+    try {
+      this.exec('BEGIN IMMEDIATE', []);
+    } catch (err) {
+      // Another process holds the write lock past the busy timeout: this group fails as one transaction did.
+      for (const tx of this.pending.splice(0, MAX_GROUP)) tx.reject(err);
+      if (this.pending.length > 0) void this.locked(() => this.commitGroup());
+      return;
+    }
+    const started = performance.now();
+    try {
+      for (;;) {
+        if (this.pending.length === 0) {
+          // Let requests that arrived meanwhile join before committing (one turn of the event loop).
+          if (taken.length >= MAX_GROUP || performance.now() - started > GROUP_WINDOW_MS) break;
+          await new Promise<void>((resolve) => setImmediate(resolve));
+          if (this.pending.length === 0) break;
+        }
+        if (taken.length >= MAX_GROUP) break;
+        const tx = this.pending.shift()!;
+        taken.push(tx);
+        this.exec('SAVEPOINT tx', []);
+        try {
+          const result = await tx.fn();
+          this.exec('RELEASE tx', []);
+          settled.push(() => tx.resolve(result));
+        } catch (err) {
+          // An error sqlite answers by rolling back the whole transaction (disk full, I/O) loses the group.
+          if (!this.sqlite.inTransaction) throw err;
+          this.exec('ROLLBACK TO tx', []);
+          this.exec('RELEASE tx', []);
+          settled.push(() => tx.reject(err));
+        }
+      }
+      this.exec('COMMIT', []);
+    } catch (err) {
+      if (this.sqlite.inTransaction) this.exec('ROLLBACK', []);
+      // Nothing of the group was written: every transaction of it fails with the commit's error.
+      settled.length = 0;
+      for (const tx of taken) tx.reject(err);
+    } finally {
+      if (this.pending.length > 0) void this.locked(() => this.commitGroup());
+    }
+    for (const s of settled) s();
   }
 
   async close(): Promise<void> {

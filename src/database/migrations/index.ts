@@ -8,6 +8,7 @@ import { AssessmentsSchema1763800000021 } from './1763800000021-assessments-sche
 import { SearchOrderIndexes1763800000022 } from './1763800000022-search-order-indexes';
 import { ImportState1763800000030 } from './1763800000030-import-state';
 import { RunNameOrderIndex1763800000032 } from './1763800000032-run-name-order-index';
+import { ClusteredParamsTags1763800000033 } from './1763800000033-clustered-params-tags';
 
 /** Every migration, in order. New migrations are appended here. */
 export const MIGRATIONS = [
@@ -21,4 +22,5 @@ export const MIGRATIONS = [
   SearchOrderIndexes1763800000022,
   ImportState1763800000030,
   RunNameOrderIndex1763800000032,
+  ClusteredParamsTags1763800000033,
 ];
