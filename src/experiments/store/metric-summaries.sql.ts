@@ -1,0 +1,174 @@
+import type { SqlRunner } from '../../database/db';
+import { inList, listParam } from '../../database/sql-dialect';
+import { addPoints, decodeSummary, emptySummary, encodeSummary, Point, Summary, summaryEnd } from '../history/summary';
+import type { Metric } from '../tracking.types';
+
+/**
+ * Maintenance of `metric_summaries` (migration 031): a blob per (run, key) summarising the points
+ * up to (upto_step, upto_ts); the points after it are the tail, still only in `metrics`.
+ *
+ * Write path (same transaction as log-batch, after latest_metrics is upserted: on Postgres that
+ * row lock serialises every writer of the (run, key), so a fold never misses a concurrent point):
+ * - no row yet: the key's whole history (usually just this batch) becomes the summary;
+ * - points at or before the end (out of order, duplicates): merged into the blob (idempotent);
+ * - a tail spanning TAIL_STEPS+ steps (staggered per key, so a batch of 500 keys does not fold
+ *   them all at once): folded into the blob.
+ * Read path: blob + tail; a missing row is built from the full history, a long tail folded, and
+ * both written back (never over a row a writer changed meanwhile).
+ */
+const TAIL_STEPS = 16;
+/** Tails longer than this are folded by the read path (e.g. histories logged at one step). */
+const READ_FOLD_POINTS = 256;
+
+interface Head {
+  key: string;
+  uptoStep: number;
+  uptoTs: number;
+}
+
+const after = (p: { step: number; timestamp: number }, h: Head) =>
+  p.step > h.uptoStep || (p.step === h.uptoStep && p.timestamp > h.uptoTs);
+
+/** 16..31 steps, fixed per key. */
+function tailSteps(key: string): number {
+  let h = 0;
+  for (let i = 0; i < key.length; i++) h = (h * 31 + key.charCodeAt(i)) | 0;
+  return TAIL_STEPS + (Math.abs(h) % TAIL_STEPS);
+}
+
+type PointRow = { step: number | string; timestamp: number | string; value: number; is_nan: number };
+const toPoint = (r: PointRow): Point => ({
+  step: Number(r.step),
+  timestamp: Number(r.timestamp),
+  value: Number(r.is_nan) ? NaN : Number(r.value),
+});
+
+/** Stored points of (run, key) after `from` (all of them without it), by (step, timestamp). */
+export async function readTail(db: SqlRunner, runId: string, key: string, from?: Head): Promise<Point[]> {
+  const rows = from
+    ? await db.query<PointRow>(
+        `SELECT step, timestamp, value, is_nan FROM metrics WHERE run_uuid = ? AND key = ?
+         AND (step > ? OR (step = ? AND timestamp > ?)) ORDER BY step, timestamp`,
+        [runId, key, from.uptoStep, from.uptoStep, from.uptoTs],
+      )
+    : await db.query<PointRow>(
+        'SELECT step, timestamp, value, is_nan FROM metrics WHERE run_uuid = ? AND key = ? ORDER BY step, timestamp',
+        [runId, key],
+      );
+  return rows.map(toPoint);
+}
+
+function rowOf(runId: string, key: string, s: Summary): unknown[] {
+  const end = summaryEnd(s)!;
+  return [runId, key, end.step, end.timestamp, Buffer.from(encodeSummary(s))];
+}
+
+const UPSERT =
+  'INSERT INTO metric_summaries (run_uuid, key, upto_step, upto_ts, data) VALUES (?, ?, ?, ?, ?) ' +
+  'ON CONFLICT (run_uuid, key) DO UPDATE SET upto_step = excluded.upto_step, upto_ts = excluded.upto_ts, data = excluded.data';
+
+async function readBlob(tx: SqlRunner, runId: string, key: string): Promise<Summary | undefined> {
+  const [row] = await tx.query<{ data: Uint8Array }>('SELECT data FROM metric_summaries WHERE run_uuid = ? AND key = ?', [
+    runId,
+    key,
+  ]);
+  return row && decodeSummary(row.data);
+}
+
+/** Keeps the summaries of `runId` right after `metrics` were stored (inside the batch's transaction). */
+export async function maintainSummaries(tx: SqlRunner, runId: string, metrics: readonly Metric[]): Promise<void> {
+  const byKey = new Map<string, Metric[]>();
+  for (const m of metrics) {
+    const list = byKey.get(m.key);
+    if (list) list.push(m);
+    else byKey.set(m.key, [m]);
+  }
+  const keys = [...byKey.keys()].sort();
+  const heads = new Map(
+    (
+      await tx.query<{ key: string; upto_step: number | string; upto_ts: number | string }>(
+        `SELECT key, upto_step, upto_ts FROM metric_summaries WHERE run_uuid = ? AND ${inList(tx.dialect, 'key')}`,
+        [runId, listParam(tx.dialect, keys)],
+      )
+    ).map((r) => [r.key, { key: r.key, uptoStep: Number(r.upto_step), uptoTs: Number(r.upto_ts) }]),
+  );
+  for (const key of keys) {
+    const points = byKey.get(key)!;
+    const head = heads.get(key);
+    let next: Summary | undefined;
+    if (!head) next = addPoints(emptySummary(), await readTail(tx, runId, key));
+    else if (changesBlob(head, points)) {
+      const blob = await readBlob(tx, runId, key);
+      // A row this code cannot read is rebuilt from the whole history.
+      if (!blob) next = addPoints(emptySummary(), await readTail(tx, runId, key));
+      else {
+        next = addPoints(
+          blob,
+          points.filter((p) => !after(p, head)),
+        );
+        if (tailDue(head, points)) next = addPoints(next, await readTail(tx, runId, key, head));
+      }
+    }
+    if (next && next.buckets.length) await tx.query(UPSERT, rowOf(runId, key, next));
+  }
+}
+
+function tailDue(head: Head, points: readonly Metric[]): boolean {
+  let maxStep = -Infinity;
+  for (const p of points) if (p.step > maxStep) maxStep = p.step;
+  return maxStep - head.uptoStep >= tailSteps(head.key);
+}
+
+/** Whether this batch changes the blob: points at or before its end, or a tail long enough to fold. */
+function changesBlob(head: Head, points: readonly Metric[]): boolean {
+  return points.some((p) => !after(p, head)) || tailDue(head, points);
+}
+
+/**
+ * The summaries of `key` for `runIds` (runs without the key left out), tails included. Rows that
+ * were missing or had long tails are written back, each only if no writer changed it meanwhile.
+ */
+export async function readSummaries(
+  db: SqlRunner & { transaction?: <T>(fn: (tx: SqlRunner) => Promise<T>) => Promise<T> },
+  runIds: string[],
+  key: string,
+): Promise<Map<string, Summary>> {
+  const rows = await db.query<{ run_uuid: string; upto_step: number | string; upto_ts: number | string; data: Uint8Array }>(
+    `SELECT run_uuid, upto_step, upto_ts, data FROM metric_summaries WHERE ${inList(db.dialect, 'run_uuid')} AND key = ?`,
+    [listParam(db.dialect, runIds), key],
+  );
+  const stored = new Map(rows.map((r) => [r.run_uuid, r]));
+  const out = new Map<string, Summary>();
+  const writeBack: { row: unknown[]; old?: unknown[] }[] = [];
+  for (const runId of runIds) {
+    const r = stored.get(runId);
+    const head = r && { key, uptoStep: Number(r.upto_step), uptoTs: Number(r.upto_ts) };
+    const blob = r && decodeSummary(r.data);
+    const tail = await readTail(db, runId, key, blob ? head : undefined);
+    const s = addPoints(blob ?? emptySummary(), tail);
+    if (s.buckets.length === 0) continue;
+    out.set(runId, s);
+    if (!blob) writeBack.push({ row: rowOf(runId, key, s) });
+    else if (tail.length > READ_FOLD_POINTS)
+      writeBack.push({ row: rowOf(runId, key, s), old: [runId, key, head!.uptoStep, head!.uptoTs, r!.data] });
+  }
+  if (writeBack.length && db.transaction) await db.transaction((tx) => saveFolds(tx, writeBack));
+  return out;
+}
+
+async function saveFolds(tx: SqlRunner, list: { row: unknown[]; old?: unknown[] }[]): Promise<void> {
+  for (const { row, old } of list) {
+    if (!old) {
+      await tx.query(
+        'INSERT INTO metric_summaries (run_uuid, key, upto_step, upto_ts, data) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING',
+        row,
+      );
+    } else {
+      await tx.query(
+        `UPDATE metric_summaries SET upto_step = ?, upto_ts = ?, data = ?
+         WHERE run_uuid = ? AND key = ? AND upto_step = ? AND upto_ts = ? AND data = ?`,
+        [row[2], row[3], row[4], ...old],
+      );
+    }
+  }
+}
