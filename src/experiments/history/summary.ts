@@ -34,6 +34,8 @@ export interface Bucket {
 export interface Summary {
   origin: number;
   width: number;
+  /** Points added: the stored count, except that a re-logged duplicate counts again (an estimate for read planning). */
+  points: number;
   /** Sorted by index, no empty bucket stored. */
   buckets: Bucket[];
 }
@@ -44,7 +46,7 @@ export interface Point {
   value: number;
 }
 
-export const emptySummary = (): Summary => ({ origin: 0, width: 1, buckets: [] });
+export const emptySummary = (): Summary => ({ origin: 0, width: 1, points: 0, buckets: [] });
 
 /** The store keeps ±Infinity as ±max double (MLflow's encoding): both read as infinities here; -0 is 0. */
 const normal = (v: number) => (v >= MAX_DOUBLE ? Infinity : v <= -MAX_DOUBLE ? -Infinity : v === 0 ? 0 : v);
@@ -137,11 +139,20 @@ export function addPoints(s: Summary, points: readonly Point[], buckets = SUMMAR
     if (cell) mergeInto(cell, bucketOf(index, p));
     else cells.set(index, bucketOf(index, p));
   }
-  return { origin, width, buckets: [...cells.values()].sort((a, b) => a.index - b.index) };
+  return {
+    origin,
+    width,
+    points: s.points + points.length,
+    buckets: [...cells.values()].sort((a, b) => a.index - b.index),
+  };
 }
 
 /** The summary of a whole history (columns as the store reads them). */
-export function buildSummary(cols: { steps: ArrayLike<number>; values: ArrayLike<number>; timestamps: ArrayLike<number> }): Summary {
+export function buildSummary(cols: {
+  steps: ArrayLike<number>;
+  values: ArrayLike<number>;
+  timestamps: ArrayLike<number>;
+}): Summary {
   const points: Point[] = new Array(cols.steps.length);
   for (let i = 0; i < points.length; i++)
     points[i] = { step: cols.steps[i], timestamp: cols.timestamps[i], value: cols.values[i] };
@@ -154,10 +165,10 @@ export function summaryEnd(s: Summary): { step: number; timestamp: number } | un
   return b && { step: b.lastStep, timestamp: b.lastTs };
 }
 
-const HEADER = 24;
+const HEADER = 32;
 const BUCKET = 2 + 1 + 10 * 8;
 
-/** Blob layout (little-endian): u32 version 1, u32 buckets, f64 origin, f64 width, then per bucket u16 index, u8 flags, 10 x f64. */
+/** Blob layout (little-endian): u32 version 1, u32 buckets, f64 origin, f64 width, f64 points, then per bucket u16 index, u8 flags, 10 x f64. */
 export function encodeSummary(s: Summary): Uint8Array {
   const out = new Uint8Array(HEADER + s.buckets.length * BUCKET);
   const dv = new DataView(out.buffer);
@@ -165,11 +176,23 @@ export function encodeSummary(s: Summary): Uint8Array {
   dv.setUint32(4, s.buckets.length, true);
   dv.setFloat64(8, s.origin, true);
   dv.setFloat64(16, s.width, true);
+  dv.setFloat64(24, s.points, true);
   let at = HEADER;
   for (const b of s.buckets) {
     dv.setUint16(at, b.index, true);
     dv.setUint8(at + 2, b.flags);
-    const f = [b.firstStep, b.firstTs, b.firstValue, b.lastStep, b.lastTs, b.lastValue, b.min, b.minStep, b.max, b.maxStep];
+    const f = [
+      b.firstStep,
+      b.firstTs,
+      b.firstValue,
+      b.lastStep,
+      b.lastTs,
+      b.lastValue,
+      b.min,
+      b.minStep,
+      b.max,
+      b.maxStep,
+    ];
     for (let k = 0; k < 10; k++) dv.setFloat64(at + 3 + k * 8, f[k], true);
     at += BUCKET;
   }
@@ -202,5 +225,5 @@ export function decodeSummary(blob: Uint8Array): Summary | undefined {
     };
     at += BUCKET;
   }
-  return { origin: dv.getFloat64(8, true), width: dv.getFloat64(16, true), buckets };
+  return { origin: dv.getFloat64(8, true), width: dv.getFloat64(16, true), points: dv.getFloat64(24, true), buckets };
 }

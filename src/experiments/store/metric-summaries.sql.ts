@@ -68,10 +68,10 @@ const UPSERT =
   'ON CONFLICT (run_uuid, key) DO UPDATE SET upto_step = excluded.upto_step, upto_ts = excluded.upto_ts, data = excluded.data';
 
 async function readBlob(tx: SqlRunner, runId: string, key: string): Promise<Summary | undefined> {
-  const [row] = await tx.query<{ data: Uint8Array }>('SELECT data FROM metric_summaries WHERE run_uuid = ? AND key = ?', [
-    runId,
-    key,
-  ]);
+  const [row] = await tx.query<{ data: Uint8Array }>(
+    'SELECT data FROM metric_summaries WHERE run_uuid = ? AND key = ?',
+    [runId, key],
+  );
   return row && decodeSummary(row.data);
 }
 
@@ -133,7 +133,12 @@ export async function readSummaries(
   runIds: string[],
   key: string,
 ): Promise<Map<string, Summary>> {
-  const rows = await db.query<{ run_uuid: string; upto_step: number | string; upto_ts: number | string; data: Uint8Array }>(
+  const rows = await db.query<{
+    run_uuid: string;
+    upto_step: number | string;
+    upto_ts: number | string;
+    data: Uint8Array;
+  }>(
     `SELECT run_uuid, upto_step, upto_ts, data FROM metric_summaries WHERE ${inList(db.dialect, 'run_uuid')} AND key = ?`,
     [listParam(db.dialect, runIds), key],
   );

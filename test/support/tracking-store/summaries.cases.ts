@@ -11,14 +11,18 @@ const noMore = { params: [], tags: [] };
  */
 export function summaryCases(handle: () => StoreHandle): void {
   const store = () => handle().store;
-  const expectExact = async (runIds: string[], key: string) => {
+  const expectExact = async (runIds: string[], key: string, duplicates = 0) => {
     const summaries = await store().getMetricSummaries(runIds, key);
     const full = await store().getMetricColumns(runIds, key);
     expect([...summaries.keys()].sort()).toEqual([...full.keys()].sort());
-    for (const [runId, cols] of full)
-      expect(Buffer.from(encodeSummary(summaries.get(runId)!)), `${runId}/${key}`).toEqual(
+    for (const [runId, cols] of full) {
+      // The point count is an estimate (a re-logged duplicate counts again): compared apart.
+      const s = summaries.get(runId)!;
+      expect(s.points - cols.steps.length, `${runId}/${key}`).toBe(duplicates);
+      expect(Buffer.from(encodeSummary({ ...s, points: cols.steps.length })), `${runId}/${key}`).toEqual(
         Buffer.from(encodeSummary(buildSummary(cols))),
       );
+    }
   };
 
   describe('getMetricSummaries', () => {
@@ -41,7 +45,7 @@ export function summaryCases(handle: () => StoreHandle): void {
         metric('loss', 1, 11, 2 ** 40), // far ahead: the width doubles many times
       ];
       for (const m of odd) await store().logBatch(runId, { metrics: [m], ...noMore });
-      await expectExact([runId], 'loss');
+      await expectExact([runId], 'loss', 1);
       const s = (await store().getMetricSummaries([runId], 'loss')).get(runId)!;
       expect(Math.max(...s.buckets.map((b) => b.max))).toBe(99);
       expect(s.buckets[0].firstStep).toBe(-40);
@@ -68,13 +72,10 @@ export function summaryCases(handle: () => StoreHandle): void {
       await store().logBatch(runId, { metrics: [metric('m', 1, 1, 0)], ...noMore });
       const { db } = handle();
       for (let s = 1; s < 500; s++)
-        await db.query('INSERT INTO metrics (run_uuid, key, value, is_nan, timestamp, step) VALUES (?, ?, ?, 0, ?, ?)', [
-          runId,
-          'm',
-          Math.sin(s),
-          1 + s,
-          s,
-        ]);
+        await db.query(
+          'INSERT INTO metrics (run_uuid, key, value, is_nan, timestamp, step) VALUES (?, ?, ?, 0, ?, ?)',
+          [runId, 'm', Math.sin(s), 1 + s, s],
+        );
       await db.query('DELETE FROM metric_summaries WHERE run_uuid = ?', [runId]);
       await expectExact([runId], 'm');
       // The rebuilt summary was stored: later batches keep it exact.
