@@ -124,6 +124,30 @@ function changesBlob(head: Head, points: readonly Metric[]): boolean {
   return points.some((p) => !after(p, head)) || tailDue(head, points);
 }
 
+type TailRow = PointRow & { run_uuid: string };
+
+/**
+ * The tails of `key` after each stored summary of `runIds`, in one query (a primary-key range
+ * scan of `metrics` per summary row), grouped by run.
+ */
+async function readTails(db: SqlRunner, runIds: string[], key: string): Promise<Map<string, Point[]>> {
+  const rows = await db.query<TailRow>(
+    `SELECT m.run_uuid, m.step, m.timestamp, m.value, m.is_nan FROM metric_summaries s
+     JOIN metrics m ON m.run_uuid = s.run_uuid AND m.key = s.key AND m.step >= s.upto_step
+     WHERE ${inList(db.dialect, 's.run_uuid')} AND s.key = ?
+       AND (m.step > s.upto_step OR m.timestamp > s.upto_ts)
+     ORDER BY m.run_uuid, m.step, m.timestamp`,
+    [listParam(db.dialect, runIds), key],
+  );
+  const out = new Map<string, Point[]>();
+  for (const r of rows) {
+    const list = out.get(r.run_uuid);
+    if (list) list.push(toPoint(r));
+    else out.set(r.run_uuid, [toPoint(r)]);
+  }
+  return out;
+}
+
 /**
  * The summaries of `key` for `runIds` (runs without the key left out), tails included. Rows that
  * were missing or had long tails are written back, each only if no writer changed it meanwhile.
@@ -143,19 +167,20 @@ export async function readSummaries(
     [listParam(db.dialect, runIds), key],
   );
   const stored = new Map(rows.map((r) => [r.run_uuid, r]));
+  const tails = await readTails(db, runIds, key);
   const out = new Map<string, Summary>();
   const writeBack: { row: unknown[]; old?: unknown[] }[] = [];
   for (const runId of runIds) {
     const r = stored.get(runId);
-    const head = r && { key, uptoStep: Number(r.upto_step), uptoTs: Number(r.upto_ts) };
     const blob = r && decodeSummary(r.data);
-    const tail = await readTail(db, runId, key, blob ? head : undefined);
+    // No row (or one this code cannot read): the whole history.
+    const tail = blob ? (tails.get(runId) ?? []) : await readTail(db, runId, key);
     const s = addPoints(blob ?? emptySummary(), tail);
     if (s.buckets.length === 0) continue;
     out.set(runId, s);
     if (!blob) writeBack.push({ row: rowOf(runId, key, s) });
     else if (tail.length > READ_FOLD_POINTS)
-      writeBack.push({ row: rowOf(runId, key, s), old: [runId, key, head!.uptoStep, head!.uptoTs, r!.data] });
+      writeBack.push({ row: rowOf(runId, key, s), old: [runId, key, r.upto_step, r.upto_ts, r.data] });
   }
   if (writeBack.length && db.transaction) await db.transaction((tx) => saveFolds(tx, writeBack));
   return out;
