@@ -127,19 +127,27 @@ function changesBlob(head: Head, points: readonly Metric[]): boolean {
 type TailRow = PointRow & { run_uuid: string };
 
 /**
- * The tails of `key` after each stored summary of `runIds`, in one query (a primary-key range
- * scan of `metrics` per summary row), grouped by run.
+ * The tails of `key` after each stored summary, in one query: a primary-key range scan of
+ * `metrics` per (run, end of its summary), grouped by run.
  */
-async function readTails(db: SqlRunner, runIds: string[], key: string): Promise<Map<string, Point[]>> {
-  const rows = await db.query<TailRow>(
-    `SELECT m.run_uuid, m.step, m.timestamp, m.value, m.is_nan FROM metric_summaries s
-     JOIN metrics m ON m.run_uuid = s.run_uuid AND m.key = s.key AND m.step >= s.upto_step
-     WHERE ${inList(db.dialect, 's.run_uuid')} AND s.key = ?
-       AND (m.step > s.upto_step OR m.timestamp > s.upto_ts)
-     ORDER BY m.run_uuid, m.step, m.timestamp`,
-    [listParam(db.dialect, runIds), key],
-  );
+async function readTails(db: SqlRunner, heads: [string, number, number][], key: string): Promise<Map<string, Point[]>> {
   const out = new Map<string, Point[]>();
+  if (heads.length === 0) return out;
+  const list =
+    db.dialect === 'postgres'
+      ? `unnest(?::text[], ?::bigint[], ?::bigint[]) AS h(run_uuid, upto_step, upto_ts)`
+      : `(SELECT value ->> 0 AS run_uuid, value ->> 1 AS upto_step, value ->> 2 AS upto_ts FROM json_each(?)) h`;
+  const params =
+    db.dialect === 'postgres'
+      ? [heads.map((h) => h[0]), heads.map((h) => h[1]), heads.map((h) => h[2])]
+      : [JSON.stringify(heads)];
+  const rows = await db.query<TailRow>(
+    `SELECT m.run_uuid, m.step, m.timestamp, m.value, m.is_nan FROM ${list}
+     JOIN metrics m ON m.run_uuid = h.run_uuid AND m.key = ? AND m.step >= h.upto_step
+     WHERE m.step > h.upto_step OR m.timestamp > h.upto_ts
+     ORDER BY m.run_uuid, m.step, m.timestamp`,
+    [...params, key],
+  );
   for (const r of rows) {
     const list = out.get(r.run_uuid);
     if (list) list.push(toPoint(r));
@@ -167,7 +175,8 @@ export async function readSummaries(
     [listParam(db.dialect, runIds), key],
   );
   const stored = new Map(rows.map((r) => [r.run_uuid, r]));
-  const tails = await readTails(db, runIds, key);
+  const heads = rows.map((r): [string, number, number] => [r.run_uuid, Number(r.upto_step), Number(r.upto_ts)]);
+  const tails = await readTails(db, heads, key);
   const out = new Map<string, Summary>();
   const writeBack: { row: unknown[]; old?: unknown[] }[] = [];
   for (const runId of runIds) {

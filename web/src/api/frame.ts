@@ -39,7 +39,7 @@ export function decodeFrame(buffer: ArrayBuffer): FrameSeries[] {
   };
   const values = (n: number, f32: boolean) => {
     if (!f32) return f64(n);
-    const out = Float64Array.from(new Float32Array(buffer, at, n));
+    const out = new Float64Array(new Float32Array(buffer, at, n)); // a native widening copy
     at += n * 4;
     return out;
   };

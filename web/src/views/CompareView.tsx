@@ -16,6 +16,7 @@ import { toHistory } from '../lib/series';
 import { markCompare } from '../lib/perf';
 
 const MAX_RUNS = 2000;
+const CHART_HEIGHT = 270;
 const EMPTY = toHistory([]);
 
 async function experimentIds(param: string | null): Promise<string[]> {
@@ -103,7 +104,12 @@ function CompareChart(props: { runs: RunRow[]; metric: string; options: ChartOpt
   else if (series.every((s) => s.points.value.length <= 1))
     body = <BarCard metric={metric} runs={runs} onDrawn={onDrawn} />;
   else body = <MetricCard title={metric} runs={series} options={props.options} onDrawn={onDrawn} />;
-  return <div ref={ref}>{body}</div>;
+  // The chart's height while loading too: the page below does not jump up (and mount its own heavy charts) meanwhile.
+  return (
+    <div ref={ref} style={{ minHeight: CHART_HEIGHT }}>
+      {body}
+    </div>
+  );
 }
 
 function BarCard({ metric, runs, onDrawn }: { metric: string; runs: RunRow[]; onDrawn: () => void }) {
@@ -391,7 +397,7 @@ export function CompareView() {
             {metricKeys
               .filter((k) => k.toLowerCase().includes(q.toLowerCase()))
               .map((k) => (
-                <LazyMount key={k} height={270}>
+                <LazyMount key={k} height={CHART_HEIGHT}>
                   <CompareChart runs={list} metric={k} options={options} points={requested} />
                 </LazyMount>
               ))}
