@@ -1,5 +1,5 @@
 import type { SqlRunner } from '../../database/db';
-import { inList, listParam } from '../../database/sql-dialect';
+import { inList, insertRows, listParam } from '../../database/sql-dialect';
 import { addPoints, decodeSummary, emptySummary, encodeSummary, Point, Summary, summaryEnd } from '../history/summary';
 import type { Metric } from '../tracking.types';
 
@@ -63,19 +63,40 @@ function rowOf(runId: string, key: string, s: Summary): unknown[] {
   return [runId, key, end.step, end.timestamp, Buffer.from(encodeSummary(s))];
 }
 
-const UPSERT =
-  'INSERT INTO metric_summaries (run_uuid, key, upto_step, upto_ts, data) VALUES (?, ?, ?, ?, ?) ' +
-  'ON CONFLICT (run_uuid, key) DO UPDATE SET upto_step = excluded.upto_step, upto_ts = excluded.upto_ts, data = excluded.data';
+/** Before every step (the whole history is the tail). */
+const ORIGIN = Number.MIN_SAFE_INTEGER;
 
-async function readBlob(tx: SqlRunner, runId: string, key: string): Promise<Summary | undefined> {
-  const [row] = await tx.query<{ data: Uint8Array }>(
-    'SELECT data FROM metric_summaries WHERE run_uuid = ? AND key = ?',
-    [runId, key],
+/** The tails of several keys of one run after their ends, in one query (a primary-key range scan per key). */
+async function readKeyTails(tx: SqlRunner, runId: string, heads: Head[]): Promise<Map<string, Point[]>> {
+  const out = new Map<string, Point[]>();
+  if (heads.length === 0) return out;
+  const pg = tx.dialect === 'postgres';
+  const list = pg
+    ? 'unnest(?::text[], ?::bigint[], ?::bigint[]) AS h(key, upto_step, upto_ts)'
+    : '(SELECT value ->> 0 AS key, value ->> 1 AS upto_step, value ->> 2 AS upto_ts FROM json_each(?)) h';
+  const params = pg
+    ? [heads.map((h) => h.key), heads.map((h) => h.uptoStep), heads.map((h) => h.uptoTs)]
+    : [JSON.stringify(heads.map((h) => [h.key, h.uptoStep, h.uptoTs]))];
+  const rows = await tx.query<PointRow & { key: string }>(
+    `SELECT m.key, m.step, m.timestamp, m.value, m.is_nan FROM ${list}
+     JOIN metrics m ON m.run_uuid = ? AND m.key = h.key AND m.step >= h.upto_step
+     WHERE m.step > h.upto_step OR m.timestamp > h.upto_ts
+     ORDER BY m.key, m.step, m.timestamp`,
+    [...params, runId],
   );
-  return row && decodeSummary(row.data);
+  for (const r of rows) {
+    const list = out.get(r.key);
+    if (list) list.push(toPoint(r));
+    else out.set(r.key, [toPoint(r)]);
+  }
+  return out;
 }
 
-/** Keeps the summaries of `runId` right after `metrics` were stored (inside the batch's transaction). */
+/**
+ * Keeps the summaries of `runId` right after `metrics` were stored (inside the batch's
+ * transaction). Set-based: one read of the heads, one of the blobs that change, one of the
+ * histories to fold, one upsert, whatever the number of keys.
+ */
 export async function maintainSummaries(tx: SqlRunner, runId: string, metrics: readonly Metric[]): Promise<void> {
   const byKey = new Map<string, Metric[]>();
   for (const m of metrics) {
@@ -92,25 +113,44 @@ export async function maintainSummaries(tx: SqlRunner, runId: string, metrics: r
       )
     ).map((r) => [r.key, { key: r.key, uptoStep: Number(r.upto_step), uptoTs: Number(r.upto_ts) }]),
   );
+  const changing = keys.filter((k) => heads.has(k) && changesBlob(heads.get(k)!, byKey.get(k)!));
+  const blobs = new Map<string, Summary | undefined>();
+  if (changing.length)
+    for (const r of await tx.query<{ key: string; data: Uint8Array }>(
+      `SELECT key, data FROM metric_summaries WHERE run_uuid = ? AND ${inList(tx.dialect, 'key')}`,
+      [runId, listParam(tx.dialect, changing)],
+    ))
+      blobs.set(r.key, decodeSummary(r.data));
+  // New keys (or rows this code cannot read): the whole history; due folds: the tail.
+  const reads: Head[] = [];
   for (const key of keys) {
-    const points = byKey.get(key)!;
     const head = heads.get(key);
-    let next: Summary | undefined;
-    if (!head) next = addPoints(emptySummary(), await readTail(tx, runId, key));
-    else if (changesBlob(head, points)) {
-      const blob = await readBlob(tx, runId, key);
-      // A row this code cannot read is rebuilt from the whole history.
-      if (!blob) next = addPoints(emptySummary(), await readTail(tx, runId, key));
-      else {
-        next = addPoints(
-          blob,
-          points.filter((p) => !after(p, head)),
-        );
-        if (tailDue(head, points)) next = addPoints(next, await readTail(tx, runId, key, head));
-      }
-    }
-    if (next && next.buckets.length) await tx.query(UPSERT, rowOf(runId, key, next));
+    if (!head || (blobs.has(key) && !blobs.get(key))) reads.push({ key, uptoStep: ORIGIN, uptoTs: ORIGIN });
+    else if (blobs.get(key) && tailDue(head, byKey.get(key)!)) reads.push(head);
   }
+  const tails = await readKeyTails(tx, runId, reads);
+  const rows: unknown[][] = [];
+  for (const key of keys) {
+    const head = heads.get(key);
+    const blob = blobs.get(key);
+    let next: Summary | undefined;
+    if (!head || (blobs.has(key) && !blob)) next = addPoints(emptySummary(), tails.get(key) ?? []);
+    else if (blob) {
+      next = addPoints(
+        blob,
+        byKey.get(key)!.filter((p) => !after(p, head)),
+      );
+      next = addPoints(next, tails.get(key) ?? []);
+    }
+    if (next && next.buckets.length) rows.push(rowOf(runId, key, next));
+  }
+  await insertRows(
+    tx,
+    'INSERT INTO metric_summaries (run_uuid, key, upto_step, upto_ts, data)',
+    5,
+    rows,
+    'ON CONFLICT (run_uuid, key) DO UPDATE SET upto_step = excluded.upto_step, upto_ts = excluded.upto_ts, data = excluded.data',
+  );
 }
 
 function tailDue(head: Head, points: readonly Metric[]): boolean {
