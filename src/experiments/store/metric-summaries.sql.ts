@@ -66,7 +66,10 @@ function rowOf(runId: string, key: string, s: Summary): unknown[] {
 /** Before every step (the whole history is the tail). */
 const ORIGIN = Number.MIN_SAFE_INTEGER;
 
-/** The tails of several keys of one run after their ends, in one query (a primary-key range scan per key). */
+/**
+ * The tails of several keys of one run after their ends, in one query: a primary-key range scan
+ * per key (CROSS JOIN keeps the list outermost in sqlite, whose planner would otherwise scan the run).
+ */
 async function readKeyTails(tx: SqlRunner, runId: string, heads: Head[]): Promise<Map<string, Point[]>> {
   const out = new Map<string, Point[]>();
   if (heads.length === 0) return out;
@@ -79,8 +82,8 @@ async function readKeyTails(tx: SqlRunner, runId: string, heads: Head[]): Promis
     : [JSON.stringify(heads.map((h) => [h.key, h.uptoStep, h.uptoTs]))];
   const rows = await tx.query<PointRow & { key: string }>(
     `SELECT m.key, m.step, m.timestamp, m.value, m.is_nan FROM ${list}
-     JOIN metrics m ON m.run_uuid = ? AND m.key = h.key AND m.step >= h.upto_step
-     WHERE m.step > h.upto_step OR m.timestamp > h.upto_ts
+     CROSS JOIN metrics m
+     WHERE m.run_uuid = ? AND m.key = h.key AND m.step >= h.upto_step AND (m.step > h.upto_step OR m.timestamp > h.upto_ts)
      ORDER BY m.key, m.step, m.timestamp`,
     [...params, runId],
   );
@@ -183,8 +186,8 @@ async function readTails(db: SqlRunner, heads: [string, number, number][], key: 
       : [JSON.stringify(heads)];
   const rows = await db.query<TailRow>(
     `SELECT m.run_uuid, m.step, m.timestamp, m.value, m.is_nan FROM ${list}
-     JOIN metrics m ON m.run_uuid = h.run_uuid AND m.key = ? AND m.step >= h.upto_step
-     WHERE m.step > h.upto_step OR m.timestamp > h.upto_ts
+     CROSS JOIN metrics m
+     WHERE m.run_uuid = h.run_uuid AND m.key = ? AND m.step >= h.upto_step AND (m.step > h.upto_step OR m.timestamp > h.upto_ts)
      ORDER BY m.run_uuid, m.step, m.timestamp`,
     [...params, key],
   );
