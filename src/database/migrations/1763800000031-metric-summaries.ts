@@ -13,14 +13,19 @@ export class MetricSummaries1763800000031 implements MigrationInterface {
 
   async up(qr: QueryRunner): Promise<void> {
     const d = ddl(qr);
-    await qr.query(`CREATE TABLE metric_summaries (
-      run_uuid TEXT NOT NULL,
-      key TEXT NOT NULL,
-      upto_step BIGINT NOT NULL,
-      upto_ts BIGINT NOT NULL,
-      data ${d.pg ? 'BYTEA' : 'BLOB'} NOT NULL,
-      PRIMARY KEY (run_uuid, key)
-    )${d.clustered}`);
+    // A rowid table (blobs of up to ~5 kB are too wide for sqlite's WITHOUT ROWID), and an index
+    // covering the write path's read of where each summary ends (no blob read per batch).
+    await d.run([
+      `CREATE TABLE metric_summaries (
+        run_uuid TEXT NOT NULL,
+        key TEXT NOT NULL,
+        upto_step BIGINT NOT NULL,
+        upto_ts BIGINT NOT NULL,
+        data ${d.pg ? 'BYTEA' : 'BLOB'} NOT NULL,
+        PRIMARY KEY (run_uuid, key)
+      )`,
+      'CREATE INDEX metric_summaries_ends ON metric_summaries (run_uuid, key, upto_step, upto_ts)',
+    ]);
   }
 
   async down(qr: QueryRunner): Promise<void> {
