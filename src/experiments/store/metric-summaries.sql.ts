@@ -11,8 +11,7 @@ import type { Metric } from '../tracking.types';
  * row lock serialises every writer of the (run, key), so a fold never misses a concurrent point):
  * - no row yet: the key's whole history (usually just this batch) becomes the summary;
  * - points at or before the end (out of order, duplicates): merged into the blob (idempotent);
- * - a tail spanning TAIL_STEPS+ steps (staggered per key, so a batch of 500 keys does not fold
- *   them all at once): folded into the blob.
+ * - a tail spanning enough steps (see tailSteps): folded into the blob.
  * Read path: blob + tail; a missing row is built from the full history, a long tail folded, and
  * both written back (never over a row a writer changed meanwhile).
  */
@@ -29,11 +28,15 @@ interface Head {
 const after = (p: { step: number; timestamp: number }, h: Head) =>
   p.step > h.uptoStep || (p.step === h.uptoStep && p.timestamp > h.uptoTs);
 
-/** 16..31 steps, fixed per key. */
-function tailSteps(key: string): number {
+/**
+ * Steps of tail that trigger a fold: 16 while the summary is young, up to 64 once it spans 1,000+
+ * steps (a fold rewrites the blob, up to ~5 kB: about 80 bytes per folded point then), plus 0..15
+ * fixed per key, so a batch of 500 keys does not fold them all at once. A read adds the tail.
+ */
+function tailSteps(head: Head): number {
   let h = 0;
-  for (let i = 0; i < key.length; i++) h = (h * 31 + key.charCodeAt(i)) | 0;
-  return TAIL_STEPS + (Math.abs(h) % TAIL_STEPS);
+  for (let i = 0; i < head.key.length; i++) h = (h * 31 + head.key.charCodeAt(i)) | 0;
+  return Math.min(64, Math.max(TAIL_STEPS, Math.floor(head.uptoStep / 16))) + (Math.abs(h) % TAIL_STEPS);
 }
 
 type PointRow = { step: number | string; timestamp: number | string; value: number; is_nan: number };
@@ -159,7 +162,7 @@ export async function maintainSummaries(tx: SqlRunner, runId: string, metrics: r
 function tailDue(head: Head, points: readonly Metric[]): boolean {
   let maxStep = -Infinity;
   for (const p of points) if (p.step > maxStep) maxStep = p.step;
-  return maxStep - head.uptoStep >= tailSteps(head.key);
+  return maxStep - head.uptoStep >= tailSteps(head);
 }
 
 /** Whether this batch changes the blob: points at or before its end, or a tail long enough to fold. */
