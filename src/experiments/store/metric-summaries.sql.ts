@@ -17,7 +17,7 @@ import type { Metric } from '../tracking.types';
  */
 const TAIL_STEPS = 16;
 /** Tails longer than this are folded by the read path (e.g. histories logged at one step). */
-const READ_FOLD_POINTS = 256;
+const READ_FOLD_POINTS = 64;
 
 interface Head {
   key: string;
@@ -29,14 +29,14 @@ const after = (p: { step: number; timestamp: number }, h: Head) =>
   p.step > h.uptoStep || (p.step === h.uptoStep && p.timestamp > h.uptoTs);
 
 /**
- * Steps of tail that trigger a fold: 16 while the summary is young, up to 64 once it spans 1,000+
- * steps (a fold rewrites the blob, up to ~5 kB: about 80 bytes per folded point then), plus 0..15
+ * Steps of tail that trigger a fold: 16 while the summary is young, up to 128 once it spans 1,000+
+ * steps (a fold rewrites the blob, up to ~5 kB: about 40 bytes per folded point then), plus 0..15
  * fixed per key, so a batch of 500 keys does not fold them all at once. A read adds the tail.
  */
 function tailSteps(head: Head): number {
   let h = 0;
   for (let i = 0; i < head.key.length; i++) h = (h * 31 + head.key.charCodeAt(i)) | 0;
-  return Math.min(64, Math.max(TAIL_STEPS, Math.floor(head.uptoStep / 16))) + (Math.abs(h) % TAIL_STEPS);
+  return Math.min(128, Math.max(TAIL_STEPS, Math.floor(head.uptoStep / 8))) + (Math.abs(h) % TAIL_STEPS);
 }
 
 type PointRow = { step: number | string; timestamp: number | string; value: number; is_nan: number };
@@ -233,8 +233,9 @@ export async function readSummaries(
     const s = addPoints(blob ?? emptySummary(), tail);
     if (s.buckets.length === 0) continue;
     out.set(runId, s);
-    if (!blob) writeBack.push({ row: rowOf(runId, key, s) });
-    else if (tail.length > READ_FOLD_POINTS)
+    if (!r) writeBack.push({ row: rowOf(runId, key, s) });
+    // A row this code cannot read, or a long tail: replaced, unless a writer changed it meanwhile.
+    else if (!blob || tail.length > READ_FOLD_POINTS)
       writeBack.push({ row: rowOf(runId, key, s), old: [runId, key, r.upto_step, r.upto_ts, r.data] });
   }
   if (writeBack.length && db.transaction) await db.transaction((tx) => saveFolds(tx, writeBack));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildSummary, encodeSummary } from '../../../src/experiments/history/summary';
+import { buildSummary, decodeSummary, encodeSummary } from '../../../src/experiments/history/summary';
 import type { Metric } from '../../../src/experiments/tracking.types';
 import { metric, newExperiment, newRun, type StoreHandle } from './fixture';
 
@@ -81,6 +81,13 @@ export function summaryCases(handle: () => StoreHandle): void {
       // The rebuilt summary was stored: later batches keep it exact.
       await store().logBatch(runId, { metrics: [metric('m', 7, 600, 600), metric('m', -7, 2, 2)], ...noMore });
       await expectExact([runId], 'm');
+      // A blob this code cannot read (another version) is rebuilt and replaced.
+      await db.query('UPDATE metric_summaries SET data = ? WHERE run_uuid = ?', [Buffer.from([9, 9, 9]), runId]);
+      await expectExact([runId], 'm');
+      const [row] = await db.query<{ data: Uint8Array }>('SELECT data FROM metric_summaries WHERE run_uuid = ?', [
+        runId,
+      ]);
+      expect(decodeSummary(row.data)).toBeDefined();
     });
   });
 }
