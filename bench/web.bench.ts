@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import Database from 'better-sqlite3';
 import type { Page } from 'playwright-core';
+import { buildSummary, encodeSummary } from '../src/experiments/history/summary';
 import { hasChromium, openBrowser } from './lib/chromium';
 import { printJsonLine, table, writeResults } from './lib/report';
 import { repoRoot, startServerProcess } from './lib/server-process';
@@ -29,6 +30,8 @@ const { values: opts } = parseArgs({
     skip: { type: 'string', default: '' },
     /** Write chromium CPU profiles (first compare; `<file>.table`: first table scroll) for DevTools. */
     profile: { type: 'string' },
+    /** Seed no chart summaries (as for histories written before migration 031): the first compare builds them. */
+    cold: { type: 'boolean', default: false },
   },
 });
 const SCENARIOS = opts.compare
@@ -94,16 +97,24 @@ async function seedCompare(base: string, dbFile: string, [N, M, S]: [number, num
   const latest = db.prepare(
     'INSERT INTO latest_metrics (run_uuid, key, value, is_nan, timestamp, step) VALUES (?, ?, ?, 0, ?, ?)',
   );
+  // What log-batch keeps beside the points (metric-summaries.sql.ts), unless measuring the cold path.
+  const summary = db.prepare(
+    'INSERT INTO metric_summaries (run_uuid, key, upto_step, upto_ts, data) VALUES (?, ?, ?, ?, ?)',
+  );
   const t0 = Date.now();
   for (const runId of ids) {
     db.transaction(() => {
       for (let m = 0; m < M; m++) {
         let value = 0;
+        const cols = { steps: new Float64Array(S), timestamps: new Float64Array(S), values: new Float64Array(S) };
         for (let s = 0; s < S; s++) {
           value = Math.exp(-s / 300) * (1 + m) + Math.random() * 0.05;
           point.run(runId, `metric_${m}`, value, t0 + s * 100, s);
+          [cols.steps[s], cols.timestamps[s], cols.values[s]] = [s, t0 + s * 100, value];
         }
         latest.run(runId, `metric_${m}`, value, t0 + (S - 1) * 100, S - 1);
+        if (!opts.cold)
+          summary.run(runId, `metric_${m}`, S - 1, t0 + (S - 1) * 100, Buffer.from(encodeSummary(buildSummary(cols))));
       }
     })();
   }

@@ -65,6 +65,50 @@ describe.each(BACKENDS)('sampled metric histories ($db)', ({ db, skip }) => {
       expect([...series[3].history.value]).toEqual([0.5]);
     });
 
+    it('answers a large compare by step from the summaries: one shared grid, extremes kept, float32 values', async () => {
+      const exp = await api.createExperiment(unique('sampled-many'));
+      const many: string[] = [];
+      for (let r = 0; r < 26; r++) {
+        const id = (await api.createRun(exp)).info.run_id as string;
+        many.push(id);
+        // Logged as a training loop would: 100 steps per batch (the write path folds the summaries).
+        for (let from = 0; from < 2000; from += 100)
+          await api.logBatch(id, {
+            metrics: Array.from({ length: 100 }, (_, k) => {
+              const s = from + k;
+              return { key: 'loss', value: s === 1234 ? 77 + r : Math.exp(-s / 500), timestamp: 1_000 + s, step: s };
+            }),
+          });
+      }
+      // A late point far back in the history (out of order) must still show.
+      await api.logBatch(many[0], { metrics: [{ key: 'loss', value: -5, timestamp: 9, step: 3 }] });
+      const res = await sampled({ run_ids: many, metric_keys: ['loss'], points: 1000 });
+      expect(res.status).toBe(200);
+      const buffer = await res.arrayBuffer();
+      const series = decodeFrame(buffer);
+      expect(series.map((s) => s.runId)).toEqual(many);
+      const x = series[0].history.step;
+      expect(series.every((s) => s.history.step === x)).toBe(true); // the steps travel once
+      expect(x[0]).toBe(0);
+      expect(x.length).toBeLessThanOrEqual(4 * 250);
+      series.forEach((s, r) => {
+        expect(Math.max(...s.history.value.filter(Number.isFinite))).toBe(77 + r);
+        expect(s.total).toBe(r === 0 ? 2001 : 2000);
+      });
+      expect(Math.min(...series[0].history.value)).toBe(-5);
+      expect(series[1].history.value[x.length - 1]).toBe(Math.fround(Math.exp(-1999 / 500)));
+      // float64 steps once, float32 values per run: far less than one float64 pair per point.
+      expect(buffer.byteLength).toBeLessThan(x.length * 8 + 26 * x.length * 4 + 4096);
+      // The same runs on a time axis are read in full (exact points, per-series steps).
+      const timed = decodeFrame(
+        await (
+          await sampled({ run_ids: many.slice(0, 2), metric_keys: ['loss'], points: 400, timestamps: true })
+        ).arrayBuffer(),
+      );
+      expect(timed[0].history.step).not.toBe(timed[1].history.step);
+      expect([...timed[1].history.step]).toContain(1234);
+    });
+
     it('sends less than 20 bytes per point it keeps', async () => {
       const res = await sampled({ run_ids: runs, metric_keys: ['loss'], points: 400 });
       const bytes = (await res.arrayBuffer()).byteLength;

@@ -1,3 +1,4 @@
+import type { Summary } from './history/summary';
 import type { MetricColumns } from './store/metric-columns.sql';
 import type { Clause, OrderKey, PageToken } from '../common/search';
 import type {
@@ -133,6 +134,11 @@ export abstract class TrackingStore {
   abstract getMetricHistoryBulkInterval(query: BulkIntervalQuery): Promise<MetricWithRunId[]>;
   /** Each run's full history of `key` as columns ordered by (step, timestamp); runs without it are absent. */
   abstract getMetricColumns(runIds: string[], key: string): Promise<Map<string, MetricColumns>>;
+  /**
+   * Each run's pre-sampled history of `key` (history/summary.ts), equal to the summary of its full
+   * history; kept by logBatch, rebuilt from the history where missing. Runs without the key are absent.
+   */
+  abstract getMetricSummaries(runIds: string[], key: string): Promise<Map<string, Summary>>;
   /** The distinct datasets logged as inputs in these experiments, with their `mlflow.data.context` tag (≤ 1000). */
   abstract searchDatasets(experimentIds: string[]): Promise<DatasetSummary[]>;
   abstract searchRuns(query: SearchRunsQuery): Promise<Page<Run>>;

@@ -125,6 +125,8 @@ export class ImportTarget {
         );
       }
       await tx.query('DELETE FROM latest_metrics WHERE run_uuid = ?', [run.runId]);
+      // Written around the store: chart summaries of this run are rebuilt from the history when next read.
+      await tx.query('DELETE FROM metric_summaries WHERE run_uuid = ?', [run.runId]);
       await insertRows(
         tx,
         'INSERT INTO latest_metrics (run_uuid, key, value, is_nan, timestamp, step)',

@@ -5,6 +5,7 @@ import { loggedModelCases } from './tracking-store/logged-models.cases';
 import { metricCases } from './tracking-store/metrics.cases';
 import { runCases } from './tracking-store/runs.cases';
 import { searchRunCases } from './tracking-store/search-runs.cases';
+import { summaryCases } from './tracking-store/summaries.cases';
 
 export {
   makeLinguisticPostgresStore,
@@ -41,6 +42,7 @@ export function defineTrackingStoreConformance(name: string, makeStore: MakeStor
     experimentCases(() => current().store, makeStore);
     runCases(current);
     metricCases(() => current().store);
+    summaryCases(current);
     searchRunCases(() => current().store);
     loggedModelCases(() => current().store);
   });

@@ -7,6 +7,7 @@ import { AuthSchema1763800000016 } from './1763800000016-auth-schema';
 import { AssessmentsSchema1763800000021 } from './1763800000021-assessments-schema';
 import { SearchOrderIndexes1763800000022 } from './1763800000022-search-order-indexes';
 import { ImportState1763800000030 } from './1763800000030-import-state';
+import { MetricSummaries1763800000031 } from './1763800000031-metric-summaries';
 import { RunNameOrderIndex1763800000032 } from './1763800000032-run-name-order-index';
 import { ClusteredParamsTags1763800000033 } from './1763800000033-clustered-params-tags';
 
@@ -21,6 +22,7 @@ export const MIGRATIONS = [
   AssessmentsSchema1763800000021,
   SearchOrderIndexes1763800000022,
   ImportState1763800000030,
+  MetricSummaries1763800000031,
   RunNameOrderIndex1763800000032,
   ClusteredParamsTags1763800000033,
 ];

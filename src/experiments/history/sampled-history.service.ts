@@ -1,8 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { MlflowError } from '../../common/mlflow-error';
 import { TrackingStore } from '../tracking.store';
-import { encodeFrame, FrameSeries } from './frame';
+import { encodeFrame, FrameGroup } from './frame';
+import { bucketBudget, summaryGrid } from './summary-grid';
 import { sampleColumns } from './sampling';
+
+/** Below this many stored points per key (all runs), every point is read: exact sampling at the chart's width. */
+const FULL_READ_POINTS = 50_000;
 
 export const SAMPLED_LIMITS = { runs: 2000, keys: 50, series: 20_000, minPoints: 8, maxPoints: 10_000 };
 
@@ -46,16 +50,33 @@ export class SampledHistoryService {
 
   async sample(query: SampledHistoryQuery): Promise<Buffer> {
     const q = this.validate(query);
-    const series: FrameSeries[] = [];
-    for (const key of q.keys) {
-      const byRun = await this.store.getMetricColumns(q.runIds, key);
-      for (const runId of q.runIds) {
-        const cols = byRun.get(runId);
-        if (!cols) continue;
-        const s = sampleColumns(q.timestamps ? cols : { steps: cols.steps, values: cols.values }, q.points);
-        series.push({ runId, key, total: cols.steps.length, ...s });
+    const groups: FrameGroup[] = [];
+    for (const key of q.keys) groups.push(await this.group(q, key));
+    return encodeFrame(groups, q.timestamps);
+  }
+
+  /**
+   * By step, from the pre-sampled summaries (a few kB per run instead of every point) on a grid
+   * shared by the runs, its resolution shrinking as runs grow; small histories (or a time axis)
+   * are read in full and sampled per series.
+   */
+  private async group(q: SampledHistoryQuery, key: string): Promise<FrameGroup> {
+    if (!q.timestamps) {
+      const byRun = await this.store.getMetricSummaries(q.runIds, key);
+      const present = q.runIds.filter((r) => byRun.has(r)).map((runId) => ({ runId, summary: byRun.get(runId)! }));
+      const stored = present.reduce((n, p) => n + p.summary.points, 0);
+      if (stored > FULL_READ_POINTS) {
+        const grid = summaryGrid(present, bucketBudget(present.length, q.points));
+        return { key, sharedSteps: grid.x, series: grid.series };
       }
     }
-    return encodeFrame(series, q.timestamps);
+    const byRun = await this.store.getMetricColumns(q.runIds, key);
+    const series = q.runIds.flatMap((runId) => {
+      const cols = byRun.get(runId);
+      if (!cols) return [];
+      const s = sampleColumns(q.timestamps ? cols : { steps: cols.steps, values: cols.values }, q.points);
+      return [{ runId, total: cols.steps.length, ...s }];
+    });
+    return { key, series };
   }
 }

@@ -68,13 +68,16 @@ describe('sampleColumns and the binary frame', () => {
     expect(s.steps.length).toBe(s.values.length);
     expect(s.timestamps!.length).toBe(s.steps.length);
     s.steps.forEach((st, i) => expect(s.timestamps![i]).toBe(1_700_000_000_000 + st));
-    const frame = encodeFrame([{ runId: 'r1', key: 'loss', total: 100, ...s }], true);
-    expect(frame.subarray(0, 4).toString('latin1')).toBe('TSH1');
+    const frame = encodeFrame([{ key: 'loss', series: [{ runId: 'r1', total: 100, ...s }] }], true);
+    expect(frame.subarray(0, 4).toString('latin1')).toBe('TSH2');
     const headerLength = frame.readUInt32LE(4);
     const header = JSON.parse(frame.subarray(8, 8 + headerLength).toString('utf8'));
-    expect(header.series).toEqual([{ run_id: 'r1', key: 'loss', points: s.steps.length, total: 100 }]);
+    expect(header.groups).toEqual([
+      { key: 'loss', shared: 0, f32: true, series: [{ run_id: 'r1', points: s.steps.length, total: 100 }] },
+    ]);
     const start = Math.ceil((8 + headerLength) / 8) * 8;
-    expect(frame.length).toBe(start + s.steps.length * 3 * 8);
+    // float64 steps and timestamps, float32 values, padded to 8 bytes.
+    expect(frame.length).toBe(start + Math.ceil((s.steps.length * 20) / 8) * 8);
     expect(frame.readDoubleLE(start)).toBe(0);
   });
 });

@@ -3,6 +3,7 @@ import type { SqlRunner } from '../../database/db';
 import { inList, insertRows, listParam } from '../../database/sql-dialect';
 import type { LogBatch } from '../tracking.store';
 import type { KeyValue, Metric } from '../tracking.types';
+import { maintainSummaries } from './metric-summaries.sql';
 import { encodeMetricValue } from './sql-values';
 
 export const RUN_NAME_TAG = 'mlflow.runName';
@@ -103,6 +104,8 @@ async function writeMetrics(tx: SqlRunner, runId: string, metrics: Metric[]): Pr
     latestRows,
     LATEST_UPSERT,
   );
+  // After the latest_metrics upsert: its row locks order concurrent writers of a key (Postgres).
+  await maintainSummaries(tx, runId, metrics);
 }
 
 async function writeTags(tx: SqlRunner, runId: string, tags: KeyValue[]): Promise<void> {

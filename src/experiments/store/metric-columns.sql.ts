@@ -1,6 +1,11 @@
 import type { SqlRunner } from '../../database/db';
 
-/** One metric's stored history as columns, ordered by (step, timestamp). */
+const MAX_DOUBLE = 1.7976931348623157e308;
+/** The stored value: NaN from its flag, ±Infinity from MLflow's ±max double. */
+const decode = (value: number, isNan: unknown) =>
+  Number(isNan) ? NaN : value >= MAX_DOUBLE ? Infinity : value <= -MAX_DOUBLE ? -Infinity : value;
+
+/** One metric's stored history as columns, ordered by (step, timestamp) (±Infinity as such). */
 export interface MetricColumns {
   steps: Float64Array;
   values: Float64Array;
@@ -22,7 +27,7 @@ function toColumns(rows: ColumnRow[], from = 0, to = rows.length): MetricColumns
     const r = rows[from + i];
     out.steps[i] = Number(r.step);
     out.timestamps[i] = Number(r.timestamp);
-    out.values[i] = Number(r.is_nan) ? NaN : Number(r.value);
+    out.values[i] = decode(Number(r.value), r.is_nan);
   }
   return out;
 }
@@ -34,7 +39,7 @@ function arraysToColumns(rows: [number, number, number, number][]): MetricColumn
     const [step, timestamp, value, isNan] = rows[i];
     out.steps[i] = step;
     out.timestamps[i] = timestamp;
-    out.values[i] = isNan ? NaN : value;
+    out.values[i] = decode(value, isNan);
   }
   return out;
 }

@@ -38,6 +38,8 @@ import type {
 } from '../logged-models/logged-model.types';
 import { sampleSteps } from './bulk-interval';
 import { MetricColumns, readMetricColumns } from './metric-columns.sql';
+import { readSummaries } from './metric-summaries.sql';
+import type { Summary } from '../history/summary';
 import { buildExperimentSearch } from './experiment-search.sql';
 import { RUN_NAME_TAG, writeBatch } from './log-batch.sql';
 import { SqlLoggedModels, writeModelMetrics } from './logged-models.sql';
@@ -378,6 +380,10 @@ export class SqlTrackingStore extends TrackingStore {
 
   getMetricColumns(runIds: string[], key: string): Promise<Map<string, MetricColumns>> {
     return readMetricColumns(this.db, runIds, key);
+  }
+
+  getMetricSummaries(runIds: string[], key: string): Promise<Map<string, Summary>> {
+    return readSummaries(this.db, runIds, key);
   }
 
   searchDatasets(experimentIds: string[]): Promise<DatasetSummary[]> {

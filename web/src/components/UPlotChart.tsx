@@ -1,7 +1,7 @@
 import { useEffect, useRef } from 'react';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
-import { tickLabels } from '../lib/format';
+import { fmtNum, tickLabels } from '../lib/format';
 import type { Column } from '../lib/series';
 import { useThemeColors } from './useThemeColors';
 
@@ -76,7 +76,14 @@ export function UPlotChart(props: {
       ],
       series: [
         { label: xLabel ?? 'x' },
-        ...series.map((s) => ({ label: s.label, stroke: s.color, width: many ? 1 : 1.25, spanGaps: true })),
+        // Many runs: no point markers (uPlot would test every point for them), thin lines.
+        ...series.map((s) => ({
+          label: s.label,
+          stroke: s.color,
+          width: many ? 1 : 1.25,
+          spanGaps: true,
+          points: many ? { show: false } : undefined,
+        })),
       ],
       hooks: {
         draw: [() => onDrawn?.()],
@@ -86,7 +93,9 @@ export function UPlotChart(props: {
             const i = u.cursor.idx;
             const s = u.series.findIndex((x, k) => k > 0 && (x as { _focus?: boolean })._focus);
             hover.current.textContent =
-              i == null || s < 1 ? '' : `${u.series[s].label}: ${u.data[s][i] ?? '–'} at ${u.data[0][i]}`;
+              i == null || s < 1
+                ? ''
+                : `${u.series[s].label}: ${fmtNum(u.data[s][i]) || '–'} at ${fmtNum(u.data[0][i])}`;
           },
         ],
       },

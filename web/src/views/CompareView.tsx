@@ -16,6 +16,7 @@ import { toHistory } from '../lib/series';
 import { markCompare } from '../lib/perf';
 
 const MAX_RUNS = 2000;
+const CHART_HEIGHT = 270;
 const EMPTY = toHistory([]);
 
 async function experimentIds(param: string | null): Promise<string[]> {
@@ -27,30 +28,33 @@ async function experimentIds(param: string | null): Promise<string[]> {
   return (all.experiments ?? []).map((e) => e.experiment_id);
 }
 
-async function loadRuns(ids: string[], experiments: string[], filter: string | null, limit: number): Promise<RunRow[]> {
+/** Every run one search filter matches, page by page, up to `limit`. */
+async function searchAll(experiments: string[], filter: string, limit: number): Promise<RunRow[]> {
   const out: RunRow[] = [];
-  const quoted = ids.map((id) => `'${id.replace(/[^0-9a-zA-Z-]/g, '')}'`);
-  // One search per 100 ids keeps the filter small; a filter-based compare pages through the results.
-  const filters = ids.length ? chunk(quoted, 100).map((q) => `attributes.run_id IN (${q.join(',')})`) : [filter ?? ''];
-  for (const f of filters) {
-    let token: string | undefined;
-    do {
-      const page = await post<{ runs?: Run[]; next_page_token?: string }>(`${ML}/runs/search`, {
-        experiment_ids: experiments,
-        filter: f || undefined,
-        max_results: Math.min(1000, limit - out.length),
-        page_token: token,
-        run_view_type: 'ALL',
-      });
-      out.push(...(page.runs ?? []).map(toRow));
-      token = page.next_page_token;
-    } while (token && out.length < limit);
-  }
-  if (ids.length) {
-    const order = new Map(ids.map((id, i) => [id, i]));
-    out.sort((a, b) => (order.get(a.id) ?? 0) - (order.get(b.id) ?? 0));
-  }
+  let token: string | undefined;
+  do {
+    const page = await post<{ runs?: Run[]; next_page_token?: string }>(`${ML}/runs/search`, {
+      experiment_ids: experiments,
+      filter: filter || undefined,
+      max_results: Math.min(1000, limit - out.length),
+      page_token: token,
+      run_view_type: 'ALL',
+    });
+    out.push(...(page.runs ?? []).map(toRow));
+    token = page.next_page_token;
+  } while (token && out.length < limit);
   return out;
+}
+
+async function loadRuns(ids: string[], experiments: string[], filter: string | null, limit: number): Promise<RunRow[]> {
+  if (!ids.length) return searchAll(experiments, filter ?? '', limit);
+  // One search per 100 ids keeps each filter small; the searches run at once, not one after another.
+  const quoted = ids.map((id) => `'${id.replace(/[^0-9a-zA-Z-]/g, '')}'`);
+  const pages = await Promise.all(
+    chunk(quoted, 100).map((q) => searchAll(experiments, `attributes.run_id IN (${q.join(',')})`, q.length)),
+  );
+  const order = new Map(ids.map((id, i) => [id, i]));
+  return pages.flat().sort((a, b) => (order.get(a.id) ?? 0) - (order.get(b.id) ?? 0));
 }
 
 function chunk<T>(list: T[], n: number): T[][] {
@@ -100,7 +104,12 @@ function CompareChart(props: { runs: RunRow[]; metric: string; options: ChartOpt
   else if (series.every((s) => s.points.value.length <= 1))
     body = <BarCard metric={metric} runs={runs} onDrawn={onDrawn} />;
   else body = <MetricCard title={metric} runs={series} options={props.options} onDrawn={onDrawn} />;
-  return <div ref={ref}>{body}</div>;
+  // The chart's height while loading too: the page below does not jump up (and mount its own heavy charts) meanwhile.
+  return (
+    <div ref={ref} style={{ minHeight: CHART_HEIGHT }}>
+      {body}
+    </div>
+  );
 }
 
 function BarCard({ metric, runs, onDrawn }: { metric: string; runs: RunRow[]; onDrawn: () => void }) {
@@ -388,7 +397,7 @@ export function CompareView() {
             {metricKeys
               .filter((k) => k.toLowerCase().includes(q.toLowerCase()))
               .map((k) => (
-                <LazyMount key={k} height={270}>
+                <LazyMount key={k} height={CHART_HEIGHT}>
                   <CompareChart runs={list} metric={k} options={options} points={requested} />
                 </LazyMount>
               ))}
