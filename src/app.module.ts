@@ -1,6 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { ArtifactsModule } from './artifacts/artifacts.module';
 import { AuthModule } from './auth/auth.module';
+import { OpenMeModule } from './auth/open-me.controller';
 import { AppConfig } from './config/app-config';
 import { MetricsModule } from './common/metrics/metrics.module';
 import { ConfigModule } from './config/config.module';
@@ -39,8 +40,9 @@ export class AppModule {
         ImporterModule,
         UiApiModule,
         GraphqlModule,
-        // Mounted only in basic-auth mode (as MLflow's auth app): off, no guard runs at all.
-        ...(config.auth.enabled ? [AuthModule] : []),
+        // Mounted only in basic-auth mode (as MLflow's auth app): off, no guard runs at all and only
+        // the open GET /api/v1/auth/me (everyone may do everything) answers for the web UI.
+        ...(config.auth.enabled ? [AuthModule] : [OpenMeModule]),
         WebUiModule,
       ],
     };

@@ -3,6 +3,7 @@ import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import { authContext } from '../auth.guard';
 import { AuthService } from '../auth.service';
+import { OPEN_ME } from '../open-me.controller';
 import { PermissionsService } from '../permissions.service';
 
 /**
@@ -34,15 +35,7 @@ export class MeController {
   })
   async me(@Req() req: FastifyRequest) {
     const user = authContext(req)?.user;
-    if (!this.auth.enabled || !user)
-      return {
-        auth: false,
-        username: null,
-        is_admin: true,
-        default_permission: 'MANAGE',
-        experiments: [],
-        registered_models: [],
-      };
+    if (!this.auth.enabled || !user) return OPEN_ME;
     const grants = await this.permissions.userWithGrants(user.username);
     return {
       auth: true,
