@@ -3,8 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BayesianScheduler } from '../src/training/bayesian.scheduler';
 import type { NewJob } from '../src/training/jobs/job.types';
 import { TrainingJobsStore } from '../src/training/jobs/training-jobs.store';
-import { bayesianBody, expectBayesianSearch, trialRuns, uploadSales } from './support/bayesian';
-import { apiOf, champion, gridStatus, submitGrid, waitUntil } from './support/grid';
+import { bayesianBody, expectBayesianSearch, trialRuns, uploadSales, waitForSearch } from './support/bayesian';
+import { apiOf, champion, gridStatus, submitGrid } from './support/grid';
 import { TEST_POSTGRES_URL } from './support/postgres';
 import { startServer, TestServer } from './support/server';
 import { sharedStoreEnv, startWorkers, TEST_REDIS_URL, uniquePrefix, WorkerPool } from './support/workers';
@@ -50,18 +50,9 @@ describe('bayesian search on BullMQ with two workers and two API replicas', () =
     } as never);
     expect(sub.candidates).toHaveLength(2);
     const schedulers = [a, b].map((s) => s.app.get(BayesianScheduler));
-    let most = 0;
-    const final = await waitUntil(
-      'search done',
-      async () => {
-        // Extra reactions on both replicas at once, as after a duplicated or replayed event.
-        await Promise.all(schedulers.map((s) => s.advance(sub.job_id)));
-        const s = await gridStatus(api, sub.job_id);
-        most = Math.max(most, s.candidates.filter((c: any) => ['queued', 'running'].includes(c.state)).length);
-        return ['completed', 'failed'].includes(s.state) ? s : undefined;
-      },
-      240_000,
-      100,
+    // Extra reactions on both replicas at once, as after a duplicated or replayed event.
+    const { final, most } = await waitForSearch(api, sub.job_id, () =>
+      Promise.all(schedulers.map((s) => s.advance(sub.job_id))),
     );
     expect(final.state, JSON.stringify(final)).toBe('completed');
     expect(most).toBeLessThanOrEqual(2);

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { JobQueue } from '../src/training/jobs/job-queue';
-import { bayesianBody, expectBayesianSearch, trialRuns, uploadSales } from './support/bayesian';
+import { bayesianBody, expectBayesianSearch, trialRuns, uploadSales, waitForSearch } from './support/bayesian';
 import {
   apiOf,
   champion,
@@ -47,17 +47,7 @@ describe('bayesian search on the embedded driver', () => {
       [`${sub.job_id}-c0000`, 'queued'],
       [`${sub.job_id}-c0001`, 'queued'],
     ]);
-    let most = 0;
-    const final = await waitUntil(
-      'search done',
-      async () => {
-        const s = await gridStatus(api, sub.job_id);
-        most = Math.max(most, s.candidates.filter((c: any) => ['queued', 'running'].includes(c.state)).length);
-        return ['completed', 'failed'].includes(s.state) ? s : undefined;
-      },
-      240_000,
-      100,
-    );
+    const { final, most } = await waitForSearch(api, sub.job_id);
     expect(final.state, JSON.stringify(final)).toBe('completed');
     expect(most).toBeLessThanOrEqual(2);
     await expectBayesianSearch(api, sub.job_id, body);

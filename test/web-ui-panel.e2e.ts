@@ -1,5 +1,5 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { Browser, ensureWebUiBuilt, hasChromium, openBrowser, screenshot } from './support/browser';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { Browser, browserSuiteHooks, ensureWebUiBuilt, hasChromium, openBrowser, screenshot } from './support/browser';
 import { panelCsv, seriesChampion } from './support/series-champion';
 import { http, startServer, TestServer } from './support/server';
 
@@ -23,14 +23,7 @@ describe.skipIf(!hasChromium)('web UI: a panel dataset and the forecast of any o
       if (r.status() >= 400) failed.push(`${r.status()} ${r.request().method()} ${r.url()}`);
     });
   }, 90_000);
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
-  afterEach(async (ctx) => {
-    if (ctx.task.result?.state === 'fail')
-      await screenshot(browser.page, `FAILED-${ctx.task.name.replace(/\W+/g, '-')}`);
-  });
+  browserSuiteHooks(() => ({ browser, server }));
 
   it('describes the panel: summary, findings, and its series paged, filtered and sorted', async () => {
     const { page } = browser;

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { Browser, ensureWebUiBuilt, hasChromium, openBrowser, screenshot } from './support/browser';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { Browser, browserSuiteHooks, ensureWebUiBuilt, hasChromium, openBrowser, screenshot } from './support/browser';
 import { otlpBody, postOtlp, START_NS, traceInfo } from './support/otlp';
 import { http, startServer, TestServer } from './support/server';
 import { seedWebData, WebSeed } from './support/web-seed';
@@ -101,14 +101,7 @@ describe.skipIf(!hasChromium)('web UI: new views and fixes (chromium, sqlite)', 
     if (monitorId) await http(server.url, 'POST', `/api/v1/monitors/${monitorId}/check`, {});
     browser = await openBrowser({ width: 1400, height: 1000 });
   }, 240_000);
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
-  afterEach(async (ctx) => {
-    if (ctx.task.result?.state === 'fail')
-      await screenshot(browser.page, `FAILED-${ctx.task.name.replace(/\W+/g, '-')}`);
-  });
+  browserSuiteHooks(() => ({ browser, server }));
 
   it('run page opens with the metric charts in view, no click needed', async () => {
     const { page } = browser;
@@ -267,10 +260,7 @@ describe.skipIf(!hasChromium)('web UI with basic auth: sign-in form, actions per
     }
     browser = await openBrowser({ width: 1400, height: 1000 });
   }, 240_000);
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  browserSuiteHooks(() => ({ browser, server }));
 
   async function signIn(page: Page, username: string, password: string) {
     await page.getByLabel('Username').fill(username);

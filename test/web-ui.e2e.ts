@@ -1,5 +1,5 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { Browser, ensureWebUiBuilt, hasChromium, openBrowser, screenshot } from './support/browser';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { Browser, browserSuiteHooks, ensureWebUiBuilt, hasChromium, openBrowser, screenshot } from './support/browser';
 import { http, startServer, TestServer } from './support/server';
 import { seedWebData, WebSeed } from './support/web-seed';
 
@@ -17,14 +17,7 @@ describe.skipIf(!hasChromium)('web UI in a real browser (chromium, sqlite)', () 
     seed = await seedWebData(server.url);
     browser = await openBrowser();
   }, 180_000);
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
-  afterEach(async (ctx) => {
-    if (ctx.task.result?.state === 'fail')
-      await screenshot(browser.page, `FAILED-${ctx.task.name.replace(/\W+/g, '-')}`);
-  });
+  browserSuiteHooks(() => ({ browser, server }));
 
   it('serves the SPA for client routes only: API paths keep their JSON 404', async () => {
     for (const p of ['/', '/experiments', `/experiments/${seed.experimentId}/runs/x`, '/compare?runs=a', '/models/x']) {

@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { expect } from 'vitest';
 import { suggestTrial } from '../../src/training/core/search/bayesian';
 import { parseSpace } from '../../src/training/core/search/space';
-import { Api, getRun, GRIDS, gridStatus, metricsOf, tagsOf } from './grid';
+import { Api, getRun, GRIDS, gridStatus, metricsOf, tagsOf, waitUntil } from './grid';
 import { http } from './server';
 
 /** A search across five statistical families and ETS's trend: 5 × 4 = 20 distinct candidates. */
@@ -133,3 +133,27 @@ export async function trialRuns(api: Api, experimentName: string): Promise<{ sta
 }
 
 export const searchUrl = (id: string) => `${GRIDS}/${id}`;
+
+/**
+ * Waits for a search to end and counts the most trials that were queued or running at once;
+ * `beforePoll` runs before every poll (e.g. extra scheduler reactions, as after a replayed event).
+ */
+export async function waitForSearch(
+  api: Api,
+  jobId: string,
+  beforePoll?: () => Promise<unknown>,
+): Promise<{ final: any; most: number }> {
+  let most = 0;
+  const final = await waitUntil(
+    'search done',
+    async () => {
+      await beforePoll?.();
+      const s = await gridStatus(api, jobId);
+      most = Math.max(most, s.candidates.filter((c: any) => ['queued', 'running'].includes(c.state)).length);
+      return ['completed', 'failed'].includes(s.state) ? s : undefined;
+    },
+    240_000,
+    100,
+  );
+  return { final, most };
+}

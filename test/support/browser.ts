@@ -2,9 +2,11 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Page } from 'playwright-core';
+import { afterAll, afterEach } from 'vitest';
+import type { Browser } from '../../bench/lib/chromium';
 
 export { hasChromium, openBrowser } from '../../bench/lib/chromium';
-export type { Browser } from '../../bench/lib/chromium';
+export type { Browser };
 
 export const SCREENSHOTS = path.resolve(__dirname, '../../.tmp/screenshots');
 
@@ -22,4 +24,21 @@ export function ensureWebUiBuilt(): void {
 export async function screenshot(page: Page, name: string): Promise<void> {
   fs.mkdirSync(SCREENSHOTS, { recursive: true });
   await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: false });
+}
+
+/**
+ * The hooks every browser suite needs: after the suite, the browser and the server are closed;
+ * after a failed test, its page is kept as a screenshot (`.tmp/screenshots/FAILED-<test>.png`).
+ */
+export function browserSuiteHooks(get: () => { browser?: Browser; server?: { close(): Promise<void> } }): void {
+  afterAll(async () => {
+    const { browser, server } = get();
+    await browser?.close();
+    await server?.close();
+  });
+  afterEach(async (ctx) => {
+    const { browser } = get();
+    if (browser && ctx.task.result?.state === 'fail')
+      await screenshot(browser.page, `FAILED-${ctx.task.name.replace(/\W+/g, '-')}`);
+  });
 }
