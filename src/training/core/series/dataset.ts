@@ -99,12 +99,26 @@ export interface PreprocessingJSON {
   last_window: { dates: string[]; values: number[][] };
 }
 
-export function preprocessingJSON(d: Dataset): PreprocessingJSON {
+/** The rows a model was prepared from: the whole range, the split parts and the training dates (both formats). */
+export function splitRecord(dates: readonly string[], split: DataSplit) {
   const range = (start: number, end: number): DateRange => ({
-    first_date: d.dates[start],
-    last_date: d.dates[end - 1],
+    first_date: dates[start],
+    last_date: dates[end - 1],
     rows: end - start,
   });
+  return {
+    data_range: range(0, dates.length),
+    split: {
+      train: range(split.train.start, split.train.end),
+      validation: range(split.validation.start, split.validation.end),
+      test: range(split.test.start, split.test.end),
+    },
+    training_date_range: { first_date: split.train.first_date, last_date: split.train.last_date },
+    last_training_date: split.train.last_date,
+  };
+}
+
+export function preprocessingJSON(d: Dataset): PreprocessingJSON {
   const n = d.dates.length;
   const nf = d.features.length;
   return {
@@ -114,14 +128,7 @@ export function preprocessingJSON(d: Dataset): PreprocessingJSON {
     seq_length: d.seqLength,
     horizon: d.horizon,
     scaler: d.scaler.toJSON(),
-    data_range: range(0, n),
-    split: {
-      train: range(d.split.train.start, d.split.train.end),
-      validation: range(d.split.validation.start, d.split.validation.end),
-      test: range(d.split.test.start, d.split.test.end),
-    },
-    training_date_range: { first_date: d.split.train.first_date, last_date: d.split.train.last_date },
-    last_training_date: d.split.train.last_date,
+    ...splitRecord(d.dates, d.split),
     last_window: {
       dates: d.dates.slice(n - d.seqLength),
       values: d.raw.slice(n - d.seqLength).map((r) => r.slice(0, nf)),

@@ -1,5 +1,5 @@
 import { CleanBar } from './bars';
-import type { DateRange, SplitRanges } from './dataset';
+import { DateRange, splitRecord, SplitRanges } from './dataset';
 import { TrainingInputError } from '../errors';
 import {
   checkAlignment,
@@ -164,11 +164,6 @@ export interface PreprocessingV2 {
 }
 
 export function returnPreprocessingJSON(d: ReturnDataset, intervals?: IntervalsJSON): PreprocessingV2 {
-  const range = (start: number, end: number): DateRange => ({
-    first_date: d.dates[start],
-    last_date: d.dates[end - 1],
-    rows: end - start,
-  });
   const n = d.dates.length;
   const rows = d.seqLength + 1;
   return {
@@ -182,14 +177,7 @@ export function returnPreprocessingJSON(d: ReturnDataset, intervals?: IntervalsJ
     scaler: d.scaler.toJSON(),
     target_scale: d.targetScale,
     ...(intervals ? { intervals } : {}),
-    data_range: range(0, n),
-    split: {
-      train: range(d.split.train.start, d.split.train.end),
-      validation: range(d.split.validation.start, d.split.validation.end),
-      test: range(d.split.test.start, d.split.test.end),
-    },
-    training_date_range: { first_date: d.split.train.first_date, last_date: d.split.train.last_date },
-    last_training_date: d.split.train.last_date,
+    ...splitRecord(d.dates, d.split),
     last_window: { dates: d.dates.slice(n - rows), values: d.input.slice(n - rows) },
   };
 }
