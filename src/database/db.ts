@@ -82,17 +82,18 @@ export class SqliteDb extends Db {
     const args = bindable(params);
     if (stmt.reader) return stmt.all(...args) as T[];
     stmt.run(...args);
+    this.checkpointer?.wrote();
     return [];
   }
 
   private locked<T>(fn: () => Promise<T> | T): Promise<T> {
-    this.checkpointer?.wrote();
     const run = this.tail.then(fn, fn);
     this.tail = run.catch(() => undefined);
     return run;
   }
 
   private change(sql: string, params: readonly unknown[]): number {
+    this.checkpointer?.wrote();
     return this.prepare(sql).run(...bindable(params)).changes;
   }
 
@@ -121,6 +122,7 @@ export class SqliteDb extends Db {
       run: async (sql: string, params: readonly unknown[] = []) => this.change(sql, params),
       runMany: async (sql: string, rows: readonly unknown[][]) => {
         const stmt = this.prepare(sql);
+        this.checkpointer?.wrote();
         let changes = 0;
         for (const row of rows) changes += stmt.run(...bindable(row)).changes;
         return changes;
@@ -128,8 +130,13 @@ export class SqliteDb extends Db {
     };
     return new Promise<T>((resolve, reject) => {
       this.pending.push({ fn: () => fn(runner), resolve: resolve as (v: unknown) => void, reject });
-      if (this.pending.length === 1) void this.locked(() => this.commitGroup());
+      if (this.pending.length === 1) this.scheduleGroup();
     });
+  }
+
+  /** Queues a group behind the writer lock (a group that finds nothing pending ends at once). */
+  private scheduleGroup(): void {
+    void this.locked(() => this.commitGroup());
   }
 
   /**
@@ -147,19 +154,18 @@ export class SqliteDb extends Db {
     } catch (err) {
       // Another process holds the write lock past the busy timeout: this group fails as one transaction did.
       for (const tx of this.pending.splice(0, MAX_GROUP)) tx.reject(err);
-      if (this.pending.length > 0) void this.locked(() => this.commitGroup());
+      if (this.pending.length > 0) this.scheduleGroup();
       return;
     }
     const started = performance.now();
     try {
-      for (;;) {
+      while (taken.length < MAX_GROUP) {
         if (this.pending.length === 0) {
           // Let requests that arrived meanwhile join before committing (one turn of the event loop).
-          if (taken.length >= MAX_GROUP || performance.now() - started > GROUP_WINDOW_MS) break;
+          if (performance.now() - started > GROUP_WINDOW_MS) break;
           await new Promise<void>((resolve) => setImmediate(resolve));
           if (this.pending.length === 0) break;
         }
-        if (taken.length >= MAX_GROUP) break;
         const tx = this.pending.shift()!;
         taken.push(tx);
         this.exec('SAVEPOINT tx', []);
@@ -182,7 +188,7 @@ export class SqliteDb extends Db {
       settled.length = 0;
       for (const tx of taken) tx.reject(err);
     } finally {
-      if (this.pending.length > 0) void this.locked(() => this.commitGroup());
+      if (this.pending.length > 0) this.scheduleGroup();
     }
     for (const s of settled) s();
   }
