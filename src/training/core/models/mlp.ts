@@ -29,6 +29,8 @@ export class Mlp {
   private readonly m: Float64Array[] = [];
   private readonly v: Float64Array[] = [];
   private step = 0;
+  /** Gradient buffers of the single-thread path, reused from batch to batch. */
+  private shardBuffers?: Float64Array[];
 
   constructor(
     readonly sizes: number[],
@@ -148,9 +150,10 @@ export class Mlp {
     return loss;
   }
 
-  /** One Adam step on the mean of a batch of `batch` samples whose shard gradients are summed in order. */
+  /** One Adam step on the mean of a batch of `batch` samples whose shard gradients are summed in order (into the first). */
   applyShards(shardGrads: Float64Array[], batch: number, learningRate: number): void {
-    const total = Float64Array.from(shardGrads[0]);
+    // Summed into the first shard's buffer (its owner zeroes it before the next batch).
+    const total = shardGrads[0];
     for (let s = 1; s < shardGrads.length; s++) {
       const g = shardGrads[s];
       for (let i = 0; i < total.length; i++) total[i] += g[i];
@@ -167,7 +170,9 @@ export class Mlp {
   /** One Adam step on the mean L1 loss of a batch; returns that loss. */
   trainBatch(inputs: Float64Array[], targets: Float64Array[], learningRate: number): number {
     const n = this.paramCount();
-    const grads = Array.from({ length: MLP_SHARDS }, () => new Float64Array(n));
+    this.shardBuffers ??= Array.from({ length: MLP_SHARDS }, () => new Float64Array(n));
+    const grads = this.shardBuffers;
+    for (const g of grads) g.fill(0);
     let loss = 0;
     for (let s = 0; s < MLP_SHARDS; s++) {
       const [from, to] = shardRange(inputs.length, s);
