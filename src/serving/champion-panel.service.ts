@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { MlflowError } from '../common/mlflow-error';
-import { dateOnly, formatTimestamp, SeriesPredictor } from '../training/core';
+import { SeriesPredictor } from '../training/core';
 import { ChampionModelHolder } from './champion-model.holder';
 import { parseModelRef } from './model-ref';
 
@@ -65,7 +65,7 @@ export class ChampionPanelService {
         series: ids.slice(0, max).map((id) => {
           const h = p.history(id);
           const n = h.timestamps.length;
-          return { id, length: n, last: n ? this.format(p, h.timestamps[n - 1]) : '' };
+          return { id, length: n, last: n ? p.formatTime(h.timestamps[n - 1]) : '' };
         }),
         matched: ids.length,
       };
@@ -86,14 +86,10 @@ export class ChampionPanelService {
         frequency: p.flavor.frequency,
         seasonal_periods: p.flavor.seasonal_periods,
         length: h.values.length,
-        timestamps: Array.from(h.timestamps.subarray(from), (t) => this.format(p, t)),
+        timestamps: Array.from(h.timestamps.subarray(from), (t) => p.formatTime(t)),
         values: Array.from(h.values.subarray(from), (v) => (Number.isFinite(v) ? v : null)),
       };
     });
-  }
-
-  private format(p: SeriesPredictor, t: number): string {
-    return formatTimestamp(t, dateOnly(p.frequency, t));
   }
 
   /** Runs `fn` on a lease of the champion with its series predictor (undefined for other kinds). */

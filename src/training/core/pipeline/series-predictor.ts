@@ -119,13 +119,17 @@ export class SeriesPredictor {
       levels: [...levels],
       futureKnown: { ...calendarFeatures(this.frequency, future), ...this.futureKnown(known, horizon) },
     });
-    const fmt = (t: number) => formatTimestamp(t, dateOnly(this.frequency, t));
     return {
       series_id: history.id,
-      timestamps: Array.from(future, fmt),
+      timestamps: Array.from(future, (t) => this.formatTime(t)),
       predictions: Array.from(f.mean),
       intervals: f.intervals.map((i) => ({ level: i.level, lower: Array.from(i.lower), upper: Array.from(i.upper) })),
     };
+  }
+
+  /** A timestamp as this model answers it (a date for daily and coarser frequencies). */
+  formatTime(t: number): string {
+    return formatTimestamp(t, dateOnly(this.frequency, t));
   }
 
   dispose(): void {
