@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Mlflow3Api, mlflow3Server } from './support/mlflow3';
-import { otlpBody, postOtlp, START_NS, traceInfo } from './support/otlp';
+import { addTrace, otlpBody, postOtlp, START_NS, traceInfo } from './support/otlp';
 import { startServer, TestServer } from './support/server';
 import { BACKENDS, expectError, unique } from './support/tracking';
 
@@ -13,28 +13,7 @@ describe.each(BACKENDS)('MLflow 3 tracing, OTLP mode ($db)', ({ db, skip }) => {
 
   /** Root `add` (2 + 3 = 5) with one child, exported as the 3.6 client does, then X1. */
   async function tracedFunction(extra: Record<string, unknown> = {}) {
-    const raw = randomBytes(16);
-    const traceId = `tr-${raw.toString('hex')}`;
-    const root = randomBytes(8);
-    const body = otlpBody([
-      {
-        traceId: raw,
-        spanId: root,
-        name: 'add',
-        startNs: START_NS,
-        endNs: START_NS + 12_000_000n,
-        inputs: { a: 2, b: 3 },
-        output: 5,
-      },
-      {
-        traceId: raw,
-        spanId: randomBytes(8),
-        parent: root,
-        name: 'child',
-        startNs: START_NS + 1_000_000n,
-        endNs: START_NS + 2_000_000n,
-      },
-    ]);
+    const { traceId, body } = addTrace();
     const res = await postOtlp(ctx.server.url, ctx.exp, body);
     expect(res.status, await res.clone().text()).toBe(200);
     expect(await res.json()).toEqual({ partialSuccess: null });

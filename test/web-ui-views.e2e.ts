@@ -1,8 +1,7 @@
-import { randomBytes } from 'node:crypto';
 import type { Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Browser, browserSuiteHooks, ensureWebUiBuilt, hasChromium, openBrowser, screenshot } from './support/browser';
-import { otlpBody, postOtlp, START_NS, traceInfo } from './support/otlp';
+import { addTrace, postOtlp, traceInfo } from './support/otlp';
 import { http, startServer, TestServer } from './support/server';
 import { seedWebData, WebSeed } from './support/web-seed';
 
@@ -50,32 +49,9 @@ describe.skipIf(!hasChromium)('web UI: new views and fixes (chromium, sqlite)', 
     });
     await api('POST', '/api/2.0/mlflow/registered-models/create', { name: 'no-champion-yet' });
     // A trace as an MLflow 3.6 client sends it: OTLP spans, then X1.
-    const raw = randomBytes(16);
-    traceId = `tr-${raw.toString('hex')}`;
-    const root = randomBytes(8);
-    const res = await postOtlp(
-      server.url,
-      seed.experimentId,
-      otlpBody([
-        {
-          traceId: raw,
-          spanId: root,
-          name: 'add',
-          startNs: START_NS,
-          endNs: START_NS + 12_000_000n,
-          inputs: { a: 2, b: 3 },
-          output: 5,
-        },
-        {
-          traceId: raw,
-          spanId: randomBytes(8),
-          parent: root,
-          name: 'child',
-          startNs: START_NS + 1_000_000n,
-          endNs: START_NS + 2_000_000n,
-        },
-      ]),
-    );
+    const trace = addTrace();
+    traceId = trace.traceId;
+    const res = await postOtlp(server.url, seed.experimentId, trace.body);
     expect(res.status).toBe(200);
     await api('POST', '/api/3.0/mlflow/traces', { trace: { trace_info: traceInfo(traceId, seed.experimentId) } });
     // A logged model from a run, with a metric and a param.

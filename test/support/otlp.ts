@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { ExportTraceServiceRequest } from '../../src/tracing/otlp';
 
 export const START_NS = 1796021799616000000n;
@@ -12,6 +13,35 @@ export interface SpanSpec {
   error?: boolean;
   inputs?: Record<string, number>;
   output?: number;
+}
+
+/**
+ * The trace of a traced `add(2, 3) = 5` with one child span, as the MLflow 3.6 client exports it:
+ * the OTLP body and the trace id (`tr-<hex>`) its X1 call names.
+ */
+export function addTrace(): { traceId: string; body: Buffer } {
+  const raw = randomBytes(16);
+  const root = randomBytes(8);
+  const body = otlpBody([
+    {
+      traceId: raw,
+      spanId: root,
+      name: 'add',
+      startNs: START_NS,
+      endNs: START_NS + 12_000_000n,
+      inputs: { a: 2, b: 3 },
+      output: 5,
+    },
+    {
+      traceId: raw,
+      spanId: randomBytes(8),
+      parent: root,
+      name: 'child',
+      startNs: START_NS + 1_000_000n,
+      endNs: START_NS + 2_000_000n,
+    },
+  ]);
+  return { traceId: `tr-${raw.toString('hex')}`, body };
 }
 
 /** An OTLP ExportTraceServiceRequest body, encoded with the same proto definitions the server uses. */
