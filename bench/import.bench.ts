@@ -17,6 +17,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
+import { api } from './lib/api';
 import { copyFixture, growStore } from './lib/mlflow-store';
 import { table } from './lib/report';
 import { processCpuMs, processPeakRssMb, repoRoot, startServerProcess } from './lib/server-process';
@@ -82,16 +83,6 @@ async function benchDb(runs: number, points: number): Promise<Result> {
   }
 }
 
-async function post(base: string, p: string, body: unknown): Promise<any> {
-  const res = await fetch(`${base}/api/2.0/mlflow/${p}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(body),
-  });
-  if (!res.ok) throw new Error(`${p}: ${res.status} ${await res.text()}`);
-  return res.json();
-}
-
 async function benchRest(runs: number, points: number): Promise<Result> {
   const srcDir = fs.mkdtempSync(path.join(os.tmpdir(), 'import-bench-src-'));
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'import-bench-'));
@@ -106,14 +97,14 @@ async function benchRest(runs: number, points: number): Promise<Result> {
   });
   try {
     const t0 = Date.now();
-    const exp = (await post(server.url, 'experiments/create', { name: 'bench' })).experiment_id;
+    const exp = (await api(server.url, 'experiments/create', { name: 'bench' })).experiment_id;
     let next = 0;
     const worker = async () => {
       while (next < runs) {
         const i = next++;
-        const run = (await post(server.url, 'runs/create', { experiment_id: exp, start_time: 1_700_000_000_000 + i }))
+        const run = (await api(server.url, 'runs/create', { experiment_id: exp, start_time: 1_700_000_000_000 + i }))
           .run.info.run_id;
-        await post(server.url, 'runs/log-parameter', { run_id: run, key: 'i', value: String(i) });
+        await api(server.url, 'runs/log-parameter', { run_id: run, key: 'i', value: String(i) });
         for (let done = 0; done < points; done += 1000) {
           const metrics = [];
           for (let j = done; j < Math.min(points, done + 1000); j++) {
@@ -124,7 +115,7 @@ async function benchRest(runs: number, points: number): Promise<Result> {
               step: Math.floor(j / 10),
             });
           }
-          await post(server.url, 'runs/log-batch', { run_id: run, metrics });
+          await api(server.url, 'runs/log-batch', { run_id: run, metrics });
         }
       }
     };

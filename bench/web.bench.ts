@@ -5,6 +5,7 @@ import { parseArgs } from 'node:util';
 import Database from 'better-sqlite3';
 import type { Page } from 'playwright-core';
 import { buildSummary, encodeSummary } from '../src/experiments/history/summary';
+import { api, pool } from './lib/api';
 import { hasChromium, openBrowser } from './lib/chromium';
 import { printJsonLine, table, writeResults } from './lib/report';
 import { repoRoot, startServerProcess } from './lib/server-process';
@@ -49,46 +50,23 @@ const pct = (xs: number[], p: number) =>
   [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))];
 const r1 = (x: number) => Math.round(x * 10) / 10;
 
-async function pool<T>(items: T[], width: number, fn: (t: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: width }, async () => {
-      while (next < items.length) await fn(items[next++]);
-    }),
-  );
-}
-
-async function call(base: string, p: string, body: unknown): Promise<any> {
-  const res = await fetch(`${base}/api/2.0/mlflow/${p}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(body),
-  });
-  if (!res.ok) throw new Error(`${p}: ${res.status} ${await res.text()}`);
-  return res.json();
-}
-
 /** Runs (with params) over REST; N x M x S metric points and their latest values in bulk into the sqlite file. */
 async function seedCompare(base: string, dbFile: string, [N, M, S]: [number, number, number]): Promise<string> {
-  const { experiment_id } = await call(base, 'experiments/create', {
+  const { experiment_id } = await api(base, 'experiments/create', {
     name: `bench-compare-${N}x${M}x${S}-${Date.now()}`,
   });
   const ids: string[] = [];
-  await pool(
-    Array.from({ length: N }, (_, i) => i),
-    8,
-    async (i) => {
-      const run = await call(base, 'runs/create', { experiment_id, run_name: `run-${i}`, start_time: Date.now() });
-      ids.push(run.run.info.run_id);
-      await call(base, 'runs/log-batch', {
-        run_id: run.run.info.run_id,
-        params: [
-          { key: 'units', value: String(8 << (i % 5)) },
-          { key: 'lr', value: String(10 ** -(1 + (i % 4))) },
-        ],
-      });
-    },
-  );
+  await pool(N, 8, async (i) => {
+    const run = await api(base, 'runs/create', { experiment_id, run_name: `run-${i}`, start_time: Date.now() });
+    ids.push(run.run.info.run_id);
+    await api(base, 'runs/log-batch', {
+      run_id: run.run.info.run_id,
+      params: [
+        { key: 'units', value: String(8 << (i % 5)) },
+        { key: 'lr', value: String(10 ** -(1 + (i % 4))) },
+      ],
+    });
+  });
   const db = new Database(dbFile);
   db.pragma('busy_timeout = 60000');
   const point = db.prepare(
