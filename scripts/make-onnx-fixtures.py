@@ -56,7 +56,13 @@ def mlmodel(signature=None):
     return "\n".join(lines) + "\n"
 
 
-def export(name, model, example, input_names, output_names, dynamic_batch, signature, cases):
+# mlflow.onnx.save_model's own call, onnx.save_model(model, path, save_as_external_data=True), moves
+# every initializer of 1 KiB or more into one side file that onnx names uuid1() (no location given):
+# a real client uploads model.onnx plus that file. Fixed here so the fixture is reproducible.
+EXTERNAL_DATA = "6f0d3c2e-d4a1-11f0-8de9-0242ac120002"
+
+
+def export(name, model, example, input_names, output_names, dynamic_batch, signature, cases, external_data=False):
     d = os.path.join(ROOT, name)
     os.makedirs(d, exist_ok=True)
     model.eval()
@@ -72,6 +78,11 @@ def export(name, model, example, input_names, output_names, dynamic_batch, signa
         dynamic_axes=axes,
         opset_version=OPSET,
     )
+    if external_data:
+        import onnx
+
+        path = os.path.join(d, "model.onnx")
+        onnx.save_model(onnx.load(path), path, save_as_external_data=True, location=EXTERNAL_DATA)
     with open(os.path.join(d, "MLmodel"), "w") as f:
         f.write(mlmodel(signature))
     out = []
@@ -163,6 +174,23 @@ def main():
     # A fixed batch dimension of 1 (exported without dynamic axes): served, never micro-batched.
     export("fixed_batch", torch.nn.Sequential(torch.nn.Linear(2, 2), torch.nn.Sigmoid()), (torch.zeros(1, 2),),
            ["x"], ["p"], False, None, [{"x": rows(g, 1, 2)}])
+
+    # A wider MLP saved as mlflow.onnx.log_model saves it: its weights live in an external data file.
+    export(
+        "mlp_external",
+        torch.nn.Sequential(torch.nn.Linear(4, 64), torch.nn.ReLU(), torch.nn.Linear(64, 32), torch.nn.ReLU(),
+                            torch.nn.Linear(32, 1)),
+        (torch.zeros(2, 4),),
+        ["x"],
+        ["y"],
+        True,
+        {
+            "inputs": [{"type": "tensor", "tensor-spec": {"dtype": "float32", "shape": [-1, 4]}}],
+            "outputs": [{"type": "tensor", "tensor-spec": {"dtype": "float32", "shape": [-1, 1]}}],
+        },
+        [{"x": rows(g, 4, 4)}],
+        external_data=True,
+    )
 
 
 if __name__ == "__main__":

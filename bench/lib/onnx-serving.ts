@@ -56,7 +56,7 @@ async function registerVersion(base: string, name: string, alias: boolean): Prom
 async function inProcess(calls: number): Promise<{ medianMs: number; p99Ms: number }> {
   const choice = chooseRuntime(fs.readFileSync(path.join(FIXTURE(), 'MLmodel'), 'utf8'), () => true);
   if (choice.runtime !== 'onnx') throw new Error('fixture is not an ONNX model');
-  const model = await OnnxModel.create(fs.readFileSync(path.join(FIXTURE(), choice.file)), choice.schema, 'bench');
+  const model = await OnnxModel.create(path.join(FIXTURE(), choice.file), choice.schema, 'bench');
   const input = pyfuncInput({ format: 'inputs', value: [[0.3, -1.2, 0.5, 2.0]], params: {} });
   const times: number[] = [];
   for (let i = 0; i < calls + 100; i++) {

@@ -116,9 +116,8 @@ export class ChampionLoader {
   }
 
   private async loadOnnx(file: string, schema: InputSchema | null, source: string): Promise<OnnxModel> {
-    const bytes = await fs.readFile(file);
     try {
-      return await OnnxModel.create(bytes, schema, source, this.config.serving.onnxMaxBatch);
+      return await OnnxModel.create(file, schema, source, this.config.serving.onnxMaxBatch);
     } catch (err) {
       // A file ONNX Runtime cannot load stays unloadable: not worth a retry per poll.
       throw new NotServableError(`ONNX Runtime cannot load ${path.basename(file)}: ${(err as Error).message}`);

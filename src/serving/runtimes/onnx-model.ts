@@ -64,14 +64,13 @@ export class OnnxModel {
       : null;
   }
 
-  /** Loads the graph (throws on a corrupt or unsupported file) and runs it once to warm it up. */
-  static async create(
-    bytes: Uint8Array,
-    schema: InputSchema | null,
-    source: string,
-    maxBatch = 64,
-  ): Promise<OnnxModel> {
-    const session = await ort.InferenceSession.create(bytes, SESSION_OPTIONS);
+  /**
+   * Loads the graph (throws on a corrupt or unsupported file) and runs it once to warm it up.
+   * `file` is a path, not bytes: `mlflow.onnx.log_model` saves weights of 1 KiB or more in an
+   * external data file beside model.onnx, which ONNX Runtime finds only relative to the model's path.
+   */
+  static async create(file: string, schema: InputSchema | null, source: string, maxBatch = 64): Promise<OnnxModel> {
+    const session = await ort.InferenceSession.create(file, SESSION_OPTIONS);
     const model = new OnnxModel(session, schema, source, maxBatch);
     const unsupported = model.inputs.find((i) => i.type === 'non-tensor');
     if (unsupported) {
