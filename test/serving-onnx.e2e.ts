@@ -1,22 +1,20 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { expectedCases, ONNX_FIXTURES, ONNX_TOLERANCE, registerOnnx, setAlias, variant } from './support/onnx';
+import {
+  columnForms,
+  csv,
+  expectedCases,
+  near,
+  ONNX_FIXTURES,
+  registerOnnx,
+  setAlias,
+  tensorForms,
+  variant,
+} from './support/onnx';
 import { http, startServer, TestServer } from './support/server';
 import { waitFor } from './support/serving';
 import * as path from 'node:path';
 
-function near(actual: unknown, expected: unknown): void {
-  if (Array.isArray(expected)) {
-    expect(actual).toHaveLength(expected.length);
-    expected.forEach((e, i) => near((actual as unknown[])[i], e));
-    return;
-  }
-  expect(Math.abs((actual as number) - (expected as number))).toBeLessThanOrEqual(
-    ONNX_TOLERANCE * Math.max(1, Math.abs(expected as number)),
-  );
-}
-
 const fixture = (name: string) => path.join(ONNX_FIXTURES, name);
-const csv = (columns: string[], rows: number[][]) => [columns.join(','), ...rows.map((r) => r.join(','))].join('\n');
 
 describe('ONNX champions through the MLflow scoring protocol', () => {
   let server: TestServer;
@@ -45,17 +43,7 @@ describe('ONNX champions through the MLflow scoring protocol', () => {
 
   it('a tensor signature: inputs, instances, dataframe_split, dataframe_records and CSV give PyTorch’s numbers', async () => {
     const { inputs, outputs } = linear[1];
-    const x = inputs.x;
-    const cols = ['a', 'b', 'c'];
-    const forms: [unknown, Record<string, string>?][] = [
-      [{ inputs: x }],
-      [{ instances: x }],
-      [{ dataframe_split: { columns: cols, data: x } }],
-      [{ dataframe_records: x.map((r) => Object.fromEntries(cols.map((c, j) => [c, r[j]]))) }],
-      [{ inputs: x, params: { ignored: 1 } }],
-      [csv(cols, x), { 'content-type': 'text/csv' }],
-    ];
-    for (const [body, headers] of forms) {
+    for (const [body, headers] of tensorForms(inputs.x, ['a', 'b', 'c'])) {
       const r = await invoke('linear', body, headers);
       expect(r.status, `${JSON.stringify(body).slice(0, 80)}: ${r.text}`).toBe(200);
       // A tensor signature hands the model an array: the answer is a dict of output tensors (mlflow.onnx).
@@ -67,25 +55,7 @@ describe('ONNX champions through the MLflow scoring protocol', () => {
   it('named dataframe columns with a signature: records of the output column, every form', async () => {
     const { inputs, outputs } = tabular[0];
     const rows = inputs.features;
-    const names = ['x1', 'x2', 'x3', 'x4'];
-    const records = rows.map((r) => Object.fromEntries(names.map((c, j) => [c, r[j]])));
-    const forms: [unknown, Record<string, string>?][] = [
-      [{ dataframe_split: { columns: names, data: rows } }],
-      // order does not matter, extra columns are dropped
-      [
-        {
-          dataframe_split: {
-            columns: ['x4', 'x3', 'x2', 'x1', 'id'],
-            data: rows.map((r) => [...r].reverse().concat(7)),
-          },
-        },
-      ],
-      [{ dataframe_records: records }],
-      [{ instances: records }],
-      [{ inputs: Object.fromEntries(names.map((c, j) => [c, rows.map((r) => r[j])])) }],
-      [csv(names, rows), { 'content-type': 'text/csv; charset=utf-8' }],
-    ];
-    for (const [body, headers] of forms) {
+    for (const [body, headers] of columnForms(rows, ['x1', 'x2', 'x3', 'x4'])) {
       const r = await invoke('tabular', body, headers);
       expect(r.status, `${JSON.stringify(body).slice(0, 80)}: ${r.text}`).toBe(200);
       expect(r.body.predictions).toHaveLength(rows.length);
@@ -214,6 +184,7 @@ describe('ONNX champions through the MLflow scoring protocol', () => {
     expect(c.body.message).toMatch(
       /The champion of 'corrupt' \(version 1\) cannot be served here: ONNX Runtime cannot load model\.onnx/,
     );
+    expect(c.body.message).not.toContain('tsflow-champion-'); // no server temporary paths
     const s = await invoke('sk', { inputs: [[1, 2, 3]] });
     expect(s.status, s.text).toBe(503);
     expect(s.body.message).toMatch(/no runtime here serves flavors \[python_function, sklearn\]/);

@@ -97,7 +97,7 @@ export class ChampionLoader {
       const choice = chooseRuntime(mlmodel, (rel) => existsSync(path.join(dir, rel)));
       const model =
         choice.runtime === 'onnx'
-          ? await this.loadOnnx(path.join(dir, choice.file), choice.schema, downloadUri(version))
+          ? await this.loadOnnx(dir, choice.file, choice.schema, downloadUri(version))
           : await this.loadForecaster(dir, version);
       return { model, version: String(version.version), runId: version.runId ?? null, loadedAt: Date.now() };
     } finally {
@@ -115,12 +115,15 @@ export class ChampionLoader {
     );
   }
 
-  private async loadOnnx(file: string, schema: InputSchema | null, source: string): Promise<OnnxModel> {
+  /** `file`: the ONNX file's path inside the model directory `dir`. */
+  private async loadOnnx(dir: string, file: string, schema: InputSchema | null, source: string): Promise<OnnxModel> {
     try {
-      return await OnnxModel.create(file, schema, source, this.config.serving.onnxMaxBatch);
+      return await OnnxModel.create(path.join(dir, file), schema, source, this.config.serving.onnxMaxBatch);
     } catch (err) {
-      // A file ONNX Runtime cannot load stays unloadable: not worth a retry per poll.
-      throw new NotServableError(`ONNX Runtime cannot load ${path.basename(file)}: ${(err as Error).message}`);
+      // A file ONNX Runtime cannot load stays unloadable: not worth a retry per poll. The reason
+      // names files inside the model, not in this process's temporary directory.
+      const reason = (err as Error).message.split(`${dir}${path.sep}`).join('');
+      throw new NotServableError(`ONNX Runtime cannot load ${file}: ${reason}`);
     }
   }
 

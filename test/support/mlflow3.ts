@@ -6,6 +6,22 @@ import { Res, TrackingApi, unique } from './tracking';
 export const LM = '/api/2.0/mlflow/logged-models';
 export const MA = '/api/2.0/mlflow-artifacts/artifacts';
 
+/** A model directory's files by relative path. */
+export type ModelFiles = Record<string, string | Buffer>;
+
+/**
+ * The Content-Type the client's artifact upload sends (mlflow's `_guess_mime_type`): text/plain
+ * for MLmodel and text files, application/octet-stream for model payloads (model.pkl, model.onnx,
+ * an ONNX external data file).
+ */
+export function clientMimeType(path: string): string {
+  const file = path.split('/').pop() ?? '';
+  const ext = file.includes('.') ? file.split('.').pop() : file;
+  return ['MLmodel', 'MLproject', 'txt', 'yaml', 'yml', 'json', 'log', 'py', 'md'].includes(ext ?? '')
+    ? 'text/plain'
+    : 'application/octet-stream';
+}
+
 /** TrackingApi plus the calls an MLflow 3.6 client makes, each as the client sends it. */
 export class Mlflow3Api extends TrackingApi {
   req(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<Res> {
@@ -43,7 +59,7 @@ export class Mlflow3Api extends TrackingApi {
     return out;
   }
 
-  async upload(path: string, content: string | Buffer, type = 'text/plain'): Promise<void> {
+  async upload(path: string, content: string | Buffer, type = clientMimeType(path)): Promise<void> {
     const res = await fetch(`${this.base}${MA}/${path}`, {
       method: 'PUT',
       body: content,
@@ -64,21 +80,24 @@ export class Mlflow3Api extends TrackingApi {
   /**
    * `mlflow.<flavor>.log_model(model, name=...)` in an active run (§7.1): create the model with
    * the run's params, link it as an output, re-send the step's history points with the model
-   * id, upload the files, finalize READY.
+   * id, upload the files, finalize READY. `files` may depend on the created model (the client
+   * writes its id and artifact location into MLmodel).
    */
   async logModel(
     runId: string,
     name: string,
-    files: Record<string, string>,
+    files: ModelFiles | ((info: { model_id: string; artifact_uri: string }) => ModelFiles),
     tags: { key: string; value: string }[] = [],
     step = 0,
   ): Promise<any> {
     const run = await this.clientGetRun(runId);
+    const params = run.data.params ?? [];
     const created = await this.ok('POST', LM, {
       experiment_id: run.info.experiment_id,
       name,
       source_run_id: runId,
-      params: run.data.params ?? [],
+      // proto JSON: an empty repeated field is left out
+      ...(params.length ? { params } : {}),
       tags: [{ key: 'mlflow.user', value: 'root' }, { key: 'mlflow.source.type', value: 'LOCAL' }, ...tags],
     });
     const modelId: string = created.model.info.model_id;
@@ -100,7 +119,8 @@ export class Mlflow3Api extends TrackingApi {
     }
     const uri: string = (await this.getModel(modelId)).info.artifact_uri;
     const root = uri.replace(/^mlflow-artifacts:\//, '');
-    for (const [file, content] of Object.entries(files)) await this.upload(`${root}/${file}`, content);
+    const contents = typeof files === 'function' ? files({ model_id: modelId, artifact_uri: uri }) : files;
+    for (const [file, content] of Object.entries(contents)) await this.upload(`${root}/${file}`, content);
     const done = await this.ok('PATCH', `${LM}/${modelId}`, { model_id: modelId, status: 'LOGGED_MODEL_READY' });
     return done.model;
   }
