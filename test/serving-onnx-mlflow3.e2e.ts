@@ -81,7 +81,7 @@ describe('ONNX champions logged by an MLflow 3.6 client (logged models, models:/
       expect(r.body.predictions).toHaveLength(inputs.features.length);
       r.body.predictions.forEach((p: { score: number }, i: number) => near(p.score, outputs.score[i][0]));
     }
-    // the same through the champion alias spelled out, and /predict
+    // the same through the champion alias spelled out
     const pinned = await invoke('scorer@champion', {
       dataframe_split: { columns: ['x1', 'x2', 'x3', 'x4'], data: inputs.features },
     });

@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { MlflowError } from '../common/mlflow-error';
 import type { AppConfig } from '../config/app-config';
 import { MetricsService } from '../common/metrics/metrics.service';
@@ -6,23 +6,31 @@ import { ChampionEvents } from '../registry/champion-events.service';
 import type { ModelVersion } from '../registry/registry.types';
 import type { Predictor } from '../training/core';
 import { ChampionLoader, ServedEntry, TsflowModel } from './champion.loader';
-import { ChampionModelHolder } from './champion-model.holder';
+import { ChampionModelHolder, IDLE_UNLOAD_MS } from './champion-model.holder';
 
 /** The registry and model files, in memory: which version is champion, and how loading goes. */
 class FakeLoader {
   readonly models = new Map<string, number | undefined>();
+  /** Other aliases: 'name@alias' → version. */
+  readonly aliases = new Map<string, number>();
   readonly loads: string[] = [];
   readonly failing = new Set<string>();
   disposed: string[] = [];
   gate: Promise<void> | null = null;
 
-  resolve(name: string): Promise<ModelVersion | undefined> {
-    return this.champion(name);
+  resolve(key: string): Promise<ModelVersion | undefined> {
+    const pinned = /^(.+)\/(\d+)$/.exec(key);
+    if (pinned) return this.version(pinned[1], Number(pinned[2]));
+    if (key.includes('@')) return this.version(key.split('@')[0], this.aliases.get(key));
+    return this.champion(key);
   }
 
-  async champion(name: string): Promise<ModelVersion | undefined> {
+  champion(name: string): Promise<ModelVersion | undefined> {
+    return this.version(name, this.models.get(name));
+  }
+
+  async version(name: string, v: number | undefined): Promise<ModelVersion | undefined> {
     if (!this.models.has(name)) throw MlflowError.notFound(`Registered Model with name=${name} not found`);
-    const v = this.models.get(name);
     return v === undefined
       ? undefined
       : ({ name, version: v, source: `mem:/${name}`, runId: `run${v}` } as ModelVersion);
@@ -160,6 +168,41 @@ describe('ChampionModelHolder', () => {
     await holder.sync('m');
     await expect(holder.lease('m')).rejects.toMatchObject({ code: 'TEMPORARILY_UNAVAILABLE' });
     expect(loader.disposed).toEqual(['m@1']);
+  });
+
+  it('every key of one version (name, name@alias, name/1) shares one loaded model, freed with its last key', async () => {
+    start();
+    promote('m', 1);
+    loader.aliases.set('m@staging', 1);
+    const leases = await Promise.all(['m', 'm/1', 'm@staging'].map((k) => holder.lease(k)));
+    leases.forEach((l) => l.release());
+    expect(new Set(leases.map((l) => l.entry.model)).size).toBe(1);
+    expect(loader.loads).toEqual(['m@1']);
+    promote('m', 2);
+    await holder.sync('m');
+    expect(await versionServed('m')).toBe('2');
+    expect(await versionServed('m/1')).toBe('1');
+    expect(loader.disposed).toEqual([]); // version 1 is still held by m/1 and m@staging
+    loader.aliases.set('m@staging', 2);
+    await holder.sync('m@staging');
+    expect(loader.loads).toEqual(['m@1', 'm@2']); // staging moved onto the champion's model
+    expect(loader.disposed).toEqual([]);
+    // Nobody asks for m/1 any more: it is unloaded after IDLE_UNLOAD_MS, and version 1 freed.
+    const now = Date.now();
+    const clock = vi.spyOn(Date, 'now').mockReturnValue(now + IDLE_UNLOAD_MS + 1);
+    try {
+      await versionServed('m@staging'); // in use: stays
+      await holder.poll();
+    } finally {
+      clock.mockRestore();
+    }
+    expect(loader.disposed).toEqual(['m@1']);
+    expect(holder.status().map((s) => [s.name, s.version])).toEqual([
+      ['m', '2'],
+      ['m@staging', '2'],
+    ]);
+    await holder.onApplicationShutdown();
+    expect(loader.disposed).toEqual(['m@1', 'm@2']); // once, though two keys held it
   });
 
   it('polling finds champions whose events were missed', async () => {

@@ -9,6 +9,7 @@ import { ChampionLoader, NotServableError, ServedEntry, ServedModel } from './ch
 import { isChampionKey, parseModelRef, refKey } from './model-ref';
 import type { Runtime } from './runtimes/mlmodel';
 import { ChampionSlot, Lease } from './champion-slot';
+import { SharedModels } from './shared-models';
 import { MODEL_NAMING } from './model-param';
 
 type ModelStatus = 'loading' | 'ready' | 'no_champion' | 'load_failed' | 'registry_error';
@@ -33,6 +34,8 @@ interface ModelState {
   again: boolean;
   /** Epoch ms of the last completed registry check. */
   checkedAt: number;
+  /** Epoch ms of the last request for it (a pinned version or other alias idle too long is unloaded). */
+  usedAt: number;
   failure: LoadFailure | null;
 }
 
@@ -61,6 +64,8 @@ export interface Servability {
 
 /** Answers for a not-loaded model come from the last check when it is this recent. */
 const RECHECK_MS = 1000;
+/** A pinned version or an alias other than champion, not requested for this long, is unloaded. */
+export const IDLE_UNLOAD_MS = 10 * 60_000;
 const SHUTDOWN_WAIT_MS = 5000;
 
 const isNotFound = (err: unknown) => err instanceof MlflowError && err.code === ErrorCode.RESOURCE_DOES_NOT_EXIST;
@@ -80,6 +85,8 @@ const errorMessage = (err: unknown) => (err as Error)?.message ?? String(err);
 export class ChampionModelHolder implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(ChampionModelHolder.name);
   private readonly models = new Map<string, ModelState>();
+  /** Every key of one version shares its model. */
+  private readonly shared = new SharedModels((version) => this.loader.load(version));
   private unsubscribe?: () => void;
   private timer?: NodeJS.Timeout;
   private polling: Promise<void> | null = null;
@@ -124,15 +131,21 @@ export class ChampionModelHolder implements OnApplicationBootstrap, OnApplicatio
     // Only real names may become map keys (status() sorts them).
     if (typeof model !== 'string') throw MlflowError.invalid('A model name must be a string.');
     const name = refKey(parseModelRef(model));
-    const ready = this.models.get(name)?.slot.acquire();
-    if (ready) return ready;
     let state = this.models.get(name);
+    const ready = state?.slot.acquire();
+    if (ready) {
+      (state as ModelState).usedAt = Date.now();
+      return ready;
+    }
     if (!state || state.syncing || Date.now() - state.checkedAt > this.recheckMs(state)) {
       await this.sync(name);
       state = this.models.get(name);
     }
     const lease = state?.slot.acquire();
-    if (lease) return lease;
+    if (lease) {
+      (state as ModelState).usedAt = Date.now();
+      return lease;
+    }
     const err = this.unavailable(name, state);
     // An alias or version that resolves to nothing is not kept (random names cannot grow the map).
     if (state && !isChampionKey(name) && !state.slot.entry && !state.failure && !state.syncing) {
@@ -246,6 +259,7 @@ export class ChampionModelHolder implements OnApplicationBootstrap, OnApplicatio
   }
 
   private async pollOnce(): Promise<void> {
+    this.unloadIdle();
     try {
       const champions = await this.loader.allChampions();
       const names = new Set([...champions.keys(), ...this.models.keys()]);
@@ -272,10 +286,12 @@ export class ChampionModelHolder implements OnApplicationBootstrap, OnApplicatio
   private state(name: string): ModelState {
     let state = this.models.get(name);
     if (!state) {
-      const slot = new ChampionSlot<ServedModel>((err, entry) =>
-        this.logger.warn(`disposing '${name}' version ${entry.version}: ${errorMessage(err)}`),
+      const slot = new ChampionSlot<ServedModel>(
+        (err, entry) => this.logger.warn(`disposing '${name}' version ${entry.version}: ${errorMessage(err)}`),
+        (entry) => this.shared.release(parseModelRef(name).name, entry),
       );
-      state = { name, slot, status: 'loading', syncing: null, again: false, checkedAt: 0, failure: null };
+      const now = Date.now();
+      state = { name, slot, status: 'loading', syncing: null, again: false, checkedAt: 0, usedAt: now, failure: null };
       this.models.set(name, state);
     }
     return state;
@@ -321,12 +337,12 @@ export class ChampionModelHolder implements OnApplicationBootstrap, OnApplicatio
     if (!state.slot.entry) state.status = 'loading';
     let entry: ServedEntry;
     try {
-      entry = await this.loader.load(version);
+      entry = await this.shared.acquire(version);
     } catch (err) {
       this.loadFailed(state, v, err, downloadUri(version));
       return;
     }
-    if (this.closed) return entry.model.dispose();
+    if (this.closed) return this.shared.release(version.name, entry);
     const previous = state.slot.swap(entry);
     state.status = 'ready';
     state.failure = null;
@@ -338,13 +354,9 @@ export class ChampionModelHolder implements OnApplicationBootstrap, OnApplicatio
   }
 
   /**
-   * Reported once per champion version and reason (a warning when the alias moves to a version that
-   * cannot load); the poller's retries of the same failure stay quiet, and /health and every
-   * scoring answer (503) carry the reason meanwhile.
-   */
-  /**
-   * A failed load: reported once per version and failure (the poller retries quietly). Registering
-   * a model tsflow cannot serve is allowed (as in MLflow): a warning, not an error.
+   * A failed load: reported once per version and failure (the poller retries quietly; /health and
+   * every scoring answer, 503, carry the reason meanwhile). Registering a model tsflow cannot serve
+   * is allowed (as in MLflow): a warning, not an error.
    */
   private loadFailed(state: ModelState, version: string, err: unknown, source: string): void {
     const message = errorMessage(err);
@@ -364,6 +376,21 @@ export class ChampionModelHolder implements OnApplicationBootstrap, OnApplicatio
     const text = `loading champion '${state.name}' version ${version} failed (${serving}): ${message}`;
     if (servable) this.logger.error(text);
     else this.logger.warn(`${text} — it is not servable here; /health and scoring requests report it`);
+  }
+
+  /** Pinned versions and other aliases nobody asked for in IDLE_UNLOAD_MS: unloaded and forgotten. */
+  private unloadIdle(): void {
+    const now = Date.now();
+    for (const state of [...this.models.values()]) {
+      if (isChampionKey(state.name) || state.syncing || now - state.usedAt <= IDLE_UNLOAD_MS) continue;
+      this.models.delete(state.name);
+      this.exists.delete(state.name);
+      const previous = state.slot.swap(null);
+      if (previous)
+        this.logger.log(
+          `'${state.name}' not requested for ${IDLE_UNLOAD_MS / 60_000} min: version ${previous.version} unloaded`,
+        );
+    }
   }
 
   private unload(state: ModelState): void {

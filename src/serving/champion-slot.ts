@@ -39,7 +39,14 @@ export class ChampionSlot<T extends Disposable> {
   private current: Tracked<T> | null = null;
   private readonly retired = new Set<Tracked<T>>();
 
-  constructor(private readonly onDisposeError: (err: unknown, entry: ChampionEntry<T>) => void = () => undefined) {}
+  /**
+   * `release` frees a retired entry once its last lease is gone: by default its model's
+   * `dispose()`; a holder sharing one model between slots counts references there instead.
+   */
+  constructor(
+    private readonly onDisposeError: (err: unknown, entry: ChampionEntry<T>) => void = () => undefined,
+    private readonly release: (entry: ChampionEntry<T>) => void = (entry) => entry.model.dispose(),
+  ) {}
 
   /** The entry new requests get, or null when nothing is loaded. */
   get entry(): ChampionEntry<T> | null {
@@ -103,7 +110,7 @@ export class ChampionSlot<T extends Disposable> {
     if (tracked.disposed) return;
     tracked.disposed = true;
     try {
-      tracked.entry.model.dispose();
+      this.release(tracked.entry);
     } catch (err) {
       this.onDisposeError(err, tracked.entry);
     }
