@@ -5,7 +5,8 @@ Each fixture is an MLflow model directory as `mlflow.onnx.log_model` writes it (
 the `onnx` and `python_function` flavors, `model.onnx`) plus `expected.json`: fixed inputs and
 PyTorch's own outputs for them, which the tests compare tsflow's answers with.
 
-Needs Debian's python3-torch (`apt-get install -y python3-torch`); run with /usr/bin/python3:
+Needs Debian's python3-torch and python3-onnx (`apt-get install -y python3-torch python3-onnx`;
+onnx writes the external data file of mlp_external); run with /usr/bin/python3:
     /usr/bin/python3 scripts/make-onnx-fixtures.py
 Deterministic (fixed seeds); the files are small and committed.
 """
