@@ -83,6 +83,8 @@ def export(name, model, example, input_names, output_names, dynamic_batch, signa
         import onnx
 
         path = os.path.join(d, "model.onnx")
+        if os.path.exists(os.path.join(d, EXTERNAL_DATA)):  # onnx appends to an existing data file
+            os.remove(os.path.join(d, EXTERNAL_DATA))
         onnx.save_model(onnx.load(path), path, save_as_external_data=True, location=EXTERNAL_DATA)
     with open(os.path.join(d, "MLmodel"), "w") as f:
         f.write(mlmodel(signature))
@@ -125,6 +127,59 @@ class Tabular(torch.nn.Module):
 
     def forward(self, features):
         return self.net(features)
+
+
+def classifier_zipmap(name, cases):
+    """A logistic-regression classifier built as skl2onnx exports scikit-learn classifiers: an int64
+    `output_label` and `output_probability`, a sequence of {class: probability} maps (ZipMap), which
+    ONNX Runtime for Node cannot return. Hand-built with onnx.helper; expected values from numpy."""
+    import numpy as np
+    import onnx
+    from onnx import TensorProto, TypeProto, ValueInfoProto, helper, numpy_helper
+
+    w = np.array([[0.5, -1.0], [1.5, 0.25], [-0.75, 0.5]], dtype=np.float32)
+    b = np.array([0.1, -0.2], dtype=np.float32)
+    probability = TypeProto()
+    probability.sequence_type.elem_type.map_type.key_type = TensorProto.INT64
+    probability.sequence_type.elem_type.map_type.value_type.tensor_type.elem_type = TensorProto.FLOAT
+    graph = helper.make_graph(
+        [
+            helper.make_node("MatMul", ["float_input", "coef"], ["z0"]),
+            helper.make_node("Add", ["z0", "intercept"], ["z"]),
+            helper.make_node("Softmax", ["z"], ["p"], axis=1),
+            helper.make_node("ArgMax", ["p"], ["output_label"], axis=1, keepdims=0),
+            helper.make_node("ZipMap", ["p"], ["output_probability"], domain="ai.onnx.ml", classlabels_int64s=[0, 1]),
+        ],
+        "classifier",
+        [helper.make_tensor_value_info("float_input", TensorProto.FLOAT, [None, 3])],
+        [
+            helper.make_tensor_value_info("output_label", TensorProto.INT64, [None]),
+            ValueInfoProto(name="output_probability", type=probability),
+        ],
+        [numpy_helper.from_array(w, "coef"), numpy_helper.from_array(b, "intercept")],
+    )
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", OPSET), helper.make_opsetid("ai.onnx.ml", 1)])
+    model.ir_version = 8
+    onnx.checker.check_model(model)
+    d = os.path.join(ROOT, name)
+    os.makedirs(d, exist_ok=True)
+    onnx.save_model(model, os.path.join(d, "model.onnx"))
+    with open(os.path.join(d, "MLmodel"), "w") as f:
+        f.write(mlmodel())
+    out = []
+    for x in cases:
+        z = np.array(x, dtype=np.float32) @ w + b
+        p = np.exp(z - z.max(axis=1, keepdims=True))
+        p /= p.sum(axis=1, keepdims=True)
+        out.append({
+            "inputs": {"float_input": x},
+            "outputs": {
+                "output_label": p.argmax(axis=1).tolist(),
+                "output_probability": [{0: float(r[0]), 1: float(r[1])} for r in p],
+            },
+        })
+    with open(os.path.join(d, "expected.json"), "w") as f:
+        json.dump({"framework": "numpy " + np.__version__, "cases": out}, f, indent=1)
 
 
 def rows(g, n, k):
@@ -192,6 +247,8 @@ def main():
         [{"x": rows(g, 4, 4)}],
         external_data=True,
     )
+
+    classifier_zipmap("classifier_zipmap", [rows(g, 3, 3)])
 
 
 if __name__ == "__main__":

@@ -118,7 +118,12 @@ export class ChampionLoader {
   /** `file`: the ONNX file's path inside the model directory `dir`. */
   private async loadOnnx(dir: string, file: string, schema: InputSchema | null, source: string): Promise<OnnxModel> {
     try {
-      return await OnnxModel.create(path.join(dir, file), schema, source, this.config.serving.onnxMaxBatch);
+      const model = await OnnxModel.create(path.join(dir, file), schema, source, this.config.serving.onnxMaxBatch);
+      if (model.omitted.length)
+        this.logger.warn(
+          `${source}: outputs [${model.omitted.join(', ')}] are not tensors (e.g. skl2onnx's ZipMap) and are left out of answers; export them as tensors (skl2onnx: options={'zipmap': False})`,
+        );
+      return model;
     } catch (err) {
       // A file ONNX Runtime cannot load stays unloadable: not worth a retry per poll. The reason
       // names files inside the model, not in this process's temporary directory.

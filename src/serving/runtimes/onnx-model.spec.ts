@@ -102,6 +102,22 @@ describe('OnnxModel: PyTorch exports answer what PyTorch computed', () => {
     expect(err.message).toContain("Model is missing inputs ['x1', 'x2', 'x3', 'x4'].");
   });
 
+  it('a classifier as skl2onnx writes it: the label answers; the ZipMap probabilities (not a tensor) are left out', async () => {
+    const { model, expected } = await load('classifier_zipmap');
+    try {
+      expect(model.omitted).toEqual(['output_probability']);
+      const c = expected.cases[0];
+      const answer = (await model.predict(inputs(c.inputs.float_input))) as Record<string, unknown>;
+      expect(answer).toEqual({ output_label: c.outputs.output_label });
+      const frame = (await model.predict(
+        pyfuncInput({ format: 'dataframe_split', value: { data: c.inputs.float_input }, params: {} }),
+      )) as unknown[];
+      expect(frame).toEqual(c.outputs.output_label.map((label) => ({ output_label: label })));
+    } finally {
+      model.dispose();
+    }
+  });
+
   it('a model without a signature: wrong shapes are ONNX Runtime errors, answered 400 BAD_REQUEST', async () => {
     const err = (await models.mlp2.model.predict(inputs([[1, 2, 3]])).catch((e) => e)) as MlflowError;
     expect(err.code).toBe('BAD_REQUEST');

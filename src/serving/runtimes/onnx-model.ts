@@ -41,7 +41,13 @@ export class OnnxModel {
   readonly runtime = 'onnx' as const;
   readonly backend = 'onnxruntime-cpu';
   readonly inputs: IoSpec[];
+  /** The tensor outputs: what a request answers. */
   readonly outputs: IoSpec[];
+  /**
+   * Outputs that are not tensors, e.g. the `output_probability` maps (ZipMap) skl2onnx writes for
+   * classifiers: ONNX Runtime for Node cannot return them, so they are not fetched or answered.
+   */
+  readonly omitted: string[];
   /** Whether concurrent requests are merged along dim 0 into one run. */
   readonly batched: boolean;
   private readonly batcher: MicroBatcher<Feeds, Outputs> | null;
@@ -54,7 +60,9 @@ export class OnnxModel {
     maxBatch: number,
   ) {
     this.inputs = specs(session.inputMetadata);
-    this.outputs = specs(session.outputMetadata);
+    const outputs = specs(session.outputMetadata);
+    this.outputs = outputs.filter((o) => o.type !== 'non-tensor');
+    this.omitted = outputs.filter((o) => o.type === 'non-tensor').map((o) => o.name);
     this.batched =
       maxBatch > 1 &&
       this.inputs.every((i) => i.shape.length > 0 && dynamic(i.shape[0])) &&
@@ -73,9 +81,13 @@ export class OnnxModel {
     const session = await ort.InferenceSession.create(file, SESSION_OPTIONS);
     const model = new OnnxModel(session, schema, source, maxBatch);
     const unsupported = model.inputs.find((i) => i.type === 'non-tensor');
-    if (unsupported) {
+    if (unsupported || model.outputs.length === 0) {
       model.dispose();
-      throw new Error(`input '${unsupported.name}' is not a tensor (sequences and maps are not served)`);
+      throw new Error(
+        unsupported
+          ? `input '${unsupported.name}' is not a tensor (sequences and maps are not served)`
+          : 'no output is a tensor (sequences and maps are not served)',
+      );
     }
     await model.warmUp();
     return model;
@@ -143,7 +155,10 @@ export class OnnxModel {
       const tensors = Object.fromEntries(
         Object.entries(feeds).map(([k, t]) => [k, new ort.Tensor(t.type as ort.Tensor.Type, t.data as never, t.dims)]),
       );
-      result = await this.session.run(tensors);
+      result = await this.session.run(
+        tensors,
+        this.outputs.map((o) => o.name),
+      );
     } catch (err) {
       throw err instanceof MlflowError ? err : evaluationError(`ONNX Runtime: ${(err as Error).message}`);
     }
