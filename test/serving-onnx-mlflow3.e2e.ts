@@ -81,11 +81,12 @@ describe('ONNX champions logged by an MLflow 3.6 client (logged models, models:/
       expect(r.body.predictions).toHaveLength(inputs.features.length);
       r.body.predictions.forEach((p: { score: number }, i: number) => near(p.score, outputs.score[i][0]));
     }
-    // the same through the champion alias spelled out
-    const pinned = await invoke('scorer@champion', {
-      dataframe_split: { columns: ['x1', 'x2', 'x3', 'x4'], data: inputs.features },
-    });
-    expect(pinned.status, pinned.text).toBe(200);
+    // the same through the champion alias spelled out, and the version pinned: one shared session
+    for (const model of ['scorer@champion', 'scorer/1']) {
+      const r = await invoke(model, { dataframe_split: { columns: ['x1', 'x2', 'x3', 'x4'], data: inputs.features } });
+      expect(r.status, r.text).toBe(200);
+      r.body.predictions.forEach((p: { score: number }, i: number) => near(p.score, outputs.score[i][0]));
+    }
   });
 
   it('a wider MLP as mlflow.onnx saves it (weights in an external data file) serves every form', async () => {
