@@ -48,6 +48,7 @@ export class OnnxModel {
    * classifiers: ONNX Runtime for Node cannot return them, so they are not fetched or answered.
    */
   readonly omitted: string[];
+  private readonly fetches: string[];
   /** Whether concurrent requests are merged along dim 0 into one run. */
   readonly batched: boolean;
   private readonly batcher: MicroBatcher<Feeds, Outputs> | null;
@@ -63,6 +64,7 @@ export class OnnxModel {
     const outputs = specs(session.outputMetadata);
     this.outputs = outputs.filter((o) => o.type !== 'non-tensor');
     this.omitted = outputs.filter((o) => o.type === 'non-tensor').map((o) => o.name);
+    this.fetches = this.outputs.map((o) => o.name);
     this.batched =
       maxBatch > 1 &&
       this.inputs.every((i) => i.shape.length > 0 && dynamic(i.shape[0])) &&
@@ -155,10 +157,7 @@ export class OnnxModel {
       const tensors = Object.fromEntries(
         Object.entries(feeds).map(([k, t]) => [k, new ort.Tensor(t.type as ort.Tensor.Type, t.data as never, t.dims)]),
       );
-      result = await this.session.run(
-        tensors,
-        this.outputs.map((o) => o.name),
-      );
+      result = await this.session.run(tensors, this.fetches);
     } catch (err) {
       throw err instanceof MlflowError ? err : evaluationError(`ONNX Runtime: ${(err as Error).message}`);
     }
