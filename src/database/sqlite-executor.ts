@@ -71,7 +71,6 @@ const RUNNER_SOURCE = `(function makeRunner(db, packed) {
 })`;
 
 type Runner = { state: { wrote: boolean }; run(ops: SqliteOp[]): unknown[] };
-// eslint-disable-next-line @typescript-eslint/no-implied-eval
 const makeRunner = new Function(`return ${RUNNER_SOURCE}`)() as (db: Database, packed: boolean) => Runner;
 
 /** On the calling thread (`:memory:` databases, which another connection cannot open). */
