@@ -51,10 +51,11 @@ const GROUP_WINDOW_MS = 4;
 
 /**
  * sqlite through better-sqlite3 with a statement cache, the connection on a worker thread (see
- * `ThreadExecutor`; `:memory:` databases stay on the calling thread). One writer at a time: every
- * statement and transaction goes through a FIFO lock, so concurrent requests never interleave
- * inside another request's transaction and never see "database is locked" from this process
- * (other processes are covered by the busy timeout and BEGIN IMMEDIATE).
+ * `ThreadExecutor`; `:memory:` databases stay on the calling thread). One writer at a time:
+ * transactions run in groups behind a FIFO lock and statements outside them never run inside an
+ * open group, so concurrent requests never interleave inside another request's transaction and
+ * never see "database is locked" from this process (other processes are covered by the busy
+ * timeout and BEGIN IMMEDIATE).
  */
 export class SqliteDb extends Db {
   readonly dialect = 'sqlite' as const;
@@ -74,6 +75,8 @@ export class SqliteDb extends Db {
    * with the next statement: with the connection on another thread, each trip costs ~25 µs.
    */
   private deferred: SqliteOp[] = [];
+  /** From a group's start until its COMMIT (or ROLLBACK) has been answered. */
+  private groupOpen = false;
 
   private defer(sql: string): void {
     this.deferred.push({ k: 'all', sql, p: [] });
@@ -98,16 +101,25 @@ export class SqliteDb extends Db {
     return run;
   }
 
+  /**
+   * A statement outside any transaction: sent at once unless a group is open (it would run
+   * inside the group's transaction), then after the group. The connection runs statements in
+   * the order sent, so reads from many requests are pipelined instead of waiting one trip each.
+   */
+  private direct<T>(op: SqliteOp): Promise<T> {
+    return this.groupOpen ? this.locked(() => this.one<T>(op)) : this.one<T>(op);
+  }
+
   query<T = Row>(sql: string, p: readonly unknown[] = []): Promise<T[]> {
-    return this.locked(() => this.one<T[]>({ k: 'all', sql, p }));
+    return this.direct({ k: 'all', sql, p });
   }
 
   run(sql: string, p: readonly unknown[] = []): Promise<number> {
-    return this.locked(() => this.one<number>({ k: 'run', sql, p }));
+    return this.direct({ k: 'run', sql, p });
   }
 
   queryArrays(sql: string, p: readonly unknown[] = []): Promise<unknown[][]> {
-    return this.locked(() => this.one<unknown[][]>({ k: 'raw', sql, p }));
+    return this.direct({ k: 'raw', sql, p });
   }
 
   transaction<T>(fn: (tx: SqlRunner) => Promise<T>): Promise<T> {
@@ -144,6 +156,7 @@ export class SqliteDb extends Db {
     const settled: (() => void)[] = [];
     const taken: PendingTx[] = [];
     const started = performance.now();
+    this.groupOpen = true;
     this.defer('BEGIN IMMEDIATE');
     try {
       while (taken.length < MAX_GROUP) {
@@ -178,6 +191,7 @@ export class SqliteDb extends Db {
       const cause = err instanceof GroupFailure ? err.reason : err;
       for (const tx of taken) tx.reject(cause);
     } finally {
+      this.groupOpen = false;
       if (this.pending.length > 0) this.scheduleGroup();
     }
     for (const s of settled) s();
