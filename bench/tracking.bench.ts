@@ -102,7 +102,9 @@ function serverStarter(opts: Options, tmp: string, dbFile: string): () => Promis
 interface CpuStats {
   /** Server CPU time per completed request (ms): its own cost, little affected by other load. */
   serverCpuMsPerReq?: number;
-  /** Server CPU time / wall time: 1.0 = one core busy (the event loop is single-threaded). */
+  /** The server's main thread (its event loop) alone: what bounds its req/s when cores are free. */
+  mainThreadMsPerReq?: number;
+  /** Server CPU time / wall time: 1.0 = one core busy. */
   serverCpuShare?: number;
   /** The same for the benchmark process (autocannon), which competes for the same cores. */
   loadGenCpuShare: number;
@@ -110,6 +112,7 @@ interface CpuStats {
 
 function cpuProbe(server: ServerProcess): { done(r: LoadResult): CpuStats } {
   const s0 = server.cpuMs();
+  const m0 = server.pid ? processCpuMs(server.pid, server.pid) : undefined;
   const b0 = process.cpuUsage();
   const t0 = performance.now();
   return {
@@ -118,9 +121,12 @@ function cpuProbe(server: ServerProcess): { done(r: LoadResult): CpuStats } {
       const s1 = server.cpuMs();
       const b = process.cpuUsage(b0);
       const srv = s0 === undefined || s1 === undefined ? undefined : s1 - s0;
+      const m1 = server.pid ? processCpuMs(server.pid, server.pid) : undefined;
+      const main = m0 === undefined || m1 === undefined || r.requests === 0 ? undefined : (m1 - m0) / r.requests;
       const r2 = (x: number) => Math.round(x * 100) / 100;
       return {
         serverCpuMsPerReq: srv === undefined || r.requests === 0 ? undefined : r2(srv / r.requests),
+        mainThreadMsPerReq: main === undefined ? undefined : r2(main),
         serverCpuShare: srv === undefined ? undefined : r2(srv / wall),
         loadGenCpuShare: r2((b.user + b.system) / 1000 / wall),
       };
@@ -223,6 +229,7 @@ function printTables(opts: Options, cases: CaseResult[], scale: ScaleResult | un
     c.non2xx,
     c.errors + c.timeouts,
     c.serverCpuMsPerReq,
+    c.mainThreadMsPerReq,
     c.serverCpuShare,
     c.loadGenCpuShare,
     c.mlflowReqPerSec,
@@ -238,6 +245,7 @@ function printTables(opts: Options, cases: CaseResult[], scale: ScaleResult | un
     'non-2xx',
     'errors',
     'srv cpu ms/req',
+    'main thr ms/req',
     'srv cores',
     'loadgen cores',
     opts.compare ? 'other req/s (measured)' : 'MLflow 2.12 req/s (recorded)',
