@@ -148,7 +148,7 @@ const REGISTERED_MODEL_CASES: Case[] = [
   }),
   bad('set alias: version abc', 'POST', 'registered-models/alias', {
     body: { name: 'good', alias: 'x', version: 'abc' },
-    message: "Parameter 'version' must be an integer, got 'abc'.",
+    message: "Model version must be an integer, got 'abc'",
   }),
   notFound('set alias: version 99', 'POST', 'registered-models/alias', {
     body: { name: 'good', alias: 'x', version: '99' },
@@ -232,7 +232,7 @@ const MODEL_VERSION_CASES: Case[] = [
   }),
   bad('get: version abc', 'GET', 'model-versions/get', {
     query: { name: 'good', version: 'abc' },
-    message: "Parameter 'version' must be an integer, got 'abc'.",
+    message: "Model version must be an integer, got 'abc'",
   }),
   bad('get: version 1.5', 'GET', 'model-versions/get', { query: { name: 'good', version: '1.5' } }),
   notFound('get: version 99', 'GET', 'model-versions/get', {
