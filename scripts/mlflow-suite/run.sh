@@ -2,7 +2,7 @@
 # Runs MLflow 2.12's own REST test files against tsflow (or, with `mlflow`, against MLflow itself),
 # one fresh server per test, on the sqlalchemy backend (tsflow has no file store). See the README,
 # "MLflow's own REST tests".
-#   scripts/mlflow-suite/run.sh [tsflow|mlflow] [pytest args, default: the three REST test files]
+#   scripts/mlflow-suite/run.sh [tsflow|mlflow] [pytest args; test paths default to the three REST test files]
 # Env: MLFLOW_GIT_DIR (a git directory of MLflow with tag v2.12.2, to extract it once),
 # MLFLOW_SRC (where it is extracted, /tmp/mlflow212), PYTHON (/usr/bin/python3 with Debian's
 # python3-flask, -sqlalchemy, -alembic, -pandas, -pytest, ...). tsflow must be built (dist/).
@@ -27,8 +27,11 @@ fi
 BIN=$(mktemp -d)
 printf '#!/bin/sh\nexec %s -m mlflow "$@"\n' "$PY" >"$BIN/mlflow"
 chmod +x "$BIN/mlflow"
-[ $# -gt 0 ] || set -- tests/tracking/test_rest_tracking.py tests/tracking/test_model_registry.py \
-  tests/tracking/test_mlflow_artifacts.py
+case " $* " in
+  *" tests/"*) ;;
+  *) set -- "$@" tests/tracking/test_rest_tracking.py tests/tracking/test_model_registry.py \
+    tests/tracking/test_mlflow_artifacts.py ;;
+esac
 cd "$SRC"
 PATH="$BIN:$PATH" TSFLOW_SUITE_TARGET=$TARGET PYTHONPATH="$SRC:$HERE/pystub:$HERE" \
   exec "$PY" -m pytest -p tsflow_server_plugin -p no:cacheprovider -q -rfE "$@"
