@@ -24,6 +24,8 @@ const MISSING = 'RESOURCE_DOES_NOT_EXIST';
 const LONG_VALUE = 'x'.repeat(5001);
 const LOCAL_SOURCE = /To use a local path as a model version source/;
 const RELATIVE_SOURCE = /an absolute path must be provided without relative path references present/;
+/** MLflow's `is_local_uri`: a `file:` URI on another host (MLflow: 500 with this message; here 400). */
+const REMOTE_FILE_SOURCE = /^file:\/\/\S+ is not a valid remote uri\. For remote access on windows/;
 
 const bad = (label: string, method: Case['method'], path: string, args: Partial<Case> = {}): Case => ({
   label,
@@ -148,7 +150,7 @@ const REGISTERED_MODEL_CASES: Case[] = [
   }),
   bad('set alias: version abc', 'POST', 'registered-models/alias', {
     body: { name: 'good', alias: 'x', version: 'abc' },
-    message: "Parameter 'version' must be an integer, got 'abc'.",
+    message: "Model version must be an integer, got 'abc'",
   }),
   notFound('set alias: version 99', 'POST', 'registered-models/alias', {
     body: { name: 'good', alias: 'x', version: '99' },
@@ -178,7 +180,8 @@ const BAD_SOURCES: [string, RegExp][] = [
   ['/srv', LOCAL_SOURCE],
   ['file:///etc/', LOCAL_SOURCE],
   ['file://./etc', LOCAL_SOURCE],
-  ['file://attacker.example/../../../', LOCAL_SOURCE],
+  ['file://attacker.example/../../../', REMOTE_FILE_SOURCE],
+  ['file://123.456.789.123/path/to/source', REMOTE_FILE_SOURCE],
   ['//proc/self/root', LOCAL_SOURCE],
   ['mlflow-artifacts://host:9000/models/../../../', RELATIVE_SOURCE],
   ['mlflow-artifacts://host:9000/models/..%2f..%2fartifacts', RELATIVE_SOURCE],
@@ -232,7 +235,7 @@ const MODEL_VERSION_CASES: Case[] = [
   }),
   bad('get: version abc', 'GET', 'model-versions/get', {
     query: { name: 'good', version: 'abc' },
-    message: "Parameter 'version' must be an integer, got 'abc'.",
+    message: "Model version must be an integer, got 'abc'",
   }),
   bad('get: version 1.5', 'GET', 'model-versions/get', { query: { name: 'good', version: '1.5' } }),
   notFound('get: version 99', 'GET', 'model-versions/get', {

@@ -28,11 +28,11 @@ export function validateModelName(name: string | undefined, param = 'name'): str
   return checkLength(name, LIMITS.registeredModelName, param);
 }
 
-/** Version arguments are integer strings (`"3"`); MLflow's exact message otherwise. */
+/** Version arguments are integer strings (`"3"`); MLflow's exact message (`_validate_model_version`) otherwise. */
 export function parseVersion(version: string | number | undefined, param = 'version'): number {
   if (version === undefined || version === '') throw missingValue(param);
   const text = String(version);
-  if (!INTEGER.test(text)) throw MlflowError.invalid(`Parameter '${param}' must be an integer, got '${text}'.`);
+  if (!INTEGER.test(text)) throw MlflowError.invalid(`Model version must be an integer, got '${text}'`);
   return Number(text.trim());
 }
 

@@ -45,7 +45,6 @@ describe('validateSource: mlflow-api.md §13.2 corpus (run root mlflow-artifacts
     '/srv',
     'file:///etc/',
     'file://./etc',
-    'file://evil.example.com/../../../',
     'file://localhost/etc',
     '//proc/self/root',
     'C:\\path',
@@ -57,6 +56,17 @@ describe('validateSource: mlflow-api.md §13.2 corpus (run root mlflow-artifacts
     );
     expect(rejection(source)).toContain(LOCAL);
   });
+
+  it.each(['file://evil.example.com/../../../', 'file://123.456.789.123/path/to/source'])(
+    'refuses a file: source on another host with MLflow is_local_uri message: %s',
+    (source) => {
+      const expected =
+        `${source} is not a valid remote uri. For remote access on windows, please consider using a different ` +
+        'scheme such as SMB (e.g. smb://<hostname>/<path>).';
+      expect(rejection(source, remoteRun)).toBe(expected);
+      expect(rejection(source)).toBe(expected);
+    },
+  );
 
   it.each([
     'mlflow-artifacts://host:9000/models/../../../',

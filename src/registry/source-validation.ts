@@ -69,6 +69,13 @@ export const localSourceError = (source: string) =>
       'specified by the run_id.',
   );
 
+/** MLflow's `is_local_uri` refuses a `file:` URI that names another host before anything else. */
+export const remoteFileSourceError = (source: string) =>
+  MlflowError.invalid(
+    `${source} is not a valid remote uri. For remote access on windows, please consider using a different scheme ` +
+      'such as SMB (e.g. smb://<hostname>/<path>).',
+  );
+
 export const relativeSourceError = (source: string) =>
   MlflowError.invalid(
     `Invalid model version source: '${source}'. If supplying a source as an http, https, local file path, ftp, ` +
@@ -116,6 +123,13 @@ function localPath(uri: string): string | undefined {
     rest = end < 0 ? '/' : rest.slice(end);
   }
   return decodeURIComponentSafe(rest.split(/[?#]/)[0]);
+}
+
+/** MLflow's `is_local_uri` test for `file:` URIs: a host other than `.`, `localhost*` or `127.0.0.1*`. */
+function namesRemoteHost(uri: string): boolean {
+  const m = /^file:\/\/([^/?#]*)/i.exec(uri);
+  const host = (m?.[1] ?? '').replace(/^.*@/, '').replace(/:\d*$/, '').toLowerCase();
+  return host !== '' && host !== '.' && !host.startsWith('localhost') && !host.startsWith('127.0.0.1');
 }
 
 function decodeURIComponentSafe(text: string): string {
@@ -230,6 +244,7 @@ export function validateSource(
 ): SourceRef {
   if (isPrompt && isPlaceholder(source)) return { kind: 'direct' };
   if (isLocalUri(source)) {
+    if (namesRemoteHost(source)) throw remoteFileSourceError(source);
     if (containedLocally(source, run, localRoots)) return { kind: 'direct' };
     throw localSourceError(source);
   }
