@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { Db } from './db';
+import type { Db, SqlRunner } from './db';
 import { openDatabase } from './open-database';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tsflow-db-'));
@@ -28,7 +28,7 @@ describe.each([
     expect(row.k).toBe('a');
     expect(Buffer.isBuffer(row.b)).toBe(true);
     expect(row.b.readUInt8(2)).toBe(3);
-    expect(await db.queryArrays!('SELECT k, v FROM t', [])).toEqual([['a', 1]]);
+    expect(await (db as SqlRunner).queryArrays!('SELECT k, v FROM t', [])).toEqual([['a', 1]]);
   });
 
   it('errors keep sqlite’s code and message', async () => {

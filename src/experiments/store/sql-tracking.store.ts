@@ -152,11 +152,13 @@ export class SqlTrackingStore extends TrackingStore {
 
   async getExperiment(experimentId: string): Promise<Experiment | undefined> {
     if (!/^\d{1,15}$/.test(experimentId)) return undefined;
-    const rows = await this.db.query<ExperimentRow>(
-      `SELECT ${EXPERIMENT_COLUMNS} FROM experiments WHERE experiment_id = ?`,
-      [Number(experimentId)],
-    );
-    return (await this.experimentsWithTags(rows))[0];
+    const id = Number(experimentId);
+    // Both reads at once (the connection pipelines them): every run write looks its experiment up.
+    const [rows, tags] = await Promise.all([
+      this.db.query<ExperimentRow>(`SELECT ${EXPERIMENT_COLUMNS} FROM experiments WHERE experiment_id = ?`, [id]),
+      this.db.query<KeyValue>('SELECT key, value FROM experiment_tags WHERE experiment_id = ? ORDER BY key', [id]),
+    ]);
+    return rows[0] ? experimentFromRow(rows[0], tags) : undefined;
   }
 
   async getExperimentByName(name: string): Promise<Experiment | undefined> {
