@@ -1,5 +1,5 @@
+import type { Database, Statement } from 'better-sqlite3';
 import type { DataSource, QueryRunner } from 'typeorm';
-import type { SqliteExecutor, SqliteOp } from './sqlite-executor';
 import type { WalCheckpointer } from './wal-checkpointer';
 
 export type Dialect = 'sqlite' | 'postgres';
@@ -30,11 +30,9 @@ export abstract class Db implements SqlRunner {
   abstract close(): Promise<void>;
 }
 
-/** A group commit's own statement failed: every transaction of the group fails with its error. */
-class GroupFailure extends Error {
-  constructor(readonly reason: unknown) {
-    super(reason instanceof Error ? reason.message : String(reason));
-  }
+/** better-sqlite3 values: no booleans, no undefined. */
+function bindable(params: readonly unknown[]): unknown[] {
+  return params.map((p) => (p === undefined ? null : typeof p === 'boolean' ? (p ? 1 : 0) : p));
 }
 
 /** A transaction waiting for the writer (see `SqliteDb.commitGroup`). */
@@ -50,49 +48,42 @@ const MAX_GROUP = 32;
 const GROUP_WINDOW_MS = 4;
 
 /**
- * sqlite through better-sqlite3 with a statement cache, the connection on a worker thread (see
- * `ThreadExecutor`; `:memory:` databases stay on the calling thread). One writer at a time:
- * transactions run in groups behind a FIFO lock and statements outside them never run inside an
- * open group, so concurrent requests never interleave inside another request's transaction and
- * never see "database is locked" from this process (other processes are covered by the busy
- * timeout and BEGIN IMMEDIATE).
+ * sqlite through better-sqlite3's synchronous API with a statement cache. One writer at a
+ * time: every statement and transaction goes through a FIFO lock, so concurrent requests
+ * never interleave inside another request's transaction and never see "database is locked"
+ * from this process (other processes are covered by the busy timeout and BEGIN IMMEDIATE).
  */
 export class SqliteDb extends Db {
   readonly dialect = 'sqlite' as const;
+  private readonly statements = new Map<string, Statement>();
   private tail: Promise<unknown> = Promise.resolve();
   private readonly pending: PendingTx[] = [];
 
   constructor(
     private readonly ds: DataSource,
-    private readonly sqlite: SqliteExecutor,
+    private readonly sqlite: Database,
     private readonly checkpointer?: WalCheckpointer,
   ) {
     super();
   }
 
-  /**
-   * Control statements of the group commit (BEGIN, SAVEPOINT, RELEASE) wait here and go out
-   * with the next statement: with the connection on another thread, each trip costs ~25 µs.
-   */
-  private deferred: SqliteOp[] = [];
-  /** From a group's start until its COMMIT (or ROLLBACK) has been answered. */
-  private groupOpen = false;
-
-  private defer(sql: string): void {
-    this.deferred.push({ k: 'all', sql, p: [] });
+  private prepare(sql: string): Statement {
+    let stmt = this.statements.get(sql);
+    if (!stmt) {
+      stmt = this.sqlite.prepare(sql);
+      if (this.statements.size > 2000) this.statements.clear();
+      this.statements.set(sql, stmt);
+    }
+    return stmt;
   }
 
-  private async one<T>(op: SqliteOp): Promise<T> {
-    const ops = this.deferred.length ? [...this.deferred, op] : [op];
-    const ahead = ops.length - 1;
-    this.deferred = [];
-    try {
-      return (await this.sqlite.call(ops))[ahead] as T;
-    } catch (err) {
-      // A deferred control statement failed: the group cannot go on (see commitGroup).
-      if ((err as { at?: number }).at! < ahead) throw new GroupFailure(err);
-      throw err;
-    }
+  private exec<T>(sql: string, params: readonly unknown[]): T[] {
+    const stmt = this.prepare(sql);
+    const args = bindable(params);
+    if (stmt.reader) return stmt.all(...args) as T[];
+    stmt.run(...args);
+    this.checkpointer?.wrote();
+    return [];
   }
 
   private locked<T>(fn: () => Promise<T> | T): Promise<T> {
@@ -101,34 +92,41 @@ export class SqliteDb extends Db {
     return run;
   }
 
-  /**
-   * A statement outside any transaction: sent at once unless a group is open (it would run
-   * inside the group's transaction), then after the group. The connection runs statements in
-   * the order sent, so reads from many requests are pipelined instead of waiting one trip each.
-   */
-  private direct<T>(op: SqliteOp): Promise<T> {
-    return this.groupOpen ? this.locked(() => this.one<T>(op)) : this.one<T>(op);
+  private change(sql: string, params: readonly unknown[]): number {
+    this.checkpointer?.wrote();
+    return this.prepare(sql).run(...bindable(params)).changes;
   }
 
-  query<T = Row>(sql: string, p: readonly unknown[] = []): Promise<T[]> {
-    return this.direct({ k: 'all', sql, p });
+  query<T = Row>(sql: string, params: readonly unknown[] = []): Promise<T[]> {
+    return this.locked(() => this.exec<T>(sql, params));
   }
 
-  run(sql: string, p: readonly unknown[] = []): Promise<number> {
-    return this.direct({ k: 'run', sql, p });
+  run(sql: string, params: readonly unknown[] = []): Promise<number> {
+    return this.locked(() => this.change(sql, params));
   }
 
-  queryArrays(sql: string, p: readonly unknown[] = []): Promise<unknown[][]> {
-    return this.direct({ k: 'raw', sql, p });
+  queryArrays(sql: string, params: readonly unknown[] = []): Promise<unknown[][]> {
+    // Its own cache entry: raw mode is a property of the prepared statement.
+    return this.locked(
+      () =>
+        this.prepare(`${sql} -- rows as arrays`)
+          .raw(true)
+          .all(...bindable(params)) as unknown[][],
+    );
   }
 
   transaction<T>(fn: (tx: SqlRunner) => Promise<T>): Promise<T> {
     const runner: SqlRunner = {
       dialect: 'sqlite',
-      query: (sql, p = []) => this.one({ k: 'all', sql, p }),
-      queryArrays: (sql, p = []) => this.one({ k: 'raw', sql, p }),
-      run: (sql, p = []) => this.one({ k: 'run', sql, p }),
-      runMany: (sql, rows) => this.one({ k: 'many', sql, rows }),
+      query: async <R>(sql: string, params: readonly unknown[] = []) => this.exec<R>(sql, params),
+      run: async (sql: string, params: readonly unknown[] = []) => this.change(sql, params),
+      runMany: async (sql: string, rows: readonly unknown[][]) => {
+        const stmt = this.prepare(sql);
+        this.checkpointer?.wrote();
+        let changes = 0;
+        for (const row of rows) changes += stmt.run(...bindable(row)).changes;
+        return changes;
+      },
     };
     return new Promise<T>((resolve, reject) => {
       this.pending.push({ fn: () => fn(runner), resolve: resolve as (v: unknown) => void, reject });
@@ -141,10 +139,6 @@ export class SqliteDb extends Db {
     void this.locked(() => this.commitGroup());
   }
 
-  private control(sql: string): Promise<unknown> {
-    return this.one({ k: 'all', sql, p: [] });
-  }
-
   /**
    * Group commit: the transactions waiting for the writer run one after another inside one
    * BEGIN … COMMIT, each in its own savepoint (a failing one is rolled back alone and rejects
@@ -155,9 +149,15 @@ export class SqliteDb extends Db {
     if (this.pending.length === 0) return;
     const settled: (() => void)[] = [];
     const taken: PendingTx[] = [];
+    try {
+      this.exec('BEGIN IMMEDIATE', []);
+    } catch (err) {
+      // Another process holds the write lock past the busy timeout: this group fails as one transaction did.
+      for (const tx of this.pending.splice(0, MAX_GROUP)) tx.reject(err);
+      if (this.pending.length > 0) this.scheduleGroup();
+      return;
+    }
     const started = performance.now();
-    this.groupOpen = true;
-    this.defer('BEGIN IMMEDIATE');
     try {
       while (taken.length < MAX_GROUP) {
         if (this.pending.length === 0) {
@@ -168,30 +168,26 @@ export class SqliteDb extends Db {
         }
         const tx = this.pending.shift()!;
         taken.push(tx);
-        this.defer('SAVEPOINT tx');
+        this.exec('SAVEPOINT tx', []);
         try {
           const result = await tx.fn();
-          this.defer('RELEASE tx');
+          this.exec('RELEASE tx', []);
           settled.push(() => tx.resolve(result));
         } catch (err) {
           // An error sqlite answers by rolling back the whole transaction (disk full, I/O) loses the group.
-          if (err instanceof GroupFailure || !this.sqlite.inTransaction()) throw err;
-          this.defer('ROLLBACK TO tx');
-          this.defer('RELEASE tx');
+          if (!this.sqlite.inTransaction) throw err;
+          this.exec('ROLLBACK TO tx', []);
+          this.exec('RELEASE tx', []);
           settled.push(() => tx.reject(err));
         }
       }
-      await this.control('COMMIT');
+      this.exec('COMMIT', []);
     } catch (err) {
-      this.deferred = [];
-      if (this.sqlite.inTransaction()) await this.control('ROLLBACK');
-      // Nothing of the group was written: every transaction of it fails with the error that ended it
-      // (BEGIN IMMEDIATE past the busy timeout when another process holds the write lock).
+      if (this.sqlite.inTransaction) this.exec('ROLLBACK', []);
+      // Nothing of the group was written: every transaction of it fails with the commit's error.
       settled.length = 0;
-      const cause = err instanceof GroupFailure ? err.reason : err;
-      for (const tx of taken) tx.reject(cause);
+      for (const tx of taken) tx.reject(err);
     } finally {
-      this.groupOpen = false;
       if (this.pending.length > 0) this.scheduleGroup();
     }
     for (const s of settled) s();
@@ -200,7 +196,7 @@ export class SqliteDb extends Db {
   async close(): Promise<void> {
     await this.tail;
     await this.checkpointer?.stop();
-    await this.sqlite.close();
+    this.statements.clear();
     if (this.ds.isInitialized) await this.ds.destroy();
   }
 }

@@ -6,26 +6,12 @@ import { DataSource, DataSourceOptions } from 'typeorm';
 import type { DatabaseConfig } from '../config/app-config';
 import { Db, PostgresDb, SqliteDb } from './db';
 import { MIGRATIONS } from './migrations';
-import { InlineExecutor, ThreadExecutor } from './sqlite-executor';
 import { BACKSTOP_PAGES, WalCheckpointer } from './wal-checkpointer';
 
 // int8 (BIGINT, COUNT) as JS numbers: ids, timestamps and steps stay below 2^53.
 pgTypes.setTypeParser(20, (v: string) => Number(v));
 
 const MIGRATION_LOCK = 7_263_001;
-
-/** Settings of every sqlite connection (TypeORM's, used for migrations, and the worker thread's). */
-const SQLITE_PRAGMAS = [
-  'synchronous = NORMAL',
-  'busy_timeout = 10000',
-  // Checkpoint every ~40 MB of WAL instead of 4 MB: log-batch rewrites the same index pages,
-  // and fewer, larger checkpoints copy each page once (about 20% less CPU per batch here).
-  'wal_autocheckpoint = 10000',
-  // Page cache of up to 128 MB (default 2 MB): a search page at 100k runs touches thousands of index
-  // pages, and re-reading each from the OS cost more CPU in pread than the query itself (25 -> 13 ms).
-  'cache_size = -131072',
-  'foreign_keys = ON',
-];
 
 export function dataSourceOptions(config: DatabaseConfig): DataSourceOptions {
   const common = { migrations: MIGRATIONS, entities: [], synchronize: false, logging: false };
@@ -39,7 +25,16 @@ export function dataSourceOptions(config: DatabaseConfig): DataSourceOptions {
     database: config.path,
     enableWAL: !memory,
     timeout: 10_000,
-    prepareDatabase: (db: Database) => SQLITE_PRAGMAS.forEach((p) => db.pragma(p)),
+    prepareDatabase: (db: Database) => {
+      db.pragma('synchronous = NORMAL');
+      db.pragma('busy_timeout = 10000');
+      // Checkpoint every ~40 MB of WAL instead of 4 MB: log-batch rewrites the same index pages,
+      // and fewer, larger checkpoints copy each page once (about 20% less CPU per batch here).
+      db.pragma('wal_autocheckpoint = 10000');
+      // Page cache of up to 128 MB (default 2 MB): a search page at 100k runs touches thousands of index
+      // pages, and re-reading each from the OS cost more CPU in pread than the query itself (25 -> 13 ms).
+      db.pragma('cache_size = -131072');
+    },
   };
 }
 
@@ -75,11 +70,8 @@ export async function openDatabase(config: DatabaseConfig): Promise<Db> {
   }
   if (config.type === 'postgres') return new PostgresDb(ds);
   const sqlite = (ds.driver as unknown as { databaseConnection: Database }).databaseConnection;
-  if (config.path === ':memory:') return new SqliteDb(ds, new InlineExecutor(sqlite));
+  if (config.path === ':memory:') return new SqliteDb(ds, sqlite);
   // Checkpoints move to a worker thread; the connection's own autocheckpoint stays as a backstop.
-  // The stores' connection moves to another one (see ThreadExecutor); TypeORM's stays idle.
-  const checkpointer = new WalCheckpointer(config.path);
-  const pragmas = [...SQLITE_PRAGMAS, `wal_autocheckpoint = ${BACKSTOP_PAGES}`];
-  const executor = new ThreadExecutor(config.path, pragmas, 10_000, () => checkpointer.wrote());
-  return new SqliteDb(ds, executor, checkpointer);
+  sqlite.pragma(`wal_autocheckpoint = ${BACKSTOP_PAGES}`);
+  return new SqliteDb(ds, sqlite, new WalCheckpointer(config.path));
 }
