@@ -32,9 +32,12 @@ export interface SearchPlan {
   groups?: boolean;
 }
 
-/** Fewer runs than SELECTIVE in the searched experiments: sorting them all beats any walk. */
-async function fewRuns(db: SqlRunner, q: SearchRunsQuery, snapshot: number): Promise<boolean> {
-  const probe = runCountProbe(db.dialect, q, snapshot, SELECTIVE);
+/**
+ * Fewer runs than SELECTIVE in the searched experiments (with `attributes`, matching their run
+ * attribute filters too): sorting them all beats any walk.
+ */
+async function fewRuns(db: SqlRunner, q: SearchRunsQuery, snapshot: number, attributes = false): Promise<boolean> {
+  const probe = runCountProbe(db.dialect, q, snapshot, SELECTIVE, attributes);
   const [{ n }] = await db.query<{ n: number }>(probe.sql, probe.params);
   return Number(n) < SELECTIVE;
 }
@@ -48,7 +51,8 @@ async function fewRuns(db: SqlRunner, q: SearchRunsQuery, snapshot: number): Pro
  */
 async function choosePlan(db: SqlRunner, q: SearchRunsQuery, snapshot: number): Promise<SearchPlan> {
   if (db.dialect !== 'sqlite') return postgresPlan(db, q, snapshot);
-  const ordered = walkable(q) && !(await fewRuns(db, q, snapshot));
+  // No statistics: a rare attribute filter (a run name, a status) is found by counting, as walking would pass every run.
+  const ordered = walkable(q) && !(await fewRuns(db, q, snapshot, true));
   if (await anySelective(db, q)) return { style: 'in', walk: false };
   return q.clauses.length === 0 && !ordered ? { style: 'in', walk: false } : { style: 'exists', walk: ordered };
 }

@@ -262,14 +262,18 @@ export function walkRest(d: Dialect, q: SearchRunsQuery): Sql {
   };
 }
 
-/** A bounded count of the runs a search covers before its filters: few runs are cheapest sorted whole. */
-export function runCountProbe(d: Dialect, q: SearchRunsQuery, snapshot: number, cap: number): Sql {
+/**
+ * A bounded count of the runs a search covers before its keyed filters (with `attributes`, after
+ * its run attribute filters): few runs are cheapest sorted whole.
+ */
+export function runCountProbe(d: Dialect, q: SearchRunsQuery, snapshot: number, cap: number, attributes = false): Sql {
   const exp = experimentCondition(d, q);
+  const conds = attributes ? q.clauses.filter((c) => c.entity === 'attribute').map((c) => clauseCondition(d, c)) : [];
   return {
     sql:
       `SELECT COUNT(*) AS n FROM (SELECT 1 FROM runs r WHERE ${exp.sql} AND ` +
-      `${inList(d, 'r.lifecycle_stage')} AND r.seq <= ? LIMIT ?) t`,
-    params: [...exp.params, listParam(d, q.stages), snapshot, cap],
+      `${inList(d, 'r.lifecycle_stage')} AND r.seq <= ?${conds.map((c) => ` AND ${c.sql}`).join('')} LIMIT ?) t`,
+    params: [...exp.params, listParam(d, q.stages), snapshot, ...conds.flatMap((c) => c.params), cap],
   };
 }
 
