@@ -25,6 +25,8 @@ const USAGE = `Usage: node dist/bench/search.bench.js [options]
   --reuse             seed into a store named after the sizes (tsflow_bench_scale_<N>_<steps> on Postgres,
                       <tmpdir>/tsflow-search-bench-<N>-<steps>.db), keep it, and on later runs time the
                       queries again without seeding (new migrations still run on it)
+  --postgres-db NAME  with --reuse: the Postgres database's name instead of tsflow_bench_scale_<N>_<steps>
+                      (one per helper sharing a server)
 `;
 
 const TARGET_MS = 100;
@@ -35,6 +37,7 @@ function options() {
       'sqlite-runs': { type: 'string' },
       'postgres-runs': { type: 'string' },
       postgres: { type: 'string' },
+      'postgres-db': { type: 'string' },
       steps: { type: 'string' },
       reps: { type: 'string' },
       keep: { type: 'boolean' },
@@ -51,6 +54,7 @@ function options() {
     sqliteRuns: Number(values['sqlite-runs'] ?? 100_000),
     postgresRuns: Number(values['postgres-runs'] ?? 1_000_000),
     postgres: values.postgres ?? 'postgresql://postgres@127.0.0.1:5432/postgres',
+    postgresDb: values['postgres-db'],
     steps: Number(values.steps ?? 20),
     reps: Number(values.reps ?? 20),
     keep: !!values.keep || !!values.reuse,
@@ -94,7 +98,7 @@ async function createIfMissing(adminUrl: string, name: string): Promise<void> {
 
 async function onPostgres(opts: ReturnType<typeof options>, tmp: string): Promise<ScaleResult> {
   const name = opts.reuse
-    ? `tsflow_bench_scale_${opts.postgresRuns}_${opts.steps}`
+    ? (opts.postgresDb ?? `tsflow_bench_scale_${opts.postgresRuns}_${opts.steps}`)
     : `tsflow_bench_${randomBytes(4).toString('hex')}`;
   if (opts.reuse) await createIfMissing(opts.postgres, name);
   else await adminQuery(opts.postgres, `CREATE DATABASE ${name}`);

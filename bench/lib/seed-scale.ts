@@ -11,7 +11,7 @@ import { rng } from './seed-http';
  *
  * Rows mirror what log-batch writes: one `metrics` row per metric and step, the last step's
  * value in `latest_metrics`, params p0..p9 = v0..v9, tags t0..t4 plus `mlflow.runName` as
- * runs/create adds it.
+ * runs/create adds it; params and tags carry the run's start_time as the store writes them.
  */
 export interface ScaleSeed {
   experimentId: string;
@@ -45,8 +45,8 @@ const COLUMNS = {
   ],
   metrics: ['run_uuid', 'key', 'value', 'is_nan', 'timestamp', 'step'],
   latest: ['run_uuid', 'key', 'value', 'is_nan', 'timestamp', 'step'],
-  params: ['run_uuid', 'key', 'value'],
-  tags: ['run_uuid', 'key', 'value'],
+  params: ['run_uuid', 'key', 'value', 'start_time'],
+  tags: ['run_uuid', 'key', 'value', 'start_time'],
 } as const;
 const TABLE: Record<keyof Chunk, string> = {
   runs: 'runs',
@@ -59,8 +59,8 @@ const PG_TYPES: Record<keyof Chunk, string[]> = {
   runs: ['text', 'text', 'int8', 'text', 'text', 'int8', 'int8', 'text', 'text'],
   metrics: ['text', 'text', 'float8', 'int2', 'int8', 'int8'],
   latest: ['text', 'text', 'float8', 'int2', 'int8', 'int8'],
-  params: ['text', 'text', 'text'],
-  tags: ['text', 'text', 'text'],
+  params: ['text', 'text', 'text', 'int8'],
+  tags: ['text', 'text', 'text', 'int8'],
 };
 
 function* generate(seed: ScaleSeed, chunkSize: number): Generator<Chunk> {
@@ -96,9 +96,9 @@ function* generate(seed: ScaleSeed, chunkSize: number): Generator<Chunk> {
         }
         c.latest.push(m);
       }
-      for (let k = 0; k < 10; k++) c.params.push([id, `p${k}`, `v${Math.floor(random() * 10)}`]);
-      for (let k = 0; k < 5; k++) c.tags.push([id, `t${k}`, `tv${Math.floor(random() * 5)}`]);
-      c.tags.push([id, 'mlflow.runName', name]);
+      for (let k = 0; k < 10; k++) c.params.push([id, `p${k}`, `v${Math.floor(random() * 10)}`, startTime]);
+      for (let k = 0; k < 5; k++) c.tags.push([id, `t${k}`, `tv${Math.floor(random() * 5)}`, startTime]);
+      c.tags.push([id, 'mlflow.runName', name, startTime]);
     }
     yield c;
   }

@@ -80,11 +80,13 @@ export class ImportTarget {
     history: AsyncIterable<SrcMetric[]>,
   ): Promise<number> {
     return this.db.transaction(async (tx) => {
-      await tx.query(
+      // start_time never changes once stored (a re-import keeps it): params and tags copy the stored one.
+      const [{ start_time: startTime }] = await tx.query<{ start_time: number }>(
         `INSERT INTO runs (run_uuid, name, experiment_id, user_id, status, start_time, end_time, deleted_time, lifecycle_stage, artifact_uri)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT (run_uuid) DO UPDATE SET name = excluded.name, status = excluded.status, end_time = excluded.end_time,
-           deleted_time = excluded.deleted_time, lifecycle_stage = excluded.lifecycle_stage, artifact_uri = excluded.artifact_uri`,
+           deleted_time = excluded.deleted_time, lifecycle_stage = excluded.lifecycle_stage, artifact_uri = excluded.artifact_uri
+         RETURNING start_time`,
         [
           run.runId,
           run.name,
@@ -100,17 +102,17 @@ export class ImportTarget {
       );
       await insertRows(
         tx,
-        'INSERT INTO params (run_uuid, key, value)',
-        3,
-        run.params.map((p) => [run.runId, p.key, p.value]),
+        'INSERT INTO params (run_uuid, key, value, start_time)',
+        4,
+        run.params.map((p) => [run.runId, p.key, p.value, startTime]),
         'ON CONFLICT DO NOTHING',
       );
       await tx.query('DELETE FROM tags WHERE run_uuid = ?', [run.runId]);
       await insertRows(
         tx,
-        'INSERT INTO tags (run_uuid, key, value)',
-        3,
-        run.tags.map((t) => [run.runId, t.key, t.value]),
+        'INSERT INTO tags (run_uuid, key, value, start_time)',
+        4,
+        run.tags.map((t) => [run.runId, t.key, t.value, startTime]),
         'ON CONFLICT DO NOTHING',
       );
       let points = 0;

@@ -12,5 +12,5 @@ export {
   type ValueKind,
 } from './grammars';
 export { type OrderKey, parseOrderBy } from './order-by';
-export { decodePageToken, encodePageToken, type PageToken, seekableKey } from './page-token';
+export { decodePageToken, encodePageToken, type PageToken, type Seek, seekableKey } from './page-token';
 export { parseSearch } from './search-query';

@@ -79,6 +79,10 @@ describe('decodePageToken', () => {
     ['seek key too long', b64(`{"offset": 1, "seek": ["${'x'.repeat(257)}", 0]}`), /seek must hold/],
     ['negative skip', b64('{"offset": 1, "seek": [0.5, -1]}'), /skip must be a non-negative integer/],
     ['fractional rest', b64('{"offset": 1, "rest": 0.5}'), /rest must be a non-negative integer/],
+    ['seek of three', b64('{"offset": 1, "seek": ["v1", 0, 5]}'), /seek must hold a number or a short string/],
+    ['fractional start', b64('{"offset": 1, "seek": ["v1", 0, 1.5, "ab"]}'), /seek position must hold/],
+    ['numeric run', b64('{"offset": 1, "seek": ["v1", 0, 15, 7]}'), /seek position must hold/],
+    ['run too long', b64(`{"offset": 1, "seek": ["v1", 0, 15, "${'a'.repeat(257)}"]}`), /seek position must hold/],
   ])('rejects %s', (_name, token, expected) => {
     expect(invalidMessage(() => decodePageToken(token))).toMatch(expected);
   });
@@ -87,6 +91,8 @@ describe('decodePageToken', () => {
     for (const t of [
       { offset: 300, snapshot: 9, seek: { key: 0.25, skip: 3 } },
       { offset: 300, snapshot: 9, seek: { key: 'v3 "é"', skip: 0 } },
+      { offset: 300, snapshot: 9, seek: { key: 'v3', skip: 0, start: 1_704_067_200_000, run: 'a1b2' } },
+      { offset: 300, snapshot: 9, seek: { key: 'v3', skip: 0, start: -5, run: '' } },
       { offset: 40, snapshot: 9, rest: 17 },
     ])
       expect(decodePageToken(encodePageToken(t))).toEqual(t);

@@ -4,16 +4,29 @@
  * what MLflow servers emit. `snapshot` optionally pins the result set (rows that existed when
  * the first page was served) so offsets stay stable under concurrent inserts. Run search adds
  * a keyset position (`seek`: the last walked sort key and how many runs with that key were
- * already returned; `rest`: the position among the runs without the sort key), so a deep page
- * starts where the last one ended; `offset` is always kept, and a token without them still works.
+ * already returned, or, for a walk whose ties are in (start_time DESC, run_uuid) order, the
+ * last run's start_time and id; `rest`: the position among the runs without the sort key), so a
+ * deep page starts where the last one ended; `offset` is always kept, and a token without them
+ * still works.
  */
 import { MlflowError } from '../mlflow-error';
 
 export interface PageToken {
   offset: number;
   snapshot?: number;
-  seek?: { key: number | string; skip: number };
+  seek?: Seek;
   rest?: number;
+}
+
+/**
+ * A position in a walk: runs past `key`, after the first `skip` runs equal to it; with `start`
+ * and `run` (skip 0), exactly the runs after that run among those equal to `key`.
+ */
+export interface Seek {
+  key: number | string;
+  skip: number;
+  start?: number;
+  run?: string;
 }
 
 /** Far above any token we emit; bounds the work done on hostile input. */
@@ -30,7 +43,8 @@ export function encodePageToken(t: PageToken): string {
   if (t.snapshot !== undefined) fields.push(`"snapshot": ${t.snapshot}`);
   if (t.seek !== undefined) {
     checkSeek(t.seek);
-    fields.push(`"seek": ${JSON.stringify([t.seek.key, t.seek.skip])}`);
+    const { key, skip, start, run } = t.seek;
+    fields.push(`"seek": ${JSON.stringify(run === undefined ? [key, skip] : [key, skip, start, run])}`);
   }
   if (t.rest !== undefined) {
     checkField('rest', t.rest);
@@ -47,8 +61,9 @@ export function decodePageToken(token: string | undefined): PageToken | undefine
   const result: PageToken = { offset: parsed.offset as number };
   if (parsed.snapshot !== undefined) result.snapshot = parsed.snapshot as number;
   if (parsed.seek !== undefined) {
-    const seek = Array.isArray(parsed.seek) && parsed.seek.length === 2 ? parsed.seek : [];
+    const seek = Array.isArray(parsed.seek) && [2, 4].includes(parsed.seek.length) ? parsed.seek : [];
     result.seek = { key: seek[0] as number | string, skip: seek[1] as number };
+    if (seek.length === 4) Object.assign(result.seek, { start: seek[2] as number, run: seek[3] as string });
     checkSeek(result.seek);
   }
   if (parsed.rest !== undefined) {
@@ -65,10 +80,14 @@ export function seekableKey(key: unknown): key is number | string {
   );
 }
 
-function checkSeek(seek: { key: unknown; skip: unknown }): void {
+function checkSeek(seek: Seek): void {
   if (!seekableKey(seek.key))
     throw MlflowError.invalid('Invalid page token, seek must hold a number or a short string');
   checkField('skip', seek.skip);
+  if (seek.start === undefined && seek.run === undefined) return;
+  const run = seek.run as unknown;
+  if (!Number.isSafeInteger(seek.start) || typeof run !== 'string' || run.length > MAX_SEEK_KEY_LENGTH)
+    throw MlflowError.invalid('Invalid page token, seek position must hold an integer start time and a run id');
 }
 
 function decodeBase64(token: unknown): string {

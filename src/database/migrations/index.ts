@@ -10,6 +10,7 @@ import { ImportState1763800000030 } from './1763800000030-import-state';
 import { MetricSummaries1763800000031 } from './1763800000031-metric-summaries';
 import { RunNameOrderIndex1763800000032 } from './1763800000032-run-name-order-index';
 import { ClusteredParamsTags1763800000033 } from './1763800000033-clustered-params-tags';
+import { ParamsTagsStartTime1763800000034 } from './1763800000034-params-tags-start-time';
 
 /** Every migration, in order. New migrations are appended here. */
 export const MIGRATIONS = [
@@ -25,4 +26,5 @@ export const MIGRATIONS = [
   MetricSummaries1763800000031,
   RunNameOrderIndex1763800000032,
   ClusteredParamsTags1763800000033,
+  ParamsTagsStartTime1763800000034,
 ];

@@ -50,13 +50,13 @@ function rejectChanges(runId: string, params: KeyValue[], stored: Map<string, st
  * inserted one of the keys first is committed by the time DO NOTHING skips it, so the
  * read-back sees its value too.
  */
-async function writeParams(tx: SqlRunner, runId: string, params: KeyValue[]): Promise<void> {
+async function writeParams(tx: SqlRunner, runId: string, params: KeyValue[], startTime: number): Promise<void> {
   if (params.length === 0) return;
   const inserted = await insertRows(
     tx,
-    'INSERT INTO params (run_uuid, key, value)',
-    3,
-    params.map((p) => [runId, p.key, p.value]),
+    'INSERT INTO params (run_uuid, key, value, start_time)',
+    4,
+    params.map((p) => [runId, p.key, p.value, startTime]),
     'ON CONFLICT (run_uuid, key) DO NOTHING',
   );
   if (inserted < params.length) rejectChanges(runId, params, await storedParams(tx, runId, params));
@@ -108,15 +108,15 @@ async function writeMetrics(tx: SqlRunner, runId: string, metrics: Metric[]): Pr
   await maintainSummaries(tx, runId, metrics);
 }
 
-async function writeTags(tx: SqlRunner, runId: string, tags: KeyValue[]): Promise<void> {
+async function writeTags(tx: SqlRunner, runId: string, tags: KeyValue[], startTime: number): Promise<void> {
   if (tags.length === 0) return;
   // Within one request the last value of a key wins.
   const last = new Map(tags.map((t) => [t.key, t.value]));
-  const rows = [...last].map(([key, value]) => [runId, key, value]);
+  const rows = [...last].map(([key, value]) => [runId, key, value, startTime]);
   await insertRows(
     tx,
-    'INSERT INTO tags (run_uuid, key, value)',
-    3,
+    'INSERT INTO tags (run_uuid, key, value, start_time)',
+    4,
     rows,
     'ON CONFLICT (run_uuid, key) DO UPDATE SET value = excluded.value',
   );
@@ -124,8 +124,18 @@ async function writeTags(tx: SqlRunner, runId: string, tags: KeyValue[]): Promis
   if (runName !== undefined) await tx.query('UPDATE runs SET name = ? WHERE run_uuid = ?', [runName, runId]);
 }
 
-export async function writeBatch(tx: SqlRunner, runId: string, batch: LogBatch): Promise<void> {
-  await writeParams(tx, runId, batch.params);
+/** The run's start_time, copied into its params and tags rows (migration 1763800000034: the order index's tie order). */
+async function runStartTime(tx: SqlRunner, runId: string): Promise<number> {
+  const [row] = await tx.query<{ start_time: number }>('SELECT start_time FROM runs WHERE run_uuid = ?', [runId]);
+  if (!row) throw MlflowError.notFound(`Run with id=${runId} not found`);
+  return Number(row.start_time);
+}
+
+/** `startTime`: the run's, when the caller knows it (createRun); otherwise read when params or tags are written. */
+export async function writeBatch(tx: SqlRunner, runId: string, batch: LogBatch, startTime?: number): Promise<void> {
+  const keyed = batch.params.length > 0 || batch.tags.length > 0;
+  const start = keyed ? (startTime ?? (await runStartTime(tx, runId))) : 0;
+  await writeParams(tx, runId, batch.params, start);
   await writeMetrics(tx, runId, batch.metrics);
-  await writeTags(tx, runId, batch.tags);
+  await writeTags(tx, runId, batch.tags, start);
 }

@@ -1,11 +1,19 @@
-import { PageToken, seekableKey } from '../../common/search';
+import { PageToken, Seek, seekableKey } from '../../common/search';
 import type { Db, SqlRunner } from '../../database/db';
 import type { SearchRunsQuery } from '../tracking.store';
 import {
+  buildGroupRows,
+  buildGroupWalk,
+  buildNextGroup,
+  groupWalkable,
+  longValuesProbe,
+} from './run-search-groups.sql';
+import {
   buildRunSearch,
   buildWalk,
+  RunPageOptions,
+  matchEstimateProbe,
   runCountProbe,
-  Seek,
   SemiJoin,
   selectivityProbe,
   walkable,
@@ -20,11 +28,16 @@ const SELECTIVE = 2000;
 export interface SearchPlan {
   style: SemiJoin;
   walk: boolean;
+  /** Postgres walks a lone param or tag key by value groups (buildGroupWalk); unset: probed when walking. */
+  groups?: boolean;
 }
 
-/** Fewer runs than SELECTIVE in the searched experiments: sorting them all beats any walk. */
-async function fewRuns(db: SqlRunner, q: SearchRunsQuery, snapshot: number): Promise<boolean> {
-  const probe = runCountProbe(db.dialect, q, snapshot, SELECTIVE);
+/**
+ * Fewer runs than SELECTIVE in the searched experiments (with `attributes`, matching their run
+ * attribute filters too): sorting them all beats any walk.
+ */
+async function fewRuns(db: SqlRunner, q: SearchRunsQuery, snapshot: number, attributes = false): Promise<boolean> {
+  const probe = runCountProbe(db.dialect, q, snapshot, SELECTIVE, attributes);
   const [{ n }] = await db.query<{ n: number }>(probe.sql, probe.params);
   return Number(n) < SELECTIVE;
 }
@@ -37,19 +50,62 @@ async function fewRuns(db: SqlRunner, q: SearchRunsQuery, snapshot: number): Pro
  * but sorts every run for an ORDER BY on a joined table: an ordered search over many runs walks.
  */
 async function choosePlan(db: SqlRunner, q: SearchRunsQuery, snapshot: number): Promise<SearchPlan> {
-  // Postgres walks metrics only: a param or tag with few distinct values makes a tie group of
-  // a tenth of the runs, which the walk joins and re-sorts by start_time on every page (12 s at
-  // 1M runs, spilling to disk), where the hash join + top-N sort stays bounded.
-  const leading = db.dialect === 'sqlite' || q.orderBy[0]?.entity === 'metric';
-  const ordered = leading && walkable(q) && !(await fewRuns(db, q, snapshot));
-  if (db.dialect !== 'sqlite') return { style: 'in', walk: ordered };
+  if (db.dialect !== 'sqlite') return postgresPlan(db, q, snapshot);
+  // No statistics: a rare attribute filter (a run name, a status) is found by counting, as walking would pass every run.
+  const ordered = walkable(q) && !(await fewRuns(db, q, snapshot, true));
+  if (await anySelective(db, q)) return { style: 'in', walk: false };
+  return q.clauses.length === 0 && !ordered ? { style: 'in', walk: false } : { style: 'exists', walk: ordered };
+}
+
+/** A keyed clause matching fewer than SELECTIVE runs (a bounded index count each). */
+async function anySelective(db: SqlRunner, q: SearchRunsQuery): Promise<boolean> {
   for (const c of q.clauses) {
     const probe = selectivityProbe(db.dialect, c, SELECTIVE);
     if (!probe) continue;
     const [{ n }] = await db.query<{ n: number }>(probe.sql, probe.params);
-    if (Number(n) < SELECTIVE) return { style: 'in', walk: false };
+    if (Number(n) < SELECTIVE) return true;
   }
-  return q.clauses.length === 0 && !ordered ? { style: 'in', walk: false } : { style: 'exists', walk: ordered };
+  return false;
+}
+
+/**
+ * A lone param or tag key is walked by value groups (run-search-groups.sql.ts). Postgres: unless
+ * one of its values outgrows the indexed prefix. sqlite: in descending order only (its index
+ * hands ascending values out in tie order already).
+ */
+async function walksGroups(db: SqlRunner, q: SearchRunsQuery): Promise<boolean> {
+  if (!groupWalkable(q)) return false;
+  if (db.dialect === 'sqlite') return !q.orderBy[0].ascending;
+  // No statistics on length(value): the planner would scan the table for an early match (1.9 s at
+  // 10M params when there is none) instead of reading the partial index, which holds only long values.
+  await db.query('SET LOCAL enable_seqscan = off');
+  const probe = longValuesProbe(q);
+  const found = await db.query(probe.sql, probe.params);
+  await db.query('SET LOCAL enable_seqscan = DEFAULT');
+  return found.length === 0;
+}
+
+/** Postgres: the planner expects the filters to match fewer than SELECTIVE runs. */
+async function fewMatches(db: SqlRunner, q: SearchRunsQuery, snapshot: number): Promise<boolean> {
+  if (q.clauses.length === 0) return false;
+  const probe = matchEstimateProbe(q, snapshot);
+  const [row] = await db.query<{ 'QUERY PLAN': [{ Plan: { 'Plan Rows': number } }] }>(probe.sql, probe.params);
+  return row['QUERY PLAN'][0].Plan['Plan Rows'] < SELECTIVE;
+}
+
+/**
+ * Postgres plans the join order itself, so a metric order is walked whenever the experiments
+ * hold many runs. A param or tag order is walked only by value groups (a plain walk joins and
+ * re-sorts a tie group of a tenth of the runs on every page: 12 s at 1M runs), and only when
+ * the planner expects the filters to leave many runs (else the walk would pass most of the
+ * key's runs before the page fills, where the hash join + top-N sort of a few runs is quick).
+ */
+async function postgresPlan(db: SqlRunner, q: SearchRunsQuery, snapshot: number): Promise<SearchPlan> {
+  const sorted: SearchPlan = { style: 'in', walk: false };
+  if (q.orderBy[0]?.entity === 'metric') return { style: 'in', walk: !(await fewRuns(db, q, snapshot)) };
+  if (!(await walksGroups(db, q)) || (await fewRuns(db, q, snapshot)) || (await fewMatches(db, q, snapshot)))
+    return sorted;
+  return { style: 'in', walk: true, groups: true };
 }
 
 /** Postgres searches every join order of a query: fine for a few clauses, seconds for 50. */
@@ -85,16 +141,18 @@ export interface RunRowsPage {
   cursor: Cursor;
 }
 
-type WalkRow = RunRow & { walk_key: number | string };
+type WalkRow = RunRow & { walk_key: number | string; walk_start?: number };
 
 /**
  * The seek for the page after `page` (the first `max` walked rows): its last key, and how many
  * returned runs share it. Unknown (undefined) when every row shares the key and the page was
  * reached by offset, or when the key does not fit in a token.
  */
-function nextSeek(page: WalkRow[], from: Seek | undefined, offset: number): Seek | undefined {
-  const key = page[page.length - 1].walk_key;
+function nextSeek(page: WalkRow[], from: Seek | undefined, offset: number, groups: boolean): Seek | undefined {
+  const last = page[page.length - 1];
+  const key = last.walk_key;
   if (!seekableKey(key)) return undefined;
+  if (groups) return { key, skip: 0, start: Number(last.walk_start), run: last.run_uuid };
   let same = 0;
   while (same < page.length && page[page.length - 1 - same].walk_key === key) same++;
   if (same < page.length) return { key, skip: same };
@@ -102,7 +160,7 @@ function nextSeek(page: WalkRow[], from: Seek | undefined, offset: number): Seek
   return offset === 0 ? { key, skip: same } : undefined;
 }
 
-const stripKey = (rows: WalkRow[]): RunRow[] => rows.map(({ walk_key: _, ...r }) => r);
+const stripKey = (rows: WalkRow[]): RunRow[] => rows.map(({ walk_key: _, walk_start: __, ...r }) => r);
 
 async function walkedCount(db: SqlRunner, q: SearchRunsQuery, snapshot: number, plan: SearchPlan): Promise<number> {
   const c = buildWalk(db.dialect, q, snapshot, RUN_COLUMNS, { style: plan.style, limit: 0, offset: 0 }, true);
@@ -133,10 +191,11 @@ async function walkedPage(db: SqlRunner, q: SearchRunsQuery, snapshot: number, p
     return { rows, cursor: { rest: q.page.rest + q.maxResults } };
   }
   const seek = q.page?.seek;
-  const w = buildWalk(d, q, snapshot, RUN_COLUMNS, { style: plan.style, limit, offset, seek });
-  const first = await db.query<WalkRow>(w.sql, w.params);
+  // sqlite walks groups from a known group only: a bare offset is read by the plain walk.
+  const groups = (plan.groups ?? (await walksGroups(db, q))) && (d === 'postgres' || !!seek || offset === 0);
+  const first = await walkRows(db, q, snapshot, { style: plan.style, limit, offset, seek }, groups);
   if (first.length >= q.maxResults) {
-    const next = nextSeek(first.slice(0, q.maxResults), seek, offset);
+    const next = nextSeek(first.slice(0, q.maxResults), seek, offset, groups);
     const more = first.length === limit ? [] : await rest(0, 1);
     return { rows: [...stripKey(first), ...more], cursor: next ? { seek: next } : {} };
   }
@@ -146,6 +205,44 @@ async function walkedPage(db: SqlRunner, q: SearchRunsQuery, snapshot: number, p
   const skip = Math.max(0, offset - walked);
   const tail = await rest(skip, limit - first.length);
   return { rows: [...stripKey(first), ...tail], cursor: { rest: skip + q.maxResults - first.length } };
+}
+
+/** The walked rows of a page: one statement, except sqlite's group walk (one per group, no LATERAL there). */
+async function walkRows(
+  db: SqlRunner,
+  q: SearchRunsQuery,
+  snapshot: number,
+  o: RunPageOptions & { seek?: Seek },
+  groups: boolean,
+): Promise<WalkRow[]> {
+  if (groups && db.dialect === 'sqlite') return sqliteGroupRows(db, q, snapshot, o);
+  const w = groups ? buildGroupWalk(q, snapshot, RUN_COLUMNS, o) : buildWalk(db.dialect, q, snapshot, RUN_COLUMNS, o);
+  return db.query<WalkRow>(w.sql, w.params);
+}
+
+/** sqlite: each value group from the seek's (else the first), one bounded read per group, until the page is full. */
+async function sqliteGroupRows(
+  db: SqlRunner,
+  q: SearchRunsQuery,
+  snapshot: number,
+  o: RunPageOptions & { seek?: Seek },
+): Promise<WalkRow[]> {
+  const out: WalkRow[] = [];
+  let at = o.seek;
+  if (!at) {
+    const first = buildNextGroup(q);
+    const [row] = await db.query<{ v: string }>(first.sql, first.params);
+    at = row && { key: row.v, skip: 0 };
+  }
+  while (at && out.length < o.limit) {
+    const r = buildGroupRows(q, snapshot, RUN_COLUMNS, { ...o, limit: o.limit - out.length, seek: at });
+    const key = at.key;
+    for (const row of await db.query<WalkRow>(r.sql, r.params)) out.push({ ...row, walk_key: key });
+    const next = buildNextGroup(q, String(key));
+    const [row] = out.length < o.limit ? await db.query<{ v: string }>(next.sql, next.params) : [];
+    at = row && { key: row.v, skip: 0 };
+  }
+  return out;
 }
 
 /**
@@ -158,11 +255,11 @@ export async function searchRunRows(
   snapshot: number,
   force?: SearchPlan,
 ): Promise<RunRowsPage> {
-  const plan = force ?? (await choosePlan(db, q, snapshot));
-  const settings = db.dialect === 'postgres' ? postgresSettings(q, plan) : [];
-  if (settings.length === 0) return readPage(db, q, snapshot, plan);
+  if (db.dialect !== 'postgres') return readPage(db, q, snapshot, force ?? (await choosePlan(db, q, snapshot)));
+  // One transaction for the probes too: the long-values probe needs a setting of its own.
   return db.transaction(async (tx) => {
-    for (const sql of settings) await tx.query(sql);
+    const plan = force ?? (await choosePlan(tx, q, snapshot));
+    for (const sql of postgresSettings(q, plan)) await tx.query(sql);
     return readPage(tx, q, snapshot, plan);
   });
 }

@@ -241,7 +241,7 @@ export class SqlTrackingStore extends TrackingStore {
          VALUES (?, ?, ?, ?, 'RUNNING', ?, 'active', ?)`,
         [input.runId, input.runName, Number(input.experimentId), input.userId, input.startTime, input.artifactUri],
       );
-      await writeBatch(tx, input.runId, { metrics: [], params: [], tags: input.tags });
+      await writeBatch(tx, input.runId, { metrics: [], params: [], tags: input.tags }, input.startTime);
     });
     this.stats.note(1 + input.tags.length);
     return createdRun(input);
