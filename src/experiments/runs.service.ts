@@ -108,21 +108,27 @@ export class RunsService {
 
   async logMetric(runId: string, metric: LinkedMetric): Promise<void> {
     const valid = validateMetric(metric);
-    await this.getActive(runId);
+    const run = await this.getActive(runId);
     const modelMetrics = await this.modelMetrics(runId, [metric], [valid]);
-    await this.store.logBatch(runId, { metrics: [valid], params: [], tags: [], modelMetrics });
+    await this.store.logBatch(runId, {
+      metrics: [valid],
+      params: [],
+      tags: [],
+      modelMetrics,
+      runStartTime: run.startTime,
+    });
   }
 
   async logParam(runId: string, param: KeyValue): Promise<void> {
     const valid = validateParam(param);
-    await this.getActive(runId);
-    await this.store.logBatch(runId, { metrics: [], params: [valid], tags: [] });
+    const run = await this.getActive(runId);
+    await this.store.logBatch(runId, { metrics: [], params: [valid], tags: [], runStartTime: run.startTime });
   }
 
   async setTag(runId: string, tag: KeyValue): Promise<void> {
     const valid = validateRunTag(tag);
-    await this.getActive(runId);
-    await this.store.logBatch(runId, { metrics: [], params: [], tags: [valid] });
+    const run = await this.getActive(runId);
+    await this.store.logBatch(runId, { metrics: [], params: [], tags: [valid], runStartTime: run.startTime });
   }
 
   async deleteTag(runId: string, key: string): Promise<void> {
@@ -138,9 +144,9 @@ export class RunsService {
   ): Promise<void> {
     validateRunId(runId);
     const valid = validateBatch(batch);
-    await this.getActive(runId);
+    const run = await this.getActive(runId);
     const modelMetrics = batch.metrics && (await this.modelMetrics(runId, batch.metrics, valid.metrics));
-    await this.store.logBatch(runId, modelMetrics ? { ...valid, modelMetrics } : valid);
+    await this.store.logBatch(runId, { ...valid, modelMetrics, runStartTime: run.startTime });
   }
 
   /**

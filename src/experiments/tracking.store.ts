@@ -51,6 +51,8 @@ export interface LogBatch {
   tags: KeyValue[];
   /** MLflow 3: copies of metric points linked to logged models (written in the same transaction). */
   modelMetrics?: ModelMetric[];
+  /** The run's start_time when the caller has read the run already (copied into params/tags rows; read otherwise). */
+  runStartTime?: number;
 }
 
 export interface SearchQuery {

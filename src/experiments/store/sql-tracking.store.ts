@@ -289,7 +289,7 @@ export class SqlTrackingStore extends TrackingStore {
 
   async logBatch(runId: string, batch: LogBatch): Promise<void> {
     await this.db.transaction(async (tx) => {
-      await writeBatch(tx, runId, batch);
+      await writeBatch(tx, runId, batch, batch.runStartTime);
       if (batch.modelMetrics?.length) await writeModelMetrics(tx, batch.modelMetrics);
     });
     this.stats.note(batch.metrics.length + batch.params.length + batch.tags.length);
