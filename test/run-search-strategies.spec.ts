@@ -138,6 +138,26 @@ describe.each(backends)('search-runs plans give identical pages (%s)', (name, op
     ["params.p != 'v1' and metrics.m1 >= 0", ['tags.t DESC']],
   ];
 
+  it('equality on a value longer than the indexed prefix, and on a run name, matches exactly', async () => {
+    const ids = async (filter: string) => {
+      const { clauses, orderBy } = parseSearch(filter, undefined, RUNS_GRAMMAR);
+      const q: SearchRunsQuery = { experimentIds: [exp1], clauses, orderBy, stages: ['active'], maxResults: 1000 };
+      return (await pages(db, q, REFERENCE, 1e9)).flat().sort();
+    };
+    const seeded = [...Array(240).keys()].filter((i) => i % 13 !== 0);
+    const id = (i: number) => `r${String(i).padStart(31, '0')}`;
+    const long = seeded
+      .filter((i) => i % 4 !== 0 && i % 6 === 1)
+      .map(id)
+      .sort();
+    expect(long.length).toBeGreaterThan(10);
+    // Both values share their first 300 characters: only the whole value tells them apart.
+    expect(await ids(`params.q = '${'x'.repeat(300)}1'`)).toEqual(long);
+    expect(await ids(`params.q = '${'x'.repeat(300)}0'`)).toEqual([]);
+    expect(await ids("attributes.run_name = 'run-5'")).toEqual([id(5)]);
+    expect(await ids("attributes.run_name = 'run-13'")).toEqual([]);
+  });
+
   it.each(queries)('filter %s, order %j', async (filter, orderBy) => {
     const { clauses, orderBy: keys } = parseSearch(filter, orderBy, RUNS_GRAMMAR);
     const snapshot = 1e9;
