@@ -26,6 +26,7 @@ export abstract class Db implements SqlRunner {
   abstract readonly dialect: Dialect;
   abstract query<T = Row>(sql: string, params?: readonly unknown[]): Promise<T[]>;
   abstract run(sql: string, params?: readonly unknown[]): Promise<number>;
+  queryArrays?(sql: string, params?: readonly unknown[]): Promise<unknown[][]>;
   abstract transaction<T>(fn: (tx: SqlRunner) => Promise<T>): Promise<T>;
   abstract close(): Promise<void>;
 }
@@ -105,7 +106,7 @@ export class SqliteDb extends Db {
     return this.locked(() => this.change(sql, params));
   }
 
-  queryArrays(sql: string, params: readonly unknown[] = []): Promise<unknown[][]> {
+  override queryArrays(sql: string, params: readonly unknown[] = []): Promise<unknown[][]> {
     // Its own cache entry: raw mode is a property of the prepared statement.
     return this.locked(
       () =>

@@ -37,6 +37,16 @@ function orderBy(d: Dialect, keys: OrderKey[]): string {
   return terms.join(', ');
 }
 
+/** The columns of an experiment row, in the order every experiment read selects them. */
+export const EXPERIMENT_FIELDS = [
+  'experiment_id',
+  'name',
+  'artifact_location',
+  'lifecycle_stage',
+  'creation_time',
+  'last_update_time',
+] as const;
+
 /** One page of search-experiments, pinned to ids at or below `snapshot`. */
 export function buildExperimentSearch(d: Dialect, q: SearchQuery, snapshot: number) {
   const where = [inList(d, 'e.lifecycle_stage'), 'e.experiment_id <= ?'];
@@ -47,7 +57,7 @@ export function buildExperimentSearch(d: Dialect, q: SearchQuery, snapshot: numb
     params.push(...cond.params);
   }
   const sql =
-    `SELECT e.experiment_id, e.name, e.artifact_location, e.lifecycle_stage, e.creation_time, e.last_update_time ` +
+    `SELECT ${EXPERIMENT_FIELDS.map((f) => `e.${f}`).join(', ')} ` +
     `FROM experiments e WHERE ${where.join(' AND ')} ORDER BY ${orderBy(d, q.orderBy)} LIMIT ? OFFSET ?`;
   return { sql, params: [...params, q.maxResults + 1, q.page?.offset ?? 0] };
 }
