@@ -1,38 +1,18 @@
-import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseImportArgs, runImport } from '../src/importer/import.cli';
 import { MlflowRestSource } from '../src/importer/sources/mlflow-rest.source';
 import { ImportVerifier } from '../src/importer/verify';
 import { Mlflow3Api } from './support/mlflow3';
-import { otlpBody, postOtlp, START_NS, traceInfo } from './support/otlp';
+import { addTrace, postOtlp, traceInfo } from './support/otlp';
 import { startServer, TestServer } from './support/server';
 
 const T3 = '/api/3.0/mlflow/traces';
 
-/** A traced function as the 3.6 client logs it: OTLP spans (root + child), then X1. */
+/** A traced function as the 3.6 client logs it: OTLP spans (root + child, or a failed root), then X1. */
 async function tracedFunction(api: Mlflow3Api, exp: string, error = false): Promise<string> {
-  const raw = randomBytes(16);
-  const root = randomBytes(8);
-  const spans = [
-    { traceId: raw, spanId: root, name: 'add', startNs: START_NS, endNs: START_NS + 12_000_000n, error },
-    ...(error
-      ? []
-      : [
-          {
-            traceId: raw,
-            spanId: randomBytes(8),
-            parent: root,
-            name: 'child',
-            startNs: START_NS + 1_000_000n,
-            endNs: START_NS + 2_000_000n,
-            inputs: { a: 2, b: 3 },
-            output: 5,
-          },
-        ]),
-  ];
-  const res = await postOtlp(api.base, exp, otlpBody(spans));
+  const { traceId, body } = addTrace({ error });
+  const res = await postOtlp(api.base, exp, body);
   expect(res.status, await res.clone().text()).toBe(200);
-  const traceId = `tr-${raw.toString('hex')}`;
   await api.ok('POST', T3, { trace: { trace_info: traceInfo(traceId, exp, { state: error ? 'ERROR' : 'OK' }) } });
   return traceId;
 }

@@ -17,30 +17,23 @@ export interface SpanSpec {
 
 /**
  * The trace of a traced `add(2, 3) = 5` with one child span, as the MLflow 3.6 client exports it:
- * the OTLP body and the trace id (`tr-<hex>`) its X1 call names.
+ * the OTLP body and the trace id (`tr-<hex>`) its X1 call names. `error`: the call raised, so
+ * its root span carries the error status and no child ran.
  */
-export function addTrace(): { traceId: string; body: Buffer } {
+export function addTrace({ error = false } = {}): { traceId: string; body: Buffer } {
   const raw = randomBytes(16);
   const root = randomBytes(8);
-  const body = otlpBody([
-    {
-      traceId: raw,
-      spanId: root,
-      name: 'add',
-      startNs: START_NS,
-      endNs: START_NS + 12_000_000n,
-      inputs: { a: 2, b: 3 },
-      output: 5,
-    },
-    {
-      traceId: raw,
-      spanId: randomBytes(8),
-      parent: root,
-      name: 'child',
-      startNs: START_NS + 1_000_000n,
-      endNs: START_NS + 2_000_000n,
-    },
-  ]);
+  const add = { traceId: raw, spanId: root, name: 'add', startNs: START_NS, endNs: START_NS + 12_000_000n };
+  const child = {
+    traceId: raw,
+    spanId: randomBytes(8),
+    parent: root,
+    name: 'child',
+    startNs: START_NS + 1_000_000n,
+    endNs: START_NS + 2_000_000n,
+  };
+  const inputs = { a: 2, b: 3 };
+  const body = otlpBody(error ? [{ ...add, inputs, error }] : [{ ...add, inputs, output: 5 }, child]);
   return { traceId: `tr-${raw.toString('hex')}`, body };
 }
 
