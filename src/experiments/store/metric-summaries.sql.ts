@@ -70,30 +70,38 @@ function rowOf(runId: string, key: string, s: Summary): unknown[] {
 const ORIGIN = Number.MIN_SAFE_INTEGER;
 
 /**
- * The tails of several keys of one run after their ends, in one query: a primary-key range scan
- * per key (CROSS JOIN keeps the list outermost in sqlite, whose planner would otherwise scan the run).
+ * The points after each summary end, in one query: a primary-key range scan of `metrics` per
+ * head (CROSS JOIN keeps the list outermost in sqlite, whose planner would otherwise scan the
+ * run). Heads vary along `by` (several keys of one run, or one key of several runs), `fixed` is
+ * the other column's value; the answer is grouped by the `by` value.
  */
-async function readKeyTails(tx: SqlRunner, runId: string, heads: Head[]): Promise<Map<string, Point[]>> {
+async function readTailsAfter(
+  db: SqlRunner,
+  by: 'key' | 'run_uuid',
+  fixed: string,
+  heads: readonly (readonly [string, number, number])[],
+): Promise<Map<string, Point[]>> {
   const out = new Map<string, Point[]>();
   if (heads.length === 0) return out;
-  const pg = tx.dialect === 'postgres';
+  const pg = db.dialect === 'postgres';
+  const other = by === 'key' ? 'run_uuid' : 'key';
   const list = pg
-    ? 'unnest(?::text[], ?::bigint[], ?::bigint[]) AS h(key, upto_step, upto_ts)'
-    : '(SELECT value ->> 0 AS key, value ->> 1 AS upto_step, value ->> 2 AS upto_ts FROM json_each(?)) h';
+    ? `unnest(?::text[], ?::bigint[], ?::bigint[]) AS h(${by}, upto_step, upto_ts)`
+    : `(SELECT value ->> 0 AS ${by}, value ->> 1 AS upto_step, value ->> 2 AS upto_ts FROM json_each(?)) h`;
   const params = pg
-    ? [heads.map((h) => h.key), heads.map((h) => h.uptoStep), heads.map((h) => h.uptoTs)]
-    : [JSON.stringify(heads.map((h) => [h.key, h.uptoStep, h.uptoTs]))];
-  const rows = await tx.query<PointRow & { key: string }>(
-    `SELECT m.key, m.step, m.timestamp, m.value, m.is_nan FROM ${list}
+    ? [heads.map((h) => h[0]), heads.map((h) => h[1]), heads.map((h) => h[2])]
+    : [JSON.stringify(heads)];
+  const rows = await db.query<PointRow & { head: string }>(
+    `SELECT m.${by} AS head, m.step, m.timestamp, m.value, m.is_nan FROM ${list}
      CROSS JOIN metrics m
-     WHERE m.run_uuid = ? AND m.key = h.key AND m.step >= h.upto_step AND (m.step > h.upto_step OR m.timestamp > h.upto_ts)
-     ORDER BY m.key, m.step, m.timestamp`,
-    [...params, runId],
+     WHERE m.${other} = ? AND m.${by} = h.${by} AND m.step >= h.upto_step AND (m.step > h.upto_step OR m.timestamp > h.upto_ts)
+     ORDER BY m.${by}, m.step, m.timestamp`,
+    [...params, fixed],
   );
   for (const r of rows) {
-    const list = out.get(r.key);
-    if (list) list.push(toPoint(r));
-    else out.set(r.key, [toPoint(r)]);
+    const points = out.get(r.head);
+    if (points) points.push(toPoint(r));
+    else out.set(r.head, [toPoint(r)]);
   }
   return out;
 }
@@ -134,7 +142,12 @@ export async function maintainSummaries(tx: SqlRunner, runId: string, metrics: r
     if (!head || (blobs.has(key) && !blobs.get(key))) reads.push({ key, uptoStep: ORIGIN, uptoTs: ORIGIN });
     else if (blobs.get(key) && tailDue(head, byKey.get(key)!)) reads.push(head);
   }
-  const tails = await readKeyTails(tx, runId, reads);
+  const tails = await readTailsAfter(
+    tx,
+    'key',
+    runId,
+    reads.map((h) => [h.key, h.uptoStep, h.uptoTs] as const),
+  );
   const rows: unknown[][] = [];
   for (const key of keys) {
     const head = heads.get(key);
@@ -170,38 +183,6 @@ function changesBlob(head: Head, points: readonly Metric[]): boolean {
   return points.some((p) => !after(p, head)) || tailDue(head, points);
 }
 
-type TailRow = PointRow & { run_uuid: string };
-
-/**
- * The tails of `key` after each stored summary, in one query: a primary-key range scan of
- * `metrics` per (run, end of its summary), grouped by run.
- */
-async function readTails(db: SqlRunner, heads: [string, number, number][], key: string): Promise<Map<string, Point[]>> {
-  const out = new Map<string, Point[]>();
-  if (heads.length === 0) return out;
-  const list =
-    db.dialect === 'postgres'
-      ? `unnest(?::text[], ?::bigint[], ?::bigint[]) AS h(run_uuid, upto_step, upto_ts)`
-      : `(SELECT value ->> 0 AS run_uuid, value ->> 1 AS upto_step, value ->> 2 AS upto_ts FROM json_each(?)) h`;
-  const params =
-    db.dialect === 'postgres'
-      ? [heads.map((h) => h[0]), heads.map((h) => h[1]), heads.map((h) => h[2])]
-      : [JSON.stringify(heads)];
-  const rows = await db.query<TailRow>(
-    `SELECT m.run_uuid, m.step, m.timestamp, m.value, m.is_nan FROM ${list}
-     CROSS JOIN metrics m
-     WHERE m.run_uuid = h.run_uuid AND m.key = ? AND m.step >= h.upto_step AND (m.step > h.upto_step OR m.timestamp > h.upto_ts)
-     ORDER BY m.run_uuid, m.step, m.timestamp`,
-    [...params, key],
-  );
-  for (const r of rows) {
-    const list = out.get(r.run_uuid);
-    if (list) list.push(toPoint(r));
-    else out.set(r.run_uuid, [toPoint(r)]);
-  }
-  return out;
-}
-
 /**
  * The summaries of `key` for `runIds` (runs without the key left out), tails included. Rows that
  * were missing or had long tails are written back, each only if no writer changed it meanwhile.
@@ -222,7 +203,7 @@ export async function readSummaries(
   );
   const stored = new Map(rows.map((r) => [r.run_uuid, r]));
   const heads = rows.map((r): [string, number, number] => [r.run_uuid, Number(r.upto_step), Number(r.upto_ts)]);
-  const tails = await readTails(db, heads, key);
+  const tails = await readTailsAfter(db, 'run_uuid', key, heads);
   const out = new Map<string, Summary>();
   const writeBack: { row: unknown[]; old?: unknown[] }[] = [];
   for (const runId of runIds) {
