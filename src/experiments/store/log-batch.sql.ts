@@ -131,10 +131,10 @@ async function runStartTime(tx: SqlRunner, runId: string): Promise<number> {
   return Number(row.start_time);
 }
 
-/** `startTime`: the run's, when the caller knows it (createRun); otherwise read when params or tags are written. */
-export async function writeBatch(tx: SqlRunner, runId: string, batch: LogBatch, startTime?: number): Promise<void> {
+/** The run's start time is `batch.runStartTime` when the caller has it, else read when params or tags are written. */
+export async function writeBatch(tx: SqlRunner, runId: string, batch: LogBatch): Promise<void> {
   const keyed = batch.params.length > 0 || batch.tags.length > 0;
-  const start = keyed ? (startTime ?? (await runStartTime(tx, runId))) : 0;
+  const start = keyed ? (batch.runStartTime ?? (await runStartTime(tx, runId))) : 0;
   await writeParams(tx, runId, batch.params, start);
   await writeMetrics(tx, runId, batch.metrics);
   await writeTags(tx, runId, batch.tags, start);

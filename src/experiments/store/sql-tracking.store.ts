@@ -166,13 +166,11 @@ export class SqlTrackingStore extends TrackingStore {
 
   async getExperiment(experimentId: string): Promise<Experiment | undefined> {
     if (!/^\d{1,15}$/.test(experimentId)) return undefined;
-    const id = Number(experimentId);
-    // Both reads at once (the connection pipelines them): every run write looks its experiment up.
-    const [rows, tags] = await Promise.all([
-      this.db.query<ExperimentRow>(`SELECT ${EXPERIMENT_COLUMNS} FROM experiments WHERE experiment_id = ?`, [id]),
-      this.db.query<KeyValue>('SELECT key, value FROM experiment_tags WHERE experiment_id = ? ORDER BY key', [id]),
-    ]);
-    return rows[0] ? experimentFromRow(rows[0], tags) : undefined;
+    const rows = await this.db.query<ExperimentRow>(
+      `SELECT ${EXPERIMENT_COLUMNS} FROM experiments WHERE experiment_id = ?`,
+      [Number(experimentId)],
+    );
+    return (await this.experimentsWithTags(rows))[0];
   }
 
   async getExperimentByName(name: string): Promise<Experiment | undefined> {
@@ -255,7 +253,7 @@ export class SqlTrackingStore extends TrackingStore {
          VALUES (?, ?, ?, ?, 'RUNNING', ?, 'active', ?)`,
         [input.runId, input.runName, Number(input.experimentId), input.userId, input.startTime, input.artifactUri],
       );
-      await writeBatch(tx, input.runId, { metrics: [], params: [], tags: input.tags }, input.startTime);
+      await writeBatch(tx, input.runId, { metrics: [], params: [], tags: input.tags, runStartTime: input.startTime });
     });
     this.stats.note(1 + input.tags.length);
     return createdRun(input);
@@ -303,7 +301,7 @@ export class SqlTrackingStore extends TrackingStore {
 
   async logBatch(runId: string, batch: LogBatch): Promise<void> {
     await this.db.transaction(async (tx) => {
-      await writeBatch(tx, runId, batch, batch.runStartTime);
+      await writeBatch(tx, runId, batch);
       if (batch.modelMetrics?.length) await writeModelMetrics(tx, batch.modelMetrics);
     });
     this.stats.note(batch.metrics.length + batch.params.length + batch.tags.length);
