@@ -3,6 +3,16 @@ import type { Dialect } from '../../database/db';
 import { inList, listParam, type Sql, stringCondition, textOrder } from '../../database/sql-dialect';
 import type { SearchRunsQuery } from '../tracking.store';
 
+/** Postgres indexes params and tags on this many leading characters (migration 1763800000021). */
+export const ORDER_PREFIX_CHARS = 200;
+
+/**
+ * The expression Postgres' order indexes hold for a text column: params' and tags' values
+ * (migration 1763800000034) and run names (1763800000032), byte-ordered. Search SQL must spell it
+ * the same way for the planner to use those indexes.
+ */
+const indexedPrefix = (col: string) => `left(${col}, ${ORDER_PREFIX_CHARS}) COLLATE "C"`;
+
 /** Run attributes as columns of `runs r` (run_name is kept in sync with tag mlflow.runName). */
 const ATTRIBUTE_COLUMNS: Record<string, string> = {
   run_id: 'r.run_uuid',
@@ -41,15 +51,13 @@ function member(style: SemiJoin, from: string, runCol: string, where: string, ru
 }
 
 /**
- * Postgres indexes params and tags on their value's first ORDER_PREFIX_CHARS (run names too,
- * migration 1763800000032): an equality also
- * compares those, so the index finds the matching rows (a rare `params.x = 'v'` was a scan of
- * every row of the key, ~500 ms at 1M runs).
+ * On Postgres an equality also compares the indexed prefix (see indexedPrefix), so the index
+ * finds the matching rows (a rare `params.x = 'v'` was a scan of every row of the key, ~500 ms
+ * at 1M runs).
  */
 function prefixEquality(d: Dialect, c: Clause, col = 'value'): Sql | undefined {
   if (d !== 'postgres' || c.comparator !== '=') return undefined;
-  const prefix = (x: string) => `left(${x}, ${ORDER_PREFIX_CHARS}) COLLATE "C"`;
-  return { sql: `${prefix(col)} = ${prefix('?')}`, params: [String(c.value)] };
+  return { sql: `${indexedPrefix(col)} = ${indexedPrefix('?')}`, params: [String(c.value)] };
 }
 
 function keyedSubquery(d: Dialect, table: string, c: Clause, style: SemiJoin, run: string): Sql {
@@ -115,9 +123,6 @@ interface OrderSql {
   terms: string[];
 }
 
-/** The run-name order prefix of migration 1763800000032's Postgres index (same expression). */
-const namePrefix = (col: string) => `left(${col}, ${ORDER_PREFIX_CHARS}) COLLATE "C"`;
-
 function orderTerms(d: Dialect, keys: OrderKey[]): OrderSql {
   const out: OrderSql = { joins: [], joinParams: [], terms: [] };
   keys.forEach((k, i) => {
@@ -144,7 +149,7 @@ function orderTerms(d: Dialect, keys: OrderKey[]): OrderSql {
       const numeric = k.key === 'start_time' || k.key === 'end_time';
       if (k.key === 'end_time') out.terms.push(`CASE WHEN ${col} IS NULL THEN 1 ELSE 0 END`);
       // Postgres indexes run names by their first ORDER_PREFIX_CHARS (btree entries are capped): that prefix first.
-      if (k.key === 'run_name' && d === 'postgres') out.terms.push(`${namePrefix(col)} ${dir}`);
+      if (k.key === 'run_name' && d === 'postgres') out.terms.push(`${indexedPrefix(col)} ${dir}`);
       out.terms.push(`${numeric ? col : textOrder(d, col)} ${dir}`);
     }
   });
@@ -202,9 +207,6 @@ export function buildRunSearch(
   return { sql, params: [...order.joinParams, ...where.params, ...(extra?.params ?? []), o.limit, o.offset] };
 }
 
-/** Postgres indexes params and tags on this many leading characters (migration 1763800000021). */
-export const ORDER_PREFIX_CHARS = 200;
-
 /**
  * Where the first order key is stored, when it can be walked in order through an index:
  * latest_metrics (key, is_nan, value, run_uuid), params / tags (key, value, run_uuid).
@@ -221,7 +223,7 @@ export interface WalkSource {
 export function walkSource(d: Dialect, k: OrderKey): WalkSource {
   if (k.entity === 'metric') return { table: 'latest_metrics', alias: 'om0', numeric: true, key: 'om0.value' };
   const alias = `o${k.entity[0]}0`;
-  const key = d === 'postgres' ? `left(${alias}.value, ${ORDER_PREFIX_CHARS}) COLLATE "C"` : `${alias}.value`;
+  const key = d === 'postgres' ? indexedPrefix(`${alias}.value`) : `${alias}.value`;
   return { table: k.entity === 'param' ? 'params' : 'tags', alias, numeric: false, key };
 }
 
