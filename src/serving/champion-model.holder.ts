@@ -288,7 +288,7 @@ export class ChampionModelHolder implements OnApplicationBootstrap, OnApplicatio
     if (!state) {
       const slot = new ChampionSlot<ServedModel>(
         (err, entry) => this.logger.warn(`disposing '${name}' version ${entry.version}: ${errorMessage(err)}`),
-        (entry) => this.shared.release(parseModelRef(name).name, entry),
+        (entry) => this.shared.release(entry),
       );
       const now = Date.now();
       state = { name, slot, status: 'loading', syncing: null, again: false, checkedAt: 0, usedAt: now, failure: null };
@@ -342,7 +342,7 @@ export class ChampionModelHolder implements OnApplicationBootstrap, OnApplicatio
       this.loadFailed(state, v, err, downloadUri(version));
       return;
     }
-    if (this.closed) return this.shared.release(version.name, entry);
+    if (this.closed) return this.shared.release(entry);
     const previous = state.slot.swap(entry);
     state.status = 'ready';
     state.failure = null;

@@ -12,6 +12,8 @@ const keyOf = (model: string, version: string, source: string) => `${model}\n${v
 export class SharedModels {
   private readonly loaded = new Map<string, { model: ServedModel; slots: number }>();
   private readonly pending = new Map<string, Promise<ServedEntry>>();
+  /** The key each loaded model is shared under (releases find it by the model itself). */
+  private readonly keys = new Map<ServedModel, string>();
 
   constructor(private readonly load: (version: ModelVersion) => Promise<ServedEntry>) {}
 
@@ -33,6 +35,7 @@ export class SharedModels {
       const entry = await pending;
       shared = this.loaded.get(key) ?? { model: entry.model, slots: 0 };
       this.loaded.set(key, shared);
+      this.keys.set(shared.model, key);
     }
     shared.slots++;
     return {
@@ -43,13 +46,14 @@ export class SharedModels {
     };
   }
 
-  /** A slot of registered model `model` let go of `entry`: the model is disposed with its last slot. */
-  release(model: string, entry: ServedEntry): void {
-    const key = keyOf(model, entry.version, entry.model.source);
-    const shared = this.loaded.get(key);
-    if (shared?.model === entry.model) {
+  /** A slot let go of `entry`: its model is disposed with its last slot. */
+  release(entry: ServedEntry): void {
+    const key = this.keys.get(entry.model);
+    const shared = key === undefined ? undefined : this.loaded.get(key);
+    if (shared) {
       if (--shared.slots > 0) return;
-      this.loaded.delete(key);
+      this.loaded.delete(key!);
+      this.keys.delete(entry.model);
     }
     entry.model.dispose();
   }
