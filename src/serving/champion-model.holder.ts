@@ -132,18 +132,14 @@ export class ChampionModelHolder implements OnApplicationBootstrap, OnApplicatio
     if (typeof model !== 'string') throw MlflowError.invalid('A model name must be a string.');
     const name = refKey(parseModelRef(model));
     let state = this.models.get(name);
-    const ready = state?.slot.acquire();
-    if (ready) {
-      (state as ModelState).usedAt = Date.now();
-      return ready;
-    }
-    if (!state || state.syncing || Date.now() - state.checkedAt > this.recheckMs(state)) {
+    let lease = state?.slot.acquire();
+    if (!lease && (!state || state.syncing || Date.now() - state.checkedAt > this.recheckMs(state))) {
       await this.sync(name);
       state = this.models.get(name);
+      lease = state?.slot.acquire();
     }
-    const lease = state?.slot.acquire();
     if (lease) {
-      (state as ModelState).usedAt = Date.now();
+      state!.usedAt = Date.now();
       return lease;
     }
     const err = this.unavailable(name, state);
