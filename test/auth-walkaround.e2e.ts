@@ -354,6 +354,38 @@ describe.each(BACKENDS)(
       expect((await ok('GET', '/api/v1/monitors', undefined, mallory)).monitors ?? []).toEqual([]);
     });
 
+    it.skipIf(skip)('scoring: another alias or a pinned version of the admin model needs READ on it', async () => {
+      const input = { inputs: [[1, 2, 3, 4]] };
+      const requests = (ref: string): [string, string, unknown][] => [
+        ['POST', `/invocations?model=${encodeURIComponent(ref)}`, input],
+        ['POST', '/invocations', { model: ref, ...input }],
+        ['POST', '/predict', { model: ref, values: [1, 2, 3] }],
+        ['GET', `/ping?model=${encodeURIComponent(ref)}`, undefined],
+      ];
+      for (const ref of ['admin-model@prod', 'admin-model/1'])
+        for (const [method, url, body] of requests(ref)) {
+          await denied(method, url, body);
+          // Rita reads the model: the request reaches serving (the admin's "model" is no model: 503/404).
+          const res = await call(method, url, body, rita);
+          expect(res.status, `${method} ${url}: ${res.text}`).not.toBe(403);
+          expect(res.status).not.toBe(401);
+        }
+      // The champion is what scoring exposes: every scoring client reaches it.
+      await ok(
+        'POST',
+        `${API}/registered-models/alias`,
+        { name: 'admin-model', alias: 'champion', version: '1' },
+        admin,
+      );
+      for (const ref of ['admin-model', 'admin-model@champion'])
+        for (const [method, url, body] of requests(ref)) {
+          const res = await call(method, url, body, mallory);
+          expect(res.status, `${method} ${url}: ${res.text}`).not.toBe(403);
+          expect(res.text).not.toContain(SECRET);
+        }
+      await ok('DELETE', `${API}/registered-models/alias?name=admin-model&alias=champion`, undefined, admin);
+    });
+
     it.skipIf(skip)(
       'a name in both the query and the body must mean one thing (rules and handlers read different ones)',
       async () => {

@@ -1,5 +1,6 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
+import { setModelCheck } from '../common/http/model-check';
 import { ErrorCode, MlflowError } from '../common/mlflow-error';
 import { AuthService, unauthenticated } from './auth.service';
 import type { Principal, User } from './auth.types';
@@ -17,6 +18,8 @@ export interface AuthContext {
 }
 
 const CONTEXT = Symbol('tsflow.auth');
+/** Scoring creates nothing. */
+const NO_CREATIONS: Creations = { experimentNames: [], modelNames: [] };
 
 export function authContext(req: object): AuthContext | undefined {
   return (req as { [CONTEXT]?: AuthContext })[CONTEXT];
@@ -51,16 +54,35 @@ export class AuthGuard implements CanActivate {
     const rule = ruleFor(req.method, url);
     if (!rule) throw new MlflowError(ErrorCode.PERMISSION_DENIED, `No access rule for ${ruleKey(req.method, url)}.`);
     if (rule.access === 'public') return true;
-    if (rule.access === 'scoring' && this.auth.scoringOpen) return true;
+    if (rule.access === 'scoring') return this.scoring(req, rule);
     const principal = await this.auth.authenticate(parseAuthorization(req.headers.authorization));
-    if (principal.kind === 'scoring') {
-      if (rule.access === 'scoring') return true;
-      throw permissionDenied();
-    }
+    if (principal.kind === 'scoring') throw permissionDenied();
     const user = requireUser(principal);
     const ctx: AuthContext = { user, rule, creations: { experimentNames: [], modelNames: [] } };
     (req as unknown as { [CONTEXT]: AuthContext })[CONTEXT] = ctx;
     await this.authorize(user, rule, view(req), ctx.creations);
+    return true;
+  }
+
+  /**
+   * Scoring clients (open scoring, the scoring token, any user) reach champions; the rule's
+   * demands (another alias, a pinned version) need a user with READ, or the token. The same check
+   * is left on the request for a model named inside a body the handler reads later.
+   */
+  private async scoring(req: FastifyRequest, rule: RouteRule): Promise<boolean> {
+    let principal: Promise<Principal> | undefined;
+    const check = async (args: Record<string, unknown>) => {
+      const demands = rule.demands?.({ args, params: {}, headers: req.headers }) ?? [];
+      if (demands.length === 0 && this.auth.scoringOpen) return;
+      principal ??= this.auth.authenticate(parseAuthorization(req.headers.authorization));
+      const caller = await principal;
+      if (caller.kind === 'scoring') return;
+      const user = requireUser(caller);
+      if (user.isAdmin || (await this.demands.allowed(user, demands, NO_CREATIONS))) return;
+      throw permissionDenied();
+    };
+    await check(view(req).args);
+    setModelCheck(req, (model) => check({ model }));
     return true;
   }
 

@@ -38,11 +38,15 @@ export class InvocationsService {
     body: Readable | undefined,
     contentType: string | undefined,
     model: string | undefined,
+    /** Checks a model the JSON body names (the caller's permission on it: auth.guard.ts). */
+    mayScore: (model: string | undefined) => Promise<void> = async () => {},
   ): Promise<{ predictions: unknown; intervals?: unknown }> {
     const text = body ? await readText(body, this.config.maxBodyBytes) : '';
     const csv = isCsv(contentType);
     const json = csv ? undefined : parseJsonBody(text);
-    const answer = await this.predict.withChampion(invocationModel(model, json), async (served) => {
+    const named = invocationModel(model, json);
+    await mayScore(named);
+    const answer = await this.predict.withChampion(named, async (served) => {
       if (served.model.runtime === 'onnx') return { predictions: await this.onnx(served.model, csv, text, json) };
       const entry = served as ForecasterEntry;
       if (entry.model.series) return this.series(entry.model.series, csv, json);

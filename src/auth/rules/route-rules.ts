@@ -1,3 +1,5 @@
+import { CHAMPION_ALIAS } from '../../registry/registry.types';
+import { parseModelRef } from '../../serving/model-ref';
 import type { Ability } from '../permissions';
 import type { Demand, TargetKind } from './demand';
 import { graphqlDemands } from './graphql-demands';
@@ -66,7 +68,19 @@ const PUBLIC: RouteRule = { access: 'public' };
 const USER: RouteRule = { access: 'user' };
 const ADMIN: RouteRule = { access: 'admin' };
 const SELF: RouteRule = { access: 'self' };
-const SCORING: RouteRule = { access: 'scoring' };
+/**
+ * Scoring exposes a model's champion to every scoring client. A request naming another alias or
+ * a pinned version (`?model=name@alias`, `name/3`, or the body's "model") reaches what the
+ * model's owners have not promoted: a user needs READ on the model (the scoring token, an
+ * admin's credential for applications, reaches every version; open scoring only champions).
+ */
+function scoringReferences(r: RequestView): Demand[] {
+  const named = r.args.model;
+  if (typeof named !== 'string' || named === '') return [];
+  const ref = parseModelRef(named);
+  return ref.alias === CHAMPION_ALIAS ? [] : [{ kind: 'model', ability: 'read', ids: [ref.name] }];
+}
+const SCORING: RouteRule = { access: 'scoring', demands: scoringReferences };
 
 const experimentId: Locate = (r) => one(r, 'experiment_id');
 const experimentIds: Locate = (r) => many(r, 'experiment_ids');

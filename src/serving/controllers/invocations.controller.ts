@@ -6,6 +6,7 @@ import type { Readable } from 'node:stream';
 import { ERROR_SCHEMA } from '../../common/proto/rpc.decorator';
 import { EXAMPLE_PRICES } from '../dtos/predict.dto';
 import { InvocationsService, unsupportedMediaType } from '../invocations.service';
+import { checkNamedModel } from '../../common/http/model-check';
 import { modelParam } from '../model-param';
 
 const MODEL_QUERY = {
@@ -51,7 +52,9 @@ export class InvocationsController {
       reply.status(415).header('content-type', 'text/plain; charset=utf-8');
       return unsupported;
     }
-    return this.invocations.invoke(req.body as Readable | undefined, req.headers['content-type'], name);
+    return this.invocations.invoke(req.body as Readable | undefined, req.headers['content-type'], name, (named) =>
+      checkNamedModel(req, named),
+    );
   }
 
   @Get('ping')
