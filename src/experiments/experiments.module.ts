@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { Db } from '../database/db';
 import { CompareController } from './controllers/compare.controller';
 import { ExperimentsController } from './controllers/experiments.controller';
 import { MetricsController } from './controllers/metrics.controller';
@@ -31,7 +32,7 @@ import { UiTrackingService } from './ui-tracking.service';
     CompareService,
     UiTrackingService,
     SampledHistoryService,
-    { provide: TrackingStore, useClass: SqlTrackingStore },
+    { provide: TrackingStore, useFactory: (db: Db) => new SqlTrackingStore(db), inject: [Db] },
   ],
   exports: [TrackingStore, ExperimentsService, RunsService, RunInputsService, UiTrackingService],
 })

@@ -7,6 +7,8 @@ export interface KeyValue {
 export type LifecycleStage = 'active' | 'deleted';
 export type ViewType = 'ACTIVE_ONLY' | 'DELETED_ONLY' | 'ALL';
 export const RUN_STATUSES = ['RUNNING', 'SCHEDULED', 'FINISHED', 'FAILED', 'KILLED'] as const;
+/** A run in one of these has ended. */
+export const TERMINAL_STATUSES: ReadonlySet<string> = new Set(['FINISHED', 'FAILED', 'KILLED']);
 export type RunStatus = (typeof RUN_STATUSES)[number];
 export const VIEW_TYPES = ['ACTIVE_ONLY', 'DELETED_ONLY', 'ALL'] as const;
 

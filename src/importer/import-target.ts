@@ -1,5 +1,6 @@
 import type { Db, SqlRunner } from '../database/db';
 import { insertRows } from '../database/sql-dialect';
+import { moveRecent } from '../experiments/store/metric-history.sql';
 import type { SrcExperiment, SrcLoggedModel, SrcMetric, SrcRegisteredModel, SrcRun, SrcTrace } from './import.types';
 
 /**
@@ -80,12 +81,15 @@ export class ImportTarget {
     history: AsyncIterable<SrcMetric[]>,
   ): Promise<number> {
     return this.db.transaction(async (tx) => {
+      // A re-imported run's recent points join `metrics` first (the history below is merged into it).
+      await moveRecent(tx, run.runId);
       // start_time never changes once stored (a re-import keeps it): params and tags copy the stored one.
       const [{ start_time: startTime }] = await tx.query<{ start_time: number }>(
         `INSERT INTO runs (run_uuid, name, experiment_id, user_id, status, start_time, end_time, deleted_time, lifecycle_stage, artifact_uri)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT (run_uuid) DO UPDATE SET name = excluded.name, status = excluded.status, end_time = excluded.end_time,
-           deleted_time = excluded.deleted_time, lifecycle_stage = excluded.lifecycle_stage, artifact_uri = excluded.artifact_uri
+           deleted_time = excluded.deleted_time, lifecycle_stage = excluded.lifecycle_stage, artifact_uri = excluded.artifact_uri,
+           metrics_max_step = NULL
          RETURNING start_time`,
         [
           run.runId,

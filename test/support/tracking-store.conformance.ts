@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { experimentCases } from './tracking-store/experiments.cases';
+import { historyTableCases } from './tracking-store/history-tables.cases';
 import type { MakeStore, StoreHandle } from './tracking-store/fixture';
 import { loggedModelCases } from './tracking-store/logged-models.cases';
 import { metricCases } from './tracking-store/metrics.cases';
@@ -43,6 +44,7 @@ export function defineTrackingStoreConformance(name: string, makeStore: MakeStor
     runCases(current);
     metricCases(() => current().store);
     summaryCases(current);
+    historyTableCases(current);
     searchRunCases(() => current().store);
     loggedModelCases(() => current().store);
   });

@@ -11,6 +11,7 @@ import { MetricSummaries1763800000031 } from './1763800000031-metric-summaries';
 import { RunNameOrderIndex1763800000032 } from './1763800000032-run-name-order-index';
 import { ClusteredParamsTags1763800000033 } from './1763800000033-clustered-params-tags';
 import { ParamsTagsStartTime1763800000034 } from './1763800000034-params-tags-start-time';
+import { MetricRecent1763800000035 } from './1763800000035-metric-recent';
 
 /** Every migration, in order. New migrations are appended here. */
 export const MIGRATIONS = [
@@ -27,4 +28,5 @@ export const MIGRATIONS = [
   RunNameOrderIndex1763800000032,
   ClusteredParamsTags1763800000033,
   ParamsTagsStartTime1763800000034,
+  MetricRecent1763800000035,
 ];

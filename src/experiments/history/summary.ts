@@ -34,7 +34,7 @@ export interface Bucket {
 export interface Summary {
   origin: number;
   width: number;
-  /** Points added: the stored count, except that a re-logged duplicate counts again (an estimate for read planning). */
+  /** Points added: the stored count, except that a re-logged duplicate may count again (an estimate for read planning). */
   points: number;
   /** Sorted by index, no empty bucket stored. */
   buckets: Bucket[];

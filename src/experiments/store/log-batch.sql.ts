@@ -3,7 +3,7 @@ import type { SqlRunner } from '../../database/db';
 import { inList, insertRows, listParam } from '../../database/sql-dialect';
 import type { LogBatch } from '../tracking.store';
 import type { KeyValue, Metric } from '../tracking.types';
-import { maintainSummaries } from './metric-summaries.sql';
+import { MetricRowValues, storePoints, summarizePoints } from './metric-history.sql';
 import { encodeMetricValue } from './sql-values';
 
 export const RUN_NAME_TAG = 'mlflow.runName';
@@ -78,19 +78,13 @@ const LATEST_UPSERT =
 async function writeMetrics(tx: SqlRunner, runId: string, metrics: Metric[]): Promise<void> {
   if (metrics.length === 0) return;
   const latest = new Map<string, Metric>();
-  const rows = metrics.map((m) => {
+  const rows = metrics.map((m): MetricRowValues => {
     const best = latest.get(m.key);
     if (!best || newer(m, best)) latest.set(m.key, m);
     const { value, isNan } = encodeMetricValue(m.value);
     return [runId, m.key, value, isNan, m.timestamp, m.step];
   });
-  await insertRows(
-    tx,
-    'INSERT INTO metrics (run_uuid, key, value, is_nan, timestamp, step)',
-    6,
-    rows,
-    'ON CONFLICT DO NOTHING',
-  );
+  const stored = await storePoints(tx, runId, rows);
   // Keys in sorted order so concurrent batches lock latest_metrics rows consistently (no deadlocks on Postgres).
   const best = [...latest.values()].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   const latestRows = best.map((m) => {
@@ -104,8 +98,7 @@ async function writeMetrics(tx: SqlRunner, runId: string, metrics: Metric[]): Pr
     latestRows,
     LATEST_UPSERT,
   );
-  // After the latest_metrics upsert: its row locks order concurrent writers of a key (Postgres).
-  await maintainSummaries(tx, runId, metrics);
+  await summarizePoints(tx, runId, stored);
 }
 
 async function writeTags(tx: SqlRunner, runId: string, tags: KeyValue[], startTime: number): Promise<void> {

@@ -1,4 +1,5 @@
 import type { SqlRunner } from '../../database/db';
+import { historyUnion } from './history-union.sql';
 
 const MAX_DOUBLE = 1.7976931348623157e308;
 /** The stored value: NaN from its flag, ±Infinity from MLflow's ±max double. */
@@ -58,17 +59,18 @@ export async function readMetricColumns(
   if (db.queryArrays) {
     for (const runId of runIds) {
       const rows = await db.queryArrays(
-        'SELECT step, timestamp, value, is_nan FROM metrics WHERE run_uuid = ? AND key = ? ORDER BY step, timestamp',
-        [runId, key],
+        `${historyUnion((t) => `SELECT step, timestamp, value, is_nan FROM ${t} WHERE run_uuid = ? AND key = ?`)}
+         ORDER BY step, timestamp`,
+        [runId, key, runId, key],
       );
       if (rows.length) out.set(runId, arraysToColumns(rows as [number, number, number, number][]));
     }
     return out;
   }
   const rows = await db.query<ColumnRow>(
-    `SELECT run_uuid, step, timestamp, value, is_nan FROM metrics WHERE run_uuid = ANY(?) AND key = ?
+    `${historyUnion((t) => `SELECT run_uuid, step, timestamp, value, is_nan FROM ${t} WHERE run_uuid = ANY(?) AND key = ?`)}
      ORDER BY run_uuid, step, timestamp`,
-    [runIds, key],
+    [runIds, key, runIds, key],
   );
   let from = 0;
   for (let i = 1; i <= rows.length; i++) {

@@ -1,25 +1,27 @@
 import type { SqlRunner } from '../../database/db';
 import { inList, insertRows, listParam } from '../../database/sql-dialect';
+import { historyUnion } from './history-union.sql';
 import { addPoints, decodeSummary, emptySummary, encodeSummary, Point, Summary, summaryEnd } from '../history/summary';
-import type { Metric } from '../tracking.types';
 
 /**
- * Maintenance of `metric_summaries` (migration 031): a blob per (run, key) summarising the points
- * up to (upto_step, upto_ts); the points after it are the tail, still only in `metrics`.
+ * Maintenance of `metric_summaries` (migration 031): a blob per (run, key) summarising every
+ * point of `metrics` up to (upto_step, upto_ts); the points of `metrics` after it are the tail,
+ * and the points still in `metric_recent` (metric-history.sql.ts) are added on every read.
  *
- * Write path (same transaction as log-batch, after latest_metrics is upserted: on Postgres that
- * row lock serialises every writer of the (run, key), so a fold never misses a concurrent point):
- * - no row yet: the key's whole history (usually just this batch) becomes the summary;
+ * Maintained when a run's recent points move into `metrics` (in that transaction, under the
+ * run's history lock: no writer of the run runs concurrently), over the moved points:
+ * - no row yet: the key's whole history becomes the summary;
  * - points at or before the end (out of order, duplicates): merged into the blob (idempotent);
  * - a tail spanning enough steps (see tailSteps): folded into the blob.
- * Read path: blob + tail; a missing row is built from the full history, a long tail folded, and
- * both written back (never over a row a writer changed meanwhile).
+ * Read path: blob + tail + recent points (merging is idempotent: a recent point the blob has
+ * already changes nothing); a missing row is built from the full history, a long tail folded,
+ * and both written back (never over a row a writer changed meanwhile).
  */
 const TAIL_STEPS = 16;
 /** Tails longer than this are folded by the read path (e.g. histories logged at one step). */
 const READ_FOLD_POINTS = 64;
 
-interface Head {
+export interface Head {
   key: string;
   uptoStep: number;
   uptoTs: number;
@@ -46,19 +48,30 @@ const toPoint = (r: PointRow): Point => ({
   value: Number(r.is_nan) ? NaN : Number(r.value),
 });
 
-/** Stored points of (run, key) after `from` (all of them without it), by (step, timestamp). */
-export async function readTail(db: SqlRunner, runId: string, key: string, from?: Head): Promise<Point[]> {
-  const rows = from
-    ? await db.query<PointRow>(
-        `SELECT step, timestamp, value, is_nan FROM metrics WHERE run_uuid = ? AND key = ?
-         AND (step > ? OR (step = ? AND timestamp > ?)) ORDER BY step, timestamp`,
-        [runId, key, from.uptoStep, from.uptoStep, from.uptoTs],
-      )
-    : await db.query<PointRow>(
-        'SELECT step, timestamp, value, is_nan FROM metrics WHERE run_uuid = ? AND key = ? ORDER BY step, timestamp',
-        [runId, key],
-      );
-  return rows.map(toPoint);
+/** Points by where they are: `metrics` (what summaries cover) or `metric_recent` (added on reads). */
+interface Split {
+  stored: Point[];
+  recent: Point[];
+}
+
+type SplitRow = PointRow & { recent: number };
+
+function push(into: Split, r: SplitRow): void {
+  (Number(r.recent) ? into.recent : into.stored).push(toPoint(r));
+}
+
+/** Every point of (run, key), by (step, timestamp). */
+async function readHistory(db: SqlRunner, runId: string, key: string): Promise<Split> {
+  const rows = await db.query<SplitRow>(
+    `${historyUnion(
+      (t) =>
+        `SELECT step, timestamp, value, is_nan, ${t === 'metrics' ? 0 : 1} AS recent FROM ${t} WHERE run_uuid = ? AND key = ?`,
+    )} ORDER BY step, timestamp`,
+    [runId, key, runId, key],
+  );
+  const out: Split = { stored: [], recent: [] };
+  for (const r of rows) push(out, r);
+  return out;
 }
 
 function rowOf(runId: string, key: string, s: Summary): unknown[] {
@@ -70,9 +83,9 @@ function rowOf(runId: string, key: string, s: Summary): unknown[] {
 const ORIGIN = Number.MIN_SAFE_INTEGER;
 
 /**
- * The points after each summary end, in one query: a primary-key range scan of `metrics` per
- * head (CROSS JOIN keeps the list outermost in sqlite, whose planner would otherwise scan the
- * run). Heads vary along `by` (several keys of one run, or one key of several runs), `fixed` is
+ * The points of `metrics` after each summary end and every recent one, in one query: a
+ * primary-key range scan per head (CROSS JOIN keeps the list outermost in sqlite, whose planner
+ * would otherwise scan the run). Heads vary along `by` (several keys of one run, or one key of several runs), `fixed` is
  * the other column's value; the answer is grouped by the `by` value.
  */
 async function readTailsAfter(
@@ -80,8 +93,8 @@ async function readTailsAfter(
   by: 'key' | 'run_uuid',
   fixed: string,
   heads: readonly (readonly [string, number, number])[],
-): Promise<Map<string, Point[]>> {
-  const out = new Map<string, Point[]>();
+): Promise<Map<string, Split>> {
+  const out = new Map<string, Split>();
   if (heads.length === 0) return out;
   const pg = db.dialect === 'postgres';
   const other = by === 'key' ? 'run_uuid' : 'key';
@@ -91,43 +104,55 @@ async function readTailsAfter(
   const params = pg
     ? [heads.map((h) => h[0]), heads.map((h) => h[1]), heads.map((h) => h[2])]
     : [JSON.stringify(heads)];
-  const rows = await db.query<PointRow & { head: string }>(
-    `SELECT m.${by} AS head, m.step, m.timestamp, m.value, m.is_nan FROM ${list}
-     CROSS JOIN metrics m
-     WHERE m.${other} = ? AND m.${by} = h.${by} AND m.step >= h.upto_step AND (m.step > h.upto_step OR m.timestamp > h.upto_ts)
-     ORDER BY m.${by}, m.step, m.timestamp`,
-    [...params, fixed],
+  const afterHead = 'AND m.step >= h.upto_step AND (m.step > h.upto_step OR m.timestamp > h.upto_ts)';
+  const rows = await db.query<SplitRow & { head: string }>(
+    `${historyUnion(
+      (t) => `SELECT m.${by} AS head, m.step, m.timestamp, m.value, m.is_nan, ${t === 'metrics' ? 0 : 1} AS recent
+     FROM ${list} CROSS JOIN ${t} m WHERE m.${other} = ? AND m.${by} = h.${by} ${t === 'metrics' ? afterHead : ''}`,
+    )} ORDER BY head, step, timestamp`,
+    [...params, fixed, ...params, fixed],
   );
   for (const r of rows) {
-    const points = out.get(r.head);
-    if (points) points.push(toPoint(r));
-    else out.set(r.head, [toPoint(r)]);
+    let split = out.get(r.head);
+    if (!split) out.set(r.head, (split = { stored: [], recent: [] }));
+    push(split, r);
   }
   return out;
 }
 
-/**
- * Keeps the summaries of `runId` right after `metrics` were stored (inside the batch's
- * transaction). Set-based: one read of the heads, one of the blobs that change, one of the
- * histories to fold, one upsert, whatever the number of keys.
- */
-export async function maintainSummaries(tx: SqlRunner, runId: string, metrics: readonly Metric[]): Promise<void> {
-  const byKey = new Map<string, Metric[]>();
-  for (const m of metrics) {
-    const list = byKey.get(m.key);
-    if (list) list.push(m);
-    else byKey.set(m.key, [m]);
-  }
-  const keys = [...byKey.keys()].sort();
-  const heads = new Map(
-    (
-      await tx.query<{ key: string; upto_step: number | string; upto_ts: number | string }>(
-        `SELECT key, upto_step, upto_ts FROM metric_summaries WHERE run_uuid = ? AND ${inList(tx.dialect, 'key')}`,
-        [runId, listParam(tx.dialect, keys)],
-      )
-    ).map((r) => [r.key, { key: r.key, uptoStep: Number(r.upto_step), uptoTs: Number(r.upto_ts) }]),
+/** Where each summary of the run's `keys` ends (keys without a summary are left out). */
+export async function readHeads(tx: SqlRunner, runId: string, keys: readonly string[]): Promise<Map<string, Head>> {
+  const rows = await tx.query<{ key: string; upto_step: number | string; upto_ts: number | string }>(
+    `SELECT key, upto_step, upto_ts FROM metric_summaries WHERE run_uuid = ? AND ${inList(tx.dialect, 'key')}`,
+    [runId, listParam(tx.dialect, [...keys])],
   );
-  const changing = keys.filter((k) => heads.has(k) && changesBlob(heads.get(k)!, byKey.get(k)!));
+  return new Map(rows.map((r) => [r.key, { key: r.key, uptoStep: Number(r.upto_step), uptoTs: Number(r.upto_ts) }]));
+}
+
+/** A key whose points just moved into `metrics`: their greatest step, and those at or before the summary's end. */
+export interface MovedKey {
+  key: string;
+  maxStep: number;
+  /** Points to merge (only those at or before the head are used; may be empty when none can be). */
+  points: readonly Point[];
+}
+
+/**
+ * Keeps the summaries of `runId` once points moved into `metrics` (inside that transaction).
+ * Set-based: one read of the blobs that change, one of the histories to fold, one upsert,
+ * whatever the number of keys.
+ */
+export async function maintainSummaries(
+  tx: SqlRunner,
+  runId: string,
+  moved: readonly MovedKey[],
+  heads: Map<string, Head>,
+): Promise<void> {
+  const byKey = new Map(moved.map((m) => [m.key, m]));
+  const keys = [...byKey.keys()].sort();
+  const early = (key: string, head: Head) => byKey.get(key)!.points.filter((p) => !after(p, head));
+  const due = (key: string, head: Head) => byKey.get(key)!.maxStep - head.uptoStep >= tailSteps(head);
+  const changing = keys.filter((k) => heads.has(k) && (early(k, heads.get(k)!).length > 0 || due(k, heads.get(k)!)));
   const blobs = new Map<string, Summary | undefined>();
   if (changing.length)
     for (const r of await tx.query<{ key: string; data: Uint8Array }>(
@@ -140,7 +165,7 @@ export async function maintainSummaries(tx: SqlRunner, runId: string, metrics: r
   for (const key of keys) {
     const head = heads.get(key);
     if (!head || (blobs.has(key) && !blobs.get(key))) reads.push({ key, uptoStep: ORIGIN, uptoTs: ORIGIN });
-    else if (blobs.get(key) && tailDue(head, byKey.get(key)!)) reads.push(head);
+    else if (blobs.get(key) && due(key, head)) reads.push(head);
   }
   const tails = await readTailsAfter(
     tx,
@@ -153,14 +178,8 @@ export async function maintainSummaries(tx: SqlRunner, runId: string, metrics: r
     const head = heads.get(key);
     const blob = blobs.get(key);
     let next: Summary | undefined;
-    if (!head || (blobs.has(key) && !blob)) next = addPoints(emptySummary(), tails.get(key) ?? []);
-    else if (blob) {
-      next = addPoints(
-        blob,
-        byKey.get(key)!.filter((p) => !after(p, head)),
-      );
-      next = addPoints(next, tails.get(key) ?? []);
-    }
+    if (!head || (blobs.has(key) && !blob)) next = addPoints(emptySummary(), tails.get(key)?.stored ?? []);
+    else if (blob) next = addPoints(addPoints(blob, early(key, head)), tails.get(key)?.stored ?? []);
     if (next && next.buckets.length) rows.push(rowOf(runId, key, next));
   }
   await insertRows(
@@ -170,17 +189,6 @@ export async function maintainSummaries(tx: SqlRunner, runId: string, metrics: r
     rows,
     'ON CONFLICT (run_uuid, key) DO UPDATE SET upto_step = excluded.upto_step, upto_ts = excluded.upto_ts, data = excluded.data',
   );
-}
-
-function tailDue(head: Head, points: readonly Metric[]): boolean {
-  let maxStep = -Infinity;
-  for (const p of points) if (p.step > maxStep) maxStep = p.step;
-  return maxStep - head.uptoStep >= tailSteps(head);
-}
-
-/** Whether this batch changes the blob: points at or before its end, or a tail long enough to fold. */
-function changesBlob(head: Head, points: readonly Metric[]): boolean {
-  return points.some((p) => !after(p, head)) || tailDue(head, points);
 }
 
 /**
@@ -210,14 +218,17 @@ export async function readSummaries(
     const r = stored.get(runId);
     const blob = r && decodeSummary(r.data);
     // No row (or one this code cannot read): the whole history.
-    const tail = blob ? (tails.get(runId) ?? []) : await readTail(db, runId, key);
-    const s = addPoints(blob ?? emptySummary(), tail);
+    const split = blob ? (tails.get(runId) ?? { stored: [], recent: [] }) : await readHistory(db, runId, key);
+    // What a row may keep covers `metrics` only; recent points are added to every answer.
+    const kept = addPoints(blob ?? emptySummary(), split.stored);
+    const s = addPoints(kept, split.recent);
     if (s.buckets.length === 0) continue;
     out.set(runId, s);
-    if (!r) writeBack.push({ row: rowOf(runId, key, s) });
+    if (kept.buckets.length === 0) continue;
+    if (!r) writeBack.push({ row: rowOf(runId, key, kept) });
     // A row this code cannot read, or a long tail: replaced, unless a writer changed it meanwhile.
-    else if (!blob || tail.length > READ_FOLD_POINTS)
-      writeBack.push({ row: rowOf(runId, key, s), old: [runId, key, r.upto_step, r.upto_ts, r.data] });
+    else if (!blob || split.stored.length > READ_FOLD_POINTS)
+      writeBack.push({ row: rowOf(runId, key, kept), old: [runId, key, r.upto_step, r.upto_ts, r.data] });
   }
   if (writeBack.length && db.transaction) await db.transaction((tx) => saveFolds(tx, writeBack));
   return out;

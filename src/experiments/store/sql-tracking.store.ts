@@ -28,6 +28,7 @@ import type {
   Run,
   RunInfo,
 } from '../tracking.types';
+import { TERMINAL_STATUSES } from '../tracking.types';
 import { groupBy, isUniqueViolation } from '../../database/sql-helpers';
 import type {
   CreateLoggedModelInput,
@@ -42,6 +43,8 @@ import { readSummaries } from './metric-summaries.sql';
 import type { Summary } from '../history/summary';
 import { buildExperimentSearch, EXPERIMENT_FIELDS } from './experiment-search.sql';
 import { RUN_NAME_TAG, writeBatch } from './log-batch.sql';
+import { historyUnion } from './history-union.sql';
+import { COMPACT_ROWS, moveRecent, NO_STEP_SQL, RecentCounter } from './metric-history.sql';
 import { SqlLoggedModels, writeModelMetrics } from './logged-models.sql';
 import { createdRun, hydrateRuns } from './run-data.sql';
 import { Cursor, searchRunRows } from './run-search.plan';
@@ -67,9 +70,15 @@ function page<T>(rows: T[], max: number, offset: number, snapshot: number, curso
 export class SqlTrackingStore extends TrackingStore {
   private readonly stats: StatsRefresher;
   private readonly models: SqlLoggedModels;
+  private readonly recent: RecentCounter;
 
-  constructor(private readonly db: Db) {
+  constructor(
+    private readonly db: Db,
+    /** Points per run written before they are moved to `metrics` (small in tests). */
+    compactRows = COMPACT_ROWS,
+  ) {
     super();
+    this.recent = new RecentCounter(compactRows);
     this.stats = new StatsRefresher(db, ['runs', 'latest_metrics', 'params', 'tags']);
     this.models = new SqlLoggedModels(db);
   }
@@ -249,8 +258,8 @@ export class SqlTrackingStore extends TrackingStore {
   async createRun(input: CreateRunInput): Promise<Run> {
     await this.db.transaction(async (tx) => {
       await tx.query(
-        `INSERT INTO runs (run_uuid, name, experiment_id, user_id, status, start_time, lifecycle_stage, artifact_uri)
-         VALUES (?, ?, ?, ?, 'RUNNING', ?, 'active', ?)`,
+        `INSERT INTO runs (run_uuid, name, experiment_id, user_id, status, start_time, lifecycle_stage, artifact_uri, metrics_max_step)
+         VALUES (?, ?, ?, ?, 'RUNNING', ?, 'active', ?, ${NO_STEP_SQL})`,
         [input.runId, input.runName, Number(input.experimentId), input.userId, input.startTime, input.artifactUri],
       );
       await writeBatch(tx, input.runId, { metrics: [], params: [], tags: input.tags, runStartTime: input.startTime });
@@ -280,6 +289,8 @@ export class SqlTrackingStore extends TrackingStore {
   }
 
   async updateRun(runId: string, update: RunUpdate): Promise<RunInfo> {
+    // A run that ends has its recent points moved (readers then read one table).
+    const ends = update.status !== undefined && TERMINAL_STATUSES.has(update.status);
     await this.db.transaction(async (tx) => {
       if (update.status !== undefined)
         await tx.query('UPDATE runs SET status = ? WHERE run_uuid = ?', [update.status, runId]);
@@ -287,7 +298,9 @@ export class SqlTrackingStore extends TrackingStore {
         await tx.query('UPDATE runs SET end_time = ? WHERE run_uuid = ?', [update.endTime, runId]);
       if (update.runName !== undefined)
         await writeBatch(tx, runId, { metrics: [], params: [], tags: [{ key: RUN_NAME_TAG, value: update.runName }] });
+      if (ends) await moveRecent(tx, runId);
     });
+    if (ends) this.recent.forget(runId);
     return (await this.getRunInfo(runId)) as RunInfo;
   }
 
@@ -300,8 +313,11 @@ export class SqlTrackingStore extends TrackingStore {
   }
 
   async logBatch(runId: string, batch: LogBatch): Promise<void> {
+    const move =
+      this.db.dialect === 'sqlite' && batch.metrics.length > 0 && this.recent.add(runId, batch.metrics.length);
     await this.db.transaction(async (tx) => {
       await writeBatch(tx, runId, batch);
+      if (move) await moveRecent(tx, runId);
       if (batch.modelMetrics?.length) await writeModelMetrics(tx, batch.modelMetrics);
     });
     this.stats.note(batch.metrics.length + batch.params.length + batch.tags.length);
@@ -361,9 +377,10 @@ export class SqlTrackingStore extends TrackingStore {
   async getMetricHistory(runId: string, key: string, maxResults: number, pageToken?: PageToken): Promise<Page<Metric>> {
     const offset = pageToken?.offset ?? 0;
     const rows = await this.db.query<MetricRow>(
-      `SELECT key, value, is_nan, timestamp, step FROM metrics WHERE run_uuid = ? AND key = ?
-       ORDER BY timestamp, step, is_nan, value LIMIT ? OFFSET ?`,
-      [runId, key, maxResults + 1, offset],
+      `${historyUnion(
+        (t) => `SELECT key, value, is_nan, timestamp, step FROM ${t} WHERE run_uuid = ? AND key = ?`,
+      )} ORDER BY timestamp, step, is_nan, value LIMIT ? OFFSET ?`,
+      [runId, key, runId, key, maxResults + 1, offset],
     );
     const p = page(rows, maxResults, offset, 0);
     return { items: p.items.map(metricFromRow), nextPageToken: p.nextPageToken };
@@ -373,18 +390,22 @@ export class SqlTrackingStore extends TrackingStore {
     const d = this.db.dialect;
     const ids = listParam(d, q.runIds);
     const stepRows = await this.db.query<{ run_uuid: string; step: number }>(
-      `SELECT DISTINCT run_uuid, step FROM metrics WHERE ${inList(d, 'run_uuid')} AND key = ? ORDER BY step`,
-      [ids, q.key],
+      `${historyUnion((t) => `SELECT run_uuid, step FROM ${t} WHERE ${inList(d, 'run_uuid')} AND key = ?`, true)}
+       ORDER BY step`,
+      [ids, q.key, ids, q.key],
     );
     const steps = sampleSteps(
       stepRows.map((r) => ({ runId: r.run_uuid, step: Number(r.step) })),
       q,
     );
     if (steps.length === 0) return [];
+    const stepList = listParam(d, steps);
     const rows = await this.db.query<MetricRow & { run_uuid: string }>(
-      `SELECT run_uuid, key, value, is_nan, timestamp, step FROM metrics
-       WHERE ${inList(d, 'run_uuid')} AND key = ? AND ${inList(d, 'step')} ORDER BY run_uuid, step, timestamp, value`,
-      [ids, q.key, listParam(d, steps)],
+      `${historyUnion(
+        (t) => `SELECT run_uuid, key, value, is_nan, timestamp, step FROM ${t}
+                WHERE ${inList(d, 'run_uuid')} AND key = ? AND ${inList(d, 'step')}`,
+      )} ORDER BY run_uuid, step, timestamp, value`,
+      [ids, q.key, stepList, ids, q.key, stepList],
     );
     const byRun = groupBy(rows, (r) => r.run_uuid);
     return q.runIds.flatMap((runId) =>

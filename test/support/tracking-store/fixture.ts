@@ -22,12 +22,15 @@ export interface StoreHandle {
 
 export type MakeStore = () => Promise<StoreHandle>;
 
-/** A SqlTrackingStore on a fresh sqlite file in a temp directory. */
-export async function makeSqliteStore(): Promise<StoreHandle> {
+/**
+ * A SqlTrackingStore on a fresh sqlite file in a temp directory. `compactRows`: points per run
+ * kept in `metric_recent` before they move to `metrics` (small: every history spans both tables).
+ */
+export async function makeSqliteStore(compactRows?: number): Promise<StoreHandle> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tsflow-store-'));
   const db = await openDatabase({ type: 'sqlite', path: path.join(dir, 'store.db') });
   return {
-    store: new SqlTrackingStore(db),
+    store: new SqlTrackingStore(db, compactRows),
     db,
     async close() {
       await db.close();

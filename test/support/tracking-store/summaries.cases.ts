@@ -16,9 +16,10 @@ export function summaryCases(handle: () => StoreHandle): void {
     const full = await store().getMetricColumns(runIds, key);
     expect([...summaries.keys()].sort()).toEqual([...full.keys()].sort());
     for (const [runId, cols] of full) {
-      // The point count is an estimate (a re-logged duplicate counts again): compared apart.
+      // The point count is an estimate: a re-logged duplicate may count again (Postgres), never a point less.
       const s = summaries.get(runId)!;
-      expect(s.points - cols.steps.length, `${runId}/${key}`).toBe(duplicates);
+      expect(s.points - cols.steps.length, `${runId}/${key}`).toBeGreaterThanOrEqual(0);
+      expect(s.points - cols.steps.length, `${runId}/${key}`).toBeLessThanOrEqual(duplicates);
       expect(Buffer.from(encodeSummary({ ...s, points: cols.steps.length })), `${runId}/${key}`).toEqual(
         Buffer.from(encodeSummary(buildSummary(cols))),
       );
