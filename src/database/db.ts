@@ -32,8 +32,11 @@ export abstract class Db implements SqlRunner {
 }
 
 /** better-sqlite3 values: no booleans, no undefined. */
-function bindable(params: readonly unknown[]): unknown[] {
-  return params.map((p) => (p === undefined ? null : typeof p === 'boolean' ? (p ? 1 : 0) : p));
+function bindable(params: readonly unknown[]): readonly unknown[] {
+  for (const p of params)
+    if (p === undefined || typeof p === 'boolean')
+      return params.map((v) => (v === undefined ? null : typeof v === 'boolean' ? (v ? 1 : 0) : v));
+  return params;
 }
 
 /** A transaction waiting for the writer (see `SqliteDb.commitGroup`). */
@@ -81,8 +84,9 @@ export class SqliteDb extends Db {
   private exec<T>(sql: string, params: readonly unknown[]): T[] {
     const stmt = this.prepare(sql);
     const args = bindable(params);
-    if (stmt.reader) return stmt.all(...args) as T[];
-    stmt.run(...args);
+    // An array binds its elements (no spread of a long parameter list).
+    if (stmt.reader) return stmt.all(args) as T[];
+    stmt.run(args);
     this.checkpointer?.wrote();
     return [];
   }
@@ -95,7 +99,7 @@ export class SqliteDb extends Db {
 
   private change(sql: string, params: readonly unknown[]): number {
     this.checkpointer?.wrote();
-    return this.prepare(sql).run(...bindable(params)).changes;
+    return this.prepare(sql).run(bindable(params)).changes;
   }
 
   query<T = Row>(sql: string, params: readonly unknown[] = []): Promise<T[]> {
@@ -108,12 +112,7 @@ export class SqliteDb extends Db {
 
   override queryArrays(sql: string, params: readonly unknown[] = []): Promise<unknown[][]> {
     // Its own cache entry: raw mode is a property of the prepared statement.
-    return this.locked(
-      () =>
-        this.prepare(`${sql} -- rows as arrays`)
-          .raw(true)
-          .all(...bindable(params)) as unknown[][],
-    );
+    return this.locked(() => this.prepare(`${sql} -- rows as arrays`).raw(true).all(bindable(params)) as unknown[][]);
   }
 
   transaction<T>(fn: (tx: SqlRunner) => Promise<T>): Promise<T> {
@@ -125,7 +124,7 @@ export class SqliteDb extends Db {
         const stmt = this.prepare(sql);
         this.checkpointer?.wrote();
         let changes = 0;
-        for (const row of rows) changes += stmt.run(...bindable(row)).changes;
+        for (const row of rows) changes += stmt.run(bindable(row)).changes;
         return changes;
       },
     };

@@ -77,20 +77,17 @@ const LATEST_UPSERT =
 
 async function writeMetrics(tx: SqlRunner, runId: string, metrics: Metric[]): Promise<void> {
   if (metrics.length === 0) return;
-  const latest = new Map<string, Metric>();
-  const rows = metrics.map((m): MetricRowValues => {
+  // Per key, the index of its latest point in this batch (its row is upserted into latest_metrics).
+  const latest = new Map<string, number>();
+  const rows = metrics.map((m, i): MetricRowValues => {
     const best = latest.get(m.key);
-    if (!best || newer(m, best)) latest.set(m.key, m);
+    if (best === undefined || newer(m, metrics[best])) latest.set(m.key, i);
     const { value, isNan } = encodeMetricValue(m.value);
     return [runId, m.key, value, isNan, m.timestamp, m.step];
   });
   const stored = await storePoints(tx, runId, rows);
   // Keys in sorted order so concurrent batches lock latest_metrics rows consistently (no deadlocks on Postgres).
-  const best = [...latest.values()].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
-  const latestRows = best.map((m) => {
-    const { value, isNan } = encodeMetricValue(m.value);
-    return [runId, m.key, value, isNan, m.timestamp, m.step];
-  });
+  const latestRows = [...latest].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, i]) => rows[i]);
   await insertRows(
     tx,
     'INSERT INTO latest_metrics (run_uuid, key, value, is_nan, timestamp, step)',

@@ -60,13 +60,13 @@ function push(into: Split, r: SplitRow): void {
   (Number(r.recent) ? into.recent : into.stored).push(toPoint(r));
 }
 
-/** Every point of (run, key), by (step, timestamp). */
+/** Every point of (run, key), in no particular order (summaries merge points in any order). */
 async function readHistory(db: SqlRunner, runId: string, key: string): Promise<Split> {
   const rows = await db.query<SplitRow>(
     `${historyUnion(
       (t) =>
         `SELECT step, timestamp, value, is_nan, ${t === 'metrics' ? 0 : 1} AS recent FROM ${t} WHERE run_uuid = ? AND key = ?`,
-    )} ORDER BY step, timestamp`,
+    )}`,
     [runId, key, runId, key],
   );
   const out: Split = { stored: [], recent: [] };
@@ -86,7 +86,7 @@ const ORIGIN = Number.MIN_SAFE_INTEGER;
  * The points of `metrics` after each summary end and every recent one, in one query: a
  * primary-key range scan per head (CROSS JOIN keeps the list outermost in sqlite, whose planner
  * would otherwise scan the run). Heads vary along `by` (several keys of one run, or one key of several runs), `fixed` is
- * the other column's value; the answer is grouped by the `by` value.
+ * the other column's value; the answer is grouped by the `by` value, each group in no particular order.
  */
 async function readTailsAfter(
   db: SqlRunner,
@@ -109,7 +109,7 @@ async function readTailsAfter(
     `${historyUnion(
       (t) => `SELECT m.${by} AS head, m.step, m.timestamp, m.value, m.is_nan, ${t === 'metrics' ? 0 : 1} AS recent
      FROM ${list} CROSS JOIN ${t} m WHERE m.${other} = ? AND m.${by} = h.${by} ${t === 'metrics' ? afterHead : ''}`,
-    )} ORDER BY head, step, timestamp`,
+    )}`,
     [...params, fixed, ...params, fixed],
   );
   for (const r of rows) {
