@@ -16,7 +16,7 @@ import { maintainSummaries, readHeads } from './metric-summaries.sql';
  * `metrics` and the summaries are maintained by each batch (`summarizePoints`); `metric_recent`
  * stays empty there.
  */
-export const COMPACT_ROWS = 8192;
+export const COMPACT_ROWS = 16384;
 
 /** `runs.metrics_max_step` of a new run: below every step (nothing in `metrics` yet). */
 export const NO_STEP_SQL = '-9223372036854775808';
