@@ -9,6 +9,10 @@ export function setBodyIdleTimeout(ms: number): void {
   bodyIdleTimeoutMs = ms;
 }
 
+/** The 408 of a body that sent nothing for `idleMs` (the stream is not destroyed: the answer still goes out). */
+const idleTimeout = (idleMs: number) =>
+  new MlflowError(ErrorCode.REQUEST_TIMEOUT, `Request body incomplete: nothing received for ${idleMs} ms.`);
+
 /**
  * The chunks of a request body, failing with 408 when nothing arrives for the idle timeout (a
  * slow client, or a body shorter than its Content-Length, would otherwise hold the request forever).
@@ -16,16 +20,9 @@ export function setBodyIdleTimeout(ms: number): void {
 export async function* bodyChunks(stream: Readable, idleMs = bodyIdleTimeoutMs): AsyncGenerator<Buffer> {
   const chunks = stream[Symbol.asyncIterator]();
   let timer: NodeJS.Timeout | undefined;
-  // The stream is not destroyed on timeout (that would kill the socket before the 408 is sent).
   const idle = () =>
     new Promise<never>((_, reject) => {
-      timer = setTimeout(
-        () =>
-          reject(
-            new MlflowError(ErrorCode.REQUEST_TIMEOUT, `Request body incomplete: nothing received for ${idleMs} ms.`),
-          ),
-        idleMs,
-      );
+      timer = setTimeout(() => reject(idleTimeout(idleMs)), idleMs);
     });
   try {
     for (;;) {
@@ -86,17 +83,7 @@ export function readBytes(stream: Readable, limit: number, tooLarge?: string): P
     const onEnd = () => settle(undefined, chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size));
     const onError = (err: unknown) => settle(clientAbort(err));
     const onClose = () => settle(clientAbort({ code: 'ERR_STREAM_PREMATURE_CLOSE' }));
-    // The stream is not destroyed on timeout (that would kill the socket before the 408 is sent).
-    const timer = setTimeout(
-      () =>
-        settle(
-          new MlflowError(
-            ErrorCode.REQUEST_TIMEOUT,
-            `Request body incomplete: nothing received for ${bodyIdleTimeoutMs} ms.`,
-          ),
-        ),
-      bodyIdleTimeoutMs,
-    );
+    const timer = setTimeout(() => settle(idleTimeout(bodyIdleTimeoutMs)), bodyIdleTimeoutMs);
     stream.on('data', onData);
     stream.on('end', onEnd);
     stream.on('error', onError);

@@ -1,7 +1,8 @@
 import type { SqlRunner } from '../../database/db';
 import { inList, insertRows, listParam } from '../../database/sql-dialect';
 import type { Point } from '../history/summary';
-import { maintainSummaries, readHeads } from './metric-summaries.sql';
+import { groupBy } from '../../database/sql-helpers';
+import { maintainSummaries, PointRow, readHeads, toPoint } from './metric-summaries.sql';
 
 /**
  * Metric histories on sqlite live in two tables (migration 1763800000035): `metric_recent`,
@@ -74,6 +75,7 @@ export async function storePoints(tx: SqlRunner, runId: string, rows: MetricRowV
  * may lie at or before the summary's end (out of order). sqlite only (nothing to move elsewhere).
  */
 export async function moveRecent(tx: SqlRunner, runId: string): Promise<void> {
+  if (tx.dialect !== 'sqlite') return;
   const groups = (
     await tx.query<{ key: string; lo: number | string; hi: number | string }>(
       'SELECT key, min(step) AS lo, max(step) AS hi FROM metric_recent WHERE run_uuid = ? GROUP BY key',
@@ -87,27 +89,15 @@ export async function moveRecent(tx: SqlRunner, runId: string): Promise<void> {
     groups.map((g) => g.key),
   );
   const early = groups.filter((g) => heads.has(g.key) && g.lo <= heads.get(g.key)!.uptoStep).map((g) => g.key);
-  const points = new Map<string, Point[]>();
-  if (early.length)
-    for (const r of await tx.query<{
-      key: string;
-      value: number;
-      is_nan: number;
-      timestamp: number | string;
-      step: number | string;
-    }>(
-      `SELECT key, value, is_nan, timestamp, step FROM metric_recent WHERE run_uuid = ? AND ${inList(tx.dialect, 'key')}`,
-      [runId, listParam(tx.dialect, early)],
-    )) {
-      const p = {
-        step: Number(r.step),
-        timestamp: Number(r.timestamp),
-        value: Number(r.is_nan) ? NaN : Number(r.value),
-      };
-      const list = points.get(r.key);
-      if (list) list.push(p);
-      else points.set(r.key, [p]);
-    }
+  const earlyRows = early.length
+    ? groupBy(
+        await tx.query<PointRow & { key: string }>(
+          `SELECT key, value, is_nan, timestamp, step FROM metric_recent WHERE run_uuid = ? AND ${inList(tx.dialect, 'key')}`,
+          [runId, listParam(tx.dialect, early)],
+        ),
+        (r) => r.key,
+      )
+    : new Map<string, PointRow[]>();
   await tx.query(
     `INSERT INTO metrics (run_uuid, key, value, is_nan, timestamp, step)
      SELECT run_uuid, key, value, is_nan, timestamp, step FROM metric_recent WHERE run_uuid = ?
@@ -115,18 +105,19 @@ export async function moveRecent(tx: SqlRunner, runId: string): Promise<void> {
     [runId],
   );
   await tx.query('DELETE FROM metric_recent WHERE run_uuid = ?', [runId]);
-  let top = -Infinity;
-  for (const g of groups) if (g.hi > top) top = g.hi;
   const bound = await maxStoredStep(tx, runId);
-  const [{ s }] =
+  const top =
     bound === undefined
-      ? await tx.query<{ s: number | string }>('SELECT max(step) AS s FROM metrics WHERE run_uuid = ?', [runId])
-      : [{ s: Math.max(bound, top) }];
-  await tx.query('UPDATE runs SET metrics_max_step = ? WHERE run_uuid = ?', [Number(s), runId]);
+      ? Number(
+          (await tx.query<{ s: number | string }>('SELECT max(step) AS s FROM metrics WHERE run_uuid = ?', [runId]))[0]
+            .s,
+        )
+      : groups.reduce((max, g) => Math.max(max, g.hi), bound);
+  await tx.query('UPDATE runs SET metrics_max_step = ? WHERE run_uuid = ?', [top, runId]);
   await maintainSummaries(
     tx,
     runId,
-    groups.map((g) => ({ key: g.key, maxStep: g.hi, points: points.get(g.key) ?? [] })),
+    groups.map((g) => ({ key: g.key, maxStep: g.hi, points: earlyRows.get(g.key)?.map(toPoint) ?? [] })),
     heads,
   );
 }

@@ -8,8 +8,9 @@ import { addPoints, decodeSummary, emptySummary, encodeSummary, Point, Summary, 
  * point of `metrics` up to (upto_step, upto_ts); the points of `metrics` after it are the tail,
  * and the points still in `metric_recent` (metric-history.sql.ts) are added on every read.
  *
- * Maintained when a run's recent points move into `metrics` (in that transaction, under the
- * run's history lock: no writer of the run runs concurrently), over the moved points:
+ * Maintained over the points that reach `metrics`: on sqlite when a run's recent points move
+ * (writers are serialised), on Postgres by each batch after its latest_metrics upsert (whose row
+ * locks order concurrent writers of a (run, key)):
  * - no row yet: the key's whole history becomes the summary;
  * - points at or before the end (out of order, duplicates): merged into the blob (idempotent);
  * - a tail spanning enough steps (see tailSteps): folded into the blob.
@@ -41,8 +42,8 @@ function tailSteps(head: Head): number {
   return Math.min(128, Math.max(TAIL_STEPS, Math.floor(head.uptoStep / 8))) + (Math.abs(h) % TAIL_STEPS);
 }
 
-type PointRow = { step: number | string; timestamp: number | string; value: number; is_nan: number };
-const toPoint = (r: PointRow): Point => ({
+export type PointRow = { step: number | string; timestamp: number | string; value: number; is_nan: number };
+export const toPoint = (r: PointRow): Point => ({
   step: Number(r.step),
   timestamp: Number(r.timestamp),
   value: Number(r.is_nan) ? NaN : Number(r.value),
@@ -63,10 +64,10 @@ function push(into: Split, r: SplitRow): void {
 /** Every point of (run, key), in no particular order (summaries merge points in any order). */
 async function readHistory(db: SqlRunner, runId: string, key: string): Promise<Split> {
   const rows = await db.query<SplitRow>(
-    `${historyUnion(
+    historyUnion(
       (t) =>
         `SELECT step, timestamp, value, is_nan, ${t === 'metrics' ? 0 : 1} AS recent FROM ${t} WHERE run_uuid = ? AND key = ?`,
-    )}`,
+    ),
     [runId, key, runId, key],
   );
   const out: Split = { stored: [], recent: [] };
@@ -85,8 +86,9 @@ const ORIGIN = Number.MIN_SAFE_INTEGER;
 /**
  * The points of `metrics` after each summary end and every recent one, in one query: a
  * primary-key range scan per head (CROSS JOIN keeps the list outermost in sqlite, whose planner
- * would otherwise scan the run). Heads vary along `by` (several keys of one run, or one key of several runs), `fixed` is
- * the other column's value; the answer is grouped by the `by` value, each group in no particular order.
+ * would otherwise scan the run). Heads vary along `by` (several keys of one run, or one key of
+ * several runs), `fixed` is the other column's value; the answer is grouped by the `by` value,
+ * each group in no particular order.
  */
 async function readTailsAfter(
   db: SqlRunner,
@@ -106,10 +108,10 @@ async function readTailsAfter(
     : [JSON.stringify(heads)];
   const afterHead = 'AND m.step >= h.upto_step AND (m.step > h.upto_step OR m.timestamp > h.upto_ts)';
   const rows = await db.query<SplitRow & { head: string }>(
-    `${historyUnion(
+    historyUnion(
       (t) => `SELECT m.${by} AS head, m.step, m.timestamp, m.value, m.is_nan, ${t === 'metrics' ? 0 : 1} AS recent
      FROM ${list} CROSS JOIN ${t} m WHERE m.${other} = ? AND m.${by} = h.${by} ${t === 'metrics' ? afterHead : ''}`,
-    )}`,
+    ),
     [...params, fixed, ...params, fixed],
   );
   for (const r of rows) {
@@ -124,7 +126,7 @@ async function readTailsAfter(
 export async function readHeads(tx: SqlRunner, runId: string, keys: readonly string[]): Promise<Map<string, Head>> {
   const rows = await tx.query<{ key: string; upto_step: number | string; upto_ts: number | string }>(
     `SELECT key, upto_step, upto_ts FROM metric_summaries WHERE run_uuid = ? AND ${inList(tx.dialect, 'key')}`,
-    [runId, listParam(tx.dialect, [...keys])],
+    [runId, listParam(tx.dialect, keys)],
   );
   return new Map(rows.map((r) => [r.key, { key: r.key, uptoStep: Number(r.upto_step), uptoTs: Number(r.upto_ts) }]));
 }

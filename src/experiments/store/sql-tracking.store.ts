@@ -70,7 +70,8 @@ function page<T>(rows: T[], max: number, offset: number, snapshot: number, curso
 export class SqlTrackingStore extends TrackingStore {
   private readonly stats: StatsRefresher;
   private readonly models: SqlLoggedModels;
-  private readonly recent: RecentCounter;
+  /** sqlite only: when to move a run's recent metric points (metric-history.sql.ts). */
+  private readonly recent?: RecentCounter;
 
   constructor(
     private readonly db: Db,
@@ -78,7 +79,7 @@ export class SqlTrackingStore extends TrackingStore {
     compactRows = COMPACT_ROWS,
   ) {
     super();
-    this.recent = new RecentCounter(compactRows);
+    if (db.dialect === 'sqlite') this.recent = new RecentCounter(compactRows);
     this.stats = new StatsRefresher(db, ['runs', 'latest_metrics', 'params', 'tags']);
     this.models = new SqlLoggedModels(db);
   }
@@ -300,7 +301,7 @@ export class SqlTrackingStore extends TrackingStore {
         await writeBatch(tx, runId, { metrics: [], params: [], tags: [{ key: RUN_NAME_TAG, value: update.runName }] });
       if (ends) await moveRecent(tx, runId);
     });
-    if (ends) this.recent.forget(runId);
+    if (ends) this.recent?.forget(runId);
     return (await this.getRunInfo(runId)) as RunInfo;
   }
 
@@ -313,8 +314,7 @@ export class SqlTrackingStore extends TrackingStore {
   }
 
   async logBatch(runId: string, batch: LogBatch): Promise<void> {
-    const move =
-      this.db.dialect === 'sqlite' && batch.metrics.length > 0 && this.recent.add(runId, batch.metrics.length);
+    const move = batch.metrics.length > 0 && (this.recent?.add(runId, batch.metrics.length) ?? false);
     await this.db.transaction(async (tx) => {
       await writeBatch(tx, runId, batch);
       if (move) await moveRecent(tx, runId);
