@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
-import { Job, Queue, Worker } from 'bullmq';
+import { Job, Worker } from 'bullmq';
 import IORedis from 'ioredis';
-import { producerConnection } from '../../training/jobs/bullmq.queue';
+import { ProducerQueue } from '../../common/redis/producer-queue';
 import type { Monitor } from '../monitor.types';
 import { MonitorScheduler, TickHandler } from './monitor-scheduler';
 
@@ -28,8 +28,7 @@ export function tickOf(job: Pick<Job, 'id' | 'opts' | 'timestamp'>): Date {
 export class BullmqMonitorScheduler extends MonitorScheduler {
   readonly driver = 'bullmq' as const;
   private readonly logger = new Logger(BullmqMonitorScheduler.name);
-  private readonly queue: Queue;
-  private readonly producer: IORedis;
+  private readonly producer: ProducerQueue;
   private worker?: Worker;
   private consumer?: IORedis;
   private closed = false;
@@ -37,10 +36,7 @@ export class BullmqMonitorScheduler extends MonitorScheduler {
   constructor(private readonly settings: { redisUrl: string; prefix: string }) {
     super();
     // Fail fast while Redis is down (a create or PATCH must not hang); the service re-syncs later.
-    this.producer = producerConnection(settings.redisUrl);
-    this.producer.on('error', (err) => this.logger.debug(`redis: ${err.message}`));
-    this.queue = new Queue(MONITOR_QUEUE, { connection: this.producer, prefix: `${settings.prefix}:bull` });
-    this.queue.on('error', (err) => this.logger.debug(`queue: ${err.message}`));
+    this.producer = new ProducerQueue(MONITOR_QUEUE, settings.redisUrl, `${settings.prefix}:bull`, this.logger);
   }
 
   async start(onTick: TickHandler): Promise<void> {
@@ -59,13 +55,15 @@ export class BullmqMonitorScheduler extends MonitorScheduler {
       this.worker.on('error', (err) => this.logger.debug(`worker: ${err.message}`));
       this.worker.on('failed', (job, err) => this.logger.warn(`monitor tick ${job?.id} failed: ${err.message}`));
     };
-    if (this.producer.status === 'ready') begin();
-    else this.producer.once('ready', begin);
+    if (this.producer.connection.status === 'ready') begin();
+    else this.producer.connection.once('ready', begin);
   }
 
   async sync(m: Monitor): Promise<void> {
     if (m.paused) return this.remove(m.monitorId);
-    await this.queue.upsertJobScheduler(
+    await (
+      await this.producer.ready()
+    ).upsertJobScheduler(
       schedulerId(m.monitorId),
       { pattern: m.config.schedule.cron, tz: m.config.schedule.timezone },
       {
@@ -77,11 +75,11 @@ export class BullmqMonitorScheduler extends MonitorScheduler {
   }
 
   async remove(monitorId: string): Promise<void> {
-    await this.queue.removeJobScheduler(schedulerId(monitorId));
+    await (await this.producer.ready()).removeJobScheduler(schedulerId(monitorId));
   }
 
   async prune(existing: ReadonlySet<string>): Promise<void> {
-    for (const s of await this.queue.getJobSchedulers()) {
+    for (const s of await (await this.producer.ready()).getJobSchedulers()) {
       const id = s.key.startsWith('monitor-') ? s.key.slice('monitor-'.length) : undefined;
       if (id && !existing.has(id)) await this.remove(id);
     }
@@ -90,8 +88,7 @@ export class BullmqMonitorScheduler extends MonitorScheduler {
   async close(): Promise<void> {
     this.closed = true;
     await this.worker?.close();
-    await this.queue.close();
+    await this.producer.close();
     this.consumer?.disconnect();
-    this.producer.disconnect();
   }
 }

@@ -2,12 +2,12 @@ import { Logger } from '@nestjs/common';
 import { Queue, QueueEvents } from 'bullmq';
 import IORedis from 'ioredis';
 import { ErrorCode, MlflowError } from '../../common/mlflow-error';
+import { ProducerQueue } from '../../common/redis/producer-queue';
 import { JobQueue } from './job-queue';
 import type { QueuedJob } from './job.types';
 import { RetryPolicy } from './retry.policy';
 
 export const TRAINING_QUEUE = 'training';
-const CONNECT_TIMEOUT_MS = 2000;
 
 export interface BullmqSettings {
   redisUrl: string;
@@ -15,30 +15,16 @@ export interface BullmqSettings {
   retry: RetryPolicy;
 }
 
-/** Redis connection for BullMQ producers: fail fast (503) instead of queueing commands while Redis is down. */
-export function producerConnection(redisUrl: string): IORedis {
-  return new IORedis(redisUrl, {
-    maxRetriesPerRequest: 1,
-    enableOfflineQueue: false,
-    connectTimeout: CONNECT_TIMEOUT_MS,
-    retryStrategy: (times) => Math.min(times * 200, 2000),
-  });
-}
-
 export class BullmqJobQueue extends JobQueue {
   readonly driver = 'bullmq' as const;
   private readonly logger = new Logger(BullmqJobQueue.name);
-  private readonly connection: IORedis;
-  private readonly queue: Queue;
+  private readonly producer: ProducerQueue;
   /** Completion events of every worker, for onSettled listeners (opened by the first listener). */
   private events?: QueueEvents;
 
   constructor(private readonly settings: BullmqSettings) {
     super();
-    this.connection = producerConnection(settings.redisUrl);
-    this.connection.on('error', (err) => this.logger.debug(`redis: ${err.message}`));
-    this.queue = new Queue(TRAINING_QUEUE, { connection: this.connection, prefix: `${settings.prefix}:bull` });
-    this.queue.on('error', (err) => this.logger.debug(`queue: ${err.message}`));
+    this.producer = new ProducerQueue(TRAINING_QUEUE, settings.redisUrl, `${settings.prefix}:bull`, this.logger);
   }
 
   private unavailable(err: unknown): MlflowError {
@@ -48,34 +34,18 @@ export class BullmqJobQueue extends JobQueue {
     );
   }
 
-  /**
-   * Fails fast while Redis is down, but waits for a connection that is still being set up
-   * (right after boot, or the first try after Redis came back) instead of answering 503.
-   */
-  private async whenReady(): Promise<void> {
-    const c = this.connection;
-    if (c.status === 'connecting' || c.status === 'connect' || c.status === 'wait') {
-      await new Promise<void>((resolve) => {
-        const done = () => {
-          clearTimeout(timer);
-          for (const event of ['ready', 'close', 'end'] as const) c.off(event, done);
-          resolve();
-        };
-        const timer = setTimeout(done, CONNECT_TIMEOUT_MS);
-        for (const event of ['ready', 'close', 'end'] as const) c.once(event, done);
-      });
-    }
-    if (c.status !== 'ready') throw this.unavailable(new Error(`connection is ${c.status}`));
+  private queue(): Promise<Queue> {
+    return this.producer.ready().catch((err) => Promise.reject(this.unavailable(err)));
   }
 
-  assertAvailable(): Promise<void> {
-    return this.whenReady();
+  async assertAvailable(): Promise<void> {
+    await this.queue();
   }
 
   async add(jobs: QueuedJob[]): Promise<void> {
-    await this.whenReady();
+    const queue = await this.queue();
     try {
-      await this.queue.addBulk(
+      await queue.addBulk(
         jobs.map((j) => ({
           name: j.kind,
           data: j,
@@ -95,7 +65,7 @@ export class BullmqJobQueue extends JobQueue {
   async remove(jobIds: string[]): Promise<void> {
     for (const id of jobIds) {
       try {
-        const job = await this.queue.getJob(id);
+        const job = await (await this.queue()).getJob(id);
         const state = job ? await job.getState() : undefined;
         if (job && (state === 'waiting' || state === 'delayed' || state === 'prioritized')) await job.remove();
       } catch (err) {
@@ -107,10 +77,10 @@ export class BullmqJobQueue extends JobQueue {
   /** One pipelined EXISTS per job hash: which of these ids Redis no longer holds (e.g. after a flush). */
   async missing(jobIds: string[]): Promise<string[]> {
     if (jobIds.length === 0) return [];
-    await this.whenReady();
+    const queue = await this.queue();
     try {
-      const pipeline = this.connection.pipeline();
-      for (const id of jobIds) pipeline.exists(this.queue.toKey(id));
+      const pipeline = this.producer.connection.pipeline();
+      for (const id of jobIds) pipeline.exists(queue.toKey(id));
       const answers = (await pipeline.exec()) ?? [];
       return jobIds.filter((_, i) => answers[i]?.[1] === 0);
     } catch (err) {
@@ -133,21 +103,19 @@ export class BullmqJobQueue extends JobQueue {
   /** The workers connected to this queue (each may train several jobs: see TSFLOW_WORKER_CONCURRENCY). */
   async parallelism(): Promise<number | undefined> {
     try {
-      await this.whenReady();
-      return (await this.queue.getWorkersCount()) || undefined;
+      return (await (await this.queue()).getWorkersCount()) || undefined;
     } catch {
       return undefined;
     }
   }
 
   async counts(): Promise<{ waiting: number; active: number }> {
-    const c = await this.queue.getJobCounts('waiting', 'delayed', 'prioritized', 'active');
+    const c = await (await this.queue()).getJobCounts('waiting', 'delayed', 'prioritized', 'active');
     return { waiting: (c.waiting ?? 0) + (c.delayed ?? 0) + (c.prioritized ?? 0), active: c.active ?? 0 };
   }
 
   async close(): Promise<void> {
     await this.events?.close().catch(() => undefined);
-    await this.queue.close().catch(() => undefined);
-    this.connection.disconnect();
+    await this.producer.close();
   }
 }
