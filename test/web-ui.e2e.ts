@@ -88,8 +88,12 @@ describe.skipIf(!hasChromium)('web UI in a real browser (chromium, sqlite)', () 
     // The checkbox follows the URL: let the search's navigation land before changing it.
     await expect.poll(() => new URL(page.url()).searchParams.get('filter') ?? '').toBe('');
     await page.getByTestId('run-count').waitFor();
-    await page.getByLabel('Group nested runs').uncheck();
+    // The checkbox shows the URL, which React Router updates in a transition: under load the
+    // box stays checked until the navigation commits, so click and wait for the URL instead of
+    // Playwright's uncheck(), which fails when the state has not flipped right after the click.
+    await page.getByLabel('Group nested runs').click();
     await expect.poll(() => new URL(page.url()).searchParams.get('flat')).toBe('1');
+    await expect.poll(() => page.getByLabel('Group nested runs').isChecked()).toBe(false);
     await expect.poll(() => page.getByTestId('run-count').textContent()).toBe('6 runs');
     await table.getByRole('button', { name: /^test_mae/ }).click();
     await table.getByRole('button', { name: /^test_mae/ }).click();
