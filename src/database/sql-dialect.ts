@@ -20,6 +20,17 @@ export interface Sql {
   params: unknown[];
 }
 
+/**
+ * `col` among a few fixed values (lifecycle stages: one or two), one placeholder each. On sqlite
+ * an `IN (SELECT value FROM json_each(?))` costs a JSON parse and a bloom filter per statement:
+ * search-experiments' 100-row page took 0.39 ms with it and 0.21 ms with `= ?`.
+ */
+export function amongValues(col: string, values: readonly string[]): Sql {
+  if (values.length === 0) return { sql: '1 = 0', params: [] };
+  if (values.length === 1) return { sql: `${col} = ?`, params: [values[0]] };
+  return { sql: `${col} IN (${values.map(() => '?').join(', ')})`, params: [...values] };
+}
+
 /** A search clause on a text column: IN / NOT IN over one list parameter, else `stringComparison`. */
 export function stringCondition(dialect: Dialect, col: string, c: { comparator: string; value: unknown }): Sql {
   if (c.comparator === 'IN' || c.comparator === 'NOT IN') {

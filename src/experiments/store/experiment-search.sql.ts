@@ -1,6 +1,6 @@
 import type { Clause, OrderKey } from '../../common/search';
 import type { Dialect } from '../../database/db';
-import { inList, listParam, stringComparison, textOrder } from '../../database/sql-dialect';
+import { amongValues, stringComparison, textOrder } from '../../database/sql-dialect';
 import type { SearchQuery } from '../tracking.store';
 import { integerBound } from './run-search.sql';
 
@@ -49,8 +49,9 @@ export const EXPERIMENT_FIELDS = [
 
 /** One page of search-experiments, pinned to ids at or below `snapshot`. */
 export function buildExperimentSearch(d: Dialect, q: SearchQuery, snapshot: number) {
-  const where = [inList(d, 'e.lifecycle_stage'), 'e.experiment_id <= ?'];
-  const params: unknown[] = [listParam(d, q.stages), snapshot];
+  const stage = amongValues('e.lifecycle_stage', q.stages);
+  const where = [stage.sql, 'e.experiment_id <= ?'];
+  const params: unknown[] = [...stage.params, snapshot];
   for (const c of q.clauses) {
     const cond = condition(d, c);
     where.push(cond.sql);

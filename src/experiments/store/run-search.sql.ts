@@ -1,6 +1,6 @@
 import type { Clause, OrderKey, Seek } from '../../common/search';
 import type { Dialect } from '../../database/db';
-import { inList, listParam, type Sql, stringCondition, textOrder } from '../../database/sql-dialect';
+import { amongValues, inList, listParam, type Sql, stringCondition, textOrder } from '../../database/sql-dialect';
 import type { SearchRunsQuery } from '../tracking.store';
 
 /** Postgres indexes params and tags on this many leading characters (migration 1763800000021). */
@@ -176,8 +176,9 @@ function experimentCondition(d: Dialect, q: SearchRunsQuery): Sql {
 
 export function baseWhere(d: Dialect, q: SearchRunsQuery, snapshot: number, style: SemiJoin, run = 'r.run_uuid'): Sql {
   const exp = experimentCondition(d, q);
-  const where: string[] = [exp.sql, inList(d, 'r.lifecycle_stage'), 'r.seq <= ?'];
-  const params: unknown[] = [...exp.params, listParam(d, q.stages), snapshot];
+  const stage = amongValues('r.lifecycle_stage', q.stages);
+  const where: string[] = [exp.sql, stage.sql, 'r.seq <= ?'];
+  const params: unknown[] = [...exp.params, ...stage.params, snapshot];
   for (const c of q.clauses) {
     const cond = clauseCondition(d, c, style, run);
     where.push(cond.sql);
@@ -290,11 +291,12 @@ export function walkRest(d: Dialect, q: SearchRunsQuery): Sql {
 export function runCountProbe(d: Dialect, q: SearchRunsQuery, snapshot: number, cap: number, attributes = false): Sql {
   const exp = experimentCondition(d, q);
   const conds = attributes ? q.clauses.filter((c) => c.entity === 'attribute').map((c) => clauseCondition(d, c)) : [];
+  const stage = amongValues('r.lifecycle_stage', q.stages);
   return {
     sql:
       `SELECT COUNT(*) AS n FROM (SELECT 1 FROM runs r WHERE ${exp.sql} AND ` +
-      `${inList(d, 'r.lifecycle_stage')} AND r.seq <= ?${conds.map((c) => ` AND ${c.sql}`).join('')} LIMIT ?) t`,
-    params: [...exp.params, listParam(d, q.stages), snapshot, ...conds.flatMap((c) => c.params), cap],
+      `${stage.sql} AND r.seq <= ?${conds.map((c) => ` AND ${c.sql}`).join('')} LIMIT ?) t`,
+    params: [...exp.params, ...stage.params, snapshot, ...conds.flatMap((c) => c.params), cap],
   };
 }
 
