@@ -370,6 +370,11 @@ describe.each(BACKENDS)(
           expect(res.status, `${method} ${url}: ${res.text}`).not.toBe(403);
           expect(res.status).not.toBe(401);
         }
+      // Nor does the serving status list them to her; Rita sees what she made the server try.
+      const listed = async (who: Record<string, string>) =>
+        ((await ok('GET', '/api/v1/serving/models', undefined, who)).models as { name: string }[]).map((m) => m.name);
+      expect(await listed(rita)).toEqual(expect.arrayContaining(['admin-model/1', 'admin-model@prod']));
+      expect((await listed(mallory)).filter((name) => name.startsWith('admin-model'))).toEqual([]);
       // The champion is what scoring exposes: every scoring client reaches it.
       await ok(
         'POST',

@@ -1,5 +1,7 @@
-import { Controller, Get, HttpCode, Post } from '@nestjs/common';
+import { Controller, Get, HttpCode, Post, Req } from '@nestjs/common';
 import { ApiBody, ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import type { FastifyRequest } from 'fastify';
+import { checkNamedModel } from '../../common/http/model-check';
 import { messageSchema } from '../../common/proto/openapi';
 import { ERROR_SCHEMA, RpcArgs } from '../../common/proto/rpc.decorator';
 import { ChampionModelHolder } from '../champion-model.holder';
@@ -44,9 +46,20 @@ export class PredictController {
   @Get('api/v1/serving/models')
   @ApiOperation({
     summary: 'What this process serves: the loaded champion of each model, loads in progress and load failures',
+    description:
+      'With authentication on, another alias or a pinned version (`name@staging`, `name/3`) is listed only to a caller ' +
+      'who may score it (READ on the model, or the scoring token), as for scoring itself.',
   })
   @ApiOkResponse({ schema: SERVING_STATUS_SCHEMA })
-  status() {
-    return { models: this.holder.status() };
+  async status(@Req() req: FastifyRequest) {
+    const models = [];
+    for (const model of this.holder.status()) {
+      const allowed = await checkNamedModel(req, model.name).then(
+        () => true,
+        () => false,
+      );
+      if (allowed) models.push(model);
+    }
+    return { models };
   }
 }
