@@ -54,7 +54,10 @@ export async function storePoints(tx: SqlRunner, runId: string, rows: MetricRowV
     return rows;
   }
   const bound = await maxStoredStep(tx, runId);
-  const fresh = bound === undefined ? [] : rows.filter((r) => r[5] > bound);
+  // Above the bound a point cannot be in `metrics`; at or below it (or with no bound) it may be.
+  const fresh: MetricRowValues[] = [];
+  const guarded: MetricRowValues[] = [];
+  for (const r of rows) (bound !== undefined && r[5] > bound ? fresh : guarded).push(r);
   await insertRows(
     tx,
     'INSERT INTO metric_recent (run_uuid, key, value, is_nan, timestamp, step)',
@@ -62,8 +65,7 @@ export async function storePoints(tx: SqlRunner, runId: string, rows: MetricRowV
     fresh,
     'ON CONFLICT DO NOTHING',
   );
-  if (fresh.length === rows.length) return [];
-  const guarded = bound === undefined ? rows : rows.filter((r) => !(r[5] > bound));
+  if (guarded.length === 0) return [];
   if (tx.runMany) await tx.runMany(GUARDED_INSERT, guarded);
   else for (const row of guarded) await tx.run(GUARDED_INSERT, row);
   return [];
